@@ -1,0 +1,48 @@
+"""Readers for carrier files. `parse_file` sniffs the format; each reader returns a ParseResult and
+raises InputError only for a file that cannot be read at all."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from screening.errors import InputError
+from screening.model import ParseResult
+
+FORMATS = ("csv", "json", "paxlst")
+
+
+def sniff_format(path: str | Path, data: bytes) -> str:
+    """By content first (carriers misname files), then by extension."""
+    head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:4096]
+    if head[:1] in (b"{", b"["):
+        return "json"
+    upper = head.upper()
+    if upper.startswith((b"UNA", b"UNB")) or b"UNH+" in upper or b"UNB+" in upper or b"UNH" in upper[:600]:
+        return "paxlst"
+    suffix = Path(path).suffix.lower()
+    if suffix in (".edi", ".edifact", ".paxlst"):
+        return "paxlst"
+    if suffix == ".json":
+        return "json"
+    return "csv"
+
+
+def parse_file(path: str | Path, data: bytes | None = None) -> ParseResult:
+    path = str(path)
+    if data is None:
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            raise InputError(f"{path}: cannot be read ({exc.strerror})") from exc
+    fmt = sniff_format(path, data)
+    if fmt == "json":
+        from screening.ingest.json_manifest import parse_manifest_json
+
+        return parse_manifest_json(path, data)
+    if fmt == "paxlst":
+        from screening.ingest.paxlst import parse_paxlst
+
+        return parse_paxlst(data, path)
+    from screening.ingest.csv_manifest import parse_manifest_csv
+
+    return parse_manifest_csv(path, data)

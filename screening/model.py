@@ -1,0 +1,178 @@
+"""Canonical records passed between pipeline stages, matching the Arrow schemas in screening.schemas."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+from screening import schemas
+
+FLAG_TYPES = ("WATCHLIST", "DOCUMENT", "OBLIGATION", "DATA_QUALITY")
+SEVERITIES = ("LOW", "MEDIUM", "HIGH", "CRITICAL")
+
+
+@dataclass
+class QuarantineRecord:
+    """A record we could not screen, kept with its raw text and a reason code (nothing is dropped)."""
+
+    source_file: str
+    record_ref: str
+    reason_code: str
+    message: str
+    raw: str
+    travellers: int = 1  # how many travellers this record stands for (0 for a non-traveller record)
+
+    def as_row(self) -> dict[str, str]:
+        return {k: v for k, v in asdict(self).items() if k != "travellers"}
+
+
+@dataclass
+class Manifest:
+    """One flight (one leg) as declared by a carrier, with its travellers and their documents."""
+
+    carrier: str
+    flight_number: str
+    departure_airport: str | None
+    arrival_airport: str | None
+    scheduled_departure: str | None
+    scheduled_arrival: str | None = None
+    transmitted_at: str | None = None
+    message_ref: str | None = None
+    message_type: str = "CSV"
+    declared_total: int | None = None
+    parts: int = 1
+    source_file: str = ""
+    travellers: list[dict[str, Any]] = field(default_factory=list)
+    documents: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def manifest_id(self) -> str:
+        """Stable id from the flight key, so a re-sent manifest replaces its earlier results."""
+        return manifest_id_for(self.carrier, self.flight_number, self.scheduled_departure, self.departure_airport)
+
+    def flight_dict(self) -> dict[str, Any]:
+        data = {c: getattr(self, c) for c in schemas.flight_columns()}
+        data.update(
+            manifest_id=self.manifest_id,
+            message_ref=self.message_ref,
+            message_type=self.message_type,
+            declared_total=self.declared_total,
+            parts=self.parts,
+            source_file=self.source_file,
+        )
+        return data
+
+    def to_json(self) -> dict[str, Any]:
+        """The shape `screening parse --json` prints (DESIGN.md 4.2)."""
+        data = {c: getattr(self, c) for c in schemas.flight_columns()}
+        data.update(
+            message_ref=self.message_ref,
+            message_type=self.message_type,
+            declared_total=self.declared_total,
+            parts=self.parts,
+            travellers=[{c: t.get(c) for c in schemas.traveller_columns()} for t in self.travellers],
+        )
+        return data
+
+
+def manifest_id_for(carrier: str, flight_number: str, scheduled_departure: str | None,
+                    departure_airport: str | None) -> str:
+    when = (scheduled_departure or "").replace("-", "").replace(":", "")[:13] or "UNDATED"
+    readable = f"{carrier}{flight_number}-{departure_airport or 'XXX'}-{when}"
+    digest = hashlib.sha1(
+        f"{carrier}|{flight_number}|{scheduled_departure}|{departure_airport}".encode()
+    ).hexdigest()[:8]
+    return f"{readable}-{digest}"
+
+
+@dataclass
+class ParseResult:
+    """What a reader returns: manifests plus quarantined records; never raises for bad records."""
+
+    source_file: str
+    manifests: list[Manifest] = field(default_factory=list)
+    quarantine: list[QuarantineRecord] = field(default_factory=list)
+
+    @property
+    def travellers_in(self) -> int:
+        return sum(len(m.travellers) for m in self.manifests) + sum(q.travellers for q in self.quarantine)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "manifests": [m.to_json() for m in self.manifests],
+            "quarantine": [
+                {k: v for k, v in q.as_row().items() if k != "source_file"} for q in self.quarantine
+            ],
+        }
+
+
+@dataclass
+class Flag:
+    """A risk or data flag on a traveller (or on a whole manifest when traveller_ref is empty)."""
+
+    manifest_id: str
+    carrier: str
+    flight_number: str
+    traveller_ref: str
+    flag_type: str
+    rule_id: str
+    severity: str
+    explanation: str
+    score: float | None = None
+    watchlist_entry_id: str = ""
+    list_name: str = ""
+    details: dict[str, Any] = field(default_factory=dict)
+    list_version: str = ""
+    rules_version: str = ""
+
+    CSV_COLUMNS = (
+        "manifest_id", "carrier", "flight_number", "traveller_ref", "flag_type", "rule_id", "severity",
+        "score", "watchlist_entry_id", "list_name", "explanation",
+    )
+
+    def as_row(self) -> dict[str, Any]:
+        return {c: getattr(self, c) for c in self.CSV_COLUMNS}
+
+
+@dataclass
+class Sanction:
+    """A proposed (or waived) penalty against a carrier for one breach by one traveller."""
+
+    manifest_id: str
+    carrier: str
+    flight_number: str
+    traveller_ref: str
+    rule_id: str
+    framework: str
+    amount: float
+    currency: str
+    status: str
+    explanation: str
+    rules_version: str = ""
+
+    CSV_COLUMNS = (
+        "sanction_id", "carrier", "flight_number", "traveller_ref", "rule_id", "framework", "amount",
+        "currency", "status", "explanation",
+    )
+
+    @property
+    def sanction_id(self) -> str:
+        """Deterministic: one record per carrier, flight, traveller, rule and framework."""
+        key = f"{self.manifest_id}|{self.traveller_ref}|{self.rule_id}|{self.framework}"
+        return "S-" + hashlib.sha1(key.encode()).hexdigest()[:16]
+
+    def as_row(self) -> dict[str, Any]:
+        return {c: getattr(self, c) for c in self.CSV_COLUMNS}
+
+
+def parse_instant(text: str | None) -> datetime | None:
+    """An ISO 8601 instant with offset or Z; None when absent or naive (a naive time is ambiguous)."""
+    if not text:
+        return None
+    try:
+        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return value if value.tzinfo is not None else None

@@ -1,0 +1,104 @@
+"""The JSON Schemas in schemas/ are the one source of truth for file columns; this module reads them
+and derives column lists and Arrow schemas so no other module keeps its own copy of a field list."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from typing import Any
+
+import pyarrow as pa
+
+from screening.resources import schemas_dir
+
+MANIFEST_CSV = "manifest_csv"
+WATCHLIST_CSV = "watchlist_csv"
+REGISTRY_CSV = "registry_csv"
+
+
+@cache
+def load_schema(name: str) -> dict[str, Any]:
+    path = schemas_dir() / f"{name}.schema.json"
+    with path.open(encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def columns(name: str) -> list[str]:
+    """Contract columns in contract order."""
+    return list(load_schema(name)["properties"])
+
+
+def required_columns(name: str) -> list[str]:
+    return list(load_schema(name).get("required", []))
+
+
+def columns_at_level(level: str) -> list[str]:
+    """Manifest CSV columns whose x-level is 'flight', 'traveller', 'document' or 'visa'."""
+    props = load_schema(MANIFEST_CSV)["properties"]
+    return [name for name, spec in props.items() if spec.get("x-level") == level]
+
+
+def flight_columns() -> list[str]:
+    return columns_at_level("flight")
+
+
+def traveller_columns() -> list[str]:
+    """Everything a traveller row carries (its own fields, its document and its visa)."""
+    return [c for c in columns(MANIFEST_CSV) if c not in flight_columns()]
+
+
+def flight_key_columns() -> list[str]:
+    return list(load_schema(MANIFEST_CSV)["x-flight-key"])
+
+
+def screening_required_columns() -> list[str]:
+    """Without these a traveller cannot be screened at all and is quarantined."""
+    return list(load_schema(MANIFEST_CSV)["x-screening-required"])
+
+
+def personal_columns(name: str = MANIFEST_CSV) -> list[str]:
+    return [c for c, spec in load_schema(name)["properties"].items() if spec.get("x-personal")]
+
+
+def country_columns() -> list[str]:
+    return [c for c, spec in load_schema(MANIFEST_CSV)["properties"].items() if spec.get("x-country")]
+
+
+# Canonical tables between pipeline stages. Values stay the text the carrier declared (normalised
+# whitespace and case), so validation can tell "missing" from "malformed"; typed views are derived.
+FLIGHT_EXTRA_FIELDS = [
+    ("manifest_id", pa.string()),
+    ("message_ref", pa.string()),
+    ("message_type", pa.string()),
+    ("declared_total", pa.int64()),
+    ("parts", pa.int64()),
+    ("source_file", pa.string()),
+]
+
+
+def traveller_arrow_schema() -> pa.Schema:
+    fields = [pa.field("manifest_id", pa.string(), nullable=False)]
+    fields += [pa.field(c, pa.string()) for c in traveller_columns()]
+    fields += [pa.field("source_line", pa.string())]
+    return pa.schema(fields)
+
+
+def manifest_arrow_schema() -> pa.Schema:
+    fields = [pa.field(c, pa.string()) for c in flight_columns()]
+    fields += [pa.field(n, t) for n, t in FLIGHT_EXTRA_FIELDS]
+    return pa.schema(fields)
+
+
+def document_arrow_schema() -> pa.Schema:
+    """Every travel document of a traveller (PAXLST may carry several DOC groups; CSV carries one + visa)."""
+    return pa.schema(
+        [
+            pa.field("manifest_id", pa.string(), nullable=False),
+            pa.field("traveller_ref", pa.string(), nullable=False),
+            pa.field("document_type", pa.string()),
+            pa.field("document_number", pa.string()),
+            pa.field("issuing_state", pa.string()),
+            pa.field("expiry", pa.string()),
+            pa.field("is_visa", pa.bool_()),
+        ]
+    )
