@@ -1,0 +1,230 @@
+"""The pipeline of DESIGN.md section 2 as plain functions: parse -> validate -> screen -> obligations ->
+sanctions -> persist -> outputs. The CLI calls `screen_files`; the DAG calls the same stage functions
+one task per stage (screening.stages)."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from screening.documents import document_flags
+from screening.errors import InputError
+from screening.matching import MatchConfig, WatchlistIndex, load_match_config
+from screening.model import Flag, Manifest, ParseResult, QuarantineRecord, Sanction
+from screening.rules import RuleSet, load_ruleset
+from screening.watchlists.loader import load_watchlist
+from screening.watchlists.registry import Registry, load_registry
+
+
+@dataclass
+class ScreeningContext:
+    """Everything screening needs that does not change between manifests: built once, reused."""
+
+    index: WatchlistIndex
+    registry: Registry
+    match_config: MatchConfig
+    ruleset: RuleSet
+    skipped: list[QuarantineRecord] = field(default_factory=list)
+
+    @property
+    def list_version(self) -> str:
+        return self.index.version
+
+    @property
+    def rules_version(self) -> str:
+        return self.ruleset.version
+
+
+def load_context(watchlists: Sequence[str | Path], registries: Sequence[str | Path],
+                 rules_dir: str | Path) -> ScreeningContext:
+    loads = [load_watchlist(path) for path in watchlists]
+    registry = load_registry(list(registries))
+    skipped = [q for load in loads for q in load.skipped] + list(registry.skipped)
+    return ScreeningContext(WatchlistIndex(loads), registry, load_match_config(rules_dir),
+                            load_ruleset(Path(rules_dir)), skipped)
+
+
+@dataclass
+class ManifestOutcome:
+    manifest: Manifest
+    screened: list[dict[str, Any]]
+    quarantine: list[QuarantineRecord]
+    flags: list[Flag]
+    sanctions: list[Sanction]
+    validation: dict[str, Any]
+
+    @property
+    def travellers_quarantined(self) -> int:
+        return sum(q.travellers for q in self.quarantine)
+
+
+def watchlist_flags(manifest: Manifest, travellers: list[dict[str, Any]], ctx: ScreeningContext) -> list[Flag]:
+    flags = []
+    for match in ctx.index.screen(travellers, ctx.match_config):
+        flags.append(Flag(
+            manifest_id=manifest.manifest_id, carrier=manifest.carrier, flight_number=manifest.flight_number,
+            traveller_ref=match.traveller_ref, flag_type="WATCHLIST", rule_id="WATCHLIST_MATCH",
+            severity=ctx.match_config.severity, score=round(match.score, 4),
+            watchlist_entry_id=match.entry.entry_id, list_name=match.entry.list_name,
+            explanation=match.explanation, list_version=ctx.list_version,
+            details={"parts": [{"feature": p.feature, "value": round(p.value, 4), "detail": p.detail}
+                               for p in match.parts],
+                     "category": match.entry.category},
+        ))
+    return flags
+
+
+def control_flags(manifest: Manifest) -> list[Flag]:
+    """Message-level findings a reader attached (PAXLST counts, control references): flagged, never dropped."""
+    flags = []
+    for finding in getattr(manifest, "control_findings", None) or []:
+        flags.append(Flag(
+            manifest_id=manifest.manifest_id, carrier=manifest.carrier, flight_number=manifest.flight_number,
+            traveller_ref="", flag_type=finding.get("flag_type", "DATA_QUALITY"),
+            rule_id=finding.get("rule_id", "EDIFACT_CONTROL"), severity=finding.get("severity", "LOW"),
+            explanation=finding.get("message", ""), details={"source": "reader"},
+        ))
+    return flags
+
+
+def screen_manifest(manifest: Manifest, ctx: ScreeningContext, now: datetime | None = None) -> ManifestOutcome:
+    """Validate, screen and apply rules to one manifest; nothing here touches the database."""
+    from screening.obligations import apply_obligations
+    from screening.sanctions import sanctions_for
+    from screening.validate import validate_manifest
+
+    validation = validate_manifest(manifest, now=now)
+    screened = validation.screenable
+    flags = list(validation.flags) + control_flags(manifest)
+    flags += watchlist_flags(manifest, screened, ctx)
+    flags += document_flags(manifest, screened, ctx.registry)
+    flags += apply_obligations(manifest, screened, ctx.ruleset, now=now)
+    for flag in flags:
+        flag.rules_version = flag.rules_version or ctx.rules_version
+        flag.list_version = flag.list_version or (ctx.list_version if flag.flag_type in ("WATCHLIST", "DOCUMENT")
+                                                  else "")
+    sanctions = sanctions_for(manifest, flags, screened, ctx.ruleset)
+    return ManifestOutcome(manifest, screened, list(validation.quarantine), flags, sanctions, validation.report)
+
+
+@dataclass
+class RunResult:
+    run_id: str
+    outcomes: list[ManifestOutcome]
+    quarantine: list[QuarantineRecord]
+    summary: dict[str, Any]
+    output_paths: dict[str, Path]
+    file_errors: list[str]
+
+
+def parse_inputs(paths: Sequence[str | Path]) -> tuple[list[ParseResult], list[QuarantineRecord], list[str]]:
+    """Parse every file; an unreadable file becomes one quarantine record and an error message."""
+    from screening.ingest import parse_file
+
+    results, quarantine, errors = [], [], []
+    for path in paths:
+        try:
+            results.append(parse_file(path))
+        except InputError as exc:
+            errors.append(str(exc))
+            raw = Path(path).read_bytes()[:2000].decode("utf-8", "replace") if Path(path).is_file() else ""
+            quarantine.append(QuarantineRecord(str(path), "file", "FILE_UNREADABLE", str(exc), raw, travellers=0))
+    return results, quarantine, errors
+
+
+def summarise(files_in: int, outcomes: list[ManifestOutcome], quarantine: list[QuarantineRecord],
+              seconds: float, extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    flags = [f for o in outcomes for f in o.flags]
+    sanctions = [s for o in outcomes for s in o.sanctions]
+    screened = sum(len(o.screened) for o in outcomes)
+    quarantined = sum(q.travellers for q in quarantine)
+    amounts: Counter[str] = Counter()
+    for s in sanctions:
+        if s.status != "WAIVED":
+            amounts[s.currency] += s.amount
+    summary = {
+        "files_in": files_in,
+        "manifests": len(outcomes),
+        "travellers_in": screened + quarantined,
+        "travellers_screened": screened,
+        "travellers_quarantined": quarantined,
+        "flags_by_rule": dict(sorted(Counter(f.rule_id for f in flags).items())),
+        "sanctions_total": len(sanctions),
+        "sanctions_amount_by_currency": dict(sorted(amounts.items())),
+        "seconds": round(seconds, 3),
+    }
+    summary.update(extra or {})
+    return summary
+
+
+def screen_files(paths: Sequence[str | Path], ctx: ScreeningContext, out_dir: Path, *,
+                 database_url: str | None = None, run_id: str | None = None, now: datetime | None = None,
+                 progress: Callable[[str], None] | None = None) -> RunResult:
+    """Screen carrier files end to end without Airflow; writes the four outputs and, if asked, the store."""
+    started = time.perf_counter()
+    run_id = run_id or f"cli-{uuid.uuid4().hex[:12]}"
+    results, quarantine, errors = parse_inputs(paths)
+    travellers_parsed = sum(r.travellers_in for r in results)
+    outcomes: list[ManifestOutcome] = []
+    for result in results:
+        quarantine.extend(result.quarantine)
+        for manifest in result.manifests:
+            if progress:
+                progress(manifest.manifest_id)
+            outcome = screen_manifest(manifest, ctx, now=now)
+            quarantine.extend(outcome.quarantine)
+            outcomes.append(outcome)
+    summary = summarise(len(paths), outcomes, quarantine, time.perf_counter() - started,
+                        {"run_id": run_id, "rules_version": ctx.rules_version, "list_version": ctx.list_version,
+                         "files_unreadable": len(errors)})
+    if summary["travellers_in"] != travellers_parsed:  # the invariant of DESIGN.md section 2
+        raise AssertionError(f"traveller count mismatch: {travellers_parsed} in, {summary['travellers_in']} "
+                             "accounted for")
+    if database_url:
+        persist_run(database_url, run_id, outcomes, quarantine, summary, ctx)
+    flags = [f for o in outcomes for f in o.flags]
+    sanctions = [s for o in outcomes for s in o.sanctions]
+    output_paths = write_outputs_for(out_dir, flags, sanctions, quarantine, summary)
+    return RunResult(run_id, outcomes, quarantine, summary, output_paths, errors)
+
+
+def write_outputs_for(out_dir: Path, flags: list[Flag], sanctions: list[Sanction],
+                      quarantine: list[QuarantineRecord], summary: dict[str, Any]) -> dict[str, Path]:
+    from screening.outputs import write_outputs
+
+    return write_outputs(out_dir, flags, sanctions, quarantine, summary)
+
+
+def persist_run(database_url: str, run_id: str, outcomes: list[ManifestOutcome], quarantine: list[QuarantineRecord],
+                summary: dict[str, Any], ctx: ScreeningContext) -> None:
+    from screening.store import repository as repo
+    from screening.store.db import session_scope, upgrade_database
+
+    upgrade_database(database_url)
+    with session_scope(database_url) as session:
+        repo.start_run(session, run_id, ctx.rules_version, ctx.list_version)
+        for outcome in outcomes:
+            persist_outcome(session, run_id, outcome, ctx.rules_version, ctx.list_version)
+        repo.save_quarantine(session, run_id, quarantine)
+        repo.finish_run(session, run_id, summary)
+
+
+def persist_outcome(session: Any, run_id: str, outcome: ManifestOutcome, rules_version: str,
+                    list_version: str) -> None:
+    from screening.store import repository as repo
+
+    repo.save_manifest_results(session, run_id=run_id, manifest=outcome.manifest, screened=outcome.screened,
+                               quarantined=outcome.travellers_quarantined, flags=outcome.flags,
+                               sanctions=outcome.sanctions, validation=outcome.validation,
+                               rules_version=rules_version, list_version=list_version)
+    repo.save_quarantine(session, run_id, outcome.quarantine)
+    repo.audit(session, "pipeline", "manifest_screened", outcome.manifest.manifest_id,
+               {"rules_version": rules_version, "list_version": list_version, "flags": len(outcome.flags),
+                "sanctions": len(outcome.sanctions)},
+               key=f"screened|{outcome.manifest.manifest_id}|{rules_version}|{list_version}")
