@@ -93,23 +93,41 @@ def control_flags(manifest: Manifest) -> list[Flag]:
     return flags
 
 
-def screen_manifest(manifest: Manifest, ctx: ScreeningContext, now: datetime | None = None) -> ManifestOutcome:
-    """Validate, screen and apply rules to one manifest; nothing here touches the database."""
-    from screening.obligations import apply_obligations
-    from screening.sanctions import sanctions_for
+def run_validation(manifest: Manifest, now: datetime | None = None) -> Any:
+    """Stage validate: data-quality flags, the travellers that can be screened, quarantine for the rest."""
     from screening.validate import validate_manifest
 
-    validation = validate_manifest(manifest, now=now)
-    screened = validation.screenable
-    flags = list(validation.flags) + control_flags(manifest)
-    flags += watchlist_flags(manifest, screened, ctx)
-    flags += document_flags(manifest, screened, ctx.registry)
-    flags += apply_obligations(manifest, screened, ctx.ruleset, now=now)
+    result = validate_manifest(manifest, now=now)
+    result.flags = list(result.flags) + control_flags(manifest)
+    return result
+
+
+def run_screening(manifest: Manifest, screened: list[dict[str, Any]], ctx: ScreeningContext) -> list[Flag]:
+    """Stage screen: watchlists and the lost/stolen document registry."""
+    flags = watchlist_flags(manifest, screened, ctx) + document_flags(manifest, screened, ctx.registry)
     for flag in flags:
-        flag.rules_version = flag.rules_version or ctx.rules_version
-        flag.list_version = flag.list_version or (ctx.list_version if flag.flag_type in ("WATCHLIST", "DOCUMENT")
-                                                  else "")
-    sanctions = sanctions_for(manifest, flags, screened, ctx.ruleset)
+        flag.list_version = flag.list_version or ctx.list_version
+    return flags
+
+
+def run_obligations(manifest: Manifest, screened: list[dict[str, Any]], earlier_flags: list[Flag],
+                    ruleset: RuleSet, now: datetime | None = None) -> tuple[list[Flag], list[Sanction]]:
+    """Stages obligations and sanction: rule flags, then sanctions for every flag a framework covers."""
+    from screening.obligations import apply_obligations
+    from screening.sanctions import sanctions_for
+
+    flags = list(earlier_flags) + apply_obligations(manifest, screened, ruleset, now=now)
+    for flag in flags:
+        flag.rules_version = flag.rules_version or ruleset.version
+    return flags, sanctions_for(manifest, flags, screened, ruleset)
+
+
+def screen_manifest(manifest: Manifest, ctx: ScreeningContext, now: datetime | None = None) -> ManifestOutcome:
+    """All in-memory stages for one manifest; nothing here touches the database."""
+    validation = run_validation(manifest, now=now)
+    screened = validation.screenable
+    flags = list(validation.flags) + run_screening(manifest, screened, ctx)
+    flags, sanctions = run_obligations(manifest, screened, flags, ctx.ruleset, now=now)
     return ManifestOutcome(manifest, screened, list(validation.quarantine), flags, sanctions, validation.report)
 
 

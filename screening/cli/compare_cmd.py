@@ -1,0 +1,86 @@
+"""`screening compare`: explain one match, or score a CSV of pairs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from screening.cli import handles_errors, out
+
+
+@handles_errors
+def compare(
+    name_a: Annotated[str | None, typer.Argument(help="First name (as on a manifest)")] = None,
+    name_b: Annotated[str | None, typer.Argument(help="Second name (as on a list)")] = None,
+    dob_a: Annotated[str | None, typer.Option("--dob-a")] = None,
+    dob_b: Annotated[str | None, typer.Option("--dob-b")] = None,
+    nationality_a: Annotated[str | None, typer.Option("--nationality-a")] = None,
+    nationality_b: Annotated[str | None, typer.Option("--nationality-b")] = None,
+    pairs: Annotated[Path | None, typer.Option("--pairs", help="CSV with name1,name2[,dob1,dob2,nationality1,"
+                                                               "nationality2]")] = None,
+    out_file: Annotated[Path | None, typer.Option("--out", help="With --pairs: CSV to write")] = None,
+    rules: Annotated[Path | None, typer.Option("--rules", help="Rules folder for the threshold")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Score two names the way screening does and show each part of the score."""
+    from screening.config import load_settings
+    from screening.matching import load_match_config
+
+    config = load_match_config(rules or load_settings().rules_dir)
+    if pairs is not None:
+        _compare_pairs(pairs, out_file, config)
+        return
+    if not name_a or not name_b:
+        raise typer.BadParameter("give NAME_A and NAME_B, or --pairs FILE.csv --out FILE.csv")
+    from screening.matching import compare as compare_names
+
+    result = compare_names(name_a, name_b, config, dob_a=dob_a, dob_b=dob_b,
+                           nationality_a=nationality_a, nationality_b=nationality_b)
+    if as_json:
+        print(json.dumps({"name_a": name_a, "name_b": name_b, "threshold": config.threshold, **result.to_json()},
+                         indent=2, ensure_ascii=False))
+        return
+    table = Table(title=f"score {result.score:.3f} - {'MATCH' if result.is_match else 'no match'} "
+                        f"at threshold {config.threshold}")
+    table.add_column("part")
+    table.add_column("value", justify="right")
+    table.add_column("explanation")
+    for part in result.parts:
+        table.add_row(part.feature, f"{part.value:+.3f}", part.detail)
+    out.print(table)
+
+
+def _compare_pairs(pairs: Path, out_file: Path | None, config) -> None:  # type: ignore[no-untyped-def]
+    import pandas as pd
+
+    from screening.errors import InputError
+    from screening.matching import compare as compare_names
+
+    if out_file is None:
+        raise typer.BadParameter("--pairs needs --out FILE.csv")
+    try:
+        frame = pd.read_csv(pairs, dtype=str, keep_default_na=False)
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+        raise InputError(f"{pairs}: cannot be read as CSV ({exc})") from exc
+    missing = [c for c in ("name1", "name2") if c not in frame.columns]
+    if missing:
+        raise InputError(f"{pairs}: line 1: header lacks column(s) {', '.join(missing)}")
+    scores, verdicts = [], []
+    for row in frame.to_dict("records"):
+        result = compare_names(row["name1"], row["name2"], config, dob_a=row.get("dob1") or None,
+                               dob_b=row.get("dob2") or None, nationality_a=row.get("nationality1") or None,
+                               nationality_b=row.get("nationality2") or None)
+        scores.append(round(result.score, 4))
+        verdicts.append(result.is_match)
+    frame["score"], frame["is_match"] = scores, verdicts
+    out_file.parent.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(out_file, index=False)
+    out.print(f"{len(frame)} pair(s) scored, {sum(verdicts)} match(es): {out_file}", highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("compare")(compare)

@@ -1,0 +1,28 @@
+"""`screening demo`: run the main job on the samples through Airflow and say where the report is."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from screening.cli import console, handles_errors, out
+from screening.cli.render import print_summary
+
+
+@handles_errors
+def demo(home: Annotated[Path | None, typer.Option(help="Folder for Airflow and the demo data")] = None) -> None:
+    """Screen the sample manifests end to end through the manifest_screening DAG (SQLite, local folders)."""
+    from screening.demo import run_demo
+
+    with console.status("starting") as status:
+        result = run_demo(home, step=lambda text: status.update(text))
+    print_summary(result.summary, {k: Path(v) for k, v in result.outputs.items()})
+    index = result.reports_dir / "index.html"
+    out.print(f"reports: {index if index.exists() else result.reports_dir}", highlight=False)
+    out.print(f"airflow log: {result.log_file}", highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("demo")(demo)

@@ -1,0 +1,31 @@
+"""Rich tables for run summaries (shared by `screen` and `demo`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from rich.table import Table
+
+from screening.cli import out
+
+
+def print_summary(summary: dict[str, Any], paths: dict[str, Path] | None = None) -> None:
+    table = Table(title="Screening summary", show_header=True)
+    table.add_column("measure")
+    table.add_column("value", justify="right")
+    for key in ("files_in", "manifests", "travellers_in", "travellers_screened", "travellers_quarantined",
+                "sanctions_total"):
+        if key in summary:
+            table.add_row(key.replace("_", " "), str(summary[key]))
+    for currency, amount in (summary.get("sanctions_amount_by_currency") or {}).items():
+        table.add_row(f"sanctions amount ({currency})", f"{amount:,.0f}")
+    out.print(table)
+    flags = Table(title="Flags by rule")
+    flags.add_column("rule_id")
+    flags.add_column("flags", justify="right")
+    for rule, count in (summary.get("flags_by_rule") or {}).items():
+        flags.add_row(rule, str(count))
+    out.print(flags)
+    for name, path in (paths or {}).items():
+        out.print(f"{name}: {path}", highlight=False)

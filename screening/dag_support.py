@@ -1,0 +1,49 @@
+"""Small helpers the DAG tasks call, kept here so the DAG file stays wiring only."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+from screening.config import load_settings
+
+
+def _paths_from_env(name: str) -> list[str]:
+    return [p for p in os.environ.get(name, "").split(os.pathsep) if p]
+
+
+def resolve_run_config(params: dict[str, Any], run_id: str) -> dict[str, Any]:
+    """Params from the trigger form win over the environment; only paths and versions, no personal data."""
+    settings = load_settings()
+    run_key = re.sub(r"[^A-Za-z0-9_.-]+", "_", run_id)
+    rules_dir = params.get("rules_dir") or str(settings.rules_dir)
+    return {
+        "run_id": run_id,
+        "intake_dir": str(Path(params.get("intake_dir") or settings.intake_dir).resolve()),
+        "raw_dir": str(settings.raw_dir),
+        "run_dir": str(settings.work_dir / run_key),
+        "out_dir": str(settings.data_dir / "runs" / run_key),
+        "quarantine_dir": str(settings.quarantine_dir),
+        "reports_dir": str(settings.reports_dir),
+        "database_url": settings.database_url,
+        "watchlists": [str(Path(p).resolve()) for p in (params.get("watchlists") or
+                                                       _paths_from_env("SCREENING_WATCHLISTS"))],
+        "registries": [str(Path(p).resolve()) for p in (params.get("registries") or
+                                                       _paths_from_env("SCREENING_REGISTRIES"))],
+        "rules_dir": str(Path(rules_dir).resolve()),
+        "rescreen": bool(params.get("rescreen", False)),
+    }
+
+
+def name_map_index(manifest_dir: str) -> str:
+    """Name the mapped task instance after its flight (manifest id: carrier, number, airport, date)."""
+    manifest_id = Path(manifest_dir).name
+    try:
+        from airflow.sdk import get_current_context
+
+        get_current_context()["flight"] = manifest_id  # type: ignore[typeddict-unknown-key]
+    except Exception:  # outside a task (unit tests) there is no context to name
+        pass
+    return manifest_id
