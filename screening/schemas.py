@@ -102,3 +102,29 @@ def document_arrow_schema() -> pa.Schema:
             pa.field("is_visa", pa.bool_()),
         ]
     )
+
+
+# Validation annotations (screening.validate builds its expectation suites from these).
+def property_specs(name: str = MANIFEST_CSV) -> dict[str, dict[str, Any]]:
+    """Each column's JSON Schema property (pattern, format, enum and x- annotations)."""
+    return dict(load_schema(name)["properties"])
+
+
+def api_mandatory_columns() -> list[str]:
+    """API data elements a carrier must transmit (Directive 2004/82/EC art. 3(2), Reg. (EU) 2025/12)."""
+    return [c for c, spec in property_specs().items() if spec.get("x-api-mandatory")]
+
+
+def airport_columns() -> list[str]:
+    return [c for c, spec in property_specs().items() if spec.get("x-airport")]
+
+
+def unique_column_groups() -> list[list[str]]:
+    """Column groups whose values identify one traveller within a manifest (duplicates are flagged)."""
+    single = [[c] for c, spec in property_specs().items() if spec.get("x-unique")]
+    return single + [list(group) for group in load_schema(MANIFEST_CSV).get("x-unique-together", [])]
+
+
+def optional_extra_fields() -> dict[str, dict[str, Any]]:
+    """Fields some readers supply beyond the CSV contract (e.g. document issue date), with their specs."""
+    return dict(load_schema(MANIFEST_CSV).get("x-optional-extras", {}))

@@ -1,0 +1,102 @@
+"""Turn failing-row masks into flags. Explanations name the field and the kind of fault, never a value."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from screening.model import Flag, Manifest
+from screening.validate import spec
+from screening.validate.masks import Outcome, first_occurrence_duplicates
+
+LEGAL_BASIS = "Directive 2004/82/EC art. 3(2); Regulation (EU) 2025/12"
+_SINGLE_FIELD = {spec.LENGTH, spec.REGEX, spec.DATE, spec.DATETIME, spec.IN_SET, spec.CODE_PATTERN,
+                 spec.NOT_FUTURE, spec.MAX_AGE}
+
+
+def flag(manifest: Manifest, traveller_ref: str, flag_type: str, rule_id: str, severity: str,
+         explanation: str, **details: Any) -> Flag:
+    return Flag(manifest_id=manifest.manifest_id, carrier=manifest.carrier,
+                flight_number=manifest.flight_number, traveller_ref=traveller_ref, flag_type=flag_type,
+                rule_id=rule_id, severity=severity, explanation=explanation, details=details)
+
+
+def traveller_refs(frame: pd.DataFrame) -> np.ndarray:
+    """The traveller_ref of each row; a row without one is named by its source line."""
+    refs = frame["traveller_ref"].to_numpy(dtype=object, na_value=None)
+    lines = frame["source_line"].to_numpy(dtype=object, na_value=None)
+    named = [r if r else f"source_line:{ln}" for r, ln in zip(refs, lines, strict=True)]
+    return np.array(named, dtype=object)
+
+
+def traveller_flags(manifest: Manifest, frame: pd.DataFrame, outcomes: list[Outcome]) -> list[Flag]:
+    """Per traveller: one API_INCOMPLETE listing missing elements, then at most one fault per field."""
+    refs = traveller_refs(frame)
+    lines = frame["source_line"].to_numpy(dtype=object, na_value=None)
+    out: list[Flag] = []
+    missing: dict[int, list[str]] = defaultdict(list)
+    faulted: dict[str, np.ndarray] = {}
+    for outcome in outcomes:
+        check = outcome.check
+        if check.kind == spec.NOT_NULL and check.rule_id == spec.API_INCOMPLETE:
+            for pos in np.flatnonzero(outcome.failing):
+                missing[int(pos)].append(check.column)
+            continue
+        if check.kind == spec.UNIQUE:
+            out.extend(_duplicate_flags(manifest, frame, check, refs, lines))
+            continue
+        failing = outcome.failing
+        if check.kind in _SINGLE_FIELD or check.kind == spec.NOT_NULL:
+            seen = faulted.setdefault(check.column, np.zeros(len(failing), dtype=bool))
+            failing = failing & ~seen
+            seen |= failing
+        for pos in np.flatnonzero(failing):
+            out.append(flag(manifest, refs[pos], check.flag_type, check.rule_id, check.severity,
+                            f"{check.column} {check.fault}", field=check.column, check=check.id,
+                            source_line=lines[pos]))
+    for pos in sorted(missing):
+        fields = missing[pos]
+        out.append(flag(manifest, refs[pos], "OBLIGATION", spec.API_INCOMPLETE, "MEDIUM",
+                        f"missing mandatory API data element(s): {', '.join(fields)} ({LEGAL_BASIS})",
+                        fields=fields, source_line=lines[pos]))
+    return out
+
+
+def _duplicate_flags(manifest: Manifest, frame: pd.DataFrame, check: spec.Check, refs: np.ndarray,
+                     lines: np.ndarray) -> list[Flag]:
+    repeats = first_occurrence_duplicates(frame, check.columns)
+    return [
+        flag(manifest, refs[pos], check.flag_type, check.rule_id, check.severity,
+             f"traveller {check.fault} (first at source line {lines[first]})",
+             fields=list(check.columns), check=check.id, source_line=lines[pos],
+             first_source_line=lines[first])
+        for pos, first in sorted(repeats.items())
+    ]
+
+
+def flight_flags(manifest: Manifest, outcomes: list[Outcome]) -> list[Flag]:
+    """Manifest-level flags (traveller_ref ""): one API_INCOMPLETE for all missing flight elements."""
+    out: list[Flag] = []
+    missing: list[str] = []
+    faulted: set[str] = set()
+    for outcome in outcomes:
+        check = outcome.check
+        if not outcome.failing.any():
+            continue
+        if check.kind == spec.NOT_NULL and check.rule_id == spec.API_INCOMPLETE:
+            missing.append(check.column)
+            continue
+        if check.kind in _SINGLE_FIELD:
+            if check.column in faulted:
+                continue
+            faulted.add(check.column)
+        out.append(flag(manifest, "", check.flag_type, check.rule_id, check.severity,
+                        f"{check.column} {check.fault}", field=check.column, check=check.id))
+    if missing:
+        out.insert(0, flag(manifest, "", "OBLIGATION", spec.API_INCOMPLETE, "HIGH",
+                           f"flight is missing mandatory API data element(s): {', '.join(missing)} "
+                           f"({LEGAL_BASIS})", fields=missing))
+    return out

@@ -1,0 +1,92 @@
+"""The stored validation result: what was checked and how it went, with counts only (no personal data)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime
+from typing import Any
+
+from screening.model import Flag, Manifest, QuarantineRecord
+from screening.validate import spec
+from screening.validate.masks import Outcome
+
+REPORT_VERSION = 1
+
+GX_TYPES = {
+    spec.NOT_NULL: "expect_column_values_to_not_be_null",
+    spec.LENGTH: "expect_column_value_lengths_to_be_between",
+    spec.REGEX: "expect_column_values_to_match_regex",
+    spec.CODE_PATTERN: "expect_column_values_to_match_regex",
+    spec.IN_SET: "expect_column_values_to_be_in_set",
+    spec.DATE: "expect_column_values_to_be_in_set",
+    spec.DATETIME: "expect_column_values_to_be_in_set",
+    spec.NOT_FUTURE: "expect_column_values_to_be_between",
+    spec.MAX_AGE: "expect_column_values_to_be_between",
+    spec.AFTER: "expect_column_values_to_be_between",
+    spec.UNIQUE: "expect_column_values_to_be_unique",
+}
+
+
+def expectation_type(check: spec.Check) -> str:
+    if check.kind == spec.UNIQUE and len(check.columns) > 1:
+        return "expect_compound_columns_to_be_unique"
+    return GX_TYPES[check.kind]
+
+
+def expectation_entry(outcome: Outcome) -> dict[str, Any]:
+    check = outcome.check
+    entry: dict[str, Any] = {
+        "id": check.id, "suite": check.suite, "expectation_type": expectation_type(check),
+        "columns": list(check.columns), "derived_column": outcome.derived_name, "rule_id": check.rule_id,
+        "flag_type": check.flag_type, "severity": check.severity, "evaluated": outcome.evaluated,
+        "unexpected_count": outcome.unexpected_count, "success": outcome.unexpected_count == 0,
+    }
+    params = {k: v for k, v in check.params.items() if k not in ("values",)}
+    if "values" in check.params:
+        params["values"] = list(check.params["values"])
+    if params:
+        entry["params"] = params
+    return entry
+
+
+def build_report(manifest: Manifest, now: datetime, outcomes: dict[str, list[Outcome]], flags: list[Flag],
+                 screenable: list[dict[str, Any]], quarantine: list[QuarantineRecord],
+                 mrz_summary: dict[str, Any], gx_section: dict[str, Any], masks_seconds: float
+                 ) -> dict[str, Any]:
+    entries = [expectation_entry(o) for suite in (spec.FLIGHT, spec.TRAVELLER) for o in outcomes[suite]]
+    gx_counts = {r["id"]: r for r in gx_section.get("results", [])}
+    for entry in entries:
+        gx = gx_counts.get(entry["id"])
+        if gx is not None:
+            entry["gx_success"] = gx["success"]
+            entry["gx_unexpected_count"] = gx["unexpected_count"]
+            entry["engines_agree"] = gx["unexpected_count"] == entry["unexpected_count"]
+    failed = sum(1 for e in entries if not e["success"])
+    return {
+        "report_version": REPORT_VERSION,
+        "manifest_id": manifest.manifest_id,
+        "carrier": manifest.carrier,
+        "flight_number": manifest.flight_number,
+        "source_file": manifest.source_file,
+        "validated_at": now.isoformat(),
+        "success": failed == 0 and not mrz_summary.get("check_digit_failures"),
+        "counts": {
+            "travellers_in": len(manifest.travellers),
+            "travellers_screenable": len(screenable),
+            "travellers_quarantined": sum(q.travellers for q in quarantine),
+            "quarantine_by_reason": dict(Counter(q.reason_code for q in quarantine)),
+            "flags": len(flags),
+            "flags_by_rule": dict(Counter(f.rule_id for f in flags)),
+            "flags_by_type": dict(Counter(f.flag_type for f in flags)),
+        },
+        "statistics": {
+            "evaluated_expectations": len(entries),
+            "successful_expectations": len(entries) - failed,
+            "unsuccessful_expectations": failed,
+            "success_percent": round(100.0 * (len(entries) - failed) / len(entries), 2) if entries else 100.0,
+        },
+        "expectations": entries,
+        "mrz": mrz_summary,
+        "gx": {k: v for k, v in gx_section.items() if k != "results"},
+        "seconds": {"masks": round(masks_seconds, 4), "gx": gx_section.get("seconds")},
+    }
