@@ -1,0 +1,326 @@
+"""UN/EDIFACT PAXLST reader (directories D:02B to D:16B) producing canonical Manifests.
+
+Decisions, so analysts and operators know what the output means:
+
+* Progressive flights: one Manifest per leg. Each TDT group gives one or more legs (LOC+DTM 189
+  departs, LOC+DTM 232 arrives; LOC 125/87/130 and pairs of LOC 92 without DTM likewise). A traveller
+  is put on the legs from the one leaving their port of embarkation (LOC 178) to the one reaching their
+  port of disembarkation (LOC 179), or on every leg when those ports do not match the itinerary. So
+  GTAS apisMessage.txt gives AA123 ATL-ORD (1 traveller) and AA124 ORD-JFK (2 travellers).
+* Counts: CNT 42/41 is the whole-flight total; it becomes `declared_total` on every leg. The check
+  CNT against travellers is done once per message over all its traveller groups (quarantined ones
+  included) and reported as an API_COUNT_MISMATCH control finding; a per-leg comparison would be wrong
+  for progressive flights.
+* Times: DTM 189/232 are local to their airport and get its UTC offset (airportsdata); UNB date/time has
+  no zone in the standard and is taken as UTC.
+* Two-digit years: flight years are 20YY; a birth date is put in the past relative to the first
+  departure (else the UNB date); an expiry lies at most 20 years after it.
+* traveller_ref is RFF ABO when sent, else P001, P002... (C001 for crew) in NAD order; for a part of a
+  multi-part message the part number is included (P10-001) so parts never collide. A reference sent
+  twice gets a suffix (-2) and an API_DUPLICATE_TRAVELLER finding.
+* Multi-part messages (UNH 0068 common access reference, 0070 sequence, 0073 C/F): this reader
+  returns each part as it is, with the travellers it holds, `parts`=1, `message_ref` = the common
+  access reference, `part_info` describing the part and `incomplete_reason` set, so `screening parse`
+  shows a lone part and can flag it. Assembly of parts across files is `screening.ingest.multipart`'s
+  job. A message with no sequence, or sequence 01 with F or no marker, is complete.
+* Nothing raises to the caller and nothing is dropped: a traveller group that cannot be read is
+  quarantined alone (record_ref "segment N" of its NAD); a message with no readable flight, a PNRGOV or
+  other message, and segments outside any message are quarantined with the number of travellers they
+  held. Control problems become control findings (see paxlst_controls) on each Manifest
+  (`manifest.control_findings`) and on the ParseResult (`result.control_findings`, all of them).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import UTC, date, datetime
+from typing import Any
+
+from screening.ingest import paxlst_controls as ctl
+from screening.ingest.edifact import Segment, decode, read_interchange
+from screening.ingest.normalise import normalise_traveller
+from screening.ingest.paxlst_message import (
+    CREW_LIST_CODES,
+    PERSON_QUALIFIERS,
+    Leg,
+    MessageContent,
+    legs_travelled,
+    read_message,
+)
+from screening.ingest.paxlst_values import interchange_time, iso_local_time
+from screening.model import Manifest, ParseResult, QuarantineRecord
+
+log = logging.getLogger(__name__)
+
+_RAW_PERSON_NAD = re.compile(rb"NAD[^A-Za-z0-9](?:FL|FM|DDU|DDT)(?![A-Za-z0-9])")
+_CLOSERS = frozenset({"UNT", "UNH", "UNE", "UNZ", "UNG", "UNB"})
+
+
+def parse_paxlst(data: bytes, source_file: str) -> ParseResult:
+    """Read one file (one interchange, possibly in a transport envelope); never raises."""
+    try:
+        return _Reader(data, source_file).read()
+    except Exception as exc:  # noqa: BLE001 - last resort: the caller must always get a result
+        log.error("%s: PAXLST reader failed (%s); file quarantined", source_file, type(exc).__name__)
+        return _whole_file(data, source_file, "PAXLST_READER_ERROR",
+                           f"{source_file}: the reader could not process this file ({type(exc).__name__})")
+
+
+def count_person_segments(segments: list[Segment]) -> int:
+    """Person NAD segments (FL, FM, DDU, DDT): the travellers a message or block stands for."""
+    return sum(1 for s in segments if s.tag == "NAD" and s.value(0) in PERSON_QUALIFIERS)
+
+
+def _whole_file(data: bytes, source_file: str, reason: str, message: str) -> ParseResult:
+    travellers = len(_RAW_PERSON_NAD.findall(data))
+    record = QuarantineRecord(source_file, "file", reason, message, decode(data), travellers)
+    return ParseResult(source_file=source_file, quarantine=[record])
+
+
+class _Reader:
+    """Walks the interchange envelope; each UNH..UNT goes to `_message`."""
+
+    def __init__(self, data: bytes, source_file: str) -> None:
+        self.data = data
+        self.source_file = source_file
+        self.result = ParseResult(source_file=source_file)
+        self.findings: list[dict[str, str]] = []
+        self.interchange_findings: list[dict[str, str]] = []
+        self.transmitted_at: str | None = None
+        self.fallback_reference = datetime.now(UTC).date()
+
+    def read(self) -> ParseResult:
+        interchange = read_interchange(self.data)
+        if interchange is None:
+            return _whole_file(self.data, self.source_file, "EDIFACT_NO_INTERCHANGE",
+                               f"{self.source_file}: no UNB or UNH segment found: not an EDIFACT interchange")
+        self.ix = interchange
+        self._walk(interchange.segments)
+        for manifest in self.result.manifests:
+            ctl.attach(manifest, ctl.FINDINGS_ATTR, ctl.findings_of(manifest) + self.interchange_findings)
+        ctl.attach(self.result, ctl.FINDINGS_ATTR, self.findings + self.interchange_findings)
+        return self.result
+
+    def _walk(self, segments: list[Segment]) -> None:
+        unb: Segment | None = None
+        ung: Segment | None = None
+        groups = messages = group_messages = 0
+        stray: list[Segment] = []
+        found = self.interchange_findings
+        i, n = 0, len(segments)
+        while i < n:
+            seg = segments[i]
+            tag = seg.tag
+            if tag in _CLOSERS:
+                self._flush_stray(stray)
+            if tag == "UNH":
+                j = i + 1
+                while j < n and segments[j].tag not in _CLOSERS:
+                    j += 1
+                has_unt = j < n and segments[j].tag == "UNT"
+                self._message(segments[i:j + 1] if has_unt else segments[i:j], has_unt)
+                messages += 1
+                group_messages += 1
+                i = j + 1 if has_unt else j
+                continue
+            if tag == "UNB":
+                unb = seg
+                self.transmitted_at = interchange_time(seg.value(3, 0), seg.value(3, 1))
+                if self.transmitted_at:
+                    self.fallback_reference = date.fromisoformat(self.transmitted_at[:10])
+            elif tag == "UNG":
+                ung, groups, group_messages = seg, groups + 1, 0
+            elif tag == "UNE":
+                found += ctl.check_count("messages", seg, seg.value(0), group_messages)
+                if ung is not None:
+                    found += ctl.check_reference(seg, seg.value(1), ung.value(4), "UNG")
+                ung = None
+            elif tag == "UNZ":
+                found += ctl.check_count("groups" if groups else "messages", seg, seg.value(0),
+                                         groups or messages)
+                if unb is not None:
+                    found += ctl.check_reference(seg, seg.value(1), unb.value(4), "UNB")
+                unb = None
+            elif tag == "UNT":
+                found.append(ctl.finding(ctl.EDIFACT_CONTROL, f"segment {seg.position}: UNT without UNH",
+                                         f"segment {seg.position}"))
+            else:
+                stray.append(seg)
+            i += 1
+        self._flush_stray(stray)
+        if unb is not None:
+            found.append(ctl.finding(ctl.EDIFACT_CONTROL, "interchange has no UNZ (truncated or damaged)",
+                                     f"segment {unb.position}"))
+        if ung is not None:
+            found.append(ctl.finding(ctl.EDIFACT_CONTROL, "functional group has no UNE (truncated or "
+                                     "damaged)", f"segment {ung.position}"))
+
+    def _flush_stray(self, stray: list[Segment]) -> None:
+        """Segments outside any UNH..UNT: travellers among them are quarantined, the rest noted."""
+        if not stray:
+            return
+        first = stray[0].position
+        persons = count_person_segments(stray)
+        if persons:
+            self._quarantine(f"segment {first}", "EDIFACT_OUTSIDE_MESSAGE",
+                             f"segments {first}-{stray[-1].position} lie outside any UNH..UNT message",
+                             stray, persons)
+        else:
+            self.interchange_findings.append(ctl.finding(
+                ctl.EDIFACT_CONTROL, f"segments {first}-{stray[-1].position} outside any message ignored",
+                f"segment {first}"))
+        stray.clear()
+
+    def _quarantine(self, record_ref: str, reason: str, message: str, segments: list[Segment],
+                    travellers: int) -> None:
+        self.result.quarantine.append(QuarantineRecord(
+            self.source_file, record_ref, reason, f"{self.source_file}: {message}", self.ix.raw(segments),
+            travellers))
+
+    def _message(self, segments: list[Segment], has_unt: bool) -> None:
+        unh = segments[0]
+        unh_ref = unh.value(0).strip()
+        message_type = unh.value(1, 0).strip().upper()
+        body = segments[1:-1] if has_unt else segments[1:]
+        where = f"segment {unh.position}"
+        if message_type == "PNRGOV":
+            tifs = sum(1 for s in body if s.tag == "TIF")
+            self._quarantine(where, "PNRGOV_NOT_SUPPORTED", "PNRGOV not supported", segments, tifs)
+            return
+        if message_type != "PAXLST":
+            self._quarantine(where, "EDIFACT_UNSUPPORTED_MESSAGE",
+                             f"{where}: message type '{message_type[:10]}' is not PAXLST",
+                             segments, count_person_segments(body))
+            return
+        content = read_message(body, self.fallback_reference)
+        legs = [leg for leg in content.legs if leg.carrier and leg.flight_number]
+        if not legs:
+            self._quarantine(where, "PAXLST_NO_FLIGHT",
+                             f"{where}: message {unh_ref[:35]} has no readable flight "
+                             "(TDT carrier and number)",
+                             segments, len(content.groups))
+            return
+        part = _part_info(unh, len(content.groups))
+        message_ref = part["common_ref"] or unh_ref
+        findings = self._message_findings(segments, has_unt, content, part, message_ref)
+        refs = self._assign_refs(content, part, findings, message_ref)
+        self._build_manifests(content, legs, part, message_ref, findings, refs)
+
+    def _message_findings(self, segments: list[Segment], has_unt: bool, content: MessageContent,
+                          part: dict[str, Any], message_ref: str) -> list[dict[str, str]]:
+        unh = segments[0]
+        out: list[dict[str, str]] = []
+        if has_unt:
+            unt = segments[-1]
+            out += ctl.check_count("segments", unt, unt.value(0), len(segments), message_ref)
+            out += ctl.check_reference(unt, unt.value(1), unh.value(0), "UNH", message_ref)
+        else:
+            out.append(ctl.finding(ctl.EDIFACT_CONTROL, f"segment {unh.position}: message has no UNT "
+                                   "(truncated or damaged)", f"segment {unh.position}", message_ref))
+        for note, position in content.notes:
+            out.append(ctl.finding(ctl.EDIFACT_CONTROL, note, f"segment {position}", message_ref))
+        held = len(content.groups)
+        if content.declared_total is not None and content.declared_total != held:
+            scope = "this message holds"
+            if part["multipart"]:
+                scope = (f"part {part['sequence']}{part['marker'] and ':' + part['marker']} of multi-part "
+                         f"message {message_ref} holds")
+            cnt = content.cnt_segment
+            out.append(ctl.finding(ctl.API_COUNT_MISMATCH, f"CNT declares {content.declared_total} "
+                                   f"travellers; {scope} {held}", f"segment {cnt.position}" if cnt else "",
+                                   message_ref))
+        elif content.declared_total is None and content.cnt_segment is None:
+            out.append(ctl.finding(ctl.EDIFACT_CONTROL, "message has no CNT total", "", message_ref))
+        return out
+
+    def _assign_refs(self, content: MessageContent, part: dict[str, Any], findings: list[dict[str, str]],
+                     message_ref: str) -> list[str]:
+        prefix = "C" if content.document_code in CREW_LIST_CODES else "P"
+        if part["multipart"]:
+            prefix += f"{part['sequence'] or 0:02d}-"
+        seen: dict[str, int] = {}
+        refs = []
+        for number, group in enumerate(content.groups, 1):
+            ref = group.abo or f"{prefix}{number:03d}"
+            if ref in seen:
+                seen[ref] += 1
+                findings.append(ctl.finding(ctl.API_DUPLICATE_TRAVELLER, f"traveller reference {ref} sent "
+                                            f"{seen[ref]} times; this one renamed {ref}-{seen[ref]}",
+                                            f"segment {group.position}", message_ref))
+                ref = f"{ref}-{seen[ref]}"
+            seen.setdefault(ref, 1)
+            refs.append(ref)
+        return refs
+
+    def _build_manifests(self, content: MessageContent, legs: list[Leg], part: dict[str, Any],
+                         message_ref: str, findings: list[dict[str, str]], refs: list[str]) -> None:
+        travellers: list[tuple[dict[str, Any], list[dict[str, Any]]]] = []
+        for group, ref in zip(content.groups, refs, strict=True):
+            if group.error is not None or group.traveller is None:
+                reason = group.error.reason_code if group.error else "PAXLST_BROKEN_TRAVELLER"
+                self._quarantine(f"segment {group.position}", reason,
+                                 f"traveller {ref}: {group.error}; traveller quarantined", group.segments, 1)
+                continue
+            traveller = normalise_traveller(group.traveller)
+            traveller["traveller_ref"] = ref
+            traveller["source_line"] = group.traveller["source_line"]
+            documents = [_normalise_document(d, ref) for d in group.documents]
+            travellers.append((traveller, documents))
+        for index, leg in enumerate(legs):
+            departure, dep_ok = iso_local_time(leg.departure_local, leg.departure_raw, leg.departure_airport)
+            arrival, arr_ok = iso_local_time(leg.arrival_local, leg.arrival_raw, leg.arrival_airport)
+            leg_findings = list(findings)
+            for text, ok, airport in ((departure, dep_ok, leg.departure_airport),
+                                      (arrival, arr_ok, leg.arrival_airport)):
+                if text and not ok:
+                    leg_findings.append(ctl.finding(
+                        ctl.PAXLST_TIME_ZONE_UNKNOWN, f"segment {leg.position}: time at airport "
+                        f"'{(airport or '')[:5]}' kept as local time without UTC offset (airport unknown or "
+                        "time unreadable)", f"segment {leg.position}", message_ref))
+            manifest = Manifest(
+                carrier=leg.carrier, flight_number=leg.flight_number, departure_airport=leg.departure_airport,
+                arrival_airport=leg.arrival_airport, scheduled_departure=departure, scheduled_arrival=arrival,
+                transmitted_at=self.transmitted_at, message_ref=message_ref, message_type="PAXLST",
+                declared_total=content.declared_total, parts=1, source_file=self.source_file)
+            for traveller, documents in travellers:
+                if len(legs) == 1 or index in legs_travelled(traveller, legs):
+                    manifest.travellers.append(dict(traveller))
+                    manifest.documents.extend(dict(d) for d in documents)
+            info = dict(part, leg=index + 1, legs=len(legs))
+            ctl.attach(manifest, "part_info", info)
+            ctl.attach(manifest, "incomplete_reason", _lone_part_reason(part, message_ref))
+            ctl.attach(manifest, ctl.FINDINGS_ATTR, leg_findings)
+            self.findings.extend(f for f in leg_findings if f not in self.findings)
+            self.result.manifests.append(manifest)
+
+
+def _part_info(unh: Segment, travellers: int) -> dict[str, Any]:
+    """UNH 0068 common access reference and S010 sequence (0070) / first-last marker (0073)."""
+    sequence_text = unh.value(3, 0).strip()
+    marker = unh.value(3, 1).strip().upper()
+    sequence = int(sequence_text) if sequence_text.isdigit() else None
+    single = sequence is None or (sequence == 1 and marker in ("F", ""))
+    return {"common_ref": unh.value(2).strip(), "unh_ref": unh.value(0).strip(), "sequence": sequence,
+            "marker": marker if marker in ("C", "F") else "", "multipart": not single,
+            "message_travellers": travellers}
+
+
+def _lone_part_reason(part: dict[str, Any], message_ref: str) -> str | None:
+    if not part["multipart"]:
+        return None
+    return (f"part {part['sequence']} of multi-part message {message_ref} read on its own; "
+            "other parts not assembled")
+
+
+def _normalise_document(document: dict[str, Any], traveller_ref: str) -> dict[str, Any]:
+    number = document.get("document_number")
+    return {
+        "traveller_ref": traveller_ref,
+        "document_type": (document.get("document_type") or "").upper() or None,
+        "document_number": number.upper().replace(" ", "").replace("-", "") if number else None,
+        "issuing_state": (document.get("issuing_state") or "").upper() or None,
+        "expiry": document.get("expiry"),
+        "is_visa": bool(document.get("is_visa")),
+    }
+
