@@ -8,18 +8,40 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from screening.errors import RulesError
+from screening.matching.scoring import NameWeights
 
 
 class MatchConfig(BaseModel):
+    """Every number that decides a match; the YAML comments explain each one."""
+
     model_config = ConfigDict(extra="forbid")
 
-    threshold: float = Field(0.88, ge=0, le=1, description="score at or above which a match is flagged")
-    candidate_cutoff: float = Field(0.75, ge=0, le=1, description="name score below which no candidate is kept")
-    dob_mismatch_penalty: float = Field(0.25, ge=0, le=1)
-    dob_match_bonus: float = Field(0.05, ge=0, le=1)
-    nationality_mismatch_penalty: float = Field(0.05, ge=0, le=1)
+    threshold: float = Field(0.86, ge=0, le=1, description="score at or above which a match is flagged")
+    candidate_cutoff: float = Field(0.70, ge=0, le=1,
+                                    description="name score below which a candidate is dropped unscored")
+    name_agree_min: float = Field(0.72, ge=0, le=1)
+    unmatched_traveller_part: float = Field(0.5, ge=0, le=2)
+    unmatched_listed_part: float = Field(0.25, ge=0, le=2)
+    phonetic_similarity: float = Field(0.88, ge=0, le=1)
+    initial_similarity: float = Field(0.7, ge=0, le=1)
+    particle_weight: float = Field(0.3, ge=0, le=5)
+    dob_exact_bonus: float = Field(0.05, ge=0, le=1)
+    dob_partial_bonus: float = Field(0.03, ge=0, le=1)
+    dob_swapped_bonus: float = Field(0.02, ge=0, le=1)
+    dob_near_penalty: float = Field(0.0, ge=0, le=1)
+    dob_mismatch_penalty: float = Field(0.2, ge=0, le=1)
+    nationality_match_bonus: float = Field(0.02, ge=0, le=1)
+    nationality_mismatch_penalty: float = Field(0.08, ge=0, le=1)
+    sex_mismatch_penalty: float = Field(0.1, ge=0, le=1)
+    document_match_bonus: float = Field(0.15, ge=0, le=1)
+    low_quality_alias_penalty: float = Field(0.03, ge=0, le=1)
     severity: str = "HIGH"
     max_matches_per_traveller: int = Field(5, ge=1)
+    max_candidates_per_traveller: int = Field(200, ge=1)
+
+    def name_weights(self) -> NameWeights:
+        return NameWeights(self.name_agree_min, self.unmatched_traveller_part, self.unmatched_listed_part,
+                           self.phonetic_similarity, self.initial_similarity)
 
 
 def load_match_config(rules_dir: str | Path) -> MatchConfig:

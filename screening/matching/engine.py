@@ -1,28 +1,37 @@
-"""Watchlist screening, first version: every alias is a name string; candidates come from rapidfuzz
-token_sort_ratio over all names (vectorised with process.cdist), then date of birth and nationality
-adjust the score. Every match carries its parts so a flag can say why."""
+"""Watchlist screening: candidates from the blocking keys of every name part (rarity-aware), then each
+candidate name scored by weighted part alignment plus date of birth, nationality, sex and document
+evidence. Every match carries its parts so a flag can say why."""
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
-from rapidfuzz import fuzz, process
 
+from screening.matching.blocking import lookup_tokens
 from screening.matching.config import MatchConfig
-from screening.matching.names import normalise_name, traveller_full_name
+from screening.matching.evidence import (
+    MatchPart,
+    dob_evidence,
+    document_evidence,
+    nationality_evidence,
+    sex_evidence,
+)
+from screening.matching.index_data import MAX_WEIGHT, IndexData
+from screening.matching.names import name_slots, traveller_full_name
+from screening.matching.scoring import WeightedSlot, score_names
 from screening.watchlists.model import WatchlistEntry, WatchlistLoad
 
-
-@dataclass
-class MatchPart:
-    """One piece of evidence: its name, its contribution to the score, and a human explanation."""
-
-    feature: str
-    value: float
-    detail: str
+# Postings longer than this are "common" parts: they only find candidates together with rarer parts.
+COMMON_POSTINGS = 2000
+# A candidate must share at least this part of the traveller's name weight (before scoring); measured
+# candidate recall against exhaustive scoring is reported by benchmarks/bench_screening.py.
+MIN_SHARED_WEIGHT = 0.4
+LOW_QUALITY = {"low", "fka"}
 
 
 @dataclass
@@ -50,95 +59,163 @@ class Comparison:
                           for p in self.parts]}
 
 
-def dob_evidence(traveller_dob: str | None, listed: list[str], config: MatchConfig) -> MatchPart | None:
-    """Exact or partial agreement adds a little; a full date that clearly disagrees takes a lot."""
-    if not traveller_dob or not listed:
-        return None
-    for value in listed:
-        if traveller_dob.startswith(value) or value.startswith(traveller_dob):
-            exact = len(value) == len(traveller_dob) == 10
-            return MatchPart("date_of_birth", config.dob_match_bonus,
-                             f"date of birth {'agrees' if exact else 'agrees with the listed ' + value}")
-    years = {v[:4] for v in listed}
-    if any(abs(int(y) - int(traveller_dob[:4])) <= 1 for y in years if y.isdigit() and traveller_dob[:4].isdigit()):
-        return MatchPart("date_of_birth", 0.0, "date of birth within one year of a listed date")
-    return MatchPart("date_of_birth", -config.dob_mismatch_penalty,
-                     f"date of birth differs from listed {', '.join(listed)}")
+def combine(name_part: MatchPart, evidence: Sequence[MatchPart | None]) -> tuple[float, list[MatchPart]]:
+    """Name score plus evidence contributions, clipped to [0, 1]."""
+    parts = [name_part, *(p for p in evidence if p is not None)]
+    return max(0.0, min(1.0, sum(p.value for p in parts))), parts
 
 
-def nationality_evidence(nationality: str | None, listed: list[str], config: MatchConfig) -> MatchPart | None:
-    if not nationality or not listed:
-        return None
-    if nationality in listed:
-        return MatchPart("nationality", 0.0, f"nationality {nationality} is a listed nationality")
-    return MatchPart("nationality", -config.nationality_mismatch_penalty,
-                     f"nationality {nationality} not among listed {', '.join(listed)}")
+def traveller_nationalities(traveller: dict[str, Any]) -> list[str]:
+    """Nationality, plus the passport's issuing state (a dual national may travel on either)."""
+    values = [traveller.get("nationality"), traveller.get("document_issuing_state")]
+    return [str(v).upper() for v in values if v]
 
 
-def name_part(query: str, candidate: str) -> MatchPart:
-    score = fuzz.token_sort_ratio(query, candidate) / 100.0
-    return MatchPart("name", score, f"name similarity {score:.2f} (token sort) with listed name {candidate!r}")
+def evidence_parts(traveller: dict[str, Any], entry: WatchlistEntry,
+                   config: MatchConfig) -> list[MatchPart | None]:
+    return [dob_evidence(traveller.get("date_of_birth"), entry.dates_of_birth, config),
+            nationality_evidence(traveller_nationalities(traveller), entry.nationalities, config),
+            sex_evidence(traveller.get("sex"), entry.sex, config),
+            document_evidence(traveller.get("document_number"), entry.document_numbers, config)]
 
 
 class WatchlistIndex:
     """All names of all loaded lists, normalised once; `version` identifies the list contents."""
 
-    def __init__(self, loads: list[WatchlistLoad]):
-        self.loads = loads
-        self.entries: list[WatchlistEntry] = [e for load in loads for e in load.entries]
-        self.names: list[str] = []
-        self.owner: list[int] = []
-        for position, entry in enumerate(self.entries):
-            for name in entry.names:
-                normalised = normalise_name(name)
-                if normalised:
-                    self.names.append(normalised)
-                    self.owner.append(position)
-        self.owner_array = np.asarray(self.owner, dtype=np.int64)
-        digest = hashlib.sha256("|".join(sorted(load.version for load in loads)).encode()).hexdigest()[:16]
-        self.version = f"sha256:{digest}"
+    def __init__(self, loads: list[WatchlistLoad] | None = None, *, data: IndexData | None = None):
+        if data is None:
+            loads = loads or []
+            versions = "|".join(sorted(load.version for load in loads))
+            digest = hashlib.sha256(versions.encode()).hexdigest()[:16]
+            entries = [e for load in loads for e in load.entries]
+            data = IndexData.build(entries, f"sha256:{digest}")
+        self.data = data
+        self.version: str = str(data.meta["version"])
+        self.entries = data.entries
+
+    def save(self, folder: str | Path) -> None:
+        self.data.save(folder)
+
+    @classmethod
+    def load(cls, folder: str | Path) -> WatchlistIndex:
+        return cls(data=IndexData.load(folder))
+
+    # -- candidate generation -------------------------------------------------------------------
+    def query_slots(self, name: str, config: MatchConfig) -> list[WeightedSlot]:
+        d = self.data
+        out: list[WeightedSlot] = []
+        for slot in name_slots(name):
+            if slot.particle:
+                out.append((slot.forms, config.particle_weight))
+            else:
+                vid = d.vocab_ids.get(slot.primary)
+                out.append((slot.forms, float(d.token_weight[vid]) if vid is not None else MAX_WEIGHT))
+        return out
+
+    def candidates(self, slots: list[WeightedSlot], limit: int) -> np.ndarray:
+        """Names sharing enough rarity-weighted parts (within one edit, sound-alike or same skeleton)."""
+        d = self.data
+        total = sum(w for _, w in slots)
+        if not slots or total <= 0:
+            return np.empty(0, dtype=np.int64)
+        per_slot = []
+        for forms, weight in slots:
+            ids = np.unique(np.concatenate([lookup_tokens(f, d.key_hashes, d.key_ptr, d.key_tokens)
+                                            for f in forms]))
+            size = int(np.sum(d.post_ptr[ids + 1] - d.post_ptr[ids])) if len(ids) else 0
+            per_slot.append((size, weight, ids))
+        # Rarity-aware: skip the most common parts while what they could add stays below the bar.
+        per_slot.sort(key=lambda s: -s[0])
+        skipped = 0.0
+        kept = []
+        for size, weight, ids in per_slot:
+            rest = len(per_slot) - len(kept) - 1
+            if size > COMMON_POSTINGS and (skipped + weight) / total < MIN_SHARED_WEIGHT and rest > 0:
+                skipped += weight
+                continue
+            kept.append((weight, ids))
+        names_list, weights_list = [], []
+        for weight, ids in kept:
+            if not len(ids):
+                continue
+            found = np.unique(np.concatenate([d.post_names[d.post_ptr[i] : d.post_ptr[i + 1]] for i in ids]))
+            names_list.append(found)
+            weights_list.append(np.full(len(found), weight, dtype=np.float32))
+        if not names_list:
+            return np.empty(0, dtype=np.int64)
+        names = np.concatenate(names_list)
+        unique, inverse = np.unique(names, return_inverse=True)
+        shared = np.bincount(inverse, weights=np.concatenate(weights_list)) / total
+        good = np.nonzero(shared >= MIN_SHARED_WEIGHT - skipped / total)[0]
+        if len(good) > limit:
+            good = good[np.argsort(-shared[good], kind="stable")[:limit]]
+        return unique[good].astype(np.int64)
+
+    def listed_slots(self, name: int, config: MatchConfig) -> list[WeightedSlot]:
+        d = self.data
+        return [(forms, config.particle_weight if particle else float(d.token_weight[vid]))
+                for forms, particle, vid in d.name_forms(name)]
+
+    # -- scoring ---------------------------------------------------------------------------------
+    def score_traveller(self, traveller: dict[str, Any], config: MatchConfig,
+                        names: np.ndarray | None = None, keep_below: bool = False) -> list[Match]:
+        """Best match per listed entry for one traveller (above the threshold unless keep_below)."""
+        query = traveller_full_name(traveller.get("given_names"), traveller.get("surname"))
+        slots = self.query_slots(query, config)
+        if not slots:
+            return []
+        if names is None:
+            names = self.candidates(slots, config.max_candidates_per_traveller)
+        weights = config.name_weights()
+        best: dict[int, Match] = {}
+        d = self.data
+        for name in names:
+            result = score_names(slots, self.listed_slots(int(name), config), weights)
+            if result.score < config.candidate_cutoff and not keep_below:
+                continue
+            owner = int(d.name_owner[name])
+            quality = d.qualities[int(d.name_quality[name])]
+            value = result.score
+            detail = result.detail()
+            if quality not in ("primary", ""):
+                detail += f" (listed {quality} alias)"
+            if quality.lower() in LOW_QUALITY:
+                value -= config.low_quality_alias_penalty
+                detail += f", low-quality alias -{config.low_quality_alias_penalty:.2f}"
+            current = best.get(owner)
+            if current is not None and current.parts[0].value >= value:
+                continue
+            ref = str(traveller.get("traveller_ref") or "")
+            best[owner] = Match(ref, None, d.listed_name(int(name)),  # type: ignore[arg-type]
+                                value, [MatchPart("name", value, detail)])
+        out = []
+        for owner, match in best.items():
+            match.entry = self.entries[owner]
+            match.score, match.parts = combine(match.parts[0], evidence_parts(traveller, match.entry, config))
+            if keep_below or match.score >= config.threshold:
+                out.append(match)
+        out.sort(key=lambda m: -m.score)
+        return out
 
     def screen(self, travellers: list[dict[str, Any]], config: MatchConfig) -> list[Match]:
-        if not travellers or not self.names:
-            return []
-        queries = [traveller_full_name(t.get("given_names"), t.get("surname")) for t in travellers]
-        scores = process.cdist(queries, self.names, scorer=fuzz.token_sort_ratio,
-                               score_cutoff=config.candidate_cutoff * 100, dtype=np.uint8, workers=-1)
         matches: list[Match] = []
-        for row, traveller in enumerate(travellers):
-            hits = np.nonzero(scores[row])[0]
-            best_per_entry: dict[int, Match] = {}
-            for column in hits:
-                entry_pos = int(self.owner_array[column])
-                entry = self.entries[entry_pos]
-                match = self._score(traveller, queries[row], self.names[column], entry, config)
-                current = best_per_entry.get(entry_pos)
-                if current is None or match.score > current.score:
-                    best_per_entry[entry_pos] = match
-            kept = sorted((m for m in best_per_entry.values() if m.score >= config.threshold),
-                          key=lambda m: -m.score)[: config.max_matches_per_traveller]
-            matches.extend(kept)
+        for traveller in travellers:
+            matches.extend(self.score_traveller(traveller, config)[: config.max_matches_per_traveller])
         return matches
 
-    @staticmethod
-    def _score(traveller: dict[str, Any], query: str, candidate: str, entry: WatchlistEntry,
-               config: MatchConfig) -> Match:
-        parts = [name_part(query, candidate)]
-        for part in (dob_evidence(traveller.get("date_of_birth"), entry.dates_of_birth, config),
-                     nationality_evidence(traveller.get("nationality"), entry.nationalities, config)):
-            if part is not None:
-                parts.append(part)
-        score = max(0.0, min(1.0, sum(p.value for p in parts)))
-        return Match(str(traveller.get("traveller_ref") or ""), entry, candidate, score, parts)
 
+def compare(name_a: str, name_b: str, config: MatchConfig, dob_a: str | None = None,
+            dob_b: str | None = None, nationality_a: str | None = None,
+            nationality_b: str | None = None) -> Comparison:
+    """Explain one pair the way screening would score it (name_b plays the listed name; parts are
+    weighted equally since no list gives their rarity)."""
+    def slots(name: str) -> list[WeightedSlot]:
+        return [(s.forms, config.particle_weight if s.particle else 2.0) for s in name_slots(name)]
 
-def compare(name_a: str, name_b: str, config: MatchConfig, dob_a: str | None = None, dob_b: str | None = None,
-            nationality_a: str | None = None, nationality_b: str | None = None) -> Comparison:
-    """Explain one pair the way screening would score it."""
-    parts = [name_part(normalise_name(name_a), normalise_name(name_b))]
-    for part in (dob_evidence(dob_a, [dob_b] if dob_b else [], config),
-                 nationality_evidence(nationality_a, [nationality_b] if nationality_b else [], config)):
-        if part is not None:
-            parts.append(part)
-    score = max(0.0, min(1.0, sum(p.value for p in parts)))
+    result = score_names(slots(name_a), slots(name_b), config.name_weights())
+    entry = WatchlistEntry("", "", [name_b], dates_of_birth=[dob_b] if dob_b else [],
+                           nationalities=[nationality_b.upper()] if nationality_b else [])
+    traveller = {"date_of_birth": dob_a, "nationality": nationality_a}
+    score, parts = combine(MatchPart("name", result.score, result.detail()),
+                           evidence_parts(traveller, entry, config))
     return Comparison(score, score >= config.threshold, parts)

@@ -8,6 +8,7 @@ from screening import schemas
 from screening.ingest.tabular import read_csv, split_multi
 from screening.model import QuarantineRecord
 from screening.watchlists.model import WatchlistEntry, WatchlistLoad, content_version
+from screening.watchlists.registry import normalise_document_number
 
 
 def load_watchlist_csv(path: str | Path) -> WatchlistLoad:
@@ -22,7 +23,8 @@ def load_watchlist_csv(path: str | Path) -> WatchlistLoad:
         primary = v.get("full_name") or " ".join(p for p in (v.get("given_names"), v.get("surname")) if p)
         if not v.get("entry_id") or not primary:
             skipped.append(QuarantineRecord(read.path, str(row.line), "WATCHLIST_ENTRY_INCOMPLETE",
-                                            f"{read.path}: line {row.line}: needs entry_id and a name", row.raw, 0))
+                                            f"{read.path}: line {row.line}: needs entry_id and a name",
+                                            row.raw, 0))
             continue
         list_name = v.get("list_name") or Path(path).stem
         list_names.add(list_name)
@@ -35,7 +37,8 @@ def load_watchlist_csv(path: str | Path) -> WatchlistLoad:
             dates_of_birth=split_multi(v.get("date_of_birth"), separator),
             nationalities=[n.upper() for n in split_multi(v.get("nationality"), separator)],
             sex=(v.get("sex") or "").upper(),
-            document_numbers=[d.upper().replace(" ", "") for d in split_multi(v.get("document_numbers"), separator)],
+            document_numbers=[normalise_document_number(d)
+                              for d in split_multi(v.get("document_numbers"), separator)],
             category=v.get("category") or "",
             reason=v.get("reason") or "",
         ))

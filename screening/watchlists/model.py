@@ -17,13 +17,15 @@ class WatchlistEntry:
     names: list[str]
     surname: str = ""
     given_names: str = ""
-    dates_of_birth: list[str] = field(default_factory=list)  # YYYY, YYYY-MM or YYYY-MM-DD
+    # YYYY, YYYY-MM, YYYY-MM-DD, or a year range YYYY/YYYY (UN "BETWEEN")
+    dates_of_birth: list[str] = field(default_factory=list)
     nationalities: list[str] = field(default_factory=list)  # ICAO 9303 codes
     sex: str = ""
     document_numbers: list[str] = field(default_factory=list)
     category: str = ""
     reason: str = ""
     alias_quality: list[str] = field(default_factory=list)  # per alias in names[1:], e.g. "Good"/"Low"
+    entry_type: str = "individual"  # lists also carry entities, vessels; person screening uses individuals
 
 
 @dataclass
@@ -39,6 +41,26 @@ class WatchlistLoad:
     @property
     def name_count(self) -> int:
         return sum(len(e.names) for e in self.entries)
+
+    def summary(self) -> dict[str, object]:
+        """Counts an operator checks after a refresh: entries, names, aliases per quality, skipped."""
+        qualities: dict[str, int] = {}
+        for entry in self.entries:
+            for position in range(1, len(entry.names)):
+                quality = entry.alias_quality[position - 1] if position - 1 < len(entry.alias_quality) else ""
+                qualities[quality or "unspecified"] = qualities.get(quality or "unspecified", 0) + 1
+        return {
+            "list_name": self.list_name,
+            "version": self.version,
+            "entries": len(self.entries),
+            "names": self.name_count,
+            "aliases": sum(qualities.values()),
+            "aliases_by_quality": dict(sorted(qualities.items())),
+            "with_date_of_birth": sum(1 for e in self.entries if e.dates_of_birth),
+            "with_nationality": sum(1 for e in self.entries if e.nationalities),
+            "document_numbers": sum(len(e.document_numbers) for e in self.entries),
+            "skipped": len(self.skipped),
+        }
 
 
 def content_version(data: bytes) -> str:

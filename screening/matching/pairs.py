@@ -1,0 +1,31 @@
+"""Score a table of name pairs (`screening compare --pairs`): adds score and is_match columns."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from screening.matching.config import MatchConfig
+
+
+def _cell(row: dict[str, object], column: str) -> str | None:
+    value = row.get(column)
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
+    return str(value).strip() or None
+
+
+def compare_pairs(frame: pd.DataFrame, config: MatchConfig) -> pd.DataFrame:
+    """A copy of `frame` (columns name1, name2, optional dob1, dob2, nationality1, nationality2) with
+    score and is_match for each row."""
+    from screening.matching.engine import compare
+
+    scores, verdicts = [], []
+    for row in frame.to_dict("records"):
+        result = compare(_cell(row, "name1") or "", _cell(row, "name2") or "", config,
+                         dob_a=_cell(row, "dob1"), dob_b=_cell(row, "dob2"),
+                         nationality_a=_cell(row, "nationality1"), nationality_b=_cell(row, "nationality2"))
+        scores.append(round(result.score, 4))
+        verdicts.append(result.is_match)
+    out = frame.copy()
+    out["score"], out["is_match"] = scores, verdicts
+    return out
