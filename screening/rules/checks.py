@@ -1,0 +1,237 @@
+"""Meaning checks the schema cannot express: unknown country codes and rule ids, contradictions between
+frameworks or visa entries, amounts outside their legal bounds. Each problem names file:line."""
+
+from __future__ import annotations
+
+from itertools import combinations
+from typing import Any
+
+from screening.countries import is_icao_code, to_iso3
+from screening.rules.models import IMPLEMENTED_RULES
+from screening.rules.problems import Problem
+from screening.rules.yamlloc import LocatedYaml
+
+
+def _codes(doc: LocatedYaml, where: tuple[Any, ...], values: list[Any] | None, what: str) -> list[Problem]:
+    return [
+        Problem(doc.path, doc.line((*where, i)), f"unknown country code {code!r} in {what}")
+        for i, code in enumerate(values or [])
+        if not is_icao_code(str(code))
+    ]
+
+
+def obligation_problems(doc: LocatedYaml) -> list[Problem]:
+    data = doc.data or {}
+    out: list[Problem] = []
+    rules = data.get("rules") or {}
+    external = data.get("external_rules") or {}
+    for rule_id in rules:
+        if rule_id not in IMPLEMENTED_RULES:
+            out.append(
+                Problem(
+                    doc.path,
+                    doc.line(("rules", rule_id)),
+                    f"unknown rule id {rule_id}: not implemented here (implemented: "
+                    f"{', '.join(IMPLEMENTED_RULES)}); list ids from other stages under external_rules",
+                )
+            )
+        if rule_id in external:
+            out.append(
+                Problem(
+                    doc.path,
+                    doc.line(("external_rules", rule_id)),
+                    f"rule {rule_id} is defined both under rules and external_rules",
+                )
+            )
+        spec = rules[rule_id] or {}
+        if spec.get("requiring_categories") and rule_id != "VISA_REQUIRED_MISSING":
+            out.append(
+                Problem(
+                    doc.path,
+                    doc.line(("rules", rule_id, "requiring_categories")),
+                    "requiring_categories only applies to VISA_REQUIRED_MISSING",
+                )
+            )
+    return out
+
+
+def _fine_problems(doc: LocatedYaml, where: tuple[Any, ...], fine: dict[str, Any]) -> list[Problem]:
+    out = []
+    low, high, amount = fine.get("min"), fine.get("max"), fine.get("amount")
+    if low is not None and high is not None and low > high:
+        out.append(Problem(doc.path, doc.line((*where, "min")), f"min {low} is above max {high}"))
+    if amount is not None and low is not None and amount < low:
+        out.append(Problem(doc.path, doc.line((*where, "amount")), f"amount {amount} is below min {low}"))
+    if amount is not None and high is not None and amount > high:
+        out.append(Problem(doc.path, doc.line((*where, "amount")), f"amount {amount} is above max {high}"))
+    return out
+
+
+def framework_problems(doc: LocatedYaml, known_rules: set[str]) -> list[Problem]:
+    data = doc.data or {}
+    out: list[Problem] = []
+    groups = data.get("country_groups") or {}
+    for name, group in groups.items():
+        out += _codes(doc, ("country_groups", name, "members"), (group or {}).get("members"), f"group {name}")
+    frameworks = data.get("frameworks") or {}
+    for fid, fw in frameworks.items():
+        at = ("frameworks", fid)
+        applies = fw.get("applies_to") or {}
+        out += _codes(
+            doc, (*at, "applies_to", "destinations"), applies.get("destinations"), f"framework {fid}"
+        )
+        for i, group in enumerate(applies.get("destination_groups") or []):
+            if group not in groups:
+                out.append(
+                    Problem(
+                        doc.path,
+                        doc.line((*at, "applies_to", "destination_groups", i)),
+                        f"unknown country group {group!r} (define it under country_groups)",
+                    )
+                )
+        if not applies.get("destinations") and not applies.get("destination_groups"):
+            out.append(Problem(doc.path, doc.line((*at, "applies_to")), f"framework {fid} applies nowhere"))
+        start, end = fw.get("effective_from"), fw.get("effective_until")
+        if start and end and str(start) >= str(end):
+            out.append(
+                Problem(
+                    doc.path,
+                    doc.line((*at, "effective_until")),
+                    f"effective_until {end} is not after effective_from {start}",
+                )
+            )
+        fines = fw.get("fines") or {}
+        for kind in ("per_person", "per_journey"):
+            if isinstance(fines.get(kind), dict):
+                out += _fine_problems(doc, (*at, "fines", kind), fines[kind])
+        sanctioned = fw.get("sanctioned_rules") or {}
+        for rule_id, spec in sanctioned.items():
+            where = (*at, "sanctioned_rules", rule_id)
+            if rule_id not in known_rules:
+                out.append(
+                    Problem(doc.path, doc.line(where), f"unknown rule id {rule_id} in framework {fid}")
+                )
+            basis = (spec or {}).get("basis")
+            if basis and not isinstance(fines.get(basis), dict):
+                out.append(
+                    Problem(
+                        doc.path,
+                        doc.line(where),
+                        f"{rule_id} is fined {basis} but framework {fid} has no fines.{basis} amount",
+                    )
+                )
+        if "API_LATE" in sanctioned and not fw.get("api_deadline"):
+            out.append(
+                Problem(
+                    doc.path,
+                    doc.line((*at, "sanctioned_rules", "API_LATE")),
+                    f"framework {fid} sanctions API_LATE but has no api_deadline",
+                )
+            )
+        if "DOC_VALIDITY_SHORT" in sanctioned and not fw.get("document_validity"):
+            out.append(
+                Problem(
+                    doc.path,
+                    doc.line((*at, "sanctioned_rules", "DOC_VALIDITY_SHORT")),
+                    f"framework {fid} sanctions DOC_VALIDITY_SHORT but has no document_validity",
+                )
+            )
+        seen_kinds: dict[str, int] = {}
+        for i, ex in enumerate(fw.get("exemptions") or []):
+            kind = (ex or {}).get("kind")
+            if kind in seen_kinds:
+                out.append(
+                    Problem(
+                        doc.path,
+                        doc.line((*at, "exemptions", i)),
+                        f"exemption {kind} listed twice in framework {fid}",
+                    )
+                )
+            seen_kinds[str(kind)] = i
+            for j, rule_id in enumerate((ex or {}).get("rules") or []):
+                if rule_id not in sanctioned:
+                    out.append(
+                        Problem(
+                            doc.path,
+                            doc.line((*at, "exemptions", i, "rules", j)),
+                            f"exemption {kind} names {rule_id}, which framework {fid} does not sanction",
+                        )
+                    )
+    out += _exclusive_overlaps(doc, frameworks, groups)
+    return out
+
+
+def _members(fw: dict[str, Any], groups: dict[str, Any]) -> set[str]:
+    applies = fw.get("applies_to") or {}
+    codes = list(applies.get("destinations") or [])
+    for group in applies.get("destination_groups") or []:
+        codes += (groups.get(group) or {}).get("members") or []
+    return {to_iso3(str(c)) for c in codes}
+
+
+def _exclusive_overlaps(
+    doc: LocatedYaml, frameworks: dict[str, Any], groups: dict[str, Any]
+) -> list[Problem]:
+    """Two frameworks of one exclusive group must not both apply to one State on one date."""
+    out = []
+    for (a_id, a), (b_id, b) in combinations(frameworks.items(), 2):
+        group = a.get("exclusive_group")
+        if not group or group != b.get("exclusive_group"):
+            continue
+        a_from, a_to = str(a.get("effective_from") or "0000"), str(a.get("effective_until") or "9999")
+        b_from, b_to = str(b.get("effective_from") or "0000"), str(b.get("effective_until") or "9999")
+        if a_from < b_to and b_from < a_to:
+            shared = _members(a, groups) & _members(b, groups)
+            if shared:
+                out.append(
+                    Problem(
+                        doc.path,
+                        doc.line(("frameworks", b_id, "exclusive_group")),
+                        f"frameworks {a_id} and {b_id} (exclusive group {group}) both apply to "
+                        f"{', '.join(sorted(shared)[:5])} in overlapping periods",
+                    )
+                )
+    return out
+
+
+def visa_problems(doc: LocatedYaml) -> list[Problem]:
+    data = doc.data or {}
+    out: list[Problem] = []
+    for dest, cats in (data.get("destinations") or {}).items():
+        if not is_icao_code(str(dest)):
+            out.append(Problem(doc.path, doc.line(("destinations", dest)), f"unknown country code {dest!r}"))
+        seen: dict[str, str] = {}
+        for cat, nats in (cats or {}).items():
+            out += _codes(doc, ("destinations", dest, cat), nats, f"destination {dest} {cat}")
+            for i, nat in enumerate(nats or []):
+                if nat in seen and seen[nat] != cat:
+                    out.append(
+                        Problem(
+                            doc.path,
+                            doc.line(("destinations", dest, cat, i)),
+                            f"{nat} is both {seen[nat]} and {cat} for destination {dest}",
+                        )
+                    )
+                seen[nat] = cat
+    pairs: dict[tuple[str, str], tuple[str, int]] = {}
+    for i, item in enumerate(data.get("overrides") or []):
+        dest, nat, cat = item.get("destination"), item.get("nationality"), item.get("category")
+        for key in ("destination", "nationality"):
+            if not is_icao_code(str(item.get(key))):
+                out.append(
+                    Problem(
+                        doc.path, doc.line(("overrides", i, key)), f"unknown country code {item.get(key)!r}"
+                    )
+                )
+        key2 = (to_iso3(str(dest)), to_iso3(str(nat)))
+        if key2 in pairs and pairs[key2][0] != cat:
+            out.append(
+                Problem(
+                    doc.path,
+                    doc.line(("overrides", i)),
+                    f"override for {nat} to {dest} contradicts line {pairs[key2][1]} "
+                    f"({pairs[key2][0]} vs {cat})",
+                )
+            )
+        pairs[key2] = (str(cat), doc.line(("overrides", i)))
+    return out

@@ -1,0 +1,201 @@
+"""Vectorised sanctions: obligation flags -> one record per carrier, flight, traveller, rule and framework,
+with amounts per framework (per person, per journey, lump-sum cap per infringement) and exemptions
+turned into WAIVED records that say why."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from screening.rules.exemptions import exemption_table, reason
+from screening.rules.frame import FlightTable, ensure_columns
+from screening.rules.models import RuleSet
+
+SANCTION_COLUMNS = [
+    "sanction_id",
+    "manifest_id",
+    "carrier",
+    "flight_number",
+    "traveller_ref",
+    "rule_id",
+    "framework",
+    "amount",
+    "currency",
+    "status",
+    "explanation",
+    "rules_version",
+]
+STATUSES = ("PROPOSED", "CONFIRMED", "WAIVED", "APPEALED")
+
+
+def empty_sanctions() -> pd.DataFrame:
+    out = pd.DataFrame({c: pd.Series(dtype="string") for c in SANCTION_COLUMNS})
+    return out.astype({"amount": "float64"})
+
+
+def sanction_id(manifest_id: str, traveller_ref: str, rule_id: str, framework: str) -> str:
+    """Same key as screening.model.Sanction.sanction_id: re-runs replace, never duplicate."""
+    key = f"{manifest_id}|{traveller_ref}|{rule_id}|{framework}"
+    return "S-" + hashlib.sha1(key.encode()).hexdigest()[:16]
+
+
+def _money(currency: str, amount: float) -> str:
+    return f"{currency} {amount:,.0f}" if float(amount).is_integer() else f"{currency} {amount:,.2f}"
+
+
+def sanctions_frame(
+    flags: pd.DataFrame,
+    travellers: pd.DataFrame,
+    ruleset: RuleSet,
+    *,
+    decisions: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """Sanction records for `flags` (FLAG_COLUMNS; frameworks may be empty) over `travellers` (history shape).
+    `decisions` maps sanction_id -> CONFIRMED/APPEALED/WAIVED recorded by officers (kept on re-runs)."""
+    sanctionable = {r for f in ruleset.frameworks.values() for r in f.sanctioned_rules}
+    flags = flags[flags["rule_id"].isin(sanctionable)]
+    if flags.empty or travellers.empty:
+        return empty_sanctions()
+    travellers = ensure_columns(travellers.reset_index(drop=True))
+    table = FlightTable(travellers, ruleset)
+    ctx_by_id = dict(zip(table.manifest_ids, table.contexts, strict=True))
+    flags = flags[flags["manifest_id"].isin(ctx_by_id)].reset_index(drop=True)
+    if flags.empty:
+        return empty_sanctions()
+
+    # 1. which frameworks sanction each flag (per manifest, rule and breached-framework list)
+    fw_col = (
+        flags["frameworks"].fillna("").astype(str)
+        if "frameworks" in flags
+        else pd.Series("", index=flags.index)
+    )
+    combo = flags["manifest_id"].astype(str) + "\t" + flags["rule_id"].astype(str) + "\t" + fw_col
+    codes, uniques = pd.factorize(combo)
+    lists = []
+    for key in uniques:
+        mid, rid, only = key.split("\t")
+        wanted = set(filter(None, only.split("|")))
+        lists.append(
+            [
+                f.id
+                for f in ctx_by_id[mid].frameworks
+                if rid in f.sanctioned_rules and (not wanted or f.id in wanted)
+            ]
+        )
+    rows = flags.assign(framework=pd.Series([lists[c] for c in codes], index=flags.index, dtype=object))
+    rows = rows.explode("framework").dropna(subset=["framework"]).reset_index(drop=True)
+    if rows.empty:
+        return empty_sanctions()
+
+    # 2. exemptions of the flagged travellers
+    exempt = exemption_table(travellers, table, ruleset)
+    exempt["manifest_id"] = travellers["manifest_id"].astype(str).to_numpy()
+    exempt["traveller_ref"] = travellers["traveller_ref"].astype("string").fillna("").to_numpy()
+    exempt = exempt.drop_duplicates(["manifest_id", "traveller_ref"])
+    rows["traveller_ref"] = rows["traveller_ref"].fillna("").astype(str)
+    rows = rows.merge(exempt, on=["manifest_id", "traveller_ref"], how="left")
+    kinds = [c for c in exempt.columns if c not in ("manifest_id", "traveller_ref")]
+    rows[kinds] = rows[kinds].fillna(False).astype(bool)
+    waived_by = np.full(len(rows), "", dtype=object)
+    waive_src = np.full(len(rows), "", dtype=object)
+    fw_arr = rows["framework"].to_numpy(dtype=object)
+    rule_arr = rows["rule_id"].to_numpy(dtype=object)
+    per_traveller = (rows["traveller_ref"] != "").to_numpy()
+    for fw in ruleset.frameworks.values():
+        in_fw = fw_arr == fw.id
+        for ex in fw.exemptions:
+            covered = np.isin(rule_arr, ex.rules) if ex.rules is not None else np.ones(len(rows), dtype=bool)
+            hit = in_fw & covered & per_traveller & rows[ex.kind].to_numpy() & (waived_by == "")
+            waived_by[hit] = ex.kind
+            waive_src[hit] = ex.source
+
+    # 3. nominal amounts
+    counts = travellers.groupby("manifest_id").size()
+    n_in_manifest = rows["manifest_id"].map(counts).fillna(0).to_numpy(dtype=float)
+    nominal = np.zeros(len(rows))
+    cap = np.full(len(rows), np.inf)
+    currency = np.empty(len(rows), dtype=object)
+    basis = np.empty(len(rows), dtype=object)
+    source = np.empty(len(rows), dtype=object)
+    for fw in ruleset.frameworks.values():
+        in_fw = fw_arr == fw.id
+        if not in_fw.any():
+            continue
+        currency[in_fw] = fw.currency
+        for rid, spec in fw.sanctioned_rules.items():
+            m = in_fw & (rule_arr == rid)
+            fine = fw.fine_for(rid)
+            if not m.any() or fine is None:
+                continue
+            basis[m] = spec.basis
+            source[m] = f"{fine.source}; {spec.source}"
+            if spec.basis == "per_person":
+                nominal[m] = np.where(per_traveller[m], fine.amount, fine.amount * n_in_manifest[m])
+                if fw.fines.lump_sum_cap is not None:
+                    cap[m] = fw.fines.lump_sum_cap.amount
+            else:  # per journey: one fine per flight and rule, however many travellers are flagged
+                nominal[m] = fine.amount
+                cap[m] = fine.amount
+    waived = waived_by != ""
+    due = np.where(waived, 0.0, nominal)
+
+    # 4. caps per infringement (manifest, rule, framework), allocated in traveller_ref order
+    rows["_due"] = due
+    rows["_order"] = np.arange(len(rows))
+    rows = rows.sort_values(["manifest_id", "rule_id", "framework", "traveller_ref"], kind="stable")
+    order = rows["_order"].to_numpy()
+    due_sorted = rows["_due"].to_numpy()
+    before = (
+        rows.groupby(["manifest_id", "rule_id", "framework"], sort=False)["_due"].cumsum().to_numpy()
+        - due_sorted
+    )
+    cap_sorted = cap[order]
+    amount_sorted = np.clip(np.minimum(due_sorted, cap_sorted - before), 0.0, None)
+    amount = np.empty(len(rows))
+    amount[order] = amount_sorted
+    rows = rows.sort_values("_order").reset_index(drop=True)
+    capped = (amount < due) & ~waived
+
+    # 5. records
+    ids = [
+        sanction_id(m, t, r, f)
+        for m, t, r, f in zip(rows["manifest_id"], rows["traveller_ref"], rule_arr, fw_arr, strict=True)
+    ]
+    status = np.where(waived, "WAIVED", "PROPOSED").astype(object)
+    if decisions:
+        status = np.array([decisions.get(i, s) for i, s in zip(ids, status, strict=True)], dtype=object)
+    explanation = []
+    for i in range(len(rows)):
+        unit = "per person" if basis[i] == "per_person" else "per journey"
+        head = f"{rule_arr[i]} under {fw_arr[i]}: {_money(currency[i], nominal[i])} ({unit}"
+        if basis[i] == "per_person" and not per_traveller[i]:
+            head += f", {int(n_in_manifest[i])} travellers"
+        head += f"; {source[i]})"
+        if waived[i]:
+            text = f"{head}; waived: {reason(waived_by[i])} ({waive_src[i]})."
+        elif capped[i]:
+            limit = "lump-sum cap per infringement" if basis[i] == "per_person" else "one penalty per journey"
+            reduced, limit_amount = _money(currency[i], amount[i]), _money(currency[i], cap[i])
+            text = f"{head}; reduced to {reduced} by the {limit} ({limit_amount})."
+        else:
+            text = f"{head}."
+        explanation.append(text)
+    return pd.DataFrame(
+        {
+            "sanction_id": ids,
+            "manifest_id": rows["manifest_id"].to_numpy(dtype=object),
+            "carrier": rows["carrier"].to_numpy(dtype=object),
+            "flight_number": rows["flight_number"].to_numpy(dtype=object),
+            "traveller_ref": rows["traveller_ref"].to_numpy(dtype=object),
+            "rule_id": rule_arr,
+            "framework": fw_arr,
+            "amount": amount,
+            "currency": currency,
+            "status": status,
+            "explanation": explanation,
+            "rules_version": ruleset.version,
+        }
+    )
