@@ -1,0 +1,186 @@
+"""The per-flight report for liaison units: who on this flight needs action and why. Personal data is shown
+only for flagged travellers (needed to act); everyone else appears only as a traveller_ref."""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from screening.report import queries as q
+from screening.report.render import write_report
+from screening.store.models import FlagRecord, ManifestRecord, SanctionRecord, TravellerRecord
+
+log = logging.getLogger(__name__)
+
+FLIGHT_FIELDS = (
+    "carrier",
+    "flight_number",
+    "departure_airport",
+    "arrival_airport",
+    "scheduled_departure",
+    "scheduled_arrival",
+    "transmitted_at",
+    "message_type",
+    "message_ref",
+    "declared_total",
+    "parts",
+)
+
+
+def flight_path(reports_dir: Path, manifest_id: str) -> Path:
+    return reports_dir / "flights" / f"{manifest_id}.html"
+
+
+def flag_view(flag: FlagRecord) -> dict[str, Any]:
+    details = flag.details or {}
+    return {
+        "rule_id": flag.rule_id,
+        "flag_type": flag.flag_type,
+        "severity": flag.severity,
+        "score": flag.score,
+        "explanation": flag.explanation,
+        "list_name": flag.list_name,
+        "list_version": flag.list_version,
+        "watchlist_entry_id": flag.watchlist_entry_id,
+        "rules_version": flag.rules_version,
+        "category": details.get("category", ""),
+        "parts": [
+            {
+                "feature": str(p.get("feature", "")),
+                "value": p.get("value"),
+                "detail": str(p.get("detail", "")),
+            }
+            for p in details.get("parts") or []
+            if isinstance(p, dict)
+        ],
+    }
+
+
+def sanction_view(sanction: SanctionRecord) -> dict[str, Any]:
+    return {
+        "sanction_id": sanction.sanction_id,
+        "traveller_ref": sanction.traveller_ref,
+        "rule_id": sanction.rule_id,
+        "framework": sanction.framework,
+        "amount": sanction.amount,
+        "currency": sanction.currency,
+        "status": sanction.status,
+        "explanation": sanction.explanation,
+    }
+
+
+def identity(traveller: TravellerRecord | None) -> dict[str, Any]:
+    """Only the fields an officer needs to identify and act on a flagged traveller."""
+    data = traveller.data if traveller is not None else {}
+    return {
+        "surname": data.get("surname") or "",
+        "given_names": data.get("given_names") or "",
+        "date_of_birth": data.get("date_of_birth") or "",
+        "sex": data.get("sex") or "",
+        "nationality": data.get("nationality") or "",
+        "traveller_type": data.get("traveller_type") or "",
+        "document_type": data.get("document_type") or "",
+        "document_number": data.get("document_number") or "",
+        "document_issuing_state": data.get("document_issuing_state") or "",
+        "document_expiry": data.get("document_expiry") or "",
+        "visa_number": data.get("visa_number") or "",
+        "visa_issuing_state": data.get("visa_issuing_state") or "",
+        "embarkation": data.get("embarkation") or "",
+        "disembarkation": data.get("disembarkation") or "",
+        "pseudonymised": bool(traveller is not None and traveller.pseudonymised_at is not None),
+        "known": traveller is not None,
+    }
+
+
+def _severity(flags: list[dict[str, Any]]) -> str:
+    return max((f["severity"] for f in flags), key=lambda s: q.SEVERITY_RANK.get(s, 0), default="LOW")
+
+
+def flight_view(session: Session, manifest_id: str) -> dict[str, Any]:
+    """Everything the flight template shows, as plain data (tested without HTML)."""
+    manifest: ManifestRecord = q.get_manifest(session, manifest_id)
+    flags = q.current_flags(session, [manifest])
+    sanctions = q.sanctions_of(session, [manifest_id])
+    travellers = q.travellers_of(session, manifest_id)
+    by_ref = {t.traveller_ref: t for t in travellers}
+    flags_by_ref: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    manifest_flags = []
+    for flag in flags:
+        (flags_by_ref[flag.traveller_ref] if flag.traveller_ref else manifest_flags).append(flag_view(flag))
+    sanctions_by_ref: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for sanction in sanctions:
+        sanctions_by_ref[sanction.traveller_ref].append(sanction_view(sanction))
+    flagged = []
+    for ref, ref_flags in flags_by_ref.items():
+        ref_flags.sort(
+            key=lambda f: (-q.SEVERITY_RANK.get(f["severity"], 0), -(f["score"] or 0), f["rule_id"])
+        )
+        flagged.append(
+            {
+                "traveller_ref": ref,
+                "severity": _severity(ref_flags),
+                "flags": ref_flags,
+                "sanctions": sanctions_by_ref.get(ref, []),
+                **identity(by_ref.get(ref)),
+            }
+        )
+    flagged.sort(
+        key=lambda t: (
+            -q.SEVERITY_RANK.get(t["severity"], 0),
+            -max((f["score"] or 0) for f in t["flags"]),
+            t["traveller_ref"],
+        )
+    )
+    unflagged = [t.traveller_ref for t in travellers if t.traveller_ref not in flags_by_ref]
+    amounts: Counter[str] = Counter()
+    for s in sanctions:
+        if s.status != "WAIVED":
+            amounts[s.currency] += s.amount
+    counts = {
+        "travellers_in": manifest.travellers_in,
+        "travellers_screened": manifest.travellers_screened,
+        "travellers_quarantined": manifest.travellers_quarantined,
+        "declared_total": manifest.declared_total,
+        "travellers_flagged": len(flagged),
+        "travellers_unflagged": len(unflagged),
+        "flags": len(flags),
+        "flags_by_severity": {
+            s: n for s in q.SEVERITY_RANK if (n := sum(1 for f in flags if f.severity == s))
+        },
+        "flags_by_rule": dict(sorted(Counter(f.rule_id for f in flags).items())),
+        "sanctions": len(sanctions),
+        "sanctions_amount": dict(sorted(amounts.items())),
+    }
+    return {
+        "manifest_id": manifest_id,
+        "flight": {k: getattr(manifest, k) for k in FLIGHT_FIELDS},
+        "rules_version": manifest.rules_version or "",
+        "list_version": manifest.list_version or "",
+        "screened_at": manifest.screened_at.strftime("%Y-%m-%d %H:%M UTC") if manifest.screened_at else "",
+        "counts": counts,
+        "flagged": flagged,
+        "manifest_flags": manifest_flags,
+        "unflagged": unflagged,
+        "sanctions": [sanction_view(s) for s in sanctions],
+    }
+
+
+def write_flight_report(manifest_id: str, database_url: str, reports_dir: Path) -> Path:
+    """Write reports_dir/flights/<manifest_id>.html atomically and refresh the index; returns the path.
+    Safe to re-run: the same manifest always overwrites its own report."""
+    from screening.report.index import refresh_index
+
+    with q.read_session(database_url) as session:
+        view = flight_view(session, manifest_id)
+    path = write_report(flight_path(Path(reports_dir), manifest_id), "flight.html.j2", **view)
+    refresh_index(Path(reports_dir))
+    log.info(
+        "flight report for %s written (%d flagged travellers)",
+        manifest_id,
+        view["counts"]["travellers_flagged"],
+    )
+    return path
