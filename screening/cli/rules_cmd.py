@@ -40,3 +40,130 @@ def check(
             out.print(str(problem), highlight=False, soft_wrap=True)
         raise RulesError(f"{problems[0]} ({len(problems)} problem(s) in {rules_dir})")
     out.print(f"{rules_dir}: rules OK ({rules_version(rules_dir)})", highlight=False)
+
+
+HISTORY_HELP = (
+    "Stored travellers: a CSV or Parquet file, or a directory searched for travellers.parquet files (a "
+    "travellers.parquet without flight columns is joined on manifest_id with a manifests.parquet beside it). "
+    "One row per traveller with the flight columns manifest_id (optional), carrier, flight_number, "
+    "departure_airport, arrival_airport, scheduled_departure, scheduled_arrival, transmitted_at and the "
+    "manifest CSV's traveller columns; optional protection_claimed (Y/N), transit (Y/N), "
+    "residence_permit_state, document_types (|-separated)."
+)
+
+
+@app.command("backtest")
+@handles_errors
+def backtest(
+    rules: Annotated[Path, typer.Option("--rules", help="Candidate rules folder")],
+    baseline: Annotated[Path, typer.Option("--baseline", help="Baseline rules folder (e.g. what is live)")],
+    history: Annotated[Path, typer.Option("--history", help=HISTORY_HELP)],
+    changed_out: Annotated[
+        Path, typer.Option("--out", help="CSV of travellers whose flags or sanctions changed")
+    ] = Path("backtest_changed.csv"),
+) -> None:
+    """Show how flags and sanctions would change, per rule and per carrier, between the baseline and the
+    candidate rules over stored travellers; write the travellers whose outcome changed to --out
+    (manifest_id, carrier, flight_number, traveller_ref, rules_baseline, rules_candidate,
+    sanctions_baseline, sanctions_candidate, change; manifest-level outcomes have an empty traveller_ref)."""
+    from screening.rules import load_ruleset
+    from screening.rules.backtest import compare
+    from screening.rules.history import read_history
+
+    base_rules, cand_rules = load_ruleset(baseline), load_ruleset(rules)
+    result = compare(read_history(history), base_rules, cand_rules)
+    result.changed.to_csv(changed_out, index=False)
+    out.print(
+        f"baseline {result.baseline_version} -> candidate {result.candidate_version}; "
+        f"{result.travellers:,} travellers",
+        highlight=False,
+    )
+    _table("Flags per rule", result.flags_by_rule)
+    _table("Flags per carrier", result.flags_by_carrier)
+    _table("Sanctions per rule", result.sanctions_by_rule)
+    _table("Sanctions per carrier", result.sanctions_by_carrier)
+    out.print(f"{len(result.changed):,} traveller outcomes changed -> {changed_out}", highlight=False)
+
+
+def _table(title: str, frame) -> None:  # type: ignore[no-untyped-def]
+    from rich.table import Table
+
+    table = Table(title=title)
+    for col in frame.columns:
+        table.add_column(str(col), justify="left" if frame[col].dtype == object else "right")
+    for row in frame.itertuples(index=False):
+        table.add_row(*[f"{v:,.0f}" if isinstance(v, float) else str(v) for v in row])
+    out.print(table)
+
+
+@app.command("explain")
+@handles_errors
+def explain(
+    history: Annotated[Path, typer.Option("--history", help=HISTORY_HELP)],
+    manifest_id: Annotated[str, typer.Option("--manifest-id", help="Manifest of the traveller")],
+    traveller_ref: Annotated[str, typer.Option("--traveller-ref", help="The traveller's reference")],
+    rules: Annotated[Path | None, typer.Option("--rules", help="Rules folder (default: configured)")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Explain every rule's outcome for one traveller of a stored manifest, with exemptions and sanctions."""
+    import json
+    from dataclasses import asdict
+
+    from rich.table import Table
+
+    from screening.rules import load_ruleset
+    from screening.rules.explain import explain_traveller
+    from screening.rules.history import read_history
+
+    ruleset = load_ruleset(rules or _default_rules())
+    result = explain_traveller(read_history(history), manifest_id, traveller_ref, ruleset)
+    if as_json:
+        print(json.dumps(asdict(result), indent=2, default=str))
+        return
+    out.print(
+        f"{manifest_id} traveller {traveller_ref}: destination {result.destination}, frameworks "
+        f"{', '.join(result.frameworks) or 'none'}, rules {result.rules_version}",
+        highlight=False,
+    )
+    table = Table(title="Rules")
+    for col in ("rule", "outcome", "why"):
+        table.add_column(col)
+    for o in result.outcomes:
+        table.add_row(o.rule_id, o.outcome, o.explanation)
+    out.print(table)
+    for line in result.exemptions:
+        out.print(f"exemption: {line}", highlight=False)
+    for s in result.sanctions:
+        out.print(
+            f"sanction {s['sanction_id']} {s['status']} {s['currency']} {s['amount']:,.0f}: "
+            f"{s['explanation']}",
+            highlight=False,
+        )
+
+
+@app.command("import-visa")
+@handles_errors
+def import_visa(
+    src: Annotated[
+        Path,
+        typer.Argument(
+            help="CSV with Passport,Destination,Requirement (ISO alpha-3), "
+            "e.g. the passport-index tidy ISO3 file"
+        ),
+    ],
+    out_file: Annotated[Path, typer.Option("--out", help="Rules file to write")] = Path(
+        "rules/visa_policy.yaml"
+    ),
+    snapshot: Annotated[str | None, typer.Option("--snapshot", help="Date of the source snapshot")] = None,
+    licence: Annotated[str | None, typer.Option("--licence", help="Licence and origin of the source")] = None,
+) -> None:
+    """Generate the visa policy rules file (ICAO codes, provenance, date) from a passport-index CSV.
+    Corrections go in visa_overrides.yaml, which wins over the generated file."""
+    from screening.rules.visa_import import import_visa as run
+
+    counts = run(src, out_file, snapshot=snapshot, licence=licence)
+    out.print(
+        f"{out_file}: {counts['destinations']} destinations, {counts['restricted_pairs']:,} "
+        f"nationality/destination pairs needing a visa or authorisation, from {counts['rows']:,} rows",
+        highlight=False,
+    )

@@ -69,10 +69,13 @@ def _line_of(message: str) -> int:
 def collect_problems(rules_dir: Path, *, include_others: bool = True) -> list[Problem]:
     """Every problem in a rules directory (what `screening rules check` prints). `include_others` also
     checks files other stages own (screening.yaml) with their own loaders."""
-    rules_dir = Path(rules_dir)
+    return _collect(Path(rules_dir), include_others)[1]
+
+
+def _collect(rules_dir: Path, include_others: bool) -> tuple[dict[str, LocatedYaml], list[Problem]]:
     docs, problems = _read(rules_dir)
     if problems:
-        return problems
+        return docs, problems
     obligations = docs["obligations.yaml"].data
     known = set(obligations.get("rules") or {}) | set(obligations.get("external_rules") or {})
     problems += checks.obligation_problems(docs["obligations.yaml"])
@@ -92,7 +95,7 @@ def collect_problems(rules_dir: Path, *, include_others: bool = True) -> list[Pr
     for path in sorted(rules_dir.glob("*.y*ml")):
         if path.name not in RULE_FILES and path.name not in OTHER_OWNERS:
             log.info("rules check: %s is not a rule file this package reads; skipped", path.name)
-    return problems
+    return docs, problems
 
 
 def load_ruleset(rules_dir: Path | str) -> RuleSet:
@@ -102,7 +105,7 @@ def load_ruleset(rules_dir: Path | str) -> RuleSet:
     cached = _CACHE.get((str(rules_dir), version))
     if cached is not None:
         return cached
-    problems = collect_problems(rules_dir, include_others=False)
+    docs, problems = _collect(rules_dir, include_others=False)
     if problems:
         more = (
             f" (and {len(problems) - 1} more; run `screening rules check {rules_dir}`)"
@@ -110,7 +113,6 @@ def load_ruleset(rules_dir: Path | str) -> RuleSet:
             else ""
         )
         raise RulesError(f"{problems[0]}{more}")
-    docs, _ = _read(rules_dir)
     ruleset = _build(rules_dir, version, docs)
     _CACHE[(str(rules_dir), version)] = ruleset
     return ruleset
