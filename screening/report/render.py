@@ -24,12 +24,16 @@ def _percent(value: float | None) -> str:
     return "" if value is None else f"{value * 100:.0f}%"
 
 
-def _signed(value: float | int | None) -> str:
+def _figure(value: float | int | None, kind: str = "count", signed: bool = False) -> str:
+    """A number as a report shows it: counts whole, rates with one decimal, money with two."""
     if value is None:
         return ""
-    if isinstance(value, float) and not value.is_integer():
-        return f"{value:+,.2f}"
-    return f"{int(value):+,d}"
+    sign = "+" if signed else ""
+    if kind == "money":
+        return f"{value:{sign},.2f}"
+    if kind == "rate":
+        return f"{value:{sign},.1f}"
+    return f"{int(round(value)):{sign},d}"
 
 
 @cache
@@ -41,7 +45,7 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(money=_money, percent=_percent, signed=_signed)
+    env.filters.update(money=_money, percent=_percent, figure=_figure)
     return env
 
 
