@@ -13,7 +13,7 @@ from rich.console import Console
 
 from screening.errors import ScreeningError
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Carrier passenger pre-reporting (API) screening: parse, validate, screen, sanction.")
 console = Console(stderr=True)
 out = Console()
@@ -40,14 +40,20 @@ def _register() -> None:
 
     for module in (screen_cmd, demo_cmd, parse_cmd, compare_cmd):
         module.register(app)
-    from screening.cli import rules_cmd
+    from screening.cli import report_cmd, rules_cmd
 
-    app.add_typer(rules_cmd.app, name="rules", help="Check, explain and backtest rule files.")
+    app.add_typer(rules_cmd.app, name="rules", help="Check, explain, backtest and import rule files.")
+    app.add_typer(report_cmd.app, name="report", help="Flight, carrier and trend reports; exports.")
 
 
 def main() -> None:
+    """Entry point: sub-command modules may raise ScreeningError; it ends here as exit code 1."""
     _register()
-    app(prog_name="screening")
+    try:
+        app(prog_name="screening")
+    except ScreeningError as exc:
+        console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        sys.exit(exc.exit_code)
 
 
 if __name__ == "__main__":  # pragma: no cover
