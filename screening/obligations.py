@@ -73,7 +73,8 @@ def apply_obligations(
             ]
         )
         flags = evaluate_frame(frame, ruleset, now=now)
-        flags = flags[flags["traveller_ref"] == ""]
+        manifest_rules = [rid for rid, rule in ruleset.rules.items() if rule.scope == "manifest"]
+        flags = flags[flags["rule_id"].isin(manifest_rules)]
     else:
         flags = evaluate_frame(manifest_frame(manifest, travellers, ruleset), ruleset, now=now)
     return flags_from_frame(flags)
