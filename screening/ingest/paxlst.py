@@ -48,7 +48,7 @@ from screening.ingest.paxlst_message import (
     legs_travelled,
     read_message,
 )
-from screening.ingest.paxlst_values import interchange_time, iso_local_time
+from screening.ingest.paxlst_values import interchange_time, is_digits, iso_local_time
 from screening.model import Manifest, ParseResult, QuarantineRecord
 
 log = logging.getLogger(__name__)
@@ -299,7 +299,7 @@ def _part_info(unh: Segment, travellers: int) -> dict[str, Any]:
     """UNH 0068 common access reference and S010 sequence (0070) / first-last marker (0073)."""
     sequence_text = unh.value(3, 0).strip()
     marker = unh.value(3, 1).strip().upper()
-    sequence = int(sequence_text) if sequence_text.isdigit() else None
+    sequence = int(sequence_text) if is_digits(sequence_text) else None
     single = sequence is None or (sequence == 1 and marker in ("F", ""))
     return {"common_ref": unh.value(2).strip(), "unh_ref": unh.value(0).strip(), "sequence": sequence,
             "marker": marker if marker in ("C", "F") else "", "multipart": not single,

@@ -8,17 +8,19 @@ stopping the message.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 from screening import schemas
 from screening.ingest.edifact import Segment
-from screening.ingest.paxlst_values import parse_date, parse_local_time, split_flight
+from screening.ingest.paxlst_values import is_digits, parse_date, parse_local_time, split_flight
 
 PERSON_QUALIFIERS = {"FL": "PAX", "DDU": "PAX", "FM": "CREW", "DDT": "CREW"}
 CREW_LIST_CODES = {"250", "336"}  # BGM 1001: crew list, master crew list
 DEPARTURE_LOC, ARRIVAL_LOC, PROGRESSIVE_LOC = "125", ("87", "130"), "92"
+_TAG = re.compile(r"[A-Z]{3}\Z")
 _IGNORED_TRAVELLER_TAGS = frozenset({"COM", "MEA", "GEI", "FTX", "EMP", "ADR", "QTY", "FTI", "PDT"})
 
 
@@ -201,7 +203,7 @@ def _fill(result: TravellerGroup, traveller_type: str, reference: date) -> None:
                 t["sex"] = seg.value(2).strip() or None
         elif tag == "NAT":
             t["nationality"] = seg.value(1).strip() or None
-        elif tag not in _IGNORED_TRAVELLER_TAGS and not (len(tag) == 3 and tag.isalpha() and tag.isupper()):
+        elif tag not in _IGNORED_TRAVELLER_TAGS and not _TAG.match(tag):
             raise TravellerError("PAXLST_MALFORMED_SEGMENT", f"segment {seg.position}: malformed segment tag")
     travel = next((d for d in docs if not d["is_visa"]), None)
     if travel:
@@ -227,7 +229,7 @@ def read_declared_total(trailer: list[Segment], crew_list: bool) -> tuple[int | 
             if not text and seg.value(1).strip():  # CNT+41+8: count in the wrong element
                 text = seg.value(1).strip()
                 note = f"segment {seg.position}: malformed CNT (count sent as a separate element)"
-            if text.isdigit():
+            if is_digits(text):
                 return int(text), seg, note
             return None, seg, f"segment {seg.position}: CNT count is not a number"
     if found:

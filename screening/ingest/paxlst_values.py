@@ -11,7 +11,12 @@ from datetime import date, datetime
 
 from screening.airports import localise
 
-_DESIGNATOR = re.compile(r"^([A-Z]{3}|[A-Z0-9]{2})(\d{1,5}[A-Z]?)$")
+_DESIGNATOR = re.compile(r"^([A-Z]{3}|[A-Z0-9]{2})(\d{1,5}[A-Z]?)$", re.ASCII)
+
+
+def is_digits(text: str) -> bool:
+    """ASCII digits only (str.isdigit also accepts superscripts, which int() rejects)."""
+    return text.isascii() and text.isdigit()
 
 # Two-digit-year windows (rules catalogue PAX-007, PAX-011): a birth date lies in the past relative to
 # travel; a document expiry lies at most this many years after travel (else it is last century's).
@@ -23,7 +28,7 @@ def split_flight(transport_id: str, carrier: str) -> tuple[str, str]:
     The flight number keeps its digits as sent (`UA0989` -> `0989`) without the carrier prefix."""
     ident = transport_id.strip().upper().replace(" ", "")
     carrier = carrier.strip().upper()
-    if carrier and ident.startswith(carrier) and ident[len(carrier):][:1].isdigit():
+    if carrier and ident.startswith(carrier) and is_digits(ident[len(carrier):][:1]):
         return carrier, ident[len(carrier):]
     match = _DESIGNATOR.match(ident)
     if match:
@@ -49,12 +54,12 @@ def parse_date(text: str, reference: date, *, birth: bool) -> str | None:
     if not value:
         return None
     try:
-        if len(value) == 6 and value.isdigit():
+        if len(value) == 6 and is_digits(value):
             year = _two_digit_year(int(value[:2]), reference, birth=birth)
             if birth and date(year, int(value[2:4]), int(value[4:6])) > reference:
                 year -= 100  # born later in the reference year than the reference date: last century
             return date(year, int(value[2:4]), int(value[4:6])).isoformat()
-        if len(value) == 8 and value.isdigit():
+        if len(value) == 8 and is_digits(value):
             return date(int(value[:4]), int(value[4:6]), int(value[6:8])).isoformat()
     except ValueError:
         return value
@@ -64,7 +69,7 @@ def parse_date(text: str, reference: date, *, birth: bool) -> str | None:
 def parse_local_time(text: str, fmt: str) -> datetime | None:
     """DTM 189/232: format 201 YYMMDDHHMM (default), 203 CCYYMMDDHHMM, 102 CCYYMMDD; naive local."""
     value = text.strip().replace(" ", "")
-    if not value.isdigit():
+    if not is_digits(value):
         return None
     try:
         if len(value) == 10 and fmt in ("201", ""):
@@ -103,7 +108,7 @@ def interchange_time(date_text: str, time_text: str) -> str | None:
             day = date(int(d[:4]), int(d[4:6]), int(d[6:8]))
         else:
             return None
-        hour, minute = (int(t[:2]), int(t[2:4])) if len(t) == 4 and t.isdigit() else (0, 0)
+        hour, minute = (int(t[:2]), int(t[2:4])) if len(t) == 4 and is_digits(t) else (0, 0)
         return datetime(day.year, day.month, day.day, hour, minute).isoformat() + "+00:00"
     except ValueError:
         return None
