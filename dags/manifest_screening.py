@@ -60,7 +60,8 @@ def manifest_screening() -> None:
 
     @task
     def gather(folders: list[list[str]]) -> list[str]:
-        return [folder for per_file in folders for folder in per_file]
+        count = len(folders)  # index, not iterate: iterating a lazy XCom sequence probes one past the end
+        return [folder for index in range(count) for folder in folders[index]]
 
     @task(map_index_template="{{ flight }}")
     def validate(manifest_dir: str) -> str:
@@ -111,7 +112,7 @@ def manifest_screening() -> None:
         from screening.stages import summarise_run
 
         return summarise_run(Path(cfg["run_dir"]), Path(cfg["out_dir"]), len(raw_files), cfg["run_id"],
-                             cfg["database_url"])
+                             cfg["database_url"], cfg.get("started_at"))
 
     cfg = resolve_config()
     raw_files = land(cfg)

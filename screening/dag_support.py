@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ def resolve_run_config(params: dict[str, Any], run_id: str) -> dict[str, Any]:
     rules_dir = params.get("rules_dir") or str(settings.rules_dir)
     return {
         "run_id": run_id,
+        "started_at": time.time(),
         "intake_dir": str(Path(params.get("intake_dir") or settings.intake_dir).resolve()),
         "raw_dir": str(settings.raw_dir),
         "run_dir": str(settings.work_dir / run_key),

@@ -62,13 +62,23 @@ def stage_samples(intake: Path) -> list[Path]:
     return staged
 
 
-def _airflow(args: list[str], env: dict[str, str], log: Any) -> None:
+def _airflow(args: list[str], env: dict[str, str], log: Any) -> str:
     command = [str(Path(sys.executable).with_name("airflow")), *args]
     if not Path(command[0]).exists():
         command = [sys.executable, "-m", "airflow", *args]
-    completed = subprocess.run(command, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=str(REPO_DIR))
+    completed = subprocess.run(command, env=env, stdout=subprocess.PIPE, stderr=log, cwd=str(REPO_DIR), text=True)
+    log.write(completed.stdout)
     if completed.returncode != 0:
         raise ConfigError(f"'airflow {' '.join(args[:2])}' failed (exit {completed.returncode}); see {log.name}")
+    return completed.stdout
+
+
+def _run_state(run_id: str, env: dict[str, str], log: Any) -> str:
+    """The DAG run's final state as Airflow recorded it (dags test may exit 0 on a failed run)."""
+    listing = _airflow(["dags", "list-runs", DAG_ID, "-o", "json"], env, log)
+    start = listing.find("[")
+    runs = json.loads(listing[start:]) if start >= 0 else []
+    return next((r["state"] for r in runs if r.get("run_id") == run_id), "unknown")
 
 
 def run_demo(home: Path | None = None, step: Callable[[str], None] = lambda _s: None) -> DemoResult:
@@ -93,5 +103,9 @@ def run_demo(home: Path | None = None, step: Callable[[str], None] = lambda _s: 
         raise ConfigError(f"the DAG run wrote no outputs; see {log_file}")
     out_dir = new_runs[-1]
     summary = json.loads((out_dir / "summary.json").read_text(encoding="utf-8"))
+    with log_file.open("a", encoding="utf-8") as log:
+        state = _run_state(summary.get("run_id", ""), env, log)
+    if state != "success":
+        raise ConfigError(f"the DAG run {summary.get('run_id')} ended in state {state}; see {log_file}")
     outputs = {p.name: str(p) for p in sorted(out_dir.iterdir()) if p.is_file()}
     return DemoResult(summary, outputs, data_dir / "reports", log_file)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import time
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -173,7 +174,8 @@ def _record_version(folder: Path, **versions: str) -> None:
     workdir.save_json(folder / VERSIONS_JSON, current)
 
 
-def summarise_run(run_dir: Path, out_dir: Path, files_in: int, run_id: str, database_url: str | None) -> dict[str, Any]:
+def summarise_run(run_dir: Path, out_dir: Path, files_in: int, run_id: str, database_url: str | None,
+                  started_at: float | None = None) -> dict[str, Any]:
     """Collect every manifest folder of a run into the four outputs of DESIGN.md 4.2."""
     from screening.pipeline import summarise, write_outputs_for
 
@@ -190,7 +192,8 @@ def summarise_run(run_dir: Path, out_dir: Path, files_in: int, run_id: str, data
                 quarantine.extend(workdir.load_quarantine(path))
     for outcome in outcomes:
         quarantine.extend(outcome.quarantine)
-    summary = summarise(files_in, outcomes, quarantine, 0.0, {"run_id": run_id})
+    seconds = time.time() - started_at if started_at else 0.0
+    summary = summarise(files_in, outcomes, quarantine, seconds, {"run_id": run_id})
     summary["invariant_holds"] = summary["travellers_in"] == travellers_parsed
     flags = [f for o in outcomes for f in o.flags]
     sanctions = [s for o in outcomes for s in o.sanctions]

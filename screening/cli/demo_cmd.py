@@ -20,8 +20,8 @@ def demo(home: Annotated[Path | None, typer.Option(help="Folder for Airflow and 
         result = run_demo(home, step=lambda text: status.update(text))
     print_summary(result.summary, {k: Path(v) for k, v in result.outputs.items()})
     index = result.reports_dir / "index.html"
-    out.print(f"reports: {index if index.exists() else result.reports_dir}", highlight=False)
-    out.print(f"airflow log: {result.log_file}", highlight=False)
+    out.print(f"reports: {index if index.exists() else result.reports_dir}", highlight=False, soft_wrap=True)
+    out.print(f"airflow log: {result.log_file}", highlight=False, soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -28,4 +28,4 @@ def print_summary(summary: dict[str, Any], paths: dict[str, Path] | None = None)
         flags.add_row(rule, str(count))
     out.print(flags)
     for name, path in (paths or {}).items():
-        out.print(f"{name}: {path}", highlight=False)
+        out.print(f"{name}: {path}", highlight=False, soft_wrap=True)
