@@ -15,19 +15,18 @@ def traveller_field_names() -> list[str]:
     return schemas.traveller_columns() + list(schemas.optional_extra_fields()) + ["source_line"]
 
 
-def _text(value: Any) -> str | None:
-    if value is None:
-        return None
-    text = value if isinstance(value, str) else str(value)
-    return text if text.strip() else None
+def text_column(values: list[Any]) -> pd.Series:
+    """Arrow-backed text; non-text values become their text, blank text counts as missing."""
+    column = pd.Series(values, dtype="str")
+    return column.mask(column.str.strip() == "")
 
 
 def traveller_frame(travellers: list[dict[str, Any]]) -> pd.DataFrame:
-    """Built column by column (much faster than from a list of dicts); empty text counts as missing."""
-    data = {name: [_text(t.get(name)) for t in travellers] for name in traveller_field_names()}
-    return pd.DataFrame(data, dtype="str")
+    """Built column by column (much faster than from a list of dicts)."""
+    data = {name: text_column([t.get(name) for t in travellers]) for name in traveller_field_names()}
+    return pd.DataFrame(data)
 
 
 def flight_frame(manifest: Manifest) -> pd.DataFrame:
-    data = {name: [_text(getattr(manifest, name, None))] for name in schemas.flight_columns()}
-    return pd.DataFrame(data, dtype="str")
+    data = {name: text_column([getattr(manifest, name, None)]) for name in schemas.flight_columns()}
+    return pd.DataFrame(data)

@@ -14,6 +14,7 @@ from screening.validate import spec
 from screening.validate.flags import flight_flags, traveller_flags
 from screening.validate.frame import flight_frame, traveller_frame
 from screening.validate.masks import Evaluator, Outcome
+from screening.validate.mrz_checks import mrz_flags
 from screening.validate.quarantine import split_screenable
 from screening.validate.report import build_report
 from screening.validate.result import ValidationResult
@@ -42,8 +43,6 @@ def validate_manifest(manifest: Manifest, *, now: datetime | None = None,
                 spec.FLIGHT: evaluate_suite(f_eval, spec.FLIGHT)}
     flags = flight_flags(manifest, outcomes[spec.FLIGHT])
     flags += traveller_flags(manifest, travellers, outcomes[spec.TRAVELLER])
-    from screening.validate.mrz_checks import mrz_flags
-
     mrz_found, mrz_summary = mrz_flags(manifest, now)
     flags += mrz_found
     missing = {c: np.flatnonzero(travellers[c].isna().to_numpy()).tolist()

@@ -1,12 +1,151 @@
-"""MRZ against check digits and declared fields (filled in by mrz.py)."""
+"""MRZs carried by JSON manifest travellers: check digits (DOC_CHECK_DIGIT_INVALID) and agreement with
+the declared fields (DQ_MRZ_MISMATCH). Explanations name fields, never their values."""
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime
 from typing import Any
 
+from screening.countries import same_country
 from screening.model import Flag, Manifest
+from screening.validate.flags import flag
+from screening.validate.mrz import MRZ, MRZFormatError, parse_mrz
+
+DOC_CHECK_DIGIT_INVALID = "DOC_CHECK_DIGIT_INVALID"
+DQ_MRZ_FORMAT = "DQ_MRZ_FORMAT"
+DQ_MRZ_MISMATCH = "DQ_MRZ_MISMATCH"
+
+
+def mrz_groups(value: Any) -> list[list[str] | str]:
+    """A traveller's `mrz`: one MRZ (list of lines or one text) or several (list of lists)."""
+    if not value:
+        return []
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list) and all(isinstance(v, list) for v in value):
+        return [[str(line) for line in v] for v in value]
+    if isinstance(value, list):
+        return [[str(line) for line in value]]
+    return [str(value)]
+
+
+def _yymmdd(iso_date: str | None) -> str | None:
+    if not iso_date or len(iso_date) != 10 or iso_date[4] != "-" or iso_date[7] != "-":
+        return None
+    return iso_date[2:4] + iso_date[5:7] + iso_date[8:10]
+
+
+def _date_agrees(declared: str | None, printed: str) -> bool:
+    """Positions the MRZ leaves unknown ('<', e.g. unknown day of birth) agree with anything."""
+    short = _yymmdd(declared)
+    if short is None:
+        return True  # malformed dates are DQ_FORMAT's job
+    return all(p == "<" or p == d for p, d in zip(printed, short, strict=True))
+
+
+def _letters(text: str) -> str:
+    return "".join(ch for ch in text if "A" <= ch <= "Z")
+
+
+def _name_agrees(declared: str | None, printed: str, truncated: bool) -> bool:
+    """Declared name transliterated per Doc 9303 (either form where ICAO allows two); letters only, so
+    spaces, hyphens and apostrophes do not matter; a truncated MRZ name need only be a prefix."""
+    if not declared:
+        return True
+    from screening.matching.translit import transliterate
+
+    target = _letters(printed)
+    for form in transliterate(declared):
+        letters = _letters(form)
+        if letters == target or (truncated and target and letters.startswith(target)):
+            return True
+    return False
+
+
+def _sex_agrees(declared: str | None, printed: str) -> bool:
+    if not declared:
+        return True
+    return declared == printed or (printed == "<" and declared in ("X", "U"))
+
+
+def mismatched_fields(traveller: dict[str, Any], mrz: MRZ) -> list[str]:
+    """Declared fields that the MRZ contradicts (visa MRZs are compared with the visa fields)."""
+    prefix = "visa" if mrz.is_visa else "document"
+    number_field = f"{prefix}_number"
+    state_field = f"{prefix}_issuing_state"
+    expiry_field = "visa_expiry" if mrz.is_visa else "document_expiry"
+    out: list[str] = []
+    number = traveller.get(number_field)
+    if number and number.replace("<", "") != mrz.document_number:
+        out.append(number_field)
+    state = traveller.get(state_field)
+    if state and not same_country(state, mrz.issuing_state):
+        out.append(state_field)
+    nationality = traveller.get("nationality")
+    if nationality and mrz.nationality and not same_country(nationality, mrz.nationality):
+        out.append("nationality")
+    if not _date_agrees(traveller.get("date_of_birth"), mrz.birth_date):
+        out.append("date_of_birth")
+    if not _date_agrees(traveller.get(expiry_field), mrz.expiry_date):
+        out.append(expiry_field)
+    if not _sex_agrees(traveller.get("sex"), mrz.sex):
+        out.append("sex")
+    doc_type = traveller.get("document_type")
+    if not mrz.is_visa and doc_type and mrz.document_code and doc_type[0] != mrz.document_code[0]:
+        out.append("document_type")
+    if not _name_agrees(traveller.get("surname"), mrz.surname, mrz.name_truncated):
+        out.append("surname")
+    if not mrz.name_truncated and not _name_agrees(traveller.get("given_names"), mrz.given_names, False):
+        out.append("given_names")
+    return out
 
 
 def mrz_flags(manifest: Manifest, now: datetime) -> tuple[list[Flag], dict[str, Any]]:
-    return [], {"travellers_with_mrz": 0}
+    """Flags for every MRZ in the manifest, and counts for the report."""
+    del now  # MRZ checks do not depend on the clock (expiry is DOC_EXPIRED's job, on the travel date)
+    flags: list[Flag] = []
+    layouts: Counter[str] = Counter()
+    failures: Counter[str] = Counter()
+    mismatches: Counter[str] = Counter()
+    stats = Counter[str]()
+    for pos, traveller in enumerate(manifest.travellers):
+        groups = mrz_groups(traveller.get("mrz"))
+        if not groups:
+            continue
+        stats["travellers_with_mrz"] += 1
+        ref = traveller.get("traveller_ref") or f"source_line:{traveller.get('source_line', pos)}"
+        line = traveller.get("source_line")
+        for index, lines in enumerate(groups):
+            stats["mrz_checked"] += 1
+            try:
+                mrz = parse_mrz(lines)
+            except MRZFormatError as exc:
+                stats["mrz_unreadable"] += 1
+                flags.append(flag(manifest, ref, "DATA_QUALITY", DQ_MRZ_FORMAT, "MEDIUM",
+                                  f"mrz is not a readable ICAO Doc 9303 MRZ: {exc}", field="mrz",
+                                  mrz_index=index, source_line=line))
+                continue
+            layouts[mrz.layout] += 1
+            stats["check_digits_checked"] += len(mrz.checks)
+            failed = mrz.failed_checks
+            failures.update(failed)
+            if failed:
+                flags.append(flag(manifest, ref, "DOCUMENT", DOC_CHECK_DIGIT_INVALID, "HIGH",
+                                  f"{mrz.layout} MRZ check digit invalid for: {', '.join(failed)} "
+                                  "(ICAO Doc 9303 7-3-1)", fields=failed, layout=mrz.layout,
+                                  mrz_index=index, source_line=line))
+            differing = mismatched_fields(traveller, mrz)
+            mismatches.update(differing)
+            if differing:
+                flags.append(flag(manifest, ref, "DATA_QUALITY", DQ_MRZ_MISMATCH, "MEDIUM",
+                                  f"{mrz.layout} MRZ disagrees with declared {', '.join(differing)}",
+                                  fields=differing, layout=mrz.layout, mrz_index=index, source_line=line))
+    summary: dict[str, Any] = {
+        "travellers_with_mrz": stats["travellers_with_mrz"], "mrz_checked": stats["mrz_checked"],
+        "mrz_unreadable": stats["mrz_unreadable"], "by_layout": dict(layouts),
+        "check_digits_checked": stats["check_digits_checked"],
+        "check_digit_failures": sum(failures.values()), "check_digit_failures_by_field": dict(failures),
+        "mismatches_by_field": dict(mismatches),
+    }
+    return flags, summary
