@@ -152,3 +152,21 @@ def test_invalid_notification_names_the_field_not_the_value(history: str) -> Non
         and "14/03/1975" not in str(info.value)
         and "SECRET1" not in str(info.value)
     )
+
+
+def test_csv_cells_cannot_become_formulas(history: str, tmp_path: Path) -> None:
+    from screening.store.models import FlagRecord
+
+    with session_scope(history) as session:
+        flag = session.scalars(select(FlagRecord).where(FlagRecord.rule_id == "DOC_MISSING")).one()
+        flag.explanation = '=HYPERLINK("http://evil.example","click")'
+    (path,) = export_records(history, tmp_path, Scope(manifest_id=Z202), kinds=("flags",), actor="a")
+    rows = {r["rule_id"]: r for r in csv.DictReader(path.open(encoding="utf-8"))}
+    assert rows["DOC_MISSING"]["explanation"].startswith("'=HYPERLINK")
+
+
+def test_carrier_supplied_ids_cannot_escape_the_reports_folder(tmp_path: Path) -> None:
+    from screening.report.flight import flight_path
+
+    path = flight_path(tmp_path, "../../etc/ZZ1-X")
+    assert path.resolve().parent == (tmp_path / "flights").resolve() and not path.name.startswith(".")

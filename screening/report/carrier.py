@@ -11,13 +11,13 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from screening.report import queries as q
-from screening.report.render import write_report
+from screening.report.render import safe_name, write_report
 
 SANCTION_STATUSES = ("PROPOSED", "CONFIRMED", "APPEALED", "WAIVED")
 
 
 def carrier_path(reports_dir: Path, carrier: str, period: q.Period) -> Path:
-    return reports_dir / "carriers" / f"{carrier}_{period.first_day}_{period.last_day}.html"
+    return reports_dir / "carriers" / f"{safe_name(carrier)}_{period.first_day}_{period.last_day}.html"
 
 
 def carrier_figures(session: Session, carrier: str, period: q.Period) -> dict[str, Any]:
@@ -157,6 +157,7 @@ def carrier_view(session: Session, carrier: str, period: q.Period) -> dict[str, 
 
 def write_carrier_report(carrier: str, first: date, last: date, database_url: str, reports_dir: Path) -> Path:
     """Write reports_dir/carriers/<carrier>_<first>_<last>.html and refresh the index."""
+    from screening.report.flight import flight_path
     from screening.report.index import refresh_index
 
     period = q.Period.from_dates(first, last)
@@ -164,8 +165,8 @@ def write_carrier_report(carrier: str, first: date, last: date, database_url: st
     with q.read_session(database_url) as session:
         view = carrier_view(session, carrier, period)
     for row in view["current"]["flight_rows"]:
-        exists = (reports_dir / "flights" / f"{row['manifest_id']}.html").exists()
-        row["href"] = f"../flights/{row['manifest_id']}.html" if exists else ""
+        report = flight_path(reports_dir, row["manifest_id"])
+        row["href"] = f"../flights/{report.name}" if report.exists() else ""
     path = write_report(carrier_path(reports_dir, carrier, period), "carrier.html.j2", **view)
     refresh_index(reports_dir)
     return path

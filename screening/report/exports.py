@@ -19,7 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from screening.errors import InputError, StoreError
 from screening.outputs import atomic_write_text
 from screening.report import queries as q
-from screening.report.render import generated_at
+from screening.report.render import generated_at, safe_name
 from screening.store import repository
 from screening.store.db import safe_url, session_scope
 from screening.store.models import FlagRecord, SanctionRecord
@@ -137,6 +137,15 @@ def collect(database_url: str, scope: Scope) -> dict[str, list[dict[str, Any]]]:
         }
 
 
+def _cell(value: Any) -> Any:
+    """Carrier-supplied text must not run as a spreadsheet formula when a liaison officer opens the CSV."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 def render_records(kind: str, fmt: str, rows: list[dict[str, Any]], scope: Scope) -> str:
     if fmt == "json":
         document = {
@@ -152,7 +161,7 @@ def render_records(kind: str, fmt: str, rows: list[dict[str, Any]], scope: Scope
         buffer, fieldnames=list(FLAG_COLUMNS if kind == "flags" else SANCTION_COLUMNS), lineterminator="\n"
     )
     writer.writeheader()
-    writer.writerows({k: ("" if v is None else v) for k, v in row.items()} for row in rows)
+    writer.writerows({k: _cell(v) for k, v in row.items()} for row in rows)
     return buffer.getvalue()
 
 
@@ -201,7 +210,7 @@ def export_records(
     records = collect(database_url, scope)
     paths = []
     for kind in kinds:
-        path = Path(out_dir) / f"{kind}_{scope.slug}.{fmt}"
+        path = Path(out_dir) / f"{kind}_{safe_name(scope.slug)}.{fmt}"
         audited_write(
             database_url,
             path,

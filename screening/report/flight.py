@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from screening.report import queries as q
-from screening.report.render import write_report
+from screening.report.render import safe_name, write_report
 from screening.store.models import FlagRecord, ManifestRecord, SanctionRecord, TravellerRecord
 
 log = logging.getLogger(__name__)
@@ -32,7 +32,7 @@ FLIGHT_FIELDS = (
 
 
 def flight_path(reports_dir: Path, manifest_id: str) -> Path:
-    return reports_dir / "flights" / f"{manifest_id}.html"
+    return reports_dir / "flights" / f"{safe_name(manifest_id)}.html"
 
 
 def flag_view(flag: FlagRecord) -> dict[str, Any]:

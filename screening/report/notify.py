@@ -16,6 +16,7 @@ import jsonschema
 from screening.errors import InputError
 from screening.report import queries as q
 from screening.report.exports import audited_write, default_actor
+from screening.report.render import safe_name
 from screening.resources import schemas_dir
 from screening.store.models import ManifestRecord
 
@@ -132,7 +133,11 @@ def build_notification(
 
 
 def notification_path(reports_dir: Path, manifest_id: str, recipient_state: str) -> Path:
-    return Path(reports_dir) / "notifications" / f"{manifest_id}_{recipient_state.upper()}.json"
+    return (
+        Path(reports_dir)
+        / "notifications"
+        / f"{safe_name(manifest_id)}_{safe_name(recipient_state.upper())}.json"
+    )
 
 
 def write_notification(

@@ -3,6 +3,7 @@ or a retried task never sees a half-written report."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
@@ -47,6 +48,14 @@ def environment() -> jinja2.Environment:
     )
     env.filters.update(money=_money, percent=_percent, figure=_figure)
     return env
+
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def safe_name(text: str) -> str:
+    """A file-name part from carrier-supplied text: no separators, no leading dot (no path traversal)."""
+    return _UNSAFE.sub("_", text).lstrip(".") or "_"
 
 
 def generated_at() -> str:

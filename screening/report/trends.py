@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from screening.errors import InputError
 from screening.report import queries as q
-from screening.report.render import write_report
+from screening.report.render import safe_name, write_report
 from screening.store.models import ManifestRecord, TravellerRecord
 
 BUCKETS = ("day", "week", "month")
@@ -176,7 +176,7 @@ def trends_view(
 
 
 def trends_path(reports_dir: Path, period: q.Period, carrier: str | None = None) -> Path:
-    scope = f"{carrier}_" if carrier else ""
+    scope = f"{safe_name(carrier)}_" if carrier else ""
     return reports_dir / "trends" / f"trends_{scope}{period.first_day}_{period.last_day}.html"
 
 
