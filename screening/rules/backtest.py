@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from screening.rules.evaluate import evaluate_frame
@@ -83,45 +84,81 @@ def _sanction_sums(base: pd.DataFrame, cand: pd.DataFrame, by: str) -> pd.DataFr
     return out[cols].reset_index().sort_values([by, "currency"], ignore_index=True)
 
 
-def _per_traveller(flags: pd.DataFrame, sanctions: pd.DataFrame) -> pd.DataFrame:
-    f = flags.groupby(KEYS, dropna=False)["rule_id"].agg(lambda s: "|".join(sorted(s))).rename("rules")
-    s = sanctions.assign(
-        sig=sanctions["rule_id"]
+def _key(df: pd.DataFrame) -> pd.Series:
+    return df["manifest_id"].astype(str) + "\x1f" + df["traveller_ref"].fillna("").astype(str)
+
+
+def _signature(df: pd.DataFrame, parts: list[pd.Series]) -> pd.Series:
+    """Order-free fingerprint of each traveller's outcome: sum of row hashes per traveller, so comparing
+    millions of travellers needs no string joins; the readable text is built for changed ones only."""
+    if df.empty:
+        return pd.Series(dtype="int64")
+    row = parts[0].astype(str)
+    for part in parts[1:]:
+        row = row + "\x1f" + part.astype(str)
+    hashed = (pd.util.hash_pandas_object(row, index=False).to_numpy() >> np.uint64(9)).astype(np.int64)
+    return pd.Series(hashed, index=df.index).groupby(_key(df).to_numpy()).sum()
+
+
+def _readable(df: pd.DataFrame, keys: pd.Index, text: pd.Series) -> pd.Series:
+    key = _key(df)
+    mask = key.isin(keys).to_numpy()
+    return text[mask].groupby(key[mask].to_numpy()).agg(lambda s: "|".join(sorted(s)))
+
+
+def _sanction_text(s: pd.DataFrame) -> pd.Series:
+    return (
+        s["rule_id"]
         + ":"
-        + sanctions["framework"]
+        + s["framework"]
         + ":"
-        + sanctions["status"]
+        + s["status"]
         + ":"
-        + sanctions["currency"]
+        + s["currency"]
         + " "
-        + sanctions["amount"].round(2).astype(str)
+        + s["amount"].round(2).astype(str)
     )
-    s = s.groupby(KEYS, dropna=False)["sig"].agg(lambda x: "|".join(sorted(x))).rename("sanctions")
-    return pd.concat([f, s], axis=1)
+
+
+def _changed(base: Outcome, cand: Outcome) -> pd.DataFrame:
+    """Travellers whose flags or sanctions differ between the two runs."""
+    sig = pd.concat(
+        {
+            "fb": _signature(base.flags, [base.flags["rule_id"]]),
+            "fc": _signature(cand.flags, [cand.flags["rule_id"]]),
+            "sb": _signature(base.sanctions, [_sanction_text(base.sanctions)]),
+            "sc": _signature(cand.sanctions, [_sanction_text(cand.sanctions)]),
+        },
+        axis=1,
+    ).fillna(0)
+    keys = sig.index[(sig["fb"] != sig["fc"]) | (sig["sb"] != sig["sc"])]
+    out = pd.DataFrame(index=keys)
+    out["rules_baseline"] = _readable(base.flags, keys, base.flags["rule_id"])
+    out["rules_candidate"] = _readable(cand.flags, keys, cand.flags["rule_id"])
+    out["sanctions_baseline"] = _readable(base.sanctions, keys, _sanction_text(base.sanctions))
+    out["sanctions_candidate"] = _readable(cand.sanctions, keys, _sanction_text(cand.sanctions))
+    out = out.fillna("")
+    ident = pd.concat([base.flags[KEYS], cand.flags[KEYS], base.sanctions[KEYS], cand.sanctions[KEYS]])
+    ident = ident.assign(_k=_key(ident).to_numpy()).drop_duplicates("_k").set_index("_k")
+    out = out.join(ident[KEYS[:3]]).assign(traveller_ref=[k.split("\x1f", 1)[1] for k in out.index])
+    out["change"] = [
+        "added" if not (rb or sb) else "removed" if not (rc or sc) else "changed"
+        for rb, sb, rc, sc in zip(
+            out["rules_baseline"],
+            out["sanctions_baseline"],
+            out["rules_candidate"],
+            out["sanctions_candidate"],
+            strict=True,
+        )
+    ]
+    return out.reset_index(drop=True)[CHANGED_COLUMNS].sort_values(KEYS, ignore_index=True)
 
 
 def compare(history: pd.DataFrame, baseline: RuleSet, candidate: RuleSet) -> BacktestResult:
     base = run_rules(history, baseline)
     cand = run_rules(history, candidate)
     start = time.perf_counter()
-    tb = _per_traveller(base.flags, base.sanctions)
-    tc = _per_traveller(cand.flags, cand.sanctions)
-    both = tb.join(tc, how="outer", lsuffix="_baseline", rsuffix="_candidate").fillna("")
-    changed = both[
-        (both["rules_baseline"] != both["rules_candidate"])
-        | (both["sanctions_baseline"] != both["sanctions_candidate"])
-    ].reset_index()
-    changed["change"] = [
-        "added" if not (rb or sb) else "removed" if not (rc or sc) else "changed"
-        for rb, sb, rc, sc in zip(
-            changed["rules_baseline"],
-            changed["sanctions_baseline"],
-            changed["rules_candidate"],
-            changed["sanctions_candidate"],
-            strict=True,
-        )
-    ]
-    changed = changed[CHANGED_COLUMNS].sort_values(KEYS, ignore_index=True)
+    changed = _changed(base, cand)
     return BacktestResult(
         baseline_version=baseline.version,
         candidate_version=candidate.version,

@@ -31,8 +31,12 @@ def exemption_table(df: pd.DataFrame, flights: FlightTable, ruleset: RuleSet) ->
     ttype = text(df, "traveller_type").str.upper().fillna("PAX")
     crew_types = set(ruleset.parameters.crew_certificate_document_types)
     doc_type = text(df, "document_type").str.upper()
-    all_types = (doc_type.fillna("") + "|" + text(df, "document_types").str.upper().fillna("")).str.split("|")
-    has_cmc = all_types.map(lambda ts: bool(crew_types.intersection(ts))).to_numpy(dtype=bool)
+    has_cmc = doc_type.isin(crew_types).fillna(False).to_numpy(dtype=bool).copy()
+    extra = text(df, "document_types").str.upper()
+    listed = extra.notna().to_numpy()
+    if listed.any() and crew_types:
+        pattern = r"(?:^|\|)(?:" + "|".join(sorted(crew_types)) + r")(?:\||$)"
+        has_cmc[listed] |= extra[listed].str.contains(pattern, regex=True).to_numpy(dtype=bool)
     rp_state = _iso(text(df, "residence_permit_state").str.upper())
     rp_types = set(ruleset.parameters.residence_permit_document_types)
     doc_is_rp = doc_type.isin(rp_types).fillna(False)

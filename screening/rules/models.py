@@ -153,12 +153,15 @@ class RuleSet:
         rule = self.rules.get(rule_id)
         return bool(rule and rule.enabled)
 
-    def destinations_of(self, framework: Framework) -> set[str]:
-        """ISO3 codes (D -> DEU) of the States where a framework applies."""
-        codes = list(framework.applies_to.destinations)
-        for group in framework.applies_to.destination_groups:
-            codes += self.country_groups.get(group, [])
-        return {to_iso3(c) for c in codes}
+    def destinations_of(self, framework: Framework) -> frozenset[str]:
+        """ISO3 codes (D -> DEU) of the States where a framework applies (computed once per framework)."""
+        cache: dict[str, frozenset[str]] = self.__dict__.setdefault("_destinations", {})
+        if framework.id not in cache:
+            codes = list(framework.applies_to.destinations)
+            for group in framework.applies_to.destination_groups:
+                codes += self.country_groups.get(group, [])
+            cache[framework.id] = frozenset(to_iso3(c) for c in codes)
+        return cache[framework.id]
 
     def frameworks_for(self, destination: str | None, day: date | None) -> list[Framework]:
         """Frameworks of the destination State in force on the flight's date, in file order."""

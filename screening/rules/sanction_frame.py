@@ -46,6 +46,30 @@ def _money(currency: str, amount: float) -> str:
     return f"{currency} {amount:,.0f}" if float(amount).is_integer() else f"{currency} {amount:,.2f}"
 
 
+def _explanation(g: dict[str, object]) -> str:
+    unit = "per person" if g["basis"] == "per_person" else "per journey"
+    currency = str(g["currency"])
+    head = f"{g['rule']} under {g['fw']}: {_money(currency, float(g['nominal']))} ({unit}"  # type: ignore[arg-type]
+    if g["basis"] == "per_person" and not g["per_traveller"]:
+        head += f", {int(g['n'])} travellers"  # type: ignore[call-overload]
+    head += f"; {g['source']})"
+    if g["waived_by"]:
+        return f"{head}; waived: {reason(str(g['waived_by']))} ({g['waive_src']})."
+    if g["capped"]:
+        limit = "lump-sum cap per infringement" if g["basis"] == "per_person" else "one penalty per journey"
+        reduced = _money(currency, float(g["amount"]))  # type: ignore[arg-type]
+        return f"{head}; reduced to {reduced} by the {limit} ({_money(currency, float(g['cap']))})."  # type: ignore[arg-type]
+    return f"{head}."
+
+
+def _explanations(parts: pd.DataFrame) -> np.ndarray:
+    """One text per distinct combination of the facts it quotes (few), spread back to the rows (many)."""
+    group = parts.fillna("").groupby(list(parts.columns), sort=False, dropna=False).ngroup().to_numpy()
+    firsts = np.unique(group, return_index=True)[1]
+    texts = np.array([_explanation(rec) for rec in parts.iloc[firsts].to_dict("records")], dtype=object)
+    return texts[group]
+
+
 def sanctions_frame(
     flags: pd.DataFrame,
     travellers: pd.DataFrame,
@@ -167,22 +191,25 @@ def sanctions_frame(
     status = np.where(waived, "WAIVED", "PROPOSED").astype(object)
     if decisions:
         status = np.array([decisions.get(i, s) for i, s in zip(ids, status, strict=True)], dtype=object)
-    explanation = []
-    for i in range(len(rows)):
-        unit = "per person" if basis[i] == "per_person" else "per journey"
-        head = f"{rule_arr[i]} under {fw_arr[i]}: {_money(currency[i], nominal[i])} ({unit}"
-        if basis[i] == "per_person" and not per_traveller[i]:
-            head += f", {int(n_in_manifest[i])} travellers"
-        head += f"; {source[i]})"
-        if waived[i]:
-            text = f"{head}; waived: {reason(waived_by[i])} ({waive_src[i]})."
-        elif capped[i]:
-            limit = "lump-sum cap per infringement" if basis[i] == "per_person" else "one penalty per journey"
-            reduced, limit_amount = _money(currency[i], amount[i]), _money(currency[i], cap[i])
-            text = f"{head}; reduced to {reduced} by the {limit} ({limit_amount})."
-        else:
-            text = f"{head}."
-        explanation.append(text)
+    explanation = _explanations(
+        pd.DataFrame(
+            {
+                "rule": rule_arr,
+                "fw": fw_arr,
+                "basis": basis,
+                "per_traveller": per_traveller,
+                "n": np.where(per_traveller, 0, n_in_manifest),
+                "waived_by": waived_by,
+                "capped": capped,
+                "amount": np.where(capped, amount, 0.0),
+                "nominal": nominal,
+                "cap": cap,
+                "currency": currency,
+                "source": source,
+                "waive_src": waive_src,
+            }
+        )
+    )
     return pd.DataFrame(
         {
             "sanction_id": ids,

@@ -31,7 +31,7 @@ def _describe(error: Any) -> str:
     return f"{where}: {error.message}"
 
 
-def _where(error: Any) -> list[Any]:
+def _where(error: Any, data: Any) -> list[Any]:
     """Path of the value to point at: the unexpected key itself for unknown or badly named keys."""
     path = list(error.absolute_path)
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
@@ -39,10 +39,12 @@ def _where(error: Any) -> list[Any]:
         extras = [k for k in error.instance if k not in known]
         if extras:
             return [*path, extras[0]]
-    if error.validator == "propertyNames" or (
-        error.absolute_path and error.parent is not None and error.parent.validator == "propertyNames"
-    ):
-        return [*path, error.instance] if isinstance(error.instance, str) else path
+    if isinstance(error.instance, str):  # a badly named key (propertyNames): point at the key
+        parent: Any = data
+        for step in path:
+            parent = parent[step] if isinstance(parent, dict | list) else None
+        if isinstance(parent, dict) and error.instance in parent:
+            return [*path, error.instance]
     return path
 
 
@@ -53,5 +55,5 @@ def schema_problems(doc: LocatedYaml, schema_name: str) -> list[Problem]:
     errors = sorted(
         _validator(schema_name).iter_errors(doc.data), key=lambda e: list(map(str, e.absolute_path))
     )
-    problems = [Problem(doc.path, doc.line(_where(e)), _describe(e)) for e in errors]
+    problems = [Problem(doc.path, doc.line(_where(e, doc.data)), _describe(e)) for e in errors]
     return sorted(problems, key=lambda p: p.line)

@@ -4,12 +4,19 @@ the arrival airport's local date, month arithmetic, and partial (year-only) docu
 from __future__ import annotations
 
 import calendar
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from functools import cache
 
 import numpy as np
 import pandas as pd
 
-from screening.airports import airport_timezone
+from screening.airports import airport_timezone as _airport_timezone
+
+
+@cache
+def airport_timezone(airport: str | None) -> tzinfo | None:
+    """Cached: the evaluator asks once per flight, millions of times in a backtest."""
+    return _airport_timezone(airport)
 
 
 def parse_time(text: object, airport: str | None = None, *, naive_is_utc: bool = False) -> datetime | None:
