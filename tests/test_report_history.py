@@ -8,12 +8,20 @@ one late transmission). Previous period 2026-11-01..15: ZZ202 (visa breach, inco
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from screening.store.db import session_scope, upgrade_database
-from screening.store.models import FlagRecord, ManifestRecord, SanctionRecord, TravellerRecord
+from screening.store.db import get_engine, session_scope, upgrade_database
+from screening.store.models import (
+    FlagRecord,
+    ManifestRecord,
+    QuarantineEntry,
+    SanctionRecord,
+    TravellerRecord,
+)
 
 RULES = "rules-v2"
 LISTS = "lists-2026-11"
@@ -149,9 +157,21 @@ def sanction(
     )
 
 
+_TEMPLATE: dict[str, Path] = {}
+
+
 def build_history(tmp_path: Path) -> str:
-    """Create the store described in the module docstring; returns its database URL."""
-    url = f"sqlite:///{tmp_path / 'history.db'}"
+    """A private copy of the store described in the module docstring; returns its database URL.
+    The store is built once per test process and copied (migrations are the slow part)."""
+    if "db" not in _TEMPLATE:
+        folder = Path(tempfile.mkdtemp(prefix="report-history-"))
+        _TEMPLATE["db"] = _build(f"sqlite:///{folder / 'history.db'}", folder / "history.db")
+    target = tmp_path / "history.db"
+    shutil.copyfile(_TEMPLATE["db"], target)
+    return f"sqlite:///{target}"
+
+
+def _build(url: str, path: Path) -> Path:
     upgrade_database(url)
     z303, z202c, z202p, z777 = (
         "ZZ303-IST-20261120",
@@ -331,9 +351,22 @@ def build_history(tmp_path: Path) -> str:
         sanction("S-4", z202c, "ZZ", "202", "", "API_LATE", 2000, "PROPOSED"),
         sanction("S-5", z202p, "ZZ", "202", "P003", "VISA_REQUIRED_MISSING", 5000, "CONFIRMED"),
     ]
+    records.append(
+        QuarantineEntry(
+            run_id="run-1",
+            source_file=f"{z303}.csv",
+            record_ref="6",
+            reason_code="NO_NAME",
+            message="line 6: traveller P005 has no surname; cannot be screened",
+            raw="ZZ,303,IST,AMS,...,P005,,RAWSECRET,1980-01-01",
+            travellers=1,
+            created_at=NOW,
+        )
+    )
     with session_scope(url) as session:
         session.add_all(records)
-    return url
+    get_engine(url).dispose()  # closes the WAL so the single file holds everything
+    return path
 
 
 def test_history_builds_and_holds_six_manifests(tmp_path: Path) -> None:

@@ -166,6 +166,12 @@ def flight_view(session: Session, manifest_id: str) -> dict[str, Any]:
         "manifest_flags": manifest_flags,
         "unflagged": unflagged,
         "sanctions": [sanction_view(s) for s in sanctions],
+        "quarantine": [
+            {"record_ref": e.record_ref, "reason_code": e.reason_code, "message": e.message}
+            for e in q.quarantine_of(session, manifest.source_file)
+        ]
+        if manifest.source_file
+        else [],
     }
 
 

@@ -15,7 +15,13 @@ from sqlalchemy.orm import Session
 from screening.errors import InputError, StoreError
 from screening.model import parse_instant
 from screening.store.db import safe_url, session_scope
-from screening.store.models import FlagRecord, ManifestRecord, SanctionRecord, TravellerRecord
+from screening.store.models import (
+    FlagRecord,
+    ManifestRecord,
+    QuarantineEntry,
+    SanctionRecord,
+    TravellerRecord,
+)
 
 SEVERITY_RANK = {"CRITICAL": 4, "HIGH": 3, "MEDIUM": 2, "LOW": 1}
 # Flags that are a carrier's failure to meet its obligations (what the carrier report counts as breaches).
@@ -165,3 +171,11 @@ def travellers_of(session: Session, manifest_id: str) -> list[TravellerRecord]:
 def is_breach(flag: FlagRecord) -> bool:
     """A carrier obligation not met (documents, visas, data transmission), as opposed to a risk hit."""
     return flag.flag_type in BREACH_FLAG_TYPES and flag.rule_id not in HIT_RULES
+
+
+def quarantine_of(session: Session, source_file: str) -> list[QuarantineEntry]:
+    """Records of the same carrier file that could not be screened (reason codes; the raw text stays out)."""
+    query = (
+        select(QuarantineEntry).where(QuarantineEntry.source_file == source_file).order_by(QuarantineEntry.id)
+    )
+    return list(session.scalars(query))
