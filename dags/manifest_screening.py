@@ -1,7 +1,9 @@
 """manifest_screening: carrier files in the intake folder -> flags, sanctions and reports.
 
 Wiring only: every task imports the `screening` library at run time. Tasks pass folder paths (never
-traveller data) and write to folders keyed by run and manifest, so a retry overwrites its own output."""
+traveller data) and write to folders keyed by run and manifest, so a retry overwrites its own output.
+Intake is polled by a short schedule (SCREENING_INTAKE_SCHEDULE, default every 2 minutes): the `land`
+task is cheap, needs no triggerer or sensor slot, and each run is a natural batch (see README)."""
 
 from __future__ import annotations
 
@@ -12,24 +14,39 @@ import pendulum
 from airflow.sdk import Param, dag, get_current_context, task
 
 DATA_DIR = os.environ.get("SCREENING_DATA_DIR", "var")
-RETRIES = {"retries": 2, "retry_delay": timedelta(seconds=10), "retry_exponential_backoff": True}
+SCHEDULE = os.environ.get("SCREENING_INTAKE_SCHEDULE", "*/2 * * * *") or None
+
+
+def _alert(context):  # type: ignore[no-untyped-def]
+    from screening.alerts import on_task_failure
+
+    on_task_failure(context)
+
+
+DEFAULTS = {"retries": 2, "retry_delay": timedelta(seconds=10), "retry_exponential_backoff": True,
+            "max_retry_delay": timedelta(minutes=5), "on_failure_callback": _alert}
 
 
 @dag(
     dag_id="manifest_screening",
-    schedule=None,
+    schedule=SCHEDULE,
     start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
     catchup=False,
-    max_active_runs=4,
-    default_args=RETRIES,
+    max_active_runs=1,
+    default_args=DEFAULTS,
     tags=["screening"],
     params={
         "intake_dir": Param(f"{DATA_DIR}/intake", type="string", description="Folder carriers deliver files to"),
-        "watchlists": Param([], type="array", description="Watchlist files (CSV, UN XML, OFAC); empty: "
-                                                          "SCREENING_WATCHLISTS"),
+        "watchlists": Param([], type="array", description="Watchlist files (CSV, UN XML, OFAC folder); "
+                                                          "empty: SCREENING_WATCHLISTS"),
         "registries": Param([], type="array", description="Lost/stolen document CSVs; empty: SCREENING_REGISTRIES"),
-        "rules_dir": Param("", type="string", description="Rules folder; empty: SCREENING_RULES_DIR"),
-        "rescreen": Param(False, type="boolean", description="Screen files again even if already screened"),
+        "rules_dir": Param("", type="string", description="Rules folder (a rules version); empty: "
+                                                          "SCREENING_RULES_DIR"),
+        "rescreen": Param(False, type="boolean", description="Screen intake files again even if already screened"),
+        "rescreen_from": Param("", type="string", description="Re-screen stored manifests departing on or after "
+                                                              "this date (YYYY-MM-DD)"),
+        "rescreen_to": Param("", type="string", description="... and on or before this date (YYYY-MM-DD)"),
+        "rescreen_carrier": Param("", type="string", description="... of this carrier only (optional)"),
     },
 )
 def manifest_screening() -> None:
@@ -42,21 +59,19 @@ def manifest_screening() -> None:
 
     @task
     def land(cfg: dict) -> list[str]:
-        from pathlib import Path
+        from screening.dag_support import land_and_select
 
-        from screening.stages import land_files
-
-        return land_files(Path(cfg["intake_dir"]), Path(cfg["raw_dir"]), cfg["database_url"],
-                          rescreen=cfg["rescreen"])
+        return land_and_select(cfg)
 
     @task(map_index_template="{{ file_name }}")
     def parse(raw_path: str, cfg: dict) -> list[str]:
         from pathlib import Path
 
+        from screening.dag_support import run_stage
         from screening.stages import parse_to_work
 
         get_current_context()["file_name"] = Path(raw_path).name  # type: ignore[typeddict-unknown-key]
-        return parse_to_work(raw_path, Path(cfg["run_dir"]), Path(cfg["quarantine_dir"]))
+        return run_stage(parse_to_work, raw_path, Path(cfg["run_dir"]), Path(cfg["quarantine_dir"]))
 
     @task
     def gather(folders: list[list[str]]) -> list[str]:
@@ -65,45 +80,42 @@ def manifest_screening() -> None:
 
     @task(map_index_template="{{ flight }}")
     def validate(manifest_dir: str) -> str:
-        from screening.dag_support import name_map_index
+        from screening.dag_support import run_manifest_stage
         from screening.stages import validate_stage
 
-        name_map_index(manifest_dir)
-        return validate_stage(manifest_dir)
+        return run_manifest_stage(validate_stage, manifest_dir)
 
     @task(map_index_template="{{ flight }}", pool="screening", pool_slots=1)
     def screen(manifest_dir: str, cfg: dict) -> str:
-        from screening.dag_support import name_map_index
+        from screening.dag_support import run_manifest_stage
         from screening.stages import screen_stage
 
-        name_map_index(manifest_dir)
-        return screen_stage(manifest_dir, cfg["watchlists"], cfg["registries"], cfg["rules_dir"])
+        return run_manifest_stage(screen_stage, manifest_dir, cfg["watchlists"], cfg["registries"],
+                                  cfg["rules_dir"])
 
     @task(map_index_template="{{ flight }}")
     def obligations(manifest_dir: str, cfg: dict) -> str:
-        from screening.dag_support import name_map_index
+        from screening.dag_support import run_manifest_stage
         from screening.stages import obligations_stage
 
-        name_map_index(manifest_dir)
-        return obligations_stage(manifest_dir, cfg["rules_dir"])
+        return run_manifest_stage(obligations_stage, manifest_dir, cfg["rules_dir"])
 
     @task(map_index_template="{{ flight }}")
     def persist(manifest_dir: str, cfg: dict) -> str:
-        from screening.dag_support import name_map_index
+        from screening.dag_support import run_manifest_stage
         from screening.stages import persist_stage
 
-        name_map_index(manifest_dir)
-        return persist_stage(manifest_dir, cfg["database_url"], cfg["run_id"])
+        return run_manifest_stage(persist_stage, manifest_dir, cfg["database_url"], cfg["run_id"])
 
     @task(map_index_template="{{ flight }}")
     def report(manifest_dir: str, cfg: dict) -> str:
         from pathlib import Path
 
-        from screening.dag_support import name_map_index
+        from screening.dag_support import name_map_index, run_stage
         from screening.report import write_flight_report
 
         manifest_id = name_map_index(manifest_dir)
-        return str(write_flight_report(manifest_id, cfg["database_url"], Path(cfg["reports_dir"])))
+        return str(run_stage(write_flight_report, manifest_id, cfg["database_url"], Path(cfg["reports_dir"])))
 
     @task(trigger_rule="none_failed")
     def summarise(cfg: dict, raw_files: list[str], reports: list[str] | None = None) -> dict:
@@ -111,7 +123,7 @@ def manifest_screening() -> None:
 
         from screening.stages import summarise_run
 
-        return summarise_run(Path(cfg["run_dir"]), Path(cfg["out_dir"]), len(raw_files), cfg["run_id"],
+        return summarise_run(Path(cfg["run_dir"]), Path(cfg["out_dir"]), list(raw_files), cfg["run_id"],
                              cfg["database_url"], cfg.get("started_at"))
 
     cfg = resolve_config()

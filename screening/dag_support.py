@@ -36,6 +36,9 @@ def resolve_run_config(params: dict[str, Any], run_id: str) -> dict[str, Any]:
                                                        _paths_from_env("SCREENING_REGISTRIES"))],
         "rules_dir": str(Path(rules_dir).resolve()),
         "rescreen": bool(params.get("rescreen", False)),
+        "rescreen_from": params.get("rescreen_from") or "",
+        "rescreen_to": params.get("rescreen_to") or "",
+        "rescreen_carrier": params.get("rescreen_carrier") or "",
     }
 
 
@@ -49,3 +52,34 @@ def name_map_index(manifest_dir: str) -> str:
     except Exception:  # outside a task (unit tests) there is no context to name
         pass
     return manifest_id
+
+
+def run_stage(function: Any, *args: Any) -> Any:
+    """A data or rules fault will not heal on retry: fail the task at once (AirflowFailException, no
+    retries); anything else (database busy, disk full) is raised as is and retried with backoff."""
+    from screening.errors import InputError, RulesError
+
+    try:
+        return function(*args)
+    except (InputError, RulesError) as exc:
+        from airflow.exceptions import AirflowFailException
+
+        raise AirflowFailException(str(exc)) from exc
+
+
+def run_manifest_stage(function: Any, manifest_dir: str, *args: Any) -> Any:
+    name_map_index(manifest_dir)
+    return run_stage(function, manifest_dir, *args)
+
+
+def land_and_select(cfg: dict[str, Any]) -> list[str]:
+    """New intake files plus, when the operator asked for it, stored files to re-screen."""
+    from screening.stages import land_files, select_rescreen_files
+
+    landed = land_files(Path(cfg["intake_dir"]), Path(cfg["raw_dir"]), cfg["database_url"],
+                        rescreen=cfg["rescreen"])
+    if cfg.get("rescreen_from") or cfg.get("rescreen_to") or cfg.get("rescreen_carrier"):
+        stored = select_rescreen_files(cfg["database_url"], cfg.get("rescreen_from") or None,
+                                       cfg.get("rescreen_to") or None, cfg.get("rescreen_carrier") or None)
+        landed += [path for path in stored if path not in landed]
+    return landed

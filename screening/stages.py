@@ -61,6 +61,30 @@ def land_files(intake_dir: Path, raw_dir: Path, database_url: str, *, rescreen: 
     return landed
 
 
+def select_rescreen_files(database_url: str, date_from: str | None, date_to: str | None,
+                          carrier: str | None) -> list[str]:
+    """Landed files whose manifests departed in [date_from, date_to] (and fly the carrier, if given):
+    what an operator re-screens from the trigger form, for example under a new rules version."""
+    from sqlalchemy import select
+
+    from screening.store.db import session_scope, upgrade_database
+    from screening.store.models import ManifestRecord
+
+    upgrade_database(database_url)
+    with session_scope(database_url) as session:
+        query = select(ManifestRecord.source_file, ManifestRecord.scheduled_departure, ManifestRecord.carrier)
+        chosen = set()
+        for source, departure, flown_by in session.execute(query):
+            day = (departure or "")[:10]
+            if date_from and day < date_from or date_to and day > date_to:
+                continue
+            if carrier and flown_by != carrier.upper():
+                continue
+            if Path(source).exists():
+                chosen.add(source)
+    return sorted(chosen)
+
+
 def parse_to_work(raw_path: str, run_dir: Path, quarantine_dir: Path) -> list[str]:
     """Parse one landed file into manifest folders. A file that cannot be read at all is copied to the
     quarantine folder with a .reason.txt beside it; the other files go on."""
@@ -174,7 +198,7 @@ def _record_version(folder: Path, **versions: str) -> None:
     workdir.save_json(folder / VERSIONS_JSON, current)
 
 
-def summarise_run(run_dir: Path, out_dir: Path, files_in: int, run_id: str, database_url: str | None,
+def summarise_run(run_dir: Path, out_dir: Path, raw_files: list[str], run_id: str, database_url: str | None,
                   started_at: float | None = None) -> dict[str, Any]:
     """Collect every manifest folder of a run into the four outputs of DESIGN.md 4.2."""
     from screening.pipeline import summarise, write_outputs_for
@@ -193,7 +217,7 @@ def summarise_run(run_dir: Path, out_dir: Path, files_in: int, run_id: str, data
     for outcome in outcomes:
         quarantine.extend(outcome.quarantine)
     seconds = time.time() - started_at if started_at else 0.0
-    summary = summarise(files_in, outcomes, quarantine, seconds, {"run_id": run_id})
+    summary = summarise(len(raw_files), outcomes, quarantine, seconds, {"run_id": run_id})
     summary["invariant_holds"] = summary["travellers_in"] == travellers_parsed
     flags = [f for o in outcomes for f in o.flags]
     sanctions = [s for o in outcomes for s in o.sanctions]
@@ -202,7 +226,10 @@ def summarise_run(run_dir: Path, out_dir: Path, files_in: int, run_id: str, data
         from screening.store import repository as repo
         from screening.store.db import session_scope
 
+        unreadable = {q.source_file for q in quarantine if q.reason_code == "FILE_UNREADABLE"}
         with session_scope(database_url) as session:
             repo.save_quarantine(session, run_id, quarantine)
             repo.finish_run(session, run_id, summary)
+            for raw in raw_files:
+                repo.mark_file(session, raw, "QUARANTINED" if raw in unreadable else "SCREENED")
     return {"summary": summary, "outputs": {k: str(v) for k, v in paths.items()}}

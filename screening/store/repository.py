@@ -76,6 +76,12 @@ def record_ingested_file(session: Session, checksum: str, original_name: str, ra
     return True
 
 
+def mark_file(session: Session, raw_path: str, status: str) -> None:
+    """SCREENED or QUARANTINED once a run has dealt with a landed file (the overdue alert watches LANDED)."""
+    for record in session.scalars(select(IngestedFile).where(IngestedFile.raw_path == raw_path)):
+        record.status = status
+
+
 def save_manifest_results(session: Session, *, run_id: str, manifest: Manifest, screened: list[dict[str, Any]],
                           quarantined: int, flags: list[Flag], sanctions: list[Sanction],
                           validation: dict[str, Any], rules_version: str, list_version: str) -> None:
