@@ -23,11 +23,11 @@ def stable_hash(key: str) -> int:
 
 
 def skeleton(token: str) -> str:
-    """Consonants with repeats collapsed: vowel and H/W/Y spellings of transliterations agree."""
-    body = token[1:].translate(_VOWELS)
-    out = [token[0]]
-    for ch in body:
-        if ch != out[-1]:
+    """Consonants with repeats collapsed, vowels and H/W/Y dropped: transliterations of one name agree
+    (MOHAMMAD/MUHAMED -> MMD, IBRAHIM/EEBRAHIM -> BRM)."""
+    out: list[str] = []
+    for ch in token.translate(_VOWELS):
+        if not out or ch != out[-1]:
             out.append(ch)
     return "".join(out)
 
@@ -40,7 +40,9 @@ def token_keys(token: str) -> tuple[int, ...]:
         keys.update("=" + token[:i] + token[i + 1 :] for i in range(len(token)))
     if len(token) >= 4 and token.isalpha():
         keys.add("p" + _metaphone(token))
-        keys.add("s" + skeleton(token))
+        bones = skeleton(token)
+        if len(bones) >= 2:
+            keys.add("s" + bones)
     return tuple(stable_hash(k) for k in keys)
 
 

@@ -19,6 +19,9 @@ class MatchConfig(BaseModel):
     threshold: float = Field(0.86, ge=0, le=1, description="score at or above which a match is flagged")
     candidate_cutoff: float = Field(0.70, ge=0, le=1,
                                     description="name score below which a candidate is dropped unscored")
+    candidate_min_share: float = Field(0.5, ge=0, le=1,
+                                       description="share of the traveller's name weight a listed name must "
+                                                   "match (within one edit or sound-alike) to be scored")
     name_agree_min: float = Field(0.72, ge=0, le=1)
     unmatched_traveller_part: float = Field(0.5, ge=0, le=2)
     unmatched_listed_part: float = Field(0.25, ge=0, le=2)

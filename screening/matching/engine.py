@@ -23,14 +23,11 @@ from screening.matching.evidence import (
 )
 from screening.matching.index_data import MAX_WEIGHT, IndexData
 from screening.matching.names import name_slots, traveller_full_name
-from screening.matching.scoring import WeightedSlot, score_names
+from screening.matching.scoring import WeightedSlot, score_names, slot_similarity
 from screening.watchlists.model import WatchlistEntry, WatchlistLoad
 
 # Postings longer than this are "common" parts: they only find candidates together with rarer parts.
 COMMON_POSTINGS = 2000
-# A candidate must share at least this part of the traveller's name weight (before scoring); measured
-# candidate recall against exhaustive scoring is reported by benchmarks/bench_screening.py.
-MIN_SHARED_WEIGHT = 0.4
 LOW_QUALITY = {"low", "fka"}
 
 
@@ -79,6 +76,11 @@ def evidence_parts(traveller: dict[str, Any], entry: WatchlistEntry,
             document_evidence(traveller.get("document_number"), entry.document_numbers, config)]
 
 
+def unknown_weight(token: str) -> float:
+    """Weight of a part no listed name has: as telling as the rarest part, unless it is very short."""
+    return min(MAX_WEIGHT, 1.0 + 0.5 * (len(token) - 1))
+
+
 class WatchlistIndex:
     """All names of all loaded lists, normalised once; `version` identifies the list contents."""
 
@@ -92,6 +94,7 @@ class WatchlistIndex:
         self.data = data
         self.version: str = str(data.meta["version"])
         self.entries = data.entries
+        self._slot_cache: dict[tuple[int, float], list[WeightedSlot]] = {}
 
     def save(self, folder: str | Path) -> None:
         self.data.save(folder)
@@ -109,11 +112,13 @@ class WatchlistIndex:
                 out.append((slot.forms, config.particle_weight))
             else:
                 vid = d.vocab_ids.get(slot.primary)
-                out.append((slot.forms, float(d.token_weight[vid]) if vid is not None else MAX_WEIGHT))
+                weight = float(d.token_weight[vid]) if vid is not None else unknown_weight(slot.primary)
+                out.append((slot.forms, weight))
         return out
 
-    def candidates(self, slots: list[WeightedSlot], limit: int) -> np.ndarray:
-        """Names sharing enough rarity-weighted parts (within one edit, sound-alike or same skeleton)."""
+    def candidates(self, slots: list[WeightedSlot], config: MatchConfig) -> np.ndarray:
+        """Names sharing enough rarity-weighted, similar parts (within one edit, sound-alike or same
+        consonant skeleton), best first, at most config.max_candidates_per_traveller."""
         d = self.data
         total = sum(w for _, w in slots)
         if not slots or total <= 0:
@@ -122,39 +127,50 @@ class WatchlistIndex:
         for forms, weight in slots:
             ids = np.unique(np.concatenate([lookup_tokens(f, d.key_hashes, d.key_ptr, d.key_tokens)
                                             for f in forms]))
+            sims = np.array([slot_similarity(forms, (d.vocabulary[i],), config.name_weights()) for i in ids])
+            keep = sims >= config.name_agree_min
+            ids, sims = ids[keep], sims[keep]
             size = int(np.sum(d.post_ptr[ids + 1] - d.post_ptr[ids])) if len(ids) else 0
-            per_slot.append((size, weight, ids))
+            per_slot.append((size, weight, ids, sims))
         # Rarity-aware: skip the most common parts while what they could add stays below the bar.
         per_slot.sort(key=lambda s: -s[0])
         skipped = 0.0
-        kept = []
-        for size, weight, ids in per_slot:
-            rest = len(per_slot) - len(kept) - 1
-            if size > COMMON_POSTINGS and (skipped + weight) / total < MIN_SHARED_WEIGHT and rest > 0:
-                skipped += weight
-                continue
-            kept.append((weight, ids))
-        names_list, weights_list = [], []
-        for weight, ids in kept:
+        names_list, gains_list = [], []
+        for position, (size, weight, ids, sims) in enumerate(per_slot):
             if not len(ids):
                 continue
-            found = np.unique(np.concatenate([d.post_names[d.post_ptr[i] : d.post_ptr[i + 1]] for i in ids]))
-            names_list.append(found)
-            weights_list.append(np.full(len(found), weight, dtype=np.float32))
+            if size > COMMON_POSTINGS and (skipped + weight) / total < config.candidate_min_share and \
+                    position + 1 < len(per_slot):
+                skipped += weight
+                continue
+            chunks = [d.post_names[d.post_ptr[i] : d.post_ptr[i + 1]] for i in ids]
+            names = np.concatenate(chunks)
+            gains = np.repeat(sims * weight, [len(c) for c in chunks])
+            order = np.argsort(-gains, kind="stable")
+            names, first = np.unique(names[order], return_index=True)  # best similarity per name
+            names_list.append(names)
+            gains_list.append(gains[order][first])
         if not names_list:
             return np.empty(0, dtype=np.int64)
-        names = np.concatenate(names_list)
-        unique, inverse = np.unique(names, return_inverse=True)
-        shared = np.bincount(inverse, weights=np.concatenate(weights_list)) / total
-        good = np.nonzero(shared >= MIN_SHARED_WEIGHT - skipped / total)[0]
+        unique, inverse = np.unique(np.concatenate(names_list), return_inverse=True)
+        shared = np.bincount(inverse, weights=np.concatenate(gains_list)) / total
+        good = np.nonzero(shared >= config.candidate_min_share - skipped / total)[0]
+        limit = config.max_candidates_per_traveller
         if len(good) > limit:
             good = good[np.argsort(-shared[good], kind="stable")[:limit]]
         return unique[good].astype(np.int64)
 
     def listed_slots(self, name: int, config: MatchConfig) -> list[WeightedSlot]:
-        d = self.data
-        return [(forms, config.particle_weight if particle else float(d.token_weight[vid]))
-                for forms, particle, vid in d.name_forms(name)]
+        key = (name, config.particle_weight)
+        cached = self._slot_cache.get(key)
+        if cached is None:
+            d = self.data
+            cached = [(forms, config.particle_weight if particle else float(d.token_weight[vid]))
+                      for forms, particle, vid in d.name_forms(name)]
+            if len(self._slot_cache) > 200_000:
+                self._slot_cache.clear()
+            self._slot_cache[key] = cached
+        return cached
 
     # -- scoring ---------------------------------------------------------------------------------
     def score_traveller(self, traveller: dict[str, Any], config: MatchConfig,
@@ -165,7 +181,7 @@ class WatchlistIndex:
         if not slots:
             return []
         if names is None:
-            names = self.candidates(slots, config.max_candidates_per_traveller)
+            names = self.candidates(slots, config)
         weights = config.name_weights()
         best: dict[int, Match] = {}
         d = self.data

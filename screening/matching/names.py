@@ -29,7 +29,7 @@ PARTICLES = frozenset([
 ])
 # Prefixes whose joined form is a usual spelling (ABDULRAHMAN, ALHASHIMI, ABUBAKAR): the next part
 # also gets the joined form. ABU/ABDUL are not light: ABU BAKR is not BAKR.
-JOINING = frozenset([
+JOINING = frozenset(["BIN", "IBN", "BEN", "BINT",
     "AL", "EL", "UL", "UD", "AD", "AR", "AS", "AZ", "ABU", "ABOU", "ABD", "ABDUL", "ABDEL", "ABDAL",
     "ABDOUL", "ABDU",
 ])
@@ -64,7 +64,8 @@ def _tokens(text: str) -> list[str]:
 
 
 def _strip_honorifics(tokens: list[str]) -> list[str]:
-    kept = [t for t in tokens if t not in HONORIFICS]
+    """Drop titles, but not after an article (EL SAYED, AL HAJ are family names)."""
+    kept = [t for i, t in enumerate(tokens) if t not in HONORIFICS or (i and tokens[i - 1] in PARTICLES)]
     return kept or tokens
 
 

@@ -67,8 +67,11 @@ def token_similarity(a: str, b: str, phonetic: float = 0.88, initial: float = 0.
     if len(a) == 1 or len(b) == 1:
         return initial if a[0] == b[0] else 0.0
     score = max(Indel.normalized_similarity(a, b), OSA.normalized_similarity(a, b))
-    if score < 0.85 and min(len(a), len(b)) >= 3 and OSA.distance(a, b, score_cutoff=1) <= 1:
-        score = 0.85 if min(len(a), len(b)) >= 4 else 0.8  # one typo or swap, even in a short part
+    if score < 0.9 and OSA.distance(a, b, score_cutoff=1) <= 1:
+        if len(a) == len(b) and Levenshtein.distance(a, b, score_cutoff=2) == 2:
+            score = 0.9  # two neighbouring letters swapped (AFIZ/FAIZ, EL/LE): the commonest typo
+        elif min(len(a), len(b)) >= 3:
+            score = max(score, 0.85 if min(len(a), len(b)) >= 4 else 0.8)  # one typo, even in a short part
     if score < phonetic and a[0] == b[0] and _metaphone(a) == _metaphone(b):
         score = phonetic
     return score

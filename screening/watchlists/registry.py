@@ -1,14 +1,52 @@
-"""Lost/stolen/revoked document registry (DESIGN.md 4.1) and its exact lookup (DOC_REPORTED_LOST_STOLEN)."""
+"""Lost/stolen/revoked document registry (DESIGN.md 4.1): exact lookup (DOC_REPORTED_LOST_STOLEN) and a
+look-alike lookup (DOC_REPORTED_LOST_STOLEN_SIMILAR) for numbers that differ from a registered one only by
+characters read or typed alike (O/0, I/1, S/5, B/8, Z/2) or by one edit. Look-alikes are found through an
+index (look-alike folding plus delete-one keys), not a scan, so a registry of millions stays fast."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from rapidfuzz.distance import OSA
+
 from screening import schemas
+from screening.countries import to_iso3
 from screening.ingest.tabular import read_csv
 from screening.model import QuarantineRecord
 from screening.watchlists.model import content_version
+
+RULE_EXACT = "DOC_REPORTED_LOST_STOLEN"
+RULE_SIMILAR = "DOC_REPORTED_LOST_STOLEN_SIMILAR"
+# Characters that OCR, handwriting or keying confuse; each folds to the digit it looks like.
+LOOK_ALIKE = {"O": "0", "Q": "0", "D": "0", "I": "1", "L": "1", "S": "5", "B": "8", "Z": "2", "G": "6"}
+_FOLD = str.maketrans(LOOK_ALIKE)
+
+
+def fold_look_alike(number: str) -> str:
+    """The number with look-alike letters replaced by the digits they resemble (O -> 0, I -> 1...)."""
+    return number.translate(_FOLD)
+
+
+def _delete_keys(folded: str) -> set[str]:
+    return {folded[:i] + folded[i + 1 :] for i in range(len(folded))} | {folded}
+
+
+def explain_difference(given: str, registered: str) -> str:
+    """Which characters differ, by position and kind, never the numbers themselves (personal data)."""
+    if len(given) == len(registered):
+        diffs = [(i, a, b) for i, (a, b) in enumerate(zip(given, registered, strict=True)) if a != b]
+        if diffs and all(fold_look_alike(a) == fold_look_alike(b) for _, a, b in diffs):
+            pairs = ", ".join(f"{a}/{b} at position {i + 1}" for i, a, b in diffs)
+            return f"document number differs from a registered one only by look-alike characters ({pairs})"
+        if len(diffs) == 2 and diffs[1][0] == diffs[0][0] + 1 and diffs[0][1] == diffs[1][2]:
+            return f"document number has two neighbouring characters swapped (positions {diffs[0][0] + 1}-" \
+                   f"{diffs[1][0] + 1}) against a registered one"
+        if len(diffs) == 1:
+            where = diffs[0][0] + 1
+            return f"document number differs from a registered one in one character (position {where})"
+    what = "one character more" if len(given) > len(registered) else "one character less"
+    return f"document number has {what} than a registered one"
 
 
 def normalise_document_number(number: str | None) -> str:
@@ -34,9 +72,40 @@ class Registry:
     documents: dict[tuple[str, str], RegisteredDocument]
     skipped: list[QuarantineRecord]
     version: str
+    _similar: dict[tuple[str, str], list[RegisteredDocument]] = field(default_factory=dict, repr=False)
 
     def lookup(self, number: str | None, issuing_state: str | None) -> RegisteredDocument | None:
         return self.documents.get((normalise_document_number(number), (issuing_state or "").upper()))
+
+    def _similar_index(self) -> dict[tuple[str, str], list[RegisteredDocument]]:
+        """(delete-one key of the look-alike-folded number, ISO state) -> documents; built on first use."""
+        if not self._similar and self.documents:
+            for (number, state), document in self.documents.items():
+                for key in _delete_keys(fold_look_alike(number)):
+                    self._similar.setdefault((key, to_iso3(state)), []).append(document)
+        return self._similar
+
+    def lookup_similar(self, number: str | None, issuing_state: str | None,
+                       max_results: int = 5) -> list[tuple[RegisteredDocument, str]]:
+        """Registered documents of the same issuing state whose number differs from this one only by
+        look-alike characters and/or one edit (substitution, insertion, deletion, neighbour swap).
+        An exact match is not returned here (lookup() reports it)."""
+        given = normalise_document_number(number)
+        state = to_iso3((issuing_state or "").upper())
+        if len(given) < 5 or not state:
+            return []  # very short numbers would look like too many others
+        folded = fold_look_alike(given)
+        index = self._similar_index()
+        found: dict[str, tuple[RegisteredDocument, str]] = {}
+        for key in _delete_keys(folded):
+            for document in index.get((key, state), ()):
+                registered = document.document_number
+                if registered == given or registered in found:
+                    continue
+                other = fold_look_alike(registered)
+                if other == folded or OSA.distance(folded, other, score_cutoff=1) <= 1:
+                    found[registered] = (document, explain_difference(given, registered))
+        return sorted(found.values(), key=lambda hit: hit[0].document_number)[:max_results]
 
 
 def load_registry(paths: list[str | Path]) -> Registry:

@@ -1,0 +1,213 @@
+"""Screening quality, measured: recall at fixed false-alert rates on labelled data, beside exhaustive
+rapidfuzz token_sort_ratio on the same queries in the same run.
+
+    .venv/bin/python benchmarks/eval_screening.py                 # both parts
+    .venv/bin/python benchmarks/eval_screening.py --part yente --negatives 5000
+    .venv/bin/python benchmarks/eval_screening.py --part own
+
+Part "yente": list = UN Consolidated List XML; queries = the 683 treated positives (truth: the UN entry
+whose name is the untreated row) and 50,000 negatives from opensanctions/yente's candidate-generation
+fixtures (../shared/data/eval). Part "own": benchmarks/make_labelled_set.py families against UN + OFAC.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing as mp
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from rapidfuzz import fuzz, process
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from screening.matching import MatchConfig, WatchlistIndex, load_match_config  # noqa: E402
+from screening.matching.names import normalise_name  # noqa: E402
+from screening.resources import default_rules_dir, shared_data_dir  # noqa: E402
+from screening.watchlists.country_names import country_to_icao  # noqa: E402
+from screening.watchlists.loader import load_watchlist  # noqa: E402
+
+_INDEX: WatchlistIndex | None = None
+_CONFIG: MatchConfig | None = None
+
+
+def _init(index: WatchlistIndex, config: MatchConfig) -> None:
+    global _INDEX, _CONFIG
+    _INDEX, _CONFIG = index, config
+
+
+def _scores(traveller: dict[str, Any]) -> dict[str, float]:
+    """Best score per listed entry id (above the candidate cutoff) for one traveller."""
+    assert _INDEX is not None and _CONFIG is not None
+    return {m.entry.entry_id: m.score for m in _INDEX.score_traveller(traveller, _CONFIG, keep_below=True)}
+
+
+def score_all(index: WatchlistIndex, config: MatchConfig, travellers: list[dict[str, Any]],
+              workers: int) -> list[dict[str, float]]:
+    if workers <= 1:
+        _init(index, config)
+        return [_scores(t) for t in travellers]
+    with mp.get_context("fork").Pool(workers, initializer=_init, initargs=(index, config)) as pool:
+        return pool.map(_scores, travellers, chunksize=200)
+
+
+def rapidfuzz_scores(index: WatchlistIndex, queries: list[str]) -> tuple[np.ndarray, list[str]]:
+    """Exhaustive token_sort_ratio of every query against every listed name (the reference scan)."""
+    names = [normalise_name(index.data.listed_name(i)) for i in range(index.data.name_count)]
+    owners = [index.entries[int(o)].entry_id for o in index.data.name_owner]
+    matrix = process.cdist([normalise_name(q) for q in queries], names, scorer=fuzz.token_sort_ratio,
+                           dtype=np.uint8, workers=-1)
+    return matrix, owners
+
+
+Row = tuple[str, float, float, float]
+
+
+def recall_table(pos: np.ndarray, neg: np.ndarray, configured: float | None) -> list[Row]:
+    """(operating point, threshold, recall, false-alert rate) at 1% and 0.1% false alerts and configured."""
+    rows = []
+    for label, rate in (("FAR 1%", 0.01), ("FAR 0.1%", 0.001)):
+        k = int(np.floor(rate * len(neg)))
+        ordered = np.sort(neg)[::-1]
+        threshold = float(ordered[k]) + 1e-9 if k < len(ordered) else 0.0
+        rows.append((label, threshold, float(np.mean(pos >= threshold)), float(np.mean(neg >= threshold))))
+    if configured is not None:
+        rows.append(("configured", configured, float(np.mean(pos >= configured)),
+                     float(np.mean(neg >= configured))))
+    return rows
+
+
+def print_table(title: str, columns: dict[str, list[tuple[str, float, float, float]]]) -> None:
+    print(f"\n{title}")
+    print(f"{'method':<40}{'operating point':<16}{'threshold':>10}{'recall':>9}{'false alerts':>14}")
+    for method, rows in columns.items():
+        for label, threshold, recall, far in rows:
+            print(f"{method:<40}{label:<16}{threshold:>10.4f}{recall:>9.4f}{far:>13.4%}")
+
+
+def _traveller(row: dict[str, Any], ref: str, with_evidence: bool) -> dict[str, Any]:
+    dob = row.get("date_of_birth")
+    nationality = row.get("nationality")
+    gender = str(row.get("gender") or "").lower()
+    return {"traveller_ref": ref, "given_names": str(row["full_name"]), "surname": "",
+            "date_of_birth": str(dob) if with_evidence and isinstance(dob, str) and dob else None,
+            "nationality": country_to_icao(str(nationality)) if with_evidence and isinstance(nationality, str)
+            else None,
+            "sex": {"male": "M", "female": "F"}.get(gender) if with_evidence else None}
+
+
+def yente_part(config: MatchConfig, negatives: int, workers: int) -> None:
+    root = shared_data_dir()
+    folder = root / "eval" / "yente_candidate_generation"
+    un_path = root / "watchlists" / "un_consolidated_2026-02-27.xml"
+    if not folder.exists() or not un_path.exists():
+        print("yente part skipped: ../shared/data/eval or the UN list is absent")
+        return
+    index = WatchlistIndex([load_watchlist(un_path)])
+    treated = pd.read_csv(folder / "positives_un_treated.csv", dtype=str, keep_default_na=False)
+    untreated = pd.read_csv(folder / "positives_un_untreated.csv", dtype=str, keep_default_na=False)
+    negs = pd.read_csv(folder / "negatives_global.csv", dtype=str, keep_default_na=False)
+    if negatives < len(negs):
+        negs = negs.sample(negatives, random_state=7)
+    # Truth: the UN entry one of whose names is the untreated row's name, or (the files are not strictly
+    # row-aligned: NOOR BARZAN... sits beside MOHAMMAD BARZAN...) an entry named exactly as the treated row.
+    by_name: dict[str, str] = {}
+    for entry in index.entries:
+        for name in entry.names:
+            by_name.setdefault(normalise_name(name), entry.entry_id)
+    truth_sets = [{t for t in (by_name.get(normalise_name(u)), by_name.get(normalise_name(n))) if t}
+                  for u, n in zip(untreated["full_name"], treated["full_name"], strict=True)]
+    known = [i for i, t in enumerate(truth_sets) if t]
+    print(f"yente fixture: {len(treated)} positives ({len(known)} name a person on this UN list version; "
+          f"the rest were delisted), {len(negs)} negatives, list {index.data.meta['entries']} entries / "
+          f"{index.data.name_count} names")
+    pos_rows = [treated.iloc[i].to_dict() for i in known]
+    truth = [truth_sets[i] for i in known]
+    neg_rows = negs.to_dict("records")
+    columns: dict[str, list[tuple[str, float, float, float]]] = {}
+    for with_evidence in (False, True):
+        started = time.perf_counter()
+        travellers = [_traveller(r, f"p{i}", with_evidence) for i, r in enumerate(pos_rows)] + \
+                     [_traveller(r, f"n{i}", with_evidence) for i, r in enumerate(neg_rows)]
+        results = score_all(index, config, travellers, workers)
+        pos = np.array([max(results[k].get(t, 0.0) for t in truth[k]) for k in range(len(pos_rows))])
+        neg = np.array([max(r.values(), default=0.0) for r in results[len(pos_rows):]])
+        label = "ours, name+DOB+nationality" if with_evidence else "ours, name only"
+        columns[label] = recall_table(pos, neg, config.threshold)
+        print(f"  {label}: {len(travellers)} queries in {time.perf_counter() - started:.1f} s")
+    started = time.perf_counter()
+    matrix, owners = rapidfuzz_scores(index, [r["full_name"] for r in pos_rows + neg_rows])
+    owner_arr = np.array(owners)
+    pos = np.array([matrix[k][np.isin(owner_arr, list(truth[k]))].max() / 100.0
+                    for k in range(len(pos_rows))])
+    neg = matrix[len(pos_rows):].max(axis=1) / 100.0
+    columns["rapidfuzz token_sort_ratio (cdist)"] = recall_table(pos, neg, None)
+    print(f"  rapidfuzz cdist: {matrix.shape[0]}x{matrix.shape[1]} in {time.perf_counter() - started:.1f} s")
+    print_table("yente candidate-generation fixture vs UN list", columns)
+
+
+def own_part(config: MatchConfig, workers: int, seed: int) -> None:
+    from benchmarks.make_labelled_set import generate
+
+    try:
+        labelled, loads = generate(seed=seed)
+    except FileNotFoundError as exc:
+        print(f"own part skipped: {exc}")
+        return
+    index = WatchlistIndex(loads)
+    rows = labelled.to_dict("records")
+    travellers = [{k: (v if v != "" else None) for k, v in r.items()} for r in rows]
+    started = time.perf_counter()
+    results = score_all(index, config, travellers, workers)
+    print(f"\nown labelled set: {len(rows)} travellers vs {index.data.meta['entries']} entries "
+          f"({index.data.name_count} names), scored in {time.perf_counter() - started:.1f} s")
+    matrix, owners = rapidfuzz_scores(index, [f"{r['given_names']} {r['surname']}" for r in rows])
+    owner_arr = np.array(owners)
+    print(f"{'family':<40}{'kind':<10}{'n':>6}{'ours':>9}{'rapidfuzz>=' + str(config.threshold):>18}")
+    per_family: dict[tuple[str, str], list[tuple[bool, bool]]] = {}
+    all_pos, background_alerts, background = [], 0, 0
+    for k, (row, result) in enumerate(zip(rows, results, strict=True)):
+        if row["kind"] == "positive":
+            ours = result.get(row["entry_id"], 0.0) >= config.threshold
+            rf = matrix[k][owner_arr == row["entry_id"]].max() / 100.0 >= config.threshold
+            all_pos.append(ours)
+        else:
+            ours = max(result.values(), default=0.0) >= config.threshold  # flagged at all
+            rf = matrix[k].max() / 100.0 >= config.threshold
+            if row["family"] == "background":
+                background += 1
+                background_alerts += int(ours)
+        per_family.setdefault((row["family"], row["kind"]), []).append((ours, rf))
+    for (family, kind), values in sorted(per_family.items(), key=lambda x: (x[0][1], x[0][0])):
+        ours_rate = np.mean([v[0] for v in values])
+        rf_rate = np.mean([v[1] for v in values])
+        what = "recall" if kind == "positive" else "flagged"
+        print(f"{family:<40}{kind:<10}{len(values):>6}{ours_rate:>9.4f}{rf_rate:>18.4f}   ({what})")
+    print(f"overall recall {np.mean(all_pos):.4f} on {len(all_pos)} positives; false alerts per 1,000 "
+          f"background travellers: {1000 * background_alerts / max(background, 1):.2f} "
+          f"({background_alerts}/{background}) at threshold {config.threshold}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--part", choices=("yente", "own", "all"), default="all")
+    parser.add_argument("--negatives", type=int, default=50_000, help="yente negatives to use (of 50,000)")
+    parser.add_argument("--workers", type=int, default=max(1, (mp.cpu_count() or 2)))
+    parser.add_argument("--rules", type=Path, default=default_rules_dir())
+    parser.add_argument("--seed", type=int, default=20260227)
+    args = parser.parse_args()
+    config = load_match_config(args.rules)
+    print(f"threshold {config.threshold} from {args.rules}/screening.yaml; {args.workers} worker(s)")
+    if args.part in ("yente", "all"):
+        yente_part(config, args.negatives, args.workers)
+    if args.part in ("own", "all"):
+        own_part(config, args.workers, args.seed)
+
+
+if __name__ == "__main__":
+    main()
