@@ -8,6 +8,7 @@ one late transmission). Previous period 2026-11-01..15: ZZ202 (visa breach, inco
 
 from __future__ import annotations
 
+import atexit
 import shutil
 import tempfile
 from datetime import UTC, datetime
@@ -165,6 +166,7 @@ def build_history(tmp_path: Path) -> str:
     The store is built once per test process and copied (migrations are the slow part)."""
     if "db" not in _TEMPLATE:
         folder = Path(tempfile.mkdtemp(prefix="report-history-"))
+        atexit.register(shutil.rmtree, folder, True)
         _TEMPLATE["db"] = _build(f"sqlite:///{folder / 'history.db'}", folder / "history.db")
     target = tmp_path / "history.db"
     shutil.copyfile(_TEMPLATE["db"], target)
