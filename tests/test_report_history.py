@@ -167,13 +167,15 @@ def build_history(tmp_path: Path) -> str:
     if "db" not in _TEMPLATE:
         folder = Path(tempfile.mkdtemp(prefix="report-history-"))
         atexit.register(shutil.rmtree, folder, True)
-        _TEMPLATE["db"] = _build(f"sqlite:///{folder / 'history.db'}", folder / "history.db")
+        populate(f"sqlite:///{folder / 'history.db'}")
+        _TEMPLATE["db"] = folder / "history.db"
     target = tmp_path / "history.db"
     shutil.copyfile(_TEMPLATE["db"], target)
     return f"sqlite:///{target}"
 
 
-def _build(url: str, path: Path) -> Path:
+def populate(url: str) -> None:
+    """Migrate the database at `url` and insert the known history (works on SQLite and PostgreSQL)."""
     upgrade_database(url)
     z303, z202c, z202p, z777 = (
         "ZZ303-IST-20261120",
@@ -367,8 +369,7 @@ def _build(url: str, path: Path) -> Path:
     )
     with session_scope(url) as session:
         session.add_all(records)
-    get_engine(url).dispose()  # closes the WAL so the single file holds everything
-    return path
+    get_engine(url).dispose()  # on SQLite: closes the WAL so the single file holds everything
 
 
 def test_history_builds_and_holds_six_manifests(tmp_path: Path) -> None:
