@@ -219,3 +219,9 @@ def test_check_command_exit_codes(rules: Path) -> None:
 def test_check_accepts_screening_yaml_of_the_repository(rules: Path) -> None:
     shutil.copy(REPO / "rules" / "screening.yaml", rules / "screening.yaml")
     assert collect_problems(rules) == []
+
+
+def test_badly_named_key_points_at_the_key(rules: Path) -> None:
+    line = edit(rules / "frameworks.yaml", "DOC_EXPIRED: {basis", "doc_expired: {basis")
+    msg = only_problem(rules)
+    assert msg.startswith(f"{rules / 'frameworks.yaml'}:{line}:") and "doc_expired" in msg

@@ -39,7 +39,7 @@ def check(
         for problem in problems:
             out.print(str(problem), highlight=False, soft_wrap=True)
         raise RulesError(f"{problems[0]} ({len(problems)} problem(s) in {rules_dir})")
-    out.print(f"{rules_dir}: rules OK ({rules_version(rules_dir)})", highlight=False)
+    out.print(f"{rules_dir}: rules OK ({rules_version(rules_dir)})", highlight=False, soft_wrap=True)
 
 
 HISTORY_HELP = (
@@ -77,12 +77,17 @@ def backtest(
         f"baseline {result.baseline_version} -> candidate {result.candidate_version}; "
         f"{result.travellers:,} travellers",
         highlight=False,
+        soft_wrap=True,
     )
     _table("Flags per rule", result.flags_by_rule)
     _table("Flags per carrier", result.flags_by_carrier)
     _table("Sanctions per rule", result.sanctions_by_rule)
     _table("Sanctions per carrier", result.sanctions_by_carrier)
-    out.print(f"{len(result.changed):,} traveller outcomes changed -> {changed_out}", highlight=False)
+    out.print(
+        f"{len(result.changed):,} traveller outcomes changed -> {changed_out}",
+        highlight=False,
+        soft_wrap=True,
+    )
 
 
 def _table(title: str, frame) -> None:  # type: ignore[no-untyped-def]
@@ -124,6 +129,7 @@ def explain(
         f"{manifest_id} traveller {traveller_ref}: destination {result.destination}, frameworks "
         f"{', '.join(result.frameworks) or 'none'}, rules {result.rules_version}",
         highlight=False,
+        soft_wrap=True,
     )
     table = Table(title="Rules")
     for col in ("rule", "outcome", "why"):
@@ -132,12 +138,13 @@ def explain(
         table.add_row(o.rule_id, o.outcome, o.explanation)
     out.print(table)
     for line in result.exemptions:
-        out.print(f"exemption: {line}", highlight=False)
+        out.print(f"exemption: {line}", highlight=False, soft_wrap=True)
     for s in result.sanctions:
         out.print(
             f"sanction {s['sanction_id']} {s['status']} {s['currency']} {s['amount']:,.0f}: "
             f"{s['explanation']}",
             highlight=False,
+            soft_wrap=True,
         )
 
 
@@ -166,4 +173,5 @@ def import_visa(
         f"{out_file}: {counts['destinations']} destinations, {counts['restricted_pairs']:,} "
         f"nationality/destination pairs needing a visa or authorisation, from {counts['rows']:,} rows",
         highlight=False,
+        soft_wrap=True,
     )
