@@ -15,6 +15,7 @@ from screening.validate.mrz import MRZ, MRZFormatError, parse_mrz
 DOC_CHECK_DIGIT_INVALID = "DOC_CHECK_DIGIT_INVALID"
 DQ_MRZ_FORMAT = "DQ_MRZ_FORMAT"
 DQ_MRZ_MISMATCH = "DQ_MRZ_MISMATCH"
+_DIGRAPHS = (("AE", "A"), ("OE", "O"), ("UE", "U"), ("AA", "A"))
 
 
 def mrz_groups(value: Any) -> list[list[str] | str]:
@@ -48,6 +49,13 @@ def _letters(text: str) -> str:
     return "".join(ch for ch in text if "A" <= ch <= "Z")
 
 
+def _fold_digraphs(letters: str) -> str:
+    """AE/OE/UE/AA -> A/O/U/A: a declared 'Muller' and a printed 'MUELLER' may both stand for Müller."""
+    for digraph, single in _DIGRAPHS:
+        letters = letters.replace(digraph, single)
+    return letters
+
+
 def _name_agrees(declared: str | None, printed: str, truncated: bool) -> bool:
     """Declared name transliterated per Doc 9303 (either form where ICAO allows two); letters only, so
     spaces, hyphens and apostrophes do not matter; a truncated MRZ name need only be a prefix."""
@@ -56,9 +64,13 @@ def _name_agrees(declared: str | None, printed: str, truncated: bool) -> bool:
     from screening.matching.translit import transliterate
 
     target = _letters(printed)
+    folded_target = _fold_digraphs(target)
     for form in transliterate(declared):
         letters = _letters(form)
-        if letters == target or (truncated and target and letters.startswith(target)):
+        if letters == target or _fold_digraphs(letters) == folded_target:
+            return True
+        if truncated and target and (letters.startswith(target)
+                                     or _fold_digraphs(letters).startswith(folded_target)):
             return True
     return False
 
