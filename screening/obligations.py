@@ -24,9 +24,10 @@ def manifest_frame(manifest: Manifest, travellers: list[dict[str, Any]], ruleset
     docs_by_ref: dict[str, list[dict[str, Any]]] = {}
     for doc in manifest.documents or []:
         docs_by_ref.setdefault(str(doc.get("traveller_ref") or ""), []).append(doc)
+    own = [c for c in history_columns() if c not in FLIGHT_COLUMNS]
     rows = []
     for traveller in travellers:
-        row = {c: traveller.get(c) for c in history_columns() if c not in FLIGHT_COLUMNS}
+        row = {c: traveller.get(c) for c in own}
         row.update(flight)
         docs = docs_by_ref.get(str(traveller.get("traveller_ref") or ""), [])
         types = [str(d.get("document_type") or "") for d in docs if d.get("document_type")]

@@ -202,3 +202,21 @@ def test_live_rules_sanction_eu_arrival(tmp_path: Path) -> None:
     assert [(s.rule_id, s.framework, s.currency) for s in out] == [
         ("VISA_REQUIRED_MISSING", "EU_2001_51", "EUR")
     ]
+
+
+def test_repeated_flags_give_one_record(ruleset) -> None:
+    travellers = [traveller("P1")]
+    m = manifest(travellers)
+    flags = [
+        Flag(m.manifest_id, "LH", "401", "P1", "DATA_QUALITY", "API_INCOMPLETE", "MEDIUM", f"missing {f}")
+        for f in ("date_of_birth", "sex")
+    ]
+    out = sanctions_for(m, flags, travellers, ruleset)
+    assert len(out) == 1 and out[0].amount == 5000
+
+
+def test_flag_for_a_quarantined_traveller_is_still_sanctioned(ruleset) -> None:
+    m = manifest([traveller("P1")])
+    flag = Flag(m.manifest_id, "LH", "401", "Q9", "DATA_QUALITY", "API_INCOMPLETE", "MEDIUM", "unusable row")
+    [s] = sanctions_for(m, [flag], m.travellers, ruleset)
+    assert (s.traveller_ref, s.status, s.amount) == ("Q9", "PROPOSED", 5000)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -17,9 +18,15 @@ EXTRA_COLUMNS = ("protection_claimed", "transit", "residence_permit_state", "doc
 TRUTHY = ("Y", "YES", "TRUE", "1", "T")
 
 
-def history_columns() -> list[str]:
+@cache
+def _history_columns() -> tuple[str, ...]:
     cols = list(FLIGHT_COLUMNS) + [c for c in schemas.traveller_columns() if c not in FLIGHT_COLUMNS]
-    return cols + list(EXTRA_COLUMNS)
+    return tuple(cols + list(EXTRA_COLUMNS))
+
+
+def history_columns() -> list[str]:
+    """Columns of the stored-history shape, flight columns first (schemas.py is the source of truth)."""
+    return list(_history_columns())
 
 
 def ensure_columns(df: pd.DataFrame) -> pd.DataFrame:

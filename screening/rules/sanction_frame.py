@@ -110,7 +110,12 @@ def sanctions_frame(
             ]
         )
     rows = flags.assign(framework=pd.Series([lists[c] for c in codes], index=flags.index, dtype=object))
-    rows = rows.explode("framework").dropna(subset=["framework"]).reset_index(drop=True)
+    rows = rows.explode("framework").dropna(subset=["framework"])
+    # one record per carrier, flight, traveller, rule and framework, however often a stage flagged it
+    rows["traveller_ref"] = rows["traveller_ref"].fillna("").astype(str)
+    rows = rows.drop_duplicates(["manifest_id", "traveller_ref", "rule_id", "framework"]).reset_index(
+        drop=True
+    )
     if rows.empty:
         return empty_sanctions()
 
