@@ -1,6 +1,6 @@
 """Candidate generation keys. A name part meets every listed part within one edit (delete-one keys, as in
 SymSpell: a substitution, insertion, deletion or adjacent swap leaves a shared key), every part that sounds
-alike (metaphone) and every part with the same consonant skeleton (MOHAMMAD/MUHAMED -> MHMD). The union of
+alike (metaphone) and every part with the same consonant skeleton (MOHAMMAD/MUHAMED -> MD). The union of
 these keys over all parts of a name is the candidate set, so a spelling variant is not lost because one
 key missed it. Keys are stable 64-bit hashes so the table can be saved and memory-mapped."""
 
@@ -24,7 +24,7 @@ def stable_hash(key: str) -> int:
 
 def skeleton(token: str) -> str:
     """Consonants with repeats collapsed, vowels and H/W/Y dropped: transliterations of one name agree
-    (MOHAMMAD/MUHAMED -> MMD, IBRAHIM/EEBRAHIM -> BRM)."""
+    (MOHAMMAD/MUHAMED -> MD, IBRAHIM/EEBRAHIM -> BRM)."""
     out: list[str] = []
     for ch in token.translate(_VOWELS):
         if not out or ch != out[-1]:

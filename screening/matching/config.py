@@ -27,6 +27,7 @@ class MatchConfig(BaseModel):
     unmatched_listed_part: float = Field(0.25, ge=0, le=2)
     phonetic_similarity: float = Field(0.88, ge=0, le=1)
     initial_similarity: float = Field(0.7, ge=0, le=1)
+    joined_string_min: float = Field(0.9, ge=0, le=1)
     particle_weight: float = Field(0.3, ge=0, le=5)
     dob_exact_bonus: float = Field(0.05, ge=0, le=1)
     dob_partial_bonus: float = Field(0.03, ge=0, le=1)
@@ -44,7 +45,7 @@ class MatchConfig(BaseModel):
 
     def name_weights(self) -> NameWeights:
         return NameWeights(self.name_agree_min, self.unmatched_traveller_part, self.unmatched_listed_part,
-                           self.phonetic_similarity, self.initial_similarity)
+                           self.phonetic_similarity, self.initial_similarity, self.joined_string_min)
 
 
 def load_match_config(rules_dir: str | Path) -> MatchConfig:

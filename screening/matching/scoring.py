@@ -30,6 +30,7 @@ class NameWeights:
     unmatched_listed: float = 0.25  # cost factor of a listed name part the traveller did not give
     phonetic_similarity: float = 0.88  # similarity given to parts that sound alike (same metaphone)
     initial_similarity: float = 0.7  # an initial (M) against a part starting with that letter
+    joined_min: float = 0.9  # joined strings count only this close: a moved letter, not a different part
 
 
 @dataclass
@@ -134,6 +135,8 @@ def score_names(query: Sequence[WeightedSlot], listed: Sequence[WeightedSlot],
     joined_q = "".join(query[i][0][0] for i in sorted(keys, key=keys.__getitem__))
     joined_c = "".join(c[0][0] for c in listed)
     joined = Levenshtein.normalized_similarity(joined_q, joined_c) if aligned < 1.0 else 0.0
+    if joined < weights.joined_min:
+        joined = 0.0
     score = max(aligned, joined)
     return NameScore(score, pairs, [query[i][0][0] for i in left_q], [listed[j][0][0] for j in left_c],
                      joined if joined > aligned else 0.0)

@@ -1,0 +1,54 @@
+"""Build the watchlist index once per list version and load it read-only everywhere else: workers call
+load_or_build(paths, cache_dir) and get the saved index for those exact list contents, memory-mapped."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from screening.matching.engine import WatchlistIndex
+from screening.watchlists.loader import load_watchlist
+from screening.watchlists.model import content_version
+
+_FORMAT_TAG = "v1"
+
+
+def _file_digest(path: Path) -> str:
+    if path.is_dir():
+        parts = [p for p in sorted(path.iterdir()) if p.name in ("sdn.csv", "alt.csv")]
+        return "|".join(content_version(p.read_bytes()) for p in parts)
+    if path.name.lower() == "sdn.csv" and path.with_name("alt.csv").exists():
+        alt = path.with_name("alt.csv").read_bytes()
+        return content_version(path.read_bytes()) + "|" + content_version(alt)
+    return content_version(path.read_bytes())
+
+
+def cache_key(paths: list[str | Path]) -> str:
+    """Key from the lists' contents (not their names or times), so a refreshed list gets a new index."""
+    digests = sorted(_file_digest(Path(p)) for p in paths)
+    return hashlib.sha256(("|".join(digests) + _FORMAT_TAG).encode()).hexdigest()[:24]
+
+
+def load_or_build(paths: list[str | Path], cache_dir: str | Path) -> WatchlistIndex:
+    """The saved index for these list contents, building and saving it first if there is none. A build
+    writes to a temporary folder and renames it into place, so concurrent workers never see half an index."""
+    cache_dir = Path(cache_dir)
+    target = cache_dir / f"index-{cache_key(paths)}"
+    if (target / "meta.json").exists():
+        return WatchlistIndex.load(target)
+    index = WatchlistIndex([load_watchlist(p) for p in paths])
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".building-", dir=cache_dir))
+    try:
+        index.save(staging)
+        try:
+            os.replace(staging, target)
+        except OSError:  # another worker finished first: use theirs
+            shutil.rmtree(staging, ignore_errors=True)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+    return WatchlistIndex.load(target)

@@ -1,0 +1,126 @@
+"""Scoring features: part alignment, typos, rarity weights, dropped vs contradicting parts, evidence."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from screening.matching import MatchConfig, compare, compare_pairs
+from screening.matching.evidence import dob_evidence, nationality_evidence, sex_evidence
+from screening.matching.names import name_slots
+from screening.matching.scoring import score_names, token_similarity
+
+CONFIG = MatchConfig()
+
+
+def slots(name: str, weights: dict[str, float] | None = None) -> list:
+    weights = weights or {}
+    return [(s.forms, 0.3 if s.particle else weights.get(s.primary, 2.0)) for s in name_slots(name)]
+
+
+def name_score(a: str, b: str, weights: dict[str, float] | None = None) -> float:
+    return score_names(slots(a, weights), slots(b, weights), CONFIG.name_weights()).score
+
+
+def test_jon_smith_scores_high_against_john_smith() -> None:
+    result = compare("Jon Smith", "John Smith", CONFIG)
+    assert result.score >= 0.9 and result.is_match
+
+
+def test_name_order_does_not_matter() -> None:
+    assert name_score("SMITH JOHN", "JOHN SMITH") == 1.0
+    assert name_score("GHAFARI, Sanaullah", "SANAULLAH GHAFARI") == 1.0
+
+
+def test_transposition_in_a_short_part_is_one_typo() -> None:
+    assert token_similarity("AFIZ", "FAIZ") >= 0.9
+    assert name_score("AFIZ KHAN", "FAIZ KHAN") >= 0.9
+
+
+def test_one_letter_typo_in_a_short_part_is_tolerated() -> None:
+    assert token_similarity("ALI", "ALY") >= 0.8
+    assert token_similarity("JON", "JOHN") >= 0.85
+
+
+def test_letter_moved_across_a_part_boundary() -> None:
+    assert name_score("LAUREN TNKUNDA", "LAURENT NKUNDA") >= 0.98
+
+
+def test_joined_and_split_parts_agree() -> None:
+    assert name_score("ABDUL RAHMAN YASIN", "ABDULRAHMAN YASIN") >= 0.98
+    assert name_score("ALI ALHASHIMI", "ALI AL-HASHIMI") >= 0.98
+
+
+def test_dropped_part_costs_less_than_a_contradicting_one() -> None:
+    dropped = name_score("AHMED KHALFAN", "AHMED KHALFAN GHAILANI")
+    contradicted = name_score("AHMED PETERSEN", "AHMED KHALFAN")
+    assert dropped > contradicted
+    assert name_score("JOHN SMITH", "JOHN PAUL SMITH") > name_score("JOHN SMITH", "PETER SMITH")
+
+
+def test_partial_name_first_two_of_five_parts_scores_above_a_contradiction() -> None:
+    partial = name_score("AHMED KHALFAN", "AHMED KHALFAN GHAILANI MOHAMMED ALI")
+    assert 0.6 < partial < 1.0
+    assert partial > name_score("AHMED KHALFAN", "AHMED KHALIL")
+
+
+def test_common_parts_weigh_less_than_rare_ones() -> None:
+    weights = {"MOHAMMED": 1.2, "KHAN": 1.2, "ZARDARI": 3.0, "QURESHI": 3.0}
+    rare_agrees = name_score("MOHAMMED ZARDARI", "AHMED ZARDARI", weights)
+    common_agrees = name_score("MOHAMMED ZARDARI", "MOHAMMED QURESHI", weights)
+    assert rare_agrees > common_agrees
+
+
+def test_particles_barely_count() -> None:
+    assert name_score("MOHAMMED BIN ALI", "MOHAMMED ALI") >= 0.95
+
+
+def test_umlaut_matches_either_icao_form() -> None:
+    assert name_score("Hans Müller", "HANS MUELLER") == 1.0
+    assert name_score("Hans Müller", "HANS MULLER") == 1.0
+
+
+def test_dob_exact_year_only_range_swap_and_one_year_off() -> None:
+    assert dob_evidence("1980-05-04", ["1980-05-04"], CONFIG).value == CONFIG.dob_exact_bonus
+    assert dob_evidence("1980-05-04", ["1980"], CONFIG).value == CONFIG.dob_partial_bonus
+    assert dob_evidence("1980-05-04", ["1979/1981"], CONFIG).value == CONFIG.dob_partial_bonus
+    assert dob_evidence("1980-04-05", ["1980-05-04"], CONFIG).value == CONFIG.dob_swapped_bonus
+    assert dob_evidence("1981-05-04", ["1980-05-04"], CONFIG).value == -CONFIG.dob_near_penalty
+    assert dob_evidence("1995-01-01", ["1980-05-04", "1981"], CONFIG).value == -CONFIG.dob_mismatch_penalty
+    assert dob_evidence(None, ["1980"], CONFIG) is None
+
+
+def test_nationality_any_of_several_and_german_d() -> None:
+    assert nationality_evidence(["D"], ["DEU"], CONFIG).value > 0
+    assert nationality_evidence(["GBR", "IRQ"], ["IRQ", "JOR"], CONFIG).value > 0
+    assert nationality_evidence(["FRA"], ["IRQ"], CONFIG).value < 0
+    assert nationality_evidence(["FRA"], [], CONFIG) is None
+
+
+def test_sex_disagreement_costs() -> None:
+    assert sex_evidence("F", "M", CONFIG).value < 0
+    assert sex_evidence("M", "M", CONFIG).value == 0
+    assert sex_evidence("U", "M", CONFIG) is None
+
+
+def test_same_name_other_dob_and_nationality_is_not_a_match() -> None:
+    result = compare("Salah Badi", "SALAH BADI", CONFIG, dob_a="1990-02-03", dob_b="1965-07-01",
+                     nationality_a="FRA", nationality_b="LBY")
+    assert not result.is_match
+    assert {p.feature for p in result.parts} == {"name", "date_of_birth", "nationality"}
+
+
+def test_comparison_json_has_every_part() -> None:
+    data = compare("Jon Smith", "John Smith", CONFIG, dob_a="1980-01-02", dob_b="1980").to_json()
+    assert data["is_match"] is True
+    assert [p["feature"] for p in data["parts"]] == ["name", "date_of_birth"]
+    assert all(p["detail"] for p in data["parts"])
+
+
+def test_compare_pairs_adds_score_and_is_match() -> None:
+    frame = pd.DataFrame({"name1": ["Jon Smith", "Mary Jones"], "name2": ["John Smith", "Peter Brown"],
+                          "dob1": ["1980-01-01", None], "dob2": ["1980", ""]})
+    out = compare_pairs(frame, CONFIG)
+    assert list(out["is_match"]) == [True, False]
+    expected = compare("Jon Smith", "John Smith", CONFIG, dob_a="1980-01-01", dob_b="1980").score
+    assert out["score"].iloc[0] == pytest.approx(expected, abs=1e-4)

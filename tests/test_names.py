@@ -1,0 +1,73 @@
+"""Name normalisation: one test per rule (transliteration, titles, particles, packed aliases)."""
+
+from __future__ import annotations
+
+from screening.matching.names import name_slots, normalise_name, split_packed_names
+from screening.matching.translit import transliterate
+
+
+def forms(name: str) -> list[tuple[str, ...]]:
+    return [slot.forms for slot in name_slots(name)]
+
+
+def test_icao_umlauts_keep_both_forms() -> None:
+    assert transliterate("Müller") == ("MUELLER", "MULLER")
+    assert forms("Jürgen Öztürk")[0] == ("JUERGEN", "JURGEN")
+    assert ("AE" in transliterate("Ä")[0]) and transliterate("Ä")[1] == "A"
+
+
+def test_other_latin_letters_follow_icao() -> None:
+    assert transliterate("Straße")[0] == "STRASSE"
+    assert transliterate("Łódź")[0] == "LODZ"
+    assert transliterate("Øre")[0] == "OERE"
+    assert transliterate("García Ñúñez")[0] == "GARCIA NUNEZ"
+
+
+def test_cyrillic_gives_icao_and_common_forms() -> None:
+    assert transliterate("Юрий Хорошев") == ("IURII KHOROSHEV", "YURIY KHOROSHEV")
+
+
+def test_other_scripts_become_latin() -> None:
+    assert normalise_name("صدام حسين") == "SDM HSYN"
+    assert normalise_name("Ψαρράς") == "PSARRAS"
+
+
+def test_case_and_punctuation_do_not_matter() -> None:
+    assert normalise_name("o'neil-smith, john") == "ONEIL SMITH JOHN"
+    assert normalise_name("Sa`id  Ba'asyir") == "SAID BAASYIR"
+
+
+def test_titles_and_honorifics_are_dropped() -> None:
+    assert normalise_name("Haji Mohammed") == "MOHAMMED"
+    assert normalise_name("Maulavi Sayed Dr. Abdul Qadir Sheikh") == "ABDUL QADIR"
+    assert normalise_name("Sardar Mr Khan") == "KHAN"
+
+
+def test_honorific_after_article_is_a_family_name() -> None:
+    assert normalise_name("Ibrahim El Sayed") == "IBRAHIM EL SAYED"
+
+
+def test_name_of_only_a_title_is_kept() -> None:
+    assert normalise_name("Mr") == "MR"
+
+
+def test_particles_are_light_and_joined_to_the_next_part() -> None:
+    slots = name_slots("Ali al-Hashimi")
+    assert [s.particle for s in slots] == [False, True, False]
+    assert slots[2].forms == ("HASHIMI", "ALHASHIMI")
+    assert name_slots("Abdul Rahman")[1].forms == ("RAHMAN", "ABDULRAHMAN")
+    assert name_slots("Osama bin Laden")[2].forms == ("LADEN", "BINLADEN")
+
+
+def test_abu_and_abdul_are_not_light() -> None:
+    assert not name_slots("Abu Bakr")[0].particle
+
+
+def test_compound_suffix_joins_the_part_before() -> None:
+    assert "BASHIRUDDIN" in name_slots("Bashir Uddin")[0].forms
+    assert "SANAULLAH" in name_slots("Sana Ullah")[0].forms
+
+
+def test_packed_aliases_are_separate_names() -> None:
+    assert split_packed_names("Javad Rahigi; Jawad Rahiqi ;Jawad Rahigi") == [
+        "Javad Rahigi", "Jawad Rahiqi", "Jawad Rahigi"]
