@@ -48,15 +48,20 @@ def flag_view(flag: FlagRecord) -> dict[str, Any]:
         "watchlist_entry_id": flag.watchlist_entry_id,
         "rules_version": flag.rules_version,
         "category": details.get("category", ""),
-        "parts": [
-            {
-                "feature": str(p.get("feature", "")),
-                "value": p.get("value"),
-                "detail": str(p.get("detail", "")),
-            }
-            for p in details.get("parts") or []
-            if isinstance(p, dict)
-        ],
+        "parts": [part_view(p) for p in details.get("parts") or [] if isinstance(p, dict)],
+    }
+
+
+def part_view(part: dict[str, Any]) -> dict[str, Any]:
+    """The name part is a similarity in [0, 1] (the base of the score); the other parts (date of birth,
+    nationality, sex, document) are bonuses or penalties added to it, so they are shown signed."""
+    feature = str(part.get("feature", ""))
+    value = part.get("value")
+    return {
+        "feature": feature.replace("_", " "),
+        "value": value if isinstance(value, int | float) else None,
+        "base": feature == "name",
+        "detail": str(part.get("detail", "")),
     }
 
 
