@@ -4,6 +4,7 @@ report that is not there. A lock keeps parallel DAG tasks from overwriting each 
 from __future__ import annotations
 
 import html
+import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -49,27 +50,31 @@ def _title(path: Path) -> str:
 
 
 def list_reports(reports_dir: Path) -> dict[str, list[dict[str, Any]]]:
-    """Newest first, at most LATEST per kind."""
+    """Newest first, at most LATEST per kind; only those are opened for their title (folders can be large)."""
     found: dict[str, list[dict[str, Any]]] = {}
     for kind in KINDS:
         folder = reports_dir / kind
         if not folder.is_dir():
             continue
-        entries = []
-        for path in folder.iterdir():
-            if path.name.startswith(".") or path.suffix not in (".html", ".json"):
-                continue
-            mtime = path.stat().st_mtime
-            entries.append(
-                {
-                    "href": f"{kind}/{path.name}",
-                    "title": _title(path),
-                    "mtime": mtime,
-                    "updated": datetime.fromtimestamp(mtime, UTC).strftime("%Y-%m-%d %H:%M UTC"),
-                }
-            )
-        entries.sort(key=lambda e: (-e["mtime"], e["href"]))
-        found[kind] = entries[:LATEST]
+        candidates = []
+        with os.scandir(folder) as scan:
+            for entry in scan:
+                if entry.name.startswith(".") or not entry.name.endswith((".html", ".json")):
+                    continue
+                try:
+                    candidates.append((entry.stat().st_mtime, entry.name))
+                except FileNotFoundError:  # replaced by a parallel writer between listing and stat
+                    continue
+        candidates.sort(key=lambda c: (-c[0], c[1]))
+        found[kind] = [
+            {
+                "href": f"{kind}/{name}",
+                "title": _title(folder / name),
+                "mtime": mtime,
+                "updated": datetime.fromtimestamp(mtime, UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            }
+            for mtime, name in candidates[:LATEST]
+        ]
     return found
 
 
