@@ -158,3 +158,12 @@ def test_checks_come_from_the_schema_annotations() -> None:
     assert present == set(schemas.api_mandatory_columns())
     codes = {c.column for c in checks if c.params.get("value_set") == "icao_country_codes"}
     assert codes == set(schemas.country_columns())
+
+
+@pytest.mark.parametrize("code", ["D", "XXA", "XXB", "XXC", "XXX", "UNO", "UNA", "UNK", "GBD", "GBN", "GBO",
+                                  "GBP", "GBS", "EUE", "XPO", "XOM", "DEU", "RKS"])
+def test_icao_only_country_codes_are_accepted(code: str) -> None:
+    rows = [{**TRAVELLER, "nationality": code, "document_issuing_state": code, "visa_issuing_state": code}]
+    evaluator = Evaluator(traveller_frame(rows), NOW)
+    for check_id in ("nationality.code", "document_issuing_state.code", "visa_issuing_state.code"):
+        assert not evaluator.evaluate(_check(check_id)).failing.any()

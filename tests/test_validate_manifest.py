@@ -129,3 +129,18 @@ def test_empty_manifest_validates() -> None:
                         transmitted_at="2026-11-30T10:00:00Z")
     result = validate_manifest(manifest, now=NOW, use_gx=False)
     assert (result.flags, result.screenable, result.quarantine) == ([], [], [])
+
+
+def test_report_names_its_suite_and_reference_data(result: ValidationResult) -> None:
+    suite = result.report["suite"]
+    assert suite["checks"] == len(result.report["expectations"]) and len(suite["fingerprint"]) == 16
+    assert suite["reference_data"]["icao_country_codes"] > 250 and suite["reference_data"]["airportsdata"]
+
+
+def test_great_expectations_stays_quiet(result: ValidationResult) -> None:
+    import logging
+
+    assert logging.getLogger("great_expectations").getEffectiveLevel() >= logging.WARNING
+    from screening.validate.gx_suite import context
+
+    assert context().variables.progress_bars["globally"] is False

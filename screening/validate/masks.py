@@ -31,13 +31,19 @@ def airport_codes() -> frozenset[str]:
     return frozenset(code for code in _airports() if code)
 
 
+NAMED_VALUE_SETS = ("icao_country_codes", "iata_airports")
+
+
+def named_value_set(name: str) -> frozenset[str]:
+    """Reference code lists: ICAO Doc 9303 countries (countries.py) and IATA airports (airportsdata)."""
+    return icao_codes() if name == "icao_country_codes" else airport_codes()
+
+
 def value_set(check: Check) -> frozenset[str]:
     """The allowed values of an IN_SET check (named sets resolve to their reference data)."""
     name = check.params.get("value_set")
-    if name == "icao_country_codes":
-        return icao_codes()
-    if name == "iata_airports":
-        return airport_codes()
+    if name in NAMED_VALUE_SETS:
+        return named_value_set(name)
     return frozenset(check.params.get("values", ()))
 
 
@@ -138,7 +144,10 @@ class Evaluator:
         text = self.column(check.column)
         present = self._present(check)
         allowed = arrow_value_set(check)
-        ok = pc.is_in(text.array.__arrow_array__(), value_set=allowed).to_numpy(zero_copy_only=False)
+        try:
+            ok = pc.is_in(text.array.__arrow_array__(), value_set=allowed).to_numpy(zero_copy_only=False)
+        except AttributeError:  # text not backed by Arrow
+            ok = text.isin(value_set(check)).to_numpy()
         if len(allowed) <= INLINE_SET_LIMIT:
             return Outcome(check, present & ~ok, int(present.sum()))
         # GX re-serialises an expectation's kwargs thousands of times per run: with the ~8,000 airport

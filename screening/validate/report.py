@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import Counter
 from datetime import datetime
+from functools import cache
+from importlib import metadata
 from typing import Any
 
 from screening.model import Flag, Manifest, QuarantineRecord
 from screening.validate import spec
-from screening.validate.masks import Outcome
+from screening.validate.masks import NAMED_VALUE_SETS, Outcome, named_value_set
 
 REPORT_VERSION = 1
+SCHEMA = "schemas/manifest_csv.schema.json"
 
 GX_TYPES = {
     spec.NOT_NULL: "expect_column_values_to_not_be_null",
@@ -49,6 +54,34 @@ def expectation_entry(outcome: Outcome) -> dict[str, Any]:
     return entry
 
 
+@cache
+def suite_identity() -> dict[str, Any]:
+    """Which checks and which reference data judged this manifest, so a stored report can be audited
+    against the exact suite definition (the fingerprint changes whenever a check or a code list does)."""
+    checks = [{"id": c.id, "suite": c.suite, "kind": c.kind, "columns": list(c.columns), "rule_id": c.rule_id,
+               "params": {k: (list(v) if isinstance(v, tuple) else v) for k, v in c.params.items()}}
+              for c in spec.build_checks()]
+    value_sets = {name: sorted(named_value_set(name)) for name in NAMED_VALUE_SETS}
+    payload = json.dumps({"checks": checks, "value_sets": value_sets}, sort_keys=True).encode()
+    return {
+        "schema": SCHEMA,
+        "checks": len(checks),
+        "fingerprint": hashlib.sha256(payload).hexdigest()[:16],
+        "reference_data": {
+            "icao_country_codes": len(value_sets["icao_country_codes"]),
+            "iata_airports": len(value_sets["iata_airports"]),
+            "airportsdata": _version("airportsdata"), "pycountry": _version("pycountry"),
+        },
+    }
+
+
+def _version(package: str) -> str | None:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return None
+
+
 def build_report(manifest: Manifest, now: datetime, outcomes: dict[str, list[Outcome]], flags: list[Flag],
                  screenable: list[dict[str, Any]], quarantine: list[QuarantineRecord],
                  mrz_summary: dict[str, Any], gx_section: dict[str, Any], masks_seconds: float
@@ -70,6 +103,7 @@ def build_report(manifest: Manifest, now: datetime, outcomes: dict[str, list[Out
         "source_file": manifest.source_file,
         "validated_at": now.isoformat(),
         "success": failed == 0 and not mrz_summary.get("check_digit_failures"),
+        "suite": suite_identity(),
         "counts": {
             "travellers_in": len(manifest.travellers),
             "travellers_screenable": len(screenable),
