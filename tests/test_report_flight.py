@@ -78,3 +78,18 @@ def test_flight_report_refreshes_index(history: str, tmp_path: Path) -> None:
 def test_unknown_manifest_is_an_input_error(history: str, tmp_path: Path) -> None:
     with pytest.raises(InputError, match="unknown manifest"):
         write_flight_report("NOPE", history, tmp_path / "reports")
+
+
+def test_writing_a_flight_report_is_audited_once_per_screening(history: str, tmp_path: Path) -> None:
+    from sqlalchemy import select
+
+    from screening.store.db import session_scope
+    from screening.store.models import AuditEvent
+
+    write_flight_report(Z303, history, tmp_path / "reports", actor="officer-1")
+    write_flight_report(Z303, history, tmp_path / "reports", actor="officer-1")  # a retry
+    write_flight_report(Z303, history, tmp_path / "reports", actor="officer-2")
+    with session_scope(history) as session:
+        events = session.scalars(select(AuditEvent).where(AuditEvent.action == "report_flight")).all()
+        assert sorted(e.actor for e in events) == ["officer-1", "officer-2"]
+        assert {e.subject for e in events} == {Z303}

@@ -3,7 +3,7 @@ see whether a carrier is getting better or worse. No personal data: travellers a
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -35,7 +35,7 @@ def carrier_figures(session: Session, carrier: str, period: q.Period) -> dict[st
         key=lambda s: (SANCTION_STATUSES + (s,)).index(s),
     ):
         chosen = [s for s in sanctions if s.status == status]
-        amounts: Counter[str] = Counter()
+        amounts: defaultdict[str, float] = defaultdict(float)
         for s in chosen:
             amounts[s.currency] += s.amount
         sanctions_by_status[status] = {"count": len(chosen), "amount": dict(sorted(amounts.items()))}

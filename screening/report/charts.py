@@ -14,6 +14,7 @@ def line_chart(title: str, buckets: Sequence[str], series: Mapping[str, Sequence
 
     matplotlib.use("Agg", force=True)
     from matplotlib import pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     fig, ax = plt.subplots(figsize=(7.2, 3.2), dpi=100)
     try:
@@ -27,7 +28,7 @@ def line_chart(title: str, buckets: Sequence[str], series: Mapping[str, Sequence
             positions[::step], [buckets[i] for i in positions[::step]], fontsize=8, rotation=30, ha="right"
         )
         ax.tick_params(axis="y", labelsize=8)
-        ax.yaxis.get_major_locator().set_params(integer=True)
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_ylim(bottom=0)
         ax.grid(axis="y", alpha=0.3)
         for side in ("top", "right"):

@@ -166,9 +166,18 @@ def render_records(kind: str, fmt: str, rows: list[dict[str, Any]], scope: Scope
 
 
 def audited_write(
-    database_url: str, path: Path, text: str, *, actor: str, action: str, subject: str, detail: dict[str, Any]
+    database_url: str,
+    path: Path,
+    text: str,
+    *,
+    actor: str,
+    action: str,
+    subject: str,
+    detail: dict[str, Any],
+    key: str | None = None,
 ) -> Path:
-    """Write the file and its audit event together; if the audit cannot be stored, the file is removed."""
+    """Write the file and its audit event together; if the audit cannot be stored, the file is removed.
+    Without a key every call is its own event; with one, a repeat (a task retry) is recorded once."""
     existed = path.exists()
     try:
         with session_scope(database_url) as session:
@@ -178,7 +187,7 @@ def audited_write(
                 action,
                 subject,
                 {**detail, "path": str(path)},
-                key=f"{action}|{uuid.uuid4().hex}",
+                key=key or f"{action}|{uuid.uuid4().hex}",
             )
             session.flush()
             atomic_write_text(path, text)

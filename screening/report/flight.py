@@ -3,6 +3,7 @@ only for flagged travellers (needed to act); everyone else appears only as a tra
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -11,7 +12,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from screening.report import queries as q
-from screening.report.render import safe_name, write_report
+from screening.report.render import render, safe_name
 from screening.store.models import FlagRecord, ManifestRecord, SanctionRecord, TravellerRecord
 
 log = logging.getLogger(__name__)
@@ -113,7 +114,7 @@ def flight_view(session: Session, manifest_id: str) -> dict[str, Any]:
     travellers = q.travellers_of(session, manifest_id)
     by_ref = {t.traveller_ref: t for t in travellers}
     flags_by_ref: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    manifest_flags = []
+    manifest_flags: list[dict[str, Any]] = []
     for flag in flags:
         (flags_by_ref[flag.traveller_ref] if flag.traveller_ref else manifest_flags).append(flag_view(flag))
     sanctions_by_ref: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -141,7 +142,7 @@ def flight_view(session: Session, manifest_id: str) -> dict[str, Any]:
         )
     )
     unflagged = [t.traveller_ref for t in travellers if t.traveller_ref not in flags_by_ref]
-    amounts: Counter[str] = Counter()
+    amounts: defaultdict[str, float] = defaultdict(float)
     for s in sanctions:
         if s.status != "WAIVED":
             amounts[s.currency] += s.amount
@@ -180,14 +181,33 @@ def flight_view(session: Session, manifest_id: str) -> dict[str, Any]:
     }
 
 
-def write_flight_report(manifest_id: str, database_url: str, reports_dir: Path) -> Path:
+def write_flight_report(
+    manifest_id: str, database_url: str, reports_dir: Path, *, actor: str | None = None
+) -> Path:
     """Write reports_dir/flights/<manifest_id>.html atomically and refresh the index; returns the path.
-    Safe to re-run: the same manifest always overwrites its own report."""
+    The report holds personal data, so writing it is an audit event (one per actor and screening, so a
+    retried task does not log twice). Safe to re-run: a manifest always overwrites its own report."""
+    from screening.report.exports import audited_write, default_actor
     from screening.report.index import refresh_index
 
     with q.read_session(database_url) as session:
         view = flight_view(session, manifest_id)
-    path = write_report(flight_path(Path(reports_dir), manifest_id), "flight.html.j2", **view)
+    who = actor or default_actor()
+    path = flight_path(Path(reports_dir), manifest_id)
+    identity = f"{manifest_id}|{who}|{view['screened_at']}|{view['rules_version']}|{view['list_version']}"
+    audited_write(
+        database_url,
+        path,
+        render("flight.html.j2", **view),
+        actor=who,
+        action="report_flight",
+        subject=manifest_id,
+        detail={
+            "travellers_flagged": view["counts"]["travellers_flagged"],
+            "rules_version": view["rules_version"],
+        },
+        key="report_flight|" + hashlib.sha1(identity.encode()).hexdigest(),
+    )
     refresh_index(Path(reports_dir))
     log.info(
         "flight report for %s written (%d flagged travellers)",
