@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from screening.cli import handles_errors, out
 from screening.errors import RulesError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 app = typer.Typer(no_args_is_help=True, help="Check, explain and backtest rule files; import visa policy.")
 
@@ -90,7 +93,7 @@ def backtest(
     )
 
 
-def _table(title: str, frame) -> None:  # type: ignore[no-untyped-def]
+def _table(title: str, frame: pd.DataFrame) -> None:
     from rich.table import Table
 
     table = Table(title=title)

@@ -138,7 +138,7 @@ def framework_problems(doc: LocatedYaml, known_rules: set[str]) -> list[Problem]
             )
         seen_kinds: dict[str, int] = {}
         for i, ex in enumerate(fw.get("exemptions") or []):
-            kind = (ex or {}).get("kind")
+            kind = str((ex or {}).get("kind"))
             if kind in seen_kinds:
                 out.append(
                     Problem(

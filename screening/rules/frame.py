@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Sequence
+from datetime import date, datetime
 from functools import cache
 
 import numpy as np
@@ -69,12 +70,12 @@ class FlightTable:
         self.rows = rows
         self.contexts: list[FlightContext] = [flight_context(r, ruleset, now) for r in rows]
 
-    def per_flight(self, values: list[object], dtype: str | None = None) -> np.ndarray:
+    def per_flight(self, values: Sequence[object], dtype: str | None = None) -> np.ndarray:
         """A per-flight list spread to traveller rows."""
         arr = np.array(values, dtype=dtype) if dtype else np.array(values, dtype=object)
         return arr[self.codes]
 
-    def days(self, values: list[object]) -> np.ndarray:
+    def days(self, values: Sequence[date | None]) -> np.ndarray:
         arr = np.array(
             [np.datetime64(v, "D") if v else np.datetime64("NaT") for v in values], dtype="datetime64[D]"
         )
