@@ -35,24 +35,59 @@ class Delimiters:
 
 
 class Segment:
-    """One segment: its tag, its data elements split into components, and where it was."""
+    """One segment: its tag, its data elements, and where it was. Components are split on demand:
+    a reader looks at two or three values of a segment, so splitting all of them up front is waste."""
 
-    __slots__ = ("tag", "elements", "position", "text")
+    __slots__ = ("tag", "parts", "position", "text", "component", "forward")
 
-    def __init__(self, tag: str, elements: list[list[str]], position: int, text: str) -> None:
+    def __init__(self, tag: str, parts: list[str], position: int, text: str, component: str = ":",
+                 forward: dict[int, str] | None = None) -> None:
         self.tag = tag
-        self.elements = elements
+        self.parts = parts  # the segment split on the element separator; parts[0] is the tag
         self.position = position
         self.text = text  # the segment as read (released characters still in placeholder form)
+        self.component = component
+        self.forward = forward  # placeholder -> character, only when this segment holds releases
 
     def value(self, element: int, component: int = 0) -> str:
         """A component's text, or '' when the carrier left it out (short segments are normal)."""
-        elements = self.elements
-        if element < len(elements):
-            components = elements[element]
-            if component < len(components):
-                return components[component]
-        return ""
+        parts = self.parts
+        index = element + 1
+        if index >= len(parts):
+            return ""
+        text = parts[index]
+        if component or self.component in text:
+            components = text.split(self.component)
+            if component >= len(components):
+                return ""
+            text = components[component]
+        return text.translate(self.forward) if self.forward else text
+
+    def head(self) -> tuple[str, str, str, str]:
+        """First component of elements 1-3 plus the second of element 1, in one call: all a PAXLST
+        traveller segment (DTM, LOC, DOC, RFF, ATT, NAT) carries. The reader's hot path."""
+        if self.forward:
+            return self.value(0), self.value(0, 1), self.value(1), self.value(2)
+        parts = self.parts
+        n = len(parts)
+        if n < 2:
+            return "", "", "", ""
+        comp = self.component
+        qualifier, _, rest = parts[1].partition(comp)
+        return (qualifier, rest.partition(comp)[0], parts[2].partition(comp)[0] if n > 2 else "",
+                parts[3].partition(comp)[0] if n > 3 else "")
+
+    def components(self, element: int) -> list[str]:
+        """Every component of one element ([] when the element is absent)."""
+        index = element + 1
+        if index >= len(self.parts):
+            return []
+        found = self.parts[index].split(self.component)
+        return [c.translate(self.forward) for c in found] if self.forward else found
+
+    @property
+    def elements(self) -> list[list[str]]:
+        return [self.components(i) for i in range(len(self.parts) - 1)]
 
     def __repr__(self) -> str:
         return f"Segment({self.tag!r}, {self.elements!r}, position={self.position})"
@@ -156,14 +191,12 @@ def tokenize(body: str, delimiters: Delimiters, first_position: int = 1) -> list
                 continue
         parts = text.split(elem)
         tag = parts[0]
-        if released and marker.search(text):
-            elements = [[c.translate(forward) for c in p.split(comp)] for p in parts[1:]]
-            tag = tag.translate(forward)
-        else:
-            elements = [p.split(comp) for p in parts[1:]]
         if len(tag) != 3:  # `UNG *...` (space before the separator) or tag:occurrence
             tag = tag.split(comp)[0].strip()
-        append(Segment(tag, elements, position, text))
+        if released and marker.search(text):
+            append(Segment(tag.translate(forward), parts, position, text, comp, forward))
+        else:
+            append(Segment(tag, parts, position, text, comp))
         position += 1
     return segments
 

@@ -283,8 +283,11 @@ class _Reader:
                 arrival_airport=leg.arrival_airport, scheduled_departure=departure, scheduled_arrival=arrival,
                 transmitted_at=self.transmitted_at, message_ref=message_ref, message_type="PAXLST",
                 declared_total=content.declared_total, parts=1, source_file=self.source_file)
-            for traveller, documents in travellers:
-                if len(legs) == 1 or index in legs_travelled(traveller, legs):
+            if len(legs) == 1:  # the common case: no copies needed
+                manifest.travellers = [t for t, _ in travellers]
+                manifest.documents = [d for _, docs in travellers for d in docs]
+            for traveller, documents in travellers if len(legs) > 1 else ():
+                if index in legs_travelled(traveller, legs):
                     manifest.travellers.append(dict(traveller))
                     manifest.documents.extend(dict(d) for d in documents)
             info = dict(part, leg=index + 1, legs=len(legs))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
 from screening import schemas
@@ -143,6 +144,12 @@ def read_legs(group: list[Segment]) -> list[Leg]:
     return legs
 
 
+@cache
+def _traveller_columns() -> tuple[str, ...]:
+    """Read once: the schema is the source of truth but does not change while a process runs."""
+    return tuple(schemas.traveller_columns())
+
+
 def read_traveller(group: list[Segment], traveller_type: str, reference: date) -> TravellerGroup:
     """GR4 to a traveller dict (schemas.traveller_columns() + source_line) and its document dicts."""
     result = TravellerGroup(group)
@@ -158,11 +165,11 @@ def read_traveller(group: list[Segment], traveller_type: str, reference: date) -
 
 def _fill(result: TravellerGroup, traveller_type: str, reference: date) -> None:
     nad = result.segments[0]
-    name = nad.elements[3] if len(nad.elements) > 3 else []
+    name = nad.components(3)
     surname = name[0].strip() if name else ""
     if not surname:
         raise TravellerError("PAXLST_NO_NAME", f"segment {nad.position}: NAD has no surname (C080)")
-    t: dict[str, Any] = dict.fromkeys(schemas.traveller_columns())
+    t: dict[str, Any] = dict.fromkeys(_traveller_columns())
     t["surname"] = surname
     t["given_names"] = " ".join(p.strip() for p in name[1:] if p.strip()) or None
     t["traveller_type"] = "CREW" if PERSON_QUALIFIERS[nad.value(0)] == "CREW" else traveller_type
@@ -171,27 +178,27 @@ def _fill(result: TravellerGroup, traveller_type: str, reference: date) -> None:
     doc: dict[str, Any] | None = None
     for seg in result.segments[1:]:
         tag = seg.tag
+        qualifier, sub, second, third = seg.head()
         if tag == "DTM":
-            qualifier = seg.value(0)
             if qualifier == "36" and doc is not None:
-                doc["expiry"] = parse_date(seg.value(0, 1), reference, birth=False)
+                doc["expiry"] = parse_date(sub, reference, birth=False)
             elif qualifier == "329" and not t["date_of_birth"]:
-                t["date_of_birth"] = parse_date(seg.value(0, 1), reference, birth=True)
+                t["date_of_birth"] = parse_date(sub, reference, birth=True)
         elif tag == "LOC":
-            qualifier = seg.value(0)
             if qualifier == "91" and doc is not None:
-                doc["issuing_state"] = seg.value(1).strip() or None
+                doc["issuing_state"] = second.strip() or None
             elif qualifier == "178":
-                t["embarkation"] = seg.value(1).strip() or None
+                t["embarkation"] = second.strip() or None
             elif qualifier == "179":
-                t["disembarkation"] = seg.value(1).strip() or None
+                t["disembarkation"] = second.strip() or None
         elif tag == "DOC":
-            doc = {"traveller_ref": None, "document_type": seg.value(0).strip() or None,
-                   "document_number": seg.value(1).strip() or None, "issuing_state": None, "expiry": None,
-                   "is_visa": seg.value(0).strip().upper() == "V"}
+            kind = qualifier.strip()
+            doc = {"traveller_ref": None, "document_type": kind or None,
+                   "document_number": second.strip() or None, "issuing_state": None, "expiry": None,
+                   "is_visa": kind.upper() == "V"}
             docs.append(doc)
         elif tag == "RFF":
-            qualifier, value = seg.value(0), seg.value(0, 1).strip()
+            value = sub.strip()
             if qualifier == "AVF":
                 t["booking_ref"] = value or None
             elif qualifier == "ABO":
@@ -199,10 +206,10 @@ def _fill(result: TravellerGroup, traveller_type: str, reference: date) -> None:
             elif qualifier == "SEA":
                 t["seat"] = value or None
         elif tag == "ATT":
-            if seg.value(0) == "2":
-                t["sex"] = seg.value(2).strip() or None
+            if qualifier == "2":
+                t["sex"] = third.strip() or None
         elif tag == "NAT":
-            t["nationality"] = seg.value(1).strip() or None
+            t["nationality"] = second.strip() or None
         elif tag not in _IGNORED_TRAVELLER_TAGS and not _TAG.match(tag):
             raise TravellerError("PAXLST_MALFORMED_SEGMENT", f"segment {seg.position}: malformed segment tag")
     travel = next((d for d in docs if not d["is_visa"]), None)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from functools import lru_cache
 
 from screening.airports import localise
 
@@ -53,6 +54,12 @@ def parse_date(text: str, reference: date, *, birth: bool) -> str | None:
     value = text.strip()
     if not value:
         return None
+    return _parse_date(value, reference, birth)
+
+
+@lru_cache(maxsize=16384)
+def _parse_date(value: str, reference: date, birth: bool) -> str:
+    """Cached: expiry dates and reference dates repeat across a manifest."""
     try:
         if len(value) == 6 and is_digits(value):
             year = _two_digit_year(int(value[:2]), reference, birth=birth)
