@@ -140,7 +140,7 @@ def test_control_checks_flag_and_never_drop() -> None:
     assert "API_COUNT_MISMATCH" in rules and "API_DUPLICATE_TRAVELLER" in rules
     assert _rules(result) == rules
     for item in findings_of(manifest):
-        assert set(item) == {"rule_id", "severity", "message", "record_ref", "message_ref"}
+        assert set(item) == {"rule_id", "flag_type", "severity", "message", "record_ref", "message_ref"}
 
 
 def test_unknown_airport_keeps_local_time_and_two_digit_years_resolve() -> None:
@@ -160,7 +160,8 @@ def test_lone_part_of_multipart_message_is_returned_and_marked() -> None:
     info = getattr(manifest, "part_info")  # noqa: B009
     assert (info["sequence"], info["marker"], info["multipart"]) == (3, "F", True)
     assert "part 3" in getattr(manifest, "incomplete_reason")  # noqa: B009
-    assert "API_COUNT_MISMATCH" in _rules(manifest)
+    assert "API_COUNT_MISMATCH" in _rules(manifest) and "API_INCOMPLETE" in _rules(manifest)
+    assert {f["flag_type"] for f in findings_of(manifest)} == {"OBLIGATION"}
 
 
 def test_parse_file_sniffs_and_dispatches_to_the_paxlst_reader() -> None:

@@ -153,9 +153,8 @@ class MultipartAssembler:
         common_ref = info.get("common_ref") or info.get("unh_ref") or ""
         set_id = hashlib.sha1(f"{common_ref}|{manifest.manifest_id}".encode()).hexdigest()[:20]
         if (self.state_dir / "released" / f"{set_id}.json").exists():
-            ctl.attach(manifest, "incomplete_reason",
-                       f"part {info.get('sequence')} of multi-part message {common_ref} arrived after the "
-                       "message was released")
+            ctl.set_incomplete(manifest, f"part {info.get('sequence')} of multi-part message {common_ref} "
+                               "arrived after the message was released", common_ref)
             return [manifest]
         set_dir = self.state_dir / "sets" / set_id
         meta_path = set_dir / "meta.json"
@@ -278,7 +277,7 @@ def merge_parts(parts: dict[int, dict[str, Any]], common_ref: str, complete: boo
         merged.documents.extend(dict(d, traveller_ref=renames.get(d["traveller_ref"], d["traveller_ref"]))
                                 for d in part.documents)
         for item in ctl.findings_of(part):
-            if item["rule_id"] != ctl.API_COUNT_MISMATCH and item not in findings:
+            if item["rule_id"] not in (ctl.API_COUNT_MISMATCH, ctl.API_INCOMPLETE) and item not in findings:
                 findings.append(item)
     for number in sorted(parts):
         for note in parts[number].get("notes", []):
@@ -294,8 +293,8 @@ def merge_parts(parts: dict[int, dict[str, Any]], common_ref: str, complete: boo
         reason = f"multi-part message {common_ref}: {_missing(parts)}{waited}; released incomplete"
     ctl.attach(merged, "part_info", {"common_ref": common_ref, "multipart": True, "sequences": sorted(parts),
                                      "complete": complete, "message_travellers": held})
-    ctl.attach(merged, "incomplete_reason", reason)
     ctl.attach(merged, ctl.FINDINGS_ATTR, findings)
+    ctl.set_incomplete(merged, reason, merged.message_ref or "")
     return merged
 
 

@@ -96,6 +96,8 @@ class _Reader:
             return _whole_file(self.data, self.source_file, "EDIFACT_NO_INTERCHANGE",
                                f"{self.source_file}: no UNB or UNH segment found: not an EDIFACT interchange")
         self.ix = interchange
+        for note in interchange.notes:
+            self.interchange_findings.append(ctl.finding(ctl.EDIFACT_CONTROL, note, "segment 1"))
         self._walk(interchange.segments)
         for manifest in self.result.manifests:
             ctl.attach(manifest, ctl.FINDINGS_ATTR, ctl.findings_of(manifest) + self.interchange_findings)
@@ -292,8 +294,9 @@ class _Reader:
                     manifest.documents.extend(dict(d) for d in documents)
             info = dict(part, leg=index + 1, legs=len(legs))
             ctl.attach(manifest, "part_info", info)
-            ctl.attach(manifest, "incomplete_reason", _lone_part_reason(part, message_ref))
             ctl.attach(manifest, ctl.FINDINGS_ATTR, leg_findings)
+            ctl.set_incomplete(manifest, _lone_part_reason(part, message_ref), message_ref)
+            leg_findings = ctl.findings_of(manifest)
             self.findings.extend(f for f in leg_findings if f not in self.findings)
             self.result.manifests.append(manifest)
 

@@ -1,7 +1,8 @@
 """Control findings: what the reader noticed but must not act on (it flags, never drops).
 
 A finding is a plain dict so it travels through JSON state and Parquet unchanged:
-`{"rule_id", "severity", "message", "record_ref", "message_ref"}`. rule_id is one of
+`{"rule_id", "flag_type", "severity", "message", "record_ref", "message_ref"}` (flag_type OBLIGATION for
+the API_* carrier-obligation rules, DATA_QUALITY otherwise). rule_id is one of
 EDIFACT_CONTROL (envelope counts and control references, missing UNT/UNZ, stray segments),
 API_COUNT_MISMATCH (CNT against the travellers sent), API_DUPLICATE_TRAVELLER (a unique passenger
 reference sent twice), API_INCOMPLETE (multi-part message released without all its parts) and
@@ -34,8 +35,19 @@ FINDINGS_ATTR = "control_findings"
 
 
 def finding(rule_id: str, message: str, record_ref: str = "", message_ref: str = "") -> dict[str, str]:
-    return {"rule_id": rule_id, "severity": SEVERITY.get(rule_id, "LOW"), "message": message,
-            "record_ref": record_ref, "message_ref": message_ref}
+    flag_type = "OBLIGATION" if rule_id.startswith("API_") else "DATA_QUALITY"
+    return {"rule_id": rule_id, "flag_type": flag_type, "severity": SEVERITY.get(rule_id, "LOW"),
+            "message": message, "record_ref": record_ref, "message_ref": message_ref}
+
+
+def set_incomplete(manifest: Any, reason: str | None, message_ref: str = "") -> None:
+    """`manifest.incomplete_reason` and its mirror, one API_INCOMPLETE finding (so a pipeline that only
+    reads control findings flags it too)."""
+    attach(manifest, "incomplete_reason", reason)
+    kept = [f for f in findings_of(manifest) if f["rule_id"] != API_INCOMPLETE]
+    if reason:
+        kept.append(finding(API_INCOMPLETE, reason, "", message_ref))
+    attach(manifest, FINDINGS_ATTR, kept)
 
 
 def attach(obj: Any, name: str, value: Any) -> None:
