@@ -33,6 +33,13 @@ def manifest_frame(manifest: Manifest, travellers: list[dict[str, Any]], ruleset
         types = [str(d.get("document_type") or "") for d in docs if d.get("document_type")]
         if types and not row.get("document_types"):
             row["document_types"] = "|".join(types)
+        visas = [d for d in docs if d.get("is_visa") or d.get("document_type") == "V"]
+        if visas and not row.get("visa_number"):  # PAXLST may carry the visa only as a DOC group
+            row.update(
+                visa_number=visas[0].get("document_number"),
+                visa_issuing_state=visas[0].get("issuing_state"),
+                visa_expiry=visas[0].get("expiry"),
+            )
         if not row.get("residence_permit_state"):
             permits = [d.get("issuing_state") for d in docs if d.get("document_type") in rp_types]
             row["residence_permit_state"] = permits[0] if permits else None

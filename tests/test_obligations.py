@@ -309,3 +309,35 @@ def test_frame_and_manifest_paths_agree(ruleset) -> None:
     frame = manifest_frame(m, travellers, ruleset)
     flags = evaluate_frame(frame, ruleset)
     assert sorted(flags["rule_id"]) == rules_of(apply_obligations(m, travellers, ruleset))
+
+
+def test_visa_issued_by_another_schengen_state_is_valid(ruleset) -> None:
+    t = traveller(nationality="AFG", visa_number="V1", visa_issuing_state="NLD", visa_expiry="2026-06-01")
+    assert run(ruleset, [t]) == []
+
+
+def test_visa_issued_outside_the_visa_area_does_not_count(ruleset) -> None:
+    t = traveller(nationality="AFG", visa_number="V1", visa_issuing_state="USA", visa_expiry="2026-06-01")
+    flags = run(ruleset, [t])
+    assert rules_of(flags) == ["VISA_REQUIRED_MISSING"] and "issued by USA" in flags[0].explanation
+
+
+def test_visa_without_issuing_state_gets_the_benefit_of_the_doubt(ruleset) -> None:
+    assert run(ruleset, [traveller(nationality="AFG", visa_number="V1")]) == []
+
+
+def test_visa_from_manifest_documents(ruleset) -> None:
+    t = [traveller(nationality="AFG")]
+    m = manifest()
+    m.travellers = t
+    m.documents = [
+        {
+            "traveller_ref": "P1",
+            "document_type": "V",
+            "document_number": "V9",
+            "issuing_state": "D",
+            "expiry": "2026-12-01",
+            "is_visa": True,
+        }
+    ]
+    assert apply_obligations(m, t, ruleset) == []

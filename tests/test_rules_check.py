@@ -225,3 +225,10 @@ def test_badly_named_key_points_at_the_key(rules: Path) -> None:
     line = edit(rules / "frameworks.yaml", "DOC_EXPIRED: {basis", "doc_expired: {basis")
     msg = only_problem(rules)
     assert msg.startswith(f"{rules / 'frameworks.yaml'}:{line}:") and "doc_expired" in msg
+
+
+def test_visa_area_must_be_a_country_group(rules: Path) -> None:
+    line = edit(rules / "obligations.yaml", "visa_areas: [SCHENGEN]", "visa_areas: [SCHENGN]")
+    assert only_problem(rules) == (
+        f"{rules / 'obligations.yaml'}:{line}: visa area 'SCHENGN' is not a country group of frameworks.yaml"
+    )

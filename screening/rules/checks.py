@@ -235,3 +235,19 @@ def visa_problems(doc: LocatedYaml) -> list[Problem]:
             )
         pairs[key2] = (str(cat), doc.line(("overrides", i)))
     return out
+
+
+def visa_area_problems(obligations: LocatedYaml, frameworks: LocatedYaml) -> list[Problem]:
+    """parameters.visa_areas must name country groups defined in frameworks.yaml."""
+    groups = (frameworks.data or {}).get("country_groups") or {}
+    areas = ((obligations.data or {}).get("parameters") or {}).get("visa_areas") or []
+    where = ("parameters", "visa_areas")
+    return [
+        Problem(
+            obligations.path,
+            obligations.line((*where, i)),
+            f"visa area {area!r} is not a country group of {frameworks.path.name}",
+        )
+        for i, area in enumerate(areas)
+        if area not in groups
+    ]

@@ -99,12 +99,15 @@ def flight_context(row: dict[str, object], ruleset: RuleSet, now: datetime | Non
                 continue
             d = fw.api_deadline
             deadline = departure - timedelta(minutes=offsets[d.reference] + d.minutes_before)
-            when = "after" if d.minutes_before < 0 else "before"
-            text = (
-                f"{fw.id} deadline {_fmt(deadline)} ({abs(d.minutes_before)} min {when} "
-                f"{d.reference.replace('_', ' ')}, taken as {offsets[d.reference]} min before the scheduled "
-                f"departure {_fmt(departure)}; {d.source})"
-            )
+            moment = d.reference.replace("_", " ")
+            if d.minutes_before == 0:
+                rel = f"at {moment}"
+            else:
+                rel = f"{abs(d.minutes_before)} min {'after' if d.minutes_before < 0 else 'before'} {moment}"
+            taken = ""
+            if d.reference != "scheduled_departure":
+                taken = f", {moment} taken as {offsets[d.reference]} min before departure {_fmt(departure)}"
+            text = f"{fw.id} deadline {_fmt(deadline)} ({rel}{taken}; {d.source})"
             ctx.deadlines.append(Deadline(fw.id, deadline, text))
     return ctx
 

@@ -71,6 +71,16 @@ class TravellerFacts:
         self.national = (self.dest_iso == self.nat_iso).fillna(False).to_numpy(dtype=bool)
         self.visa_number = ~text(df, "visa_number").isna().to_numpy()
         self.visa_expiry = parse_partial_dates(df["visa_expiry"], end)
+        issuer = text(df, "visa_issuing_state").str.upper()
+        self.visa_issuer = issuer.fillna("").to_numpy(dtype=object)
+        issuer_iso = _iso3_series(issuer.astype(object))
+        area = ruleset.visa_area_of()
+        same_area = (issuer_iso.map(area) == self.dest_iso.map(area)).fillna(False).to_numpy(dtype=bool)
+        self.visa_issuer_ok = (
+            issuer_iso.isna().to_numpy()
+            | (issuer_iso == self.dest_iso).fillna(False).to_numpy(dtype=bool)
+            | same_area
+        )
 
     def rule_applies(self, ruleset: RuleSet, rule_id: str) -> np.ndarray:
         rule = ruleset.rules.get(rule_id)
@@ -131,6 +141,18 @@ def doc_missing(facts: TravellerFacts, ruleset: RuleSet) -> pd.DataFrame:
     return _flags(facts, mask, ruleset, "DOC_MISSING", expl)
 
 
+def _expiry_text(facts: TravellerFacts, mask: np.ndarray) -> pd.Series:
+    """'expiry 2026-03-01', or for a partial date 'expiry 2026, read as valid to 2026-12-31'."""
+    raw = _sub(facts.expiry_raw, mask)
+    day = _day_text(facts.expiry[mask])
+    partial = (raw.str.len() != 10).to_numpy()
+    return (
+        "expiry "
+        + raw
+        + pd.Series(np.where(partial, ", read as valid to " + day.to_numpy(dtype=object), ""), dtype="string")
+    )
+
+
 def doc_expired(facts: TravellerFacts, ruleset: RuleSet) -> pd.DataFrame:
     ok = ~np.isnat(facts.expiry) & ~np.isnat(facts.arrival)
     mask = facts.rule_applies(ruleset, "DOC_EXPIRED") & ok
@@ -139,10 +161,8 @@ def doc_expired(facts: TravellerFacts, ruleset: RuleSet) -> pd.DataFrame:
     expl = (
         "Traveller "
         + _sub(facts.ref, mask)
-        + ": travel document expired (expiry "
-        + _sub(facts.expiry_raw, mask)
-        + ", valid to "
-        + _day_text(facts.expiry[mask])
+        + ": travel document expired ("
+        + _expiry_text(facts, mask)
         + ") before the arrival date "
         + _day_text(facts.arrival[mask])
         + " ("
@@ -199,12 +219,25 @@ def visa_required_missing(facts: TravellerFacts, ruleset: RuleSet) -> pd.DataFra
     if rule is None:
         return empty_flags()
     requires = np.isin(facts.visa_category, list(rule.requiring_categories))
-    visa_valid = facts.visa_number & (
-        np.isnat(facts.visa_expiry) | np.isnat(facts.arrival) | (facts.visa_expiry >= facts.arrival)
-    )
+    in_time = np.isnat(facts.visa_expiry) | np.isnat(facts.arrival) | (facts.visa_expiry >= facts.arrival)
+    visa_valid = facts.visa_number & in_time & facts.visa_issuer_ok
     mask = facts.rule_applies(ruleset, "VISA_REQUIRED_MISSING") & requires & ~facts.national & ~visa_valid
     cat = _sub(facts.visa_category, mask).str.replace("_", " ")
-    reason = np.where(facts.visa_number, "the declared visa expired before arrival", "no visa declared")
+    wrong_issuer = (
+        "the declared visa was issued by " + _sub(facts.visa_issuer, mask) + ", not valid for the destination"
+    )
+    reason = pd.Series(
+        np.where(
+            ~facts.visa_number[mask],
+            "no visa declared",
+            np.where(
+                ~in_time[mask],
+                "the declared visa expired before arrival",
+                wrong_issuer.to_numpy(dtype=object),
+            ),
+        ),
+        dtype="string",
+    )
     expl = (
         "Traveller "
         + _sub(facts.ref, mask)
@@ -215,7 +248,7 @@ def visa_required_missing(facts: TravellerFacts, ruleset: RuleSet) -> pd.DataFra
         + " (visa policy: "
         + cat
         + ") and "
-        + _sub(reason, mask)
+        + reason
         + "."
     )
     return _flags(facts, mask, ruleset, "VISA_REQUIRED_MISSING", expl)

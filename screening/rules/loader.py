@@ -80,6 +80,7 @@ def _collect(rules_dir: Path, include_others: bool) -> tuple[dict[str, LocatedYa
     known = set(obligations.get("rules") or {}) | set(obligations.get("external_rules") or {})
     problems += checks.obligation_problems(docs["obligations.yaml"])
     problems += checks.framework_problems(docs["frameworks.yaml"], known)
+    problems += checks.visa_area_problems(docs["obligations.yaml"], docs["frameworks.yaml"])
     for name in ("visa_policy.yaml", "visa_overrides.yaml"):
         if name in docs:
             problems += checks.visa_problems(docs[name])

@@ -128,6 +128,7 @@ class Parameters(_Model):
     residence_permit_document_types: list[str] = ["IR", "AR", "CR", "RP"]
     crew_certificate_document_types: list[str] = ["AC"]
     partial_expiry: Literal["end_of_period", "start_of_period"] = "end_of_period"
+    visa_areas: list[str] = []
 
 
 @dataclass
@@ -169,6 +170,14 @@ class RuleSet:
             return []
         dest = to_iso3(destination)
         return [f for f in self.frameworks.values() if dest in self.destinations_of(f) and f.in_force(day)]
+
+    def visa_area_of(self) -> dict[str, str]:
+        """ISO3 State -> visa area (a country group of parameters.visa_areas, e.g. SCHENGEN)."""
+        out: dict[str, str] = {}
+        for area in self.parameters.visa_areas:
+            for code in self.country_groups.get(area, []):
+                out.setdefault(to_iso3(code), area)
+        return out
 
     def visa_category(self, destination: str | None, nationality: str | None) -> str | None:
         if not destination or not nationality:
