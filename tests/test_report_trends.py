@@ -71,7 +71,19 @@ def test_trends_report_embeds_charts(tmp_path: Path) -> None:
         date(2026, 11, 1), date(2026, 11, 30), url, tmp_path / "reports", bucket="week"
     )
     html = path.read_text(encoding="utf-8")
-    assert html.count('src="data:image/png;base64,') == 6
+    assert html.count('src="data:image/png;base64,') == 7  # route shares + 3 measures x (route, carrier)
     assert "KBL → DXB → AMS" in html and "AL-RASHIDI" not in html
     with pytest.raises(InputError, match="bucket"):
         write_trends_report(date(2026, 11, 1), date(2026, 11, 30), url, tmp_path / "reports", bucket="year")
+
+
+def test_route_shares_show_a_shift_of_traffic() -> None:
+    import math
+    from collections import Counter
+
+    from screening.report.trends import route_shares
+
+    counter = Counter({("w1", "A → C"): 90, ("w1", "B → C"): 10, ("w2", "A → C"): 30, ("w2", "B → C"): 70})
+    shares = route_shares(counter, ["w1", "w2", "w3"], ["A → C", "B → C"])
+    assert shares["A → C"][:2] == [90.0, 30.0] and shares["B → C"][:2] == [10.0, 70.0]
+    assert math.isnan(shares["A → C"][2])  # no traffic at all: no share, not 0 %

@@ -7,8 +7,32 @@ import base64
 import io
 from collections.abc import Mapping, Sequence
 
+PALETTE = (
+    "#1f77b4",
+    "#ff7f0e",
+    "#2ca02c",
+    "#d62728",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#7f7f7f",
+    "#bcbd22",
+    "#17becf",
+)
 
-def line_chart(title: str, buckets: Sequence[str], series: Mapping[str, Sequence[float]], ylabel: str) -> str:
+
+def stable_colours(names: Sequence[str]) -> dict[str, str]:
+    """One colour per name for the whole report, so a route keeps its colour from chart to chart."""
+    return {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(names)}
+
+
+def line_chart(
+    title: str,
+    buckets: Sequence[str],
+    series: Mapping[str, Sequence[float]],
+    ylabel: str,
+    colours: Mapping[str, str] | None = None,
+) -> str:
     """One line per series over the buckets; returns a data: URI for an <img>."""
     import matplotlib
 
@@ -20,7 +44,15 @@ def line_chart(title: str, buckets: Sequence[str], series: Mapping[str, Sequence
     try:
         positions = list(range(len(buckets)))
         for name, values in series.items():
-            ax.plot(positions, list(values), marker="o", linewidth=1.8, markersize=4, label=name)
+            ax.plot(
+                positions,
+                list(values),
+                marker="o",
+                linewidth=1.8,
+                markersize=4,
+                label=name,
+                color=(colours or {}).get(name),
+            )
         ax.set_title(title, fontsize=11, loc="left")
         ax.set_ylabel(ylabel, fontsize=9)
         step = max(1, len(buckets) // 12)

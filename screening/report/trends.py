@@ -3,6 +3,7 @@ carrier over time, so a shift of traffic (and of risk) from one route to another
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
@@ -113,6 +114,50 @@ def _ranked(counters: dict[str, Counter[tuple[str, str]]], measure: str) -> list
     return [name for name, _n in sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))]
 
 
+def route_shares(
+    counter: Counter[tuple[str, str]], buckets: list[str], names: list[str]
+) -> dict[str, list[float]]:
+    """Each route's percentage of all travellers in each bucket (NaN where nobody travelled): a shift of
+    traffic from one route to another shows even when the total changes."""
+    totals = {b: sum(n for (bb, _name), n in counter.items() if bb == b) for b in buckets}
+    return {
+        name: [
+            round(100 * counter.get((b, name), 0) / totals[b], 1) if totals[b] else math.nan for b in buckets
+        ]
+        for name in names
+    }
+
+
+def chart_specs(
+    counts: dict[str, Any], buckets: list[str], bucket: str
+) -> list[tuple[str, dict[str, Any], str]]:
+    """(title, series, y label) of each chart: route shares, then each measure per route and carrier."""
+    specs: list[tuple[str, dict[str, Any], str]] = []
+    routes = counts["per_route"]["travellers"]
+    top = [n for n in _ranked(counts["per_route"], "travellers") if any(routes.get((b, n)) for b in buckets)]
+    if top:
+        specs.append(
+            (
+                f"Share of travellers per route and {bucket} (%)",
+                route_shares(routes, buckets, top[:TOP_ROUTES]),
+                "% of travellers",
+            )
+        )
+    for level, label in (("per_route", "route"), ("per_carrier", "carrier")):
+        for measure in MEASURES:
+            counter = counts[level][measure]
+            names = [n for n in _ranked(counts[level], measure) if any(counter.get((b, n)) for b in buckets)]
+            if names:
+                specs.append(
+                    (
+                        f"{measure.capitalize()} per {label} and {bucket}",
+                        _series(counter, buckets, names[:TOP_ROUTES]),
+                        measure,
+                    )
+                )
+    return specs
+
+
 def trends_view(
     session: Session,
     period: q.Period,
@@ -142,26 +187,13 @@ def trends_view(
         tables[level] = rows
     images = []
     if charts:
-        from screening.report.charts import line_chart
+        from screening.report.charts import line_chart, stable_colours
 
-        for level, label in (("per_route", "route"), ("per_carrier", "carrier")):
-            for measure in MEASURES:
-                top = [
-                    n
-                    for n in _ranked(counts[level], measure)
-                    if any(counts[level][measure].get((b, n), 0) for b in buckets)
-                ][:TOP_ROUTES]
-                if not top:
-                    continue
-                title = f"{measure.capitalize()} per {label} and {bucket}"
-                images.append(
-                    {
-                        "title": title,
-                        "src": line_chart(
-                            title, buckets, _series(counts[level][measure], buckets, top), measure
-                        ),
-                    }
-                )
+        colours = stable_colours(
+            [r["name"] for r in tables["per_route"]] + [r["name"] for r in tables["per_carrier"]]
+        )
+        for title, series, ylabel in chart_specs(counts, buckets, bucket):
+            images.append({"title": title, "src": line_chart(title, buckets, series, ylabel, colours)})
     return {
         "period": period.label,
         "bucket": bucket,
