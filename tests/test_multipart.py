@@ -102,3 +102,18 @@ def test_single_messages_pass_straight_through(tmp_path: Path) -> None:
 def test_quarantine_records_pass_through_at_once(tmp_path: Path) -> None:
     result = _add(MultipartAssembler(tmp_path), "broken_traveller.edi")
     assert len(result.quarantine) == 2
+
+
+def test_all_parts_in_one_file_are_released_at_once(tmp_path: Path) -> None:
+    [manifest] = _add(MultipartAssembler(tmp_path), "two_messages_one_file.edi").manifests
+    assert manifest.parts == 2 and [t["surname"] for t in manifest.travellers] == ["FIRST", "SECOND"]
+    assert findings_of(manifest) == []
+
+
+def test_parts_offered_concurrently_are_released_exactly_once(tmp_path: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        results = list(pool.map(lambda name: _add(MultipartAssembler(tmp_path), name), PARTS))
+    released = [m for r in results for m in r.manifests]
+    assert len(released) == 1 and len(released[0].travellers) == 5

@@ -173,3 +173,17 @@ def test_reader_never_raises_on_garbage() -> None:
     for data in (b"", b"\x00\xff" * 50, b"UNA", b"UNB", b"UNH+1+PAXLST'NAD+FL+++X'", b"UNA:+.? 'UNB+'''"):
         result = parse_paxlst(data, "garbage.edi")
         assert isinstance(result, ParseResult)
+
+
+def test_several_messages_in_one_interchange_each_give_a_manifest() -> None:
+    result = _parse("two_messages_one_file.edi")
+    assert [len(m.travellers) for m in result.manifests] == [1, 1]
+    assert [getattr(m, "part_info")["sequence"] for m in result.manifests] == [1, 2]  # noqa: B009
+    assert [t["traveller_ref"] for m in result.manifests for t in m.travellers] == ["P01-001", "P02-001"]
+    assert "EDIFACT_CONTROL" not in _rules(result)
+
+
+def test_message_without_interchange_envelope_is_read() -> None:
+    [manifest] = _parse("message_without_envelope.edi").manifests
+    assert manifest.transmitted_at is None and manifest.departure_airport == "OSL"
+    assert manifest.travellers[0]["traveller_type"] == "PAX"  # DDU: passenger in transit

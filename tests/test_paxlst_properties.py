@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from screening.ingest.edifact import read_interchange
 from screening.ingest.paxlst import count_person_segments, parse_paxlst
 from screening.model import ParseResult
+from screening.resources import shared_data_dir
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "paxlst"
 BASES = [
@@ -19,6 +20,12 @@ BASES = [
     for name in ("passengers_basic.edi", "progressive.edi", "teletype_wrapped.txt", "crew_no_una.edi",
                  "broken_traveller.edi", "multipart_01C.edi", "bad_controls.edi")
 ]
+SHARED = shared_data_dir() / "messages"
+if SHARED.is_dir():  # real carrier files too, when ../shared/data is beside the checkout
+    BASES += [(SHARED / name).read_bytes() for name in (
+        "gtas/apisMessage.txt", "gtas/airline2.edi", "gtas/Test1.txt", "paxlst_misc/ediclean_A_original.txt",
+        "paxlst_misc/ediclean_C_original.txt", "paxlst_misc/iata_mig_example_5_3_via_jetway.edi")
+        if (SHARED / name).exists()]
 SEPARATORS = [b"'", b"+", b":", b"?", b"*", b"#", b"\n", b" "]
 
 
