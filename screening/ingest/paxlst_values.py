@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from screening.airports import localise
 
-_DESIGNATOR = re.compile(r"^([A-Z]{3}|[A-Z0-9]{2})(\d{1,5}[A-Z]?)$", re.ASCII)
+_DESIGNATOR = re.compile(r"^([A-Z]{3}|[A-Z][A-Z0-9]|[0-9][A-Z])(\d{1,5}[A-Z]?)$", re.ASCII)
 
 
 def is_digits(text: str) -> bool:
