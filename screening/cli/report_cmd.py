@@ -93,7 +93,7 @@ def flight(
         raise InputError("name a manifest id, or use --all")
     for manifest_id in dict.fromkeys(ids):
         path = write_flight_report(manifest_id, url, _reports_dir(out_dir))
-        out.print(f"flight report: {path}", highlight=False)
+        out.print(f"flight report: {path}", highlight=False, soft_wrap=True)
 
 
 @app.command("carrier")
@@ -110,7 +110,7 @@ def carrier(
 
     start, end = _period(first, last, 30)
     path = write_carrier_report(carrier_code, start, end, _url(database_url), _reports_dir(out_dir))
-    out.print(f"carrier report: {path}", highlight=False)
+    out.print(f"carrier report: {path}", highlight=False, soft_wrap=True)
 
 
 @app.command("trends")
@@ -132,7 +132,7 @@ def trends(
     path = write_trends_report(
         start, end, _url(database_url), _reports_dir(out_dir), bucket=bucket, carrier=carrier_code
     )
-    out.print(f"trends report: {path}", highlight=False)
+    out.print(f"trends report: {path}", highlight=False, soft_wrap=True)
 
 
 @app.command("export")
@@ -162,7 +162,7 @@ def export(
     folder = out_dir or _reports_dir(None) / "exports"
     kinds = KINDS if kind == "both" else (kind,)
     for path in export_records(_url(database_url), folder, scope, kinds=kinds, fmt=fmt.lower(), actor=actor):
-        out.print(f"export: {path}", highlight=False)
+        out.print(f"export: {path}", highlight=False, soft_wrap=True)
 
 
 @app.command("notify")
@@ -193,7 +193,7 @@ def notify(
         traveller_refs=traveller_ref or (),
         actor=actor,
     )
-    out.print(f"hit notification: {path}", highlight=False)
+    out.print(f"hit notification: {path}", highlight=False, soft_wrap=True)
 
 
 @app.command("index")
@@ -202,4 +202,4 @@ def index(out_dir: ReportsOut = None, database_url: DatabaseUrl = None) -> None:
     """Rebuild the index page listing the latest reports (database_url is accepted for symmetry)."""
     from screening.report.index import refresh_index
 
-    out.print(f"index: {refresh_index(_reports_dir(out_dir))}", highlight=False)
+    out.print(f"index: {refresh_index(_reports_dir(out_dir))}", highlight=False, soft_wrap=True)
