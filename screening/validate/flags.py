@@ -33,10 +33,11 @@ def traveller_refs(frame: pd.DataFrame) -> np.ndarray:
 
 
 def traveller_flags(manifest: Manifest, frame: pd.DataFrame, outcomes: list[Outcome]) -> list[Flag]:
-    """Per traveller: one API_INCOMPLETE listing missing elements, then at most one fault per field."""
+    """Per traveller: one API_INCOMPLETE listing missing elements, then at most one fault per field
+    (a malformed code is not also reported as unknown). Flags come out in manifest order."""
     refs = traveller_refs(frame)
     lines = frame["source_line"].to_numpy(dtype=object, na_value=None)
-    out: list[Flag] = []
+    out: list[tuple[int, int, Flag]] = []
     missing: dict[int, list[str]] = defaultdict(list)
     faulted: dict[str, np.ndarray] = {}
     for outcome in outcomes:
@@ -46,7 +47,7 @@ def traveller_flags(manifest: Manifest, frame: pd.DataFrame, outcomes: list[Outc
                 missing[int(pos)].append(check.column)
             continue
         if check.kind == spec.UNIQUE:
-            out.extend(_duplicate_flags(manifest, frame, check, refs, lines))
+            out.extend((pos, 2, f) for pos, f in _duplicate_flags(manifest, frame, check, refs, lines))
             continue
         failing = outcome.failing
         if check.kind in _SINGLE_FIELD or check.kind == spec.NOT_NULL:
@@ -54,25 +55,26 @@ def traveller_flags(manifest: Manifest, frame: pd.DataFrame, outcomes: list[Outc
             failing = failing & ~seen
             seen |= failing
         for pos in np.flatnonzero(failing):
-            out.append(flag(manifest, refs[pos], check.flag_type, check.rule_id, check.severity,
-                            f"{check.column} {check.fault}", field=check.column, check=check.id,
-                            source_line=lines[pos]))
-    for pos in sorted(missing):
-        fields = missing[pos]
-        out.append(flag(manifest, refs[pos], "OBLIGATION", spec.API_INCOMPLETE, "MEDIUM",
-                        f"missing mandatory API data element(s): {', '.join(fields)} ({LEGAL_BASIS})",
-                        fields=fields, source_line=lines[pos]))
-    return out
+            out.append((int(pos), 1, flag(manifest, refs[pos], check.flag_type, check.rule_id, check.severity,
+                                          f"{check.column} {check.fault}", field=check.column,
+                                          check=check.id, source_line=lines[pos])))
+    for pos, fields in missing.items():
+        text = f"missing mandatory API data element(s): {', '.join(fields)} ({LEGAL_BASIS})"
+        out.append((pos, 0, flag(manifest, refs[pos], "OBLIGATION", spec.API_INCOMPLETE, "MEDIUM", text,
+                                 fields=fields, source_line=lines[pos])))
+    out.sort(key=lambda item: (item[0], item[1]))
+    return [f for _, _, f in out]
 
 
 def _duplicate_flags(manifest: Manifest, frame: pd.DataFrame, check: spec.Check, refs: np.ndarray,
-                     lines: np.ndarray) -> list[Flag]:
+                     lines: np.ndarray) -> list[tuple[int, Flag]]:
+    """Only the repeats are flagged; the first occurrence is the traveller they repeat."""
     repeats = first_occurrence_duplicates(frame, check.columns)
     return [
-        flag(manifest, refs[pos], check.flag_type, check.rule_id, check.severity,
-             f"traveller {check.fault} (first at source line {lines[first]})",
-             fields=list(check.columns), check=check.id, source_line=lines[pos],
-             first_source_line=lines[first])
+        (pos, flag(manifest, refs[pos], check.flag_type, check.rule_id, check.severity,
+                   f"traveller {check.fault} (first at source line {lines[first]})",
+                   fields=list(check.columns), check=check.id, source_line=lines[pos],
+                   first_source_line=lines[first]))
         for pos, first in sorted(repeats.items())
     ]
 
