@@ -24,8 +24,6 @@ from screening.store.models import (
 )
 
 SEVERITY_RANK = {"CRITICAL": 4, "HIGH": 3, "MEDIUM": 2, "LOW": 1}
-# Flags that are a carrier's failure to meet its obligations (what the carrier report counts as breaches).
-BREACH_FLAG_TYPES = ("OBLIGATION", "DATA_QUALITY")
 LATE_RULES = ("API_LATE",)
 INCOMPLETE_RULES = ("API_INCOMPLETE", "API_COUNT_MISMATCH")
 HIT_RULES = ("WATCHLIST_MATCH", "DOC_REPORTED_LOST_STOLEN")
@@ -168,9 +166,15 @@ def travellers_of(session: Session, manifest_id: str) -> list[TravellerRecord]:
     return list(session.scalars(query))
 
 
+def is_hit(flag: FlagRecord) -> bool:
+    """A risk found about a traveller (watchlist match, lost/stolen document): not the carrier's failure."""
+    return flag.flag_type == "WATCHLIST" or flag.rule_id in HIT_RULES
+
+
 def is_breach(flag: FlagRecord) -> bool:
-    """A carrier obligation not met (documents, visas, data transmission), as opposed to a risk hit."""
-    return flag.flag_type in BREACH_FLAG_TYPES and flag.rule_id not in HIT_RULES
+    """Every other flag: a carrier obligation not met (documents, visas, data transmission, data quality).
+    Each flag is exactly one of hit or breach, so the trend counts add up to all flags."""
+    return not is_hit(flag)
 
 
 def quarantine_of(session: Session, source_file: str) -> list[QuarantineEntry]:

@@ -91,9 +91,7 @@ def trend_counts(
     for m in manifests:
         per_carrier["travellers"][(bucket_by_id[m.manifest_id], m.carrier)] += m.travellers_in
     for flag in q.current_flags(session, manifests):
-        measure = "breaches" if q.is_breach(flag) else "hits" if flag.rule_id in q.HIT_RULES else None
-        if measure is None:
-            continue
+        measure = "hits" if q.is_hit(flag) else "breaches"
         manifest = by_id[flag.manifest_id]
         route = routes.get((flag.manifest_id, flag.traveller_ref)) or route_of(manifest, None, None)
         key = bucket_by_id[flag.manifest_id]
