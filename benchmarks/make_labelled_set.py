@@ -113,7 +113,7 @@ def positives(entries: list[WatchlistEntry], rng: random.Random) -> list[dict[st
     out = []
     for e, p in primaries:  # first and last part kept, one part between them (not a particle) dropped
         middle = [i for i in range(1, len(p) - 1) if p[i] not in PARTICLES and p[i - 1] not in JOINING]
-        if middle and sum(t not in PARTICLES for t in p) >= 3:
+        if middle and sum(t not in PARTICLES for t in p) >= 3 and min(len(p[0]), len(p[-1])) > 1:
             i = rng.choice(middle)
             out.append((e, " ".join(p[:i] + p[i + 1 :]), None))
     family("dropped_middle_name", out)

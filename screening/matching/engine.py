@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from screening.matching.blocking import lookup_tokens
+from screening.matching.candidates import CandidateFinder
 from screening.matching.config import MatchConfig
 from screening.matching.evidence import (
     MatchPart,
@@ -23,12 +23,11 @@ from screening.matching.evidence import (
 )
 from screening.matching.index_data import MAX_WEIGHT, IndexData
 from screening.matching.names import name_slots, traveller_full_name
-from screening.matching.scoring import WeightedSlot, score_names, slot_similarity
+from screening.matching.scoring import NameWeights, WeightedSlot, score_names
 from screening.watchlists.model import WatchlistEntry, WatchlistLoad
 
-# Postings longer than this are "common" parts: they only find candidates together with rarer parts.
-COMMON_POSTINGS = 2000
 LOW_QUALITY = {"low", "fka"}
+INITIAL_WEIGHT = 0.5  # a lone initial (N.) says little about who someone is, however rare the letter
 
 
 @dataclass
@@ -95,6 +94,9 @@ class WatchlistIndex:
         self.version: str = str(data.meta["version"])
         self.entries = data.entries
         self._slot_cache: dict[tuple[int, float], list[WeightedSlot]] = {}
+        self.finder = CandidateFinder(data)
+        self._weights_for: MatchConfig | None = None
+        self._name_weights = NameWeights()
 
     def save(self, folder: str | Path) -> None:
         self.data.save(folder)
@@ -113,59 +115,27 @@ class WatchlistIndex:
             else:
                 vid = d.vocab_ids.get(slot.primary)
                 weight = float(d.token_weight[vid]) if vid is not None else unknown_weight(slot.primary)
-                out.append((slot.forms, weight))
+                out.append((slot.forms, min(weight, INITIAL_WEIGHT) if len(slot.primary) == 1 else weight))
         return out
 
     def candidates(self, slots: list[WeightedSlot], config: MatchConfig) -> np.ndarray:
-        """Names sharing enough rarity-weighted, similar parts (within one edit, sound-alike or same
-        consonant skeleton), best first, at most config.max_candidates_per_traveller."""
-        d = self.data
-        total = sum(w for _, w in slots)
-        if not slots or total <= 0:
-            return np.empty(0, dtype=np.int64)
-        per_slot = []
-        for forms, weight in slots:
-            ids = np.unique(np.concatenate([lookup_tokens(f, d.key_hashes, d.key_ptr, d.key_tokens)
-                                            for f in forms]))
-            sims = np.array([slot_similarity(forms, (d.vocabulary[i],), config.name_weights()) for i in ids])
-            keep = sims >= config.name_agree_min
-            ids, sims = ids[keep], sims[keep]
-            size = int(np.sum(d.post_ptr[ids + 1] - d.post_ptr[ids])) if len(ids) else 0
-            per_slot.append((size, weight, ids, sims))
-        # Rarity-aware: skip the most common parts while what they could add stays below the bar.
-        per_slot.sort(key=lambda s: -s[0])
-        skipped = 0.0
-        names_list, gains_list = [], []
-        for position, (size, weight, ids, sims) in enumerate(per_slot):
-            if not len(ids):
-                continue
-            if size > COMMON_POSTINGS and (skipped + weight) / total < config.candidate_min_share and \
-                    position + 1 < len(per_slot):
-                skipped += weight
-                continue
-            chunks = [d.post_names[d.post_ptr[i] : d.post_ptr[i + 1]] for i in ids]
-            names = np.concatenate(chunks)
-            gains = np.repeat(sims * weight, [len(c) for c in chunks])
-            order = np.argsort(-gains, kind="stable")
-            names, first = np.unique(names[order], return_index=True)  # best similarity per name
-            names_list.append(names)
-            gains_list.append(gains[order][first])
-        if not names_list:
-            return np.empty(0, dtype=np.int64)
-        unique, inverse = np.unique(np.concatenate(names_list), return_inverse=True)
-        shared = np.bincount(inverse, weights=np.concatenate(gains_list)) / total
-        good = np.nonzero(shared >= config.candidate_min_share - skipped / total)[0]
-        limit = config.max_candidates_per_traveller
-        if len(good) > limit:
-            good = good[np.argsort(-shared[good], kind="stable")[:limit]]
-        return unique[good].astype(np.int64)
+        """Listed names worth scoring (see candidates.py), best first."""
+        return self.finder.find(slots, self._weights(config), config.candidate_min_share,
+                                config.max_candidates_per_traveller)
+
+    def _weights(self, config: MatchConfig) -> NameWeights:
+        if self._weights_for is not config:
+            self._weights_for, self._name_weights = config, config.name_weights()
+        return self._name_weights
 
     def listed_slots(self, name: int, config: MatchConfig) -> list[WeightedSlot]:
         key = (name, config.particle_weight)
         cached = self._slot_cache.get(key)
         if cached is None:
             d = self.data
-            cached = [(forms, config.particle_weight if particle else float(d.token_weight[vid]))
+            cached = [(forms, config.particle_weight if particle else
+                       min(float(d.token_weight[vid]), INITIAL_WEIGHT) if len(forms[0]) == 1 else
+                       float(d.token_weight[vid]))
                       for forms, particle, vid in d.name_forms(name)]
             if len(self._slot_cache) > 200_000:
                 self._slot_cache.clear()
@@ -182,7 +152,7 @@ class WatchlistIndex:
             return []
         if names is None:
             names = self.candidates(slots, config)
-        weights = config.name_weights()
+        weights = self._weights(config)
         best: dict[int, Match] = {}
         d = self.data
         for name in names:

@@ -1,0 +1,114 @@
+"""Candidate generation: which listed names are worth scoring for one traveller.
+
+Each traveller name part finds the listed parts that share a blocking key with it (one edit, sound-alike,
+consonant skeleton) and agree closely enough; a listed name's "share" is the traveller's rarity weight it
+covers, each part counted by its similarity. Only names with share >= candidate_min_share are scored.
+Rarity-aware: the most common parts (MOHAMMED in a million names) are not expanded into their huge
+posting lists when the rarer parts must match anyway; their share is added afterwards by checking the few
+surviving candidates' own parts. The result is the same set a full expansion would give, much faster.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from screening.matching.blocking import lookup_tokens
+from screening.matching.index_data import IndexData
+from screening.matching.scoring import NameWeights, WeightedSlot, slot_similarity
+
+# Postings longer than this are "common" and expanded only when nothing rarer can carry the share.
+COMMON_POSTINGS = 2000
+_CACHE_LIMIT = 100_000
+
+
+class CandidateFinder:
+    """Per-index candidate search with a cache of each traveller name part's agreeing listed parts."""
+
+    def __init__(self, data: IndexData):
+        self.data = data
+        self._part_cache: dict[tuple[tuple[str, ...], NameWeights], tuple[np.ndarray, np.ndarray, int]] = {}
+
+    def agreeing_parts(self, forms: tuple[str, ...],
+                       weights: NameWeights) -> tuple[np.ndarray, np.ndarray, int]:
+        """(sorted vocabulary ids, their similarity, total postings) of listed parts agreeing with a part."""
+        key = (forms, weights)
+        found = self._part_cache.get(key)
+        if found is not None:
+            return found
+        d = self.data
+        looked = [lookup_tokens(f, d.key_hashes, d.key_ptr, d.key_tokens) for f in forms]
+        ids = np.unique(np.concatenate(looked)) if len(looked) > 1 else looked[0]
+        sims = np.fromiter((slot_similarity(forms, (d.vocabulary[i],), weights) for i in ids),
+                           dtype=np.float64, count=len(ids))
+        keep = sims >= weights.agree_min
+        ids, sims = ids[keep], sims[keep]
+        size = int(np.sum(d.post_ptr[ids + 1] - d.post_ptr[ids])) if len(ids) else 0
+        if len(self._part_cache) > _CACHE_LIMIT:
+            self._part_cache.clear()
+        found = self._part_cache[key] = (ids, sims, size)
+        return found
+
+    def _expand(self, ids: np.ndarray, gains: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Names holding any of `ids`, each with its best gain."""
+        d = self.data
+        if len(ids) == 1:
+            i = ids[0]
+            return np.asarray(d.post_names[d.post_ptr[i] : d.post_ptr[i + 1]]), \
+                np.full(int(d.post_ptr[i + 1] - d.post_ptr[i]), gains[0])
+        chunks = [d.post_names[d.post_ptr[i] : d.post_ptr[i + 1]] for i in ids]
+        names = np.concatenate(chunks)
+        per_name = np.repeat(gains, [len(c) for c in chunks])
+        order = np.argsort(-per_name, kind="stable")
+        names, first = np.unique(names[order], return_index=True)
+        return names, per_name[order][first]
+
+    def _gains_in_names(self, names: np.ndarray, ids: np.ndarray, gains: np.ndarray) -> np.ndarray:
+        """For each candidate name, the best gain of any of its parts among `ids` (0 if none)."""
+        d = self.data
+        starts = d.form_ptr[d.slot_ptr[names]]
+        ends = d.form_ptr[d.slot_ptr[names + 1]]
+        lengths = ends - starts
+        if not len(names) or not lengths.sum():
+            return np.zeros(len(names))
+        offsets = np.repeat(starts - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths)
+        forms = np.asarray(d.slot_forms[np.arange(int(lengths.sum())) + offsets])
+        pos = np.searchsorted(ids, forms)
+        pos[pos >= len(ids)] = 0
+        per_form = np.where(ids[pos] == forms, gains[pos], 0.0)
+        return np.maximum.reduceat(per_form, np.concatenate([[0], np.cumsum(lengths)[:-1]]))
+
+    def find(self, slots: list[WeightedSlot], weights: NameWeights, min_share: float,
+             limit: int) -> np.ndarray:
+        """Listed name numbers to score for a traveller, best share first, at most `limit`."""
+        total = sum(w for _, w in slots)
+        if not slots or total <= 0:
+            return np.empty(0, dtype=np.int64)
+        parts = []
+        for forms, weight in slots:
+            ids, sims, size = self.agreeing_parts(forms, weights)
+            if len(ids):
+                parts.append((size, weight, ids, sims * weight))
+        parts.sort(key=lambda p: p[0])  # rarest first
+        reachable = sum(p[1] for p in parts) / total
+        if reachable < min_share:
+            return np.empty(0, dtype=np.int64)
+        # Expand rare parts until the common ones left could not reach the share on their own.
+        expand, deferred, deferred_weight = [], [], 0.0
+        for position in range(len(parts) - 1, -1, -1):
+            size, weight, ids, gains = parts[position]
+            if position > 0 and size > COMMON_POSTINGS and (deferred_weight + weight) / total < min_share:
+                deferred.append((ids, gains))
+                deferred_weight += weight
+            else:
+                expand.append((ids, gains))
+        names_list, gains_list = zip(*(self._expand(ids, gains) for ids, gains in expand), strict=True)
+        unique, inverse = np.unique(np.concatenate(names_list), return_inverse=True)
+        shared = np.bincount(inverse, weights=np.concatenate(gains_list)) / total
+        keep = shared + deferred_weight / total >= min_share
+        unique, shared = unique[keep], shared[keep]
+        for ids, gains in deferred:
+            shared = shared + self._gains_in_names(unique.astype(np.int64), ids, gains) / total
+        good = np.nonzero(shared >= min_share)[0]
+        if len(good) > limit:
+            good = good[np.argsort(-shared[good], kind="stable")[:limit]]
+        return unique[good].astype(np.int64)
