@@ -8,7 +8,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from screening import schemas
 from screening.ingest.csv_manifest import parse_manifest_csv
 from screening.ingest.json_manifest import parse_manifest_json
 from screening.model import Manifest
@@ -144,3 +147,20 @@ def test_great_expectations_stays_quiet(result: ValidationResult) -> None:
     from screening.validate.gx_suite import context
 
     assert context().variables.progress_bars["globally"] is False
+
+
+_TEXT = st.one_of(st.none(), st.text(max_size=12), st.sampled_from(["", " ", "D", "XXA", "1990-02-30", "P"]))
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.fixed_dictionaries({c: _TEXT for c in schemas.traveller_columns()}), max_size=6))
+def test_any_traveller_rows_validate_without_error_and_nothing_is_dropped(rows: list[dict]) -> None:
+    travellers = [{**row, "source_line": str(i + 2)} for i, row in enumerate(rows)]
+    manifest = Manifest(carrier="LH", flight_number="400", departure_airport="FRA", arrival_airport="JFK",
+                        scheduled_departure="2026-12-01T10:00:00Z", travellers=travellers)
+    result = validate_manifest(manifest, now=NOW, use_gx=False)
+    assert len(result.screenable) + sum(q.travellers for q in result.quarantine) == len(travellers)
+    json.dumps(result.report)
+    for flag in result.flags:
+        assert flag.flag_type in ("DATA_QUALITY", "OBLIGATION", "DOCUMENT")
+        assert flag.severity in ("LOW", "MEDIUM", "HIGH")

@@ -43,8 +43,8 @@ def traveller_flags(manifest: Manifest, frame: pd.DataFrame, outcomes: list[Outc
     for outcome in outcomes:
         check = outcome.check
         if check.kind == spec.NOT_NULL and check.rule_id == spec.API_INCOMPLETE:
-            for pos in np.flatnonzero(outcome.failing):
-                missing[int(pos)].append(check.column)
+            for row in np.flatnonzero(outcome.failing).tolist():
+                missing[row].append(check.column)
             continue
         if check.kind == spec.UNIQUE:
             out.extend((pos, 2, f) for pos, f in _duplicate_flags(manifest, frame, check, refs, lines))
@@ -54,14 +54,14 @@ def traveller_flags(manifest: Manifest, frame: pd.DataFrame, outcomes: list[Outc
             seen = faulted.setdefault(check.column, np.zeros(len(failing), dtype=bool))
             failing = failing & ~seen
             seen |= failing
-        for pos in np.flatnonzero(failing):
-            out.append((int(pos), 1, flag(manifest, refs[pos], check.flag_type, check.rule_id, check.severity,
-                                          f"{check.column} {check.fault}", field=check.column,
-                                          check=check.id, source_line=lines[pos])))
-    for pos, fields in missing.items():
+        for row in np.flatnonzero(failing).tolist():
+            out.append((row, 1, flag(manifest, refs[row], check.flag_type, check.rule_id, check.severity,
+                                     f"{check.column} {check.fault}", field=check.column,
+                                     check=check.id, source_line=lines[row])))
+    for row, fields in missing.items():
         text = f"missing mandatory API data element(s): {', '.join(fields)} ({LEGAL_BASIS})"
-        out.append((pos, 0, flag(manifest, refs[pos], "OBLIGATION", spec.API_INCOMPLETE, "MEDIUM", text,
-                                 fields=fields, source_line=lines[pos])))
+        out.append((row, 0, flag(manifest, refs[row], "OBLIGATION", spec.API_INCOMPLETE, "MEDIUM", text,
+                                 fields=fields, source_line=lines[row])))
     out.sort(key=lambda item: (item[0], item[1]))
     return [f for _, _, f in out]
 
