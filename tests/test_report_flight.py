@@ -80,7 +80,7 @@ def test_unknown_manifest_is_an_input_error(history: str, tmp_path: Path) -> Non
         write_flight_report("NOPE", history, tmp_path / "reports")
 
 
-def test_writing_a_flight_report_is_audited_once_per_screening(history: str, tmp_path: Path) -> None:
+def test_writing_a_flight_report_is_audited_once_per_actor_and_version(history: str, tmp_path: Path) -> None:
     from sqlalchemy import select
 
     from screening.store.db import session_scope

@@ -185,8 +185,9 @@ def write_flight_report(
     manifest_id: str, database_url: str, reports_dir: Path, *, actor: str | None = None
 ) -> Path:
     """Write reports_dir/flights/<manifest_id>.html atomically and refresh the index; returns the path.
-    The report holds personal data, so writing it is an audit event (one per actor and screening, so a
-    retried task does not log twice). Safe to re-run: a manifest always overwrites its own report."""
+    The report holds personal data, so writing it is an audit event: one per actor, manifest, rules and
+    list version, like the pipeline's own events, so a retry or re-run does not log twice. Safe to re-run:
+    a manifest always overwrites its own report."""
     from screening.report.exports import audited_write, default_actor
     from screening.report.index import refresh_index
 
@@ -194,7 +195,7 @@ def write_flight_report(
         view = flight_view(session, manifest_id)
     who = actor or default_actor()
     path = flight_path(Path(reports_dir), manifest_id)
-    identity = f"{manifest_id}|{who}|{view['screened_at']}|{view['rules_version']}|{view['list_version']}"
+    identity = f"{manifest_id}|{who}|{view['rules_version']}|{view['list_version']}"
     audited_write(
         database_url,
         path,
