@@ -164,3 +164,22 @@ def test_any_traveller_rows_validate_without_error_and_nothing_is_dropped(rows: 
     for flag in result.flags:
         assert flag.flag_type in ("DATA_QUALITY", "OBLIGATION", "DOCUMENT")
         assert flag.severity in ("LOW", "MEDIUM", "HIGH")
+
+
+def test_a_failing_gx_run_is_reported_not_raised(monkeypatch: pytest.MonkeyPatch) -> None:
+    from screening.validate import gx_suite
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(gx_suite, "run_suite", broken)
+    [manifest] = parse_manifest_csv(SAMPLES / "manifest_clean_ZZ101.csv").manifests
+    result = validate_manifest(manifest, now=NOW, use_gx=True)
+    assert result.report["gx"]["error"] == "RuntimeError" and result.flags == []
+    assert all("engines_agree" not in e for e in result.report["expectations"])
+
+
+def test_gx_can_be_switched_off_by_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SCREENING_VALIDATE_GX", "0")
+    [manifest] = parse_manifest_csv(SAMPLES / "manifest_clean_ZZ101.csv").manifests
+    assert validate_manifest(manifest, now=NOW).report["gx"] == {"enabled": False}
