@@ -232,3 +232,13 @@ def test_visa_area_must_be_a_country_group(rules: Path) -> None:
     assert only_problem(rules) == (
         f"{rules / 'obligations.yaml'}:{line}: visa area 'SCHENGN' is not a country group of frameworks.yaml"
     )
+
+
+def test_screening_yaml_problems_are_located_at_their_key(rules: Path) -> None:
+    text = (REPO / "rules" / "screening.yaml").read_text()
+    lines = text.splitlines()
+    at = next(i for i, x in enumerate(lines) if x.strip().startswith("threshold:"))
+    lines.insert(at + 1, "  threshold_typo: 0.5")
+    (rules / "screening.yaml").write_text("\n".join(lines) + "\n")
+    msg = only_problem(rules)
+    assert msg.startswith(f"{rules / 'screening.yaml'}:{at + 2}:") and "threshold_typo" in msg

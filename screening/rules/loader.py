@@ -90,13 +90,27 @@ def _collect(rules_dir: Path, include_others: bool) -> tuple[dict[str, LocatedYa
         try:
             load_match_config(rules_dir)
         except RulesError as exc:
-            path = rules_dir / "screening.yaml"
-            message = str(exc).removeprefix(f"{path}:").removeprefix(f"{path}").lstrip(":0123456789 ")
-            problems.append(Problem(path, _line_of(str(exc)), message))
+            problems.append(_other_owner_problem(rules_dir / "screening.yaml", str(exc)))
     for path in sorted(rules_dir.glob("*.y*ml")):
         if path.name not in RULE_FILES and path.name not in OTHER_OWNERS:
             log.info("rules check: %s is not a rule file this package reads; skipped", path.name)
     return docs, problems
+
+
+def _other_owner_problem(path: Path, error: str) -> Problem:
+    """Place another loader's error (e.g. 'screening.yaml: matching.threshold: ...') at its key's line."""
+    message = error.removeprefix(f"{path}").lstrip(":0123456789 ")
+    line = (
+        _line_of(error) if error.startswith(f"{path}:") and error[len(str(path)) + 1 :][:1].isdigit() else 1
+    )
+    dotted = message.split(":", 1)[0].strip()
+    if line == 1 and dotted and " " not in dotted:
+        try:
+            doc = load_located(path)
+            line = doc.line([int(p) if p.isdigit() else p for p in dotted.split(".")])
+        except RulesError:
+            pass
+    return Problem(path, line, message)
 
 
 def load_ruleset(rules_dir: Path | str) -> RuleSet:
