@@ -95,6 +95,7 @@ def build_report(manifest: Manifest, now: datetime, outcomes: dict[str, list[Out
             entry["gx_unexpected_count"] = gx["unexpected_count"]
             entry["engines_agree"] = gx["unexpected_count"] == entry["unexpected_count"]
     failed = sum(1 for e in entries if not e["success"])
+    mrz_faults = any(mrz_summary.get(k) for k in ("check_digit_failures", "mrz_unreadable", "mismatches_by_field"))
     return {
         "report_version": REPORT_VERSION,
         "manifest_id": manifest.manifest_id,
@@ -102,7 +103,7 @@ def build_report(manifest: Manifest, now: datetime, outcomes: dict[str, list[Out
         "flight_number": manifest.flight_number,
         "source_file": manifest.source_file,
         "validated_at": now.isoformat(),
-        "success": failed == 0 and not mrz_summary.get("check_digit_failures"),
+        "success": failed == 0 and not mrz_faults,
         "suite": suite_identity(),
         "counts": {
             "travellers_in": len(manifest.travellers),
