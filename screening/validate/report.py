@@ -95,7 +95,8 @@ def build_report(manifest: Manifest, now: datetime, outcomes: dict[str, list[Out
             entry["gx_unexpected_count"] = gx["unexpected_count"]
             entry["engines_agree"] = gx["unexpected_count"] == entry["unexpected_count"]
     failed = sum(1 for e in entries if not e["success"])
-    mrz_faults = any(mrz_summary.get(k) for k in ("check_digit_failures", "mrz_unreadable", "mismatches_by_field"))
+    mrz_faults = any(mrz_summary.get(key) for key in ("check_digit_failures", "mrz_unreadable",
+                                                        "mismatches_by_field"))
     return {
         "report_version": REPORT_VERSION,
         "manifest_id": manifest.manifest_id,
