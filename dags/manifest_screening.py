@@ -71,12 +71,21 @@ def manifest_screening() -> None:
         from screening.stages import parse_to_work
 
         get_current_context()["file_name"] = Path(raw_path).name  # type: ignore[typeddict-unknown-key]
-        return run_stage(parse_to_work, raw_path, Path(cfg["run_dir"]), Path(cfg["quarantine_dir"]))
+        return run_stage(parse_to_work, raw_path, Path(cfg["run_dir"]), Path(cfg["quarantine_dir"]),
+                         Path(cfg["multipart_dir"]))
 
     @task
-    def gather(folders: list[list[str]]) -> list[str]:
+    def release_waiting(cfg: dict) -> list[str]:
+        from pathlib import Path
+
+        from screening.stages import release_waiting_parts
+
+        return release_waiting_parts(Path(cfg["multipart_dir"]), Path(cfg["run_dir"]), cfg["multipart_wait_minutes"])
+
+    @task
+    def gather(folders: list[list[str]], released: list[str]) -> list[str]:
         count = len(folders)  # index, not iterate: iterating a lazy XCom sequence probes one past the end
-        return [folder for index in range(count) for folder in folders[index]]
+        return [folder for index in range(count) for folder in folders[index]] + list(released)
 
     @task(map_index_template="{{ flight }}")
     def validate(manifest_dir: str) -> str:
@@ -128,7 +137,7 @@ def manifest_screening() -> None:
 
     cfg = resolve_config()
     raw_files = land(cfg)
-    manifest_dirs = gather(parse.partial(cfg=cfg).expand(raw_path=raw_files))
+    manifest_dirs = gather(parse.partial(cfg=cfg).expand(raw_path=raw_files), release_waiting(cfg))
     screened = screen.partial(cfg=cfg).expand(manifest_dir=validate.expand(manifest_dir=manifest_dirs))
     persisted = persist.partial(cfg=cfg).expand(manifest_dir=obligations.partial(cfg=cfg).expand(manifest_dir=screened))
     summarise(cfg, raw_files, report.partial(cfg=cfg).expand(manifest_dir=persisted))

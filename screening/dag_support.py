@@ -28,6 +28,8 @@ def resolve_run_config(params: dict[str, Any], run_id: str) -> dict[str, Any]:
         "run_dir": str(settings.work_dir / run_key),
         "out_dir": str(settings.data_dir / "runs" / run_key),
         "quarantine_dir": str(settings.quarantine_dir),
+        "multipart_dir": str(settings.data_dir / "multipart"),
+        "multipart_wait_minutes": float(os.environ.get("SCREENING_MULTIPART_WAIT_MINUTES", "120")),
         "reports_dir": str(settings.reports_dir),
         "database_url": settings.database_url,
         "watchlists": [str(Path(p).resolve()) for p in (params.get("watchlists") or

@@ -85,27 +85,54 @@ def select_rescreen_files(database_url: str, date_from: str | None, date_to: str
     return sorted(chosen)
 
 
-def parse_to_work(raw_path: str, run_dir: Path, quarantine_dir: Path) -> list[str]:
-    """Parse one landed file into manifest folders. A file that cannot be read at all is copied to the
-    quarantine folder with a .reason.txt beside it; the other files go on."""
-    from screening.ingest import parse_file
+def parse_to_work(raw_path: str, run_dir: Path, quarantine_dir: Path, multipart_dir: Path | None = None) -> list[str]:
+    """Parse one landed file into manifest folders. PAXLST parts of a multi-part message go through the
+    durable assembler (multipart_dir): a manifest is released when its set is complete. A file that cannot
+    be read at all is copied to the quarantine folder with a .reason.txt beside it; the other files go on."""
+    from screening.ingest import parse_file, sniff_format
 
     source = Path(raw_path)
     checksum = source.parent.name
+    data = source.read_bytes()
     try:
-        result = parse_file(source)
+        if multipart_dir is not None and sniff_format(source, data) == "paxlst":
+            from screening.ingest.multipart import MultipartAssembler
+
+            result = MultipartAssembler(multipart_dir).add_file(data, str(source))
+            if getattr(result, "duplicate", False):  # re-screen of a file already assembled: read it alone
+                result = parse_file(source, data)
+        else:
+            result = parse_file(source, data)
     except InputError as exc:
         quarantine_dir.mkdir(parents=True, exist_ok=True)
         shutil.copy2(source, quarantine_dir / source.name)
         (quarantine_dir / f"{source.name}.reason.txt").write_text(f"{exc}\n", encoding="utf-8")
         record = QuarantineRecord(str(source), "file", "FILE_UNREADABLE", str(exc),
-                                  source.read_bytes()[:2000].decode("utf-8", "replace"), travellers=0)
+                                  data[:2000].decode("utf-8", "replace"), travellers=0)
         workdir.save_records(run_dir / PARSE_QUARANTINE_DIR / f"{checksum}.json", [record])
         return []
-    workdir.save_records(run_dir / PARSE_QUARANTINE_DIR / f"{checksum}.json", result.quarantine)
-    workdir.save_json(run_dir / PARSE_QUARANTINE_DIR / f"{checksum}.count.json",
-                      {"travellers_in": result.travellers_in, "source_file": str(source)})
+    return _save_parsed(result, run_dir, checksum)
+
+
+def _save_parsed(result: Any, run_dir: Path, key: str) -> list[str]:
+    workdir.save_records(run_dir / PARSE_QUARANTINE_DIR / f"{key}.json", result.quarantine)
+    workdir.save_json(run_dir / PARSE_QUARANTINE_DIR / f"{key}.count.json",
+                      {"travellers_in": result.travellers_in, "source_file": result.source_file})
     return [str(workdir.save_manifest(m, run_dir / m.manifest_id)) for m in result.manifests]
+
+
+def release_waiting_parts(multipart_dir: Path, run_dir: Path, wait_minutes: float) -> list[str]:
+    """Multi-part sets that waited longer than allowed are released incomplete (API_INCOMPLETE)."""
+    from datetime import timedelta
+
+    from screening.ingest.multipart import MultipartAssembler
+    from screening.model import ParseResult
+
+    released = MultipartAssembler(multipart_dir, wait=timedelta(minutes=wait_minutes)).release_due()
+    if not released:
+        return []
+    return _save_parsed(ParseResult(source_file="multipart-timeout", manifests=released), run_dir,
+                        f"released-{int(time.time())}")
 
 
 def validate_stage(manifest_dir: str) -> str:

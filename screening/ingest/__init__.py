@@ -3,6 +3,7 @@ raises InputError only for a file that cannot be read at all."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from screening.errors import InputError
@@ -11,13 +12,17 @@ from screening.model import ParseResult
 FORMATS = ("csv", "json", "paxlst")
 
 
+_EDIFACT_TAG = re.compile(rb"(?:^|[^A-Z0-9])UN[ABH][^A-Z0-9\s,]")
+
+
 def sniff_format(path: str | Path, data: bytes) -> str:
-    """By content first (carriers misname files), then by extension."""
+    """By content first (carriers misname files), then by extension. Teletype envelopes wrap lines
+    anywhere, even inside a tag ("UN" / "H+..."), so line breaks are removed before looking for one."""
     head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:4096]
     if head[:1] in (b"{", b"["):
         return "json"
-    upper = head.upper()
-    if upper.startswith((b"UNA", b"UNB")) or b"UNH+" in upper or b"UNB+" in upper or b"UNH" in upper[:600]:
+    collapsed = head.upper().replace(b"\r", b"").replace(b"\n", b"")
+    if _EDIFACT_TAG.search(collapsed):
         return "paxlst"
     suffix = Path(path).suffix.lower()
     if suffix in (".edi", ".edifact", ".paxlst"):
