@@ -20,7 +20,6 @@ def manifest_frame(manifest: Manifest, travellers: list[dict[str, Any]], ruleset
     """Travellers of one manifest with its flight columns, in the stored-history shape."""
     flight = {c: getattr(manifest, c, None) for c in FLIGHT_COLUMNS if c != "manifest_id"}
     flight["manifest_id"] = manifest.manifest_id
-    rp_types = set(ruleset.parameters.residence_permit_document_types)
     docs_by_ref: dict[str, list[dict[str, Any]]] = {}
     for doc in manifest.documents or []:
         docs_by_ref.setdefault(str(doc.get("traveller_ref") or ""), []).append(doc)
@@ -30,9 +29,13 @@ def manifest_frame(manifest: Manifest, travellers: list[dict[str, Any]], ruleset
         row = {c: traveller.get(c) for c in own}
         row.update(flight)
         docs = docs_by_ref.get(str(traveller.get("traveller_ref") or ""), [])
-        types = [str(d.get("document_type") or "") for d in docs if d.get("document_type")]
-        if types and not row.get("document_types"):
-            row["document_types"] = "|".join(types)
+        others = [
+            f"{d.get('document_type')}:{d.get('issuing_state') or ''}"
+            for d in docs
+            if d.get("document_type") and not (d.get("is_visa") or d.get("document_type") == "V")
+        ]
+        if others and not row.get("other_documents"):
+            row["other_documents"] = "|".join(others)
         visas = [d for d in docs if d.get("is_visa") or d.get("document_type") == "V"]
         if visas and not row.get("visa_number"):  # PAXLST may carry the visa only as a DOC group
             row.update(
@@ -40,9 +43,6 @@ def manifest_frame(manifest: Manifest, travellers: list[dict[str, Any]], ruleset
                 visa_issuing_state=visas[0].get("issuing_state"),
                 visa_expiry=visas[0].get("expiry"),
             )
-        if not row.get("residence_permit_state"):
-            permits = [d.get("issuing_state") for d in docs if d.get("document_type") in rp_types]
-            row["residence_permit_state"] = permits[0] if permits else None
         rows.append(row)
     return pd.DataFrame(rows, columns=history_columns(), dtype="string")
 

@@ -175,3 +175,75 @@ def test_explain_cli_json_and_unknown_traveller() -> None:
         app, [*args[:-4], "--traveller-ref", "P9", "--rules", str(FIXTURES / "basic")]
     )
     assert missing.exit_code == 1 and "P9 is not in manifest M2" in missing.output
+
+
+def test_history_from_pipeline_work_folders(tmp_path: Path) -> None:
+    """Pipeline work folders (travellers.parquet, manifest.json, documents.parquet) are a history."""
+    from screening.model import Manifest
+    from screening.workdir import save_manifest
+
+    m = Manifest(
+        carrier="LH",
+        flight_number="401",
+        departure_airport="JFK",
+        arrival_airport="FRA",
+        scheduled_departure="2026-03-01T18:00:00-05:00",
+        scheduled_arrival="2026-03-02T07:30:00+01:00",
+        transmitted_at="2026-03-01T20:00:00Z",
+    )
+    m.travellers = [
+        {
+            "traveller_type": "PAX",
+            "traveller_ref": "P1",
+            "nationality": "AFG",
+            "document_type": "P",
+            "document_number": "X1",
+            "document_expiry": "2030-01-01",
+            "protection_claimed": "Y",
+        },
+        {
+            "traveller_type": "PAX",
+            "traveller_ref": "P2",
+            "nationality": "AFG",
+            "document_type": "P",
+            "document_number": "X2",
+            "document_expiry": "2030-01-01",
+        },
+        {
+            "traveller_type": "PAX",
+            "traveller_ref": "P3",
+            "nationality": "AFG",
+            "document_type": "P",
+            "document_number": "X3",
+            "document_expiry": "2030-01-01",
+        },
+    ]
+    m.documents = [
+        {
+            "traveller_ref": "P2",
+            "document_type": "V",
+            "document_number": "V2",
+            "issuing_state": "D",
+            "expiry": "2026-12-01",
+            "is_visa": True,
+        },
+        {
+            "traveller_ref": "P3",
+            "document_type": "IR",
+            "document_number": "R3",
+            "issuing_state": "D",
+            "expiry": "2028-01-01",
+            "is_visa": False,
+        },
+    ]
+    save_manifest(m, tmp_path / "run1" / m.manifest_id)
+    stored = read_history(tmp_path / "run1")
+    assert list(stored["traveller_ref"]) == ["P1", "P2", "P3"] and stored["arrival_airport"].iloc[0] == "FRA"
+    rules = load_ruleset(FIXTURES / "basic")
+    p1 = explain_traveller(stored, m.manifest_id, "P1", rules)
+    assert [s["status"] for s in p1.sanctions] == ["WAIVED"]  # protection_claimed came from extras
+    p2 = explain_traveller(stored, m.manifest_id, "P2", rules)
+    assert {o.rule_id: o.outcome for o in p2.outcomes}["VISA_REQUIRED_MISSING"] == "PASSED"  # visa document
+    p3 = explain_traveller(stored, m.manifest_id, "P3", rules)
+    assert any(e.startswith("residence_permit") for e in p3.exemptions)
+    assert [s["status"] for s in p3.sanctions] == ["WAIVED"]

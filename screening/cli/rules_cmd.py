@@ -51,7 +51,9 @@ HISTORY_HELP = (
     "One row per traveller with the flight columns manifest_id (optional), carrier, flight_number, "
     "departure_airport, arrival_airport, scheduled_departure, scheduled_arrival, transmitted_at and the "
     "manifest CSV's traveller columns; optional protection_claimed (Y/N), transit (Y/N), "
-    "residence_permit_state, document_types (|-separated)."
+    "residence_permit_state, other_documents (further documents as TYPE:ISSUER, |-separated, "
+    "e.g. IR:D|AC:FRA). A directory written by the pipeline (travellers.parquet with manifest.json and "
+    "documents.parquet beside it) is read as is."
 )
 
 

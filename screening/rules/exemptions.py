@@ -24,6 +24,27 @@ def _iso(values: pd.Series) -> pd.Series:
     return values.map({u: to_iso3(str(u)) for u in uniques})
 
 
+def _other_documents(
+    df: pd.DataFrame,
+    dest_iso: pd.Series,
+    crew_types: set[str],
+    rp_types: set[str],
+    has_cmc: np.ndarray,
+    rp_other: np.ndarray,
+) -> None:
+    """Crew certificates and residence permits among a traveller's further documents (TYPE:ISSUER|...)."""
+    others = text(df, "other_documents").str.upper()
+    dests = dest_iso.to_numpy(dtype=object)
+    values = others.to_numpy(dtype=object)
+    for i in np.flatnonzero(others.notna().to_numpy()):
+        for entry in str(values[i]).split("|"):
+            doc_type, _, issuer = entry.strip().partition(":")
+            if doc_type in crew_types:
+                has_cmc[i] = True
+            if doc_type in rp_types and issuer and to_iso3(issuer) == dests[i]:
+                rp_other[i] = True
+
+
 def exemption_table(df: pd.DataFrame, flights: FlightTable, ruleset: RuleSet) -> pd.DataFrame:
     """One boolean column per exemption kind for each traveller row of `df` (ensure_columns applied)."""
     dest = pd.Series(flights.per_flight([c.destination for c in flights.contexts]), index=df.index)
@@ -32,11 +53,6 @@ def exemption_table(df: pd.DataFrame, flights: FlightTable, ruleset: RuleSet) ->
     crew_types = set(ruleset.parameters.crew_certificate_document_types)
     doc_type = text(df, "document_type").str.upper()
     has_cmc = doc_type.isin(crew_types).fillna(False).to_numpy(dtype=bool).copy()
-    extra = text(df, "document_types").str.upper()
-    listed = extra.notna().to_numpy()
-    if listed.any() and crew_types:
-        pattern = r"(?:^|\|)(?:" + "|".join(sorted(crew_types)) + r")(?:\||$)"
-        has_cmc[listed] |= extra[listed].str.contains(pattern, regex=True).to_numpy(dtype=bool)
     rp_state = _iso(text(df, "residence_permit_state").str.upper())
     rp_types = set(ruleset.parameters.residence_permit_document_types)
     doc_is_rp = doc_type.isin(rp_types).fillna(False)
@@ -48,8 +64,10 @@ def exemption_table(df: pd.DataFrame, flights: FlightTable, ruleset: RuleSet) ->
     out["international_protection"] = truthy(df, "protection_claimed")
     out["crew_certificate"] = (ttype == "CREW").to_numpy(dtype=bool) & has_cmc
     out["national_of_destination"] = (_iso(text(df, "nationality").str.upper()) == dest_iso).fillna(False)
-    out["residence_permit"] = (rp_state == dest_iso).fillna(False) | (
-        doc_is_rp & (issuing == dest_iso).fillna(False)
+    rp_other = np.zeros(len(df), dtype=bool)
+    _other_documents(df, dest_iso, crew_types, rp_types, has_cmc, rp_other)
+    out["residence_permit"] = (
+        (rp_state == dest_iso).fillna(False) | (doc_is_rp & (issuing == dest_iso).fillna(False)) | rp_other
     )
     out["transit"] = truthy(df, "transit") | (disembark_iso.notna() & (disembark_iso != dest_iso)).fillna(
         False

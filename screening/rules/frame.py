@@ -15,7 +15,8 @@ from screening.rules.context import FLIGHT_COLUMNS, FlightContext, flight_contex
 from screening.rules.models import RuleSet
 
 # Optional traveller columns the rules read when present (documented in `screening rules backtest --help`).
-EXTRA_COLUMNS = ("protection_claimed", "transit", "residence_permit_state", "document_types")
+# other_documents: every further document of the traveller as TYPE:ISSUER, |-separated (e.g. "IR:D|AC:FRA").
+EXTRA_COLUMNS = ("protection_claimed", "transit", "residence_permit_state", "other_documents")
 TRUTHY = ("Y", "YES", "TRUE", "1", "T")
 
 

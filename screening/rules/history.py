@@ -3,19 +3,22 @@
 History format: one row per traveller with the flight columns (manifest_id optional, carrier,
 flight_number, departure_airport, arrival_airport, scheduled_departure, scheduled_arrival,
 transmitted_at), the manifest CSV's traveller columns, and optionally protection_claimed, transit,
-residence_permit_state, document_types. Given as a CSV file, a Parquet file, or a directory searched
-recursively for travellers.parquet (or any *.parquet / *.csv); a travellers.parquet without flight
-columns is joined on manifest_id with a manifests.parquet (or manifest.parquet) beside it."""
+residence_permit_state, other_documents. Given as a CSV file, a Parquet file, or a directory searched
+recursively for travellers.parquet (or any *.parquet / *.csv). A travellers.parquet without flight
+columns takes them from a manifests.parquet (joined on manifest_id) or a manifest.json beside it (the
+pipeline's work folders); its documents.parquet and `extras` column fill visas, further documents and
+the optional columns."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
 
 from screening.errors import InputError
 from screening.rules.context import FLIGHT_COLUMNS
-from screening.rules.frame import ensure_columns
+from screening.rules.frame import EXTRA_COLUMNS, ensure_columns
 
 _FLIGHT_FILES = ("manifests.parquet", "manifest.parquet")
 
@@ -36,6 +39,7 @@ def _read_file(path: Path) -> pd.DataFrame:
 
 
 def _with_flights(path: Path, df: pd.DataFrame) -> pd.DataFrame:
+    df = _with_extras(path, df)
     if {"arrival_airport", "scheduled_departure"} <= set(df.columns) or "manifest_id" not in df.columns:
         return df
     for name in _FLIGHT_FILES:
@@ -45,7 +49,58 @@ def _with_flights(path: Path, df: pd.DataFrame) -> pd.DataFrame:
             cols = [c for c in FLIGHT_COLUMNS if c in flights.columns]
             extra = [c for c in cols if c not in df.columns or c == "manifest_id"]
             return df.merge(flights[extra].drop_duplicates("manifest_id"), on="manifest_id", how="left")
-    raise InputError(f"{path}: travellers without flight columns and no manifests.parquet beside it")
+    meta_path = path.parent / "manifest.json"
+    if meta_path.exists():
+        try:
+            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise InputError(f"{meta_path}: cannot read manifest metadata ({exc})") from exc
+        return df.assign(
+            **{c: meta.get(c) for c in FLIGHT_COLUMNS if c != "manifest_id" and c not in df.columns}
+        )
+    raise InputError(
+        f"{path}: travellers without flight columns and no manifests.parquet or manifest.json beside it"
+    )
+
+
+def _with_extras(path: Path, df: pd.DataFrame) -> pd.DataFrame:
+    """The pipeline keeps non-contract traveller fields as JSON in `extras` and documents beside them."""
+    df = df.copy()
+    if "extras" in df.columns:
+        parsed = [json.loads(x) if isinstance(x, str) and x else {} for x in df["extras"]]
+        for col in EXTRA_COLUMNS:
+            values = [p.get(col) for p in parsed]
+            if any(v is not None for v in values):
+                current = df[col] if col in df.columns else pd.Series(None, index=df.index, dtype=object)
+                df[col] = current.where(current.notna(), pd.Series(values, index=df.index, dtype=object))
+        df = df.drop(columns=["extras"])
+    docs_path = path.parent / "documents.parquet"
+    if path.name == "travellers.parquet" and docs_path.exists() and "traveller_ref" in df.columns:
+        docs = _read_file(docs_path)
+        if not docs.empty:
+            df = _with_documents(df, docs)
+    return df
+
+
+def _with_documents(df: pd.DataFrame, docs: pd.DataFrame) -> pd.DataFrame:
+    is_visa = docs["is_visa"].fillna(False).astype(bool) | (docs["document_type"] == "V")
+    visas = docs[is_visa].drop_duplicates("traveller_ref").set_index("traveller_ref")
+    refs = df["traveller_ref"]
+    for col, src in (
+        ("visa_number", "document_number"),
+        ("visa_issuing_state", "issuing_state"),
+        ("visa_expiry", "expiry"),
+    ):
+        if col not in df.columns:
+            df[col] = None
+        df[col] = df[col].where(df[col].notna(), refs.map(visas[src]))
+    others = docs[~is_visa & docs["document_type"].notna()]
+    text = others["document_type"].astype(str) + ":" + others["issuing_state"].fillna("").astype(str)
+    joined = text.groupby(others["traveller_ref"].to_numpy()).agg("|".join)
+    if "other_documents" not in df.columns:
+        df["other_documents"] = None
+    df["other_documents"] = df["other_documents"].where(df["other_documents"].notna(), refs.map(joined))
+    return df
 
 
 def history_files(path: Path) -> list[Path]:
