@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from datetime import UTC, datetime
@@ -18,6 +19,8 @@ from screening.validate.mrz_checks import mrz_flags
 from screening.validate.quarantine import split_screenable
 from screening.validate.report import build_report
 from screening.validate.result import ValidationResult
+
+log = logging.getLogger(__name__)
 
 
 def gx_enabled_by_default() -> bool:
@@ -57,4 +60,7 @@ def validate_manifest(manifest: Manifest, *, now: datetime | None = None,
                              spec.FLIGHT: (flight, outcomes[spec.FLIGHT])})
     report = build_report(manifest, now, outcomes, flags, screenable, quarantine, mrz_summary, gx_section,
                           masks_seconds)
+    log.info("validated %s: %d travellers, %d screenable, %d quarantined, %d flags, %d/%d expectations met",
+             manifest.manifest_id, len(manifest.travellers), len(screenable), len(quarantine), len(flags),
+             report["statistics"]["successful_expectations"], report["statistics"]["evaluated_expectations"])
     return ValidationResult(flags=flags, screenable=screenable, quarantine=quarantine, report=report)
