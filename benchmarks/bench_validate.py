@@ -7,6 +7,9 @@ Measures separately (one warm-up run first, so imports and reference tables are 
   total  - validate_manifest with GX, as the pipeline runs it.
 
 Run:  OMP_NUM_THREADS=1 taskset -c 0 .venv/bin/python benchmarks/bench_validate.py [--rows 100000]
+
+Wall and CPU seconds are both printed: on a shared machine (see load_average_1min) wall time includes
+waiting for the core, CPU time is what the validation itself costs.
 """
 
 from __future__ import annotations
@@ -123,7 +126,9 @@ def main() -> None:
         "gx_error": gx_section.get("error"),
         "engine_disagreements": disagreements,
         "target_seconds": 2.0,
-        "masks_within_target": masks_s <= 2.0, "total_within_target": total_s <= 2.0,
+        "within_target_wall": {"masks": masks_s <= 2.0, "total_with_gx": total_s <= 2.0},
+        "within_target_cpu": {"masks": CPU_SECONDS[0] <= 2.0, "total_with_gx": CPU_SECONDS[-1] <= 2.0},
+        "load_average_1min": round(os.getloadavg()[0], 2), "cpus": os.cpu_count(),
     }, indent=2))
 
 
