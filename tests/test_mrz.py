@@ -120,3 +120,25 @@ def test_check_digit_changes_when_one_character_changes(data: str) -> None:
     for other in "0123456789":
         if (char_value(other) - char_value(first)) % 10:
             assert check_digit(other + data[1:]) != digit
+
+
+def test_impossible_dates_are_reported_even_with_right_check_digits() -> None:
+    assert parse_mrz(TD3).invalid_dates == []
+    dob = "741332"
+    line2 = TD3[1][:13] + dob + check_digit(dob) + TD3[1][20:]
+    assert parse_mrz([TD3[0], line2]).invalid_dates == ["date_of_birth"]
+    unknown_day = "7408<<"
+    line2 = TD3[1][:13] + unknown_day + check_digit(unknown_day) + TD3[1][20:]
+    assert parse_mrz([TD3[0], line2]).invalid_dates == []
+    feb29 = "010229"  # 29 February of YY 01: neither 1901 nor 2001 is a leap year
+    line2 = TD3[1][:13] + feb29 + check_digit(feb29) + TD3[1][20:]
+    assert parse_mrz([TD3[0], line2]).invalid_dates == ["date_of_birth"]
+
+
+def test_td2_long_document_number() -> None:
+    number = "D2314589012"
+    tail = number[9:] + check_digit(number)
+    line2 = number[:9] + "<" + "UTO7408122F1204159" + (tail).ljust(7, "<")
+    line2 += check_digit(line2[0:10] + line2[13:20] + line2[21:35])
+    mrz = parse_mrz([TD2[0], line2])
+    assert mrz.document_number == number and mrz.failed_checks == []

@@ -96,3 +96,17 @@ def test_manifest_mrz_flags_and_summary() -> None:
         ("T1", "DOCUMENT", "DOC_CHECK_DIGIT_INVALID", ["date_of_expiry", "composite"])
     assert "C01X00T47" not in flag.explanation
     assert summary["travellers_with_mrz"] == 1 and summary["check_digits_checked"] == 5
+
+
+def test_impossible_mrz_date_is_a_format_flag() -> None:
+    from screening.validate.mrz import check_digit
+
+    dob = "641312"
+    line2 = DE_PASSPORT[1][:13] + dob + check_digit(dob) + DE_PASSPORT[1][20:]
+    line2 = line2[:43] + check_digit(line2[0:10] + line2[13:20] + line2[21:43])
+    manifest = Manifest(carrier="LH", flight_number="400", departure_airport="FRA", arrival_airport="JFK",
+                        scheduled_departure="2026-12-01T10:00:00Z",
+                        travellers=[{**DECLARED, "mrz": [DE_PASSPORT[0], line2]}])
+    flags, _ = mrz_flags(manifest, datetime(2026, 11, 30, tzinfo=UTC))
+    assert [(f.rule_id, f.details["fields"]) for f in flags] == [
+        ("DQ_MRZ_FORMAT", ["date_of_birth"]), ("DQ_MRZ_MISMATCH", ["date_of_birth"])]

@@ -71,6 +71,31 @@ class MRZ:
     def failed_checks(self) -> list[str]:
         return [c.field for c in self.checks if not c.ok]
 
+    @property
+    def invalid_dates(self) -> list[str]:
+        """Dates whose digits are no calendar date (a check digit can be right for a wrong date);
+        '<' marks an unknown part and is accepted."""
+        dates = (("date_of_birth", self.birth_date), ("date_of_expiry", self.expiry_date))
+        return [name for name, value in dates if not _valid_yymmdd(value)]
+
+
+def _valid_yymmdd(value: str) -> bool:
+    if any(not (ch.isdigit() or ch == "<") for ch in value):
+        return False
+    year, month, day = value[:2], value[2:4], value[4:6]
+    if month.isdigit() and not 1 <= int(month) <= 12:
+        return False
+    return not (day.isdigit() and not 1 <= int(day) <= _days_in(month, year))
+
+
+def _days_in(month: str, year: str) -> int:
+    """Days in the month; February gets 29 when the two-digit year could be a leap year."""
+    if not month.isdigit():
+        return 31
+    if int(month) == 2:
+        return 29 if not year.isdigit() or int(year) % 4 == 0 else 28
+    return 30 if int(month) in (4, 6, 9, 11) else 31
+
 
 def _strip(text: str) -> str:
     return text.replace("<", "")

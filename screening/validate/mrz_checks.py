@@ -147,6 +147,11 @@ def mrz_flags(manifest: Manifest, now: datetime) -> tuple[list[Flag], dict[str, 
                                   f"{mrz.layout} MRZ check digit invalid for: {', '.join(failed)} "
                                   "(ICAO Doc 9303 7-3-1)", fields=failed, layout=mrz.layout,
                                   mrz_index=index, source_line=line))
+            if mrz.invalid_dates:
+                flags.append(flag(manifest, ref, "DATA_QUALITY", DQ_MRZ_FORMAT, "MEDIUM",
+                                  f"{mrz.layout} MRZ {', '.join(mrz.invalid_dates)} is not a calendar date",
+                                  fields=mrz.invalid_dates, layout=mrz.layout, mrz_index=index,
+                                  source_line=line))
             differing = mismatched_fields(traveller, mrz)
             mismatches.update(differing)
             if differing:
