@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import time
+import uuid
 from functools import cache
 from typing import Any
 
@@ -96,14 +97,13 @@ def suite_and_batch(suite_name: str) -> tuple[Any, Any]:
     """The registered suite and a whole-dataframe batch definition for one suite name (built once)."""
     gx = gx_module()
     ctx = context()
-    evaluator_outcomes = _template_outcomes(suite_name)
-    suite = gx.ExpectationSuite(name=f"manifest_{suite_name}")
-    for outcome in evaluator_outcomes:
+    suite = gx.ExpectationSuite(name=f"manifest_{suite_name}_{uuid.uuid4().hex[:8]}")
+    for outcome in _template_outcomes(suite_name):
         suite.add_expectation(to_expectation(outcome))
     suite = ctx.suites.add(suite)
-    asset = ctx.data_sources.get(_DATASOURCE).add_dataframe_asset(name=f"{suite_name}_rows")
-    batch_definition = asset.add_batch_definition_whole_dataframe(f"{suite_name}_all")
-    return suite, batch_definition
+    # A fresh asset name each time: if an earlier attempt failed half-way, a retry must not collide.
+    asset = ctx.data_sources.get(_DATASOURCE).add_dataframe_asset(name=f"{suite.name}_rows")
+    return suite, asset.add_batch_definition_whole_dataframe("all_rows")
 
 
 def _template_outcomes(suite_name: str) -> list[Outcome]:
