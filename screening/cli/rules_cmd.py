@@ -95,15 +95,37 @@ def backtest(
     )
 
 
+_SHORT = {
+    "baseline": "base",
+    "candidate": "cand",
+    "records_baseline": "records base",
+    "records_candidate": "records cand",
+    "waived_baseline": "waived base",
+    "waived_candidate": "waived cand",
+    "amount_baseline": "amount base",
+    "amount_candidate": "amount cand",
+    "amount_change": "amount change",
+}
+
+
 def _table(title: str, frame: pd.DataFrame) -> None:
+    """Numbers never truncated: a table wider than the terminal is printed at its natural width."""
+    from rich import box
+    from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=title)
+    table = Table(title=title, box=box.SIMPLE_HEAD, pad_edge=False)
     for col in frame.columns:
-        table.add_column(str(col), justify="left" if frame[col].dtype == object else "right")
+        numeric = frame[col].dtype.kind in "if"
+        table.add_column(_SHORT.get(str(col), str(col)), justify="right" if numeric else "left", no_wrap=True)
     for row in frame.itertuples(index=False):
-        table.add_row(*[f"{v:,.0f}" if isinstance(v, float) else str(v) for v in row])
-    out.print(table)
+        table.add_row(
+            *[
+                f"{v:,.0f}" if isinstance(v, float) else f"{v:,}" if isinstance(v, int) else str(v)
+                for v in row
+            ]
+        )
+    Console(width=max(out.width, 150), highlight=False).print(table)
 
 
 @app.command("explain")
