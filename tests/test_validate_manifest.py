@@ -183,3 +183,20 @@ def test_gx_can_be_switched_off_by_environment(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setenv("SCREENING_VALIDATE_GX", "0")
     [manifest] = parse_manifest_csv(SAMPLES / "manifest_clean_ZZ101.csv").manifests
     assert validate_manifest(manifest, now=NOW).report["gx"] == {"enabled": False}
+
+
+def test_travellers_sharing_a_reference_keep_distinct_flags() -> None:
+    from screening.store.repository import flag_key
+
+    row = {"traveller_type": "PAX", "traveller_ref": "T1", "surname": "Doe", "given_names": "Jane",
+           "date_of_birth": "1980-01-01", "sex": "Q", "nationality": "D", "document_type": "P",
+           "document_issuing_state": "D", "document_expiry": "2030-01-01",
+           "mrz": ["P<D<<DOE<<JANE", "C01X00T478D<<6408125F2702283<<<<<<<<<<<<<<<5"]}
+    travellers = [{**row, "document_number": f"X{i}", "source_line": str(i + 2)} for i in range(3)]
+    manifest = Manifest(carrier="LH", flight_number="400", departure_airport="FRA", arrival_airport="JFK",
+                        scheduled_departure="2026-12-01T10:00:00Z", scheduled_arrival="2026-12-01T18:00:00Z",
+                        transmitted_at="2026-11-30T10:00:00Z", travellers=travellers)
+    flags = validate_manifest(manifest, now=NOW, use_gx=False).flags
+    rules = Counter(f.rule_id for f in flags)
+    assert (rules["DQ_CODE"], rules["API_DUPLICATE_TRAVELLER"], rules["DOC_CHECK_DIGIT_INVALID"]) == (3, 2, 3)
+    assert len({flag_key(f) for f in flags}) == len(flags)

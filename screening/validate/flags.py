@@ -32,11 +32,26 @@ def traveller_refs(frame: pd.DataFrame) -> np.ndarray:
     return np.array(named, dtype=object)
 
 
+def where_suffixes(frame: pd.DataFrame) -> np.ndarray:
+    """' (source line N)' for rows whose traveller_ref is shared with another row, else ''.
+
+    A flag's identity in the store is its traveller_ref, rule and explanation: without the line, two
+    travellers sent under one reference with the same fault would collapse into one flag."""
+    refs = frame["traveller_ref"]
+    shared = refs.duplicated(keep=False).to_numpy() & refs.notna().to_numpy()
+    lines = frame["source_line"].to_numpy(dtype=object, na_value=None)
+    out = np.full(len(frame), "", dtype=object)
+    for row in np.flatnonzero(shared).tolist():
+        out[row] = f" (source line {lines[row]})"
+    return out
+
+
 def traveller_flags(manifest: Manifest, frame: pd.DataFrame, outcomes: list[Outcome]) -> list[Flag]:
     """Per traveller: one API_INCOMPLETE listing missing elements, then at most one fault per field
     (a malformed code is not also reported as unknown). Flags come out in manifest order."""
     refs = traveller_refs(frame)
     lines = frame["source_line"].to_numpy(dtype=object, na_value=None)
+    where = where_suffixes(frame)
     out: list[tuple[int, int, Flag]] = []
     missing: dict[int, list[str]] = defaultdict(list)
     faulted: dict[str, np.ndarray] = {}
@@ -47,7 +62,7 @@ def traveller_flags(manifest: Manifest, frame: pd.DataFrame, outcomes: list[Outc
                 missing[row].append(check.column)
             continue
         if check.kind == spec.UNIQUE:
-            out.extend((pos, 2, f) for pos, f in _duplicate_flags(manifest, frame, check, refs, lines))
+            out.extend((pos, 2, f) for pos, f in _duplicate_flags(manifest, frame, check, refs, lines, where))
             continue
         failing = outcome.failing
         if check.kind in _SINGLE_FIELD or check.kind == spec.NOT_NULL:
@@ -56,10 +71,10 @@ def traveller_flags(manifest: Manifest, frame: pd.DataFrame, outcomes: list[Outc
             seen |= failing
         for row in np.flatnonzero(failing).tolist():
             out.append((row, 1, flag(manifest, refs[row], check.flag_type, check.rule_id, check.severity,
-                                     f"{check.column} {check.fault}", field=check.column,
+                                     f"{check.column} {check.fault}{where[row]}", field=check.column,
                                      check=check.id, source_line=lines[row])))
     for row, fields in missing.items():
-        text = f"missing mandatory API data element(s): {', '.join(fields)} ({LEGAL_BASIS})"
+        text = f"missing mandatory API data element(s): {', '.join(fields)} ({LEGAL_BASIS}){where[row]}"
         out.append((row, 0, flag(manifest, refs[row], "OBLIGATION", spec.API_INCOMPLETE, "MEDIUM", text,
                                  fields=fields, source_line=lines[row])))
     out.sort(key=lambda item: (item[0], item[1]))
@@ -67,12 +82,12 @@ def traveller_flags(manifest: Manifest, frame: pd.DataFrame, outcomes: list[Outc
 
 
 def _duplicate_flags(manifest: Manifest, frame: pd.DataFrame, check: spec.Check, refs: np.ndarray,
-                     lines: np.ndarray) -> list[tuple[int, Flag]]:
+                     lines: np.ndarray, where: np.ndarray) -> list[tuple[int, Flag]]:
     """Only the repeats are flagged; the first occurrence is the traveller they repeat."""
     repeats = first_occurrence_duplicates(frame, check.columns)
     return [
         (pos, flag(manifest, refs[pos], check.flag_type, check.rule_id, check.severity,
-                   f"traveller {check.fault} (first at source line {lines[first]})",
+                   f"traveller {check.fault} (first at source line {lines[first]}){where[pos]}",
                    fields=list(check.columns), check=check.id, source_line=lines[pos],
                    first_source_line=lines[first]))
         for pos, first in sorted(repeats.items())

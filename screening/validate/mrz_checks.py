@@ -121,13 +121,16 @@ def mrz_flags(manifest: Manifest, now: datetime) -> tuple[list[Flag], dict[str, 
     failures: Counter[str] = Counter()
     mismatches: Counter[str] = Counter()
     stats = Counter[str]()
-    for pos, traveller in enumerate(manifest.travellers):
+    with_mrz = [(pos, t) for pos, t in enumerate(manifest.travellers) if t.get("mrz")]
+    refs = Counter(t.get("traveller_ref") for t in manifest.travellers) if with_mrz else Counter()
+    for pos, traveller in with_mrz:
         groups = mrz_groups(traveller.get("mrz"))
         if not groups:
             continue
         stats["travellers_with_mrz"] += 1
         ref = traveller.get("traveller_ref") or f"source_line:{traveller.get('source_line', pos)}"
         line = traveller.get("source_line")
+        where = f" (source line {line})" if refs[traveller.get("traveller_ref")] > 1 else ""
         for index, lines in enumerate(groups):
             stats["mrz_checked"] += 1
             try:
@@ -135,7 +138,7 @@ def mrz_flags(manifest: Manifest, now: datetime) -> tuple[list[Flag], dict[str, 
             except MRZFormatError as exc:
                 stats["mrz_unreadable"] += 1
                 flags.append(flag(manifest, ref, "DATA_QUALITY", DQ_MRZ_FORMAT, "MEDIUM",
-                                  f"mrz is not a readable ICAO Doc 9303 MRZ: {exc}", field="mrz",
+                                  f"mrz is not a readable ICAO Doc 9303 MRZ: {exc}{where}", field="mrz",
                                   mrz_index=index, source_line=line))
                 continue
             layouts[mrz.layout] += 1
@@ -145,18 +148,19 @@ def mrz_flags(manifest: Manifest, now: datetime) -> tuple[list[Flag], dict[str, 
             if failed:
                 flags.append(flag(manifest, ref, "DOCUMENT", DOC_CHECK_DIGIT_INVALID, "HIGH",
                                   f"{mrz.layout} MRZ check digit invalid for: {', '.join(failed)} "
-                                  "(ICAO Doc 9303 7-3-1)", fields=failed, layout=mrz.layout,
+                                  f"(ICAO Doc 9303 7-3-1){where}", fields=failed, layout=mrz.layout,
                                   mrz_index=index, source_line=line))
             if mrz.invalid_dates:
                 flags.append(flag(manifest, ref, "DATA_QUALITY", DQ_MRZ_FORMAT, "MEDIUM",
-                                  f"{mrz.layout} MRZ {', '.join(mrz.invalid_dates)} is not a calendar date",
+                                  f"{mrz.layout} MRZ {', '.join(mrz.invalid_dates)} is not a calendar date"
+                                  f"{where}",
                                   fields=mrz.invalid_dates, layout=mrz.layout, mrz_index=index,
                                   source_line=line))
             differing = mismatched_fields(traveller, mrz)
             mismatches.update(differing)
             if differing:
                 flags.append(flag(manifest, ref, "DATA_QUALITY", DQ_MRZ_MISMATCH, "MEDIUM",
-                                  f"{mrz.layout} MRZ disagrees with declared {', '.join(differing)}",
+                                  f"{mrz.layout} MRZ disagrees with declared {', '.join(differing)}{where}",
                                   fields=differing, layout=mrz.layout, mrz_index=index, source_line=line))
     summary: dict[str, Any] = {
         "travellers_with_mrz": stats["travellers_with_mrz"], "mrz_checked": stats["mrz_checked"],
