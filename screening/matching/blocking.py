@@ -1,12 +1,14 @@
 """Candidate generation keys. A name part meets every listed part within one edit (delete-one keys, as in
-SymSpell: a substitution, insertion, deletion or adjacent swap leaves a shared key), every part that sounds
-alike (metaphone) and every part with the same consonant skeleton (MOHAMMAD/MUHAMED -> MD). The union of
-these keys over all parts of a name is the candidate set, so a spelling variant is not lost because one
-key missed it. Keys are stable 64-bit hashes so the table can be saved and memory-mapped."""
+SymSpell: a substitution, insertion, deletion or adjacent swap leaves a shared key), within two edits when
+both parts are long (delete-two keys from LONG letters up), every long part with the same first letters
+(truncated names), every part that sounds alike (metaphone) and
+every part with the same consonant skeleton (MOHAMMAD/MUHAMED -> MD). The union of these keys over all
+parts of a name is the candidate set, so a spelling variant is not lost because one key missed it. Keys
+are stable 64-bit hashes (two CRC-32s) so the table can be saved, memory-mapped and shared."""
 
 from __future__ import annotations
 
-import hashlib
+import zlib
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -15,11 +17,15 @@ import numpy as np
 from screening.matching.scoring import _metaphone
 
 _VOWELS = str.maketrans("", "", "AEIOUYHW")
+PREFIX = 6  # parts longer than this also meet parts sharing their first PREFIX letters
+LONG = 5  # parts this long also get delete-two keys (two typos in a long part are common)
 
 
 def stable_hash(key: str) -> int:
-    """64-bit hash that is the same in every process (Python's hash() is salted per process)."""
-    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "little") >> 1
+    """64-bit hash that is the same in every process (Python's hash() is salted per process). A rare
+    collision only adds a candidate part, which the similarity check then drops."""
+    data = key.encode()
+    return (zlib.crc32(data) << 31) ^ zlib.crc32(data, 0x9E3779B9)
 
 
 def skeleton(token: str) -> str:
@@ -36,9 +42,16 @@ def skeleton(token: str) -> str:
 def token_keys(token: str) -> tuple[int, ...]:
     """Hashed blocking keys of one name part."""
     keys = {"=" + token}
+    if 2 <= len(token) <= 4:  # short parts: a swap of two letters is the usual typo (YU/UY, AL/LA)
+        keys.add("a" + "".join(sorted(token)))
     if len(token) >= 3:
-        keys.update("=" + token[:i] + token[i + 1 :] for i in range(len(token)))
-    if len(token) >= 4 and token.isalpha():
+        ones = {token[:i] + token[i + 1 :] for i in range(len(token))}
+        keys.update("=" + k for k in ones)
+        if len(token) >= LONG:
+            keys.update("=" + k[:i] + k[i + 1 :] for k in ones for i in range(len(k)))
+    if len(token) >= PREFIX + 1:  # long parts truncated (machine-readable zones cut long names)
+        keys.add("<" + token[:PREFIX])
+    if len(token) >= 3 and token.isalpha():
         keys.add("p" + _metaphone(token))
         bones = skeleton(token)
         if len(bones) >= 2:

@@ -11,6 +11,8 @@ surviving candidates' own parts. The result is the same set a full expansion wou
 from __future__ import annotations
 
 import numpy as np
+from rapidfuzz import process
+from rapidfuzz.distance import OSA, Indel
 
 from screening.matching.blocking import lookup_tokens
 from screening.matching.index_data import IndexData
@@ -19,6 +21,10 @@ from screening.matching.scoring import NameWeights, WeightedSlot, slot_similarit
 # Postings longer than this are "common" and expanded only when nothing rarer can carry the share.
 COMMON_POSTINGS = 2000
 _CACHE_LIMIT = 100_000
+# Candidates (best shared weight first) scored in full whatever their quick estimate says.
+ALWAYS_SCORED = 12
+# Edit similarity below which no rule (swap, one typo, sound-alike) can lift a part pair to agreeing.
+ROUGH_MIN = 0.3
 
 
 class CandidateFinder:
@@ -38,8 +44,14 @@ class CandidateFinder:
         d = self.data
         looked = [lookup_tokens(f, d.key_hashes, d.key_ptr, d.key_tokens) for f in forms]
         ids = np.unique(np.concatenate(looked)) if len(looked) > 1 else looked[0]
-        sims = np.fromiter((slot_similarity(forms, (d.vocabulary[i],), weights) for i in ids),
-                           dtype=np.float64, count=len(ids))
+        sims = np.zeros(len(ids))
+        if len(ids):
+            # rapidfuzz in C first; the exact part similarity (phonetic, swaps) only where it could agree
+            words = [d.vocabulary[i] for i in ids]
+            rough = np.maximum(process.cdist(forms, words, scorer=Indel.normalized_similarity),
+                               process.cdist(forms, words, scorer=OSA.normalized_similarity)).max(axis=0)
+            for k in np.nonzero(rough >= ROUGH_MIN)[0]:
+                sims[k] = 1.0 if rough[k] >= 1.0 else slot_similarity(forms, (words[k],), weights)
         keep = sims >= weights.agree_min
         ids, sims = ids[keep], sims[keep]
         size = int(np.sum(d.post_ptr[ids + 1] - d.post_ptr[ids])) if len(ids) else 0
@@ -77,9 +89,47 @@ class CandidateFinder:
         per_form = np.where(ids[pos] == forms, gains[pos], 0.0)
         return np.maximum.reduceat(per_form, np.concatenate([[0], np.cumsum(lengths)[:-1]]))
 
+    def estimate(self, names: np.ndarray, slots: list[WeightedSlot], weights: NameWeights,
+                 shared: np.ndarray, particle_weight: float) -> np.ndarray:
+        """Quick, optimistic name score for many candidates at once (numpy, no alignment): the listed
+        side's agreeing weight against its unmatched weight, as score_names counts them."""
+        d = self.data
+        found = [self.agreeing_parts(forms, weights)[:2] for forms, _ in slots]
+        ids = np.concatenate([f[0] for f in found])
+        sims = np.concatenate([f[1] for f in found])
+        order = np.lexsort((-sims, ids))
+        ids, sims = ids[order], sims[order]
+        ids, first = np.unique(ids, return_index=True)
+        sims = sims[first]
+        slot_lo, slot_hi = d.slot_ptr[names], d.slot_ptr[names + 1]
+        slot_count = slot_hi - slot_lo
+        slot_index = np.repeat(slot_lo - np.concatenate([[0], np.cumsum(slot_count)[:-1]]), slot_count) + \
+            np.arange(int(slot_count.sum()))
+        form_lo, form_hi = d.form_ptr[slot_index], d.form_ptr[slot_index + 1]
+        form_count = form_hi - form_lo
+        form_index = np.repeat(form_lo - np.concatenate([[0], np.cumsum(form_count)[:-1]]), form_count) + \
+            np.arange(int(form_count.sum()))
+        forms = d.slot_forms[form_index]
+        pos = np.minimum(np.searchsorted(ids, forms), len(ids) - 1)
+        per_form = np.where(ids[pos] == forms, sims[pos], 0.0)
+        slot_sim = np.maximum.reduceat(per_form, np.concatenate([[0], np.cumsum(form_count)[:-1]]))
+        slot_weight = np.where(d.slot_particle[slot_index], particle_weight,
+                               d.token_weight[d.slot_forms[form_lo]])
+        agrees = slot_sim >= weights.agree_min
+        starts = np.concatenate([[0], np.cumsum(slot_count)[:-1]])
+        listed_total = np.add.reduceat(slot_weight, starts)
+        matched = np.add.reduceat(np.where(agrees, slot_weight, 0.0), starts)
+        credit = np.add.reduceat(np.where(agrees, slot_weight * slot_sim, 0.0), starts)
+        query_total = sum(w for _, w in slots)
+        unmatched_query = query_total * np.clip(1.0 - shared, 0.0, 1.0)
+        denominator = matched + weights.unmatched_traveller * unmatched_query + \
+            weights.unmatched_listed * (listed_total - matched)
+        return np.where(denominator > 0, credit / np.maximum(denominator, 1e-9), 0.0)
+
     def find(self, slots: list[WeightedSlot], weights: NameWeights, min_share: float,
-             limit: int) -> np.ndarray:
-        """Listed name numbers to score for a traveller, best share first, at most `limit`."""
+             limit: int, min_estimate: float = 0.0, particle_weight: float = 0.3) -> np.ndarray:
+        """Listed name numbers to score for a traveller, best share first, at most `limit`; with
+        min_estimate, only those whose quick estimate (see estimate()) reaches it."""
         total = sum(w for _, w in slots)
         if not slots or total <= 0:
             return np.empty(0, dtype=np.int64)
@@ -109,6 +159,14 @@ class CandidateFinder:
         for ids, gains in deferred:
             shared = shared + self._gains_in_names(unique.astype(np.int64), ids, gains) / total
         good = np.nonzero(shared >= min_share)[0]
+        if min_estimate > 0 and len(good) > ALWAYS_SCORED:
+            # The best ALWAYS_SCORED by share are always scored (the estimate cannot see parts joined or
+            # split across boundaries); the rest only if their quick estimate could reach the cutoff.
+            good = good[np.argsort(-shared[good], kind="stable")]
+            rest = good[ALWAYS_SCORED:]
+            rough = self.estimate(unique[rest].astype(np.int64), slots, weights, shared[rest],
+                                  particle_weight)
+            good = np.concatenate([good[:ALWAYS_SCORED], rest[rough >= min_estimate]])
         if len(good) > limit:
             good = good[np.argsort(-shared[good], kind="stable")[:limit]]
         return unique[good].astype(np.int64)

@@ -22,6 +22,7 @@ class MatchConfig(BaseModel):
     candidate_min_share: float = Field(0.5, ge=0, le=1,
                                        description="share of the traveller's name weight a listed name must "
                                                    "match (within one edit or sound-alike) to be scored")
+    candidate_estimate_margin: float = Field(0.1, ge=0, le=1)
     name_agree_min: float = Field(0.72, ge=0, le=1)
     unmatched_traveller_part: float = Field(0.5, ge=0, le=2)
     unmatched_listed_part: float = Field(0.25, ge=0, le=2)

@@ -121,7 +121,9 @@ class WatchlistIndex:
     def candidates(self, slots: list[WeightedSlot], config: MatchConfig) -> np.ndarray:
         """Listed names worth scoring (see candidates.py), best first."""
         return self.finder.find(slots, self._weights(config), config.candidate_min_share,
-                                config.max_candidates_per_traveller)
+                                config.max_candidates_per_traveller,
+                                config.candidate_cutoff - config.candidate_estimate_margin,
+                                config.particle_weight)
 
     def _weights(self, config: MatchConfig) -> NameWeights:
         if self._weights_for is not config:
@@ -129,17 +131,23 @@ class WatchlistIndex:
         return self._name_weights
 
     def listed_slots(self, name: int, config: MatchConfig) -> list[WeightedSlot]:
+        return self._listed(name, config)[0]
+
+    def _listed(self, name: int, config: MatchConfig) -> tuple[list[WeightedSlot], list[tuple[int, ...]]]:
+        """A listed name's weighted slots and each slot's vocabulary ids (cached: common names recur)."""
         key = (name, config.particle_weight)
         cached = self._slot_cache.get(key)
         if cached is None:
-            d = self.data
-            cached = [(forms, config.particle_weight if particle else
-                       min(float(d.token_weight[vid]), INITIAL_WEIGHT) if len(forms[0]) == 1 else
-                       float(d.token_weight[vid]))
-                      for forms, particle, vid in d.name_forms(name)]
+            weight = self.data.token_weight
+            slots: list[WeightedSlot] = []
+            ids: list[tuple[int, ...]] = []
+            for forms, particle, vids in self.data.name_forms(name):
+                value = config.particle_weight if particle else float(weight[vids[0]])
+                slots.append((forms, min(value, INITIAL_WEIGHT) if len(forms[0]) == 1 else value))
+                ids.append(vids)
             if len(self._slot_cache) > 200_000:
                 self._slot_cache.clear()
-            self._slot_cache[key] = cached
+            cached = self._slot_cache[key] = (slots, ids)
         return cached
 
     # -- scoring ---------------------------------------------------------------------------------
@@ -150,13 +158,27 @@ class WatchlistIndex:
         slots = self.query_slots(query, config)
         if not slots:
             return []
+        weights = self._weights(config)
+        known: list[dict[int, float]] | None = None
         if names is None:
             names = self.candidates(slots, config)
-        weights = self._weights(config)
+            # Part similarities found while generating candidates are reused for scoring.
+            known = []
+            for forms, _ in slots:
+                ids, sims, _size = self.finder.agreeing_parts(forms, weights)
+                known.append(dict(zip(ids.tolist(), sims.tolist(), strict=True)))
         best: dict[int, Match] = {}
         d = self.data
         for name in names:
-            result = score_names(slots, self.listed_slots(int(name), config), weights)
+            listed, listed_ids = self._listed(int(name), config)
+            if known is None:
+                result = score_names(slots, listed, weights)
+            else:
+                def similarity(i: int, j: int, ids: list[tuple[int, ...]] = listed_ids) -> float:
+                    table = known[i]  # type: ignore[index]
+                    return max(table.get(v, 0.0) for v in ids[j])
+
+                result = score_names(slots, listed, weights, similarity)
             if result.score < config.candidate_cutoff and not keep_below:
                 continue
             owner = int(d.name_owner[name])

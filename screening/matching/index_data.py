@@ -69,13 +69,13 @@ class IndexData:
     def listed_name(self, name: int) -> str:
         return bytes(self.name_text[self.name_text_ptr[name] : self.name_text_ptr[name + 1]]).decode()
 
-    def name_forms(self, name: int) -> list[tuple[tuple[str, ...], bool, int]]:
-        """(forms, is particle, primary vocabulary id) per slot of one listed name."""
+    def name_forms(self, name: int) -> list[tuple[tuple[str, ...], bool, tuple[int, ...]]]:
+        """(forms, is particle, vocabulary ids of the forms) per slot of one listed name."""
         vocab = self.vocabulary
         out = []
         for slot in range(self.slot_ptr[name], self.slot_ptr[name + 1]):
-            ids = self.slot_forms[self.form_ptr[slot] : self.form_ptr[slot + 1]]
-            out.append((tuple(vocab[i] for i in ids), bool(self.slot_particle[slot]), int(ids[0])))
+            ids = self.slot_forms[self.form_ptr[slot] : self.form_ptr[slot + 1]].tolist()
+            out.append((tuple(vocab[i] for i in ids), bool(self.slot_particle[slot]), tuple(ids)))
         return out
 
     @classmethod
@@ -149,14 +149,15 @@ class IndexData:
         meta = json.loads((folder / "meta.json").read_text())
         if meta.get("format") != FORMAT:
             raise ValueError(f"{folder}: not a {FORMAT} index")
-        arrays = {key: np.load(folder / f"{key}.npy", mmap_mode="r") for key in _ARRAYS}
+        # Plain ndarray views of the memory maps: same shared pages, without np.memmap's per-slice cost.
+        arrays = {key: np.load(folder / f"{key}.npy", mmap_mode="r").view(np.ndarray) for key in _ARRAYS}
         for small in ("token_weight", "key_hashes"):  # searched on every query: keep in memory
             arrays[small] = np.ascontiguousarray(arrays[small])
         text = (folder / "vocabulary.txt").read_text(encoding="utf-8")
         vocabulary = text.split("\n") if text else []
-        name_text = np.memmap(folder / "names.bin", dtype=np.uint8, mode="r") \
+        name_text = np.memmap(folder / "names.bin", dtype=np.uint8, mode="r").view(np.ndarray) \
             if (folder / "names.bin").stat().st_size else np.zeros(0, dtype=np.uint8)
-        blob = np.memmap(folder / "entries.bin", dtype=np.uint8, mode="r") \
+        blob = np.memmap(folder / "entries.bin", dtype=np.uint8, mode="r").view(np.ndarray) \
             if (folder / "entries.bin").stat().st_size else np.zeros(0, dtype=np.uint8)
         entries = LazyEntries(blob, arrays["entry_ptr"])
         return cls(arrays, vocabulary, meta.pop("qualities"), name_text, entries, meta)

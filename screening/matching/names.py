@@ -64,9 +64,14 @@ def _tokens(text: str) -> list[str]:
 
 
 def _strip_honorifics(tokens: list[str]) -> list[str]:
-    """Drop titles, but not after an article (EL SAYED, AL HAJ are family names)."""
-    kept = [t for i, t in enumerate(tokens) if t not in HONORIFICS or (i and tokens[i - 1] in PARTICLES)]
+    """Drop titles, but not after an article (EL SAYED, AL HAJ, IBN AL-SHAYKH are family names)."""
+    kept = [t for i, t in enumerate(tokens)
+            if t not in HONORIFICS or (i and _ends_with_article(tokens[i - 1]))]
     return kept or tokens
+
+
+def _ends_with_article(token: str) -> bool:
+    return token in PARTICLES or token in JOINING or token.endswith(("AL", "EL"))
 
 
 @lru_cache(maxsize=500_000)

@@ -9,7 +9,7 @@ part boundary (LAUREN TNKUNDA / LAURENT NKUNDA) and parts split or joined (ABDUL
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -91,12 +91,19 @@ def slot_similarity(a: Sequence[str], b: Sequence[str], weights: NameWeights) ->
 
 
 def score_names(query: Sequence[WeightedSlot], listed: Sequence[WeightedSlot],
-                weights: NameWeights = NameWeights()) -> NameScore:
-    """Weighted, order-free alignment of two names' parts, or their joined strings if that agrees more."""
+                weights: NameWeights = NameWeights(),
+                pair_similarity: Callable[[int, int], float] | None = None) -> NameScore:
+    """Weighted, order-free alignment of two names' parts, or their joined strings if that agrees more.
+    `pair_similarity(i, j)` may supply part similarities already known (screening reuses those found
+    during candidate generation; a pair it does not know counts as not agreeing)."""
     if not query or not listed:
         return NameScore(0.0, [], [q[0][0] for q in query], [c[0][0] for c in listed], 0.0)
-    sims = sorted(((slot_similarity(q[0], c[0], weights), i, j)
-                   for i, q in enumerate(query) for j, c in enumerate(listed)), reverse=True)
+    if pair_similarity is None:
+        sims = sorted(((slot_similarity(q[0], c[0], weights), i, j)
+                       for i, q in enumerate(query) for j, c in enumerate(listed)), reverse=True)
+    else:
+        sims = sorted(((pair_similarity(i, j), i, j) for i in range(len(query)) for j in range(len(listed))),
+                      reverse=True)
     used_q: set[int] = set()
     used_c: set[int] = set()
     numerator = denominator = 0.0
@@ -115,7 +122,7 @@ def score_names(query: Sequence[WeightedSlot], listed: Sequence[WeightedSlot],
             order.append((j, i))
         else:  # a contradiction costs the weight of the heavier part, with no credit
             denominator += max(wq, wc)
-            order.append((len(listed) + i, i))
+            order.append((j, i))
         if len(used_q) == len(query) or len(used_c) == len(listed):
             break
     left_q = [i for i in range(len(query)) if i not in used_q]
@@ -125,18 +132,19 @@ def score_names(query: Sequence[WeightedSlot], listed: Sequence[WeightedSlot],
     aligned = numerator / denominator if denominator else 0.0
     # Joined strings in the listed order: catches letters moved across part boundaries. A traveller
     # part with no counterpart stays just before the next part it preceded (ABDUL + RAHMAN).
-    keys = dict((i, float(j)) for j, i in order)
-    following = float(len(listed) + len(query))
-    for i in range(len(query) - 1, -1, -1):
-        if i in keys:
-            following = keys[i]
-        else:
-            keys[i] = following - 0.5 + i / 1000.0
-    joined_q = "".join(query[i][0][0] for i in sorted(keys, key=keys.__getitem__))
-    joined_c = "".join(c[0][0] for c in listed)
-    joined = Levenshtein.normalized_similarity(joined_q, joined_c) if aligned < 1.0 else 0.0
-    if joined < weights.joined_min:
-        joined = 0.0
+    joined = 0.0
+    shorter, longer = sorted((sum(len(q[0][0]) for q in query), sum(len(c[0][0]) for c in listed)))
+    if aligned < 1.0 and shorter >= weights.joined_min * longer:  # else the joined strings cannot agree
+        keys = {i: float(j) for j, i in order}
+        following = float(len(listed) + len(query))
+        for i in range(len(query) - 1, -1, -1):
+            if i in keys:
+                following = keys[i]
+            else:
+                keys[i] = following - 0.5 + i / 1000.0
+        joined_q = "".join(query[i][0][0] for i in sorted(keys, key=keys.__getitem__))
+        joined_c = "".join(c[0][0] for c in listed)
+        joined = Levenshtein.normalized_similarity(joined_q, joined_c, score_cutoff=weights.joined_min)
     score = max(aligned, joined)
     return NameScore(score, pairs, [query[i][0][0] for i in left_q], [listed[j][0][0] for j in left_c],
                      joined if joined > aligned else 0.0)
