@@ -220,12 +220,14 @@ def candidate_recall(index: WatchlistIndex, config: MatchConfig, travellers: lis
     ours_s = time.perf_counter() - t0
     rf_pairs = kept_rf = 0
     scored_pairs = kept_scored = 0
+    travellers_hit = travellers_kept = 0
     weights = config.name_weights()
     from screening.matching.scoring import score_names
 
     for row, query in enumerate(queries):
         hits = np.nonzero(matrix[row])[0]
         slots = index.query_slots(query, config)
+        exhaustive = kept = 0
         for column in hits:
             column = int(column)
             if matrix[row, column] >= 86:
@@ -234,11 +236,19 @@ def candidate_recall(index: WatchlistIndex, config: MatchConfig, travellers: lis
             if score_names(slots, index.listed_slots(column, config), weights).score >= config.threshold:
                 scored_pairs += 1
                 kept_scored += column in ours[row]
+                exhaustive += 1
+                kept += column in ours[row]
+        if exhaustive:  # a traveller is covered if we keep as many as could be flagged (or all)
+            travellers_hit += 1
+            travellers_kept += kept >= min(exhaustive, config.max_matches_per_traveller)
     print(f"  candidate recall on {len(queries):,} travellers: exhaustive rapidfuzz cdist "
           f"{len(queries)}x{len(names):,} took {rf_s:.1f} s on all cores, our candidate search "
           f"{ours_s:.2f} s on one")
     print(f"    pairs our scorer puts >= {config.threshold} (among cdist token_sort >= 70): "
           f"{kept_scored}/{scored_pairs} kept = {kept_scored / max(scored_pairs, 1):.4f}")
+    print(f"    travellers with such a pair: {travellers_kept}/{travellers_hit} keep at least "
+          f"min(all, max_matches_per_traveller={config.max_matches_per_traveller}) of them = "
+          f"{travellers_kept / max(travellers_hit, 1):.4f}")
     print(f"    pairs rapidfuzz token_sort_ratio >= 86: {kept_rf}/{rf_pairs} kept = "
           f"{kept_rf / max(rf_pairs, 1):.4f}")
 

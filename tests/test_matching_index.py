@@ -97,3 +97,14 @@ def test_blocking_keys_meet_one_edit_and_sound_alike() -> None:
     assert set(token_keys("AFIZ")) & set(token_keys("FAIZ"))
     assert skeleton("MOHAMMAD") == skeleton("MUHAMED") == "MD"
     assert set(token_keys("EEBRAHIM")) & set(token_keys("IBRAHIM"))
+
+
+def test_short_part_swap_and_truncated_long_part_share_keys() -> None:
+    assert set(token_keys("YU")) & set(token_keys("UY"))
+    assert set(token_keys("KHOURBOSGIR")) & set(token_keys("KHOURBI"))  # first six letters
+    assert set(token_keys("KIFIA")) & set(token_keys("KIA"))  # two deletions in a longer part
+
+
+def test_part_joined_across_a_particle_is_found(index: WatchlistIndex) -> None:
+    found = index.screen([traveller("Juan Carlos", "Garcialopez")], CONFIG)
+    assert found and found[0].entry.entry_id == "2675"

@@ -71,3 +71,7 @@ def test_compound_suffix_joins_the_part_before() -> None:
 def test_packed_aliases_are_separate_names() -> None:
     assert split_packed_names("Javad Rahigi; Jawad Rahiqi ;Jawad Rahigi") == [
         "Javad Rahigi", "Jawad Rahiqi", "Jawad Rahigi"]
+
+
+def test_title_after_joined_article_is_kept() -> None:
+    assert normalise_name("Ibn al-Shaykh al-Libi") == "IBN AL SHAYKH AL LIBI"

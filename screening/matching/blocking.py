@@ -4,28 +4,28 @@ both parts are long (delete-two keys from LONG letters up), every long part with
 (truncated names), every part that sounds alike (metaphone) and
 every part with the same consonant skeleton (MOHAMMAD/MUHAMED -> MD). The union of these keys over all
 parts of a name is the candidate set, so a spelling variant is not lost because one key missed it. Keys
-are stable 64-bit hashes (two CRC-32s) so the table can be saved, memory-mapped and shared."""
+are stable 64-bit hashes so the table can be saved, memory-mapped and shared."""
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Iterable
 from functools import lru_cache
 
 import numpy as np
+from pandas.util import hash_array
 
-from screening.matching.scoring import _metaphone
+from screening.matching.scoring import sound_code
 
 _VOWELS = str.maketrans("", "", "AEIOUYHW")
 PREFIX = 6  # parts longer than this also meet parts sharing their first PREFIX letters
 LONG = 5  # parts this long also get delete-two keys (two typos in a long part are common)
 
 
-def stable_hash(key: str) -> int:
-    """64-bit hash that is the same in every process (Python's hash() is salted per process). A rare
+def stable_hashes(keys: list[str]) -> np.ndarray:
+    """64-bit hashes that are the same in every process and run (pandas' SipHash with its fixed key;
+    Python's hash() is salted per process). Vectorised: millions of keys hash in about a second. A rare
     collision only adds a candidate part, which the similarity check then drops."""
-    data = key.encode()
-    return (zlib.crc32(data) << 31) ^ zlib.crc32(data, 0x9E3779B9)
+    return hash_array(np.asarray(keys, dtype=object), categorize=False)
 
 
 def skeleton(token: str) -> str:
@@ -38,9 +38,8 @@ def skeleton(token: str) -> str:
     return "".join(out)
 
 
-@lru_cache(maxsize=1_000_000)
-def token_keys(token: str) -> tuple[int, ...]:
-    """Hashed blocking keys of one name part."""
+def key_strings(token: str) -> set[str]:
+    """Blocking keys of one name part."""
     keys = {"=" + token}
     if 2 <= len(token) <= 4:  # short parts: a swap of two letters is the usual typo (YU/UY, AL/LA)
         keys.add("a" + "".join(sorted(token)))
@@ -52,23 +51,29 @@ def token_keys(token: str) -> tuple[int, ...]:
     if len(token) >= PREFIX + 1:  # long parts truncated (machine-readable zones cut long names)
         keys.add("<" + token[:PREFIX])
     if len(token) >= 3 and token.isalpha():
-        keys.add("p" + _metaphone(token))
+        keys.add("p" + sound_code(token))
         bones = skeleton(token)
         if len(bones) >= 2:
             keys.add("s" + bones)
-    return tuple(stable_hash(k) for k in keys)
+    return keys
+
+
+@lru_cache(maxsize=200_000)
+def token_keys(token: str) -> tuple[int, ...]:
+    """Hashed blocking keys of one name part (traveller side; cached as names recur)."""
+    return tuple(stable_hashes(sorted(key_strings(token))).tolist())
 
 
 def build_key_table(vocabulary: Iterable[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(sorted key hashes, CSR pointer, vocabulary ids) so a key finds every part that has it."""
-    pairs_key: list[int] = []
-    pairs_token: list[int] = []
-    for token_id, token in enumerate(vocabulary):
-        keys = token_keys(token)
+    pairs_key: list[str] = []
+    counts: list[int] = []
+    for token in vocabulary:
+        keys = key_strings(token)
         pairs_key.extend(keys)
-        pairs_token.extend([token_id] * len(keys))
-    keys_arr = np.asarray(pairs_key, dtype=np.uint64)
-    tokens_arr = np.asarray(pairs_token, dtype=np.int32)
+        counts.append(len(keys))
+    keys_arr = stable_hashes(pairs_key) if pairs_key else np.empty(0, dtype=np.uint64)
+    tokens_arr = np.repeat(np.arange(len(counts), dtype=np.int32), counts)
     order = np.argsort(keys_arr, kind="stable")
     keys_arr, tokens_arr = keys_arr[order], tokens_arr[order]
     unique, starts = np.unique(keys_arr, return_index=True)

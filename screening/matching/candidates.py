@@ -16,7 +16,7 @@ from rapidfuzz.distance import OSA, Indel
 
 from screening.matching.blocking import lookup_tokens
 from screening.matching.index_data import IndexData
-from screening.matching.scoring import NameWeights, WeightedSlot, slot_similarity
+from screening.matching.scoring import NameWeights, WeightedSlot, slot_similarity, sound_code
 
 # Postings longer than this are "common" and expanded only when nothing rarer can carry the share.
 COMMON_POSTINGS = 2000
@@ -50,8 +50,13 @@ class CandidateFinder:
             words = [d.vocabulary[i] for i in ids]
             rough = np.maximum(process.cdist(forms, words, scorer=Indel.normalized_similarity),
                                process.cdist(forms, words, scorer=OSA.normalized_similarity)).max(axis=0)
-            for k in np.nonzero(rough >= ROUGH_MIN)[0]:
-                sims[k] = 1.0 if rough[k] >= 1.0 else slot_similarity(forms, (words[k],), weights)
+            sounds = {sound_code(f) for f in forms}
+            initials = {f[0] for f in forms}
+            for k in range(len(ids)):
+                if rough[k] >= 1.0:
+                    sims[k] = 1.0
+                elif rough[k] >= ROUGH_MIN or (words[k][0] in initials and sound_code(words[k]) in sounds):
+                    sims[k] = slot_similarity(forms, (words[k],), weights)
         keep = sims >= weights.agree_min
         ids, sims = ids[keep], sims[keep]
         size = int(np.sum(d.post_ptr[ids + 1] - d.post_ptr[ids])) if len(ids) else 0

@@ -23,7 +23,7 @@ from screening.matching.evidence import (
 )
 from screening.matching.index_data import MAX_WEIGHT, IndexData
 from screening.matching.names import name_slots, traveller_full_name
-from screening.matching.scoring import NameWeights, WeightedSlot, score_names
+from screening.matching.scoring import NameScore, NameWeights, WeightedSlot, score_names
 from screening.watchlists.model import WatchlistEntry, WatchlistLoad
 
 LOW_QUALITY = {"low", "fka"}
@@ -169,16 +169,20 @@ class WatchlistIndex:
                 known.append(dict(zip(ids.tolist(), sims.tolist(), strict=True)))
         best: dict[int, Match] = {}
         d = self.data
+        seen: dict[tuple[tuple[int, ...], ...], NameScore] = {}  # a common name listed many times
         for name in names:
             listed, listed_ids = self._listed(int(name), config)
-            if known is None:
-                result = score_names(slots, listed, weights)
+            signature = tuple(listed_ids)
+            if signature in seen:
+                result = seen[signature]
+            elif known is None:
+                result = seen[signature] = score_names(slots, listed, weights)
             else:
                 def similarity(i: int, j: int, ids: list[tuple[int, ...]] = listed_ids) -> float:
                     table = known[i]  # type: ignore[index]
                     return max(table.get(v, 0.0) for v in ids[j])
 
-                result = score_names(slots, listed, weights, similarity)
+                result = seen[signature] = score_names(slots, listed, weights, similarity)
             if result.score < config.candidate_cutoff and not keep_below:
                 continue
             owner = int(d.name_owner[name])

@@ -54,7 +54,7 @@ class NameScore:
 
 
 @lru_cache(maxsize=1_000_000)
-def _metaphone(token: str) -> str:
+def sound_code(token: str) -> str:
     return jellyfish.metaphone(token) if token.isalpha() else token
 
 
@@ -73,7 +73,7 @@ def token_similarity(a: str, b: str, phonetic: float = 0.88, initial: float = 0.
             score = 0.9  # two neighbouring letters swapped (AFIZ/FAIZ, EL/LE): the commonest typo
         elif min(len(a), len(b)) >= 3:
             score = max(score, 0.85 if min(len(a), len(b)) >= 4 else 0.8)  # one typo, even in a short part
-    if score < phonetic and a[0] == b[0] and _metaphone(a) == _metaphone(b):
+    if score < phonetic and a[0] == b[0] and sound_code(a) == sound_code(b):
         score = phonetic
     return score
 
@@ -144,7 +144,10 @@ def score_names(query: Sequence[WeightedSlot], listed: Sequence[WeightedSlot],
                 keys[i] = following - 0.5 + i / 1000.0
         joined_q = "".join(query[i][0][0] for i in sorted(keys, key=keys.__getitem__))
         joined_c = "".join(c[0][0] for c in listed)
-        joined = Levenshtein.normalized_similarity(joined_q, joined_c, score_cutoff=weights.joined_min)
+        # At most two insertions/deletions (one letter moved, one typo): a contradicting part beside a
+        # long one is not washed out (SHOUR VELFIRVAILSHIAR is not SHUN VELFIRVAILSHIAR).
+        if Indel.distance(joined_q, joined_c, score_cutoff=2) <= 2:
+            joined = Indel.normalized_similarity(joined_q, joined_c, score_cutoff=weights.joined_min)
     score = max(aligned, joined)
     return NameScore(score, pairs, [query[i][0][0] for i in left_q], [listed[j][0][0] for j in left_c],
                      joined if joined > aligned else 0.0)

@@ -33,6 +33,7 @@ ICAO_CYRILLIC: dict[str, str] = {
 }
 # Marks that are not letters but sit inside Latin transliterations of Arabic (Sa'id, 'Abd): dropped.
 _GLUE = {"'", "\u2019", "\u2018", "`", "\u02bf", "\u02be", "\u02bc", "\u00b4"}
+_DROP_GLUE = str.maketrans("", "", "'`")
 
 
 def _char_forms(ch: str) -> tuple[str, str, str]:
@@ -61,6 +62,9 @@ def _char_forms(ch: str) -> tuple[str, str, str]:
 @lru_cache(maxsize=200_000)
 def transliterate(text: str) -> tuple[str, ...]:
     """Latin upper-case forms of `text`: the ICAO form first, then any distinct alternative forms."""
+    if text.isascii():  # most names on manifests and lists: nothing to transliterate
+        plain = text.upper()
+        return (plain.translate(_DROP_GLUE) if "'" in plain or "`" in plain else plain,)
     text = unicodedata.normalize("NFC", text).upper()
     first, second, other = [], [], []
     for ch in text:
