@@ -61,7 +61,7 @@ def key_strings(token: str) -> set[str]:
 @lru_cache(maxsize=200_000)
 def token_keys(token: str) -> tuple[int, ...]:
     """Hashed blocking keys of one name part (traveller side; cached as names recur)."""
-    return tuple(stable_hashes(sorted(key_strings(token))).tolist())
+    return tuple(stable_hashes(list(key_strings(token))).tolist())
 
 
 def build_key_table(vocabulary: Iterable[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -21,10 +21,12 @@ from screening.matching.scoring import NameWeights, WeightedSlot, slot_similarit
 # Postings longer than this are "common" and expanded only when nothing rarer can carry the share.
 COMMON_POSTINGS = 2000
 _CACHE_LIMIT = 100_000
+_EXPAND_CACHE_NAMES = 20_000_000  # name numbers kept in the expansion cache (80 MB)
 # Candidates (best shared weight first) scored in full whatever their quick estimate says.
 ALWAYS_SCORED = 12
-# Edit similarity below which no rule (swap, one typo, sound-alike) can lift a part pair to agreeing.
-ROUGH_MIN = 0.3
+# Edit similarity below which only sounding alike can lift a part pair to agreeing (one typo or a swap
+# of two letters always leaves at least this much).
+ROUGH_MIN = 0.5
 
 
 class CandidateFinder:
@@ -33,6 +35,8 @@ class CandidateFinder:
     def __init__(self, data: IndexData):
         self.data = data
         self._part_cache: dict[tuple[tuple[str, ...], NameWeights], tuple[np.ndarray, np.ndarray, int]] = {}
+        self._expand_cache: dict[tuple[tuple[str, ...], NameWeights], tuple[np.ndarray, np.ndarray]] = {}
+        self._expand_size = 0
 
     def agreeing_parts(self, forms: tuple[str, ...],
                        weights: NameWeights) -> tuple[np.ndarray, np.ndarray, int]:
@@ -55,8 +59,10 @@ class CandidateFinder:
             for k in range(len(ids)):
                 if rough[k] >= 1.0:
                     sims[k] = 1.0
-                elif rough[k] >= ROUGH_MIN or (words[k][0] in initials and sound_code(words[k]) in sounds):
+                elif rough[k] >= ROUGH_MIN:
                     sims[k] = slot_similarity(forms, (words[k],), weights)
+                elif words[k][0] in initials and sound_code(words[k]) in sounds:
+                    sims[k] = weights.phonetic_similarity  # what slot_similarity would give
         keep = sims >= weights.agree_min
         ids, sims = ids[keep], sims[keep]
         size = int(np.sum(d.post_ptr[ids + 1] - d.post_ptr[ids])) if len(ids) else 0
@@ -65,19 +71,30 @@ class CandidateFinder:
         found = self._part_cache[key] = (ids, sims, size)
         return found
 
-    def _expand(self, ids: np.ndarray, gains: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Names holding any of `ids`, each with its best gain."""
+    def _expand(self, key: tuple[tuple[str, ...], NameWeights], ids: np.ndarray,
+                sims: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Names holding any of `ids`, each with its best part similarity (cached: parts recur)."""
+        found = self._expand_cache.get(key)
+        if found is not None:
+            return found
         d = self.data
         if len(ids) == 1:
             i = ids[0]
-            return np.asarray(d.post_names[d.post_ptr[i] : d.post_ptr[i + 1]]), \
-                np.full(int(d.post_ptr[i + 1] - d.post_ptr[i]), gains[0])
-        chunks = [d.post_names[d.post_ptr[i] : d.post_ptr[i + 1]] for i in ids]
-        names = np.concatenate(chunks)
-        per_name = np.repeat(gains, [len(c) for c in chunks])
-        order = np.argsort(-per_name, kind="stable")
-        names, first = np.unique(names[order], return_index=True)
-        return names, per_name[order][first]
+            names = np.asarray(d.post_names[d.post_ptr[i] : d.post_ptr[i + 1]])
+            best = np.full(len(names), sims[0])
+        else:
+            chunks = [d.post_names[d.post_ptr[i] : d.post_ptr[i + 1]] for i in ids]
+            names = np.concatenate(chunks)
+            per_name = np.repeat(sims, [len(c) for c in chunks])
+            order = np.argsort(-per_name, kind="stable")
+            names, first = np.unique(names[order], return_index=True)
+            best = per_name[order][first]
+        self._expand_size += len(names)
+        if self._expand_size > _EXPAND_CACHE_NAMES:
+            self._expand_cache.clear()
+            self._expand_size = len(names)
+        self._expand_cache[key] = (names, best)
+        return names, best
 
     def _gains_in_names(self, names: np.ndarray, ids: np.ndarray, gains: np.ndarray) -> np.ndarray:
         """For each candidate name, the best gain of any of its parts among `ids` (0 if none)."""
@@ -142,7 +159,7 @@ class CandidateFinder:
         for forms, weight in slots:
             ids, sims, size = self.agreeing_parts(forms, weights)
             if len(ids):
-                parts.append((size, weight, ids, sims * weight))
+                parts.append((size, weight, ids, sims * weight, forms, sims))
         parts.sort(key=lambda p: p[0])  # rarest first
         reachable = sum(p[1] for p in parts) / total
         if reachable < min_share:
@@ -150,13 +167,17 @@ class CandidateFinder:
         # Expand rare parts until the common ones left could not reach the share on their own.
         expand, deferred, deferred_weight = [], [], 0.0
         for position in range(len(parts) - 1, -1, -1):
-            size, weight, ids, gains = parts[position]
+            size, weight, ids, gains, forms, sims = parts[position]
             if position > 0 and size > COMMON_POSTINGS and (deferred_weight + weight) / total < min_share:
                 deferred.append((ids, gains))
                 deferred_weight += weight
             else:
-                expand.append((ids, gains))
-        names_list, gains_list = zip(*(self._expand(ids, gains) for ids, gains in expand), strict=True)
+                expand.append((forms, ids, sims, weight))
+        names_list, gains_list = [], []
+        for forms, ids, sims, weight in expand:
+            names, best = self._expand((forms, weights), ids, sims)
+            names_list.append(names)
+            gains_list.append(best * weight)
         unique, inverse = np.unique(np.concatenate(names_list), return_inverse=True)
         shared = np.bincount(inverse, weights=np.concatenate(gains_list)) / total
         keep = shared + deferred_weight / total >= min_share

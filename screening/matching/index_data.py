@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Sequence
-from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
@@ -132,7 +131,7 @@ class IndexData:
         """Write the arrays (.npy, memory-mappable), vocabulary, names and entries to `folder`."""
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
-        records = [json.dumps(asdict(e), ensure_ascii=False).encode() for e in self.entries]
+        records = [json.dumps(vars(e), ensure_ascii=False).encode() for e in self.entries]
         lengths = np.fromiter((len(r) for r in records), dtype=np.int64, count=len(records))
         entry_ptr = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
         (folder / "entries.bin").write_bytes(b"".join(records))
