@@ -75,10 +75,10 @@ def _airflow(args: list[str], env: dict[str, str], log: Any) -> str:
 
 def _run_state(run_id: str, env: dict[str, str], log: Any) -> str:
     """The DAG run's final state as Airflow recorded it (dags test may exit 0 on a failed run)."""
+    from screening.ops.local_airflow import json_rows
+
     listing = _airflow(["dags", "list-runs", DAG_ID, "-o", "json"], env, log)
-    start = listing.find("[")
-    runs = json.loads(listing[start:]) if start >= 0 else []
-    return next((r["state"] for r in runs if r.get("run_id") == run_id), "unknown")
+    return next((r["state"] for r in json_rows(listing) if r.get("run_id") == run_id), "unknown")
 
 
 def run_demo(home: Path | None = None, step: Callable[[str], None] = lambda _s: None) -> DemoResult:

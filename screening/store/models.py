@@ -18,7 +18,7 @@ class Base(DeclarativeBase):
 class ScreeningRun(Base):
     __tablename__ = "screening_runs"
 
-    run_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    run_id: Mapped[str] = mapped_column(String(255), primary_key=True)
     started_at: Mapped[datetime]
     finished_at: Mapped[datetime | None]
     status: Mapped[str] = mapped_column(String(16))
@@ -59,7 +59,7 @@ class ManifestRecord(Base):
     travellers_in: Mapped[int] = mapped_column(Integer, default=0)
     travellers_screened: Mapped[int] = mapped_column(Integer, default=0)
     travellers_quarantined: Mapped[int] = mapped_column(Integer, default=0)
-    last_run_id: Mapped[str | None] = mapped_column(String(64))
+    last_run_id: Mapped[str | None] = mapped_column(String(255))
     rules_version: Mapped[str | None] = mapped_column(String(64))
     list_version: Mapped[str | None] = mapped_column(String(64))
     screened_at: Mapped[datetime | None]
@@ -87,7 +87,7 @@ class FlagRecord(Base):
     manifest_id: Mapped[str] = mapped_column(String(128), index=True)
     rules_version: Mapped[str] = mapped_column(String(64))
     flag_key: Mapped[str] = mapped_column(String(40))
-    run_id: Mapped[str] = mapped_column(String(64))
+    run_id: Mapped[str] = mapped_column(String(255))
     carrier: Mapped[str] = mapped_column(String(8), index=True)
     flight_number: Mapped[str] = mapped_column(String(16))
     traveller_ref: Mapped[str] = mapped_column(String(64))
@@ -118,7 +118,7 @@ class SanctionRecord(Base):
     status: Mapped[str] = mapped_column(String(16))
     explanation: Mapped[str] = mapped_column(Text)
     rules_version: Mapped[str] = mapped_column(String(64))
-    run_id: Mapped[str] = mapped_column(String(64))
+    run_id: Mapped[str] = mapped_column(String(255))
     updated_at: Mapped[datetime]
 
 
@@ -127,8 +127,8 @@ class QuarantineEntry(Base):
     __table_args__ = (UniqueConstraint("source_file", "record_ref", "reason_code", name="uq_quarantine"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    run_id: Mapped[str] = mapped_column(String(64))
-    source_file: Mapped[str] = mapped_column(String(512))
+    run_id: Mapped[str] = mapped_column(String(255))
+    source_file: Mapped[str] = mapped_column(String(1024))
     record_ref: Mapped[str] = mapped_column(String(128))
     reason_code: Mapped[str] = mapped_column(String(64))
     message: Mapped[str] = mapped_column(Text)

@@ -40,9 +40,8 @@ def audit(session: Session, actor: str, action: str, subject: str, detail: dict[
           key: str | None = None) -> None:
     """Record an event once: the same key (for example run + manifest + action) is stored only once."""
     detail = detail or {}
-    event_key = key or hashlib.sha1(
-        f"{actor}|{action}|{subject}|{json.dumps(detail, sort_keys=True, default=str)}".encode()
-    ).hexdigest()
+    raw_key = key or f"{actor}|{action}|{subject}|{json.dumps(detail, sort_keys=True, default=str)}"
+    event_key = hashlib.sha1(raw_key.encode()).hexdigest()  # fixed length, whatever the caller's key
     existing = session.scalar(select(AuditEvent).where(AuditEvent.event_key == event_key))
     if existing is None:
         session.add(AuditEvent(event_key=event_key, at=utcnow(), actor=actor, action=action, subject=subject,

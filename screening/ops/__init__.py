@@ -1,0 +1,1 @@
+"""Operator tooling: running the real Airflow components locally (integration tests, benchmarks)."""
