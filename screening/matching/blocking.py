@@ -66,13 +66,19 @@ def token_keys(token: str) -> tuple[int, ...]:
 
 def build_key_table(vocabulary: Iterable[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(sorted key hashes, CSR pointer, vocabulary ids) so a key finds every part that has it."""
-    pairs_key: list[str] = []
+    hashed: list[np.ndarray] = []
     counts: list[int] = []
-    for token in vocabulary:
+    chunk: list[str] = []
+    for token in vocabulary:  # hashed in chunks: millions of key strings never sit in memory at once
         keys = key_strings(token)
-        pairs_key.extend(keys)
+        chunk.extend(keys)
         counts.append(len(keys))
-    keys_arr = stable_hashes(pairs_key) if pairs_key else np.empty(0, dtype=np.uint64)
+        if len(chunk) > 500_000:
+            hashed.append(stable_hashes(chunk))
+            chunk = []
+    if chunk:
+        hashed.append(stable_hashes(chunk))
+    keys_arr = np.concatenate(hashed) if hashed else np.empty(0, dtype=np.uint64)
     tokens_arr = np.repeat(np.arange(len(counts), dtype=np.int32), counts)
     order = np.argsort(keys_arr, kind="stable")
     keys_arr, tokens_arr = keys_arr[order], tokens_arr[order]

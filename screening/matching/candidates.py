@@ -1,11 +1,13 @@
 """Candidate generation: which listed names are worth scoring for one traveller.
 
-Each traveller name part finds the listed parts that share a blocking key with it (one edit, sound-alike,
-consonant skeleton) and agree closely enough; a listed name's "share" is the traveller's rarity weight it
-covers, each part counted by its similarity. Only names with share >= candidate_min_share are scored.
-Rarity-aware: the most common parts (MOHAMMED in a million names) are not expanded into their huge
-posting lists when the rarer parts must match anyway; their share is added afterwards by checking the few
-surviving candidates' own parts. The result is the same set a full expansion would give, much faster.
+Each traveller name part finds the listed parts that share a blocking key with it (one or two edits,
+a swap in a short part, same first letters of a long part, sound-alike, consonant skeleton: blocking.py)
+and agree closely enough; a listed name's "share" is the traveller's rarity weight it covers, each part
+counted by its similarity. Only names with share >= candidate_min_share are scored. Rarity-aware: the
+most common parts (MOHAMMED in a million names) are not expanded into their huge posting lists when the
+rarer parts must match anyway; their share is added afterwards by checking the surviving candidates' own
+parts, so the result is the set a full expansion would give. Beyond the best ALWAYS_SCORED candidates, a
+vectorised estimate of the name score drops those that cannot reach the candidate cutoff.
 """
 
 from __future__ import annotations
@@ -187,12 +189,16 @@ class CandidateFinder:
         good = np.nonzero(shared >= min_share)[0]
         if min_estimate > 0 and len(good) > ALWAYS_SCORED:
             # The best ALWAYS_SCORED by share are always scored (the estimate cannot see parts joined or
-            # split across boundaries); the rest only if their quick estimate could reach the cutoff.
+            # split across boundaries); the rest only if their quick estimate could reach the cutoff,
+            # and when too many remain, the best by estimate (a better ranking than share alone).
             good = good[np.argsort(-shared[good], kind="stable")]
             rest = good[ALWAYS_SCORED:]
             rough = self.estimate(unique[rest].astype(np.int64), slots, weights, shared[rest],
                                   particle_weight)
-            good = np.concatenate([good[:ALWAYS_SCORED], rest[rough >= min_estimate]])
-        if len(good) > limit:
+            passing = rough >= min_estimate
+            rest, rough = rest[passing], rough[passing]
+            rest = rest[np.argsort(-rough, kind="stable")[: max(limit - ALWAYS_SCORED, 0)]]
+            good = np.concatenate([good[:ALWAYS_SCORED], rest])
+        elif len(good) > limit:
             good = good[np.argsort(-shared[good], kind="stable")[:limit]]
         return unique[good].astype(np.int64)

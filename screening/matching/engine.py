@@ -27,6 +27,7 @@ from screening.matching.scoring import NameScore, NameWeights, WeightedSlot, sco
 from screening.watchlists.model import WatchlistEntry, WatchlistLoad
 
 LOW_QUALITY = {"low", "fka"}
+EVIDENCE_FIELDS = ("date_of_birth", "nationality", "document_issuing_state", "sex", "document_number")
 INITIAL_WEIGHT = 0.5  # a lone initial (N.) says little about who someone is, however rare the letter
 
 
@@ -152,8 +153,10 @@ class WatchlistIndex:
 
     # -- scoring ---------------------------------------------------------------------------------
     def score_traveller(self, traveller: dict[str, Any], config: MatchConfig,
-                        names: np.ndarray | None = None, keep_below: bool = False) -> list[Match]:
-        """Best match per listed entry for one traveller (above the threshold unless keep_below)."""
+                        names: np.ndarray | None = None, keep_below: bool = False,
+                        limit: int | None = None) -> list[Match]:
+        """Best match per listed entry for one traveller (above the threshold unless keep_below), best
+        first, at most `limit`."""
         query = traveller_full_name(traveller.get("given_names"), traveller.get("surname"))
         slots = self.query_slots(query, config)
         if not slots:
@@ -200,6 +203,13 @@ class WatchlistIndex:
             ref = str(traveller.get("traveller_ref") or "")
             best[owner] = Match(ref, None, d.listed_name(int(name)),  # type: ignore[arg-type]
                                 value, [MatchPart("name", value, detail)])
+        if not any(traveller.get(k) for k in EVIDENCE_FIELDS):
+            # Nothing but a name to compare: rank by name and decode only the entries returned.
+            ranked = sorted(best.items(), key=lambda item: -item[1].score)
+            ranked = [(o, m) for o, m in ranked if keep_below or m.score >= config.threshold][:limit]
+            for owner, match in ranked:
+                match.entry = self.entries[owner]
+            return [m for _, m in ranked]
         out = []
         for owner, match in best.items():
             match.entry = self.entries[owner]
@@ -207,12 +217,12 @@ class WatchlistIndex:
             if keep_below or match.score >= config.threshold:
                 out.append(match)
         out.sort(key=lambda m: -m.score)
-        return out
+        return out[:limit]
 
     def screen(self, travellers: list[dict[str, Any]], config: MatchConfig) -> list[Match]:
         matches: list[Match] = []
         for traveller in travellers:
-            matches.extend(self.score_traveller(traveller, config)[: config.max_matches_per_traveller])
+            matches.extend(self.score_traveller(traveller, config, limit=config.max_matches_per_traveller))
         return matches
 
 

@@ -88,7 +88,7 @@ class IndexData:
                 quality = "primary" if n == 0 else (
                     entry.alias_quality[n - 1] if n - 1 < len(entry.alias_quality) else "")
                 for name in split_packed_names(raw):
-                    slots = name_slots(name)
+                    slots = name_slots.__wrapped__(name)  # uncached: a build sees each name once
                     if not slots:
                         continue
                     for slot in slots:

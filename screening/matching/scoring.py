@@ -109,12 +109,14 @@ def score_names(query: Sequence[WeightedSlot], listed: Sequence[WeightedSlot],
     numerator = denominator = 0.0
     pairs: list[tuple[str, str, float]] = []
     order: list[tuple[int, int]] = []
+    imperfect = 0  # aligned pairs that are not identical
     for s, i, j in sims:
         if i in used_q or j in used_c:
             continue
         used_q.add(i)
         used_c.add(j)
         wq, wc = query[i][1], listed[j][1]
+        imperfect += s < 1.0
         if s >= weights.agree_min:
             numerator += wc * s
             denominator += wc
@@ -134,7 +136,10 @@ def score_names(query: Sequence[WeightedSlot], listed: Sequence[WeightedSlot],
     # part with no counterpart stays just before the next part it preceded (ABDUL + RAHMAN).
     joined = 0.0
     shorter, longer = sorted((sum(len(q[0][0]) for q in query), sum(len(c[0][0]) for c in listed)))
-    if aligned < 1.0 and shorter >= weights.joined_min * longer:  # else the joined strings cannot agree
+    # Only where a boundary can have moved: parts split or joined (counts differ), or two parts differ
+    # (LAUREN TNKUNDA); one differing part is judged on its own (KHI TAILGOR is not HIK TAILGOR).
+    boundary = len(query) != len(listed) or imperfect >= 2
+    if aligned < 1.0 and boundary and shorter >= weights.joined_min * longer:
         keys = {i: float(j) for j, i in order}
         following = float(len(listed) + len(query))
         for i in range(len(query) - 1, -1, -1):
