@@ -83,51 +83,52 @@ def manifest_screening() -> None:
         return release_waiting_parts(Path(cfg["multipart_dir"]), Path(cfg["run_dir"]), cfg["multipart_wait_minutes"])
 
     @task
-    def gather(folders: list[list[str]], released: list[str]) -> list[str]:
+    def gather(folders: list[list[str]], released: list[str], cfg: dict) -> list[list[str]]:
+        from screening.dag_support import batches
+
         count = len(folders)  # index, not iterate: iterating a lazy XCom sequence probes one past the end
-        return [folder for index in range(count) for folder in folders[index]] + list(released)
+        return batches([f for index in range(count) for f in folders[index]] + list(released), cfg["batch_size"])
 
     @task(map_index_template="{{ flight }}")
-    def validate(manifest_dir: str) -> str:
-        from screening.dag_support import run_manifest_stage
+    def validate(batch: list[str]) -> list[str]:
+        from screening.dag_support import run_batch
         from screening.stages import validate_stage
 
-        return run_manifest_stage(validate_stage, manifest_dir)
+        return run_batch(validate_stage, batch)
 
     @task(map_index_template="{{ flight }}", pool="screening", pool_slots=1)
-    def screen(manifest_dir: str, cfg: dict) -> str:
-        from screening.dag_support import run_manifest_stage
+    def screen(batch: list[str], cfg: dict) -> list[str]:
+        from screening.dag_support import run_batch
         from screening.stages import screen_stage
 
-        return run_manifest_stage(screen_stage, manifest_dir, cfg["watchlists"], cfg["registries"],
-                                  cfg["rules_dir"])
+        return run_batch(screen_stage, batch, cfg["watchlists"], cfg["registries"], cfg["rules_dir"],
+                         cfg["index_dir"])
 
     @task(map_index_template="{{ flight }}")
-    def obligations(manifest_dir: str, cfg: dict) -> str:
-        from screening.dag_support import run_manifest_stage
+    def obligations(batch: list[str], cfg: dict) -> list[str]:
+        from screening.dag_support import run_batch
         from screening.stages import obligations_stage
 
-        return run_manifest_stage(obligations_stage, manifest_dir, cfg["rules_dir"])
+        return run_batch(obligations_stage, batch, cfg["rules_dir"])
 
     @task(map_index_template="{{ flight }}")
-    def persist(manifest_dir: str, cfg: dict) -> str:
-        from screening.dag_support import run_manifest_stage
+    def persist(batch: list[str], cfg: dict) -> list[str]:
+        from screening.dag_support import run_batch
         from screening.stages import persist_stage
 
-        return run_manifest_stage(persist_stage, manifest_dir, cfg["database_url"], cfg["run_id"])
+        return run_batch(persist_stage, batch, cfg["database_url"], cfg["run_id"])
 
     @task(map_index_template="{{ flight }}")
-    def report(manifest_dir: str, cfg: dict) -> str:
+    def report(batch: list[str], cfg: dict) -> list[str]:
         from pathlib import Path
 
-        from screening.dag_support import name_map_index, run_stage
-        from screening.report import write_flight_report
+        from screening.dag_support import run_batch
+        from screening.stages import report_stage
 
-        manifest_id = name_map_index(manifest_dir)
-        return str(run_stage(write_flight_report, manifest_id, cfg["database_url"], Path(cfg["reports_dir"])))
+        return run_batch(report_stage, batch, cfg["database_url"], Path(cfg["reports_dir"]))
 
     @task(trigger_rule="none_failed")
-    def summarise(cfg: dict, raw_files: list[str], reports: list[str] | None = None) -> dict:
+    def summarise(cfg: dict, raw_files: list[str], reports: list[list[str]] | None = None) -> dict:
         from pathlib import Path
 
         from screening.stages import summarise_run
@@ -137,10 +138,10 @@ def manifest_screening() -> None:
 
     cfg = resolve_config()
     raw_files = land(cfg)
-    manifest_dirs = gather(parse.partial(cfg=cfg).expand(raw_path=raw_files), release_waiting(cfg))
-    screened = screen.partial(cfg=cfg).expand(manifest_dir=validate.expand(manifest_dir=manifest_dirs))
-    persisted = persist.partial(cfg=cfg).expand(manifest_dir=obligations.partial(cfg=cfg).expand(manifest_dir=screened))
-    summarise(cfg, raw_files, report.partial(cfg=cfg).expand(manifest_dir=persisted))
+    batches = gather(parse.partial(cfg=cfg).expand(raw_path=raw_files), release_waiting(cfg), cfg)
+    screened = screen.partial(cfg=cfg).expand(batch=validate.expand(batch=batches))
+    persisted = persist.partial(cfg=cfg).expand(batch=obligations.partial(cfg=cfg).expand(batch=screened))
+    summarise(cfg, raw_files, report.partial(cfg=cfg).expand(batch=persisted))
 
 
 manifest_screening()

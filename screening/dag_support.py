@@ -29,6 +29,8 @@ def resolve_run_config(params: dict[str, Any], run_id: str) -> dict[str, Any]:
         "out_dir": str(settings.data_dir / "runs" / run_key),
         "quarantine_dir": str(settings.quarantine_dir),
         "multipart_dir": str(settings.data_dir / "multipart"),
+        "index_dir": str(settings.data_dir / "index"),
+        "batch_size": int(os.environ.get("SCREENING_BATCH_SIZE", "1")),
         "multipart_wait_minutes": float(os.environ.get("SCREENING_MULTIPART_WAIT_MINUTES", "120")),
         "reports_dir": str(settings.reports_dir),
         "database_url": settings.database_url,
@@ -44,16 +46,14 @@ def resolve_run_config(params: dict[str, Any], run_id: str) -> dict[str, Any]:
     }
 
 
-def name_map_index(manifest_dir: str) -> str:
-    """Name the mapped task instance after its flight (manifest id: carrier, number, airport, date)."""
-    manifest_id = Path(manifest_dir).name
+def _name_task(name: str) -> None:
+    """Name the mapped task instance after its flight(s) (manifest id: carrier, number, airport, date)."""
     try:
         from airflow.sdk import get_current_context
 
-        get_current_context()["flight"] = manifest_id  # type: ignore[typeddict-unknown-key]
+        get_current_context()["flight"] = name  # type: ignore[typeddict-unknown-key]
     except Exception:  # outside a task (unit tests) there is no context to name
         pass
-    return manifest_id
 
 
 def run_stage(function: Any, *args: Any) -> Any:
@@ -69,9 +69,19 @@ def run_stage(function: Any, *args: Any) -> Any:
         raise AirflowFailException(str(exc)) from exc
 
 
-def run_manifest_stage(function: Any, manifest_dir: str, *args: Any) -> Any:
-    name_map_index(manifest_dir)
-    return run_stage(function, manifest_dir, *args)
+def batches(manifest_dirs: list[str], size: int) -> list[list[str]]:
+    """Manifests per mapped task: 1 gives one task per flight; a large hub batches to cut task overhead."""
+    size = max(1, int(size))
+    return [manifest_dirs[i : i + size] for i in range(0, len(manifest_dirs), size)]
+
+
+def run_batch(function: Any, batch: list[str], *args: Any) -> list[str]:
+    """Run one stage over a batch of manifest folders; the mapped task is named after its flights."""
+    ids = [Path(d).name for d in batch]
+    _name_task(ids[0] if len(ids) == 1 else f"{ids[0]} (+{len(ids) - 1} more)" if ids else "empty batch")
+    for manifest_dir in batch:
+        run_stage(function, manifest_dir, *args)
+    return batch
 
 
 def land_and_select(cfg: dict[str, Any]) -> list[str]:
@@ -85,3 +95,23 @@ def land_and_select(cfg: dict[str, Any]) -> list[str]:
                                        cfg.get("rescreen_to") or None, cfg.get("rescreen_carrier") or None)
         landed += [path for path in stored if path not in landed]
     return landed
+
+
+def refresh_watchlist_index() -> dict[str, Any]:
+    """Build (or find) the index for the configured lists; report counts per list, no personal data."""
+    from screening.matching.index_store import cache_key, load_or_build
+    from screening.watchlists.registry import load_registry
+
+    settings = load_settings()
+    watchlists = _paths_from_env("SCREENING_WATCHLISTS")
+    registries = _paths_from_env("SCREENING_REGISTRIES")
+    if not watchlists:
+        from screening.errors import ConfigError
+
+        raise ConfigError("SCREENING_WATCHLISTS names no watchlist file")
+    index_dir = settings.data_dir / "index"
+    index = load_or_build(watchlists, index_dir)
+    registry = load_registry(registries)
+    return {"version": index.version, "index_dir": str(index_dir / f"index-{cache_key(watchlists)}"),
+            "entries": len(index.entries), "registry_documents": len(registry.documents),
+            "registry_version": registry.version, "registry_skipped": len(registry.skipped)}

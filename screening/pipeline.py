@@ -42,12 +42,18 @@ class ScreeningContext:
 
 
 def load_context(watchlists: Sequence[str | Path], registries: Sequence[str | Path],
-                 rules_dir: str | Path) -> ScreeningContext:
-    loads = [load_watchlist(path) for path in watchlists]
+                 rules_dir: str | Path, index_dir: str | Path | None = None) -> ScreeningContext:
+    """With index_dir, the watchlist index is built once per list version and loaded after that."""
     registry = load_registry(list(registries))
-    skipped = [q for load in loads for q in load.skipped] + list(registry.skipped)
-    return ScreeningContext(WatchlistIndex(loads), registry, load_match_config(rules_dir),
-                            load_ruleset(Path(rules_dir)), skipped)
+    if index_dir is not None:
+        from screening.matching.index_store import load_or_build
+
+        index, skipped = load_or_build(list(watchlists), index_dir), []
+    else:
+        loads = [load_watchlist(path) for path in watchlists]
+        index, skipped = WatchlistIndex(loads), [q for load in loads for q in load.skipped]
+    return ScreeningContext(index, registry, load_match_config(rules_dir), load_ruleset(Path(rules_dir)),
+                            skipped + list(registry.skipped))
 
 
 @dataclass

@@ -162,19 +162,22 @@ def _screenable(folder: Path, manifest: Any) -> list[dict[str, Any]]:
 
 
 @lru_cache(maxsize=4)
-def cached_context(watchlists: tuple[str, ...], registries: tuple[str, ...], rules_dir: str) -> Any:
-    """Lists and rules are loaded once per worker process and reused for every manifest it screens."""
+def cached_context(watchlists: tuple[str, ...], registries: tuple[str, ...], rules_dir: str,
+                   index_dir: str | None = None) -> Any:
+    """Lists and rules are loaded once per worker process and reused for every manifest it screens; the
+    watchlist index is built once per list version (index_dir) and loaded read-only after that."""
     from screening.pipeline import load_context
 
-    return load_context(list(watchlists), list(registries), rules_dir)
+    return load_context(list(watchlists), list(registries), rules_dir, index_dir=index_dir)
 
 
-def screen_stage(manifest_dir: str, watchlists: list[str], registries: list[str], rules_dir: str) -> str:
+def screen_stage(manifest_dir: str, watchlists: list[str], registries: list[str], rules_dir: str,
+                 index_dir: str | None = None) -> str:
     from screening.pipeline import run_screening
 
     folder = Path(manifest_dir)
     manifest = workdir.load_manifest(folder)
-    ctx = cached_context(tuple(watchlists), tuple(registries), rules_dir)
+    ctx = cached_context(tuple(watchlists), tuple(registries), rules_dir, index_dir)
     workdir.save_records(folder / FLAGS_SCREEN, run_screening(manifest, _screenable(folder, manifest), ctx))
     _record_version(folder, list_version=ctx.list_version)
     return manifest_dir
@@ -193,6 +196,12 @@ def obligations_stage(manifest_dir: str, rules_dir: str) -> str:
     workdir.save_records(folder / FLAGS_ALL, flags)
     workdir.save_records(folder / SANCTIONS_JSON, sanctions)
     return manifest_dir
+
+
+def report_stage(manifest_dir: str, database_url: str, reports_dir: Path) -> str:
+    from screening.report import write_flight_report
+
+    return str(write_flight_report(Path(manifest_dir).name, database_url, reports_dir))
 
 
 def outcome_from_folder(folder: Path) -> Any:

@@ -24,7 +24,23 @@ def dagbag(tmp_path_factory):
 
 def test_dag_files_import_without_errors(dagbag):
     assert dagbag.import_errors == {}
-    assert "manifest_screening" in dagbag.dags
+    assert {"manifest_screening", "watchlist_refresh", "data_retention", "screening_watchdog"} <= set(dagbag.dags)
+
+
+def test_every_dag_retries_and_has_tags(dagbag):
+    for dag in dagbag.dags.values():
+        assert dag.tags, dag.dag_id
+        assert dag.max_active_runs == 1 or dag.dag_id == "manifest_screening", dag.dag_id
+
+
+def test_watchlist_refresh_publishes_the_index_asset(dagbag):
+    task = dagbag.dags["watchlist_refresh"].get_task("build_index")
+    assert [o.uri.rstrip("/") for o in task.outlets] == ["screening://watchlist-index"]
+
+
+def test_failures_raise_alerts(dagbag):
+    for task in dagbag.dags["manifest_screening"].tasks:
+        assert task.on_failure_callback, task.task_id
 
 
 def test_manifest_screening_has_the_pipeline_stages_in_order(dagbag):
