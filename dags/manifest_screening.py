@@ -58,21 +58,22 @@ def manifest_screening() -> None:
         return resolve_run_config(dict(context["params"]), str(context["run_id"]))
 
     @task
-    def land(cfg: dict) -> list[str]:
-        from screening.dag_support import land_and_select
+    def land(cfg: dict) -> list[list[str]]:
+        from screening.dag_support import batches, land_and_select
 
-        return land_and_select(cfg)
+        return batches(land_and_select(cfg), cfg["batch_size"])
 
-    @task(map_index_template="{{ file_name }}")
-    def parse(raw_path: str, cfg: dict) -> list[str]:
+    @task(map_index_template="{{ flight }}")
+    def parse(files: list[str], cfg: dict) -> list[str]:
         from pathlib import Path
 
-        from screening.dag_support import run_stage
+        from screening.dag_support import name_task, run_stage
         from screening.stages import parse_to_work
 
-        get_current_context()["file_name"] = Path(raw_path).name  # type: ignore[typeddict-unknown-key]
-        return run_stage(parse_to_work, raw_path, Path(cfg["run_dir"]), Path(cfg["quarantine_dir"]),
-                         Path(cfg["multipart_dir"]))
+        name_task([Path(f).name for f in files])
+        return [folder for raw_path in files
+                for folder in run_stage(parse_to_work, raw_path, Path(cfg["run_dir"]), Path(cfg["quarantine_dir"]),
+                                        Path(cfg["multipart_dir"]))]
 
     @task
     def release_waiting(cfg: dict) -> list[str]:
@@ -128,17 +129,18 @@ def manifest_screening() -> None:
         return run_batch(report_stage, batch, cfg["database_url"], Path(cfg["reports_dir"]))
 
     @task(trigger_rule="none_failed")
-    def summarise(cfg: dict, raw_files: list[str], reports: list[list[str]] | None = None) -> dict:
+    def summarise(cfg: dict, raw_batches: list[list[str]], reports: list[list[str]] | None = None) -> dict:
         from pathlib import Path
 
         from screening.stages import summarise_run
 
-        return summarise_run(Path(cfg["run_dir"]), Path(cfg["out_dir"]), list(raw_files), cfg["run_id"],
+        raw_files = [path for batch in raw_batches for path in batch]
+        return summarise_run(Path(cfg["run_dir"]), Path(cfg["out_dir"]), raw_files, cfg["run_id"],
                              cfg["database_url"], cfg.get("started_at"))
 
     cfg = resolve_config()
     raw_files = land(cfg)
-    batches = gather(parse.partial(cfg=cfg).expand(raw_path=raw_files), release_waiting(cfg), cfg)
+    batches = gather(parse.partial(cfg=cfg).expand(files=raw_files), release_waiting(cfg), cfg)
     screened = screen.partial(cfg=cfg).expand(batch=validate.expand(batch=batches))
     persisted = persist.partial(cfg=cfg).expand(batch=obligations.partial(cfg=cfg).expand(batch=screened))
     summarise(cfg, raw_files, report.partial(cfg=cfg).expand(batch=persisted))

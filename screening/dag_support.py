@@ -46,8 +46,9 @@ def resolve_run_config(params: dict[str, Any], run_id: str) -> dict[str, Any]:
     }
 
 
-def _name_task(name: str) -> None:
-    """Name the mapped task instance after its flight(s) (manifest id: carrier, number, airport, date)."""
+def name_task(ids: list[str]) -> None:
+    """Name the mapped task instance after its flight(s) or file(s): what an operator looks for."""
+    name = ids[0] if len(ids) == 1 else f"{ids[0]} (+{len(ids) - 1} more)" if ids else "empty batch"
     try:
         from airflow.sdk import get_current_context
 
@@ -69,6 +70,9 @@ def run_stage(function: Any, *args: Any) -> Any:
         raise AirflowFailException(str(exc)) from exc
 
 
+TIMINGS_FILE = "_timings.jsonl"
+
+
 def batches(manifest_dirs: list[str], size: int) -> list[list[str]]:
     """Manifests per mapped task: 1 gives one task per flight; a large hub batches to cut task overhead."""
     size = max(1, int(size))
@@ -77,10 +81,16 @@ def batches(manifest_dirs: list[str], size: int) -> list[list[str]]:
 
 def run_batch(function: Any, batch: list[str], *args: Any) -> list[str]:
     """Run one stage over a batch of manifest folders; the mapped task is named after its flights."""
-    ids = [Path(d).name for d in batch]
-    _name_task(ids[0] if len(ids) == 1 else f"{ids[0]} (+{len(ids) - 1} more)" if ids else "empty batch")
+    import json
+
+    name_task([Path(d).name for d in batch])
     for manifest_dir in batch:
+        started = time.perf_counter()
         run_stage(function, manifest_dir, *args)
+        timing = {"stage": function.__name__, "manifest_id": Path(manifest_dir).name,
+                  "seconds": round(time.perf_counter() - started, 4)}
+        with (Path(manifest_dir).parent / TIMINGS_FILE).open("a", encoding="utf-8") as handle:
+            handle.write(json.dumps(timing) + "\n")  # one short line per write: appends do not interleave
     return batch
 
 

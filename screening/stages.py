@@ -234,6 +234,20 @@ def _record_version(folder: Path, **versions: str) -> None:
     workdir.save_json(folder / VERSIONS_JSON, current)
 
 
+def _stage_seconds(run_dir: Path) -> dict[str, float]:
+    """Time spent inside each stage's own code (summed over manifests): the screening work, as opposed
+    to the orchestrator's overhead around it."""
+    import json
+
+    totals: dict[str, float] = {}
+    path = run_dir / "_timings.jsonl"
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            totals[row["stage"]] = round(totals.get(row["stage"], 0.0) + row["seconds"], 3)
+    return totals
+
+
 def summarise_run(run_dir: Path, out_dir: Path, raw_files: list[str], run_id: str, database_url: str | None,
                   started_at: float | None = None) -> dict[str, Any]:
     """Collect every manifest folder of a run into the four outputs of DESIGN.md 4.2."""
@@ -253,7 +267,8 @@ def summarise_run(run_dir: Path, out_dir: Path, raw_files: list[str], run_id: st
     for outcome in outcomes:
         quarantine.extend(outcome.quarantine)
     seconds = time.time() - started_at if started_at else 0.0
-    summary = summarise(len(raw_files), outcomes, quarantine, seconds, {"run_id": run_id})
+    summary = summarise(len(raw_files), outcomes, quarantine, seconds,
+                        {"run_id": run_id, "stage_seconds": _stage_seconds(run_dir)})
     summary["invariant_holds"] = summary["travellers_in"] == travellers_parsed
     flags = [f for o in outcomes for f in o.flags]
     sanctions = [s for o in outcomes for s in o.sanctions]
