@@ -124,3 +124,18 @@ def test_compare_pairs_adds_score_and_is_match() -> None:
     assert list(out["is_match"]) == [True, False]
     expected = compare("Jon Smith", "John Smith", CONFIG, dob_a="1980-01-01", dob_b="1980").score
     assert out["score"].iloc[0] == pytest.approx(expected, abs=1e-4)
+
+
+def test_one_differing_short_part_is_not_rescued_by_joined_strings() -> None:
+    assert name_score("KHI TAILGOR", "HIK TAILGOR") < 0.86
+    assert name_score("SHOUR VELFIRVAILSHIAR", "SHUN VELFIRVAILSHIAR") < 0.86
+
+
+def test_parts_of_very_different_length_do_not_agree() -> None:
+    assert token_similarity("BAIL", "BAINOUL") < CONFIG.name_agree_min
+    assert token_similarity("ALI", "AI") >= 0.8  # one letter dropped from a short part still agrees
+    assert token_similarity("RI", "JI") < CONFIG.name_agree_min  # a two-letter part replaced is another name
+
+
+def test_yusuf_and_yousef_are_spelling_variants() -> None:
+    assert token_similarity("YUSUF", "YOUSEF") >= CONFIG.name_agree_min

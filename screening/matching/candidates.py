@@ -56,6 +56,7 @@ class CandidateFinder:
             words = [d.vocabulary[i] for i in ids]
             rough = np.maximum(process.cdist(forms, words, scorer=Indel.normalized_similarity),
                                process.cdist(forms, words, scorer=OSA.normalized_similarity)).max(axis=0)
+            # (an upper bound of token_similarity's edit part, which uses Indel only for similar lengths)
             sounds = {sound_code(f) for f in forms}
             initials = {f[0] for f in forms}
             for k in range(len(ids)):

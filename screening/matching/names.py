@@ -89,7 +89,7 @@ def name_slots(name: str) -> tuple[Slot, ...]:
         variants = [token, *(alt[position] for alt in alternatives)]
         is_particle = (token in PARTICLES or (token in SUFFIXES and position > 0)) and len(primary) > 1
         previous = primary[position - 1] if position else ""
-        if previous in JOINING and not is_particle and len(primary) > 1:
+        if previous in JOINING and (not is_particle or token in SUFFIXES) and len(primary) > 1:
             variants += [previous + v for v in list(variants)]
         slots.append(Slot(tuple(dict.fromkeys(variants)), is_particle))
     for position, token in enumerate(primary):

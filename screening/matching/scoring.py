@@ -67,12 +67,18 @@ def token_similarity(a: str, b: str, phonetic: float = 0.88, initial: float = 0.
         return 0.0
     if len(a) == 1 or len(b) == 1:
         return initial if a[0] == b[0] else 0.0
-    score = max(Indel.normalized_similarity(a, b), OSA.normalized_similarity(a, b))
+    score = OSA.normalized_similarity(a, b)
+    if 4 * min(len(a), len(b)) >= 3 * max(len(a), len(b)):
+        # Indel (insertions/deletions only) is kinder to transliteration variants (YUSUF/YOUSEF), but
+        # not between parts of very different length (BAIL is not BAINOUL).
+        score = max(score, Indel.normalized_similarity(a, b))
     if score < 0.9 and OSA.distance(a, b, score_cutoff=1) <= 1:
         if len(a) == len(b) and Levenshtein.distance(a, b, score_cutoff=2) == 2:
             score = 0.9  # two neighbouring letters swapped (AFIZ/FAIZ, EL/LE): the commonest typo
-        elif min(len(a), len(b)) >= 3:
-            score = max(score, 0.85 if min(len(a), len(b)) >= 4 else 0.8)  # one typo, even in a short part
+        elif min(len(a), len(b)) >= 3 or len(a) != len(b):
+            # one typo, even in a short part (ALI/AI, OK/OLK); a two-letter part with one letter
+            # replaced (RI/JI, LI/LU) is another name
+            score = max(score, 0.85 if min(len(a), len(b)) >= 4 else 0.8)
     if score < phonetic and a[0] == b[0] and sound_code(a) == sound_code(b):
         score = phonetic
     return score
@@ -98,19 +104,20 @@ def score_names(query: Sequence[WeightedSlot], listed: Sequence[WeightedSlot],
     during candidate generation; a pair it does not know counts as not agreeing)."""
     if not query or not listed:
         return NameScore(0.0, [], [q[0][0] for q in query], [c[0][0] for c in listed], 0.0)
+    # Best pairs first; equal pairs in name order (the first AL with the first AL).
     if pair_similarity is None:
-        sims = sorted(((slot_similarity(q[0], c[0], weights), i, j)
-                       for i, q in enumerate(query) for j, c in enumerate(listed)), reverse=True)
+        sims = sorted((-slot_similarity(q[0], c[0], weights), i, j)
+                      for i, q in enumerate(query) for j, c in enumerate(listed))
     else:
-        sims = sorted(((pair_similarity(i, j), i, j) for i in range(len(query)) for j in range(len(listed))),
-                      reverse=True)
+        sims = sorted((-pair_similarity(i, j), i, j) for i in range(len(query)) for j in range(len(listed)))
     used_q: set[int] = set()
     used_c: set[int] = set()
     numerator = denominator = 0.0
     pairs: list[tuple[str, str, float]] = []
     order: list[tuple[int, int]] = []
     imperfect = 0  # aligned pairs that are not identical
-    for s, i, j in sims:
+    for negative, i, j in sims:
+        s = -negative
         if i in used_q or j in used_c:
             continue
         used_q.add(i)
