@@ -72,7 +72,8 @@ def write_manifests(intake: Path, manifests: int, travellers: int, seed: int = 7
             writer.writeheader()
             for t in range(travellers):
                 surname, given, dob = names[m * travellers + t]
-                dob = dob if len(dob) == 10 else f"19{rng.randint(50, 99)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+                if len(dob) != 10:
+                    dob = f"19{rng.randint(50, 99)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
                 nat = rng.choice(NATIONALITIES)
                 writer.writerow({**flight, "traveller_type": "PAX", "traveller_ref": f"P{t:04d}", "surname": surname,
                                  "given_names": given, "date_of_birth": dob, "sex": rng.choice("MF"),
@@ -100,7 +101,8 @@ def manifest_stored(store_url: str, manifest_id_prefix: str) -> bool:
     try:
         with engine.connect() as conn:
             query = select(func.count()).select_from(ManifestRecord).where(
-                ManifestRecord.manifest_id.like(f"{manifest_id_prefix}%"), ManifestRecord.screened_at.is_not(None))
+                ManifestRecord.manifest_id.like(f"{manifest_id_prefix}%"),
+                ManifestRecord.screened_at.is_not(None))
             return bool(conn.execute(query).scalar())
     except Exception:
         return False
@@ -149,7 +151,8 @@ def main() -> None:
         stage = summary.get("stage_seconds", {})
         work_seconds = sum(stage.values())
         print(f"\nbusy day: state={state}, {summary['manifests']} manifests, {summary['travellers_in']} travellers")
-        print(f"  wall time end to end (trigger to run finished): {wall:.1f} s = {wall / 60:.1f} min (target <= 15 min)")
+        print(f"  wall time end to end (trigger to run finished): {wall:.1f} s = {wall / 60:.1f} min "
+              "(target <= 15 min)")
         print(f"  inside screening stages (sum over tasks):      {work_seconds:.1f} s "
               f"= {work_seconds / args.parallelism:.1f} s over {args.parallelism} slots")
         for name, seconds in sorted(stage.items()):

@@ -1,3 +1,4 @@
+# mypy: disable-error-code="arg-type"
 """manifest_screening: carrier files in the intake folder -> flags, sanctions and reports.
 
 Wiring only: every task imports the `screening` library at run time. Tasks pass folder paths (never
@@ -17,7 +18,7 @@ DATA_DIR = os.environ.get("SCREENING_DATA_DIR", "var")
 SCHEDULE = os.environ.get("SCREENING_INTAKE_SCHEDULE", "*/2 * * * *") or None
 
 
-def _alert(context):  # type: ignore[no-untyped-def]
+def _alert(context):
     from screening.alerts import on_task_failure
 
     on_task_failure(context)

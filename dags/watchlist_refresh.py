@@ -24,7 +24,7 @@ WATCHLIST_INDEX = Asset("screening://watchlist-index")
 )
 def watchlist_refresh() -> None:
     @task(outlets=[WATCHLIST_INDEX])
-    def build_index(**context) -> dict:  # type: ignore[no-untyped-def]
+    def build_index(**context) -> dict:
         from screening.dag_support import refresh_watchlist_index
 
         summary = refresh_watchlist_index()

@@ -11,7 +11,7 @@ from typing import Any
 from screening.config import load_settings
 
 
-def _paths_from_env(name: str) -> list[str]:
+def _paths_from_env(name: str) -> list[str | Path]:
     return [p for p in os.environ.get(name, "").split(os.pathsep) if p]
 
 
@@ -120,8 +120,8 @@ def refresh_watchlist_index() -> dict[str, Any]:
 
         raise ConfigError("SCREENING_WATCHLISTS names no watchlist file")
     index_dir = settings.data_dir / "index"
-    index = load_or_build(watchlists, index_dir)
-    registry = load_registry(registries)
-    return {"version": index.version, "index_dir": str(index_dir / f"index-{cache_key(watchlists)}"),
+    index = load_or_build(list(watchlists), index_dir)
+    registry = load_registry(list(registries))
+    return {"version": index.version, "index_dir": str(index_dir / f"index-{cache_key(list(watchlists))}"),
             "entries": len(index.entries), "registry_documents": len(registry.documents),
             "registry_version": registry.version, "registry_skipped": len(registry.skipped)}

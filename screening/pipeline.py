@@ -168,10 +168,10 @@ def summarise(files_in: int, outcomes: list[ManifestOutcome], quarantine: list[Q
     sanctions = [s for o in outcomes for s in o.sanctions]
     screened = sum(len(o.screened) for o in outcomes)
     quarantined = sum(q.travellers for q in quarantine)
-    amounts: Counter[str] = Counter()
+    amounts: dict[str, float] = {}
     for s in sanctions:
         if s.status != "WAIVED":
-            amounts[s.currency] += s.amount
+            amounts[s.currency] = amounts.get(s.currency, 0.0) + s.amount
     summary = {
         "files_in": files_in,
         "manifests": len(outcomes),

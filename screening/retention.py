@@ -41,7 +41,8 @@ def load_retention_policy(rules_dir: Path) -> RetentionPolicy:
     if not path.exists():
         return RetentionPolicy()
     try:
-        return RetentionPolicy(**(yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("retention", {}))
+        data = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("retention", {})
+        return RetentionPolicy.model_validate(data)
     except (yaml.YAMLError, ValidationError) as exc:
         raise RulesError(f"{path}: invalid retention policy ({exc.__class__.__name__}: {str(exc).splitlines()[0]})") \
             from exc

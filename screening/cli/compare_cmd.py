@@ -54,7 +54,7 @@ def compare(
     out.print(table)
 
 
-def _compare_pairs(pairs: Path, out_file: Path | None, config) -> None:  # type: ignore[no-untyped-def]
+def _compare_pairs(pairs: Path, out_file: Path | None, config) -> None:
     import pandas as pd
 
     from screening.errors import InputError

@@ -24,8 +24,9 @@ def normalise_traveller(values: dict[str, Any]) -> dict[str, str | None]:
         else:
             out[key] = text.upper() if key not in ("scheduled_departure", "scheduled_arrival", "transmitted_at") \
                 else text
-    if out.get("document_number"):
-        out["document_number"] = out["document_number"].replace(" ", "").replace("-", "")
+    number = out.get("document_number")
+    if number:
+        out["document_number"] = number.replace(" ", "").replace("-", "")
     if not out.get("traveller_type"):
         out["traveller_type"] = "PAX"
     return out

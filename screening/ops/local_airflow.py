@@ -4,6 +4,7 @@ machine, used by the integration tests and benchmarks/bench_day.py."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -108,10 +109,8 @@ class LocalAirflow:
 
     def __exit__(self, *exc: Any) -> None:
         for process in self.processes:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
         deadline = time.time() + 20
         for process in self.processes:
             try:

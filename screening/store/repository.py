@@ -134,18 +134,18 @@ def save_sanctions(session: Session, run_id: str, manifest_id: str, sanctions: I
         if record.sanction_id not in current and record.status not in FINAL_SANCTION_STATUSES:
             session.delete(record)
     for sanction_id, sanction in current.items():
-        record = session.get(SanctionRecord, sanction_id)
+        existing = session.get(SanctionRecord, sanction_id)
         values = dict(manifest_id=manifest_id, carrier=sanction.carrier, flight_number=sanction.flight_number,
                       traveller_ref=sanction.traveller_ref, rule_id=sanction.rule_id, framework=sanction.framework,
                       amount=sanction.amount, currency=sanction.currency, explanation=sanction.explanation,
                       rules_version=sanction.rules_version or rules_version, run_id=run_id, updated_at=utcnow())
-        if record is None:
+        if existing is None:
             session.add(SanctionRecord(sanction_id=sanction_id, status=sanction.status, **values))
         else:
             for key, value in values.items():
-                setattr(record, key, value)
-            if record.status not in FINAL_SANCTION_STATUSES:
-                record.status = sanction.status
+                setattr(existing, key, value)
+            if existing.status not in FINAL_SANCTION_STATUSES:
+                existing.status = sanction.status
 
 
 def save_quarantine(session: Session, run_id: str, records: Iterable[QuarantineRecord]) -> None:
