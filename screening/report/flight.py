@@ -11,25 +11,15 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from screening import schemas
 from screening.report import queries as q
 from screening.report.render import render, safe_name
 from screening.store.models import FlagRecord, ManifestRecord, SanctionRecord, TravellerRecord
 
 log = logging.getLogger(__name__)
 
-FLIGHT_FIELDS = (
-    "carrier",
-    "flight_number",
-    "departure_airport",
-    "arrival_airport",
-    "scheduled_departure",
-    "scheduled_arrival",
-    "transmitted_at",
-    "message_type",
-    "message_ref",
-    "declared_total",
-    "parts",
-)
+# Flight columns come from the manifest schema (one source of truth) plus the message's own facts.
+FLIGHT_FIELDS = (*schemas.flight_columns(), "message_type", "message_ref", "declared_total", "parts")
 
 
 def flight_path(reports_dir: Path, manifest_id: str) -> Path:

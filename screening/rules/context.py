@@ -6,20 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
+from screening import schemas
 from screening.airports import airport_country
 from screening.rules.models import Framework, RuleSet
 from screening.rules.timing import add_months, local_date, parse_time
 
-FLIGHT_COLUMNS = (
-    "manifest_id",
-    "carrier",
-    "flight_number",
-    "departure_airport",
-    "arrival_airport",
-    "scheduled_departure",
-    "scheduled_arrival",
-    "transmitted_at",
-)
+# The manifest schema's flight columns (one source of truth), keyed by manifest.
+FLIGHT_COLUMNS = ("manifest_id", *schemas.flight_columns())
 
 
 @dataclass
