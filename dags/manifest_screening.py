@@ -93,10 +93,10 @@ def manifest_screening() -> None:
 
     @task(map_index_template="{{ flight }}")
     def validate(batch: list[str]) -> list[str]:
-        from screening.dag_support import run_batch
-        from screening.stages import validate_stage
+        from screening.dag_support import run_whole_batch
+        from screening.stages import validate_batch_stage
 
-        return run_batch(validate_stage, batch)
+        return run_whole_batch(validate_batch_stage, batch)
 
     @task(map_index_template="{{ flight }}", pool="screening", pool_slots=1)
     def screen(batch: list[str], cfg: dict) -> list[str]:

@@ -79,6 +79,21 @@ def batches(manifest_dirs: list[str], size: int) -> list[list[str]]:
     return [manifest_dirs[i : i + size] for i in range(0, len(manifest_dirs), size)]
 
 
+def run_whole_batch(function: Any, batch: list[str]) -> list[str]:
+    """A stage that handles the whole batch in one call (validation shares one GX run per batch)."""
+    import json
+
+    name_task([Path(d).name for d in batch])
+    started = time.perf_counter()
+    run_stage(function, batch)
+    share = round((time.perf_counter() - started) / max(1, len(batch)), 4)
+    if batch:
+        with (Path(batch[0]).parent / TIMINGS_FILE).open("a", encoding="utf-8") as handle:
+            handle.write("".join(json.dumps({"stage": function.__name__, "manifest_id": Path(d).name,
+                                             "seconds": share}) + "\n" for d in batch))
+    return batch
+
+
 def run_batch(function: Any, batch: list[str], *args: Any) -> list[str]:
     """Run one stage over a batch of manifest folders; the mapped task is named after its flights."""
     import json

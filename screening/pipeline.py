@@ -108,6 +108,16 @@ def run_validation(manifest: Manifest, now: datetime | None = None) -> Any:
     return result
 
 
+def run_validation_batch(manifests: list[Manifest], now: datetime | None = None) -> list[Any]:
+    """Stage validate for several manifests at once (one Great Expectations audit run for the batch)."""
+    from screening.validate import validate_batch
+
+    results = validate_batch(manifests, now=now)
+    for manifest, result in zip(manifests, results, strict=True):
+        result.flags = list(result.flags) + control_flags(manifest)
+    return results
+
+
 def run_screening(manifest: Manifest, screened: list[dict[str, Any]], ctx: ScreeningContext) -> list[Flag]:
     """Stage screen: watchlists and the lost/stolen document registry."""
     flags = watchlist_flags(manifest, screened, ctx) + document_flags(manifest, screened, ctx.registry)

@@ -136,16 +136,21 @@ def release_waiting_parts(multipart_dir: Path, run_dir: Path, wait_minutes: floa
 
 
 def validate_stage(manifest_dir: str) -> str:
-    from screening.pipeline import run_validation
+    return validate_batch_stage([manifest_dir])[0]
 
-    folder = Path(manifest_dir)
-    manifest = workdir.load_manifest(folder)
-    result = run_validation(manifest)
-    workdir.save_json(folder / VALIDATION_JSON, result.report)
-    workdir.save_json(folder / SCREENABLE_JSON, [str(t.get("traveller_ref") or "") for t in result.screenable])
-    workdir.save_records(folder / QUARANTINE_JSON, result.quarantine)
-    workdir.save_records(folder / FLAGS_VALIDATE, result.flags)
-    return manifest_dir
+
+def validate_batch_stage(manifest_dirs: list[str]) -> list[str]:
+    """Validate a batch of manifest folders; one Great Expectations audit run covers the batch."""
+    from screening.pipeline import run_validation_batch
+
+    folders = [Path(d) for d in manifest_dirs]
+    results = run_validation_batch([workdir.load_manifest(f) for f in folders])
+    for folder, result in zip(folders, results, strict=True):
+        workdir.save_json(folder / VALIDATION_JSON, result.report)
+        workdir.save_json(folder / SCREENABLE_JSON, [str(t.get("traveller_ref") or "") for t in result.screenable])
+        workdir.save_records(folder / QUARANTINE_JSON, result.quarantine)
+        workdir.save_records(folder / FLAGS_VALIDATE, result.flags)
+    return manifest_dirs
 
 
 def _screenable(folder: Path, manifest: Any) -> list[dict[str, Any]]:

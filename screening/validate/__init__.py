@@ -14,7 +14,7 @@ How it fits together:
 - report.py    the JSON-ready report the pipeline stores per manifest and run.
 """
 
-from screening.validate.manifest import validate_manifest
+from screening.validate.manifest import validate_batch, validate_manifest
 from screening.validate.result import ValidationResult
 
-__all__ = ["ValidationResult", "validate_manifest"]
+__all__ = ["ValidationResult", "validate_batch", "validate_manifest"]

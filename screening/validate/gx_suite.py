@@ -84,10 +84,8 @@ def to_expectation(outcome: Outcome) -> Any:
                                                  meta=meta)
     if kind == spec.AFTER:
         return gxe.ExpectColumnValuesToBeBetween(column=column, min_value=0, strict_min=True, meta=meta)
-    if kind == spec.UNIQUE and len(check.columns) == 1:
-        return gxe.ExpectColumnValuesToBeUnique(column=column, meta=meta)
-    if kind == spec.UNIQUE:
-        return gxe.ExpectCompoundColumnsToBeUnique(column_list=list(check.columns),
+    if kind == spec.UNIQUE:  # unique within a manifest: a batch of manifests shares one GX run
+        return gxe.ExpectCompoundColumnsToBeUnique(column_list=[MANIFEST_SCOPE, *check.columns],
                                                    ignore_row_if="any_value_is_missing", meta=meta)
     raise ValueError(f"no GX expectation for check kind {kind}")
 
@@ -116,9 +114,14 @@ def _template_outcomes(suite_name: str) -> list[Outcome]:
     return [evaluator.evaluate(check) for check in spec.checks_for(suite_name)]
 
 
+MANIFEST_SCOPE = "_manifest"
+
+
 def gx_frame(frame: pd.DataFrame, outcomes: list[Outcome]) -> pd.DataFrame:
     """The raw columns plus every derived column, without copying the raw data."""
-    data: dict[str, pd.Series] = {}
+    data: dict[str, pd.Series] = {
+        MANIFEST_SCOPE: frame[MANIFEST_SCOPE] if MANIFEST_SCOPE in frame.columns
+        else pd.Series("manifest", index=frame.index, dtype=object)}
     for outcome in outcomes:
         for column in outcome.check.columns:
             data[column] = frame[column]
