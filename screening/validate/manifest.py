@@ -5,9 +5,8 @@ from __future__ import annotations
 import logging
 import os
 import time
-from datetime import UTC, datetime
-
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import numpy as np
 import pandas as pd
