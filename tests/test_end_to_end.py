@@ -87,6 +87,9 @@ def test_watchlist_flight_flags_the_listed_traveller_and_the_stolen_passport(scr
     assert (stolen["traveller_ref"], stolen["severity"]) == ("P002", "CRITICAL")
     assert "STOLEN" in stolen["explanation"]
     assert not any(r["rule_id"] == "WATCHLIST_MATCH" and r["traveller_ref"] != "P001" for r in rows)
+    similar = next(r for r in rows if r["rule_id"] == "DOC_REPORTED_LOST_STOLEN_SIMILAR")
+    assert (similar["traveller_ref"], similar["severity"]) == ("P005", "MEDIUM")
+    assert "382716" not in similar["explanation"]  # no document number in the text
 
 
 def test_sanctions_follow_the_obligation_breaches(screened):
