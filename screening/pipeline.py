@@ -172,6 +172,14 @@ def parse_inputs(paths: Sequence[str | Path]) -> tuple[list[ParseResult], list[Q
     return results, quarantine, errors
 
 
+def validation_summary(outcomes: list[ManifestOutcome]) -> dict[str, Any]:
+    """What validation found over the run (each manifest's full result is stored with it)."""
+    stats = [o.validation.get("statistics", {}) for o in outcomes]
+    failed = [s.get("evaluated_expectations", 0) - s.get("successful_expectations", 0) for s in stats]
+    return {"manifests_validated": len(outcomes), "manifests_with_failed_expectations": sum(1 for f in failed if f),
+            "failed_expectations": sum(failed)}
+
+
 def summarise(files_in: int, outcomes: list[ManifestOutcome], quarantine: list[QuarantineRecord],
               seconds: float, extra: dict[str, Any] | None = None) -> dict[str, Any]:
     flags = [f for o in outcomes for f in o.flags]
@@ -192,6 +200,7 @@ def summarise(files_in: int, outcomes: list[ManifestOutcome], quarantine: list[Q
         "sanctions_total": len(sanctions),
         "sanctions_amount_by_currency": dict(sorted(amounts.items())),
         "seconds": round(seconds, 3),
+        "validation": validation_summary(outcomes),
     }
     summary.update(extra or {})
     return summary

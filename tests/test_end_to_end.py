@@ -52,7 +52,7 @@ def test_outputs_have_the_contract_columns(screened):
     assert read_csv(out / "quarantine.csv")[0] == QUARANTINE_COLUMNS
     summary = json.loads((out / "summary.json").read_text())
     for key in ("files_in", "manifests", "travellers_in", "travellers_screened", "travellers_quarantined",
-                "flags_by_rule", "sanctions_total", "seconds"):
+                "flags_by_rule", "sanctions_total", "seconds", "validation"):
         assert key in summary
 
 
