@@ -58,7 +58,7 @@ def _compare_pairs(pairs: Path, out_file: Path | None, config) -> None:
     import pandas as pd
 
     from screening.errors import InputError
-    from screening.matching import compare as compare_names
+    from screening.matching.pairs import compare_pairs
 
     if out_file is None:
         raise typer.BadParameter("--pairs needs --out FILE.csv")
@@ -69,17 +69,10 @@ def _compare_pairs(pairs: Path, out_file: Path | None, config) -> None:
     missing = [c for c in ("name1", "name2") if c not in frame.columns]
     if missing:
         raise InputError(f"{pairs}: line 1: header lacks column(s) {', '.join(missing)}")
-    scores, verdicts = [], []
-    for row in frame.to_dict("records"):
-        result = compare_names(row["name1"], row["name2"], config, dob_a=row.get("dob1") or None,
-                               dob_b=row.get("dob2") or None, nationality_a=row.get("nationality1") or None,
-                               nationality_b=row.get("nationality2") or None)
-        scores.append(round(result.score, 4))
-        verdicts.append(result.is_match)
-    frame["score"], frame["is_match"] = scores, verdicts
+    frame = compare_pairs(frame, config)
     out_file.parent.mkdir(parents=True, exist_ok=True)
     frame.to_csv(out_file, index=False)
-    out.print(f"{len(frame)} pair(s) scored, {sum(verdicts)} match(es): {out_file}", highlight=False)
+    out.print(f"{len(frame)} pair(s) scored, {int(frame['is_match'].sum())} match(es): {out_file}", highlight=False)
 
 
 def register(app: typer.Typer) -> None:
