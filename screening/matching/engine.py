@@ -94,7 +94,7 @@ class WatchlistIndex:
         self.data = data
         self.version: str = str(data.meta["version"])
         self.entries = data.entries
-        self._slot_cache: dict[tuple[int, float], list[WeightedSlot]] = {}
+        self._slot_cache: dict[tuple[int, float], tuple[list[WeightedSlot], list[tuple[int, ...]]]] = {}
         self.finder = CandidateFinder(data)
         self._weights_for: MatchConfig | None = None
         self._name_weights = NameWeights()
@@ -182,7 +182,7 @@ class WatchlistIndex:
                 result = seen[signature] = score_names(slots, listed, weights)
             else:
                 def similarity(i: int, j: int, ids: list[tuple[int, ...]] = listed_ids) -> float:
-                    table = known[i]  # type: ignore[index]
+                    table = known[i]
                     return max(table.get(v, 0.0) for v in ids[j])
 
                 result = seen[signature] = score_names(slots, listed, weights, similarity)

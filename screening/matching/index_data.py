@@ -40,7 +40,7 @@ class LazyEntries(Sequence[WatchlistEntry]):
     def __len__(self) -> int:
         return len(self._ptr) - 1
 
-    def __getitem__(self, i):  # type: ignore[no-untyped-def,override]
+    def __getitem__(self, i):
         if isinstance(i, slice):
             return [self[j] for j in range(*i.indices(len(self)))]
         raw = bytes(self._blob[self._ptr[i] : self._ptr[i + 1]])
@@ -49,6 +49,22 @@ class LazyEntries(Sequence[WatchlistEntry]):
 
 class IndexData:
     """Arrays of one index; build() from entries or load() from a saved folder."""
+
+    # The flat arrays of _ARRAYS, set from `arrays` in __init__ (declared here for type checkers).
+    token_weight: np.ndarray
+    slot_ptr: np.ndarray
+    form_ptr: np.ndarray
+    slot_forms: np.ndarray
+    slot_particle: np.ndarray
+    name_owner: np.ndarray
+    name_quality: np.ndarray
+    post_ptr: np.ndarray
+    post_names: np.ndarray
+    key_hashes: np.ndarray
+    key_ptr: np.ndarray
+    key_tokens: np.ndarray
+    name_text_ptr: np.ndarray
+    entry_ptr: np.ndarray
 
     def __init__(self, arrays: dict[str, np.ndarray], vocabulary: list[str], qualities: list[str],
                  name_text: np.ndarray, entries: Sequence[WatchlistEntry], meta: dict[str, object]):

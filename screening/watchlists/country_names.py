@@ -41,8 +41,8 @@ def country_to_icao(name: str | None) -> str | None:
     if key in _OVERRIDES:
         return iso3_to_icao(_OVERRIDES[key])
     if len(key) in (2, 3) and key.isalpha():
-        lookup = {"alpha_2": key} if len(key) == 2 else {"alpha_3": key}
-        found = pycountry.countries.get(**lookup)
+        found = (pycountry.countries.get(alpha_2=key) if len(key) == 2
+                 else pycountry.countries.get(alpha_3=key))
         if found is not None:
             return iso3_to_icao(found.alpha_3)
     for field in ("name", "official_name", "common_name"):
