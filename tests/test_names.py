@@ -75,3 +75,16 @@ def test_packed_aliases_are_separate_names() -> None:
 
 def test_title_after_joined_article_is_kept() -> None:
     assert normalise_name("Ibn al-Shaykh al-Libi") == "IBN AL SHAYKH AL LIBI"
+
+
+def test_feminine_slavic_surnames_carry_their_masculine_base():
+    from screening.matching import compare, load_match_config
+    from screening.matching.names import masculine_forms, name_slots
+
+    assert masculine_forms("NOVAKOVA") == ["NOVAKOV", "NOVAK"]
+    assert masculine_forms("KOWALSKA") == ["KOWALSKI"]
+    assert masculine_forms("OVA") == [] and masculine_forms("SMITH") == []
+    assert "IVANOV" in name_slots("ANNA IVANOVA")[1].forms
+    config = load_match_config("rules")
+    assert compare("MARTINA NOVAKOVA", "MARTINA NOVAK", config).is_match
+    assert not compare("MARTINA NOVAKOVA", "PETRA DVORAK", config).is_match

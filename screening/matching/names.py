@@ -38,6 +38,13 @@ JOINING = frozenset(["BIN", "IBN", "BEN", "BINT",
 SUFFIXES = frozenset([
     "UDDIN", "UDIN", "ADDIN", "EDDINE", "EDDIN", "DIN", "ULLAH", "ULLA", "ALLAH", "ULLAHI", "ULHAQ", "ULHAK",
 ])
+# Slavic family names change with sex: NOVAK/NOVAKOVA (Czech, Slovak), IVANOV/IVANOVA, PUTIN/PUTINA
+# (Russian, Bulgarian), KOWALSKI/KOWALSKA (Polish). A feminine form also carries its masculine base so a
+# wife, daughter or the listed person under either form is found; sex evidence then weighs in.
+FEMININE_ENDINGS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("OVA", ("OV", "")), ("EVA", ("EV",)), ("INA", ("IN",)), ("SKA", ("SKI",)), ("CKA", ("CKI",)),
+    ("DZKA", ("DZKI",)),
+)
 _SEPARATORS = re.compile(r"[^A-Z0-9]+")
 _ALIAS_SPLIT = re.compile(r"\s*;\s*")
 
@@ -91,6 +98,8 @@ def name_slots(name: str) -> tuple[Slot, ...]:
         previous = primary[position - 1] if position else ""
         if previous in JOINING and (not is_particle or token in SUFFIXES) and len(primary) > 1:
             variants += [previous + v for v in list(variants)]
+        if not is_particle and len(primary) > 1:
+            variants += masculine_forms(token)
         slots.append(Slot(tuple(dict.fromkeys(variants)), is_particle))
     for position, token in enumerate(primary):
         if token in SUFFIXES and position > 0:
@@ -100,6 +109,15 @@ def name_slots(name: str) -> tuple[Slot, ...]:
             joined = "".join(primary[start : position + 1])
             slots[start] = Slot(tuple(dict.fromkeys((*slots[start].forms, joined))), slots[start].particle)
     return tuple(slots)
+
+
+def masculine_forms(token: str) -> list[str]:
+    """NOVAKOVA -> NOVAKOV, NOVAK; KOWALSKA -> KOWALSKI; only for parts long enough to be family names."""
+    for ending, replacements in FEMININE_ENDINGS:
+        if token.endswith(ending) and len(token) >= len(ending) + 3:
+            stem = token[: -len(ending)]
+            return [stem + r for r in replacements if len(stem + r) >= 4]
+    return []
 
 
 def normalise_name(name: str | None) -> str:
