@@ -27,7 +27,7 @@ def test_demo_runs_the_dag_end_to_end_and_a_rerun_duplicates_nothing(tmp_path: P
     summary = first.summary
     assert (summary["files_in"], summary["manifests"], summary["travellers_in"]) == (5, 5, 24)
     assert summary["invariant_holds"] is True
-    assert summary["flags_by_rule"]["WATCHLIST_MATCH"] == 1
+    assert summary["flags_by_rule"]["WATCHLIST_MATCH"] == 2  # ZZ303 P001 and the PAXLST flight's NOVAKOVA
     assert summary["flags_by_rule"]["DOC_REPORTED_LOST_STOLEN"] == 1
     assert set(first.outputs) >= {"flags.csv", "sanctions.csv", "quarantine.csv", "summary.json"}
     reports = sorted((first.reports_dir / "flights").glob("*.html"))
