@@ -4,17 +4,15 @@ expiry, validity periods, visa policy with overrides, API deadlines across time 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
+from rules_support import RULES, flight_manifest
 
 from screening.model import Manifest
 from screening.obligations import apply_obligations, manifest_frame
 from screening.rules import load_ruleset
 from screening.rules.evaluate import evaluate_frame
-
-RULES = Path(__file__).parent / "fixtures" / "rules" / "basic"
 
 
 @pytest.fixture(scope="module")
@@ -23,17 +21,7 @@ def ruleset():
 
 
 def manifest(**flight: Any) -> Manifest:
-    base = dict(
-        carrier="LH",
-        flight_number="401",
-        departure_airport="JFK",
-        arrival_airport="FRA",
-        scheduled_departure="2026-03-01T18:00:00-05:00",
-        scheduled_arrival="2026-03-02T07:30:00+01:00",
-        transmitted_at="2026-03-01T20:00:00Z",
-    )
-    base.update(flight)
-    return Manifest(**base)
+    return flight_manifest(**flight)
 
 
 def traveller(ref: str = "P1", **fields: Any) -> dict[str, Any]:

@@ -7,13 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from rules_support import RULES, flight_manifest
 
 from screening.model import Flag, Manifest
 from screening.obligations import apply_obligations
 from screening.rules import load_ruleset
 from screening.sanctions import sanctions_for
-
-RULES = Path(__file__).parent / "fixtures" / "rules" / "basic"
 
 
 @pytest.fixture(scope="module")
@@ -22,19 +21,7 @@ def ruleset():
 
 
 def manifest(travellers: list[dict[str, Any]], **flight: Any) -> Manifest:
-    base = dict(
-        carrier="LH",
-        flight_number="401",
-        departure_airport="JFK",
-        arrival_airport="FRA",
-        scheduled_departure="2026-03-01T18:00:00-05:00",
-        scheduled_arrival="2026-03-02T07:30:00+01:00",
-        transmitted_at="2026-03-01T20:00:00Z",
-    )
-    base.update(flight)
-    m = Manifest(**base)
-    m.travellers = travellers
-    return m
+    return flight_manifest(travellers, **flight)
 
 
 def traveller(ref: str, **fields: Any) -> dict[str, Any]:
