@@ -179,18 +179,11 @@ def test_explain_cli_json_and_unknown_traveller() -> None:
 
 def test_history_from_pipeline_work_folders(tmp_path: Path) -> None:
     """Pipeline work folders (travellers.parquet, manifest.json, documents.parquet) are a history."""
-    from screening.model import Manifest
+    from rules_support import flight_manifest
+
     from screening.workdir import save_manifest
 
-    m = Manifest(
-        carrier="LH",
-        flight_number="401",
-        departure_airport="JFK",
-        arrival_airport="FRA",
-        scheduled_departure="2026-03-01T18:00:00-05:00",
-        scheduled_arrival="2026-03-02T07:30:00+01:00",
-        transmitted_at="2026-03-01T20:00:00Z",
-    )
+    m = flight_manifest()
     m.travellers = [
         {
             "traveller_type": "PAX",
