@@ -155,13 +155,14 @@ def validate_batch_stage(manifest_dirs: list[str]) -> list[str]:
 
 def _screenable(folder: Path, manifest: Any) -> list[dict[str, Any]]:
     """The travellers validation kept, in manifest order (duplicate refs stay: each is screened)."""
-    keep = workdir.load_json(folder / SCREENABLE_JSON, [])
-    remaining = list(keep)
+    from collections import Counter
+
+    remaining = Counter(workdir.load_json(folder / SCREENABLE_JSON, []))
     screened = []
     for traveller in manifest.travellers:
         ref = str(traveller.get("traveller_ref") or "")
-        if ref in remaining:
-            remaining.remove(ref)
+        if remaining[ref] > 0:  # a counter, not list.remove: linear in the manifest size
+            remaining[ref] -= 1
             screened.append(traveller)
     return screened
 
