@@ -74,22 +74,19 @@ def manifest_screening() -> None:
         name_task([Path(f).name for f in files])
         return [folder for raw_path in files
                 for folder in run_stage(parse_to_work, raw_path, Path(cfg["run_dir"]), Path(cfg["quarantine_dir"]),
-                                        Path(cfg["multipart_dir"]))]
+                                        Path(cfg["multipart_dir"]), cfg["run_id"], cfg["multipart_wait_minutes"])]
 
-    @task
-    def release_waiting(cfg: dict) -> list[str]:
+    @task(trigger_rule="none_failed")  # also when nothing was landed: releases sets whose wait is over
+    def gather(reads: list[list[str]], cfg: dict) -> list[list[str]]:
         from pathlib import Path
 
-        from screening.stages import release_waiting_parts
+        from screening.dag_support import batches, run_stage
+        from screening.stages import gather_stage
 
-        return release_waiting_parts(Path(cfg["multipart_dir"]), Path(cfg["run_dir"]), cfg["multipart_wait_minutes"])
-
-    @task
-    def gather(folders: list[list[str]], released: list[str], cfg: dict) -> list[list[str]]:
-        from screening.dag_support import batches
-
-        count = len(folders)  # index, not iterate: iterating a lazy XCom sequence probes one past the end
-        return batches([f for index in range(count) for f in folders[index]] + list(released), cfg["batch_size"])
+        count = len(reads)  # index, not iterate: iterating a lazy XCom sequence probes one past the end
+        folders = run_stage(gather_stage, [f for index in range(count) for f in reads[index]], Path(cfg["run_dir"]),
+                            Path(cfg["multipart_dir"]), cfg["run_id"], cfg["multipart_wait_minutes"])
+        return batches(folders, cfg["batch_size"])
 
     @task(map_index_template="{{ flight }}")
     def validate(batch: list[str]) -> list[str]:
@@ -141,7 +138,7 @@ def manifest_screening() -> None:
 
     cfg = resolve_config()
     raw_files = land(cfg)
-    batches = gather(parse.partial(cfg=cfg).expand(files=raw_files), release_waiting(cfg), cfg)
+    batches = gather(parse.partial(cfg=cfg).expand(files=raw_files), cfg)
     screened = screen.partial(cfg=cfg).expand(batch=validate.expand(batch=batches))
     persisted = persist.partial(cfg=cfg).expand(batch=obligations.partial(cfg=cfg).expand(batch=screened))
     summarise(cfg, raw_files, report.partial(cfg=cfg).expand(batch=persisted))

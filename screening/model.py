@@ -40,17 +40,23 @@ class Manifest:
     scheduled_arrival: str | None = None
     transmitted_at: str | None = None
     message_ref: str | None = None
-    message_type: str = "CSV"
+    message_type: str = "PAX"  # PAX (passenger list) or CREW (crew list, PAXLST BGM 250/336)
     declared_total: int | None = None
     parts: int = 1
     source_file: str = ""
     travellers: list[dict[str, Any]] = field(default_factory=list)
     documents: list[dict[str, Any]] = field(default_factory=list)
+    source_format: str = ""  # csv, json or paxlst: which reader produced it
+    part_info: dict[str, Any] | None = None  # PAXLST: the message part (UNH 0068/0070/0073) and leg
+    incomplete_reason: str | None = None  # set when a multi-part set was released without all its parts
+    control_findings: list[dict[str, str]] = field(default_factory=list)  # what the reader flagged
 
     @property
     def manifest_id(self) -> str:
-        """Stable id from the flight key, so a re-sent manifest replaces its earlier results."""
-        return manifest_id_for(self.carrier, self.flight_number, self.scheduled_departure, self.departure_airport)
+        """Stable id from the flight key and list type: a passenger list and a crew list of one flight are
+        two manifests; a re-sent list keeps its id (and supersedes the earlier transmission)."""
+        return manifest_id_for(self.carrier, self.flight_number, self.scheduled_departure, self.departure_airport,
+                               self.message_type)
 
     def flight_dict(self) -> dict[str, Any]:
         data = {c: getattr(self, c) for c in schemas.flight_columns()}
@@ -61,6 +67,9 @@ class Manifest:
             declared_total=self.declared_total,
             parts=self.parts,
             source_file=self.source_file,
+            source_format=self.source_format,
+            part_info=self.part_info,
+            incomplete_reason=self.incomplete_reason,
         )
         return data
 
@@ -77,14 +86,20 @@ class Manifest:
         return data
 
 
+def list_type(travellers: list[dict[str, Any]]) -> str:
+    """CREW when every traveller is crew (a crew list), PAX otherwise: for readers without a BGM code."""
+    kinds = {str(t.get("traveller_type") or "").upper() for t in travellers}
+    return "CREW" if kinds == {"CREW"} else "PAX"
+
+
 def manifest_id_for(carrier: str, flight_number: str, scheduled_departure: str | None,
-                    departure_airport: str | None) -> str:
+                    departure_airport: str | None, message_type: str | None = "PAX") -> str:
+    """Readable and stable; passenger lists keep the id they always had, crew lists are marked CREW."""
     when = (scheduled_departure or "").replace("-", "").replace(":", "")[:13] or "UNDATED"
-    readable = f"{carrier}{flight_number}-{departure_airport or 'XXX'}-{when}"
-    digest = hashlib.sha1(
-        f"{carrier}|{flight_number}|{scheduled_departure}|{departure_airport}".encode()
-    ).hexdigest()[:8]
-    return f"{readable}-{digest}"
+    crew = (message_type or "").upper() == "CREW"
+    readable = f"{carrier}{flight_number}-{departure_airport or 'XXX'}-{when}{'-CREW' if crew else ''}"
+    key = f"{carrier}|{flight_number}|{scheduled_departure}|{departure_airport}{'|CREW' if crew else ''}"
+    return f"{readable}-{hashlib.sha1(key.encode()).hexdigest()[:8]}"
 
 
 @dataclass

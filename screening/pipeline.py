@@ -9,14 +9,14 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from screening.documents import document_flags
-from screening.errors import InputError
 from screening.matching import MatchConfig, WatchlistIndex, load_match_config
-from screening.model import Flag, Manifest, ParseResult, QuarantineRecord, Sanction
+from screening.model import Flag, Manifest, QuarantineRecord, Sanction
 from screening.rules import RuleSet, load_ruleset
 from screening.watchlists.loader import load_watchlist
 from screening.watchlists.registry import Registry, load_registry
@@ -89,7 +89,7 @@ def watchlist_flags(manifest: Manifest, travellers: list[dict[str, Any]], ctx: S
 def control_flags(manifest: Manifest) -> list[Flag]:
     """Message-level findings a reader attached (PAXLST counts, control references): flagged, never dropped."""
     flags = []
-    for finding in getattr(manifest, "control_findings", None) or []:
+    for finding in manifest.control_findings or []:
         flags.append(Flag(
             manifest_id=manifest.manifest_id, carrier=manifest.carrier, flight_number=manifest.flight_number,
             traveller_ref="", flag_type=finding.get("flag_type", "DATA_QUALITY"),
@@ -155,21 +155,53 @@ class RunResult:
     summary: dict[str, Any]
     output_paths: dict[str, Path]
     file_errors: list[str]
+    failures: list[str] = field(default_factory=list)  # manifests a stage failed on (quarantined whole)
 
 
-def parse_inputs(paths: Sequence[str | Path]) -> tuple[list[ParseResult], list[QuarantineRecord], list[str]]:
-    """Parse every file; an unreadable file becomes one quarantine record and an error message."""
-    from screening.ingest import parse_file
+def validate_guarded(manifests: list[Manifest], now: datetime | None = None
+                     ) -> list[tuple[Any, QuarantineRecord | None]]:
+    """Validation for a batch in one Great Expectations run; if the batch fails, each manifest alone, so
+    one manifest's fault quarantines that manifest only."""
+    from screening.run import guarded, is_transient
 
-    results, quarantine, errors = [], [], []
-    for path in paths:
-        try:
-            results.append(parse_file(path))
-        except InputError as exc:
-            errors.append(str(exc))
-            raw = Path(path).read_bytes()[:2000].decode("utf-8", "replace") if Path(path).is_file() else ""
-            quarantine.append(QuarantineRecord(str(path), "file", "FILE_UNREADABLE", str(exc), raw, travellers=0))
-    return results, quarantine, errors
+    try:
+        return [(result, None) for result in run_validation_batch(manifests, now=now)]
+    except Exception as exc:
+        if is_transient(exc):
+            raise
+        return [guarded("validate", m, partial(run_validation, m, now=now)) for m in manifests]
+
+
+def process_after_validation(manifest: Manifest, validation: Any, ctx: ScreeningContext,
+                             now: datetime | None = None) -> ManifestOutcome | QuarantineRecord:
+    """Screen, obligations and sanctions for one validated manifest; a fault quarantines the manifest."""
+    from screening.run import guarded
+
+    def step() -> ManifestOutcome:
+        screened = validation.screenable
+        flags = list(validation.flags) + run_screening(manifest, screened, ctx)
+        flags, sanctions = run_obligations(manifest, screened, flags, ctx.ruleset, now=now)
+        return ManifestOutcome(manifest, screened, list(validation.quarantine), flags, sanctions, validation.report)
+
+    outcome, failure = guarded("screen", manifest, step)
+    return failure if failure is not None else outcome
+
+
+def process_manifests(manifests: list[Manifest], ctx: ScreeningContext, now: datetime | None = None,
+                      progress: Callable[[str], None] | None = None
+                      ) -> tuple[list[ManifestOutcome], list[QuarantineRecord]]:
+    """validate -> screen -> obligations -> sanctions for every manifest of a run."""
+    outcomes: list[ManifestOutcome] = []
+    failed: list[QuarantineRecord] = []
+    for manifest, (validation, failure) in zip(manifests, validate_guarded(manifests, now=now), strict=True):
+        if progress:
+            progress(manifest.manifest_id)
+        result = failure if failure is not None else process_after_validation(manifest, validation, ctx, now)
+        if isinstance(result, QuarantineRecord):
+            failed.append(result)
+        else:
+            outcomes.append(result)
+    return outcomes, failed
 
 
 def validation_summary(outcomes: list[ManifestOutcome]) -> dict[str, Any]:
@@ -181,11 +213,15 @@ def validation_summary(outcomes: list[ManifestOutcome]) -> dict[str, Any]:
 
 
 def summarise(files_in: int, outcomes: list[ManifestOutcome], quarantine: list[QuarantineRecord],
-              seconds: float, extra: dict[str, Any] | None = None) -> dict[str, Any]:
+              seconds: float, extra: dict[str, Any] | None = None, *, travellers_in: int | None = None,
+              waiting: list[dict[str, Any]] | None = None, waiting_travellers: int = 0) -> dict[str, Any]:
+    """summary.json. travellers_in comes from reading the input; the invariant says it is all accounted
+    for: screened + quarantined + waiting (multi-part sets held for their other parts)."""
     flags = [f for o in outcomes for f in o.flags]
     sanctions = [s for o in outcomes for s in o.sanctions]
     screened = sum(len(o.screened) for o in outcomes)
     quarantined = sum(q.travellers for q in quarantine)
+    accounted = screened + quarantined + waiting_travellers
     amounts: dict[str, float] = {}
     for s in sanctions:
         if s.status != "WAIVED":
@@ -193,48 +229,56 @@ def summarise(files_in: int, outcomes: list[ManifestOutcome], quarantine: list[Q
     summary = {
         "files_in": files_in,
         "manifests": len(outcomes),
-        "travellers_in": screened + quarantined,
+        "travellers_in": accounted if travellers_in is None else travellers_in,
         "travellers_screened": screened,
         "travellers_quarantined": quarantined,
+        "travellers_waiting": waiting_travellers,
+        "waiting": list(waiting or []),
         "flags_by_rule": dict(sorted(Counter(f.rule_id for f in flags).items())),
         "sanctions_total": len(sanctions),
         "sanctions_amount_by_currency": dict(sorted(amounts.items())),
         "seconds": round(seconds, 3),
         "validation": validation_summary(outcomes),
     }
+    summary["invariant_holds"] = summary["travellers_in"] == accounted
     summary.update(extra or {})
     return summary
 
 
 def screen_files(paths: Sequence[str | Path], ctx: ScreeningContext, out_dir: Path, *,
                  database_url: str | None = None, run_id: str | None = None, now: datetime | None = None,
-                 progress: Callable[[str], None] | None = None) -> RunResult:
-    """Screen carrier files end to end without Airflow; writes the four outputs and, if asked, the store."""
+                 progress: Callable[[str], None] | None = None, multipart_dir: str | Path | None = None,
+                 multipart_wait_minutes: float = 120.0) -> RunResult:
+    """Screen carrier files end to end without Airflow, through the same steps as the DAG (screening.run);
+    writes the four outputs and, if asked, the store. Multi-part parts are held in `multipart_dir` (a
+    temporary folder when not given: sets still incomplete at the end are reported as waiting)."""
+    import tempfile
+
+    from screening import run
+
     started = time.perf_counter()
     run_id = run_id or f"cli-{uuid.uuid4().hex[:12]}"
-    results, quarantine, errors = parse_inputs(paths)
-    travellers_parsed = sum(r.travellers_in for r in results)
-    outcomes: list[ManifestOutcome] = []
-    for result in results:
-        quarantine.extend(result.quarantine)
-        for manifest in result.manifests:
-            if progress:
-                progress(manifest.manifest_id)
-            outcome = screen_manifest(manifest, ctx, now=now)
-            quarantine.extend(outcome.quarantine)
-            outcomes.append(outcome)
+    with tempfile.TemporaryDirectory(prefix="screening-multipart-") as scratch:
+        assembler = run.in_memory_assembler(multipart_dir or scratch, multipart_wait_minutes, run_id, now)
+        reads = run.read_files(paths, assembler)
+        due = assembler.release_due()  # sets whose wait is over (held earlier in multipart_dir, or wait 0)
+        if due:
+            reads.append(run.FileRead("multipart-timeout", manifests=due))
+        assembly = run.assemble(reads, assembler)
+    outcomes, failed = process_manifests(assembly.manifests, ctx, now=now, progress=progress)
+    quarantine = list(assembly.quarantine) + failed + [q for o in outcomes for q in o.quarantine]
     summary = summarise(len(paths), outcomes, quarantine, time.perf_counter() - started,
                         {"run_id": run_id, "rules_version": ctx.rules_version, "list_version": ctx.list_version,
-                         "files_unreadable": len(errors)})
-    if summary["travellers_in"] != travellers_parsed:  # the invariant of DESIGN.md section 2
-        raise AssertionError(f"traveller count mismatch: {travellers_parsed} in, {summary['travellers_in']} "
-                             "accounted for")
+                         "files_unreadable": len(assembly.errors), "manifests_failed": len(failed)},
+                        travellers_in=assembly.travellers_in, waiting=run.waiting_summary(assembly.waiting),
+                        waiting_travellers=assembly.waiting_travellers)
     if database_url:
         persist_run(database_url, run_id, outcomes, quarantine, summary, ctx)
     flags = [f for o in outcomes for f in o.flags]
     sanctions = [s for o in outcomes for s in o.sanctions]
     output_paths = write_outputs_for(out_dir, flags, sanctions, quarantine, summary)
-    return RunResult(run_id, outcomes, quarantine, summary, output_paths, errors)
+    return RunResult(run_id, outcomes, quarantine, summary, output_paths, assembly.errors,
+                     [q.message for q in failed])
 
 
 def write_outputs_for(out_dir: Path, flags: list[Flag], sanctions: list[Sanction],
@@ -254,7 +298,7 @@ def persist_run(database_url: str, run_id: str, outcomes: list[ManifestOutcome],
         repo.start_run(session, run_id, ctx.rules_version, ctx.list_version)
         for outcome in outcomes:
             persist_outcome(session, run_id, outcome, ctx.rules_version, ctx.list_version)
-        repo.save_quarantine(session, run_id, quarantine)
+        repo.save_quarantine(session, run_id, quarantine)  # the run's whole quarantine, once
         repo.finish_run(session, run_id, summary)
 
 
@@ -266,7 +310,6 @@ def persist_outcome(session: Any, run_id: str, outcome: ManifestOutcome, rules_v
                                quarantined=outcome.travellers_quarantined, flags=outcome.flags,
                                sanctions=outcome.sanctions, validation=outcome.validation,
                                rules_version=rules_version, list_version=list_version)
-    repo.save_quarantine(session, run_id, outcome.quarantine)
     repo.audit(session, "pipeline", "manifest_screened", outcome.manifest.manifest_id,
                {"rules_version": rules_version, "list_version": list_version, "flags": len(outcome.flags),
                 "sanctions": len(outcome.sanctions)},

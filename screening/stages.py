@@ -11,8 +11,6 @@ from pathlib import Path
 from typing import Any
 
 from screening import workdir
-from screening.errors import InputError
-from screening.model import QuarantineRecord
 
 VALIDATION_JSON = "validation.json"
 SCREENABLE_JSON = "screenable.json"
@@ -85,54 +83,104 @@ def select_rescreen_files(database_url: str, date_from: str | None, date_to: str
     return sorted(chosen)
 
 
-def parse_to_work(raw_path: str, run_dir: Path, quarantine_dir: Path, multipart_dir: Path | None = None) -> list[str]:
-    """Parse one landed file into manifest folders. PAXLST parts of a multi-part message go through the
-    durable assembler (multipart_dir): a manifest is released when its set is complete. A file that cannot
-    be read at all is copied to the quarantine folder with a .reason.txt beside it; the other files go on."""
-    from screening.ingest import parse_file, sniff_format
-
-    source = Path(raw_path)
-    checksum = source.parent.name
-    data = source.read_bytes()
-    try:
-        if multipart_dir is not None and sniff_format(source, data) == "paxlst":
-            from screening.ingest.multipart import MultipartAssembler
-
-            result = MultipartAssembler(multipart_dir).add_file(data, str(source))
-            if getattr(result, "duplicate", False):  # re-screen of a file already assembled: read it alone
-                result = parse_file(source, data)
-        else:
-            result = parse_file(source, data)
-    except InputError as exc:
-        quarantine_dir.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(source, quarantine_dir / source.name)
-        (quarantine_dir / f"{source.name}.reason.txt").write_text(f"{exc}\n", encoding="utf-8")
-        record = QuarantineRecord(str(source), "file", "FILE_UNREADABLE", str(exc),
-                                  data[:2000].decode("utf-8", "replace"), travellers=0)
-        workdir.save_records(run_dir / PARSE_QUARANTINE_DIR / f"{checksum}.json", [record])
-        return []
-    return _save_parsed(result, run_dir, checksum)
+READS_DIR = "_reads"
+ASSEMBLY_JSON = "_assembly.json"
+FAILED_JSON = "failed.json"
 
 
-def _save_parsed(result: Any, run_dir: Path, key: str) -> list[str]:
-    workdir.save_records(run_dir / PARSE_QUARANTINE_DIR / f"{key}.json", result.quarantine)
-    workdir.save_json(run_dir / PARSE_QUARANTINE_DIR / f"{key}.count.json",
-                      {"travellers_in": result.travellers_in, "source_file": result.source_file})
-    return [str(workdir.save_manifest(m, run_dir / m.manifest_id)) for m in result.manifests]
-
-
-def release_waiting_parts(multipart_dir: Path, run_dir: Path, wait_minutes: float) -> list[str]:
-    """Multi-part sets that waited longer than allowed are released incomplete (API_INCOMPLETE)."""
+def _assembler(multipart_dir: Path, run_id: str, wait_minutes: float) -> Any:
     from datetime import timedelta
 
     from screening.ingest.multipart import MultipartAssembler
-    from screening.model import ParseResult
 
-    released = MultipartAssembler(multipart_dir, wait=timedelta(minutes=wait_minutes)).release_due()
-    if not released:
-        return []
-    return _save_parsed(ParseResult(source_file="multipart-timeout", manifests=released), run_dir,
-                        f"released-{int(time.time())}")
+    return MultipartAssembler(multipart_dir, wait=timedelta(minutes=wait_minutes), run_token=run_id)
+
+
+def parse_to_work(raw_path: str, run_dir: Path, quarantine_dir: Path, multipart_dir: Path | None = None,
+                  run_id: str = "", wait_minutes: float = 120.0) -> list[str]:
+    """Step read (screening.run.read_file) for one landed file, saved under the run's _reads/ folder:
+    multi-part parts go to the durable assembler (multipart_dir). A file that cannot be read at all is
+    also copied to the quarantine folder with a .reason.txt beside it; the other files go on."""
+    from screening import run
+
+    source = Path(raw_path)
+    assembler = _assembler(multipart_dir, run_id or run_dir.name, wait_minutes) if multipart_dir else None
+    read = run.read_file(source, assembler)
+    if read.error:
+        quarantine_dir.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source, quarantine_dir / source.name)
+        (quarantine_dir / f"{source.name}.reason.txt").write_text(f"{read.error}\n", encoding="utf-8")
+    return [str(_save_read(read, run_dir / READS_DIR / source.parent.name))]
+
+
+def _save_read(read: Any, folder: Path) -> Path:
+    """A FileRead as files: its manifests as manifest folders, its quarantine and counts as JSON."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("m*"):
+        shutil.rmtree(old) if old.is_dir() else old.unlink()
+    for index, manifest in enumerate(read.manifests):
+        workdir.save_manifest(manifest, folder / f"m{index:04d}")
+    workdir.save_records(folder / QUARANTINE_JSON, read.quarantine)
+    workdir.save_json(folder / "read.json", {"source_file": read.source_file, "travellers_in": read.travellers_in,
+                                             "error": read.error, "manifests": len(read.manifests)})
+    return folder
+
+
+def _load_read(folder: Path) -> Any:
+    from screening import run
+
+    meta = workdir.load_json(folder / "read.json", {})
+    manifests = [workdir.load_manifest(m) for m in sorted(folder.glob("m*")) if m.is_dir()]
+    return run.FileRead(meta.get("source_file", ""), manifests, workdir.load_quarantine(folder / QUARANTINE_JSON),
+                        int(meta.get("travellers_in", 0)), meta.get("error"))
+
+
+def gather_stage(read_dirs: list[str], run_dir: Path, multipart_dir: Path, run_id: str,
+                 wait_minutes: float) -> list[str]:
+    """Step assemble (screening.run.assemble) over every file read in this run: sets whose wait is over
+    are released incomplete, same-identity manifests combined, one folder written per manifest, and the
+    run's accounting kept in _assembly.json for the summary."""
+    from screening import run
+
+    assembler = _assembler(multipart_dir, run_id, wait_minutes)
+    reads = [_load_read(Path(d)) for d in read_dirs]
+    due = assembler.release_due()
+    if due:
+        reads.append(run.FileRead("multipart-timeout", manifests=due))
+    assembly = run.assemble(reads, assembler)
+    folders = []
+    for manifest in assembly.manifests:
+        folder = run_dir / manifest.manifest_id
+        for stale in (FAILED_JSON, FLAGS_ALL):  # a re-run starts this manifest afresh
+            (folder / stale).unlink(missing_ok=True)
+        folders.append(str(workdir.save_manifest(manifest, folder)))
+    workdir.save_records(run_dir / PARSE_QUARANTINE_DIR / "assembly.json", assembly.quarantine)
+    workdir.save_json(run_dir / ASSEMBLY_JSON, {
+        "travellers_in": assembly.travellers_in, "waiting_travellers": assembly.waiting_travellers,
+        "waiting": run.waiting_summary(assembly.waiting), "errors": assembly.errors,
+        "manifests": [Path(f).name for f in folders]})
+    return folders
+
+
+def failed(folder: Path) -> bool:
+    """A manifest a stage quarantined whole: later stages leave it alone, the summary counts it."""
+    return (folder / FAILED_JSON).exists()
+
+
+def isolate(stage: str, manifest_dir: str, step: Any) -> str:
+    """Step `stage` on one manifest folder, the way the CLI isolates it (screening.run.guarded): a data
+    fault writes failed.json (the manifest quarantined whole, with its travellers) and the batch goes on;
+    a transient fault is raised so Airflow retries the task."""
+    from screening import run
+
+    folder = Path(manifest_dir)
+    if failed(folder):
+        return manifest_dir
+    manifest = workdir.load_manifest(folder)
+    _, failure = run.guarded(stage, manifest, step)
+    if failure is not None:
+        workdir.save_records(folder / FAILED_JSON, [failure])
+    return manifest_dir
 
 
 def validate_stage(manifest_dir: str) -> str:
@@ -140,12 +188,16 @@ def validate_stage(manifest_dir: str) -> str:
 
 
 def validate_batch_stage(manifest_dirs: list[str]) -> list[str]:
-    """Validate a batch of manifest folders; one Great Expectations audit run covers the batch."""
-    from screening.pipeline import run_validation_batch
+    """Validate a batch of manifest folders; one Great Expectations audit run covers the batch, and a
+    manifest validation fails on is quarantined whole (screening.pipeline.validate_guarded)."""
+    from screening.pipeline import validate_guarded
 
-    folders = [Path(d) for d in manifest_dirs]
-    results = run_validation_batch([workdir.load_manifest(f) for f in folders])
-    for folder, result in zip(folders, results, strict=True):
+    folders = [Path(d) for d in manifest_dirs if not failed(Path(d))]
+    manifests = [workdir.load_manifest(f) for f in folders]
+    for folder, (result, failure) in zip(folders, validate_guarded(manifests), strict=True):
+        if failure is not None:
+            workdir.save_records(folder / FAILED_JSON, [failure])
+            continue
         workdir.save_json(folder / VALIDATION_JSON, result.report)
         workdir.save_json(folder / SCREENABLE_JSON, [str(t.get("traveller_ref") or "") for t in result.screenable])
         workdir.save_records(folder / QUARANTINE_JSON, result.quarantine)
@@ -182,11 +234,14 @@ def screen_stage(manifest_dir: str, watchlists: list[str], registries: list[str]
     from screening.pipeline import run_screening
 
     folder = Path(manifest_dir)
-    manifest = workdir.load_manifest(folder)
-    ctx = cached_context(tuple(watchlists), tuple(registries), rules_dir, index_dir)
-    workdir.save_records(folder / FLAGS_SCREEN, run_screening(manifest, _screenable(folder, manifest), ctx))
-    _record_version(folder, list_version=ctx.list_version)
-    return manifest_dir
+
+    def step() -> None:
+        manifest = workdir.load_manifest(folder)
+        ctx = cached_context(tuple(watchlists), tuple(registries), rules_dir, index_dir)
+        workdir.save_records(folder / FLAGS_SCREEN, run_screening(manifest, _screenable(folder, manifest), ctx))
+        _record_version(folder, list_version=ctx.list_version)
+
+    return isolate("screen", manifest_dir, step)
 
 
 def obligations_stage(manifest_dir: str, rules_dir: str) -> str:
@@ -194,19 +249,24 @@ def obligations_stage(manifest_dir: str, rules_dir: str) -> str:
     from screening.rules import load_ruleset
 
     folder = Path(manifest_dir)
-    manifest = workdir.load_manifest(folder)
-    earlier = workdir.load_flags(folder / FLAGS_VALIDATE) + workdir.load_flags(folder / FLAGS_SCREEN)
-    ruleset = load_ruleset(Path(rules_dir))
-    flags, sanctions = run_obligations(manifest, _screenable(folder, manifest), earlier, ruleset)
-    _record_version(folder, rules_version=ruleset.version)
-    workdir.save_records(folder / FLAGS_ALL, flags)
-    workdir.save_records(folder / SANCTIONS_JSON, sanctions)
-    return manifest_dir
+    ruleset = load_ruleset(Path(rules_dir))  # an invalid rule file fails the task (RulesError), not a manifest
+
+    def step() -> None:
+        manifest = workdir.load_manifest(folder)
+        earlier = workdir.load_flags(folder / FLAGS_VALIDATE) + workdir.load_flags(folder / FLAGS_SCREEN)
+        flags, sanctions = run_obligations(manifest, _screenable(folder, manifest), earlier, ruleset)
+        _record_version(folder, rules_version=ruleset.version)
+        workdir.save_records(folder / SANCTIONS_JSON, sanctions)
+        workdir.save_records(folder / FLAGS_ALL, flags)  # last: its presence marks the manifest done
+
+    return isolate("obligations", manifest_dir, step)
 
 
 def report_stage(manifest_dir: str, database_url: str, reports_dir: Path) -> str:
     from screening.report import write_flight_report
 
+    if failed(Path(manifest_dir)):
+        return manifest_dir
     return str(write_flight_report(Path(manifest_dir).name, database_url, reports_dir))
 
 
@@ -225,6 +285,8 @@ def persist_stage(manifest_dir: str, database_url: str, run_id: str) -> str:
     from screening.store.db import session_scope, upgrade_database
 
     folder = Path(manifest_dir)
+    if failed(folder):
+        return manifest_dir
     outcome = outcome_from_folder(folder)
     versions = workdir.load_json(folder / VERSIONS_JSON, {})
     upgrade_database(database_url)
@@ -256,35 +318,44 @@ def _stage_seconds(run_dir: Path) -> dict[str, float]:
 
 def summarise_run(run_dir: Path, out_dir: Path, raw_files: list[str], run_id: str, database_url: str | None,
                   started_at: float | None = None) -> dict[str, Any]:
-    """Collect every manifest folder of a run into the four outputs of DESIGN.md 4.2."""
+    """Collect every manifest folder of a run into the four outputs of DESIGN.md 4.2, with the same
+    summary function and accounting as the CLI. A run that found nothing writes an empty, green summary."""
     from screening.pipeline import summarise, write_outputs_for
 
-    outcomes = [outcome_from_folder(p) for p in sorted(run_dir.iterdir())
-                if p.is_dir() and (p / FLAGS_ALL).exists()]
+    assembly = workdir.load_json(run_dir / ASSEMBLY_JSON, {})
+    folders = [run_dir / name for name in assembly.get("manifests", [])]
+    outcomes = [outcome_from_folder(p) for p in folders if not failed(p) and (p / FLAGS_ALL).exists()]
     quarantine = []
-    parse_dir = run_dir / PARSE_QUARANTINE_DIR
-    travellers_parsed = 0
-    if parse_dir.exists():
-        for path in sorted(parse_dir.glob("*.json")):
-            if path.name.endswith(".count.json"):
-                travellers_parsed += workdir.load_json(path, {}).get("travellers_in", 0)
-            else:
-                quarantine.extend(workdir.load_quarantine(path))
+    quarantine.extend(workdir.load_quarantine(run_dir / PARSE_QUARANTINE_DIR / "assembly.json"))  # files' too
+    unfinished = []
+    for folder in folders:
+        if failed(folder):
+            quarantine.extend(workdir.load_quarantine(folder / FAILED_JSON))
+        elif not (folder / FLAGS_ALL).exists():
+            unfinished.append(folder.name)
     for outcome in outcomes:
         quarantine.extend(outcome.quarantine)
     seconds = time.time() - started_at if started_at else 0.0
     summary = summarise(len(raw_files), outcomes, quarantine, seconds,
-                        {"run_id": run_id, "stage_seconds": _stage_seconds(run_dir)})
-    summary["invariant_holds"] = summary["travellers_in"] == travellers_parsed
+                        {"run_id": run_id, "stage_seconds": _stage_seconds(run_dir),
+                         "files_unreadable": len(assembly.get("errors", [])),
+                         "manifests_failed": sum(1 for f in folders if failed(f)),
+                         "manifests_unfinished": unfinished},
+                        travellers_in=int(assembly.get("travellers_in", 0)), waiting=assembly.get("waiting", []),
+                        waiting_travellers=int(assembly.get("waiting_travellers", 0)))
     flags = [f for o in outcomes for f in o.flags]
     sanctions = [s for o in outcomes for s in o.sanctions]
     paths = write_outputs_for(out_dir, flags, sanctions, quarantine, summary)
     if database_url:
         from screening.store import repository as repo
-        from screening.store.db import session_scope
+        from screening.store.db import session_scope, upgrade_database
 
+        upgrade_database(database_url)
         unreadable = {q.source_file for q in quarantine if q.reason_code == "FILE_UNREADABLE"}
+        versions = [workdir.load_json(f / VERSIONS_JSON, {}) for f in folders]
         with session_scope(database_url) as session:
+            repo.start_run(session, run_id, next((v["rules_version"] for v in versions if v.get("rules_version")), ""),
+                           next((v["list_version"] for v in versions if v.get("list_version")), ""))
             repo.save_quarantine(session, run_id, quarantine)
             repo.finish_run(session, run_id, summary)
             for raw in raw_files:

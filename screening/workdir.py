@@ -46,7 +46,7 @@ def save_manifest(manifest: Manifest, folder: Path) -> Path:
              "is_visa": bool(d.get("is_visa"))} for d in manifest.documents]
     _write_table(folder / DOCUMENTS_PARQUET, pa.Table.from_pylist(docs, schema=schemas.document_arrow_schema()))
     meta = manifest.flight_dict()
-    meta["control_findings"] = list(getattr(manifest, "control_findings", None) or [])
+    meta["control_findings"] = list(manifest.control_findings or [])
     atomic_write_text(folder / MANIFEST_JSON, json.dumps(meta, indent=2, default=str))
     return folder
 
@@ -62,12 +62,12 @@ def load_manifest(folder: Path) -> Manifest:
     for doc in documents:
         doc.pop("manifest_id", None)
     fields = {c: meta.get(c) for c in schemas.flight_columns()}
-    manifest = Manifest(**fields, message_ref=meta.get("message_ref"), message_type=meta.get("message_type") or "",
-                        declared_total=meta.get("declared_total"), parts=meta.get("parts") or 1,
-                        source_file=meta.get("source_file") or "", travellers=travellers, documents=documents)
-    if meta.get("control_findings"):
-        manifest.control_findings = meta["control_findings"]  # type: ignore[attr-defined]
-    return manifest
+    return Manifest(**fields, message_ref=meta.get("message_ref"), message_type=meta.get("message_type") or "PAX",
+                    declared_total=meta.get("declared_total"), parts=meta.get("parts") or 1,
+                    source_file=meta.get("source_file") or "", travellers=travellers, documents=documents,
+                    source_format=meta.get("source_format") or "", part_info=meta.get("part_info"),
+                    incomplete_reason=meta.get("incomplete_reason"),
+                    control_findings=list(meta.get("control_findings") or []))
 
 
 def _text(value: Any) -> str | None:

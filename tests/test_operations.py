@@ -48,9 +48,14 @@ def test_unreadable_file_goes_to_the_quarantine_folder_with_a_reason(tmp_path):
     raw.mkdir(parents=True)
     bad = raw / "broken.csv"
     bad.write_bytes(b"\xff\xfe\x00garbage")
-    assert stages.parse_to_work(str(bad), tmp_path / "run", tmp_path / "quarantine") == []
+    [read_dir] = stages.parse_to_work(str(bad), tmp_path / "run", tmp_path / "quarantine")
     reason = (tmp_path / "quarantine" / "broken.csv.reason.txt").read_text()
     assert "not UTF-8" in reason and (tmp_path / "quarantine" / "broken.csv").exists()
+    folders = stages.gather_stage([read_dir], tmp_path / "run", tmp_path / "multipart", "run-1", 120)
+    assert folders == []  # no manifest, but the file's quarantine record reaches the run's outputs
+    result = stages.summarise_run(tmp_path / "run", tmp_path / "out", [str(bad)], "run-1", None)
+    assert result["summary"]["files_unreadable"] == 1
+    assert "FILE_UNREADABLE" in (tmp_path / "out" / "quarantine.csv").read_text()
 
 
 @pytest.fixture

@@ -32,7 +32,7 @@ def test_passenger_list_gives_canonical_flight_and_travellers() -> None:
     assert manifest.scheduled_arrival == "2025-03-01T13:45:00-05:00"
     assert manifest.transmitted_at == "2025-03-01T09:30:00+00:00"
     assert (manifest.message_type, manifest.message_ref, manifest.declared_total, manifest.parts) == (
-        "PAXLST", "M0001", 2, 1)
+        "PAX", "M0001", 2, 1)
     assert findings_of(manifest) == []
     assert getattr(manifest, "incomplete_reason") is None  # noqa: B009
 

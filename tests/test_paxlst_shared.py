@@ -46,7 +46,8 @@ def test_every_paxlst_sample_parses_or_is_quarantined_with_a_located_reason(name
     for record in result.quarantine:
         assert record.reason_code and record.record_ref and record.raw
     for manifest in result.manifests:
-        assert manifest.carrier and manifest.flight_number and manifest.message_type == "PAXLST"
+        assert manifest.carrier and manifest.flight_number and manifest.source_format == "paxlst"
+        assert manifest.message_type == ("CREW" if name.endswith("Test1.txt") else "PAX")
         for traveller in manifest.travellers:
             assert traveller["traveller_ref"] and traveller["surname"]
 

@@ -46,11 +46,30 @@ def _register() -> None:
     app.add_typer(report_cmd.app, name="report", help="Flight, carrier and trend reports; exports.")
 
 
+MULTI_VALUE_OPTIONS = frozenset({"--manifest", "--watchlist", "--registry"})
+
+
+def expand_multi_value_options(argv: list[str]) -> list[str]:
+    """`--manifest a.csv b.csv` (what a shell glob gives) as `--manifest a.csv --manifest b.csv`: click
+    options take one value each, so the words after a multi-value option up to the next option are its."""
+    expanded: list[str] = []
+    current: str | None = None
+    for word in argv:
+        if word.startswith("-"):
+            current = word if word in MULTI_VALUE_OPTIONS else None
+            expanded.append(word)
+        elif current is not None and expanded[-1] != current:
+            expanded.extend([current, word])
+        else:
+            expanded.append(word)
+    return expanded
+
+
 def main() -> None:
     """Entry point: sub-command modules may raise ScreeningError; it ends here as exit code 1."""
     _register()
     try:
-        app(prog_name="screening")
+        app(args=expand_multi_value_options(sys.argv[1:]), prog_name="screening")
     except ScreeningError as exc:
         console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
         sys.exit(exc.exit_code)

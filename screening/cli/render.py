@@ -15,7 +15,7 @@ def print_summary(summary: dict[str, Any], paths: dict[str, Path] | None = None)
     table.add_column("measure")
     table.add_column("value", justify="right")
     for key in ("files_in", "manifests", "travellers_in", "travellers_screened", "travellers_quarantined",
-                "sanctions_total"):
+                "travellers_waiting", "sanctions_total"):
         if key in summary:
             table.add_row(key.replace("_", " "), str(summary[key]))
     for currency, amount in (summary.get("sanctions_amount_by_currency") or {}).items():
@@ -27,5 +27,20 @@ def print_summary(summary: dict[str, Any], paths: dict[str, Path] | None = None)
     for rule, count in (summary.get("flags_by_rule") or {}).items():
         flags.add_row(rule, str(count))
     out.print(flags)
+    print_waiting(summary.get("waiting") or [])
     for name, path in (paths or {}).items():
         out.print(f"{name}: {path}", highlight=False, soft_wrap=True)
+
+
+def print_waiting(waiting: list[dict[str, Any]]) -> None:
+    """Multi-part sets held for their other parts: neither screened against obligations nor sanctioned yet."""
+    if not waiting:
+        return
+    table = Table(title="Waiting for other parts (not yet screened)")
+    for column in ("manifest", "message", "parts held", "travellers", "wait left (min)"):
+        table.add_column(column)
+    for item in waiting:
+        table.add_row(str(item.get("manifest_id")), str(item.get("common_ref")),
+                      ", ".join(str(p) for p in item.get("parts") or []), str(item.get("travellers")),
+                      str(item.get("wait_left_minutes")))
+    out.print(table)

@@ -7,7 +7,7 @@ from pathlib import Path
 from screening import schemas
 from screening.ingest.normalise import normalise_traveller, traveller_documents
 from screening.ingest.tabular import read_csv
-from screening.model import Manifest, ParseResult, QuarantineRecord
+from screening.model import Manifest, ParseResult, QuarantineRecord, list_type
 
 
 def parse_manifest_csv(path: str | Path, data: bytes | None = None) -> ParseResult:
@@ -31,11 +31,13 @@ def parse_manifest_csv(path: str | Path, data: bytes | None = None) -> ParseResu
         manifest = by_key.get(key)
         if manifest is None:
             manifest = Manifest(**{c: values.get(c) for c in flight_cols},  # type: ignore[arg-type]
-                                message_type="CSV", source_file=read.path)
+                                source_format="csv", source_file=read.path)
             by_key[key] = manifest
         traveller = {c: values.get(c) for c in schemas.traveller_columns()}
         traveller["source_line"] = str(row.line)
         manifest.travellers.append(traveller)
         manifest.documents.extend(traveller_documents(traveller))
     result.manifests = list(by_key.values())
+    for manifest in result.manifests:
+        manifest.message_type = list_type(manifest.travellers)
     return result

@@ -12,7 +12,7 @@ from screening import schemas
 from screening.errors import InputError
 from screening.ingest.normalise import normalise_traveller, traveller_documents
 from screening.ingest.tabular import decode_text
-from screening.model import Manifest, ParseResult, QuarantineRecord
+from screening.model import Manifest, ParseResult, QuarantineRecord, list_type
 
 
 def parse_manifest_json(path: str | Path, data: bytes | None = None) -> ParseResult:
@@ -56,7 +56,7 @@ def _read_manifest(path: str, index: int, item: Any, result: ParseResult) -> Non
             "to a flight", json.dumps(item)[:2000], travellers=len(travellers)))
         return
     manifest = Manifest(**{c: flight.get(c) for c in schemas.flight_columns()},  # type: ignore[arg-type]
-                        message_ref=item.get("message_ref"), message_type=item.get("message_type") or "JSON",
+                        message_ref=item.get("message_ref"), source_format="json",
                         declared_total=_int_or_none(item.get("declared_total")),
                         parts=_int_or_none(item.get("parts")) or 1, source_file=path)
     for t_index, traveller in enumerate(travellers):
@@ -70,6 +70,8 @@ def _read_manifest(path: str, index: int, item: Any, result: ParseResult) -> Non
         record: dict[str, Any] = {**known, **extras, "source_line": ref}
         manifest.travellers.append(record)
         manifest.documents.extend(traveller_documents(record))
+    declared = str(item.get("message_type") or "").upper()
+    manifest.message_type = declared if declared in ("PAX", "CREW") else list_type(manifest.travellers)
     result.manifests.append(manifest)
 
 

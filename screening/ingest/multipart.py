@@ -37,7 +37,7 @@ from typing import Any
 
 from screening.ingest import paxlst_controls as ctl
 from screening.ingest.paxlst import parse_paxlst
-from screening.model import Manifest, ParseResult
+from screening.model import Manifest, ParseResult, QuarantineRecord
 
 EXTRA_ATTRIBUTES = ("part_info", "incomplete_reason", ctl.FINDINGS_ATTR)
 _MANIFEST_FIELDS = tuple(f.name for f in fields(Manifest))
@@ -84,10 +84,11 @@ class MultipartAssembler:
     """Holds parts of multi-part PAXLST messages in `state_dir` until they can be released."""
 
     def __init__(self, state_dir: str | Path, wait: timedelta = timedelta(hours=2),
-                 clock: Callable[[], datetime] = _utc_now) -> None:
+                 clock: Callable[[], datetime] = _utc_now, run_token: str = "") -> None:
         self.state_dir = Path(state_dir)
         self.wait = wait
         self.clock = clock
+        self.run_token = run_token  # parts offered under another token were carried in from earlier runs
         for sub in ("seen", "sets", "released"):
             (self.state_dir / sub).mkdir(parents=True, exist_ok=True)
 
@@ -116,6 +117,13 @@ class MultipartAssembler:
                     out.manifests.append(manifest)
                     continue
                 released = self._offer(manifest, info, result.source_file)
+                if released is None:  # the very same part again: its travellers are accounted, not lost
+                    out.quarantine.append(QuarantineRecord(
+                        result.source_file, f"part {info.get('sequence')}", "DUPLICATE_PART",
+                        f"{result.source_file}: part {info.get('sequence')} of multi-part message "
+                        f"{info.get('common_ref') or ''} received again with the same content; the copy "
+                        "already held is used", "", travellers=len(manifest.travellers)))
+                    continue
                 out.manifests.extend(released)
                 held += not released
             ctl.attach(out, "held_parts", held)
@@ -137,19 +145,27 @@ class MultipartAssembler:
                     released.append(self._release(set_dir, meta, complete=False))
         return released
 
-    def pending(self) -> list[dict[str, Any]]:
-        """Sets still waiting: common access reference, flight, parts held, first arrival."""
+    def pending(self, now: datetime | None = None) -> list[dict[str, Any]]:
+        """Sets still waiting: common access reference, flight, parts held, first arrival, how many
+        travellers they hold (and how many of those arrived under this run's token), and the wait left."""
+        now = now or self.clock()
         out = []
         for set_dir in sorted((self.state_dir / "sets").iterdir()):
             if (set_dir / "meta.json").exists():
                 meta = _read_json(set_dir / "meta.json")
-                meta["parts"] = sorted(self._parts(set_dir))
+                parts = self._parts(set_dir)
+                meta["parts"] = sorted(parts)
+                meta["travellers"] = sum(_part_travellers(p) for p in parts.values())
+                meta["travellers_this_run"] = sum(_part_travellers(p) for p in parts.values()
+                                                  if p.get("run", "") == self.run_token)
+                left = datetime.fromisoformat(meta["first_seen"]) + self.wait - now
+                meta["wait_left_minutes"] = round(max(0.0, left.total_seconds() / 60), 1)
                 out.append(meta)
         return out
 
     # -- internals --------------------------------------------------------------------------------
 
-    def _offer(self, manifest: Manifest, info: dict[str, Any], source_file: str) -> list[Manifest]:
+    def _offer(self, manifest: Manifest, info: dict[str, Any], source_file: str) -> list[Manifest] | None:
         common_ref = info.get("common_ref") or info.get("unh_ref") or ""
         set_id = hashlib.sha1(f"{common_ref}|{manifest.manifest_id}".encode()).hexdigest()[:20]
         if (self.state_dir / "released" / f"{set_id}.json").exists():
@@ -171,13 +187,13 @@ class MultipartAssembler:
         if part_path.exists():
             earlier = _read_json(part_path)
             if earlier.get("digest") == digest:
-                return []  # the same part re-sent in another file: ignore
+                return None  # the same part re-sent in another file: the held copy stands
             notes = earlier.get("notes", []) + [
                 f"part {sequence} received again with different content (from {source_file}); "
                 "the later copy is used"]
         else:
             notes = []
-        _write_json(part_path, {"digest": digest, "manifest": part, "notes": notes,
+        _write_json(part_path, {"digest": digest, "manifest": part, "notes": notes, "run": self.run_token,
                                 "source_file": source_file, "received_at": self.clock().isoformat()})
         parts = self._parts(set_dir)
         if _is_complete(parts):
@@ -193,6 +209,8 @@ class MultipartAssembler:
     def _release(self, set_dir: Path, meta: dict[str, Any], complete: bool) -> Manifest:
         parts = self._parts(set_dir)
         manifest = merge_parts(parts, meta["common_ref"], complete, self.wait)
+        carried = sum(_part_travellers(p) for p in parts.values() if p.get("run", "") != self.run_token)
+        manifest.part_info = dict(manifest.part_info or {}, carried_in=carried)
         _write_json(self.state_dir / "released" / f"{meta['set_id']}.json",
                     {"released_at": self.clock().isoformat(), "complete": complete, "parts": sorted(parts),
                      "common_ref": meta["common_ref"], "manifest_id": meta["manifest_id"]})
@@ -222,6 +240,10 @@ class MultipartAssembler:
             yield
         finally:
             lock.rmdir()
+
+
+def _part_travellers(part: dict[str, Any]) -> int:
+    return len(part["manifest"].get("travellers") or [])
 
 
 def _content_digest(part: dict[str, Any]) -> str:
@@ -272,7 +294,7 @@ def merge_parts(parts: dict[int, dict[str, Any]], common_ref: str, complete: boo
         for traveller in part.travellers:  # segment numbers repeat across files: say which part
             traveller["source_line"] = f"part {number}: {traveller.get('source_line') or ''}".rstrip(": ")
         held += int(info.get("message_travellers") or len(part.travellers))
-        renames = _unique_refs(part, seen_refs, findings, merged.message_ref or "")
+        renames = unique_refs(part, seen_refs, findings, merged.message_ref or "")
         merged.travellers.extend(part.travellers)
         merged.documents.extend(dict(d, traveller_ref=renames.get(d["traveller_ref"], d["traveller_ref"]))
                                 for d in part.documents)
@@ -298,7 +320,7 @@ def merge_parts(parts: dict[int, dict[str, Any]], common_ref: str, complete: boo
     return merged
 
 
-def _unique_refs(part: Manifest, seen: dict[str, int], findings: list[dict[str, str]], message_ref: str
+def unique_refs(part: Manifest, seen: dict[str, int], findings: list[dict[str, str]], message_ref: str
                  ) -> dict[str, str]:
     """traveller_ref stays unique across parts; a repeat gets a suffix and a finding."""
     renames: dict[str, str] = {}

@@ -283,7 +283,8 @@ class _Reader:
             manifest = Manifest(
                 carrier=leg.carrier, flight_number=leg.flight_number, departure_airport=leg.departure_airport,
                 arrival_airport=leg.arrival_airport, scheduled_departure=departure, scheduled_arrival=arrival,
-                transmitted_at=self.transmitted_at, message_ref=message_ref, message_type="PAXLST",
+                transmitted_at=self.transmitted_at, message_ref=message_ref, source_format="paxlst",
+                message_type="CREW" if content.document_code in CREW_LIST_CODES else "PAX",
                 declared_total=content.declared_total, parts=1, source_file=self.source_file)
             if len(legs) == 1:  # the common case: no copies needed
                 manifest.travellers = [t for t, _ in travellers]

@@ -66,6 +66,28 @@ class ManifestRecord(Base):
     validation: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 
+class ManifestTransmission(Base):
+    """Every transmission of a manifest's list, kept as history: a later one (a re-send, an update, another
+    file) supersedes the earlier, which stays here with its counts and who superseded it."""
+
+    __tablename__ = "manifest_transmissions"
+    __table_args__ = (UniqueConstraint("manifest_id", "transmission_key", name="uq_transmission"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    manifest_id: Mapped[str] = mapped_column(String(128), index=True)
+    transmission_key: Mapped[str] = mapped_column(String(64))
+    run_id: Mapped[str] = mapped_column(String(255))
+    source_file: Mapped[str] = mapped_column(Text)
+    message_ref: Mapped[str | None] = mapped_column(String(128))
+    transmitted_at: Mapped[str | None] = mapped_column(String(40))
+    received_at: Mapped[datetime]
+    travellers_in: Mapped[int] = mapped_column(Integer, default=0)
+    flags: Mapped[int] = mapped_column(Integer, default=0)
+    sanctions: Mapped[int] = mapped_column(Integer, default=0)
+    superseded_at: Mapped[datetime | None]
+    superseded_by: Mapped[str | None] = mapped_column(String(64))
+
+
 class TravellerRecord(Base):
     """Personal data: kept only as long as the retention rules allow (pseudonymised after)."""
 

@@ -17,6 +17,7 @@ from screening.store.models import (
     FlagRecord,
     IngestedFile,
     ManifestRecord,
+    ManifestTransmission,
     QuarantineEntry,
     SanctionRecord,
     ScreeningRun,
@@ -123,6 +124,44 @@ def save_manifest_results(session: Session, *, run_id: str, manifest: Manifest, 
             list_version=flag.list_version or list_version, explanation=flag.explanation,
             details=_jsonable(flag.details), created_at=now))
     save_sanctions(session, run_id, manifest_id, sanctions, rules_version)
+    record_transmission(session, run_id, manifest, flags=len(seen), sanctions=len(sanctions))
+
+
+def transmission_key(manifest: Manifest) -> str:
+    """What tells two transmissions of one list apart: file, message reference, time and travellers sent."""
+    refs = sorted(str(t.get("traveller_ref") or "") for t in manifest.travellers)
+    raw = json.dumps([manifest.source_file, manifest.message_ref, manifest.transmitted_at, refs])
+    return hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+
+def record_transmission(session: Session, run_id: str, manifest: Manifest, *, flags: int, sanctions: int) -> None:
+    """The manifest's history: this transmission is current, any other is marked superseded (and audited)
+    rather than silently replaced. The same transmission screened again updates its own row."""
+    key = transmission_key(manifest)
+    now = utcnow()
+    rows = session.scalars(select(ManifestTransmission).where(
+        ManifestTransmission.manifest_id == manifest.manifest_id)).all()
+    current = next((r for r in rows if r.transmission_key == key), None)
+    for row in rows:
+        if row is not current and row.superseded_at is None:
+            row.superseded_at, row.superseded_by = now, key
+            audit(session, "pipeline", "manifest_superseded", manifest.manifest_id,
+                  {"earlier": row.transmission_key, "later": key, "earlier_travellers": row.travellers_in,
+                   "later_travellers": len(manifest.travellers)}, key=f"superseded|{row.transmission_key}|{key}")
+    values = dict(run_id=run_id, source_file=manifest.source_file, message_ref=manifest.message_ref,
+                  transmitted_at=manifest.transmitted_at, received_at=now, travellers_in=len(manifest.travellers),
+                  flags=flags, sanctions=sanctions, superseded_at=None, superseded_by=None)
+    if current is None:
+        session.add(ManifestTransmission(manifest_id=manifest.manifest_id, transmission_key=key, **values))
+    else:
+        for name, value in values.items():
+            setattr(current, name, value)
+
+
+def transmissions(session: Session, manifest_id: str) -> list[ManifestTransmission]:
+    """A manifest's transmissions, oldest first (the last one not superseded is current)."""
+    return list(session.scalars(select(ManifestTransmission).where(ManifestTransmission.manifest_id == manifest_id)
+                                .order_by(ManifestTransmission.id)))
 
 
 def save_sanctions(session: Session, run_id: str, manifest_id: str, sanctions: Iterable[Sanction],
