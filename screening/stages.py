@@ -110,7 +110,8 @@ def parse_to_work(raw_path: str, run_dir: Path, quarantine_dir: Path, multipart_
         quarantine_dir.mkdir(parents=True, exist_ok=True)
         shutil.copy2(source, quarantine_dir / source.name)
         (quarantine_dir / f"{source.name}.reason.txt").write_text(f"{read.error}\n", encoding="utf-8")
-    return [str(_save_read(read, run_dir / READS_DIR / source.parent.name))]
+    key = hashlib.sha256(f"{source.resolve()}|{sha256_file(source) if source.is_file() else ''}".encode())
+    return [str(_save_read(read, run_dir / READS_DIR / key.hexdigest()[:24]))]
 
 
 def _save_read(read: Any, folder: Path) -> Path:
