@@ -1,5 +1,6 @@
 """screening_watchdog: alert when a landed file is not screened within SCREENING_ALERT_AFTER_MINUTES
-(default 15), or when a flight has arrived before its manifest was screened."""
+(default 15), when a flight has arrived before its manifest was screened, or when a multi-part PAXLST set
+has waited for its other parts longer than SCREENING_MULTIPART_WAIT_MINUTES (default 120)."""
 
 from __future__ import annotations
 
@@ -22,10 +23,12 @@ def screening_watchdog() -> None:
     def check_overdue() -> int:
         from datetime import UTC, datetime
 
-        from screening.alerts import overdue_files, overdue_threshold, send_alert
+        from screening.alerts import multipart_wait, overdue_files, overdue_threshold, send_alert, waiting_sets
         from screening.config import load_settings
 
-        alerts = overdue_files(load_settings().database_url, datetime.now(UTC), overdue_threshold())
+        settings, now = load_settings(), datetime.now(UTC)
+        alerts = overdue_files(settings.database_url, now, overdue_threshold())
+        alerts += waiting_sets(settings.data_dir / "multipart", now, multipart_wait())
         for alert in alerts:
             send_alert(alert)
         return len(alerts)

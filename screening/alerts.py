@@ -24,7 +24,7 @@ OVERDUE_ENV = "SCREENING_ALERT_AFTER_MINUTES"
 
 @dataclass
 class Alert:
-    kind: str  # TASK_FAILED | NOT_SCREENED_IN_TIME
+    kind: str  # TASK_FAILED | NOT_SCREENED_IN_TIME | MULTIPART_WAITING
     dag_id: str
     task_id: str
     subject: str  # manifest id, file checksum or map index
@@ -99,6 +99,28 @@ def overdue_files(database_url: str, now: datetime, after: timedelta) -> list[Al
                 alerts.append(Alert("NOT_SCREENED_IN_TIME", "manifest_screening", "-", manifest.manifest_id,
                                     "flight arrived before its manifest was screened"))
     return alerts
+
+
+def waiting_sets(multipart_dir: Path, now: datetime, wait: timedelta) -> list[Alert]:
+    """Multi-part sets held longer than their wait: their travellers are neither screened against the
+    obligations nor sanctioned until released, so an operator must know (no intake run released them)."""
+    from screening.ingest.multipart import MultipartAssembler
+
+    if not (multipart_dir / "sets").exists():
+        return []
+    alerts = []
+    for held in MultipartAssembler(multipart_dir, wait=wait).pending(now=now):
+        waited = now - datetime.fromisoformat(held["first_seen"])
+        if waited >= wait:
+            alerts.append(Alert("MULTIPART_WAITING", "manifest_screening", "-", str(held.get("manifest_id")),
+                                f"multi-part message {held.get('common_ref')}: parts {held.get('parts')} held "
+                                f"{int(waited.total_seconds() // 60)} min ({held.get('travellers')} travellers "
+                                "not yet screened)"))
+    return alerts
+
+
+def multipart_wait() -> timedelta:
+    return timedelta(minutes=float(os.environ.get("SCREENING_MULTIPART_WAIT_MINUTES", "120")))
 
 
 def overdue_threshold() -> timedelta:

@@ -209,3 +209,17 @@ def test_the_store_agrees_with_the_outputs_for_every_sample_and_shared_message(n
     result = screen_files([path], ctx, tmp_path / "out", database_url=sqlite_url, multipart_wait_minutes=0)
     assert result.summary["invariant_holds"]
     assert_store_agrees(sqlite_url, result)
+
+
+def test_the_watchdog_alerts_on_a_set_waiting_longer_than_its_wait(tmp_path, ctx):
+    from datetime import UTC, datetime, timedelta
+
+    from screening.alerts import waiting_sets
+
+    hold = tmp_path / "hold"
+    screen_files([FIXTURES / PARTS[0]], ctx, tmp_path / "out", multipart_dir=hold)
+    now = datetime.now(UTC)
+    assert waiting_sets(hold, now, timedelta(minutes=120)) == []
+    [alert] = waiting_sets(hold, now + timedelta(minutes=121), timedelta(minutes=120))
+    assert alert.kind == "MULTIPART_WAITING" and "2 travellers" in alert.reason
+    assert "ALPHA" not in alert.text() and "BRAVO" not in alert.text()  # ids and counts, no names
