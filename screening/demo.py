@@ -8,6 +8,8 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -81,6 +83,42 @@ def _run_state(run_id: str, env: dict[str, str], log: Any) -> str:
     return next((r["state"] for r in json_rows(listing) if r.get("run_id") == run_id), "unknown")
 
 
+def progress_lines(data_dir: Path, since: float) -> list[str]:
+    """What the running DAG has done so far, read from the files its tasks write (work/, reports/)."""
+    runs = [p for p in (data_dir / "work").glob("*") if p.is_dir() and p.stat().st_mtime >= since - 1]
+    if not runs:
+        return []
+    run_dir = max(runs, key=lambda p: p.stat().st_mtime)
+    lines = []
+    reads = list((run_dir / "_reads").glob("*/read.json"))
+    if reads:
+        lines.append(f"parse: {len(reads)} file(s) read")
+    assembly = run_dir / "_assembly.json"
+    if assembly.exists():
+        manifests = json.loads(assembly.read_text(encoding="utf-8")).get("manifests", [])
+        lines.append(f"gather: {len(manifests)} manifest(s) assembled")
+        folders = [run_dir / m for m in manifests]
+        for label, name in (("validate", "validation.json"), ("screen", "flags_screen.json"),
+                            ("obligations", "flags.json")):
+            done = sum(1 for f in folders if (f / name).exists())
+            if done:
+                lines.append(f"{label}: {done}/{len(folders)} manifest(s)")
+    reports = [p for p in (data_dir / "reports" / "flights").glob("*.html") if p.stat().st_mtime >= since]
+    if reports:
+        lines.append(f"report: {len(reports)} flight report(s) written")
+    return lines
+
+
+def _watch(data_dir: Path, since: float, step: Callable[[str], None], stop: threading.Event) -> None:
+    """Say each new thing the DAG run has done, as it happens (the run itself logs only warnings)."""
+    said: set[str] = set()
+    while not stop.wait(0.5):
+        for line in progress_lines(data_dir, since):
+            if line not in said:
+                said.add(line)
+                step(line)
+
+
 def run_demo(home: Path | None = None, step: Callable[[str], None] = lambda _s: None) -> DemoResult:
     home = (home or REPO_DIR / ".airflow" / "demo").resolve()
     env = demo_environment(home)
@@ -97,7 +135,14 @@ def run_demo(home: Path | None = None, step: Callable[[str], None] = lambda _s: 
         runs_dir = data_dir / "runs"
         before = set(runs_dir.iterdir()) if runs_dir.exists() else set()
         conf = json.dumps({"rescreen": True})
-        _airflow(["dags", "test", DAG_ID, "-c", conf], env, log)
+        stop = threading.Event()
+        watcher = threading.Thread(target=_watch, args=(data_dir, time.time(), step, stop), daemon=True)
+        watcher.start()
+        try:
+            _airflow(["dags", "test", DAG_ID, "-c", conf], env, log)
+        finally:
+            stop.set()
+            watcher.join(timeout=2)
     new_runs = sorted(set(runs_dir.iterdir()) - before, key=lambda p: p.stat().st_mtime) if runs_dir.exists() else []
     if not new_runs:
         raise ConfigError(f"the DAG run wrote no outputs; see {log_file}")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from screening.cli import console, handles_errors, out
 from screening.cli.render import print_summary
@@ -16,8 +18,13 @@ def demo(home: Annotated[Path | None, typer.Option(help="Folder for Airflow and 
     """Screen the sample manifests end to end through the manifest_screening DAG (SQLite, local folders)."""
     from screening.demo import run_demo
 
-    with console.status("starting") as status:
-        result = run_demo(home, step=lambda text: status.update(text))
+    started = time.monotonic()
+
+    def step(text: str) -> None:
+        console.print(f"[dim]{time.monotonic() - started:5.1f}s[/] {escape(text)}", highlight=False)
+
+    with console.status("running the demo"):
+        result = run_demo(home, step=step)
     print_summary(result.summary, {k: Path(v) for k, v in result.outputs.items()})
     index = result.reports_dir / "index.html"
     out.print(f"reports: {index if index.exists() else result.reports_dir}", highlight=False, soft_wrap=True)
