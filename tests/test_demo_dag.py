@@ -42,3 +42,18 @@ def test_demo_runs_the_dag_end_to_end_and_a_rerun_duplicates_nothing(tmp_path: P
     flags_a = Path(first.outputs["flags.csv"]).read_text()
     assert Path(second.outputs["flags.csv"]).read_text() == flags_a
     assert json.loads(Path(second.outputs["summary.json"]).read_text())["run_id"] != summary["run_id"]
+
+
+def test_a_scheduled_run_with_nothing_to_do_is_green_and_sends_no_alert(tmp_path: Path):
+    from screening.demo import DAG_ID, _airflow, _run_state, demo_environment
+
+    env = demo_environment(tmp_path)
+    with (tmp_path / "airflow.log").open("w", encoding="utf-8") as log:
+        _airflow(["db", "migrate"], env, log)
+        _airflow(["pools", "set", "screening", "2", "test"], env, log)
+        _airflow(["dags", "test", DAG_ID], env, log)
+        [summary_path] = (tmp_path / "data" / "runs").glob("*/summary.json")
+        summary = json.loads(summary_path.read_text())
+        assert _run_state(summary["run_id"], env, log) == "success"
+    assert (summary["files_in"], summary["manifests"], summary["travellers_in"]) == (0, 0, 0)
+    assert not (tmp_path / "data" / "alerts.jsonl").exists()
