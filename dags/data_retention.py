@@ -8,6 +8,8 @@ from datetime import timedelta
 import pendulum
 from airflow.sdk import dag, task
 
+from screening.dag_defaults import default_args
+
 
 @dag(
     dag_id="data_retention",
@@ -15,7 +17,8 @@ from airflow.sdk import dag, task
     start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
     catchup=False,
     max_active_runs=1,
-    default_args={"retries": 2, "retry_delay": timedelta(minutes=2)},
+    default_args=default_args(retry_delay=timedelta(minutes=2)),
+    doc_md=__doc__,
     tags=["screening", "personal-data"],
 )
 def data_retention() -> None:

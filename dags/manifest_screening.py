@@ -9,23 +9,13 @@ task is cheap, needs no triggerer or sensor slot, and each run is a natural batc
 from __future__ import annotations
 
 import os
-from datetime import timedelta
-
 import pendulum
 from airflow.sdk import Param, dag, get_current_context, task
 
+from screening.dag_defaults import default_args
+
 DATA_DIR = os.environ.get("SCREENING_DATA_DIR", "var")
 SCHEDULE = os.environ.get("SCREENING_INTAKE_SCHEDULE", "*/2 * * * *") or None
-
-
-def _alert(context):
-    from screening.alerts import on_task_failure
-
-    on_task_failure(context)
-
-
-DEFAULTS = {"retries": 2, "retry_delay": timedelta(seconds=10), "retry_exponential_backoff": True,
-            "max_retry_delay": timedelta(minutes=5), "on_failure_callback": _alert}
 
 
 @dag(
@@ -34,7 +24,8 @@ DEFAULTS = {"retries": 2, "retry_delay": timedelta(seconds=10), "retry_exponenti
     start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
     catchup=False,
     max_active_runs=1,
-    default_args=DEFAULTS,
+    default_args=default_args(),
+    doc_md=__doc__,
     tags=["screening"],
     params={
         "intake_dir": Param(f"{DATA_DIR}/intake", type="string", description="Folder carriers deliver files to"),

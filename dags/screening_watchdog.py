@@ -9,6 +9,8 @@ from datetime import timedelta
 import pendulum
 from airflow.sdk import dag, task
 
+from screening.dag_defaults import default_args
+
 
 @dag(
     dag_id="screening_watchdog",
@@ -16,6 +18,8 @@ from airflow.sdk import dag, task
     start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
     catchup=False,
     max_active_runs=1,
+    default_args=default_args(retries=1),
+    doc_md=__doc__,
     tags=["screening", "alerts"],
 )
 def screening_watchdog() -> None:

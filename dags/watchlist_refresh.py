@@ -10,6 +10,8 @@ from datetime import timedelta
 import pendulum
 from airflow.sdk import Asset, dag, task
 
+from screening.dag_defaults import default_args
+
 WATCHLIST_INDEX = Asset("screening://watchlist-index")
 
 
@@ -19,7 +21,8 @@ WATCHLIST_INDEX = Asset("screening://watchlist-index")
     start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
     catchup=False,
     max_active_runs=1,
-    default_args={"retries": 2, "retry_delay": timedelta(minutes=1), "retry_exponential_backoff": True},
+    default_args=default_args(retry_delay=timedelta(minutes=1)),
+    doc_md=__doc__,
     tags=["screening", "watchlists"],
 )
 def watchlist_refresh() -> None:

@@ -58,13 +58,13 @@ def name_task(ids: list[str]) -> None:
 
 
 def run_stage(function: Any, *args: Any) -> Any:
-    """A data or rules fault will not heal on retry: fail the task at once (AirflowFailException, no
+    """A data, rules or configuration fault will not heal on retry: fail the task at once (AirflowFailException, no
     retries); anything else (database busy, disk full) is raised as is and retried with backoff."""
-    from screening.errors import InputError, RulesError
+    from screening.errors import ScreeningError
 
     try:
         return function(*args)
-    except (InputError, RulesError) as exc:
+    except ScreeningError as exc:  # input, rules, configuration: none heals on retry
         from airflow.exceptions import AirflowFailException
 
         raise AirflowFailException(str(exc)) from exc

@@ -38,9 +38,11 @@ def test_watchlist_refresh_publishes_the_index_asset(dagbag):
     assert [o.uri.rstrip("/") for o in task.outlets] == ["screening://watchlist-index"]
 
 
-def test_failures_raise_alerts(dagbag):
-    for task in dagbag.dags["manifest_screening"].tasks:
-        assert task.on_failure_callback, task.task_id
+def test_failures_raise_alerts_in_every_dag_and_each_dag_is_documented(dagbag):
+    for dag in dagbag.dags.values():
+        assert dag.doc_md and dag.doc_md.startswith(dag.dag_id), dag.dag_id
+        for task in dag.tasks:
+            assert task.on_failure_callback, f"{dag.dag_id}.{task.task_id}"
 
 
 def test_manifest_screening_has_the_pipeline_stages_in_order(dagbag):
