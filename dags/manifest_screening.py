@@ -9,6 +9,7 @@ task is cheap, needs no triggerer or sensor slot, and each run is a natural batc
 from __future__ import annotations
 
 import os
+
 import pendulum
 from airflow.sdk import Param, dag, get_current_context, task
 
