@@ -39,7 +39,7 @@ from typing import Any
 
 from screening.ingest import paxlst_controls as ctl
 from screening.ingest.edifact import Interchange, Segment, decode, read_interchange
-from screening.ingest.normalise import normalise_traveller
+from screening.ingest.normalise import clean_result, normalise_traveller
 from screening.ingest.paxlst_message import (
     CREW_LIST_CODES,
     PERSON_QUALIFIERS,
@@ -60,7 +60,7 @@ _CLOSERS = frozenset({"UNT", "UNH", "UNE", "UNZ", "UNG", "UNB"})
 def parse_paxlst(data: bytes, source_file: str) -> ParseResult:
     """Read one file (one interchange, possibly in a transport envelope); never raises."""
     try:
-        return _Reader(data, source_file).read()
+        return clean_result(_Reader(data, source_file).read())
     except Exception as exc:  # noqa: BLE001 - last resort: the caller must always get a result
         log.error("%s: PAXLST reader failed (%s); file quarantined", source_file, type(exc).__name__)
         return _whole_file(data, source_file, "PAXLST_READER_ERROR",
