@@ -24,8 +24,21 @@ class QuarantineRecord:
     raw: str
     travellers: int = 1  # how many travellers this record stands for (0 for a non-traveller record)
 
-    def as_row(self) -> dict[str, str]:
-        return {k: v for k, v in asdict(self).items() if k != "travellers"}
+    CSV_COLUMNS = ("source_file", "record_ref", "reason_code", "message", "raw", "travellers")
+
+    def __post_init__(self) -> None:
+        # PostgreSQL text refuses NUL and lone surrogates; the raw text keeps everything else as sent
+        for name in ("source_file", "record_ref", "message", "raw"):
+            value = getattr(self, name)
+            if not isinstance(value, str):
+                value = "" if value is None else str(value)
+            if "\x00" in value or _has_surrogate(value):
+                value = value.replace("\x00", "\ufffd").encode("utf-8", "replace").decode("utf-8")
+            setattr(self, name, value)
+
+    def as_row(self) -> dict[str, Any]:
+        """quarantine.csv's row (DESIGN.md 4.2 and 4.4: `travellers` is how many travellers it holds)."""
+        return asdict(self)
 
 
 @dataclass
@@ -90,6 +103,14 @@ def list_type(travellers: list[dict[str, Any]]) -> str:
     """CREW when every traveller is crew (a crew list), PAX otherwise: for readers without a BGM code."""
     kinds = {str(t.get("traveller_type") or "").upper() for t in travellers}
     return "CREW" if kinds == {"CREW"} else "PAX"
+
+
+def _has_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def manifest_id_for(carrier: str, flight_number: str, scheduled_departure: str | None,
@@ -182,12 +203,19 @@ class Sanction:
         return {c: getattr(self, c) for c in self.CSV_COLUMNS}
 
 
+def usable_instant(value: datetime) -> bool:
+    """Within the calendar with a day to spare, so that offsets (±14:00) and deadlines never overflow:
+    9999-12-31T23:59-12:00 or 0001-01-01T00:00+14:00 are data faults, flagged as unreadable times."""
+    return 1 < value.year < 9999
+
+
 def parse_instant(text: str | None) -> datetime | None:
-    """An ISO 8601 instant with offset or Z; None when absent or naive (a naive time is ambiguous)."""
+    """An ISO 8601 instant with offset or Z; None when absent, naive (a naive time is ambiguous) or at the
+    very ends of the calendar (see usable_instant)."""
     if not text:
         return None
     try:
         value = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         return None
-    return value if value.tzinfo is not None else None
+    return value if value.tzinfo is not None and usable_instant(value) else None

@@ -10,15 +10,23 @@ from typing import Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from screening.errors import ScreeningError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Carrier passenger pre-reporting (API) screening: parse, validate, screen, sanction.")
-console = Console(stderr=True)
-out = Console()
+# markup off: every message prints file names and carrier values literally (`m[/]e.csv`, `[bold]`);
+# styling, where wanted, goes through rich.text.Text, never through markup in f-strings
+console = Console(stderr=True, markup=False)
+out = Console(markup=False)
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+def print_error(exc: BaseException) -> None:
+    """One line on stderr; the message is printed literally (a path like `m[/]e.csv` is not markup)."""
+    console.print(Text.assemble(("error:", "bold red"), " ", str(exc)), highlight=False, soft_wrap=True)
 
 
 def handles_errors(func: F) -> F:
@@ -29,7 +37,7 @@ def handles_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except ScreeningError as exc:
-            console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+            print_error(exc)
             raise typer.Exit(code=exc.exit_code) from None
 
     return wrapper  # type: ignore[return-value]
@@ -71,7 +79,7 @@ def main() -> None:
     try:
         app(args=expand_multi_value_options(sys.argv[1:]), prog_name="screening")
     except ScreeningError as exc:
-        console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        print_error(exc)
         sys.exit(exc.exit_code)
 
 

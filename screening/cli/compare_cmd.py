@@ -71,7 +71,9 @@ def _compare_pairs(pairs: Path, out_file: Path | None, config) -> None:
         raise InputError(f"{pairs}: line 1: header lacks column(s) {', '.join(missing)}")
     frame = compare_pairs(frame, config)
     out_file.parent.mkdir(parents=True, exist_ok=True)
-    frame.to_csv(out_file, index=False)
+    from screening.outputs import neutralise_frame
+
+    neutralise_frame(frame).to_csv(out_file, index=False)
     out.print(f"{len(frame)} pair(s) scored, {int(frame['is_match'].sum())} match(es): {out_file}", highlight=False)
 
 

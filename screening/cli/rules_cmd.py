@@ -77,7 +77,9 @@ def backtest(
 
     base_rules, cand_rules = load_ruleset(baseline), load_ruleset(rules)
     result = compare(read_history(history), base_rules, cand_rules)
-    result.changed.to_csv(changed_out, index=False)
+    from screening.outputs import neutralise_frame
+
+    neutralise_frame(result.changed).to_csv(changed_out, index=False)
     out.print(
         f"baseline {result.baseline_version} -> candidate {result.candidate_version}; "
         f"{result.travellers:,} travellers",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from screening import schemas
-from screening.ingest.normalise import normalise_traveller, traveller_documents
+from screening.ingest.normalise import clean_result, normalise_traveller, traveller_documents
 from screening.ingest.tabular import read_csv
 from screening.model import Manifest, ParseResult, QuarantineRecord, list_type
 
@@ -40,4 +40,4 @@ def parse_manifest_csv(path: str | Path, data: bytes | None = None) -> ParseResu
     result.manifests = list(by_key.values())
     for manifest in result.manifests:
         manifest.message_type = list_type(manifest.travellers)
-    return result
+    return clean_result(result)

@@ -103,6 +103,8 @@ class Interchange:
     leading_chars: int = 0  # envelope text before UNA/UNB (teletype header, mail header)
     trailing_chars: int = 0  # text after UNZ (e-mail footer, teletype trailer)
     notes: list[str] = field(default_factory=list)
+    leading_text: str = ""  # the envelope text itself, so travellers in it can still be counted
+    dropped: list[Segment] = field(default_factory=list)  # segments cut after UNZ (footers)
 
     def raw(self, segments: list[Segment]) -> str:
         """Segments as EDIFACT text again (releases restored), for quarantine records."""
@@ -120,13 +122,35 @@ _NEWLINES = str.maketrans("", "", "\r\n")
 
 
 def decode(data: bytes) -> str:
-    """UTF-8 when it is (UNOY/UNOW or plain ASCII), else Latin-1 (UNOC), which never fails."""
+    """UTF-8 when it is (UNOY/UNOW or plain ASCII), UTF-16/32 when re-encoded so (byte-order mark, or
+    NUL bytes between ASCII letters), else Latin-1 (UNOC), which never fails."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
+    wide = _wide_encoding(data)
+    if wide:
+        return data.decode(wide, errors="replace").lstrip("\ufeff")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         return data.decode("latin-1")
+
+
+def _wide_encoding(data: bytes) -> str | None:
+    """A UTF-16/32 re-encoding of an ASCII interchange: a BOM, or NUL in every other byte of the head."""
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "utf-32"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    head = data[:400]
+    if len(head) < 8 or head.count(0) < len(head) // 3:
+        return None
+    if head[1::4].count(0) == head[2::4].count(0) == len(head[1::4]) and head[0::4].count(0) == 0:
+        return "utf-32-le"
+    if head[1::2].count(0) > len(head) * 0.45 and head[0::2].count(0) < len(head) * 0.05:
+        return "utf-16-le"
+    if head[0::2].count(0) > len(head) * 0.45 and head[1::2].count(0) < len(head) * 0.05:
+        return "utf-16-be"
+    return None
 
 
 def _delimiters_from_una(advice: str) -> Delimiters | None:
@@ -153,6 +177,41 @@ def _guess_delimiters(text: str, start: int) -> Delimiters:
     return Delimiters(component=comp, element=elem, terminator=term)
 
 
+_SEGMENT_START = re.compile(r"([^A-Za-z0-9\s])\s*(?:UN[BGHTEZ]|BGM|NAD|TDT|LOC|DTM|CNT|DOC|NAT|RFF|ATT|RFF|GEI|FTX|"
+                            r"COM|EMP|QTY|MEA)([^A-Za-z0-9\s])")
+
+
+def body_separators(body: str) -> dict[tuple[str, str], int]:
+    """{(element separator, terminator): evidence}: the characters found after and before the tags every
+    PAXLST holds, counted over the body's head."""
+    votes: dict[tuple[str, str], int] = {}
+    for match in _SEGMENT_START.finditer(body, 0, 200_000):
+        key = (match.group(2), match.group(1))
+        if key[0] != key[1]:
+            votes[key] = votes.get(key, 0) + 1
+    return votes
+
+
+def _agree_with_body(declared: Delimiters, body: str, notes: list[str]) -> Delimiters:
+    """A UNA that disagrees with the body (carriers copy UNA lines between systems) loses to the body:
+    the separators that actually split the segments are the ones that hold the travellers."""
+    votes = body_separators(body)
+    if not votes:
+        return declared
+    (element, terminator), count = max(votes.items(), key=lambda kv: kv[1])
+    if count < 2 or votes.get((declared.element, declared.terminator), 0) * 2 >= count:
+        return declared
+    component, release = declared.component, declared.release
+    if component in (element, terminator):
+        component = next(c for c in (":", "^", "|", "\x1f") if c not in (element, terminator))
+    if release in (element, terminator, component):
+        release = ""
+    notes.append(f"UNA or UNB declares element separator '{declared.element}' and terminator "
+                 f"'{declared.terminator}' but the body uses '{element}' and '{terminator}': read with the "
+                 "body's separators")
+    return Delimiters(component, element, declared.decimal, release, declared.repetition, terminator)
+
+
 def locate(text: str) -> tuple[int, int, Delimiters, bool, list[str]] | None:
     """Where the interchange starts (after any UNA), where its UNA started, its separators, whether a
     UNA was present, and notes. None when the text holds no UNB or UNH at all."""
@@ -161,13 +220,13 @@ def locate(text: str) -> tuple[int, int, Delimiters, bool, list[str]] | None:
     if una:
         delimiters = _delimiters_from_una(una.group(1))
         if delimiters is not None:
-            return una.end(), una.start(), delimiters, True, notes
+            return una.end(), una.start(), _agree_with_body(delimiters, text[una.end():], notes), True, notes
         notes.append("UNA service string advice unusable: separators guessed from UNB")
     unb = _UNB.search(text)
     if not unb:
         return None
     start = unb.start()
-    return start, start, _guess_delimiters(text, start), False, notes
+    return start, start, _agree_with_body(_guess_delimiters(text, start), text[start:], notes), False, notes
 
 
 def tokenize(body: str, delimiters: Delimiters, first_position: int = 1) -> list[Segment]:
@@ -211,22 +270,58 @@ def read_interchange(data: bytes) -> Interchange | None:
     body = text[start:]
     # line wraps and CRLF are transport, never data (unless a newline is the terminator itself)
     body = body.translate(_NEWLINES) if delimiters.terminator not in "\r\n" else body.replace("\r", "")
-    segments = tokenize(body, delimiters)
-    segments, trailing = _cut_after_unz(segments)
+    segments = _split_merged_persons(tokenize(body, delimiters), delimiters, notes)
+    segments, dropped = _cut_after_unz(segments)
     interchange = Interchange(delimiters, segments, una_present, leading_chars=len(text[:una_start].strip()),
-                              trailing_chars=trailing, notes=notes)
+                              trailing_chars=sum(len(s.text) + 1 for s in dropped), notes=notes,
+                              leading_text=text[:una_start], dropped=dropped)
     return interchange
 
 
-def _cut_after_unz(segments: list[Segment]) -> tuple[list[Segment], int]:
-    """Drop junk after UNZ (mail footers, teletype trailers) unless another interchange follows."""
+_MESSAGE_TAGS = frozenset({"UNH", "UNT", "NAD", "TDT", "BGM", "DOC"})
+
+
+def _cut_after_unz(segments: list[Segment]) -> tuple[list[Segment], list[Segment]]:
+    """Drop junk after the UNZ (mail footers, teletype trailers) unless another interchange follows or
+    message segments follow it (a UNZ in the wrong place must never hide the travellers after it)."""
+    last_message = max((i for i, s in enumerate(segments) if s.tag in _MESSAGE_TAGS), default=-1)
     kept: list[Segment] = []
-    dropped = 0
+    dropped: list[Segment] = []
     closed = False
-    for segment in segments:
-        if closed and segment.tag not in ("UNA", "UNB"):
-            dropped += len(segment.text) + 1
+    for index, segment in enumerate(segments):
+        if closed and segment.tag not in ("UNA", "UNB") and index > last_message:
+            dropped.append(segment)
             continue
         closed = segment.tag == "UNZ"
         kept.append(segment)
     return kept, dropped
+
+
+def _split_merged_persons(segments: list[Segment], delimiters: Delimiters, notes: list[str]) -> list[Segment]:
+    """A lost terminator glues a traveller's NAD onto the segment before it (`LOC+91+IRLNAD+FL+++...`):
+    split it off again so the traveller is read, and say so."""
+    elem = re.escape(delimiters.element)
+    pattern = re.compile(r"NAD" + elem + r"(?:FL|FM|DDU|DDT)(?=[" + elem + re.escape(delimiters.component)
+                         + r"]|\Z)")
+    if not any(pattern.search(s.text, 1) for s in segments):
+        return segments
+    out: list[Segment] = []
+    shift = 0
+    for seg in segments:
+        cuts = [m.start() for m in pattern.finditer(seg.text, 1)]
+        if not cuts:
+            out.append(seg if not shift else _retext(seg, seg.text, seg.position + shift, delimiters))
+            continue
+        pieces = [seg.text[a:b] for a, b in zip([0, *cuts], [*cuts, len(seg.text)], strict=True)]
+        notes.append(f"segment {seg.position + shift}: segment terminator missing before a traveller's NAD; "
+                     "segment split")
+        for offset, piece in enumerate(pieces):
+            out.append(_retext(seg, piece, seg.position + shift + offset, delimiters))
+        shift += len(pieces) - 1
+    return out
+
+
+def _retext(seg: Segment, text: str, position: int, delimiters: Delimiters) -> Segment:
+    parts = text.split(delimiters.element)
+    tag = parts[0] if len(parts[0]) == 3 else parts[0].split(delimiters.component)[0].strip()
+    return Segment(tag.translate(seg.forward or {}), parts, position, text, seg.component, seg.forward)

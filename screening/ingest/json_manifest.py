@@ -10,7 +10,8 @@ from typing import Any
 
 from screening import schemas
 from screening.errors import InputError
-from screening.ingest.normalise import normalise_traveller, traveller_documents
+from screening.ingest import paxlst_controls as ctl
+from screening.ingest.normalise import clean_result, normalise_traveller, traveller_documents, usable_count
 from screening.ingest.tabular import decode_text
 from screening.model import Manifest, ParseResult, QuarantineRecord, list_type
 
@@ -21,9 +22,14 @@ def parse_manifest_json(path: str | Path, data: bytes | None = None) -> ParseRes
         data = Path(path).read_bytes()
     text = decode_text(data, path)
     try:
-        document = json.loads(text)
+        document = json.loads(text, parse_int=_json_int)
     except json.JSONDecodeError as exc:
         raise InputError(f"{path}: line {exc.lineno}: not valid JSON ({exc.msg})") from exc
+    except RecursionError as exc:
+        raise InputError(f"{path}: JSON nested too deeply to read (arrays or objects inside each other "
+                         "more than about a thousand levels)") from exc
+    except ValueError as exc:  # numbers Python refuses to convert
+        raise InputError(f"{path}: not readable JSON ({str(exc)[:120]})") from exc
     if isinstance(document, dict) and "manifests" in document:
         items = document["manifests"]
     elif isinstance(document, dict):
@@ -34,18 +40,44 @@ def parse_manifest_json(path: str | Path, data: bytes | None = None) -> ParseRes
         raise InputError(f"{path}: expected a manifest object or a list of manifests")
     result = ParseResult(source_file=path)
     for index, item in enumerate(items):
-        _read_manifest(path, index, item, result)
-    return result
+        held = len(result.quarantine)
+        try:
+            _read_manifest(path, index, item, result)
+        except RecursionError:  # a value nested too deeply to turn into text: this manifest alone
+            del result.quarantine[held:]
+            travellers = item.get("travellers") if isinstance(item, dict) else None
+            result.quarantine.append(QuarantineRecord(
+                path, f"manifests[{index}]", "MANIFEST_UNREADABLE",
+                f"{path}: manifests[{index}]: a value is nested too deeply to read", "",
+                travellers=len(travellers) if isinstance(travellers, list) else 0))
+    return clean_result(result)
+
+
+def _json_int(text: str) -> int | str:
+    """JSON integers as int, except absurdly long ones (kept as text: never a 5,000-digit conversion)."""
+    return int(text) if len(text) <= 18 else text
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None or isinstance(value, (list, dict)) else str(value)[:128]
+
+
+def _dump(value: Any) -> str:
+    """Raw text of a quarantined JSON value (bounded)."""
+    try:
+        return json.dumps(value)[:2000]
+    except (ValueError, TypeError, RecursionError):
+        return repr(value)[:2000]
 
 
 def _read_manifest(path: str, index: int, item: Any, result: ParseResult) -> None:
     where = f"manifests[{index}]"
     travellers = item.get("travellers") if isinstance(item, dict) else None
     if not isinstance(item, dict) or not isinstance(travellers, list):
-        count = len(travellers) if isinstance(travellers, list) else 0
+        count = len(travellers) if isinstance(travellers, list) else 1 if isinstance(travellers, dict) else 0
         result.quarantine.append(QuarantineRecord(path, where, "MANIFEST_UNREADABLE",
                                                   f"{path}: {where}: not an object with a travellers list",
-                                                  json.dumps(item)[:2000], travellers=count))
+                                                  _dump(item), travellers=count))
         return
     flight = normalise_traveller({c: item.get(c) for c in schemas.flight_columns()})
     missing = [c for c in schemas.flight_key_columns() if not flight.get(c)]
@@ -53,17 +85,21 @@ def _read_manifest(path: str, index: int, item: Any, result: ParseResult) -> Non
         result.quarantine.append(QuarantineRecord(
             path, where, "MISSING_FLIGHT_KEY",
             f"{path}: {where}: no {', '.join(missing)}: {len(travellers)} traveller(s) cannot be attributed "
-            "to a flight", json.dumps(item)[:2000], travellers=len(travellers)))
+            "to a flight", _dump(item), travellers=len(travellers)))
         return
     manifest = Manifest(**{c: flight.get(c) for c in schemas.flight_columns()},  # type: ignore[arg-type]
-                        message_ref=item.get("message_ref"), source_format="json",
-                        declared_total=_int_or_none(item.get("declared_total")),
-                        parts=_int_or_none(item.get("parts")) or 1, source_file=path)
+                        message_ref=_text(item.get("message_ref")),
+                        source_format="json",
+                        declared_total=usable_count(item.get("declared_total")),
+                        parts=usable_count(item.get("parts")) or 1, source_file=path)
+    if item.get("declared_total") not in (None, "") and manifest.declared_total is None:
+        ctl.attach(manifest, ctl.FINDINGS_ATTR, [ctl.finding(
+            "DQ_VALUE_CLEANED", f"{where}: declared_total is not a usable count; ignored", where)])
     for t_index, traveller in enumerate(travellers):
         ref = f"{where}.travellers[{t_index}]"
         if not isinstance(traveller, dict):
             result.quarantine.append(QuarantineRecord(path, ref, "TRAVELLER_UNREADABLE",
-                                                      f"{path}: {ref}: not an object", json.dumps(traveller)))
+                                                      f"{path}: {ref}: not an object", _dump(traveller)))
             continue
         known = normalise_traveller({c: traveller.get(c) for c in schemas.traveller_columns()})
         extras = {k: v for k, v in traveller.items() if k not in known}
@@ -73,10 +109,3 @@ def _read_manifest(path: str, index: int, item: Any, result: ParseResult) -> Non
     declared = str(item.get("message_type") or "").upper()
     manifest.message_type = declared if declared in ("PAX", "CREW") else list_type(manifest.travellers)
     result.manifests.append(manifest)
-
-
-def _int_or_none(value: Any) -> int | None:
-    try:
-        return int(value) if value is not None and value != "" else None
-    except (TypeError, ValueError):
-        return None

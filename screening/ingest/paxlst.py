@@ -38,8 +38,8 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from screening.ingest import paxlst_controls as ctl
-from screening.ingest.edifact import Segment, decode, read_interchange
-from screening.ingest.normalise import normalise_traveller
+from screening.ingest.edifact import Interchange, Segment, decode, read_interchange
+from screening.ingest.normalise import clean_result, normalise_traveller
 from screening.ingest.paxlst_message import (
     CREW_LIST_CODES,
     PERSON_QUALIFIERS,
@@ -53,18 +53,47 @@ from screening.model import Manifest, ParseResult, QuarantineRecord
 
 log = logging.getLogger(__name__)
 
-_RAW_PERSON_NAD = re.compile(rb"NAD[^A-Za-z0-9](?:FL|FM|DDU|DDT)(?![A-Za-z0-9])")
+_RAW_PERSON_NAD = re.compile(r"NAD[^A-Za-z0-9\s](?:FL|FM|DDU|DDT)(?![A-Za-z0-9])")
 _CLOSERS = frozenset({"UNT", "UNH", "UNE", "UNZ", "UNG", "UNB"})
 
 
 def parse_paxlst(data: bytes, source_file: str) -> ParseResult:
     """Read one file (one interchange, possibly in a transport envelope); never raises."""
     try:
-        return _Reader(data, source_file).read()
+        return clean_result(_Reader(data, source_file).read())
     except Exception as exc:  # noqa: BLE001 - last resort: the caller must always get a result
         log.error("%s: PAXLST reader failed (%s); file quarantined", source_file, type(exc).__name__)
         return _whole_file(data, source_file, "PAXLST_READER_ERROR",
                            f"{source_file}: the reader could not process this file ({type(exc).__name__})")
+
+
+def _message_end(segments: list[Segment], start: int) -> tuple[int, list[Segment]]:
+    """Index of the UNT closing the message opened at `start` (or of the first closer when it has none),
+    and the envelope segments misplaced inside it. A UNT, UNE or UNZ sent too early must not cut off
+    the travellers after it: the message runs to the last UNT before the next UNH."""
+    n = len(segments)
+    first_closer = last_unt = -1
+    j = start + 1
+    while j < n and segments[j].tag != "UNH":
+        tag = segments[j].tag
+        if tag in _CLOSERS:
+            if first_closer < 0:
+                first_closer = j
+            if tag == "UNT":
+                last_unt = j
+        j += 1
+    if first_closer < 0:
+        return j, []
+    if last_unt < 0 or last_unt == first_closer:
+        return first_closer, []
+    if not any(_is_person(s) or s.tag == "TDT" for s in segments[first_closer + 1:last_unt]):
+        return first_closer, []
+    misplaced = [s for s in segments[first_closer:last_unt] if s.tag in _CLOSERS]
+    return last_unt, misplaced
+
+
+def _is_person(segment: Segment) -> bool:
+    return segment.tag == "NAD" and segment.value(0) in PERSON_QUALIFIERS
 
 
 def count_person_segments(segments: list[Segment]) -> int:
@@ -72,9 +101,14 @@ def count_person_segments(segments: list[Segment]) -> int:
     return sum(1 for s in segments if s.tag == "NAD" and s.value(0) in PERSON_QUALIFIERS)
 
 
+def visible_persons(text: str) -> int:
+    """Person NAD segments visible in raw text, whatever the separators: what a reader must account for."""
+    return len(_RAW_PERSON_NAD.findall(text))
+
+
 def _whole_file(data: bytes, source_file: str, reason: str, message: str) -> ParseResult:
-    travellers = len(_RAW_PERSON_NAD.findall(data))
-    record = QuarantineRecord(source_file, "file", reason, message, decode(data), travellers)
+    text = decode(data)
+    record = QuarantineRecord(source_file, "file", reason, message, text, visible_persons(text))
     return ParseResult(source_file=source_file, quarantine=[record])
 
 
@@ -89,6 +123,7 @@ class _Reader:
         self.interchange_findings: list[dict[str, str]] = []
         self.transmitted_at: str | None = None
         self.fallback_reference = datetime.now(UTC).date()
+        self.accounted: set[int] = set()  # positions of the person NADs read or quarantined
 
     def read(self) -> ParseResult:
         interchange = read_interchange(self.data)
@@ -99,6 +134,7 @@ class _Reader:
         for note in interchange.notes:
             self.interchange_findings.append(ctl.finding(ctl.EDIFACT_CONTROL, note, "segment 1"))
         self._walk(interchange.segments)
+        self._account_for_the_rest(interchange)
         for manifest in self.result.manifests:
             ctl.attach(manifest, ctl.FINDINGS_ATTR, ctl.findings_of(manifest) + self.interchange_findings)
         ctl.attach(self.result, ctl.FINDINGS_ATTR, self.findings + self.interchange_findings)
@@ -117,11 +153,17 @@ class _Reader:
             if tag in _CLOSERS:
                 self._flush_stray(stray)
             if tag == "UNH":
-                j = i + 1
-                while j < n and segments[j].tag not in _CLOSERS:
-                    j += 1
+                j, misplaced = _message_end(segments, i)
                 has_unt = j < n and segments[j].tag == "UNT"
-                self._message(segments[i:j + 1] if has_unt else segments[i:j], has_unt)
+                message = segments[i:j + 1] if has_unt else segments[i:j]
+                if misplaced:
+                    skip = {id(s) for s in misplaced}
+                    message = [s for s in message if id(s) not in skip]
+                    for seg_out in misplaced:
+                        found.append(ctl.finding(ctl.EDIFACT_CONTROL, f"segment {seg_out.position}: {seg_out.tag} "
+                                                 "inside a message ignored (misplaced)",
+                                                 f"segment {seg_out.position}"))
+                self._message(message, has_unt)
                 messages += 1
                 group_messages += 1
                 i = j + 1 if has_unt else j
@@ -158,6 +200,21 @@ class _Reader:
             found.append(ctl.finding(ctl.EDIFACT_CONTROL, "functional group has no UNE (truncated or "
                                      "damaged)", f"segment {ung.position}"))
 
+    def _account_for_the_rest(self, ix: Interchange) -> None:
+        """Accounting by construction: any person NAD the walk did not place (in a manifest or a quarantine
+        record), and any visible in envelope text around the interchange, is quarantined with its count."""
+        left = [s for s in ix.segments + ix.dropped if _is_person(s) and s.position not in self.accounted]
+        if left:
+            self._quarantine(f"segment {left[0].position}", "PAXLST_UNPLACED_TRAVELLER",
+                             f"{len(left)} traveller NAD segment(s) could not be placed in a message", left,
+                             len(left))
+        outside = visible_persons(ix.leading_text)
+        if outside:
+            self.result.quarantine.append(QuarantineRecord(
+                self.source_file, "envelope", "EDIFACT_OUTSIDE_INTERCHANGE",
+                f"{self.source_file}: {outside} traveller NAD segment(s) before the interchange start (UNA/UNB)",
+                ix.leading_text, outside))
+
     def _flush_stray(self, stray: list[Segment]) -> None:
         """Segments outside any UNH..UNT: travellers among them are quarantined, the rest noted."""
         if not stray:
@@ -176,6 +233,7 @@ class _Reader:
 
     def _quarantine(self, record_ref: str, reason: str, message: str, segments: list[Segment],
                     travellers: int) -> None:
+        self.accounted.update(s.position for s in segments if _is_person(s))
         self.result.quarantine.append(QuarantineRecord(
             self.source_file, record_ref, reason, f"{self.source_file}: {message}", self.ix.raw(segments),
             travellers))
@@ -264,6 +322,7 @@ class _Reader:
                 self._quarantine(f"segment {group.position}", reason,
                                  f"traveller {ref}: {group.error}; traveller quarantined", group.segments, 1)
                 continue
+            self.accounted.add(group.position)
             traveller = normalise_traveller(group.traveller)
             traveller["traveller_ref"] = ref
             traveller["source_line"] = group.traveller["source_line"]
@@ -306,7 +365,7 @@ def _part_info(unh: Segment, travellers: int) -> dict[str, Any]:
     """UNH 0068 common access reference and S010 sequence (0070) / first-last marker (0073)."""
     sequence_text = unh.value(3, 0).strip()
     marker = unh.value(3, 1).strip().upper()
-    sequence = int(sequence_text) if is_digits(sequence_text) else None
+    sequence = int(sequence_text) if is_digits(sequence_text) and len(sequence_text) <= 6 else None
     single = sequence is None or (sequence == 1 and marker in ("F", ""))
     return {"common_ref": unh.value(2).strip(), "unh_ref": unh.value(0).strip(), "sequence": sequence,
             "marker": marker if marker in ("C", "F") else "", "multipart": not single,

@@ -62,7 +62,7 @@ def findings_of(obj: Any) -> list[dict[str, str]]:
 
 def as_int(text: str) -> int | None:
     text = text.strip()
-    return int(text) if text.isascii() and text.isdigit() else None
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
 
 
 def check_count(what: str, segment: Segment, declared_text: str, actual: int, message_ref: str = ""

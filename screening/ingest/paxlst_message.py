@@ -236,7 +236,7 @@ def read_declared_total(trailer: list[Segment], crew_list: bool) -> tuple[int | 
             if not text and seg.value(1).strip():  # CNT+41+8: count in the wrong element
                 text = seg.value(1).strip()
                 note = f"segment {seg.position}: malformed CNT (count sent as a separate element)"
-            if is_digits(text):
+            if is_digits(text) and len(text) <= 6:
                 return int(text), seg, note
             return None, seg, f"segment {seg.position}: CNT count is not a number"
     if found:

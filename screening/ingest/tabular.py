@@ -38,8 +38,16 @@ def decode_text(data: bytes, path: str) -> str:
         raise InputError(f"{path}: not UTF-8 text (invalid byte at offset {exc.start})") from exc
 
 
+MAX_RECORD_LINES = 2000  # a quoted field may hold line breaks, but not a whole file's worth
+
+
 def read_csv(path: str | Path, schema_name: str, data: bytes | None = None) -> CsvRead:
-    """Parse a CSV whose header must carry the schema's required columns (any order, extra allowed)."""
+    """Parse a CSV whose header must carry the schema's required columns (any order, extra allowed).
+
+    Accounting by physical record: every non-blank line after the header is read as a row, quarantined
+    on its own with its line number and raw text, or (only when that gives a well-formed record whose
+    continuation lines are not rows themselves) joined into a record with a quoted multi-line field. So a
+    stray quote (`"MUELLER`) costs one row, never the rows after it."""
     path = str(path)
     if data is None:
         try:
@@ -47,61 +55,89 @@ def read_csv(path: str | Path, schema_name: str, data: bytes | None = None) -> C
         except OSError as exc:
             raise InputError(f"{path}: cannot be read ({exc.strerror})") from exc
     text = decode_text(data, path)
-    lines = text.splitlines()
-    reader = csv.reader(io.StringIO(text, newline=""))
+    lines = list(io.StringIO(text, newline=""))  # physical lines as the csv module sees them
+    first = next((i for i, line in enumerate(lines) if line.strip()), 0)
     try:
-        header = [h.strip().lower() for h in next(reader)]
-    except (StopIteration, csv.Error) as exc:
-        raise InputError(f"{path}: line 1: no readable header row") from exc
+        header = [h.strip().lower() for h in next(csv.reader([lines[first]], strict=True))]
+    except (StopIteration, IndexError, csv.Error) as exc:
+        raise InputError(f"{path}: line {first + 1}: no readable header row") from exc
     missing = [c for c in schemas.required_columns(schema_name) if c not in header]
     if missing:
         raise InputError(
-            f"{path}: line 1: header lacks required column(s) {', '.join(missing)} "
+            f"{path}: line {first + 1}: header lacks required column(s) {', '.join(missing)} "
             f"(see schemas/{schema_name}.schema.json)"
         )
     duplicated = sorted({h for h in header if header.count(h) > 1})
     if duplicated:
-        raise InputError(f"{path}: line 1: header repeats column(s) {', '.join(duplicated)}")
+        raise InputError(f"{path}: line {first + 1}: header repeats column(s) {', '.join(duplicated)}")
     rows: list[CsvRow] = []
     quarantine: list[QuarantineRecord] = []
-    start = 2
-    for record in _records(reader, path, quarantine, lines):
-        end, fields = record
-        raw = "\n".join(lines[start - 1 : end])
-        line, start = start, end + 1
+    width = len(header)
+    i, n = first + 1, len(lines)
+    while i < n:
+        line_no = i + 1
+        if not lines[i].strip():
+            i += 1
+            continue
+        fields, used, error = _record_at(lines, i, width)
+        raw = "".join(lines[i:i + used]).rstrip("\r\n")
+        i += used
         if fields is None:
+            quarantine.append(QuarantineRecord(path, str(line_no), "ROW_UNPARSEABLE",
+                                               f"{path}: line {line_no}: {error}", raw))
             continue
         if not any(f.strip() for f in fields):
-            continue  # blank line: not a record
-        if len(fields) != len(header):
+            continue  # a line of separators only: not a record
+        if len(fields) > width and not any(f.strip() for f in fields[width:]):
+            fields = fields[:width]  # trailing separators some spreadsheets add
+        if len(fields) != width:
             quarantine.append(
-                QuarantineRecord(path, str(line), "ROW_FIELD_COUNT",
-                                 f"{path}: line {line}: {len(fields)} fields where the header has {len(header)}",
+                QuarantineRecord(path, str(line_no), "ROW_FIELD_COUNT",
+                                 f"{path}: line {line_no}: {len(fields)} fields where the header has {width}",
                                  raw)
             )
             continue
         values = {h: (v.strip() or None) for h, v in zip(header, fields, strict=True)}
-        rows.append(CsvRow(line=line, raw=raw, values=values))
+        rows.append(CsvRow(line=line_no, raw=raw, values=values))
     return CsvRead(path=path, header=header, rows=rows, quarantine=quarantine)
 
 
-def _records(reader: Iterator[list[str]], path: str, quarantine: list[QuarantineRecord],
-             lines: list[str]) -> Iterator[tuple[int, list[str] | None]]:
-    """Yield (last physical line, fields); a record the csv module cannot parse is quarantined."""
-    while True:
-        try:
-            fields = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            end = reader.line_num  # type: ignore[attr-defined]
-            quarantine.append(
-                QuarantineRecord(path, str(end), "ROW_UNPARSEABLE", f"{path}: line {end}: {exc}",
-                                 lines[end - 1] if 0 < end <= len(lines) else "")
-            )
-            yield end, None
-            continue
-        yield reader.line_num, fields  # type: ignore[attr-defined]
+def _record_at(lines: list[str], i: int, width: int) -> tuple[list[str] | None, int, str]:
+    """(fields, physical lines used, error) for the record starting at line index i. A record that would
+    run over several lines is accepted only when it has the header's width and none of its continuation
+    lines is a complete row by itself; otherwise line i alone is the broken record."""
+    line = lines[i]
+    if '"' not in line:
+        return line.rstrip("\r\n").split(","), 1, ""
+    reader = csv.reader(_feed(lines, i), strict=True)
+    try:
+        fields = next(reader)
+    except csv.Error as exc:
+        reason = str(exc)
+        if "unexpected end of data" in reason:
+            reason = "a quoted field opened on this line never closes (unbalanced quote)"
+        return None, 1, reason
+    except StopIteration:
+        return [], 1, ""
+    used = reader.line_num
+    if used == 1:
+        return fields, 1, ""
+    if len(fields) != width or any(_is_row(lines[k], width) for k in range(i + 1, i + used)):
+        return None, 1, "unbalanced quote: the quoted field opened on this line would swallow the lines after it"
+    return fields, used, ""
+
+
+def _feed(lines: list[str], i: int) -> Iterator[str]:
+    yield from lines[i:i + MAX_RECORD_LINES]
+
+
+def _is_row(line: str, width: int) -> bool:
+    """A line that parses on its own into a full-width record is a row, not a continuation."""
+    try:
+        fields = next(csv.reader([line], strict=True))
+    except (csv.Error, StopIteration):
+        return False
+    return len(fields) == width
 
 
 def split_multi(value: str | None, separator: str = "|") -> list[str]:

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy.exc import SQLAlchemyError
 
 from screening.errors import InputError, StoreError
-from screening.outputs import atomic_write_text
+from screening.outputs import atomic_write_text, safe_cell
 from screening.report import queries as q
 from screening.report.render import generated_at, safe_name
 from screening.store import repository
@@ -137,15 +137,6 @@ def collect(database_url: str, scope: Scope) -> dict[str, list[dict[str, Any]]]:
         }
 
 
-def _cell(value: Any) -> Any:
-    """Carrier-supplied text must not run as a spreadsheet formula when a liaison officer opens the CSV."""
-    if value is None:
-        return ""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def render_records(kind: str, fmt: str, rows: list[dict[str, Any]], scope: Scope) -> str:
     if fmt == "json":
         document = {
@@ -161,7 +152,7 @@ def render_records(kind: str, fmt: str, rows: list[dict[str, Any]], scope: Scope
         buffer, fieldnames=list(FLAG_COLUMNS if kind == "flags" else SANCTION_COLUMNS), lineterminator="\n"
     )
     writer.writeheader()
-    writer.writerows({k: _cell(v) for k, v in row.items()} for row in rows)
+    writer.writerows({k: safe_cell(v) for k, v in row.items()} for row in rows)
     return buffer.getvalue()
 
 

@@ -31,6 +31,8 @@ def parse_time(text: object, airport: str | None = None, *, naive_is_utc: bool =
         value = datetime.fromisoformat(raw.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
         return None
+    if not 1 < value.year < 9999:  # offsets and deadlines would overflow: validation flags the value
+        return None
     if value.tzinfo is None:
         if naive_is_utc:
             return value.replace(tzinfo=UTC)
@@ -55,6 +57,8 @@ def add_months(day: date, months: int) -> date:
         return day
     index = day.month - 1 + months
     year, month = day.year + index // 12, index % 12 + 1
+    if not 1 <= year <= 9999:  # past the calendar's end: the furthest date there is
+        return date.max if months > 0 else date.min
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 

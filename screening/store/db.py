@@ -17,9 +17,11 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
 def _alembic_config(url: str):
+    import sys
+
     from alembic.config import Config
 
-    config = Config()
+    config = Config(stdout=sys.stdout)  # alembic's default is sys.stdout at its import, maybe long closed
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return config

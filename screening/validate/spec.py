@@ -100,7 +100,7 @@ def _column_checks(column: str, spec: dict[str, Any]) -> list[Check]:
                          "is not a valid calendar date (YYYY-MM-DD)"))
     if spec.get("format") == "date-time":
         out.append(Check(f"{column}.datetime", suite, (column,), DATETIME, DQ_FORMAT, "DATA_QUALITY",
-                         "MEDIUM", "is not an ISO 8601 time with offset or Z"))
+                         "MEDIUM", "is not an ISO 8601 time with offset or Z within years 0002-9998"))
     if "enum" in spec:
         out.append(Check(f"{column}.code", suite, (column,), IN_SET, DQ_CODE, "DATA_QUALITY", "MEDIUM",
                          "is not an allowed code", {"value_set": "enum", "values": tuple(spec["enum"])}))
