@@ -68,13 +68,21 @@ def _raw_head(data: bytes | None) -> str:
 
 def _visible_travellers(path: str, data: bytes | None) -> int:
     """How many traveller records a file shows, counted without its reader (for a file the reader could
-    not read at all): PAXLST NAD+FL/FM/DDU/DDT segments, JSON traveller objects, CSV data lines."""
-    try:
-        from screening.ingest.accounting import visible_travellers  # type: ignore[import-not-found,unused-ignore]
+    not read at all): PAXLST person NAD segments, JSON traveller objects (by their traveller_ref or
+    surname keys), CSV data lines after the header."""
+    from screening.ingest import sniff_format
+    from screening.ingest.paxlst import visible_persons
 
-        return int(visible_travellers(path, data or b""))
-    except ImportError:
+    if not data:
         return 0
+    text = data.decode("utf-8", "replace")
+    fmt = sniff_format(path, data)
+    if fmt == "paxlst":
+        return visible_persons(text)
+    if fmt == "json":
+        return max(text.count('"traveller_ref"'), text.count('"surname"'))
+    lines = [line for line in text.splitlines() if line.strip()]
+    return max(0, len(lines) - 1)
 
 
 def read_file(path: str | Path, assembler: Any = None, data: bytes | None = None) -> FileRead:
