@@ -130,6 +130,9 @@ class ParseResult:
     source_file: str
     manifests: list[Manifest] = field(default_factory=list)
     quarantine: list[QuarantineRecord] = field(default_factory=list)
+    control_findings: list[dict[str, str]] = field(default_factory=list)  # all findings of the file
+    duplicate: bool = False  # multi-part assembler: this very file was offered before
+    held_parts: int = 0  # multi-part assembler: parts of this file held for their other parts
 
     @property
     def travellers_in(self) -> int:

@@ -118,7 +118,7 @@ def _unreadable(source: str, data: bytes | None, reason: str, message: str) -> F
 def _offer(assembler: Any, result: ParseResult, data: bytes) -> ParseResult:
     """Parts go to the assembler; a whole file it has seen before (a re-screen) is read alone."""
     offered = assembler.add(result, hashlib.sha256(data).hexdigest())
-    return result if getattr(offered, "duplicate", False) else offered
+    return result if offered.duplicate else offered
 
 
 def read_files(paths: Sequence[str | Path], assembler: Any = None) -> list[FileRead]:

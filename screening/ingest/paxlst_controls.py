@@ -51,7 +51,10 @@ def set_incomplete(manifest: Any, reason: str | None, message_ref: str = "") -> 
 
 
 def attach(obj: Any, name: str, value: Any) -> None:
-    """Extra attributes on model objects without changing model.py (Manifest is a plain dataclass)."""
+    """Set a declared field of a model record (Manifest, ParseResult): no attribute is bolted on, so
+    every field a stage needs survives JSON state, Parquet and the DAG's folders."""
+    if name not in getattr(type(obj), "__dataclass_fields__", {}):
+        raise AttributeError(f"{type(obj).__name__} has no declared field {name!r}")
     setattr(obj, name, value)
 
 
