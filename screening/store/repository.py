@@ -106,7 +106,7 @@ def save_manifest_results(session: Session, *, run_id: str, manifest: Manifest, 
     session.flush()
     session.execute(delete(TravellerRecord).where(TravellerRecord.manifest_id == manifest_id))
     session.add_all(TravellerRecord(manifest_id=manifest_id, traveller_ref=str(t.get("traveller_ref") or ""),
-                                    data=_jsonable(t)) for t in manifest.travellers)
+                                    data=_traveller_data(manifest, t)) for t in manifest.travellers)
     session.execute(delete(FlagRecord).where(FlagRecord.manifest_id == manifest_id,
                                              FlagRecord.rules_version == rules_version))
     now = utcnow()
@@ -181,3 +181,17 @@ def query_audit(session: Session, since: datetime | None = None, actor: str | No
     if manifest_id:
         query = query.where(or_(AuditEvent.manifest_id == manifest_id, AuditEvent.subject == manifest_id))
     return list(session.scalars(query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit)))
+
+
+def _traveller_data(manifest: Manifest, traveller: dict[str, Any]) -> dict[str, Any]:
+    """The traveller as declared, plus what backtests need of its further documents (`_documents`: types,
+    issuers, expiry, whether a number was sent; never the number, which retention would not cover)."""
+    data = _jsonable(traveller)
+    ref = str(traveller.get("traveller_ref") or "")
+    docs = [{"document_type": d.get("document_type"), "issuing_state": d.get("issuing_state"),
+             "expiry": d.get("expiry"), "is_visa": bool(d.get("is_visa")),
+             "has_number": bool(str(d.get("document_number") or "").strip())}
+            for d in manifest.documents or [] if str(d.get("traveller_ref") or "") == ref]
+    if docs:
+        data["_documents"] = _jsonable(docs)
+    return data
