@@ -71,9 +71,14 @@ def screenable(manifest: Manifest) -> list[dict[str, Any]]:
     return [t for t in manifest.travellers if all(str(t.get(c) or "").strip() for c in required)]
 
 
+NO_TRAVELLER = "-"  # traveller_type of the flight-only row of a manifest with nobody screenable
+
+
 def _frame(manifest: Manifest, travellers: list[dict[str, Any]], ruleset: RuleSet | None,
            manifest_id: str) -> pd.DataFrame:
-    frame = manifest_frame(manifest, travellers, ruleset)
+    """As the obligation stage sees it. A manifest whose travellers were all quarantined still gets its
+    manifest-level rules (API_LATE) and sanctions: one flight-only row no traveller rule applies to."""
+    frame = manifest_frame(manifest, travellers or [{"traveller_type": NO_TRAVELLER}], ruleset)
     frame["manifest_id"] = manifest_id
     return frame
 
