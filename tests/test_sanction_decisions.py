@@ -140,3 +140,21 @@ def test_batch_refuses_a_bad_file_before_deciding_anything(store, tmp_path):
         read_batch(bad)
     with session_scope(url) as session:
         assert session.scalars(select(SanctionRecord)).one().status == "PROPOSED"
+
+
+def test_rescreen_reports_what_it_changed(store):
+    url, sid = store
+    with session_scope(url) as session:
+        m = _manifest()
+        flag = Flag(m.manifest_id, "ZZ", "9", "P1", "OBLIGATION", "DOC_MISSING", "HIGH", "no document")
+        late = Flag(m.manifest_id, "ZZ", "9", "", "OBLIGATION", "API_LATE", "MEDIUM", "late")
+        sanction = Sanction(m.manifest_id, "ZZ", "9", "P1", "DOC_MISSING", "EU_2001_51", 4000.0, "EUR",
+                            "PROPOSED", "no document")
+        changes = repo.save_manifest_results(session, run_id="run-2", manifest=m, screened=m.travellers,
+                                             quarantined=0, flags=[flag, late], sanctions=[sanction],
+                                             validation={}, rules_version="r1", list_version="l1")
+    assert changes["flags_added"] == ["-:API_LATE"] and changes["flags_removed"] == []
+    assert changes["amounts_changed"] == [f"{sid} DOC_MISSING: EUR 3,000.00 -> EUR 4,000.00"]
+    with session_scope(url) as session:
+        event = repo.query_audit(session, manifest_id=_manifest().manifest_id)[0]
+        assert event.action == "manifest_rescreened" and event.detail["flags_added"] == ["-:API_LATE"]

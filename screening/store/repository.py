@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
@@ -84,10 +85,13 @@ def mark_file(session: Session, raw_path: str, status: str) -> None:
 
 def save_manifest_results(session: Session, *, run_id: str, manifest: Manifest, screened: list[dict[str, Any]],
                           quarantined: int, flags: list[Flag], sanctions: list[Sanction],
-                          validation: dict[str, Any], rules_version: str, list_version: str) -> None:
-    """Replace this manifest's results under this rules version in one transaction."""
+                          validation: dict[str, Any], rules_version: str, list_version: str) -> dict[str, Any]:
+    """Replace this manifest's results under this rules version in one transaction. Returns (and, for a
+    re-screen, audits as `manifest_rescreened`) what changed: flags and sanctions added and removed, and
+    sanction amounts old -> new."""
     manifest_id = manifest.manifest_id
     record = session.get(ManifestRecord, manifest_id)
+    before = _results_of(session, manifest_id, record.rules_version if record is not None else None)
     values = dict(
         carrier=manifest.carrier, flight_number=manifest.flight_number,
         departure_airport=manifest.departure_airport, arrival_airport=manifest.arrival_airport,
@@ -124,6 +128,39 @@ def save_manifest_results(session: Session, *, run_id: str, manifest: Manifest, 
             list_version=flag.list_version or list_version, explanation=flag.explanation,
             details=_jsonable(flag.details), created_at=now))
     save_sanctions(session, run_id, manifest_id, sanctions, rules_version)
+    session.flush()
+    changes = _changes(before, _results_of(session, manifest_id, rules_version))
+    if record is not None and any(changes.values()):  # an identical re-run (a retry) changes nothing
+        audit(session, "pipeline", "manifest_rescreened", manifest_id, changes,
+              key=f"rescreen|{run_id}|{manifest_id}|{rules_version}", manifest_id=manifest_id)
+    return changes
+
+
+def _results_of(session: Session, manifest_id: str, rules_version: str | None) -> dict[str, Any]:
+    flags: Counter[str] = Counter()
+    if rules_version is not None:
+        for f in session.scalars(select(FlagRecord).where(FlagRecord.manifest_id == manifest_id,
+                                                          FlagRecord.rules_version == rules_version)):
+            flags[f"{f.traveller_ref or '-'}:{f.rule_id}" + (f":{f.watchlist_entry_id}" if f.watchlist_entry_id
+                                                             else "")] += 1
+    sanctions = {s.sanction_id: (s.rule_id, s.traveller_ref, s.amount, s.currency, s.status)
+                 for s in session.scalars(select(SanctionRecord).where(SanctionRecord.manifest_id == manifest_id))}
+    return {"flags": flags, "sanctions": sanctions}
+
+
+def _changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    """What a re-screen changed, by traveller and rule (no personal data: references and rule ids only)."""
+    added = sorted((after["flags"] - before["flags"]).elements())
+    removed = sorted((before["flags"] - after["flags"]).elements())
+    old, new = before["sanctions"], after["sanctions"]
+    amounts = [f"{sid} {new[sid][0]}: {old[sid][3]} {old[sid][2]:,.2f} -> {new[sid][3]} {new[sid][2]:,.2f}"
+               for sid in sorted(set(old) & set(new)) if (old[sid][2], old[sid][3]) != (new[sid][2], new[sid][3])]
+    return {"flags_added": added, "flags_removed": removed,
+            "sanctions_added": sorted(f"{sid} {new[sid][0]} {new[sid][3]} {new[sid][2]:,.2f}"
+                                      for sid in set(new) - set(old)),
+            "sanctions_removed": sorted(f"{sid} {old[sid][0]} {old[sid][3]} {old[sid][2]:,.2f}"
+                                        for sid in set(old) - set(new)),
+            "amounts_changed": amounts}
 
 
 def save_sanctions(session: Session, run_id: str, manifest_id: str, sanctions: Iterable[Sanction],
