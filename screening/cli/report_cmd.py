@@ -31,7 +31,7 @@ FromDay = Annotated[
     str | None, typer.Option("--from", help="First day, YYYY-MM-DD (UTC scheduled departure)")
 ]
 ToDay = Annotated[
-    str | None, typer.Option("--to", help="Last day, YYYY-MM-DD, included (default: today UTC)")
+    str | None, typer.Option("--to", help="Last day, YYYY-MM-DD, included (default: 3 days after today, UTC)")
 ]
 Actor = Annotated[
     str | None,
@@ -62,11 +62,27 @@ def _day(text: str | None, option: str) -> date | None:
         raise typer.BadParameter(f"{text!r} is not a date (YYYY-MM-DD)", param_hint=option) from None
 
 
+AHEAD_DAYS = 3  # API data is about flights not yet departed: default periods reach this far ahead
+
+
 def _period(first: str | None, last: str | None, default_days: int) -> tuple[date, date]:
-    """--from/--to; missing ends default to the `default_days` days up to today (UTC)."""
-    end = _day(last, "--to") or datetime.now(UTC).date()
-    start = _day(first, "--from") or end - timedelta(days=default_days - 1)
+    """--from/--to; without them the `default_days` days up to today (UTC) and the next AHEAD_DAYS days."""
+    today = datetime.now(UTC).date()
+    given_end = _day(last, "--to")
+    end = given_end or today + timedelta(days=AHEAD_DAYS)
+    start = _day(first, "--from") or (given_end or today) - timedelta(days=default_days - 1)
     return start, end
+
+
+def _state(code: str) -> str:
+    """A country code checked against the ICAO Doc 9303 table (screening/countries.py)."""
+    from screening.countries import is_icao_code
+
+    value = code.strip().upper()
+    if not is_icao_code(value):
+        raise typer.BadParameter(f"{code!r} is not an ICAO Doc 9303 country code (e.g. NLD, D, GBR)",
+                                 param_hint="--state")
+    return value
 
 
 @app.command("flight")
@@ -105,10 +121,11 @@ def carrier(
     database_url: DatabaseUrl = None,
     out_dir: ReportsOut = None,
 ) -> None:
-    """Compliance report for one carrier and period (default: the last 30 days), against the period before."""
+    """Compliance report for one carrier and period (default: the last 7 days and the next 3), against the
+    period before; shows officers' decisions on its sanctions."""
     from screening.report.carrier import write_carrier_report
 
-    start, end = _period(first, last, 30)
+    start, end = _period(first, last, 7)
     path = write_carrier_report(carrier_code, start, end, _url(database_url), _reports_dir(out_dir))
     out.print(f"carrier report: {path}", highlight=False, soft_wrap=True)
 
@@ -125,7 +142,8 @@ def trends(
     database_url: DatabaseUrl = None,
     out_dir: ReportsOut = None,
 ) -> None:
-    """Flags and breaches per route and per carrier over time, with charts (default: the last 90 days)."""
+    """Flags and breaches per route and per carrier over time, with charts (default: the last 90 days and
+    the next 3)."""
     from screening.report.trends import write_trends_report
 
     start, end = _period(first, last, 90)
@@ -188,7 +206,7 @@ def notify(
     path = write_notification(
         _url(database_url),
         manifest_id,
-        state,
+        _state(state),
         out_path or _reports_dir(None),
         traveller_refs=traveller_ref or (),
         actor=actor,

@@ -46,15 +46,37 @@ def check(
 
 
 HISTORY_HELP = (
-    "Stored travellers: a CSV or Parquet file, or a directory searched for travellers.parquet files (a "
-    "travellers.parquet without flight columns is joined on manifest_id with a manifests.parquet beside it). "
-    "One row per traveller with the flight columns manifest_id (optional), carrier, flight_number, "
-    "departure_airport, arrival_airport, scheduled_departure, scheduled_arrival, transmitted_at and the "
-    "manifest CSV's traveller columns; optional protection_claimed (Y/N), transit (Y/N), "
-    "residence_permit_state, other_documents (further documents as TYPE:ISSUER, |-separated, "
-    "e.g. IR:D|AC:FRA). A directory written by the pipeline (travellers.parquet with manifest.json and "
-    "documents.parquet beside it) is read as is."
+    "Stored travellers: a database URL (the screening store, e.g. sqlite:///var/screening.db or "
+    "postgresql+psycopg://...; each manifest under the rules version it was last screened with, with the "
+    "flags of validation, reader and matching as recorded), the DAG's work folders (a manifest re-screened "
+    "in several run folders counts once, the latest), or a CSV or Parquet file or directory of travellers "
+    "(a travellers.parquet without flight columns is joined on manifest_id with a manifests.parquet beside "
+    "it). A file has one row per traveller with the flight columns manifest_id (optional), carrier, "
+    "flight_number, departure_airport, arrival_airport, scheduled_departure, scheduled_arrival, "
+    "transmitted_at and the manifest CSV's traveller columns; optional protection_claimed (Y/N), transit "
+    "(Y/N), residence_permit_state, other_documents (further documents as TYPE:ISSUER, |-separated, "
+    "e.g. IR:D|AC:FRA). A file carries no validation or matching flags (said up front)."
 )
+FromDay = Annotated[str | None, typer.Option("--from", help="First day of scheduled departures (YYYY-MM-DD, UTC)")]
+ToDay = Annotated[str | None, typer.Option("--to", help="Last day of scheduled departures, included")]
+Carriers = Annotated[list[str] | None, typer.Option("--carrier", help="Only this carrier (repeatable)")]
+
+
+def _day(text: str | None, option: str):  # noqa: ANN202 - date | None
+    from datetime import date
+
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(f"{text!r} is not a date (YYYY-MM-DD)", param_hint=option) from None
+
+
+def _load(history: str, first: str | None, last: str | None, carriers: list[str] | None):  # noqa: ANN202
+    from screening.rules.history import load_history
+
+    return load_history(history, first=_day(first, "--from"), last=_day(last, "--to"), carriers=carriers)
 
 
 @app.command("backtest")
@@ -62,21 +84,52 @@ HISTORY_HELP = (
 def backtest(
     rules: Annotated[Path, typer.Option("--rules", help="Candidate rules folder")],
     baseline: Annotated[Path, typer.Option("--baseline", help="Baseline rules folder (e.g. what is live)")],
-    history: Annotated[Path, typer.Option("--history", help=HISTORY_HELP)],
+    history: Annotated[str, typer.Option("--history", help=HISTORY_HELP)],
     changed_out: Annotated[
         Path, typer.Option("--out", help="CSV of travellers whose flags or sanctions changed")
     ] = Path("backtest_changed.csv"),
+    first: FromDay = None,
+    last: ToDay = None,
+    carriers: Carriers = None,
+    watchlists: Annotated[list[Path] | None, typer.Option(
+        "--watchlist", help="Watchlist file(s) to re-screen the history's travellers with when the matching "
+                            "settings (screening.yaml) differ; without them watchlist outcomes are carried")] = None,
 ) -> None:
     """Show how flags and sanctions would change, per rule and per carrier, between the baseline and the
     candidate rules over stored travellers; write the travellers whose outcome changed to --out
     (manifest_id, carrier, flight_number, traveller_ref, rules_baseline, rules_candidate,
-    sanctions_baseline, sanctions_candidate, change; manifest-level outcomes have an empty traveller_ref)."""
+    sanctions_baseline, sanctions_candidate, change; manifest-level outcomes have an empty traveller_ref).
+    Obligation rules and every sanction are re-evaluated; flags of validation and the reader (API_INCOMPLETE,
+    API_COUNT_MISMATCH, ...) are carried from the history and sanctioned under each rule set; matching is
+    re-run when its settings differ and --watchlist is given. What could not be re-evaluated is printed first."""
     from screening.rules import load_ruleset
     from screening.rules.backtest import compare
-    from screening.rules.history import read_history
+    from screening.rules.rescreen import load_index, matching_differences, rescreen
 
     base_rules, cand_rules = load_ruleset(baseline), load_ruleset(rules)
-    result = compare(read_history(history), base_rules, cand_rules)
+    loaded = _load(history, first, last, carriers)
+    notes = list(loaded.notes)
+    candidate_carried = None
+    carried = loaded.carried
+    differences = matching_differences(baseline, rules)
+    if differences and watchlists:
+        from screening.matching import load_match_config
+
+        index = load_index(watchlists)
+        carried = rescreen(loaded, index, load_match_config(baseline), base_rules.version)
+        candidate_carried = rescreen(loaded, index, load_match_config(rules), cand_rules.version)
+        recorded = sorted(loaded.list_versions)
+        notes.append(f"matching settings differ ({'; '.join(differences)}): WATCHLIST_MATCH re-screened under "
+                     f"each side's settings against list version {index.version}"
+                     + (f" (the history was screened against {', '.join(recorded)})"
+                        if recorded and recorded != [index.version] else ""))
+    elif differences:
+        notes.append(f"matching settings differ ({'; '.join(differences)}) but no --watchlist was given: "
+                     "WATCHLIST_MATCH outcomes are carried from the history unchanged, NOT re-evaluated")
+    for note in notes:
+        out.print(f"[bold yellow]note:[/] {note}", soft_wrap=True)
+    result = compare(loaded.travellers, base_rules, cand_rules, carried=carried,
+                     candidate_carried=candidate_carried, notes=notes)
     from screening.outputs import neutralise_frame
 
     neutralise_frame(result.changed).to_csv(changed_out, index=False)
@@ -133,13 +186,15 @@ def _table(title: str, frame: pd.DataFrame) -> None:
 @app.command("explain")
 @handles_errors
 def explain(
-    history: Annotated[Path, typer.Option("--history", help=HISTORY_HELP)],
+    history: Annotated[str, typer.Option("--history", help=HISTORY_HELP)],
     manifest_id: Annotated[str, typer.Option("--manifest-id", help="Manifest of the traveller")],
     traveller_ref: Annotated[str, typer.Option("--traveller-ref", help="The traveller's reference")],
     rules: Annotated[Path | None, typer.Option("--rules", help="Rules folder (default: configured)")] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """Explain every rule's outcome for one traveller of a stored manifest, with exemptions and sanctions."""
+    """Explain every rule's outcome for one traveller of a stored manifest (FLAGGED, PASSED, NOT_APPLICABLE,
+    NOT_EVALUATED, DISABLED: what was checked, against which parameter and source), with exemptions and
+    sanctions."""
     import json
     from dataclasses import asdict
 
@@ -147,13 +202,16 @@ def explain(
 
     from screening.rules import load_ruleset
     from screening.rules.explain import explain_traveller
-    from screening.rules.history import read_history
 
     ruleset = load_ruleset(rules or _default_rules())
-    result = explain_traveller(read_history(history), manifest_id, traveller_ref, ruleset)
+    loaded = _load(history, None, None, None)
+    result = explain_traveller(loaded.travellers, manifest_id, traveller_ref, ruleset, carried=loaded.carried,
+                               stages_known=loaded.stages_known, notes=loaded.notes)
     if as_json:
         print(json.dumps(asdict(result), indent=2, default=str))
         return
+    for note in result.notes:
+        out.print(f"[bold yellow]note:[/] {note}", soft_wrap=True)
     out.print(
         f"{manifest_id} traveller {traveller_ref}: destination {result.destination}, frameworks "
         f"{', '.join(result.frameworks) or 'none'}, rules {result.rules_version}",
@@ -168,6 +226,8 @@ def explain(
     out.print(table)
     for line in result.exemptions:
         out.print(f"exemption: {line}", highlight=False, soft_wrap=True)
+    if not result.sanctions:
+        out.print("sanctions: none", highlight=False)
     for s in result.sanctions:
         out.print(
             f"sanction {s['sanction_id']} {s['status']} {s['currency']} {s['amount']:,.0f}: "

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from screening.report import queries as q
 from screening.report.render import safe_name, write_report
+from screening.sanction_decisions import decisions_for_manifests
 
 SANCTION_STATUSES = ("PROPOSED", "CONFIRMED", "APPEALED", "WAIVED")
 
@@ -40,6 +41,15 @@ def carrier_figures(session: Session, carrier: str, period: q.Period) -> dict[st
             amounts[s.currency] += s.amount
         sanctions_by_status[status] = {"count": len(chosen), "amount": dict(sorted(amounts.items()))}
     travellers = sum(m.travellers_in for m in manifests)
+    decisions = decisions_for_manifests(session, [m.manifest_id for m in manifests])
+    sanction_rows = []
+    for s in sanctions:
+        d = decisions.get(s.sanction_id)
+        sanction_rows.append({
+            "sanction_id": s.sanction_id, "flight_number": s.flight_number, "rule_id": s.rule_id,
+            "framework": s.framework, "amount": s.amount, "currency": s.currency, "status": s.status,
+            "action": d.action if d else "", "decided_by": d.actor if d else "",
+            "decided_at": f"{d.at:%Y-%m-%d %H:%M} UTC" if d else "", "reason": d.reason if d else ""})
     flights = []
     for m in manifests:
         rules = Counter(f.rule_id for f in breaches if f.manifest_id == m.manifest_id)
@@ -68,6 +78,7 @@ def carrier_figures(session: Session, carrier: str, period: q.Period) -> dict[st
         "incomplete_transmissions": sum(1 for r in rules_by_manifest.values() if r & set(q.INCOMPLETE_RULES)),
         "sanctions_by_status": sanctions_by_status,
         "flight_rows": flights,
+        "sanction_rows": sanction_rows,
     }
 
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from screening.errors import InputError, StoreError
 from screening.model import parse_instant
+from screening.rules import registry
 from screening.store.db import safe_url, session_scope
 from screening.store.models import (
     FlagRecord,
@@ -26,6 +27,8 @@ from screening.store.models import (
 SEVERITY_RANK = {"CRITICAL": 4, "HIGH": 3, "MEDIUM": 2, "LOW": 1}
 LATE_RULES = ("API_LATE",)
 INCOMPLETE_RULES = ("API_INCOMPLETE", "API_COUNT_MISMATCH")
+# what hit notifications to partner states carry (schemas/hit_notification.schema.json); every risk rule of
+# the registry (look-alike documents too) counts as a hit, never a breach, in reports
 HIT_RULES = ("WATCHLIST_MATCH", "DOC_REPORTED_LOST_STOLEN")
 _CHUNK = 500
 
@@ -167,14 +170,15 @@ def travellers_of(session: Session, manifest_id: str) -> list[TravellerRecord]:
 
 
 def is_hit(flag: FlagRecord) -> bool:
-    """A risk found about a traveller (watchlist match, lost/stolen document): not the carrier's failure."""
-    return flag.flag_type == "WATCHLIST" or flag.rule_id in HIT_RULES
+    """A risk found about a traveller or document (watchlist match, lost/stolen or look-alike document):
+    not the carrier's failure. The rule registry says which rules are risks."""
+    return registry.is_risk(flag.rule_id, flag.flag_type)
 
 
 def is_breach(flag: FlagRecord) -> bool:
-    """Every other flag: a carrier obligation not met (documents, visas, data transmission, data quality).
-    Each flag is exactly one of hit or breach, so the trend counts add up to all flags."""
-    return not is_hit(flag)
+    """A carrier obligation not met (documents, visas, data transmission); data-quality findings are
+    neither a breach nor a hit. The rule registry says which rules are breaches."""
+    return registry.is_breach(flag.rule_id, flag.flag_type)
 
 
 def quarantine_of(session: Session, source_file: str) -> list[QuarantineEntry]:

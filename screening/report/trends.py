@@ -91,7 +91,9 @@ def trend_counts(
     for m in manifests:
         per_carrier["travellers"][(bucket_by_id[m.manifest_id], m.carrier)] += m.travellers_in
     for flag in q.current_flags(session, manifests):
-        measure = "hits" if q.is_hit(flag) else "breaches"
+        measure = "hits" if q.is_hit(flag) else "breaches" if q.is_breach(flag) else ""
+        if not measure:  # data-quality findings are neither a carrier breach nor a risk
+            continue
         manifest = by_id[flag.manifest_id]
         route = routes.get((flag.manifest_id, flag.traveller_ref)) or route_of(manifest, None, None)
         key = bucket_by_id[flag.manifest_id]

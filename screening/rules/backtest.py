@@ -41,11 +41,16 @@ class BacktestResult:
     sanctions_by_carrier: pd.DataFrame
     changed: pd.DataFrame
     seconds: dict[str, float] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # what was not re-evaluated, said before any figure
 
 
-def run_rules(history: pd.DataFrame, ruleset: RuleSet) -> Outcome:
+def run_rules(history: pd.DataFrame, ruleset: RuleSet, carried: pd.DataFrame | None = None) -> Outcome:
+    """Obligation flags re-evaluated, plus the flags of the other stages as carried (validation, reader,
+    matching, registry), then sanctions over all of them: what the live obligation stage does."""
     start = time.perf_counter()
     flags = evaluate_frame(history, ruleset)
+    if carried is not None and not carried.empty:
+        flags = pd.concat([carried.assign(rules_version=ruleset.version), flags], ignore_index=True)
     sanctions = sanctions_frame(flags, history, ruleset)
     return Outcome(flags, sanctions, time.perf_counter() - start)
 
@@ -160,9 +165,13 @@ def _changed(base: Outcome, cand: Outcome) -> pd.DataFrame:
     return out.reset_index(drop=True)[CHANGED_COLUMNS].sort_values(KEYS, ignore_index=True)
 
 
-def compare(history: pd.DataFrame, baseline: RuleSet, candidate: RuleSet) -> BacktestResult:
-    base = run_rules(history, baseline)
-    cand = run_rules(history, candidate)
+def compare(history: pd.DataFrame, baseline: RuleSet, candidate: RuleSet, *,
+            carried: pd.DataFrame | None = None, candidate_carried: pd.DataFrame | None = None,
+            notes: list[str] | None = None) -> BacktestResult:
+    """`carried`: flags of the stages a rules change does not re-run (both sides); `candidate_carried`
+    replaces them for the candidate when those stages were re-run under its settings (matching)."""
+    base = run_rules(history, baseline, carried)
+    cand = run_rules(history, candidate, carried if candidate_carried is None else candidate_carried)
     start = time.perf_counter()
     changed = _changed(base, cand)
     return BacktestResult(
@@ -175,4 +184,5 @@ def compare(history: pd.DataFrame, baseline: RuleSet, candidate: RuleSet) -> Bac
         sanctions_by_carrier=_sanction_sums(base.sanctions, cand.sanctions, "carrier"),
         changed=changed,
         seconds={"baseline": base.seconds, "candidate": cand.seconds, "compare": time.perf_counter() - start},
+        notes=list(notes or []),
     )

@@ -7,8 +7,8 @@ from itertools import combinations
 from typing import Any
 
 from screening.countries import is_icao_code, to_iso3
-from screening.rules.models import IMPLEMENTED_RULES
 from screening.rules.problems import Problem
+from screening.rules.registry import IMPLEMENTED_RULES, RULES
 from screening.rules.yamlloc import LocatedYaml
 
 
@@ -44,6 +44,16 @@ def obligation_problems(doc: LocatedYaml) -> list[Problem]:
                 )
             )
         spec = rules[rule_id] or {}
+        entry = RULES.get(rule_id)
+        if entry is not None and spec.get("scope") and spec.get("scope") != entry.scope:
+            out.append(
+                Problem(
+                    doc.path,
+                    doc.line(("rules", rule_id, "scope")),
+                    f"rule {rule_id} is evaluated per {entry.scope} (screening/rules/registry.py), not "
+                    f"per {spec.get('scope')}",
+                )
+            )
         if spec.get("requiring_categories") and rule_id != "VISA_REQUIRED_MISSING":
             out.append(
                 Problem(
@@ -52,6 +62,17 @@ def obligation_problems(doc: LocatedYaml) -> list[Problem]:
                     "requiring_categories only applies to VISA_REQUIRED_MISSING",
                 )
             )
+    for rule_id, spec in external.items():
+        entry = RULES.get(rule_id)
+        where = doc.line(("external_rules", rule_id))
+        if entry is None:
+            out.append(Problem(doc.path, where, f"unknown rule id {rule_id}: no stage produces it (rules are "
+                                                "listed in screening/rules/registry.py)"))
+        elif entry.stage == "obligations":
+            out.append(Problem(doc.path, where, f"rule {rule_id} is an obligation rule: define it under rules"))
+        elif (spec or {}).get("produced_by") and (spec or {}).get("produced_by") != entry.stage:
+            out.append(Problem(doc.path, where, f"rule {rule_id} is produced by {entry.stage}, not "
+                                                f"{(spec or {}).get('produced_by')}"))
     return out
 
 
@@ -120,22 +141,17 @@ def framework_problems(doc: LocatedYaml, known_rules: set[str]) -> list[Problem]
                         f"{rule_id} is fined {basis} but framework {fid} has no fines.{basis} amount",
                     )
                 )
-        if "API_LATE" in sanctioned and not fw.get("api_deadline"):
-            out.append(
-                Problem(
-                    doc.path,
-                    doc.line((*at, "sanctioned_rules", "API_LATE")),
-                    f"framework {fid} sanctions API_LATE but has no api_deadline",
-                )
-            )
-        if "DOC_VALIDITY_SHORT" in sanctioned and not fw.get("document_validity"):
-            out.append(
-                Problem(
-                    doc.path,
-                    doc.line((*at, "sanctioned_rules", "DOC_VALIDITY_SHORT")),
-                    f"framework {fid} sanctions DOC_VALIDITY_SHORT but has no document_validity",
-                )
-            )
+        for rule_id in sanctioned:
+            entry = RULES.get(rule_id)
+            if entry is None:
+                continue
+            line = doc.line((*at, "sanctioned_rules", rule_id))
+            if not entry.sanctionable:
+                out.append(Problem(doc.path, line, f"framework {fid} sanctions {rule_id}, which is a {entry.kind} "
+                                                    "finding, not a carrier obligation failure"))
+            for needed in entry.framework_fields:
+                if not fw.get(needed):
+                    out.append(Problem(doc.path, line, f"framework {fid} sanctions {rule_id} but has no {needed}"))
         seen_kinds: dict[str, int] = {}
         for i, ex in enumerate(fw.get("exemptions") or []):
             kind = str((ex or {}).get("kind"))

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from screening import schemas
 from screening.airports import airport_country
-from screening.rules.models import Framework, RuleSet
+from screening.rules.models import ApiDeadline, Framework, RuleSet
 from screening.rules.timing import add_months, local_date, parse_time
 
 # The manifest schema's flight columns (one source of truth), keyed by manifest.
@@ -88,21 +88,30 @@ def flight_context(row: dict[str, object], ruleset: RuleSet, now: datetime | Non
             "doors_closed": timing.doors_closed_minutes_before_departure,
         }
         for fw in frameworks:
-            if fw.api_deadline is None:
-                continue
-            d = fw.api_deadline
-            deadline = departure - timedelta(minutes=offsets[d.reference] + d.minutes_before)
-            moment = d.reference.replace("_", " ")
-            if d.minutes_before == 0:
-                rel = f"at {moment}"
-            else:
-                rel = f"{abs(d.minutes_before)} min {'after' if d.minutes_before < 0 else 'before'} {moment}"
-            taken = ""
-            if d.reference != "scheduled_departure":
-                taken = f", {moment} taken as {offsets[d.reference]} min before departure {_fmt(departure)}"
-            text = f"{fw.id} deadline {_fmt(deadline)} ({rel}{taken}; {d.source})"
-            ctx.deadlines.append(Deadline(fw.id, deadline, text))
+            if fw.api_deadline is not None:
+                ctx.deadlines.append(_deadline(fw.id, fw.api_deadline, departure, offsets, ""))
+        fallback = ruleset.parameters.fallback_deadline(destination)
+        if not ctx.deadlines and fallback is not None:
+            where = destination or "an unknown destination State"
+            note = f"; no sanction framework is configured for {where}, so no sanction is proposed"
+            ctx.deadlines.append(_deadline("", fallback, departure, offsets, note))
     return ctx
+
+
+def _deadline(framework: str, d: ApiDeadline, departure: datetime, offsets: dict[str, int],
+              note: str) -> Deadline:
+    """One deadline and the sentence that states it (which moment, how it was derived, its source)."""
+    deadline = departure - timedelta(minutes=offsets[d.reference] + d.minutes_before)
+    moment = d.reference.replace("_", " ")
+    if d.minutes_before == 0:
+        rel = f"at {moment}"
+    else:
+        rel = f"{abs(d.minutes_before)} min {'after' if d.minutes_before < 0 else 'before'} {moment}"
+    taken = ""
+    if d.reference != "scheduled_departure":
+        taken = f", {moment} taken as {offsets[d.reference]} min before departure {_fmt(departure)}"
+    name = f"{framework} deadline" if framework else "default API deadline"
+    return Deadline(framework, deadline, f"{name} {_fmt(deadline)} ({rel}{taken}; {d.source}{note})")
 
 
 def _text(value: object) -> str | None:

@@ -285,24 +285,18 @@ def api_late(facts: TravellerFacts, ruleset: RuleSet) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=FLAG_COLUMNS) if rows else empty_flags()
 
 
-TRAVELLER_RULES = {
-    "DOC_MISSING": doc_missing,
-    "DOC_EXPIRED": doc_expired,
-    "DOC_VALIDITY_SHORT": doc_validity_short,
-    "VISA_REQUIRED_MISSING": visa_required_missing,
-}
-
-
 def evaluate_frame(df: pd.DataFrame, ruleset: RuleSet, *, now: datetime | None = None) -> pd.DataFrame:
-    """Flags (FLAG_COLUMNS) for every traveller row of `df` (flight columns + traveller columns).
+    """Flags (FLAG_COLUMNS) for every traveller row of `df` (flight columns + traveller columns), one
+    evaluator per enabled obligation rule of the registry (screening.rules.registry).
     `frameworks` names the frameworks a flag breaches when that differs per framework (API_LATE,
     DOC_VALIDITY_SHORT); empty means every framework in force that sanctions the rule."""
+    from screening.rules.registry import evaluators  # the registry imports these evaluators
+
     if df.empty:
         return empty_flags()
     df = ensure_columns(df.reset_index(drop=True))
     facts = TravellerFacts(df, ruleset, now)
-    parts = [fn(facts, ruleset) for rid, fn in TRAVELLER_RULES.items() if ruleset.enabled(rid)]
-    parts.append(api_late(facts, ruleset))
+    parts = [fn(facts, ruleset) for _, fn in evaluators(ruleset)]
     parts = [p for p in parts if not p.empty]
     if not parts:
         return empty_flags()

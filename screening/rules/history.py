@@ -12,6 +12,7 @@ the optional columns."""
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -19,6 +20,7 @@ import pandas as pd
 from screening.errors import InputError
 from screening.rules.context import FLIGHT_COLUMNS
 from screening.rules.frame import EXTRA_COLUMNS, ensure_columns
+from screening.rules.stored import History, is_database_url, read_store, read_work_folders
 
 _FLIGHT_FILES = ("manifests.parquet", "manifest.parquet")
 
@@ -128,3 +130,44 @@ def read_history(path: Path | str) -> pd.DataFrame:
     if missing:
         raise InputError(f"{path}: history lacks column(s) {', '.join(missing)}")
     return ensure_columns(_as_text(df))
+
+
+FILE_HISTORY_NOTE = (
+    "this history is a traveller file: it carries no flags of the validation, reader, matching or "
+    "registry stages, so API_INCOMPLETE, API_COUNT_MISMATCH, API_DUPLICATE_TRAVELLER and hits are not in "
+    "these figures (use the store, --history sqlite:///..., or the DAG's work folders)"
+)
+
+
+def _in_period(df: pd.DataFrame, first: date | None, last: date | None) -> pd.Series:
+    when = pd.to_datetime(df["scheduled_departure"], errors="coerce", utc=True, format="ISO8601")
+    keep = pd.Series(True, index=df.index)
+    if first:
+        keep &= when >= pd.Timestamp(first, tz="UTC")
+    if last:
+        keep &= when < pd.Timestamp(last, tz="UTC") + pd.Timedelta(days=1)
+    return keep.fillna(False)
+
+
+def load_history(source: str | Path, *, first: date | None = None, last: date | None = None,
+                 carriers: list[str] | None = None) -> History:
+    """A history from any source: a database URL (the screening store), the DAG's work folders (re-screens
+    counted once), or traveller files (CSV/Parquet). Filtered by scheduled departure (UTC days) and carrier."""
+    if is_database_url(source):
+        return read_store(str(source), first=first, last=last, carriers=carriers)
+    path = Path(source)
+    if path.is_dir() and any(path.rglob("manifest.json")):
+        history = read_work_folders(path)
+    else:
+        history = History(read_history(path), notes=[FILE_HISTORY_NOTE], source=str(path))
+    df = history.travellers
+    keep = pd.Series(True, index=df.index)
+    if first or last:
+        keep &= _in_period(df, first, last)
+    if carriers:
+        keep &= df["carrier"].isin(carriers).fillna(False)
+    if not keep.all():
+        history.travellers = df[keep].reset_index(drop=True)
+        ids = set(history.travellers["manifest_id"])
+        history.carried = history.carried[history.carried["manifest_id"].isin(ids)].reset_index(drop=True)
+    return history

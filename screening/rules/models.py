@@ -23,8 +23,6 @@ EXEMPTION_KINDS: tuple[str, ...] = (
     "residence_permit",
     "transit",
 )
-# Rules this package evaluates itself; other ids come from validation and matching (external_rules).
-IMPLEMENTED_RULES = ("DOC_MISSING", "DOC_EXPIRED", "DOC_VALIDITY_SHORT", "VISA_REQUIRED_MISSING", "API_LATE")
 
 
 class _Model(BaseModel):
@@ -129,6 +127,20 @@ class Parameters(_Model):
     crew_certificate_document_types: list[str] = ["AC"]
     partial_expiry: Literal["end_of_period", "start_of_period"] = "end_of_period"
     visa_areas: list[str] = []
+    # API data is due by departure where no framework sets a deadline (so API_LATE is raised everywhere)
+    default_api_deadline: ApiDeadline | None = ApiDeadline(
+        reference="scheduled_departure", minutes_before=0,
+        source="default: API data due by departure (rules/obligations.yaml parameters.default_api_deadline)")
+    api_deadline_by_destination: dict[str, ApiDeadline] = {}
+
+    def fallback_deadline(self, destination: str | None) -> ApiDeadline | None:
+        """The deadline of a destination no framework covers: its own entry, else the default."""
+        if destination:
+            dest = to_iso3(destination)
+            for code, deadline in self.api_deadline_by_destination.items():
+                if to_iso3(code) == dest:
+                    return deadline
+        return self.default_api_deadline
 
 
 @dataclass

@@ -13,6 +13,7 @@ import pandas as pd
 from screening.rules.exemptions import exemption_table, reason
 from screening.rules.frame import FlightTable, ensure_columns
 from screening.rules.models import RuleSet
+from screening.rules.registry import BREACH_RULES
 
 SANCTION_COLUMNS = [
     "sanction_id",
@@ -79,7 +80,8 @@ def sanctions_frame(
 ) -> pd.DataFrame:
     """Sanction records for `flags` (FLAG_COLUMNS; frameworks may be empty) over `travellers` (history shape).
     `decisions` maps sanction_id -> CONFIRMED/APPEALED/WAIVED recorded by officers (kept on re-runs)."""
-    sanctionable = {r for f in ruleset.frameworks.values() for r in f.sanctioned_rules}
+    # only carrier breaches are sanctioned (rules check refuses a framework that sanctions a risk)
+    sanctionable = {r for f in ruleset.frameworks.values() for r in f.sanctioned_rules} & BREACH_RULES
     flags = flags[flags["rule_id"].isin(sanctionable)]
     if flags.empty or travellers.empty:
         return empty_sanctions()

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from screening.model import Flag, Manifest, QuarantineRecord, Sanction
@@ -19,6 +20,7 @@ from screening.store.models import (
     ManifestRecord,
     ManifestTransmission,
     QuarantineEntry,
+    SanctionDecisionRecord,
     SanctionRecord,
     ScreeningRun,
     TravellerRecord,
@@ -38,7 +40,7 @@ def flag_key(flag: Flag) -> str:
 
 
 def audit(session: Session, actor: str, action: str, subject: str, detail: dict[str, Any] | None = None,
-          key: str | None = None) -> None:
+          key: str | None = None, manifest_id: str | None = None) -> None:
     """Record an event once: the same key (for example run + manifest + action) is stored only once."""
     detail = detail or {}
     raw_key = key or f"{actor}|{action}|{subject}|{json.dumps(detail, sort_keys=True, default=str)}"
@@ -46,7 +48,7 @@ def audit(session: Session, actor: str, action: str, subject: str, detail: dict[
     existing = session.scalar(select(AuditEvent).where(AuditEvent.event_key == event_key))
     if existing is None:
         session.add(AuditEvent(event_key=event_key, at=utcnow(), actor=actor, action=action, subject=subject,
-                               detail=detail))
+                               detail=detail, manifest_id=manifest_id))
 
 
 def start_run(session: Session, run_id: str, rules_version: str, list_version: str) -> None:
@@ -84,10 +86,13 @@ def mark_file(session: Session, raw_path: str, status: str) -> None:
 
 def save_manifest_results(session: Session, *, run_id: str, manifest: Manifest, screened: list[dict[str, Any]],
                           quarantined: int, flags: list[Flag], sanctions: list[Sanction],
-                          validation: dict[str, Any], rules_version: str, list_version: str) -> None:
-    """Replace this manifest's results under this rules version in one transaction."""
+                          validation: dict[str, Any], rules_version: str, list_version: str) -> dict[str, Any]:
+    """Replace this manifest's results under this rules version in one transaction. Returns (and, for a
+    re-screen, audits as `manifest_rescreened`) what changed: flags and sanctions added and removed, and
+    sanction amounts old -> new."""
     manifest_id = manifest.manifest_id
     record = session.get(ManifestRecord, manifest_id)
+    before = _results_of(session, manifest_id, record.rules_version if record is not None else None)
     values = dict(
         carrier=manifest.carrier, flight_number=manifest.flight_number,
         departure_airport=manifest.departure_airport, arrival_airport=manifest.arrival_airport,
@@ -106,7 +111,7 @@ def save_manifest_results(session: Session, *, run_id: str, manifest: Manifest, 
     session.flush()
     session.execute(delete(TravellerRecord).where(TravellerRecord.manifest_id == manifest_id))
     session.add_all(TravellerRecord(manifest_id=manifest_id, traveller_ref=str(t.get("traveller_ref") or ""),
-                                    data=_jsonable(t)) for t in manifest.travellers)
+                                    data=_traveller_data(manifest, t)) for t in manifest.travellers)
     session.execute(delete(FlagRecord).where(FlagRecord.manifest_id == manifest_id,
                                              FlagRecord.rules_version == rules_version))
     now = utcnow()
@@ -125,6 +130,40 @@ def save_manifest_results(session: Session, *, run_id: str, manifest: Manifest, 
             details=_jsonable(flag.details), created_at=now))
     save_sanctions(session, run_id, manifest_id, sanctions, rules_version)
     record_transmission(session, run_id, manifest, flags=len(seen), sanctions=len(sanctions))
+    session.flush()
+    changes = _changes(before, _results_of(session, manifest_id, rules_version))
+    if record is not None and any(changes.values()):  # an identical re-run (a retry) changes nothing
+        audit(session, "pipeline", "manifest_rescreened", manifest_id, changes,
+              key=f"rescreen|{run_id}|{manifest_id}|{rules_version}", manifest_id=manifest_id)
+    return changes
+
+
+def _results_of(session: Session, manifest_id: str, rules_version: str | None) -> dict[str, Any]:
+    flags: Counter[str] = Counter()
+    if rules_version is not None:
+        for f in session.scalars(select(FlagRecord).where(FlagRecord.manifest_id == manifest_id,
+                                                          FlagRecord.rules_version == rules_version)):
+            flags[f"{f.traveller_ref or '-'}:{f.rule_id}" + (f":{f.watchlist_entry_id}" if f.watchlist_entry_id
+                                                             else "")] += 1
+    sanctions = {s.sanction_id: (s.rule_id, s.traveller_ref, s.amount, s.currency, s.status)
+                 for s in session.scalars(select(SanctionRecord).where(SanctionRecord.manifest_id == manifest_id))}
+    return {"flags": flags, "sanctions": sanctions}
+
+
+def _changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    """What a re-screen changed, by traveller and rule (no personal data: references and rule ids only)."""
+    added = sorted((after["flags"] - before["flags"]).elements())
+    removed = sorted((before["flags"] - after["flags"]).elements())
+    old, new = before["sanctions"], after["sanctions"]
+    amounts = [f"{sid} {new[sid][0]}: {old[sid][3]} {old[sid][2]:,.2f} -> {new[sid][3]} {new[sid][2]:,.2f}"
+               for sid in sorted(set(old) & set(new)) if (old[sid][2], old[sid][3]) != (new[sid][2], new[sid][3])]
+    return {"flags_added": added, "flags_removed": removed,
+            "sanctions_added": sorted(f"{sid} {new[sid][0]} {new[sid][3]} {new[sid][2]:,.2f}"
+                                      for sid in set(new) - set(old)),
+            "sanctions_removed": sorted(f"{sid} {old[sid][0]} {old[sid][3]} {old[sid][2]:,.2f}"
+                                        for sid in set(old) - set(new)),
+            "amounts_changed": amounts}
+
 
 
 def transmission_key(manifest: Manifest) -> str:
@@ -147,7 +186,7 @@ def record_transmission(session: Session, run_id: str, manifest: Manifest, *, fl
             row.superseded_at, row.superseded_by = now, key
             audit(session, "pipeline", "manifest_superseded", manifest.manifest_id,
                   {"earlier": row.transmission_key, "later": key, "earlier_travellers": row.travellers_in,
-                   "later_travellers": len(manifest.travellers)}, key=f"superseded|{row.transmission_key}|{key}")
+                   "later_travellers": len(manifest.travellers)}, key=f"superseded|{row.transmission_key}|{key}", manifest_id=manifest.manifest_id)
     values = dict(run_id=run_id, source_file=manifest.source_file, message_ref=manifest.message_ref,
                   transmitted_at=manifest.transmitted_at, received_at=now, travellers_in=len(manifest.travellers),
                   flags=flags, sanctions=sanctions, superseded_at=None, superseded_by=None)
@@ -168,9 +207,12 @@ def save_sanctions(session: Session, run_id: str, manifest_id: str, sanctions: I
                    rules_version: str) -> None:
     """Upsert by deterministic sanction_id; an officer's CONFIRMED/APPEALED status survives a re-run."""
     current = {s.sanction_id: s for s in sanctions}
+    decided = set(session.scalars(select(SanctionDecisionRecord.sanction_id).where(
+        SanctionDecisionRecord.manifest_id == manifest_id)))
     stale = session.scalars(select(SanctionRecord).where(SanctionRecord.manifest_id == manifest_id)).all()
     for record in stale:
-        if record.sanction_id not in current and record.status not in FINAL_SANCTION_STATUSES:
+        if (record.sanction_id not in current and record.status not in FINAL_SANCTION_STATUSES
+                and record.sanction_id not in decided):
             session.delete(record)
     for sanction_id, sanction in current.items():
         existing = session.get(SanctionRecord, sanction_id)
@@ -183,8 +225,8 @@ def save_sanctions(session: Session, run_id: str, manifest_id: str, sanctions: I
         else:
             for key, value in values.items():
                 setattr(existing, key, value)
-            if existing.status not in FINAL_SANCTION_STATUSES:
-                existing.status = sanction.status
+            if existing.status not in FINAL_SANCTION_STATUSES and sanction_id not in decided:
+                existing.status = sanction.status  # an officer's decision (even WAIVED) survives a re-run
 
 
 def save_quarantine(session: Session, run_id: str, records: Iterable[QuarantineRecord]) -> None:
@@ -202,3 +244,31 @@ def save_quarantine(session: Session, run_id: str, records: Iterable[QuarantineR
 
 def _jsonable(value: Any) -> Any:
     return json.loads(json.dumps(value, default=str))
+
+
+def query_audit(session: Session, since: datetime | None = None, actor: str | None = None,
+                manifest_id: str | None = None, limit: int = 200) -> list[AuditEvent]:
+    """Audit events, newest first. `manifest_id` matches events recorded for the manifest (the column) or
+    about it (subject), so the pipeline's own entries and officers' decisions both show."""
+    query = select(AuditEvent)
+    if since is not None:
+        query = query.where(AuditEvent.at >= since)
+    if actor:
+        query = query.where(AuditEvent.actor == actor)
+    if manifest_id:
+        query = query.where(or_(AuditEvent.manifest_id == manifest_id, AuditEvent.subject == manifest_id))
+    return list(session.scalars(query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit)))
+
+
+def _traveller_data(manifest: Manifest, traveller: dict[str, Any]) -> dict[str, Any]:
+    """The traveller as declared, plus what backtests need of its further documents (`_documents`: types,
+    issuers, expiry, whether a number was sent; never the number, which retention would not cover)."""
+    data = _jsonable(traveller)
+    ref = str(traveller.get("traveller_ref") or "")
+    docs = [{"document_type": d.get("document_type"), "issuing_state": d.get("issuing_state"),
+             "expiry": d.get("expiry"), "is_visa": bool(d.get("is_visa")),
+             "has_number": bool(str(d.get("document_number") or "").strip())}
+            for d in manifest.documents or [] if str(d.get("traveller_ref") or "") == ref]
+    if docs:
+        data["_documents"] = _jsonable(docs)
+    return data
