@@ -8,14 +8,15 @@ task is cheap, needs no triggerer or sensor slot, and each run is a natural batc
 
 from __future__ import annotations
 
-import os
 from datetime import timedelta
 
 import pendulum
 from airflow.sdk import Param, dag, get_current_context, task
 
-DATA_DIR = os.environ.get("SCREENING_DATA_DIR", "var")
-SCHEDULE = os.environ.get("SCREENING_INTAKE_SCHEDULE", "*/2 * * * *") or None
+from screening.config import load_settings  # light: the SCREENING_* settings object
+
+DATA_DIR = str(load_settings().data_dir)
+SCHEDULE = load_settings().intake_cron
 
 
 def _alert(context):
