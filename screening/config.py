@@ -112,7 +112,11 @@ class Settings(BaseSettings):
 
     @property
     def exports_dir(self) -> Path:
-        return self.data_dir / "exports"
+        return self.reports_dir / "exports"
+
+    @property
+    def notifications_dir(self) -> Path:
+        return self.reports_dir / "notifications"
 
     @property
     def alerts_file(self) -> Path:

@@ -40,10 +40,11 @@ def _register() -> None:
 
     for module in (screen_cmd, demo_cmd, parse_cmd, compare_cmd):
         module.register(app)
-    from screening.cli import report_cmd, rules_cmd
+    from screening.cli import report_cmd, retention_cmd, rules_cmd
 
     app.add_typer(rules_cmd.app, name="rules", help="Check, explain, backtest and import rule files.")
     app.add_typer(report_cmd.app, name="report", help="Flight, carrier and trend reports; exports.")
+    app.add_typer(retention_cmd.app, name="retention", help="Apply the personal-data retention rules.")
 
 
 def main() -> None:
