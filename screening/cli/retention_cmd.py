@@ -38,17 +38,20 @@ def apply(
     from screening.retention import run_retention
 
     report = run_retention(_instant(now), dry_run=dry_run)
-    settings = load_settings()
-    table = Table(title="Retention (dry run: nothing changed)" if dry_run else "Retention")
-    table.add_column("kind")
-    table.add_column("count", justify="right")
-    for kind, count in report.as_dict().items():
-        table.add_row(kind, str(count))
-    out.print(table)
-    out.print(f"data dir: {settings.data_dir}", highlight=False, soft_wrap=True)
-    out.print(f"pseudonym key: {report.key_source}", highlight=False, soft_wrap=True)
-    if not report.as_dict():
+    counts = report.as_dict()
+    if counts:
+        table = Table(title="would remove (dry run)" if dry_run else "removed or pseudonymised")
+        table.add_column("kind")
+        table.add_column("count", justify="right")
+        for kind, count in counts.items():
+            table.add_row(kind, str(count))
+        out.print(table)
+    else:
         out.print("nothing was past its retention period", highlight=False)
+    if dry_run:
+        out.print("dry run: nothing was changed and no audit event was recorded", highlight=False)
+    out.print(f"data dir: {load_settings().data_dir}", highlight=False, soft_wrap=True)
+    out.print(f"pseudonym key: {report.key_source}", highlight=False, soft_wrap=True)
 
 
 @app.command("inventory")
