@@ -7,14 +7,16 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import os
 import secrets
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from screening.config import Settings, load_settings
 from screening.errors import ConfigError
+
+log = logging.getLogger(__name__)
 
 # Kept as a keyed hash (same person stays linkable across flights without the value being kept).
 HASHED_FIELDS = ("surname", "given_names", "document_number", "visa_number")
@@ -51,6 +53,8 @@ def pseudonym_key(settings: Settings | None = None) -> PseudonymKey:
         else:
             with os.fdopen(fd, "w") as handle:
                 handle.write(secrets.token_hex(32) + "\n")
+            log.warning("SCREENING_PSEUDONYM_KEY is not set: generated a pseudonym key in %s (back it up; "
+                        "pseudonyms made with another key do not link with these)", path)
     mode = path.stat().st_mode & 0o777
     if mode & 0o077:
         raise ConfigError(f"{path} is readable by others (mode {mode:o}): chmod 600 it")
@@ -82,5 +86,9 @@ def pseudonymise_traveller(data: dict[str, Any], key: PseudonymKey) -> dict[str,
     return out
 
 
-def key_file_location(settings: Settings | None = None) -> Path:
-    return (settings or load_settings()).pseudonym_key_file
+def dry_run_key(settings: Settings) -> PseudonymKey:
+    """A dry run needs no real key: it must not create the key file either."""
+    if settings.pseudonym_key is not None or settings.pseudonym_key_file.exists():
+        return pseudonym_key(settings)
+    return PseudonymKey(secrets.token_bytes(32), f"{settings.pseudonym_key_file} (not created yet; a real run "
+                                                  "generates it)")

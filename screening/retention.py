@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import json
+import logging
 import shutil
 from collections import Counter
 from collections.abc import Iterator
@@ -22,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from screening import personal_data as inv
 from screening.errors import RulesError
-from screening.pseudonyms import PseudonymKey, pseudonym_key, pseudonymise_traveller
+from screening.pseudonyms import PseudonymKey, dry_run_key, pseudonym_key, pseudonymise_traveller
 from screening.pseudonyms import pseudonym as _pseudonym
 from screening.store import repository as repo
 from screening.store.db import get_engine, session_scope, upgrade_database
@@ -36,6 +37,7 @@ from screening.store.models import (
     TravellerRecord,
 )
 
+log = logging.getLogger(__name__)
 REMOVED = "removed by data retention"
 Ref = tuple[str, str]
 
@@ -361,5 +363,9 @@ def run_retention(now: datetime | None = None, *, dry_run: bool = False) -> Rete
 
     settings = load_settings()
     policy = load_retention_policy(settings.rules_dir)
-    return apply_retention(settings.database_url, settings.data_dir, policy, now or datetime.now(UTC),
-                           dry_run=dry_run, key=pseudonym_key(settings))
+    key = dry_run_key(settings) if dry_run else pseudonym_key(settings)
+    moment = now or datetime.now(UTC)
+    report = apply_retention(settings.database_url, settings.data_dir, policy, moment, dry_run=dry_run, key=key)
+    log.info("retention at %s%s: %s (pseudonym key: %s)", moment.isoformat(), " (dry run)" if dry_run else "",
+             report.as_dict() or "nothing past its period", key.source)
+    return report

@@ -72,7 +72,9 @@ def test_cli_retention_apply_says_where_the_key_is_and_changes_nothing_on_a_dry_
     result = CliRunner().invoke(app, ["retention", "apply", "--dry-run", "--now", "2030-01-01T00:00:00Z"])
     assert result.exit_code == 0, result.output
     assert "pseudonym key:" in result.output and str(no_key / "pseudonym.key") in result.output.replace("\n", "")
-    assert "dry run" in result.output
+    assert "dry run" in result.output and not (no_key / "pseudonym.key").exists()
+    assert CliRunner().invoke(app, ["retention", "apply"]).exit_code == 0
+    assert (no_key / "pseudonym.key").exists()
     bad = CliRunner().invoke(app, ["retention", "apply", "--now", "yesterday"])
     assert bad.exit_code == 1 and "ISO 8601" in bad.output
     assert load_settings().data_dir == no_key and datetime.now(UTC).year >= 2026
