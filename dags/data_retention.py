@@ -1,5 +1,6 @@
 """data_retention: pseudonymise or delete personal data after the periods in rules/retention.yaml
-(Directive 2004/82/EC art. 6: API data within 24 hours unless needed), and audit what was removed."""
+(Directive 2004/82/EC art. 6: API data within 24 hours unless needed), everywhere the personal-data
+inventory lists, and audit the counts. The same function as `screening retention apply`."""
 
 from __future__ import annotations
 
@@ -24,14 +25,9 @@ from screening.dag_defaults import default_args
 def data_retention() -> None:
     @task
     def apply() -> dict:
-        from datetime import UTC, datetime
+        from screening.retention import run_retention
 
-        from screening.config import load_settings
-        from screening.retention import apply_retention, load_retention_policy
-
-        settings = load_settings()
-        policy = load_retention_policy(settings.rules_dir)
-        return apply_retention(settings.database_url, settings.data_dir, policy, datetime.now(UTC)).as_dict()
+        return run_retention().as_dict()  # counts per kind only: no personal data in XCom
 
     apply()
 

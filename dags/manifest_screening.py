@@ -8,15 +8,14 @@ task is cheap, needs no triggerer or sensor slot, and each run is a natural batc
 
 from __future__ import annotations
 
-import os
-
 import pendulum
 from airflow.sdk import Param, dag, get_current_context, task
 
+from screening.config import load_settings  # light: the SCREENING_* settings object
 from screening.dag_defaults import default_args
 
-DATA_DIR = os.environ.get("SCREENING_DATA_DIR", "var")
-SCHEDULE = os.environ.get("SCREENING_INTAKE_SCHEDULE", "*/2 * * * *") or None
+DATA_DIR = str(load_settings().data_dir)
+SCHEDULE = load_settings().intake_cron
 
 
 @dag(

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import urllib.request
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
@@ -16,10 +15,6 @@ from typing import Any
 from screening.config import load_settings
 
 log = logging.getLogger("screening.alerts")
-
-WEBHOOK_ENV = "SCREENING_ALERT_WEBHOOK"
-EMAIL_ENV = "SCREENING_ALERT_EMAIL"
-OVERDUE_ENV = "SCREENING_ALERT_AFTER_MINUTES"
 
 
 @dataclass
@@ -40,13 +35,13 @@ def send_alert(alert: Alert) -> None:
     alert.at = alert.at or datetime.now(UTC).isoformat()
     log.error(alert.text())
     try:
-        path = load_settings().data_dir / "alerts.jsonl"
+        path = load_settings().alerts_file
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("a", encoding="utf-8") as handle:
             handle.write(json.dumps(asdict(alert)) + "\n")
     except OSError as exc:
         log.warning("could not write the alerts file: %s", exc)
-    webhook = os.environ.get(WEBHOOK_ENV)
+    webhook = load_settings().alert_webhook
     if webhook:
         try:
             request = urllib.request.Request(webhook, data=json.dumps(asdict(alert)).encode(),
@@ -54,7 +49,7 @@ def send_alert(alert: Alert) -> None:
             urllib.request.urlopen(request, timeout=10).close()  # noqa: S310 - operator-configured URL
         except OSError as exc:
             log.warning("alert webhook failed: %s", exc.__class__.__name__)
-    recipients = os.environ.get(EMAIL_ENV)
+    recipients = load_settings().alert_email
     if recipients:
         try:
             from airflow.utils.email import send_email
@@ -120,12 +115,12 @@ def waiting_sets(multipart_dir: Path, now: datetime, wait: timedelta) -> list[Al
 
 
 def multipart_wait() -> timedelta:
-    return timedelta(minutes=float(os.environ.get("SCREENING_MULTIPART_WAIT_MINUTES", "120")))
+    return timedelta(minutes=load_settings().multipart_wait_minutes)
 
 
 def overdue_threshold() -> timedelta:
-    return timedelta(minutes=float(os.environ.get(OVERDUE_ENV, "15")))
+    return timedelta(minutes=load_settings().alert_after_minutes)
 
 
 def alerts_file() -> Path:
-    return load_settings().data_dir / "alerts.jsonl"
+    return load_settings().alerts_file

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import time
 from pathlib import Path
@@ -12,7 +11,9 @@ from screening.config import load_settings
 
 
 def _paths_from_env(name: str) -> list[str | Path]:
-    return [p for p in os.environ.get(name, "").split(os.pathsep) if p]
+    """SCREENING_WATCHLISTS or SCREENING_REGISTRIES, as read by the settings object."""
+    settings = load_settings()
+    return list(settings.watchlist_paths if name == "SCREENING_WATCHLISTS" else settings.registry_paths)
 
 
 def resolve_run_config(params: dict[str, Any], run_id: str) -> dict[str, Any]:
@@ -30,8 +31,8 @@ def resolve_run_config(params: dict[str, Any], run_id: str) -> dict[str, Any]:
         "quarantine_dir": str(settings.quarantine_dir),
         "multipart_dir": str(settings.data_dir / "multipart"),
         "index_dir": str(settings.data_dir / "index"),
-        "batch_size": int(os.environ.get("SCREENING_BATCH_SIZE", "1")),
-        "multipart_wait_minutes": float(os.environ.get("SCREENING_MULTIPART_WAIT_MINUTES", "120")),
+        "batch_size": settings.batch_size,
+        "multipart_wait_minutes": settings.multipart_wait_minutes,
         "reports_dir": str(settings.reports_dir),
         "database_url": settings.database_url,
         "watchlists": [str(Path(p).resolve()) for p in (params.get("watchlists") or

@@ -1,34 +1,42 @@
-"""Where the project's own files live, whether run from a checkout or an installed wheel."""
+"""Where the project's own files live, whether run from a checkout or an installed wheel.
+
+The top-level schemas/, rules/, data/samples/ and dags/ folders are the source of truth. A wheel build
+(setup.py's build_py step) copies them into the package as `screening/bundled/...`, found here through
+importlib.resources; a checkout (or `pip install -e`) has no bundled copy and reads the folders in place."""
 
 from __future__ import annotations
 
+from importlib.resources import files
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 REPO_DIR = PACKAGE_DIR.parent
+# bundled name -> folder of the checkout it is copied from (setup.py reads this mapping too)
+BUNDLED = {"schemas": "schemas", "rules": "rules", "samples": "data/samples", "dags": "dags"}
 
 
-def _first_existing(*candidates: Path) -> Path:
-    for candidate in candidates:
-        if candidate.exists():
-            return candidate
-    return candidates[0]
+def bundled(name: str) -> Path:
+    """The package-data copy of a project folder, or the checkout's folder when not installed from a wheel."""
+    packaged = files("screening").joinpath("bundled", name)
+    if packaged.is_dir():
+        return Path(str(packaged))
+    return REPO_DIR / BUNDLED[name]
 
 
 def schemas_dir() -> Path:
-    return _first_existing(REPO_DIR / "schemas", PACKAGE_DIR / "bundled" / "schemas")
+    return bundled("schemas")
 
 
 def default_rules_dir() -> Path:
-    return _first_existing(REPO_DIR / "rules", PACKAGE_DIR / "bundled" / "rules")
+    return bundled("rules")
 
 
 def samples_dir() -> Path:
-    return _first_existing(REPO_DIR / "data" / "samples", PACKAGE_DIR / "bundled" / "samples")
+    return bundled("samples")
 
 
 def dags_dir() -> Path:
-    return _first_existing(REPO_DIR / "dags", PACKAGE_DIR / "bundled" / "dags")
+    return bundled("dags")
 
 
 def shared_data_dir() -> Path:

@@ -57,7 +57,9 @@ def _reachable(host: str, port: int) -> bool:
 @pytest.fixture
 def postgres_url() -> str:
     """A fresh schema-less database per test on the PostgreSQL server, dropped afterwards."""
-    base = os.environ.get("SCREENING_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    from screening.config import load_settings
+
+    base = load_settings().test_postgres_url
     if not _reachable("127.0.0.1", 5432) and "127.0.0.1" in base:
         pytest.skip("PostgreSQL not reachable at 127.0.0.1:5432 (set SCREENING_TEST_POSTGRES_URL)")
     try:

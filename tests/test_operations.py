@@ -96,10 +96,10 @@ def test_retention_later_removes_flagged_records_and_quarantined_raw_text(stored
 
 
 def test_pseudonyms_are_stable_and_keyed(monkeypatch):
-    monkeypatch.setenv("SCREENING_PSEUDONYM_KEY", "key one")
+    monkeypatch.setenv("SCREENING_PSEUDONYM_KEY", "key one, long enough")
     first = pseudonym("SMITH")
     assert first == pseudonym("SMITH") != pseudonym("SMYTH")
-    monkeypatch.setenv("SCREENING_PSEUDONYM_KEY", "key two")
+    monkeypatch.setenv("SCREENING_PSEUDONYM_KEY", "key two, long enough")
     assert pseudonym("SMITH") != first
 
 

@@ -6,7 +6,6 @@ Each skips with a reason only when its server is unreachable."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import socket
 import uuid
@@ -15,12 +14,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, func, select, text
 
+from screening.config import load_settings
+
 pytestmark = pytest.mark.airflow
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "data" / "samples"
-PG = os.environ.get("SCREENING_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-REDIS = os.environ.get("SCREENING_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+PG = load_settings().test_postgres_url
+REDIS = load_settings().test_redis_url
 CELERY = "airflow.providers.celery.executors.celery_executor.CeleryExecutor"
 
 

@@ -48,11 +48,15 @@ def _register() -> None:
 
     for module in (screen_cmd, demo_cmd, parse_cmd, compare_cmd):
         module.register(app)
-    from screening.cli import report_cmd, rules_cmd
+    from screening.cli import report_cmd, retention_cmd, rules_cmd
 
     app.add_typer(rules_cmd.app, name="rules", help="Check, explain, backtest and import rule files.")
     app.add_typer(report_cmd.app, name="report", help="Flight, carrier and trend reports; exports.")
-    from screening.cli import audit_cmd, sanctions_cmd; app.add_typer(sanctions_cmd.app, name="sanctions"); app.add_typer(audit_cmd.app, name="audit")  # noqa: E501,E702,I001
+    app.add_typer(retention_cmd.app, name="retention", help="Apply the personal-data retention rules.")
+    from screening.cli import audit_cmd, sanctions_cmd
+
+    app.add_typer(sanctions_cmd.app, name="sanctions", help="Confirm, appeal or waive proposed sanctions.")
+    app.add_typer(audit_cmd.app, name="audit", help="Read the audit log.")
 
 
 MULTI_VALUE_OPTIONS = frozenset({"--manifest", "--watchlist", "--registry"})

@@ -7,7 +7,6 @@ import csv
 import getpass
 import io
 import json
-import os
 import uuid
 from dataclasses import dataclass
 from datetime import date
@@ -16,6 +15,7 @@ from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from screening.config import load_settings
 from screening.errors import InputError, StoreError
 from screening.outputs import atomic_write_text, safe_cell
 from screening.report import queries as q
@@ -62,7 +62,7 @@ SANCTION_COLUMNS = (
 def default_actor() -> str:
     """Who is exporting: SCREENING_ACTOR (set by a service or the DAG), else the login name."""
     try:
-        return os.environ.get("SCREENING_ACTOR") or getpass.getuser()
+        return load_settings().actor or getpass.getuser()
     except (KeyError, OSError):  # no login name in some containers
         return "unknown"
 

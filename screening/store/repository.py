@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from collections import Counter
@@ -230,7 +231,9 @@ def save_sanctions(session: Session, run_id: str, manifest_id: str, sanctions: I
 
 
 def save_quarantine(session: Session, run_id: str, records: Iterable[QuarantineRecord]) -> None:
+    """Raw text is stored without NUL characters: PostgreSQL text cannot hold them (a binary carrier file)."""
     for q in records:
+        q = dataclasses.replace(q, raw=q.raw.replace("\x00", "\ufffd"), message=q.message.replace("\x00", ""))
         existing = session.scalar(select(QuarantineEntry).where(
             QuarantineEntry.source_file == q.source_file, QuarantineEntry.record_ref == q.record_ref,
             QuarantineEntry.reason_code == q.reason_code))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -27,7 +26,9 @@ log = logging.getLogger(__name__)
 
 def gx_enabled_by_default() -> bool:
     """SCREENING_VALIDATE_GX=0 skips the GX audit run (flags never depend on it)."""
-    return os.environ.get("SCREENING_VALIDATE_GX", "1").strip().lower() not in ("0", "false", "no", "off")
+    from screening.config import load_settings
+
+    return load_settings().validate_gx
 
 
 def evaluate_suite(evaluator: Evaluator, suite: str) -> list[Outcome]:
