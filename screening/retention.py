@@ -19,6 +19,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import select, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from screening import personal_data as inv
@@ -26,7 +27,7 @@ from screening.errors import RulesError
 from screening.pseudonyms import PseudonymKey, dry_run_key, pseudonym_key, pseudonymise_traveller
 from screening.pseudonyms import pseudonym as _pseudonym
 from screening.store import repository as repo
-from screening.store.db import get_engine, session_scope, upgrade_database
+from screening.store.db import get_engine, safe_url, session_scope, upgrade_database
 from screening.store.models import (
     AuditEvent,
     FlagRecord,
@@ -139,7 +140,8 @@ def _store(session: Session, policy: RetentionPolicy, now: datetime, key: Pseudo
             traveller.data = pseudonymise_traveller(traveller.data, key)
             traveller.pseudonymised_at = now
             report.counts["travellers_pseudonymised"] += 1
-    for flag in session.scalars(select(FlagRecord).where(FlagRecord.traveller_ref != "")):
+    for flag in session.scalars(select(FlagRecord).where(FlagRecord.traveller_ref != "",
+                                                         FlagRecord.explanation.not_like(f"%{REMOVED}%"))):
         if REMOVED in flag.explanation or not deadlines.traveller_due(
                 (flag.manifest_id, flag.traveller_ref), flag.created_at, flag.flag_type):
             continue
@@ -147,7 +149,8 @@ def _store(session: Session, policy: RetentionPolicy, now: datetime, key: Pseudo
         flag.details = {"retention": REMOVED}
         changed.add(flag.manifest_id)
         report.counts["flag_explanations_blanked"] += 1
-    for sanction in session.scalars(select(SanctionRecord).where(SanctionRecord.traveller_ref != "")):
+    for sanction in session.scalars(select(SanctionRecord).where(
+            SanctionRecord.traveller_ref != "", SanctionRecord.explanation.not_like(f"%{REMOVED}%"))):
         if REMOVED in sanction.explanation or not deadlines.traveller_due(
                 (sanction.manifest_id, sanction.traveller_ref), sanction.updated_at):
             continue
@@ -274,13 +277,16 @@ def _flight_reports(session: Session, data_dir: Path, deadlines: _Deadlines, cha
     if not folder.is_dir():
         return
     by_path = {flight_path(data_dir / "reports", m): m for (m,) in session.execute(select(ManifestRecord.manifest_id))}
+    last_due: dict[str, datetime] = {}  # when the last traveller of each manifest is past their period
+    for (flight, _), due in deadlines.due.items():
+        last_due[flight] = max(due, last_due.get(flight, due))
     for path in list(_entries(folder, 0)):
         manifest_id = by_path.get(path)
         if path.name.startswith("."):
             continue
-        people = [d for (m, _), d in deadlines.due.items() if m == manifest_id]
-        if manifest_id is None or (people and max(people) <= now) or (
-                not people and _older(path, now - deadlines.policy.period(inv.FLAGGED))):
+        last = last_due.get(manifest_id or "")
+        if manifest_id is None or (last is not None and last <= now) or (
+                last is None and _older(path, now - deadlines.policy.period(inv.FLAGGED))):
             _remove(path, report.dry_run)
             report.counts["flight_reports_removed"] += 1
         elif manifest_id in changed:
@@ -316,11 +322,14 @@ def _compact_sqlite(database_url: str) -> None:
     """Deleted or overwritten values stay in SQLite's free pages and WAL until the file is rewritten."""
     if not database_url.startswith("sqlite"):
         return
-    engine = get_engine(database_url)
-    with engine.connect() as connection:
-        connection = connection.execution_options(isolation_level="AUTOCOMMIT")
-        connection.execute(text("VACUUM"))
-        connection.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+    try:
+        with get_engine(database_url).connect() as connection:
+            connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+            connection.execute(text("VACUUM"))
+            connection.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+    except OperationalError as exc:  # busy (a screening run is writing): the next retention run compacts
+        log.warning("could not compact %s now (%s); the next retention run will", safe_url(database_url),
+                    exc.__class__.__name__)
 
 
 def apply_retention(database_url: str, data_dir: Path, policy: RetentionPolicy, now: datetime, *,
