@@ -187,7 +187,8 @@ def record_transmission(session: Session, run_id: str, manifest: Manifest, *, fl
             row.superseded_at, row.superseded_by = now, key
             audit(session, "pipeline", "manifest_superseded", manifest.manifest_id,
                   {"earlier": row.transmission_key, "later": key, "earlier_travellers": row.travellers_in,
-                   "later_travellers": len(manifest.travellers)}, key=f"superseded|{row.transmission_key}|{key}", manifest_id=manifest.manifest_id)
+                   "later_travellers": len(manifest.travellers)},
+                  key=f"superseded|{row.transmission_key}|{key}", manifest_id=manifest.manifest_id)
     values = dict(run_id=run_id, source_file=manifest.source_file, message_ref=manifest.message_ref,
                   transmitted_at=manifest.transmitted_at, received_at=now, travellers_in=len(manifest.travellers),
                   flags=flags, sanctions=sanctions, superseded_at=None, superseded_by=None)
