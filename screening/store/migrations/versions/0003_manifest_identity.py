@@ -1,0 +1,19 @@
+"""manifest identity (placeholder on the web branch: the lead's 0003 replaces this file)
+
+Revision ID: 0003
+Revises: 0002
+Create Date: 2026-12-01
+"""
+
+revision = '0003'
+down_revision = '0002'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass
