@@ -44,6 +44,7 @@ def _register() -> None:
 
     app.add_typer(rules_cmd.app, name="rules", help="Check, explain, backtest and import rule files.")
     app.add_typer(report_cmd.app, name="report", help="Flight, carrier and trend reports; exports.")
+    from screening.cli import audit_cmd, sanctions_cmd; app.add_typer(sanctions_cmd.app, name="sanctions"); app.add_typer(audit_cmd.app, name="audit")  # noqa: E501,E702,I001
     from screening.cli import serve_cmd, users_cmd; serve_cmd.register(app); app.add_typer(users_cmd.app, name="users")  # noqa: E702, I001
 
 

@@ -149,6 +149,24 @@ class AuditEvent(Base):
     action: Mapped[str] = mapped_column(String(64))
     subject: Mapped[str] = mapped_column(String(256))
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    manifest_id: Mapped[str | None] = mapped_column(String(128), index=True)  # 0004: `audit show --manifest`
+
+
+class SanctionDecisionRecord(Base):
+    """An officer's decision on a sanction (confirm, appeal, waive): who, when, why, from which status.
+    Kept apart from the sanction row so re-runs, which rewrite sanctions, never touch the decisions."""
+
+    __tablename__ = "sanction_decisions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    sanction_id: Mapped[str] = mapped_column(String(40), index=True)
+    manifest_id: Mapped[str] = mapped_column(String(128), index=True)
+    action: Mapped[str] = mapped_column(String(16))
+    from_status: Mapped[str] = mapped_column(String(16))
+    to_status: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(Text)
+    actor: Mapped[str] = mapped_column(String(128))
+    at: Mapped[datetime]
 
 
 class WebUser(Base):

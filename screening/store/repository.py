@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from screening.model import Flag, Manifest, QuarantineRecord, Sanction
@@ -18,6 +18,7 @@ from screening.store.models import (
     IngestedFile,
     ManifestRecord,
     QuarantineEntry,
+    SanctionDecisionRecord,
     SanctionRecord,
     ScreeningRun,
     TravellerRecord,
@@ -37,7 +38,7 @@ def flag_key(flag: Flag) -> str:
 
 
 def audit(session: Session, actor: str, action: str, subject: str, detail: dict[str, Any] | None = None,
-          key: str | None = None) -> None:
+          key: str | None = None, manifest_id: str | None = None) -> None:
     """Record an event once: the same key (for example run + manifest + action) is stored only once."""
     detail = detail or {}
     raw_key = key or f"{actor}|{action}|{subject}|{json.dumps(detail, sort_keys=True, default=str)}"
@@ -45,7 +46,7 @@ def audit(session: Session, actor: str, action: str, subject: str, detail: dict[
     existing = session.scalar(select(AuditEvent).where(AuditEvent.event_key == event_key))
     if existing is None:
         session.add(AuditEvent(event_key=event_key, at=utcnow(), actor=actor, action=action, subject=subject,
-                               detail=detail))
+                               detail=detail, manifest_id=manifest_id))
 
 
 def start_run(session: Session, run_id: str, rules_version: str, list_version: str) -> None:
@@ -129,9 +130,12 @@ def save_sanctions(session: Session, run_id: str, manifest_id: str, sanctions: I
                    rules_version: str) -> None:
     """Upsert by deterministic sanction_id; an officer's CONFIRMED/APPEALED status survives a re-run."""
     current = {s.sanction_id: s for s in sanctions}
+    decided = set(session.scalars(select(SanctionDecisionRecord.sanction_id).where(
+        SanctionDecisionRecord.manifest_id == manifest_id)))
     stale = session.scalars(select(SanctionRecord).where(SanctionRecord.manifest_id == manifest_id)).all()
     for record in stale:
-        if record.sanction_id not in current and record.status not in FINAL_SANCTION_STATUSES:
+        if (record.sanction_id not in current and record.status not in FINAL_SANCTION_STATUSES
+                and record.sanction_id not in decided):
             session.delete(record)
     for sanction_id, sanction in current.items():
         existing = session.get(SanctionRecord, sanction_id)
@@ -144,8 +148,8 @@ def save_sanctions(session: Session, run_id: str, manifest_id: str, sanctions: I
         else:
             for key, value in values.items():
                 setattr(existing, key, value)
-            if existing.status not in FINAL_SANCTION_STATUSES:
-                existing.status = sanction.status
+            if existing.status not in FINAL_SANCTION_STATUSES and sanction_id not in decided:
+                existing.status = sanction.status  # an officer's decision (even WAIVED) survives a re-run
 
 
 def save_quarantine(session: Session, run_id: str, records: Iterable[QuarantineRecord]) -> None:
@@ -163,3 +167,17 @@ def save_quarantine(session: Session, run_id: str, records: Iterable[QuarantineR
 
 def _jsonable(value: Any) -> Any:
     return json.loads(json.dumps(value, default=str))
+
+
+def query_audit(session: Session, since: datetime | None = None, actor: str | None = None,
+                manifest_id: str | None = None, limit: int = 200) -> list[AuditEvent]:
+    """Audit events, newest first. `manifest_id` matches events recorded for the manifest (the column) or
+    about it (subject), so the pipeline's own entries and officers' decisions both show."""
+    query = select(AuditEvent)
+    if since is not None:
+        query = query.where(AuditEvent.at >= since)
+    if actor:
+        query = query.where(AuditEvent.actor == actor)
+    if manifest_id:
+        query = query.where(or_(AuditEvent.manifest_id == manifest_id, AuditEvent.subject == manifest_id))
+    return list(session.scalars(query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit)))

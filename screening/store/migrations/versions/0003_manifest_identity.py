@@ -1,4 +1,4 @@
-"""manifest identity (placeholder on the web branch: the lead's 0003 replaces this file)
+"""placeholder for the lead's manifest identity migration (reconciled at merge)
 
 Revision ID: 0003
 Revises: 0002
