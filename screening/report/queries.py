@@ -167,8 +167,9 @@ def travellers_of(session: Session, manifest_id: str) -> list[TravellerRecord]:
 
 
 def is_hit(flag: FlagRecord) -> bool:
-    """A risk found about a traveller (watchlist match, lost/stolen document): not the carrier's failure."""
-    return flag.flag_type == "WATCHLIST" or flag.rule_id in HIT_RULES
+    """A risk found about a traveller (watchlist match, lost/stolen document, exact or look-alike): not the
+    carrier's failure, and never shown to the carrier (tipping-off)."""
+    return flag.flag_type in ("WATCHLIST", "DOCUMENT") or flag.rule_id in HIT_RULES
 
 
 def is_breach(flag: FlagRecord) -> bool:

@@ -14,6 +14,7 @@ from screening.report import queries as q
 from screening.store.models import ManifestRecord
 from screening.web.accounts import Account
 
+HIT_TYPES = ("WATCHLIST", "DOCUMENT")  # watchlist and document-registry hits (screening.report.queries.is_hit)
 PUBLIC = frozenset({"public"})
 ALL_ROLES = frozenset({"officer", "liaison", "analyst", "carrier", "admin"})
 OFFICER = frozenset({"officer"})
@@ -147,7 +148,7 @@ def redact_flight(view: dict[str, Any], scope: Scope) -> dict[str, Any]:
 
 
 def _is_hit_view(flag: dict[str, Any]) -> bool:
-    return flag["flag_type"] == "WATCHLIST" or flag["rule_id"] in q.HIT_RULES
+    return flag["flag_type"] in HIT_TYPES or flag["rule_id"] in q.HIT_RULES
 
 
 def _max_severity(flags: Sequence[dict[str, Any]]) -> str:

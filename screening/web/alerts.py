@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from screening.report import queries as q
 from screening.report.flight import flag_view, identity
 from screening.store.models import FlagRecord, ManifestRecord, TravellerRecord
-from screening.web.access import Scope
+from screening.web.access import HIT_TYPES, Scope
 from screening.web.clearances import AlertState, alert_states, history
 from screening.web.listed import listed_view
 
@@ -40,7 +40,7 @@ def queue_query(scope: Scope, filters: QueueFilter) -> Any:
         select(FlagRecord, ManifestRecord)
         .join(ManifestRecord, ManifestRecord.manifest_id == FlagRecord.manifest_id)
         .where(FlagRecord.rules_version == ManifestRecord.rules_version)
-        .where(or_(FlagRecord.flag_type == "WATCHLIST", FlagRecord.rule_id.in_(q.HIT_RULES)))
+        .where(or_(FlagRecord.flag_type.in_(HIT_TYPES), FlagRecord.rule_id.in_(q.HIT_RULES)))
     )
     if scope.carriers is not None:
         query = query.where(FlagRecord.carrier.in_(sorted(scope.carriers)))

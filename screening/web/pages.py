@@ -19,9 +19,10 @@ from screening.errors import InputError
 from screening.report import queries as q
 from screening.report.render import TEMPLATES_DIR, environment
 from screening.resources import PACKAGE_DIR
-from screening.store.models import AuditEvent, FlagRecord, ManifestRecord, SanctionRecord
+from screening.store.models import FlagRecord, ManifestRecord, SanctionRecord
+from screening.store.repository import query_audit
 from screening.web import app as web
-from screening.web.access import NotFound, redact_flight, route_allows
+from screening.web.access import HIT_TYPES, NotFound, redact_flight, route_allows
 from screening.web.accounts import ROLES, add_user, authenticate, list_users
 from screening.web.alerts import STATUSES, QueueFilter, alert_detail, alert_queue
 from screening.web.clearances import DECISIONS, alert_states, decide_alert
@@ -199,7 +200,7 @@ def flight_list(request: Request) -> HTMLResponse:
                                  FlagRecord.manifest_id.in_([m.manifest_id for m in manifests]))
                           .group_by(FlagRecord.manifest_id, FlagRecord.flag_type, FlagRecord.rule_id))
             for manifest_id, flag_type, rule_id, n in db.execute(flag_query):
-                kind = "hits" if (flag_type == "WATCHLIST" or rule_id in q.HIT_RULES) else "breaches"
+                kind = "hits" if (flag_type in HIT_TYPES or rule_id in q.HIT_RULES) else "breaches"
                 counts.setdefault(manifest_id, {"hits": 0, "breaches": 0})[kind] += n
     rows = [{"manifest_id": m.manifest_id, "carrier": m.carrier, "flight_number": m.flight_number,
              "route": f"{m.departure_airport or '?'} → {m.arrival_airport or '?'}",
@@ -257,6 +258,8 @@ def flight_notify(request: Request, manifest_id: str, recipient_state: Annotated
 
 @router.get("/sanctions", name="sanction_list")
 def sanction_list(request: Request) -> HTMLResponse:
+    from screening.sanction_decisions import decisions_for_manifests
+
     who = web.caller(request)
     status = request.query_params.get("status", "")
     with web.web_state(request).db() as db:
@@ -266,14 +269,22 @@ def sanction_list(request: Request) -> HTMLResponse:
         if status:
             query = query.where(SanctionRecord.status == status.upper())
         rows = list(db.scalars(query.limit(500)))
+        latest = decisions_for_manifests(db, sorted({s.manifest_id for s in rows}))
         sanctions = [{"sanction_id": s.sanction_id, "manifest_id": s.manifest_id, "carrier": s.carrier,
                       "flight_number": s.flight_number, "traveller_ref": s.traveller_ref, "rule_id": s.rule_id,
                       "framework": s.framework, "amount": s.amount, "currency": s.currency, "status": s.status,
-                      "explanation": s.explanation} for s in rows]
+                      "explanation": s.explanation, "decision": _sanction_decision(latest.get(s.sanction_id))}
+                     for s in rows]
         web.audit_event(db, who, "view_sanctions", "sanctions", {"shown": len(sanctions)})
     return page(request, "web_sanctions.html.j2", sanctions=sanctions, status=status,
                 can_decide=route_allows("sanction_decide", who.account.role), actions=SANCTION_ACTIONS,
                 notice=request.query_params.get("done", ""))
+
+
+def _sanction_decision(record: Any) -> str:
+    if record is None:
+        return ""
+    return f"{record.action} by {record.actor}, {record.at:%Y-%m-%d %H:%M} UTC: {record.reason}"
 
 
 @router.post("/sanctions/{sanction_id}/decision", name="sanction_decide")
@@ -303,22 +314,11 @@ def audit_log(request: Request) -> HTMLResponse:
         except ValueError:
             raise InputError("since must be a date or time, YYYY-MM-DD[THH:MM]") from None
     with web.web_state(request).db() as db:
-        events = audit_events(db, since, p.get("actor") or None, p.get("manifest") or None, 500)
+        events = [{"at": e.at.strftime("%Y-%m-%d %H:%M:%S"), "actor": e.actor, "action": e.action,
+                   "subject": e.subject, "detail": e.detail}
+                  for e in query_audit(db, since, p.get("actor") or None, p.get("manifest") or None, 500)]
     return page(request, "web_audit.html.j2", events=events, since=p.get("since", ""), actor=p.get("actor", ""),
                 manifest=p.get("manifest", ""))
-
-
-def audit_events(db: Any, since: datetime | None, actor: str | None, manifest_id: str | None,
-                 limit: int) -> list[dict[str, Any]]:
-    query = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit)
-    if since is not None:
-        query = query.where(AuditEvent.at >= since)
-    if actor:
-        query = query.where(AuditEvent.actor == actor)
-    if manifest_id:
-        query = query.where(AuditEvent.subject == manifest_id)
-    return [{"at": e.at.strftime("%Y-%m-%d %H:%M:%S"), "actor": e.actor, "action": e.action, "subject": e.subject,
-             "detail": e.detail} for e in db.scalars(query)]
 
 
 def _period(request: Request, default_days: int) -> q.Period:
