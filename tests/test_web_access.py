@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (the role x route table is wider than a line)
 """Every role against every page and API route of the workspace: allowed (ok), hidden (404) or asked to
 log in (login: 303 to /login for a page, 401 for the API). Out-of-scope manifests answer 404 too."""
 
