@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from screening.errors import InputError
 from screening.report import queries as q
 from screening.store.models import AlertDecision, FlagRecord, ListedEntrySnapshot, TravellerRecord
-from screening.web.listed import snapshots
+from screening.web.listed import pairs_in, snapshots
 
 DECISIONS = ("TRUE_MATCH", "FALSE_POSITIVE", "NEEDS_INFO")
 OPEN, CLEARED = "OPEN", "CLEARED"
@@ -96,10 +96,12 @@ def _travellers(session: Session, flags: Sequence[FlagRecord]) -> dict[tuple[str
     keys = list(dict.fromkeys((f.manifest_id, f.traveller_ref) for f in flags if f.traveller_ref))
     found: dict[tuple[str, str], dict[str, Any]] = {}
     for start in range(0, len(keys), 300):
-        query = select(TravellerRecord).where(
-            tuple_(TravellerRecord.manifest_id, TravellerRecord.traveller_ref).in_(keys[start:start + 300]))
-        for t in session.scalars(query):
-            found[(t.manifest_id, t.traveller_ref)] = dict(t.data or {}) if t.pseudonymised_at is None else {}
+        chunk = keys[start:start + 300]
+        asked = set(chunk)
+        for t in session.scalars(select(TravellerRecord).where(*pairs_in(
+                (TravellerRecord.manifest_id, TravellerRecord.traveller_ref), chunk))):
+            if (t.manifest_id, t.traveller_ref) in asked:
+                found[(t.manifest_id, t.traveller_ref)] = dict(t.data or {}) if t.pseudonymised_at is None else {}
     return found
 
 
@@ -111,10 +113,12 @@ def _decisions(session: Session, flags: Sequence[FlagRecord], identities: set[st
             found[d.id] = d
     own = list(dict.fromkeys((f.manifest_id, f.flag_key) for f in flags))
     for start in range(0, len(own), 300):
-        query = select(AlertDecision).where(
-            tuple_(AlertDecision.manifest_id, AlertDecision.flag_key).in_(own[start:start + 300]))
+        chunk = own[start:start + 300]
+        asked = set(chunk)
+        query = select(AlertDecision).where(*pairs_in((AlertDecision.manifest_id, AlertDecision.flag_key), chunk))
         for d in session.scalars(query):
-            found[d.id] = d
+            if (d.manifest_id, d.flag_key) in asked:
+                found[d.id] = d
     return sorted(found.values(), key=lambda d: (d.decided_at.replace(tzinfo=None), d.id))
 
 

@@ -12,7 +12,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, select, tuple_
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from screening.store.models import ListedEntrySnapshot
@@ -64,12 +64,19 @@ def snapshots(session: Session,
     found: dict[tuple[str, str, str], ListedEntrySnapshot] = {}
     for start in range(0, len(wanted), 300):
         chunk = wanted[start:start + 300]
-        query = select(ListedEntrySnapshot).where(tuple_(
-            ListedEntrySnapshot.list_version, ListedEntrySnapshot.list_name, ListedEntrySnapshot.entry_id
-        ).in_(chunk))
-        for snap in session.scalars(query):
-            found[(snap.list_version, snap.list_name, snap.entry_id)] = snap
+        asked = set(chunk)
+        columns = (ListedEntrySnapshot.list_version, ListedEntrySnapshot.list_name, ListedEntrySnapshot.entry_id)
+        for snap in session.scalars(select(ListedEntrySnapshot).where(*pairs_in(columns, chunk))):
+            key = (snap.list_version, snap.list_name, snap.entry_id)
+            if key in asked:
+                found[key] = snap
     return found
+
+
+def pairs_in(columns: Sequence[Any], keys: Sequence[tuple[str, ...]]) -> list[Any]:
+    """Each column IN its values: uses a composite index on SQLite and PostgreSQL alike (a row-value IN
+    scans the whole table on SQLite); the caller drops the few cross-product rows it did not ask for."""
+    return [column.in_(sorted({key[i] for key in keys})) for i, column in enumerate(columns)]
 
 
 def listed_view(snapshot: ListedEntrySnapshot | None) -> dict[str, Any]:

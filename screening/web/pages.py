@@ -7,7 +7,7 @@ import csv
 import io
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 from urllib.parse import urlencode
 
 import jinja2
@@ -290,7 +290,7 @@ def _sanction_decision(record: Any) -> str:
 @router.post("/sanctions/{sanction_id}/decision", name="sanction_decide")
 def sanction_decide(request: Request, sanction_id: str, action: Annotated[str, Form()],
                     reason: Annotated[str, Form()] = "") -> Response:
-    from screening.sanction_decisions import decide_sanction
+    from screening.sanction_decisions import Action, decide_sanction
 
     who = web.caller(request)
     if action not in SANCTION_ACTIONS:
@@ -299,7 +299,7 @@ def sanction_decide(request: Request, sanction_id: str, action: Annotated[str, F
         sanction = db.get(SanctionRecord, sanction_id)
         if sanction is None or not who.scope.carrier_ok(sanction.carrier):
             raise NotFound(sanction_id)
-        decide_sanction(db, sanction_id, action, reason, who.name)
+        decide_sanction(db, sanction_id, cast(Action, action), reason, who.name)
     done = urlencode({"done": f"{sanction_id}: {action} recorded"})
     return RedirectResponse(f"/sanctions?{done}", status_code=303)
 
