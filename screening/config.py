@@ -54,13 +54,19 @@ class Settings(BaseSettings):
         "`0` skips the Great Expectations audit run (flags never depend on it)"))
     actor: str = Field("", description=(
         "who exports or notifies, for the audit trail (set by a service or the DAG); empty: the login name"))
+    web_secret: SecretStr | None = Field(None, description=(
+        "key signing the workspace's session cookies; empty: random, kept in `$SCREENING_DATA_DIR/web_secret` "
+        "(mode 0600)"))
+    web_session_minutes: int = Field(30, gt=0, description="workspace idle timeout (minutes)")
+    web_secure_cookies: bool = Field(False, description=(
+        "`1` behind HTTPS: session cookies get the Secure flag"))
     test_postgres_url: str = Field("postgresql+psycopg://postgres@127.0.0.1:5432/test", description=(
         "tests only: PostgreSQL database the integration tests use (skipped when unreachable)"))
     test_redis_url: str = Field("redis://127.0.0.1:6379/0", description=(
         "tests only: Redis broker the CeleryExecutor test uses (skipped when unreachable)"))
 
     @field_validator("batch_size", "multipart_wait_minutes", "alert_after_minutes", "validate_gx",
-                     "pseudonym_key", mode="before")
+                     "pseudonym_key", "web_secret", "web_session_minutes", "web_secure_cookies", mode="before")
     @classmethod
     def _empty_is_default(cls, value: Any, info: Any) -> Any:
         """An exported-but-empty variable means "not set" for values that have no empty meaning."""

@@ -108,6 +108,19 @@ STORE: tuple[Place, ...] = (
     _none("sanction_decisions.reason", "the officer's reason about the carrier's breach (staff text, kept with "
                                        "the legal record; the form asks for no traveller data)"),
     _none("sanction_decisions.actor", "the officer (staff, not travellers)"),
+    *(_none(f"alert_decisions.{c}", "id, key or category") for c in (
+        "manifest_id", "flag_key", "traveller_ref", "rule_id", "list_name", "watchlist_entry_id", "entry_hash",
+        "decision")),
+    _none("alert_decisions.identity_key", "keyed hash of document number, issuing state and date of birth: "
+                                          "remembers a false positive across trips, reveals no value"),
+    _none("alert_decisions.person_hash", "keyed hash of the screened fields (a changed person alerts again)"),
+    _none("alert_decisions.note", "the officer's note on the alert (staff text, kept with the decision)"),
+    _none("alert_decisions.actor", "the officer (staff, not travellers)"),
+    *(_none(f"watchlist_entry_snapshots.{c}", "the published list entry (listed persons, not travellers)")
+      for c in ("list_version", "list_name", "entry_id", "entry_hash", "data")),
+    _none("web_login_attempts.name", "a workspace login name (staff)"),
+    *(_none(f"web_users.{c}", "workspace account (staff); the password only as an argon2 hash")
+      for c in ("name", "role", "carriers", "password_hash")),
     _none("audit_events.event_key", "event key"),
     _none("audit_events.manifest_id", "flight key the event concerns"),
     _none("audit_events.actor", "the officer or service acting (staff, not travellers)"),

@@ -57,6 +57,10 @@ def _register() -> None:
 
     app.add_typer(sanctions_cmd.app, name="sanctions", help="Confirm, appeal or waive proposed sanctions.")
     app.add_typer(audit_cmd.app, name="audit", help="Read the audit log.")
+    from screening.cli import serve_cmd, users_cmd
+
+    serve_cmd.register(app)
+    app.add_typer(users_cmd.app, name="users", help="Workspace accounts and roles.")
 
 
 MULTI_VALUE_OPTIONS = frozenset({"--manifest", "--watchlist", "--registry"})

@@ -171,7 +171,8 @@ def travellers_of(session: Session, manifest_id: str) -> list[TravellerRecord]:
 
 def is_hit(flag: FlagRecord) -> bool:
     """A risk found about a traveller or document (watchlist match, lost/stolen or look-alike document):
-    not the carrier's failure. The rule registry says which rules are risks."""
+    not the carrier's failure, and never shown to the carrier (tipping-off). The rule registry says which
+    rules are risks."""
     return registry.is_risk(flag.rule_id, flag.flag_type)
 
 

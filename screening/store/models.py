@@ -189,3 +189,67 @@ class SanctionDecisionRecord(Base):
     reason: Mapped[str] = mapped_column(Text)
     actor: Mapped[str] = mapped_column(String(128))
     at: Mapped[datetime]
+
+
+class WebUser(Base):
+    """An account of the officer workspace (screening serve). The password is stored as an argon2 hash only."""
+
+    __tablename__ = "web_users"
+
+    name: Mapped[str] = mapped_column(String(128), primary_key=True)
+    role: Mapped[str] = mapped_column(String(16))
+    carriers: Mapped[dict[str, Any]] = mapped_column(default=dict)  # {"codes": ["ZZ", ...]}
+    password_hash: Mapped[str] = mapped_column(String(256))
+    created_at: Mapped[datetime]
+    disabled: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class LoginAttempt(Base):
+    """Failed logins per name (known or not, so throttling reveals nothing), for the login back-off."""
+
+    __tablename__ = "web_login_attempts"
+
+    name: Mapped[str] = mapped_column(String(128), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None]
+
+
+class ListedEntrySnapshot(Base):
+    """A watchlist entry as it was in one list version, so an alert shows (and a decision is remembered
+    against) the entry the traveller was screened against, even after the list has changed."""
+
+    __tablename__ = "watchlist_entry_snapshots"
+    __table_args__ = (Index("ix_entry_snapshot_entry", "list_name", "entry_id"),)
+
+    list_version: Mapped[str] = mapped_column(String(64), primary_key=True)
+    list_name: Mapped[str] = mapped_column(String(128), primary_key=True)
+    entry_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    entry_hash: Mapped[str] = mapped_column(String(80))
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class AlertDecision(Base):
+    """An officer's decision on an alert. A FALSE_POSITIVE is remembered for the person (identity_key from
+    document number, issuing state and date of birth, person_hash over the screened fields) against the
+    list entry as it was (entry_hash): a later alert with the same three keys is shown as cleared."""
+
+    __tablename__ = "alert_decisions"
+    __table_args__ = (
+        Index("ix_alert_decisions_identity", "identity_key", "list_name", "watchlist_entry_id"),
+        Index("ix_alert_decisions_flag", "manifest_id", "flag_key"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    manifest_id: Mapped[str] = mapped_column(String(128))
+    flag_key: Mapped[str] = mapped_column(String(40))
+    traveller_ref: Mapped[str] = mapped_column(String(64))
+    rule_id: Mapped[str] = mapped_column(String(64))
+    list_name: Mapped[str] = mapped_column(String(128), default="")
+    watchlist_entry_id: Mapped[str] = mapped_column(String(64), default="")
+    identity_key: Mapped[str] = mapped_column(String(80))
+    person_hash: Mapped[str] = mapped_column(String(80))
+    entry_hash: Mapped[str] = mapped_column(String(80))
+    decision: Mapped[str] = mapped_column(String(24))
+    note: Mapped[str] = mapped_column(Text)
+    actor: Mapped[str] = mapped_column(String(128))
+    decided_at: Mapped[datetime]
