@@ -20,7 +20,8 @@ def compare_pairs(frame: pd.DataFrame, config: MatchConfig) -> pd.DataFrame:
     from screening.matching.engine import compare
 
     scores, verdicts = [], []
-    for row in frame.to_dict("records"):
+    rows: list[dict[str, object]] = frame.to_dict("records")  # type: ignore[assignment]  # str column names
+    for row in rows:
         result = compare(_cell(row, "name1") or "", _cell(row, "name2") or "", config,
                          dob_a=_cell(row, "dob1"), dob_b=_cell(row, "dob2"),
                          nationality_a=_cell(row, "nationality1"), nationality_b=_cell(row, "nationality2"))

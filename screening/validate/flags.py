@@ -26,8 +26,8 @@ def flag(manifest: Manifest, traveller_ref: str, flag_type: str, rule_id: str, s
 
 def traveller_refs(frame: pd.DataFrame) -> np.ndarray:
     """The traveller_ref of each row; a row without one is named by its source line."""
-    refs = frame["traveller_ref"].to_numpy(dtype=object, na_value=None)
-    lines = frame["source_line"].to_numpy(dtype=object, na_value=None)
+    refs = frame["traveller_ref"].to_numpy(dtype=object, na_value=None)  # type: ignore[call-overload]
+    lines = frame["source_line"].to_numpy(dtype=object, na_value=None)  # type: ignore[call-overload]
     named = [r if r else f"source_line:{ln}" for r, ln in zip(refs, lines, strict=True)]
     return np.array(named, dtype=object)
 
@@ -39,7 +39,7 @@ def where_suffixes(frame: pd.DataFrame) -> np.ndarray:
     travellers sent under one reference with the same fault would collapse into one flag."""
     refs = frame["traveller_ref"]
     shared = refs.duplicated(keep=False).to_numpy() & refs.notna().to_numpy()
-    lines = frame["source_line"].to_numpy(dtype=object, na_value=None)
+    lines = frame["source_line"].to_numpy(dtype=object, na_value=None)  # type: ignore[call-overload]
     out = np.full(len(frame), "", dtype=object)
     for row in np.flatnonzero(shared).tolist():
         out[row] = f" (source line {lines[row]})"
@@ -50,7 +50,7 @@ def traveller_flags(manifest: Manifest, frame: pd.DataFrame, outcomes: list[Outc
     """Per traveller: one API_INCOMPLETE listing missing elements, then at most one fault per field
     (a malformed code is not also reported as unknown). Flags come out in manifest order."""
     refs = traveller_refs(frame)
-    lines = frame["source_line"].to_numpy(dtype=object, na_value=None)
+    lines = frame["source_line"].to_numpy(dtype=object, na_value=None)  # type: ignore[call-overload]
     where = where_suffixes(frame)
     out: list[tuple[int, int, Flag]] = []
     missing: dict[int, list[str]] = defaultdict(list)

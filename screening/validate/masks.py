@@ -158,7 +158,8 @@ class Evaluator:
     def _validity(self, check: Check, parsed: pd.Series) -> Outcome:
         present = self._present(check)
         valid = parsed.notna().to_numpy()
-        derived = pd.Series(np.where(present, valid, None), index=self.frame.index, dtype=object)
+        derived = pd.Series(np.where(present, valid, None),  # type: ignore[call-overload]  # pandas-stubs
+                            index=self.frame.index, dtype=object)  # type: ignore[arg-type]
         return Outcome(check, present & ~valid, int(present.sum()), f"{check.id}__valid", derived)
 
     def _date(self, check: Check) -> Outcome:
