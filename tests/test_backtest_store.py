@@ -49,9 +49,8 @@ def _candidate(tmp_path: Path, name: str, file: str, old: str, new: str) -> Path
 def test_fine_change_covers_validation_rules(samples_store: str, tmp_path: Path) -> None:
     """EU_2004_82's per-journey fine 5,000 -> 7,000: both API_INCOMPLETE records (validation) and both
     API_LATE records move by 2,000 each; the baseline equals the live run's EUR 35,000."""
-    candidate = _candidate(tmp_path, "fine", "frameworks.yaml",
-                           "        max: 30000      # [R] verify OJ L 261, 6.8.2004, p. 24, art. 4(1)\n        amount: 5000",
-                           "        max: 30000      # [R] verify OJ L 261, 6.8.2004, p. 24, art. 4(1)\n        amount: 7000")
+    line = "        max: 30000      # [R] verify OJ L 261, 6.8.2004, p. 24, art. 4(1)\n        amount: "
+    candidate = _candidate(tmp_path, "fine", "frameworks.yaml", line + "5000", line + "7000")
     history = load_history(samples_store)
     result = compare(history.travellers, load_ruleset(REPO / "rules"), load_ruleset(candidate),
                      carried=history.carried)
@@ -77,7 +76,8 @@ def _near_misses(tmp_path: Path) -> Path:
     birth wrong): alerts at threshold 0.80, not at 0.86."""
     path = tmp_path / "manifest_QQ9.csv"
     header = (SAMPLES / "manifest_clean_ZZ101.csv").read_text().splitlines()[0].split(",")
-    base = dict(zip(header, next(csv.reader((SAMPLES / "manifest_clean_ZZ101.csv").read_text().splitlines()[1:]))))
+    first = next(csv.reader((SAMPLES / "manifest_clean_ZZ101.csv").read_text().splitlines()[1:]))
+    base = dict(zip(header, first, strict=True))
     rows = []
     for i, (surname, given, dob, sex, nat) in enumerate([("KOVALENKO", "VIKTOR", "1980-01-01", "M", "UKR"),
                                                          ("NOVAK", "MARTINA", "1970-01-01", "F", "CZE")], start=1):
