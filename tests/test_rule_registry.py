@@ -80,7 +80,7 @@ def test_late_manifest_to_a_state_without_framework_is_flagged_not_sanctioned() 
     late = [f for f in flags if f.rule_id == "API_LATE"]
     assert len(late) == 1
     assert "late by 240 min" in late[0].explanation
-    assert "no sanction framework is configured for GBR" in late[0].explanation
+    assert "no sanction framework for API data is configured for GBR" in late[0].explanation
     assert sanctions_for(m, flags, m.travellers, ruleset) == []
     # in time: no flag
     m.transmitted_at = "2026-03-01T22:30:00Z"

@@ -73,11 +73,10 @@ def assert_explain_agrees(url: str) -> int:
     for (manifest_id, ref, rule_id) in flags:
         by_traveller.setdefault((manifest_id, ref), set()).add(rule_id)
     checked = 0
-    for manifest_id, ref in history.travellers[["manifest_id", "traveller_ref"]].drop_duplicates().itertuples(
-            index=False):
-        ref = ref if isinstance(ref, str) else ""
-        if not ref:
-            continue
+    screened = {(m, r) for m, r in history.travellers[["manifest_id", "traveller_ref"]].itertuples(index=False)
+                if isinstance(r, str) and r}
+    quarantined_flagged = {(m, r) for (m, r) in by_traveller if r and (m, r) not in screened}
+    for manifest_id, ref in sorted(screened | quarantined_flagged):
         result = explain_traveller(history.travellers, manifest_id, ref, ruleset, carried=history.carried,
                                    stages_known=history.stages_known)
         flagged = {o.rule_id for o in result.outcomes if o.outcome == "FLAGGED"}

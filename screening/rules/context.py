@@ -93,7 +93,10 @@ def flight_context(row: dict[str, object], ruleset: RuleSet, now: datetime | Non
         fallback = ruleset.parameters.fallback_deadline(destination)
         if not ctx.deadlines and fallback is not None:
             where = destination or "an unknown destination State"
-            note = f"; no sanction framework is configured for {where}, so no sanction is proposed"
+            others = (f" (in force there: {', '.join(ctx.framework_ids)}, none with an API deadline)"
+                      if frameworks else "")
+            note = (f"; no sanction framework for API data is configured for {where}{others}, so no sanction "
+                    "is proposed")
             ctx.deadlines.append(_deadline("", fallback, departure, offsets, note))
     return ctx
 

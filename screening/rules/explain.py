@@ -52,9 +52,12 @@ def explain_traveller(
     positions = np.flatnonzero(
         manifest["traveller_ref"].astype("string").fillna("").to_numpy() == traveller_ref
     )
-    if not len(positions):
+    own = carried[(carried["manifest_id"] == manifest_id)
+                  & (carried["traveller_ref"].fillna("").astype(str) == traveller_ref)] if carried is not None else None
+    quarantined = not len(positions) and own is not None and not own.empty
+    if not len(positions) and not quarantined:
         raise InputError(f"traveller {traveller_ref} is not in manifest {manifest_id}")
-    i = int(positions[0])
+    i = int(positions[0]) if len(positions) else 0
     facts = TravellerFacts(manifest, ruleset)
     verdict = Verdict(facts, ruleset, i, stages_known)
     ctx = verdict.ctx
@@ -66,9 +69,20 @@ def explain_traveller(
     result = Explanation(manifest_id, traveller_ref, ruleset.version, ctx.destination, ctx.framework_ids,
                          notes=list(notes or []))
     for rule_id, spec in RULES.items():
+        if quarantined and spec.stage in ("obligations", "matching", "documents") and spec.scope == "traveller":
+            hit = mine[mine["rule_id"] == rule_id]
+            result.outcomes.append(RuleOutcome(rule_id, "FLAGGED", str(hit["explanation"].iloc[0])) if not hit.empty
+                                   else RuleOutcome(rule_id, "NOT_EVALUATED", "Traveller quarantined by validation "
+                                                    "(not screenable): this rule does not run on it, as in the "
+                                                    "pipeline."))
+            continue
         result.outcomes.append(_outcome(rule_id, spec, ruleset, mine, verdict))
-    exempt = exemption_table(manifest, facts.flights, ruleset).iloc[i]
-    result.exemptions = [f"{kind}: {reason(str(kind))}" for kind, on in exempt.items() if on]
+    if not quarantined:
+        exempt = exemption_table(manifest, facts.flights, ruleset).iloc[i]
+        result.exemptions = [f"{kind}: {reason(str(kind))}" for kind, on in exempt.items() if on]
+    else:
+        result.notes.append(f"traveller {traveller_ref} was quarantined by validation; only its validation flags "
+                            "and the manifest's flags apply")
     sanctions = sanctions_frame(flags, manifest, ruleset)
     srefs = sanctions["traveller_ref"].fillna("").astype(str)
     sanctions = sanctions[(srefs == traveller_ref) | (srefs == "")]
