@@ -296,21 +296,25 @@ def persist_run(database_url: str, run_id: str, outcomes: list[ManifestOutcome],
     upgrade_database(database_url)
     with session_scope(database_url) as session:
         repo.start_run(session, run_id, ctx.rules_version, ctx.list_version)
-        for outcome in outcomes:
-            persist_outcome(session, run_id, outcome, ctx.rules_version, ctx.list_version)
+        changes = {o.manifest.manifest_id: persist_outcome(session, run_id, o, ctx.rules_version, ctx.list_version)
+                   for o in outcomes}
+        summary["rescreen_changes"] = {m: c for m, c in changes.items() if any(c.values())}
         repo.save_quarantine(session, run_id, quarantine)  # the run's whole quarantine, once
         repo.finish_run(session, run_id, summary)
 
 
 def persist_outcome(session: Any, run_id: str, outcome: ManifestOutcome, rules_version: str,
-                    list_version: str) -> None:
+                    list_version: str) -> dict[str, Any]:
+    """Store one manifest's results; returns what a re-screen changed (empty lists on a first screening)."""
     from screening.store import repository as repo
 
-    repo.save_manifest_results(session, run_id=run_id, manifest=outcome.manifest, screened=outcome.screened,
+    changes = repo.save_manifest_results(session, run_id=run_id, manifest=outcome.manifest, screened=outcome.screened,
                                quarantined=outcome.travellers_quarantined, flags=outcome.flags,
                                sanctions=outcome.sanctions, validation=outcome.validation,
                                rules_version=rules_version, list_version=list_version)
     repo.audit(session, "pipeline", "manifest_screened", outcome.manifest.manifest_id,
                {"rules_version": rules_version, "list_version": list_version, "flags": len(outcome.flags),
                 "sanctions": len(outcome.sanctions)},
-               key=f"screened|{outcome.manifest.manifest_id}|{rules_version}|{list_version}")
+               key=f"screened|{outcome.manifest.manifest_id}|{rules_version}|{list_version}",
+               manifest_id=outcome.manifest.manifest_id)
+    return changes

@@ -86,6 +86,7 @@ def select_rescreen_files(database_url: str, date_from: str | None, date_to: str
 READS_DIR = "_reads"
 ASSEMBLY_JSON = "_assembly.json"
 FAILED_JSON = "failed.json"
+RESCREEN_JSON = "rescreen_changes.json"
 
 
 def _assembler(multipart_dir: Path, run_id: str, wait_minutes: float) -> Any:
@@ -292,7 +293,9 @@ def persist_stage(manifest_dir: str, database_url: str, run_id: str) -> str:
     versions = workdir.load_json(folder / VERSIONS_JSON, {})
     upgrade_database(database_url)
     with session_scope(database_url) as session:
-        persist_outcome(session, run_id, outcome, versions.get("rules_version", ""), versions.get("list_version", ""))
+        changes = persist_outcome(session, run_id, outcome, versions.get("rules_version", ""),
+                                  versions.get("list_version", ""))
+    workdir.save_json(folder / RESCREEN_JSON, changes)
     return manifest_dir
 
 
@@ -344,6 +347,8 @@ def summarise_run(run_dir: Path, out_dir: Path, raw_files: list[str], run_id: st
                          "manifests_unfinished": unfinished},
                         travellers_in=int(assembly.get("travellers_in", 0)), waiting=assembly.get("waiting", []),
                         waiting_travellers=int(assembly.get("waiting_travellers", 0)))
+    changes = {f.name: workdir.load_json(f / RESCREEN_JSON, {}) for f in folders}
+    summary["rescreen_changes"] = {m: c for m, c in changes.items() if any(c.values())}
     flags = [f for o in outcomes for f in o.flags]
     sanctions = [s for o in outcomes for s in o.sanctions]
     paths = write_outputs_for(out_dir, flags, sanctions, quarantine, summary)

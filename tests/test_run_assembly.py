@@ -223,3 +223,17 @@ def test_the_watchdog_alerts_on_a_set_waiting_longer_than_its_wait(tmp_path, ctx
     [alert] = waiting_sets(hold, now + timedelta(minutes=121), timedelta(minutes=120))
     assert alert.kind == "MULTIPART_WAITING" and "2 travellers" in alert.reason
     assert "ALPHA" not in alert.text() and "BRAVO" not in alert.text()  # ids and counts, no names
+
+
+def test_a_rescreen_says_what_it_changed(tmp_path, ctx, samples, sample_lists, rules_dir, sqlite_url):
+    files = sorted(samples.glob("*.csv"))
+    screen_files(files, ctx, tmp_path / "a", database_url=sqlite_url)
+    again = screen_files(files, ctx, tmp_path / "b", database_url=sqlite_url)
+    assert again.summary["rescreen_changes"] == {}  # the same inputs and rules: nothing changed
+    empty_list = tmp_path / "empty.csv"
+    header = (sample_lists["watchlists"][0]).read_text(encoding="utf-8").splitlines()[0]
+    empty_list.write_text(header + "\n", encoding="utf-8")
+    no_hits = load_context([empty_list], sample_lists["registries"], rules_dir)
+    changed = screen_files(files, no_hits, tmp_path / "c", database_url=sqlite_url).summary["rescreen_changes"]
+    removed = [f for c in changed.values() for f in c["flags_removed"]]
+    assert any("WATCHLIST_MATCH" in str(f) for f in removed)
