@@ -4,6 +4,7 @@ One implementation serves the pipeline (one manifest), backtests and benchmarks 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -187,16 +188,16 @@ def doc_validity_short(facts: TravellerFacts, ruleset: RuleSet) -> pd.DataFrame:
         ids, req = [], []
         for c in ft.contexts:
             fw = c.frameworks[k] if k < len(c.frameworks) else None
-            months = fw.document_validity.min_months_after_arrival if fw and fw.document_validity else 0
-            ids.append(fw.id if fw and months > 0 else "")
-            req.append(add_months(c.arrival_date, months) if fw and months > 0 and c.arrival_date else None)
+            minimum = fw.document_validity.min_months_after_arrival if fw and fw.document_validity else 0
+            ids.append(fw.id if fw and minimum > 0 else "")
+            req.append(add_months(c.arrival_date, minimum) if fw and minimum > 0 and c.arrival_date else None)
         fid = ft.per_flight(ids)[mask]
         rdays = ft.days(req)[mask]
         hit = (fid != "") & ~np.isnat(rdays) & (exp < rdays)
         names = np.where(hit, np.where(names == "", fid, names + "|" + fid.astype(str)), names)
     months = _sub(facts.months.astype(str).astype(object), mask)
     src = ft.per_flight([c.validity_framework for c in ft.contexts])
-    expl = (
+    expl: Any = (
         "Traveller "
         + _sub(facts.ref, mask)
         + ": travel document valid to "

@@ -81,4 +81,4 @@ def reason(kind: str) -> str:
 
 
 def any_exempt(table: pd.DataFrame) -> np.ndarray:
-    return table.to_numpy().any(axis=1)
+    return np.asarray(table.to_numpy().any(axis=1), dtype=bool)

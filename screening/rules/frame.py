@@ -67,7 +67,8 @@ class FlightTable:
         self.manifest_ids = list(uniques)
         first = np.empty(len(uniques), dtype=np.int64)
         first[codes[::-1]] = np.arange(len(df) - 1, -1, -1)
-        rows = df.iloc[first][list(FLIGHT_COLUMNS)].to_dict("records")
+        rows: list[dict[str, object]] = df.iloc[first][list(FLIGHT_COLUMNS)].to_dict(  # type: ignore[assignment]
+            "records")  # str column names
         self.rows = rows
         self.contexts: list[FlightContext] = [flight_context(r, ruleset, now) for r in rows]
 

@@ -67,7 +67,8 @@ def _explanations(parts: pd.DataFrame) -> np.ndarray:
     """One text per distinct combination of the facts it quotes (few), spread back to the rows (many)."""
     group = parts.fillna("").groupby(list(parts.columns), sort=False, dropna=False).ngroup().to_numpy()
     firsts = np.unique(group, return_index=True)[1]
-    texts = np.array([_explanation(rec) for rec in parts.iloc[firsts].to_dict("records")], dtype=object)
+    records: list[dict[str, object]] = parts.iloc[firsts].to_dict("records")  # type: ignore[assignment]
+    texts = np.array([_explanation(rec) for rec in records], dtype=object)
     return texts[group]
 
 
