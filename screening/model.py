@@ -37,7 +37,7 @@ class QuarantineRecord:
             setattr(self, name, value)
 
     def as_row(self) -> dict[str, Any]:
-        """quarantine.csv's row (DESIGN.md 4.2 and 4.4: `travellers` is how many travellers it holds)."""
+        """quarantine.csv's row (docs/architecture.md §3: `travellers` is how many travellers it holds)."""
         return asdict(self)
 
 
@@ -87,7 +87,7 @@ class Manifest:
         return data
 
     def to_json(self) -> dict[str, Any]:
-        """The shape `screening parse --json` prints (DESIGN.md 4.2)."""
+        """The shape `screening parse --json` prints (docs/architecture.md §3)."""
         data = {c: getattr(self, c) for c in schemas.flight_columns()}
         data.update(
             message_ref=self.message_ref,

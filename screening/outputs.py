@@ -1,4 +1,4 @@
-"""The four run outputs of DESIGN.md 4.2, written as one set.
+"""The four run outputs of docs/architecture.md §3, written as one set.
 
 Why a set manifest: each file is written to a temporary name and renamed into place, but four renames are
 not one. So the old set manifest (`outputs.json`) is removed first, the four files are staged in full and

@@ -1,4 +1,4 @@
-"""The pipeline of DESIGN.md section 2 as plain functions: parse -> validate -> screen -> obligations ->
+"""The pipeline of docs/architecture.md §1 as plain functions: parse -> validate -> screen -> obligations ->
 sanctions -> persist -> outputs. The CLI calls `screen_files`; the DAG calls the same stage functions
 one task per stage (screening.stages)."""
 

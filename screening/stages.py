@@ -322,7 +322,7 @@ def _stage_seconds(run_dir: Path) -> dict[str, float]:
 
 def summarise_run(run_dir: Path, out_dir: Path, raw_files: list[str], run_id: str, database_url: str | None,
                   started_at: float | None = None) -> dict[str, Any]:
-    """Collect every manifest folder of a run into the four outputs of DESIGN.md 4.2, with the same
+    """Collect every manifest folder of a run into the four outputs of docs/architecture.md §3, with the same
     summary function and accounting as the CLI. A run that found nothing writes an empty, green summary."""
     from screening.pipeline import summarise, write_outputs_for
 

@@ -14,7 +14,7 @@ from screening.cli import handles_errors, out
 
 
 def parsed_files(files: list[Path]) -> list[dict[str, Any]]:
-    """One JSON object per file (DESIGN.md 4.2): a set completed by a later file is shown with that file;
+    """One JSON object per file (docs/architecture.md §3): a set completed by a later file is shown with that file;
     sets still waiting for parts are listed under `waiting` of the last file."""
     from screening import run
 

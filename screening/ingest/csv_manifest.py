@@ -1,4 +1,4 @@
-"""Manifest CSV reader (DESIGN.md 4.1): one row per traveller, one or several flights per file."""
+"""Manifest CSV reader (docs/architecture.md §3): one row per traveller, one or several flights per file."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Our watchlist CSV (DESIGN.md 4.1, schemas/watchlist_csv.schema.json)."""
+"""Our watchlist CSV (docs/architecture.md §3, schemas/watchlist_csv.schema.json)."""
 
 from __future__ import annotations
 

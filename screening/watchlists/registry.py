@@ -1,4 +1,4 @@
-"""Lost/stolen/revoked document registry (DESIGN.md 4.1): exact lookup (DOC_REPORTED_LOST_STOLEN) and a
+"""Lost/stolen/revoked document registry (docs/architecture.md §3): exact lookup (DOC_REPORTED_LOST_STOLEN) and a
 look-alike lookup (DOC_REPORTED_LOST_STOLEN_SIMILAR) for numbers that differ from a registered one only by
 characters read or typed alike (O/0, I/1, S/5, B/8, Z/2) or by one edit. Look-alikes are found through an
 index (look-alike folding plus delete-one keys), not a scan, so a registry of millions stays fast."""
