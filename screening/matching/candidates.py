@@ -16,9 +16,10 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA, Indel
 
-from screening.matching.blocking import lookup_tokens
+from screening.matching.blocking import key_strings, lookup_tokens, stable_hashes
 from screening.matching.index_data import IndexData
 from screening.matching.scoring import NameWeights, WeightedSlot, slot_similarity, sound_code
+from screening.matching.vectorised import rough_similarities, token_similarities
 
 # Postings longer than this are "common" and expanded only when nothing rarer can carry the share.
 COMMON_POSTINGS = 2000
@@ -29,6 +30,16 @@ ALWAYS_SCORED = 12
 # Edit similarity below which only sounding alike can lift a part pair to agreeing (one typo or a swap
 # of two letters always leaves at least this much).
 ROUGH_MIN = 0.5
+
+
+def _ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Concatenation of arange(starts[k], ends[k]) for all k, without a Python loop."""
+    lengths = ends - starts
+    total = int(lengths.sum())
+    if not total:
+        return np.zeros(0, dtype=np.int64)
+    offsets = np.repeat(starts - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths)
+    return np.arange(total, dtype=np.int64) + offsets
 
 
 class CandidateFinder:
@@ -73,6 +84,79 @@ class CandidateFinder:
             self._part_cache.clear()
         found = self._part_cache[key] = (ids, sims, size)
         return found
+
+    def prepare(self, many: list[tuple[str, ...]], weights: NameWeights) -> None:
+        """agreeing_parts() for many traveller name parts at once (a batch): blocking keys of every new
+        part hashed in one call, one sorted join of all keys against the key table, and the part
+        similarities of all (traveller part, listed part) pairs in a few rapidfuzz cpdist calls."""
+        missing = list(dict.fromkeys(f for f in many if (f, weights) not in self._part_cache))
+        if not missing:
+            return
+        if len(self._part_cache) + len(missing) > _CACHE_LIMIT:
+            self._part_cache.clear()
+            missing = list(dict.fromkeys(many))
+        d = self.data
+        tokens = list(dict.fromkeys(t for forms in missing for t in forms))
+        position = {t: k for k, t in enumerate(tokens)}
+        # 1. keys of every token, hashed at once; 2. join against the key table -> (token, listed part)
+        key_lists = [key_strings(t) for t in tokens]
+        counts = np.fromiter((len(k) for k in key_lists), dtype=np.int64, count=len(key_lists))
+        hashes = stable_hashes([k for keys in key_lists for k in keys])
+        owner = np.repeat(np.arange(len(tokens), dtype=np.int64), counts)
+        at = np.minimum(np.searchsorted(d.key_hashes, hashes), max(len(d.key_hashes) - 1, 0))
+        hit = d.key_hashes[at] == hashes if len(d.key_hashes) else np.zeros(len(hashes), dtype=np.bool_)
+        at, owner = at[hit], owner[hit]
+        starts, ends = d.key_ptr[at], d.key_ptr[at + 1]
+        vocab_ids = d.key_tokens[_ranges(starts, ends)].astype(np.int64)
+        token_of = np.repeat(owner, ends - starts)
+        vocabulary_size = max(len(d.vocabulary), 1)
+        token_pairs = np.unique(token_of * vocabulary_size + vocab_ids)
+        pair_token, pair_vocab = token_pairs // vocabulary_size, token_pairs % vocabulary_size
+        # 3. each traveller part (a tuple of forms) gets its forms' pairs: triples (part, form, listed part)
+        tuple_of = np.fromiter((m for m, forms in enumerate(missing) for _ in forms), dtype=np.int64)
+        form_token = np.fromiter((position[t] for forms in missing for t in forms), dtype=np.int64)
+        token_lo = np.searchsorted(pair_token, form_token)
+        token_hi = np.searchsorted(pair_token, form_token, side="right")
+        triple = _ranges(token_lo, token_hi)
+        t_part = np.repeat(tuple_of, token_hi - token_lo)
+        t_token, t_vocab = pair_token[triple], pair_vocab[triple]
+        a = [tokens[k] for k in t_token.tolist()]
+        b = [d.vocabulary[k] for k in t_vocab.tolist()]
+        rough = rough_similarities(a, b)
+        # group triples by (part, listed part): the best over the part's forms, as agreeing_parts does
+        group_key = t_part * vocabulary_size + t_vocab
+        order = np.argsort(group_key, kind="stable")
+        group_key, rough, t_token, t_vocab = group_key[order], rough[order], t_token[order], t_vocab[order]
+        a = [a[k] for k in order.tolist()]
+        b = [b[k] for k in order.tolist()]
+        groups, first = np.unique(group_key, return_index=True)
+        group_of = np.repeat(np.arange(len(groups)), np.diff(np.append(first, len(group_key))))
+        best_rough = np.maximum.reduceat(rough, first) if len(first) else np.zeros(0, dtype=np.float32)
+        sims = np.where(best_rough >= 1.0, 1.0, 0.0)
+        exact = np.nonzero((best_rough[group_of] < 1.0) & (best_rough[group_of] >= ROUGH_MIN))[0]
+        if len(exact):
+            values = token_similarities([a[k] for k in exact.tolist()], [b[k] for k in exact.tolist()], weights)
+            per_group = np.zeros(len(groups))
+            np.maximum.at(per_group, group_of[exact], values)
+            sims = np.where((best_rough < 1.0) & (best_rough >= ROUGH_MIN), per_group, sims)
+        low = np.nonzero(best_rough[group_of] < ROUGH_MIN)[0]
+        if len(low):  # only sounding alike can lift these (an initial from any form, a sound from any)
+            initial = np.zeros(len(groups), dtype=np.bool_)
+            sound = np.zeros(len(groups), dtype=np.bool_)
+            for k in low.tolist():
+                g = group_of[k]
+                initial[g] |= a[k][0] == b[k][0]
+                sound[g] |= sound_code(a[k]) == sound_code(b[k])
+            sims = np.where((best_rough < ROUGH_MIN) & initial & sound, weights.phonetic_similarity, sims)
+        keep = sims >= weights.agree_min
+        groups, sims = groups[keep], sims[keep]
+        part_of, ids = groups // vocabulary_size, groups % vocabulary_size
+        bounds = np.searchsorted(part_of, np.arange(len(missing) + 1))
+        postings = np.concatenate([[0], np.cumsum(d.post_ptr[ids + 1] - d.post_ptr[ids])])
+        ids = ids.astype(np.int32)
+        for m, forms in enumerate(missing):
+            lo, hi = int(bounds[m]), int(bounds[m + 1])
+            self._part_cache[(forms, weights)] = (ids[lo:hi], sims[lo:hi], int(postings[hi] - postings[lo]))
 
     def _expand(self, key: tuple[tuple[str, ...], NameWeights], ids: np.ndarray,
                 sims: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
