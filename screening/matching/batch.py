@@ -52,8 +52,7 @@ class BatchScorer:
             ids, values, _size = self.finder.agreeing_parts(query_forms, weights)
             if not len(ids):
                 continue
-            pos = np.minimum(np.searchsorted(ids, forms), len(ids) - 1)
-            per_form = np.where(ids[pos] == forms, values[pos], 0.0)
+            per_form = self.finder.lookup(ids, values, forms)
             sims[row, i, column] = np.maximum.reduceat(per_form, form_starts)
         first_form = d.slot_forms[form_lo]
         first_len = self.vocab_len[first_form]

@@ -24,44 +24,53 @@ def _same_first(x: str, y: str) -> bool:
     return x[:1] == y[:1]
 
 
-def rough_similarities(a: Sequence[str], b: Sequence[str]) -> np.ndarray:
-    """max(Indel, OSA) normalised similarity of each pair (a[k], b[k]) in float32: an upper bound of
-    token_similarity's edit part, used to skip the exact similarity where it cannot agree."""
-    if not len(a):
-        return np.zeros(0, dtype=np.float32)
-    return np.maximum(process.cpdist(a, b, scorer=Indel.normalized_similarity, workers=1),
-                      process.cpdist(a, b, scorer=OSA.normalized_similarity, workers=1))
+def token_similarities(a: Sequence[str], b: Sequence[str], weights: NameWeights, *,
+                       known: dict[str, np.ndarray] | None = None) -> np.ndarray:
+    """scoring.token_similarity(a[k], b[k], phonetic, initial) for every k, computed as arrays.
 
-
-def token_similarities(a: Sequence[str], b: Sequence[str], weights: NameWeights) -> np.ndarray:
-    """scoring.token_similarity(a[k], b[k], phonetic, initial) for every k, computed as arrays."""
+    `known` may hold what the caller already has as arrays (la, lb: lengths; same_first, same_sound,
+    equal: booleans; osa, indel: normalised similarities in float64), so that a batch of pairs between
+    indexed parts needs no per-pair Python at all."""
     n = len(a)
     if not n:
         return np.zeros(0)
-    la, lb = _lengths(a), _lengths(b)
+    given = known or {}
+    la = given["la"] if "la" in given else _lengths(a)
+    lb = given["lb"] if "lb" in given else _lengths(b)
     short, long_ = np.minimum(la, lb), np.maximum(la, lb)
-    same_first = np.fromiter(map(_same_first, a, b), dtype=np.bool_, count=n)
-    score = process.cpdist(a, b, scorer=OSA.normalized_similarity, dtype=np.float64, workers=1)
-    similar_length = 4 * short >= 3 * long_
-    indel = process.cpdist(a, b, scorer=Indel.normalized_similarity, dtype=np.float64, workers=1)
-    score = np.where(similar_length, np.maximum(score, indel), score)
-    one_edit = (score < 0.9) & (process.cpdist(a, b, scorer=OSA.distance, score_cutoff=1, dtype=np.int32,
-                                               workers=1) <= 1)
-    if one_edit.any():
-        swap = one_edit & (la == lb) & (process.cpdist(a, b, scorer=Levenshtein.distance, score_cutoff=2,
-                                                       dtype=np.int32, workers=1) == 2)
-        typo = one_edit & ~swap & ((short >= 3) | (la != lb))
-        score = np.where(swap, 0.9, score)
-        score = np.where(typo, np.maximum(score, np.where(short >= 4, 0.85, 0.8)), score)
+    same_first = given["same_first"] if "same_first" in given else \
+        np.fromiter(map(_same_first, a, b), dtype=np.bool_, count=n)
+    score = given["osa"] if "osa" in given else \
+        process.cpdist(a, b, scorer=OSA.normalized_similarity, dtype=np.float64, workers=1)
+    indel = given["indel"] if "indel" in given else \
+        process.cpdist(a, b, scorer=Indel.normalized_similarity, dtype=np.float64, workers=1)
+    score = np.where(4 * short >= 3 * long_, np.maximum(score, indel), score)
+    near = np.nonzero((score < 0.9) & (long_ - short <= 1))[0]  # OSA distance 1 needs lengths this close
+    if len(near):
+        sub_a, sub_b = [a[k] for k in near.tolist()], [b[k] for k in near.tolist()]
+        one_edit = process.cpdist(sub_a, sub_b, scorer=OSA.distance, score_cutoff=1, dtype=np.int32,
+                                  workers=1) <= 1
+        swap = one_edit & (la[near] == lb[near]) & (
+            process.cpdist(sub_a, sub_b, scorer=Levenshtein.distance, score_cutoff=2, dtype=np.int32,
+                           workers=1) == 2)
+        typo = one_edit & ~swap & ((short[near] >= 3) | (la[near] != lb[near]))
+        lifted = np.where(swap, 0.9, score[near])
+        lifted = np.where(typo, np.maximum(lifted, np.where(short[near] >= 4, 0.85, 0.8)), lifted)
+        score = score.copy()
+        score[near] = lifted
     sounds = np.nonzero((score < weights.phonetic_similarity) & same_first)[0]
     if len(sounds):
-        alike = np.fromiter((sound_code(a[k]) == sound_code(b[k]) for k in sounds.tolist()), dtype=np.bool_,
-                            count=len(sounds))
+        if "same_sound" in given:
+            alike = given["same_sound"][sounds]
+        else:
+            alike = np.fromiter((sound_code(a[k]) == sound_code(b[k]) for k in sounds.tolist()),
+                                dtype=np.bool_, count=len(sounds))
+        score = score.copy()
         score[sounds[alike]] = weights.phonetic_similarity
     initial = (la == 1) | (lb == 1)
     score = np.where(initial, np.where(same_first, weights.initial_similarity, 0.0), score)
     score = np.where((la == 0) | (lb == 0), 0.0, score)
-    equal = np.fromiter(map(str.__eq__, a, b), dtype=np.bool_, count=n)
+    equal = given["equal"] if "equal" in given else np.fromiter(map(str.__eq__, a, b), dtype=np.bool_, count=n)
     return np.where(equal, 1.0, score)
 
 
