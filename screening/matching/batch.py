@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from screening.matching.candidates import CandidateFinder, _ranges
-from screening.matching.index_data import IndexData
+from screening.matching.candidates import CandidateFinder
+from screening.matching.index_data import IndexData, _ranges
 from screening.matching.scoring import NameWeights, WeightedSlot
 from screening.matching.vectorised import align, joined_similarity
 

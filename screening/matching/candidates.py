@@ -17,7 +17,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA, Indel
 
 from screening.matching.blocking import key_strings, lookup_tokens, stable_hashes
-from screening.matching.index_data import IndexData
+from screening.matching.index_data import IndexData, _ranges
 from screening.matching.scoring import NameWeights, WeightedSlot, slot_similarity, sound_code
 from screening.matching.vectorised import token_similarities
 
@@ -30,16 +30,6 @@ ALWAYS_SCORED = 12
 # Edit similarity below which only sounding alike can lift a part pair to agreeing (one typo or a swap
 # of two letters always leaves at least this much).
 ROUGH_MIN = 0.5
-
-
-def _ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    """Concatenation of arange(starts[k], ends[k]) for all k, without a Python loop."""
-    lengths = ends - starts
-    total = int(lengths.sum())
-    if not total:
-        return np.zeros(0, dtype=np.int64)
-    offsets = np.repeat(starts - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths)
-    return np.arange(total, dtype=np.int64) + offsets
 
 
 class CandidateFinder:

@@ -5,6 +5,7 @@ evidence. Every match carries its parts so a flag can say why."""
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -76,6 +77,23 @@ def evidence_parts(traveller: dict[str, Any], entry: WatchlistEntry,
             document_evidence(traveller.get("document_number"), entry.document_numbers, config)]
 
 
+def entry_changes(old_records: list[bytes],
+                  new_entries: list[WatchlistEntry]) -> tuple[list[int], list[WatchlistEntry]]:
+    """(positions of old records no longer listed, new entries not among the old records), comparing the
+    stored JSON records byte for byte (an entry counted as often as it is listed)."""
+    pending: dict[bytes, list[int]] = {}
+    for position, record in enumerate(old_records):
+        pending.setdefault(record, []).append(position)
+    added = []
+    for entry in new_entries:
+        same = pending.get(json.dumps(vars(entry), ensure_ascii=False).encode())
+        if same:
+            same.pop(0)
+        else:
+            added.append(entry)
+    return sorted(p for positions in pending.values() for p in positions), added
+
+
 def value_reach(config: MatchConfig) -> float:
     """The most the evidence can add to a name score (best date of birth, nationality and document)."""
     return max(config.dob_exact_bonus, config.dob_partial_bonus, config.dob_swapped_bonus, 0.0) + \
@@ -109,6 +127,14 @@ class WatchlistIndex:
     def save(self, folder: str | Path) -> None:
         self.data.save(folder)
 
+    def updated(self, loads: list[WatchlistLoad]) -> WatchlistIndex:
+        """The index for new versions of its lists, by incremental update (IndexData.update): entries
+        whose stored record is unchanged are kept, the others removed, new and changed ones added."""
+        versions = "|".join(sorted(load.version for load in loads))
+        digest = hashlib.sha256(versions.encode()).hexdigest()[:16]
+        removed, added = entry_changes(self.data.records(), [e for load in loads for e in load.entries])
+        return WatchlistIndex(data=self.data.update(removed, added, f"sha256:{digest}"))
+
     @classmethod
     def load(cls, folder: str | Path) -> WatchlistIndex:
         return cls(data=IndexData.load(folder))
@@ -122,6 +148,8 @@ class WatchlistIndex:
                 out.append((slot.forms, config.particle_weight))
             else:
                 vid = d.vocab_ids.get(slot.primary)
+                if vid is not None and d.post_ptr[vid + 1] == d.post_ptr[vid]:
+                    vid = None  # a part only removed entries had (incremental update): unknown
                 weight = float(d.token_weight[vid]) if vid is not None else unknown_weight(slot.primary)
                 out.append((slot.forms, min(weight, INITIAL_WEIGHT) if len(slot.primary) == 1 else weight))
         return out
