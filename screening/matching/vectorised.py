@@ -84,7 +84,7 @@ def align(sims: np.ndarray, query_weight: np.ndarray, listed_weight: np.ndarray,
     score_names' order so the floats are the same."""
     n, q, width = sims.shape
     valid = np.arange(width)[None, :] < listed_count[:, None]  # (N, L)
-    work = np.where(valid[:, None, :], sims, -1.0).reshape(n, q * width)
+    work = np.where(valid[:, None, :], sims, -1.0)
     numerator = np.zeros(n)
     denominator = np.zeros(n)
     imperfect = np.zeros(n, dtype=np.int64)
@@ -98,19 +98,20 @@ def align(sims: np.ndarray, query_weight: np.ndarray, listed_weight: np.ndarray,
         if not active.any():
             break
         # Best pair left; ties go to the first query part, then the first listed part (score_names' sort).
-        flat = np.argmax(work, axis=1)
+        flat = np.argmax(work.reshape(n, q * width), axis=1)
         i, j = flat // width, flat % width
-        s = work[rows, flat]
+        s = work[rows, i, j]
         wq, wc = query_weight[i], listed_weight[rows, j]
         agree = s >= weights.agree_min
         numerator = np.where(active & agree, numerator + wc * s, numerator)
         denominator = np.where(active, denominator + np.where(agree, wc, np.maximum(wq, wc)), denominator)
         imperfect += active & (s < 1.0)
-        partner[rows[active], i[active]] = j[active]
-        used_q[rows[active], i[active]] = True
-        used_c[rows[active], j[active]] = True
-        mask = used_q[:, :, None] | used_c[:, None, :]
-        work = np.where(mask.reshape(n, q * width), -2.0, work)
+        on, i_on, j_on = rows[active], i[active], j[active]
+        partner[on, i_on] = j_on
+        used_q[on, i_on] = True
+        used_c[on, j_on] = True
+        work[on, i_on, :] = -2.0  # that query part and that listed part are taken
+        work[on, :, j_on] = -2.0
     left_q = np.zeros(n)
     for i in range(q):  # in index order, as score_names' sum() adds them
         left_q = left_q + np.where(used_q[:, i], 0.0, query_weight[i])
