@@ -16,9 +16,10 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA, Indel
 
-from screening.matching.blocking import lookup_tokens
-from screening.matching.index_data import IndexData
+from screening.matching.blocking import key_strings, lookup_tokens, stable_hashes
+from screening.matching.index_data import IndexData, _ranges
 from screening.matching.scoring import NameWeights, WeightedSlot, slot_similarity, sound_code
+from screening.matching.vectorised import token_similarities
 
 # Postings longer than this are "common" and expanded only when nothing rarer can carry the share.
 COMMON_POSTINGS = 2000
@@ -39,6 +40,9 @@ class CandidateFinder:
         self._part_cache: dict[tuple[tuple[str, ...], NameWeights], tuple[np.ndarray, np.ndarray, int]] = {}
         self._expand_cache: dict[tuple[tuple[str, ...], NameWeights], tuple[np.ndarray, np.ndarray]] = {}
         self._expand_size = 0
+        self._vocab_features: dict[str, np.ndarray] | None = None
+        self._sound_ids: dict[str, int] = {}
+        self._buffer: np.ndarray | None = None
 
     def agreeing_parts(self, forms: tuple[str, ...],
                        weights: NameWeights) -> tuple[np.ndarray, np.ndarray, int]:
@@ -73,6 +77,127 @@ class CandidateFinder:
             self._part_cache.clear()
         found = self._part_cache[key] = (ids, sims, size)
         return found
+
+    def prepare(self, many: list[tuple[str, ...]], weights: NameWeights) -> None:
+        """agreeing_parts() for many traveller name parts at once (a batch): blocking keys of every new
+        part hashed in one call, one sorted join of all keys against the key table, and the part
+        similarities of all (traveller part, listed part) pairs in a few rapidfuzz cpdist calls."""
+        missing = list(dict.fromkeys(f for f in many if (f, weights) not in self._part_cache))
+        if not missing:
+            return
+        if len(self._part_cache) + len(missing) > _CACHE_LIMIT:
+            self._part_cache.clear()
+            missing = list(dict.fromkeys(many))
+        d = self.data
+        tokens = list(dict.fromkeys(t for forms in missing for t in forms))
+        position = {t: k for k, t in enumerate(tokens)}
+        # 1. keys of every token, hashed at once; 2. join against the key table -> (token, listed part)
+        key_lists = [key_strings(t) for t in tokens]
+        counts = np.fromiter((len(k) for k in key_lists), dtype=np.int64, count=len(key_lists))
+        hashes = stable_hashes([k for keys in key_lists for k in keys])
+        owner = np.repeat(np.arange(len(tokens), dtype=np.int64), counts)
+        at = np.minimum(np.searchsorted(d.key_hashes, hashes), max(len(d.key_hashes) - 1, 0))
+        hit = d.key_hashes[at] == hashes if len(d.key_hashes) else np.zeros(len(hashes), dtype=np.bool_)
+        at, owner = at[hit], owner[hit]
+        starts, ends = d.key_ptr[at], d.key_ptr[at + 1]
+        vocab_ids = d.key_tokens[_ranges(starts, ends)].astype(np.int64)
+        token_of = np.repeat(owner, ends - starts)
+        vocabulary_size = max(len(d.vocabulary), 1)
+        token_pairs = np.unique(token_of * vocabulary_size + vocab_ids)
+        pair_token, pair_vocab = token_pairs // vocabulary_size, token_pairs % vocabulary_size
+        # 3. each traveller part (a tuple of forms) gets its forms' pairs: triples (part, form, listed part)
+        tuple_of = np.fromiter((m for m, forms in enumerate(missing) for _ in forms), dtype=np.int64)
+        form_token = np.fromiter((position[t] for forms in missing for t in forms), dtype=np.int64)
+        token_lo = np.searchsorted(pair_token, form_token)
+        token_hi = np.searchsorted(pair_token, form_token, side="right")
+        triple = _ranges(token_lo, token_hi)
+        t_part = np.repeat(tuple_of, token_hi - token_lo)
+        t_token, t_vocab = pair_token[triple], pair_vocab[triple]
+        a = [tokens[k] for k in t_token.tolist()]
+        b = [d.vocabulary[k] for k in t_vocab.tolist()]
+        osa = process.cpdist(a, b, scorer=OSA.normalized_similarity, dtype=np.float64, workers=1) \
+            if a else np.zeros(0)
+        indel = process.cpdist(a, b, scorer=Indel.normalized_similarity, dtype=np.float64, workers=1) \
+            if a else np.zeros(0)
+        rough = np.maximum(indel, osa).astype(np.float32)  # what cdist's float32 scores give
+        # group triples by (part, listed part): the best over the part's forms, as agreeing_parts does
+        group_key = t_part * vocabulary_size + t_vocab
+        order = np.argsort(group_key, kind="stable")
+        group_key, rough, t_token, t_vocab = group_key[order], rough[order], t_token[order], t_vocab[order]
+        osa, indel = osa[order], indel[order]
+        groups, first = np.unique(group_key, return_index=True)
+        group_of = np.repeat(np.arange(len(groups)), np.diff(np.append(first, len(group_key))))
+        best_rough = np.maximum.reduceat(rough, first) if len(first) else np.zeros(0, dtype=np.float32)
+        sims = np.where(best_rough >= 1.0, 1.0, 0.0)
+        features = self._features()
+        t_len, t_first, t_sound, t_id = self._token_features(tokens)
+        same_first = t_first[t_token] == features["first"][t_vocab]
+        same_sound = t_sound[t_token] == features["sound"][t_vocab]
+        exact = np.nonzero((best_rough[group_of] < 1.0) & (best_rough[group_of] >= ROUGH_MIN))[0]
+        if len(exact):
+            order_list = order.tolist()
+            pick = exact.tolist()
+            known = {"la": t_len[t_token[exact]], "lb": features["len"][t_vocab[exact]],
+                     "same_first": same_first[exact], "same_sound": same_sound[exact],
+                     "equal": t_id[t_token[exact]] == t_vocab[exact], "osa": osa[exact], "indel": indel[exact]}
+            values = token_similarities([a[order_list[k]] for k in pick], [b[order_list[k]] for k in pick],
+                                        weights, known=known)
+            per_group = np.zeros(len(groups))
+            np.maximum.at(per_group, group_of[exact], values)
+            sims = np.where((best_rough < 1.0) & (best_rough >= ROUGH_MIN), per_group, sims)
+        low = best_rough[group_of] < ROUGH_MIN
+        if low.any():  # only sounding alike can lift these (an initial from any form, a sound from any)
+            initial = np.zeros(len(groups), dtype=np.bool_)
+            sound = np.zeros(len(groups), dtype=np.bool_)
+            np.logical_or.at(initial, group_of[low], same_first[low])
+            np.logical_or.at(sound, group_of[low], same_sound[low])
+            sims = np.where((best_rough < ROUGH_MIN) & initial & sound, weights.phonetic_similarity, sims)
+        keep = sims >= weights.agree_min
+        groups, sims = groups[keep], sims[keep]
+        part_of, ids = groups // vocabulary_size, groups % vocabulary_size
+        bounds = np.searchsorted(part_of, np.arange(len(missing) + 1))
+        postings = np.concatenate([[0], np.cumsum(d.post_ptr[ids + 1] - d.post_ptr[ids])])
+        ids = ids.astype(np.int32)
+        for m, forms in enumerate(missing):
+            lo, hi = int(bounds[m]), int(bounds[m + 1])
+            self._part_cache[(forms, weights)] = (ids[lo:hi], sims[lo:hi], int(postings[hi] - postings[lo]))
+
+    def lookup(self, ids: np.ndarray, values: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+        """values[k] where wanted == ids[k], else 0, for unique `ids`: through a dense buffer over the
+        vocabulary (set, gather, reset) instead of a binary search per element."""
+        buffer = self._buffer
+        if buffer is None or len(buffer) != len(self.data.vocabulary):
+            buffer = self._buffer = np.zeros(len(self.data.vocabulary))
+        buffer[ids] = values
+        out = buffer[wanted]
+        buffer[ids] = 0.0
+        return out
+
+    def _features(self) -> dict[str, np.ndarray]:
+        """Per vocabulary part: length, first letter and metaphone code (as an integer), computed once."""
+        if self._vocab_features is None:
+            vocabulary = self.data.vocabulary
+            codes: dict[str, int] = {}
+            self._sound_ids = codes
+            self._vocab_features = {
+                "len": np.fromiter(map(len, vocabulary), dtype=np.int64, count=len(vocabulary)),
+                "first": np.fromiter((ord(w[0]) if w else -1 for w in vocabulary), dtype=np.int64,
+                                     count=len(vocabulary)),
+                "sound": np.fromiter((codes.setdefault(sound_code(w), len(codes)) for w in vocabulary),
+                                     dtype=np.int64, count=len(vocabulary))}
+        return self._vocab_features
+
+    def _token_features(self, tokens: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Length, first letter, metaphone code id (unique negative ids for codes no listed part has) and
+        vocabulary id (-1 if none) of traveller parts."""
+        codes = self._sound_ids
+        ids = self.data.vocab_ids
+        n = len(tokens)
+        return (np.fromiter(map(len, tokens), dtype=np.int64, count=n),
+                np.fromiter((ord(t[0]) if t else -2 for t in tokens), dtype=np.int64, count=n),
+                np.fromiter((codes.get(sound_code(t), -2 - k) for k, t in enumerate(tokens)), dtype=np.int64,
+                            count=n),
+                np.fromiter((ids.get(t, -1) for t in tokens), dtype=np.int64, count=n))
 
     def _expand(self, key: tuple[tuple[str, ...], NameWeights], ids: np.ndarray,
                 sims: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -109,9 +234,7 @@ class CandidateFinder:
             return np.zeros(len(names))
         offsets = np.repeat(starts - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths)
         forms = np.asarray(d.slot_forms[np.arange(int(lengths.sum())) + offsets])
-        pos = np.searchsorted(ids, forms)
-        pos[pos >= len(ids)] = 0
-        per_form = np.where(ids[pos] == forms, gains[pos], 0.0)
+        per_form = self.lookup(ids, gains, forms)
         return np.maximum.reduceat(per_form, np.concatenate([[0], np.cumsum(lengths)[:-1]]))
 
     def estimate(self, names: np.ndarray, slots: list[WeightedSlot], weights: NameWeights,
@@ -135,8 +258,7 @@ class CandidateFinder:
         form_index = np.repeat(form_lo - np.concatenate([[0], np.cumsum(form_count)[:-1]]), form_count) + \
             np.arange(int(form_count.sum()))
         forms = d.slot_forms[form_index]
-        pos = np.minimum(np.searchsorted(ids, forms), len(ids) - 1)
-        per_form = np.where(ids[pos] == forms, sims[pos], 0.0)
+        per_form = self.lookup(ids, sims, forms)
         slot_sim = np.maximum.reduceat(per_form, np.concatenate([[0], np.cumsum(form_count)[:-1]]))
         slot_weight = np.where(d.slot_particle[slot_index], particle_weight,
                                d.token_weight[d.slot_forms[form_lo]])

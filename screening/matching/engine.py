@@ -5,6 +5,7 @@ evidence. Every match carries its parts so a flag can say why."""
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from screening.matching.batch import INITIAL_WEIGHT, BatchScorer
 from screening.matching.candidates import CandidateFinder
 from screening.matching.config import MatchConfig
 from screening.matching.evidence import (
@@ -28,7 +30,6 @@ from screening.watchlists.model import WatchlistEntry, WatchlistLoad
 
 LOW_QUALITY = {"low", "fka"}
 EVIDENCE_FIELDS = ("date_of_birth", "nationality", "document_issuing_state", "sex", "document_number")
-INITIAL_WEIGHT = 0.5  # a lone initial (N.) says little about who someone is, however rare the letter
 
 
 @dataclass
@@ -76,6 +77,29 @@ def evidence_parts(traveller: dict[str, Any], entry: WatchlistEntry,
             document_evidence(traveller.get("document_number"), entry.document_numbers, config)]
 
 
+def entry_changes(old_records: list[bytes],
+                  new_entries: list[WatchlistEntry]) -> tuple[list[int], list[WatchlistEntry]]:
+    """(positions of old records no longer listed, new entries not among the old records), comparing the
+    stored JSON records byte for byte (an entry counted as often as it is listed)."""
+    pending: dict[bytes, list[int]] = {}
+    for position, record in enumerate(old_records):
+        pending.setdefault(record, []).append(position)
+    added = []
+    for entry in new_entries:
+        same = pending.get(json.dumps(vars(entry), ensure_ascii=False).encode())
+        if same:
+            same.pop(0)
+        else:
+            added.append(entry)
+    return sorted(p for positions in pending.values() for p in positions), added
+
+
+def value_reach(config: MatchConfig) -> float:
+    """The most the evidence can add to a name score (best date of birth, nationality and document)."""
+    return max(config.dob_exact_bonus, config.dob_partial_bonus, config.dob_swapped_bonus, 0.0) + \
+        max(config.nationality_match_bonus, 0.0) + max(config.document_match_bonus, 0.0)
+
+
 def unknown_weight(token: str) -> float:
     """Weight of a part no listed name has: as telling as the rarest part, unless it is very short."""
     return min(MAX_WEIGHT, 1.0 + 0.5 * (len(token) - 1))
@@ -96,11 +120,20 @@ class WatchlistIndex:
         self.entries = data.entries
         self._slot_cache: dict[tuple[int, float], tuple[list[WeightedSlot], list[tuple[int, ...]]]] = {}
         self.finder = CandidateFinder(data)
+        self.batch_scorer = BatchScorer(data, self.finder)
         self._weights_for: MatchConfig | None = None
         self._name_weights = NameWeights()
 
     def save(self, folder: str | Path) -> None:
         self.data.save(folder)
+
+    def updated(self, loads: list[WatchlistLoad]) -> WatchlistIndex:
+        """The index for new versions of its lists, by incremental update (IndexData.update): entries
+        whose stored record is unchanged are kept, the others removed, new and changed ones added."""
+        versions = "|".join(sorted(load.version for load in loads))
+        digest = hashlib.sha256(versions.encode()).hexdigest()[:16]
+        removed, added = entry_changes(self.data.records(), [e for load in loads for e in load.entries])
+        return WatchlistIndex(data=self.data.update(removed, added, f"sha256:{digest}"))
 
     @classmethod
     def load(cls, folder: str | Path) -> WatchlistIndex:
@@ -115,6 +148,8 @@ class WatchlistIndex:
                 out.append((slot.forms, config.particle_weight))
             else:
                 vid = d.vocab_ids.get(slot.primary)
+                if vid is not None and d.post_ptr[vid + 1] == d.post_ptr[vid]:
+                    vid = None  # a part only removed entries had (incremental update): unknown
                 weight = float(d.token_weight[vid]) if vid is not None else unknown_weight(slot.primary)
                 out.append((slot.forms, min(weight, INITIAL_WEIGHT) if len(slot.primary) == 1 else weight))
         return out
@@ -220,10 +255,92 @@ class WatchlistIndex:
         return out[:limit]
 
     def screen(self, travellers: list[dict[str, Any]], config: MatchConfig) -> list[Match]:
+        """Flags for a manifest or a batch of manifests, screened as arrays (see screen_batch)."""
+        return self.screen_batch(travellers, config)
+
+    def screen_single(self, travellers: list[dict[str, Any]], config: MatchConfig) -> list[Match]:
+        """The same flags, one traveller at a time through score_traveller (the reference path)."""
         matches: list[Match] = []
         for traveller in travellers:
             matches.extend(self.score_traveller(traveller, config, limit=config.max_matches_per_traveller))
         return matches
+
+    def screen_batch(self, travellers: list[dict[str, Any]], config: MatchConfig) -> list[Match]:
+        """Flags for many travellers: the agreeing listed parts of every traveller name part are found in
+        one batch (keys hashed at once, one join against the key table, part similarities in rapidfuzz
+        cpdist calls), each traveller's candidates are aligned all at once (numpy), and explanations are
+        built only for the flags. Same flags, scores and explanations as screen_single."""
+        weights = self._weights(config)
+        queries = [self.query_slots(traveller_full_name(t.get("given_names"), t.get("surname")), config)
+                   for t in travellers]
+        self.finder.prepare([forms for slots in queries for forms, _ in slots], weights)
+        matches: list[Match] = []
+        for traveller, slots in zip(travellers, queries, strict=True):
+            if slots:
+                matches.extend(self._score_batch(traveller, slots, config))
+        return matches
+
+    def _score_batch(self, traveller: dict[str, Any], slots: list[WeightedSlot],
+                     config: MatchConfig) -> list[Match]:
+        """score_traveller(traveller, config, limit=max_matches_per_traveller) with the name scores of all
+        candidates computed as arrays."""
+        weights = self._weights(config)
+        names = self.candidates(slots, config)
+        if not len(names):
+            return []
+        scores = self.batch_scorer.name_scores(names, slots, weights, config.particle_weight)
+        passing = np.nonzero(scores >= config.candidate_cutoff)[0]
+        if not len(passing):
+            return []
+        d = self.data
+        best: dict[int, tuple[int, float]] = {}  # owner -> (name, value), in first-seen order
+        for k in passing.tolist():
+            name = int(names[k])
+            value = float(scores[k])
+            if d.qualities[int(d.name_quality[name])].lower() in LOW_QUALITY:
+                value -= config.low_quality_alias_penalty
+            owner = int(d.name_owner[name])
+            current = best.get(owner)
+            if current is not None and current[1] >= value:
+                continue
+            best[owner] = (name, value)
+        with_evidence = any(traveller.get(k) for k in EVIDENCE_FIELDS)
+        reach = value_reach(config) if with_evidence else 0.0
+        out: list[Match] = []
+        for owner, (name, value) in best.items():
+            if value + reach < config.threshold:
+                continue  # no evidence could lift it to the threshold: never flagged
+            match = self._explained(traveller, slots, name, value, config)
+            match.entry = self.entries[owner]
+            if with_evidence:
+                match.score, match.parts = combine(match.parts[0],
+                                                   evidence_parts(traveller, match.entry, config))
+            if match.score >= config.threshold:
+                out.append(match)
+        out.sort(key=lambda m: -m.score)
+        return out[: config.max_matches_per_traveller]
+
+    def _explained(self, traveller: dict[str, Any], slots: list[WeightedSlot], name: int, value: float,
+                   config: MatchConfig) -> Match:
+        """A flag's name part with its explanation (score_names on this one pair, as score_traveller does)."""
+        weights = self._weights(config)
+        listed, listed_ids = self._listed(name, config)
+        known = [self.finder.agreeing_parts(forms, weights) for forms, _ in slots]
+        tables = [dict(zip(ids.tolist(), sims.tolist(), strict=True)) for ids, sims, _size in known]
+
+        def similarity(i: int, j: int) -> float:
+            return max(tables[i].get(v, 0.0) for v in listed_ids[j])
+
+        detail = score_names(slots, listed, weights, similarity).detail()
+        d = self.data
+        quality = d.qualities[int(d.name_quality[name])]
+        if quality not in ("primary", ""):
+            detail += f" (listed {quality} alias)"
+        if quality.lower() in LOW_QUALITY:
+            detail += f", low-quality alias -{config.low_quality_alias_penalty:.2f}"
+        ref = str(traveller.get("traveller_ref") or "")
+        return Match(ref, None, d.listed_name(name), value,  # type: ignore[arg-type]
+                     [MatchPart("name", value, detail)])
 
 
 def compare(name_a: str, name_b: str, config: MatchConfig, dob_a: str | None = None,

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
+from screening.errors import InputError
 from screening.matching.blocking import build_key_table
 from screening.matching.names import name_slots, split_packed_names
 from screening.watchlists.model import WatchlistEntry
@@ -31,6 +32,76 @@ def rarity_weight(document_frequency: np.ndarray, names: int) -> np.ndarray:
     return (1.0 + (MAX_WEIGHT - 1.0) * np.log(n / df) / math.log(n)).astype(np.float32)
 
 
+def _pointer(lengths: np.ndarray) -> np.ndarray:
+    return np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+
+
+def _ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Concatenation of arange(starts[k], ends[k]) for all k, without a Python loop."""
+    lengths = np.asarray(ends, dtype=np.int64) - starts
+    total = int(lengths.sum())
+    if not total:
+        return np.zeros(0, dtype=np.int64)
+    offsets = np.repeat(starts - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths)
+    return np.arange(total, dtype=np.int64) + offsets
+
+
+def _encode(entries: Sequence[WatchlistEntry], first_position: int, vocab: dict[str, int],
+            qualities: dict[str, int]) -> dict[str, np.ndarray]:
+    """Name arrays of `entries` (owners numbered from first_position), extending vocab and qualities."""
+    slot_ptr, form_ptr, slot_forms, slot_particle = [0], [0], [], []
+    name_owner, name_quality, texts = [], [], []
+    for position, entry in enumerate(entries, start=first_position):
+        for n, raw in enumerate(entry.names):
+            quality = "primary" if n == 0 else (
+                entry.alias_quality[n - 1] if n - 1 < len(entry.alias_quality) else "")
+            for name in split_packed_names(raw):
+                slots = name_slots.__wrapped__(name)  # uncached: a build sees each name once
+                if not slots:
+                    continue
+                for slot in slots:
+                    for form in slot.forms:
+                        slot_forms.append(vocab.setdefault(form, len(vocab)))
+                    form_ptr.append(len(slot_forms))
+                    slot_particle.append(slot.particle)
+                slot_ptr.append(len(form_ptr) - 1)
+                name_owner.append(position)
+                name_quality.append(qualities.setdefault(quality, len(qualities)))
+                texts.append(name.encode())
+    lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
+    return {"slot_ptr": np.asarray(slot_ptr, dtype=np.int64), "form_ptr": np.asarray(form_ptr, dtype=np.int64),
+            "slot_forms": np.asarray(slot_forms, dtype=np.int32),
+            "slot_particle": np.asarray(slot_particle, dtype=np.bool_),
+            "name_owner": np.asarray(name_owner, dtype=np.int32),
+            "name_quality": np.asarray(name_quality, dtype=np.int16),
+            "name_text_ptr": _pointer(lengths), "name_text": np.frombuffer(b"".join(texts), dtype=np.uint8)}
+
+
+def _concat_names(first: dict[str, np.ndarray], second: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Name arrays of `first` followed by `second` (pointers shifted)."""
+    out = {}
+    shift = {"slot_ptr": len(first["form_ptr"]) - 1, "form_ptr": len(first["slot_forms"]),
+             "name_text_ptr": len(first["name_text"])}
+    for key, values in first.items():
+        if key in shift:
+            out[key] = np.concatenate([values, second[key][1:] + shift[key]]).astype(np.int64)
+        else:
+            out[key] = np.concatenate([values, second[key]]).astype(values.dtype)
+    return out
+
+
+def _merge_keys(old: tuple[np.ndarray, np.ndarray, np.ndarray],
+                new: tuple[np.ndarray, np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One key table from two (sorted hashes, CSR pointer, token ids); two sorted runs merge in linear
+    time with a stable sort."""
+    hashes = np.concatenate([np.repeat(old[0], np.diff(old[1])), np.repeat(new[0], np.diff(new[1]))])
+    tokens = np.concatenate([np.asarray(old[2], dtype=np.int32), np.asarray(new[2], dtype=np.int32)])
+    order = np.argsort(hashes, kind="stable")
+    hashes, tokens = hashes[order], tokens[order]
+    unique, starts = np.unique(hashes, return_index=True)
+    return unique, np.append(starts, len(hashes)).astype(np.int64), tokens
+
+
 class LazyEntries(Sequence[WatchlistEntry]):
     """Entries stored as JSON records in one memory-mapped blob, decoded on access."""
 
@@ -39,6 +110,10 @@ class LazyEntries(Sequence[WatchlistEntry]):
 
     def __len__(self) -> int:
         return len(self._ptr) - 1
+
+    def records(self) -> list[bytes]:
+        blob, ptr = self._blob, self._ptr.tolist()
+        return [bytes(blob[ptr[k] : ptr[k + 1]]) for k in range(len(ptr) - 1)]
 
     def __getitem__(self, i):
         if isinstance(i, slice):
@@ -96,58 +171,88 @@ class IndexData:
     @classmethod
     def build(cls, entries: list[WatchlistEntry], version: str) -> IndexData:
         vocab: dict[str, int] = {}
-        slot_ptr, form_ptr, slot_forms, slot_particle = [0], [0], [], []
-        name_owner, name_quality, texts = [], [], []
         qualities: dict[str, int] = {"": 0}
-        for position, entry in enumerate(entries):
-            for n, raw in enumerate(entry.names):
-                quality = "primary" if n == 0 else (
-                    entry.alias_quality[n - 1] if n - 1 < len(entry.alias_quality) else "")
-                for name in split_packed_names(raw):
-                    slots = name_slots.__wrapped__(name)  # uncached: a build sees each name once
-                    if not slots:
-                        continue
-                    for slot in slots:
-                        for form in slot.forms:
-                            slot_forms.append(vocab.setdefault(form, len(vocab)))
-                        form_ptr.append(len(slot_forms))
-                        slot_particle.append(slot.particle)
-                    slot_ptr.append(len(form_ptr) - 1)
-                    name_owner.append(position)
-                    name_quality.append(qualities.setdefault(quality, len(qualities)))
-                    texts.append(name.encode())
-        arrays: dict[str, np.ndarray] = {
-            "slot_ptr": np.asarray(slot_ptr, dtype=np.int64),
-            "form_ptr": np.asarray(form_ptr, dtype=np.int64),
-            "slot_forms": np.asarray(slot_forms, dtype=np.int32),
-            "slot_particle": np.asarray(slot_particle, dtype=np.bool_),
-            "name_owner": np.asarray(name_owner, dtype=np.int32),
-            "name_quality": np.asarray(name_quality, dtype=np.int16)}
-        # Postings: which names contain each vocabulary token (in any slot, any form).
-        slots_per_name = np.diff(arrays["slot_ptr"])
-        slot_name = np.repeat(np.arange(len(name_owner), dtype=np.int64), slots_per_name)
-        form_name = np.repeat(slot_name, np.diff(arrays["form_ptr"]))
-        pairs = np.unique(arrays["slot_forms"].astype(np.int64) * max(len(name_owner), 1) + form_name)
-        tokens_of_pairs = pairs // max(len(name_owner), 1)
-        arrays["post_names"] = (pairs % max(len(name_owner), 1)).astype(np.int32)
-        counts = np.bincount(tokens_of_pairs, minlength=len(vocab))
-        arrays["post_ptr"] = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-        arrays["token_weight"] = rarity_weight(counts, len(name_owner))
+        names = _encode(entries, 0, vocab, qualities)
         vocabulary = list(vocab)
-        arrays["key_hashes"], arrays["key_ptr"], arrays["key_tokens"] = build_key_table(vocabulary)
-        lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
-        arrays["name_text_ptr"] = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
-        name_text = np.frombuffer(b"".join(texts), dtype=np.uint8)
+        keys = build_key_table(vocabulary)
+        return cls._assemble(names, vocabulary, list(qualities), keys, entries, version)
+
+    @classmethod
+    def _assemble(cls, names: dict[str, np.ndarray], vocabulary: list[str], qualities: list[str],
+                  keys: tuple[np.ndarray, np.ndarray, np.ndarray], entries: Sequence[WatchlistEntry],
+                  version: str) -> IndexData:
+        """The index from its name arrays (slot_ptr, form_ptr, slot_forms, slot_particle, name_owner,
+        name_quality, name_text_ptr, name_text) and key table: postings and rarity weights derived with
+        numpy, the same for a build and an update."""
+        arrays = {k: v for k, v in names.items() if k != "name_text"}
+        name_count = len(arrays["name_owner"])
+        # Postings: which names contain each vocabulary token (in any slot, any form).
+        slot_name = np.repeat(np.arange(name_count, dtype=np.int64), np.diff(arrays["slot_ptr"]))
+        form_name = np.repeat(slot_name, np.diff(arrays["form_ptr"]))
+        width = max(name_count, 1)
+        pairs = np.unique(arrays["slot_forms"].astype(np.int64) * width + form_name)
+        arrays["post_names"] = (pairs % width).astype(np.int32)
+        counts = np.bincount(pairs // width, minlength=len(vocabulary))
+        arrays["post_ptr"] = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+        arrays["token_weight"] = rarity_weight(counts, name_count)
+        arrays["key_hashes"], arrays["key_ptr"], arrays["key_tokens"] = keys
         arrays["entry_ptr"] = np.zeros(1, dtype=np.int64)
-        meta = {"format": FORMAT, "version": version, "entries": len(entries), "names": len(name_owner),
-                "vocabulary": len(vocabulary)}
-        return cls(arrays, vocabulary, list(qualities), name_text, entries, meta)
+        live = int(np.count_nonzero(counts))
+        meta = {"format": FORMAT, "version": version, "entries": len(entries), "names": name_count,
+                "vocabulary": live}
+        return cls(arrays, vocabulary, qualities, names["name_text"], entries, meta)
+
+    def records(self) -> list[bytes]:
+        """Each entry as its stored JSON record (raw bytes from the saved blob when memory-mapped)."""
+        if isinstance(self.entries, LazyEntries):
+            return self.entries.records()
+        return [json.dumps(vars(e), ensure_ascii=False).encode() for e in self.entries]
+
+    def update(self, removed: Sequence[int], added: list[WatchlistEntry], version: str) -> IndexData:
+        """This index with the entries at positions `removed` taken out and `added` appended, without a
+        rebuild: only the added names are normalised and only new name parts get blocking keys; the kept
+        names' arrays are sliced and the key table merged (numpy). Screening it gives the answers a full
+        build of (kept entries in order, then added) gives; name parts no entry has any more stay in the
+        vocabulary with no postings and count as unknown."""
+        gone = np.zeros(len(self.entries), dtype=np.bool_)
+        gone[np.asarray(removed, dtype=np.int64)] = True
+        kept_entries = np.nonzero(~gone)[0]
+        new_position = np.full(len(self.entries), -1, dtype=np.int64)
+        new_position[kept_entries] = np.arange(len(kept_entries))
+        kept_names = np.nonzero(~gone[self.name_owner])[0]
+        # Kept names, sliced out of the flat arrays.
+        slot_lo, slot_hi = self.slot_ptr[kept_names], self.slot_ptr[kept_names + 1]
+        slots = _ranges(slot_lo, slot_hi)
+        form_lo, form_hi = self.form_ptr[slots], self.form_ptr[slots + 1]
+        text_lo, text_hi = self.name_text_ptr[kept_names], self.name_text_ptr[kept_names + 1]
+        kept = {"slot_ptr": _pointer(slot_hi - slot_lo), "form_ptr": _pointer(form_hi - form_lo),
+                "slot_forms": np.asarray(self.slot_forms[_ranges(form_lo, form_hi)], dtype=np.int32),
+                "slot_particle": np.asarray(self.slot_particle[slots], dtype=np.bool_),
+                "name_owner": new_position[self.name_owner[kept_names]].astype(np.int32),
+                "name_quality": np.asarray(self.name_quality[kept_names], dtype=np.int16),
+                "name_text_ptr": _pointer(text_hi - text_lo),
+                "name_text": np.asarray(self.name_text[_ranges(text_lo, text_hi)], dtype=np.uint8)}
+        vocab = dict(self.vocab_ids)
+        qualities = {q: i for i, q in enumerate(self.qualities)}
+        fresh = _encode(added, len(kept_entries), vocab, qualities)
+        names = _concat_names(kept, fresh)
+        vocabulary = list(vocab)
+        new_hashes, new_ptr, new_tokens = build_key_table(vocabulary[len(self.vocabulary):])
+        keys = _merge_keys((self.key_hashes, self.key_ptr, self.key_tokens),
+                           (new_hashes, new_ptr, new_tokens + len(self.vocabulary)))
+        records = self.records()
+        blob = b"".join([*(records[i] for i in kept_entries.tolist()),
+                         *(json.dumps(vars(e), ensure_ascii=False).encode() for e in added)])
+        lengths = [len(records[i]) for i in kept_entries.tolist()] + \
+            [len(json.dumps(vars(e), ensure_ascii=False).encode()) for e in added]
+        entries = LazyEntries(np.frombuffer(blob, dtype=np.uint8), _pointer(np.asarray(lengths, dtype=np.int64)))
+        return IndexData._assemble(names, vocabulary, list(qualities), keys, entries, version)
 
     def save(self, folder: str | Path) -> None:
         """Write the arrays (.npy, memory-mappable), vocabulary, names and entries to `folder`."""
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
-        records = [json.dumps(vars(e), ensure_ascii=False).encode() for e in self.entries]
+        records = self.records()
         lengths = np.fromiter((len(r) for r in records), dtype=np.int64, count=len(records))
         entry_ptr = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
         (folder / "entries.bin").write_bytes(b"".join(records))
@@ -159,11 +264,25 @@ class IndexData:
 
     @classmethod
     def load(cls, folder: str | Path) -> IndexData:
-        """Memory-map a saved index read-only (pages are shared between worker processes)."""
+        """Memory-map a saved index read-only (pages are shared between worker processes). A missing,
+        truncated or inconsistent index raises InputError naming the folder and what is wrong."""
         folder = Path(folder)
+        try:
+            data = cls._load(folder)
+        except InputError:
+            raise
+        except (OSError, ValueError, KeyError, TypeError, EOFError) as exc:
+            raise InputError(f"{folder}: not a readable {FORMAT} index ({type(exc).__name__}: {exc})") from exc
+        problem = data._inconsistency()
+        if problem:
+            raise InputError(f"{folder}: corrupt {FORMAT} index: {problem}")
+        return data
+
+    @classmethod
+    def _load(cls, folder: Path) -> IndexData:
         meta = json.loads((folder / "meta.json").read_text())
-        if meta.get("format") != FORMAT:
-            raise ValueError(f"{folder}: not a {FORMAT} index")
+        if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+            raise InputError(f"{folder}: not a {FORMAT} index")
         # Plain ndarray views of the memory maps: same shared pages, without np.memmap's per-slice cost.
         arrays = {key: np.load(folder / f"{key}.npy", mmap_mode="r").view(np.ndarray) for key in _ARRAYS}
         for small in ("token_weight", "key_hashes"):  # searched on every query: keep in memory
@@ -176,3 +295,26 @@ class IndexData:
             if (folder / "entries.bin").stat().st_size else np.zeros(0, dtype=np.uint8)
         entries = LazyEntries(blob, arrays["entry_ptr"])
         return cls(arrays, vocabulary, meta.pop("qualities"), name_text, entries, meta)
+
+    def _inconsistency(self) -> str | None:
+        """What does not add up between the arrays (a truncated or mixed-up save), or None."""
+        checks = [
+            ("names", len(self.slot_ptr) - 1 == len(self.name_owner) == len(self.name_quality)
+             == len(self.name_text_ptr) - 1 == self.meta.get("names")),
+            ("slots", int(self.slot_ptr[-1]) == len(self.form_ptr) - 1 == len(self.slot_particle)),
+            ("forms", int(self.form_ptr[-1]) == len(self.slot_forms)),
+            ("vocabulary", len(self.post_ptr) - 1 == len(self.vocabulary) == len(self.token_weight)),
+            ("postings", int(self.post_ptr[-1]) == len(self.post_names)),
+            ("keys", len(self.key_ptr) - 1 == len(self.key_hashes) and int(self.key_ptr[-1]) == len(self.key_tokens)),
+            ("name text", int(self.name_text_ptr[-1]) == len(self.name_text)),
+            ("entries", len(self.entries) == self.meta.get("entries")
+             and int(self.entry_ptr[-1]) == len(self.entries._blob) if isinstance(self.entries, LazyEntries)
+             else True),
+        ]
+        bad = [what for what, ok in checks if not ok]
+        if bad:
+            return f"{', '.join(bad)} do not match the other arrays"
+        owners = self.name_owner
+        if len(owners) and (int(owners.max()) >= len(self.entries) or int(owners.min()) < 0):
+            return "names point to entries that are not there"
+        return None

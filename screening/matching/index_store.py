@@ -4,6 +4,7 @@ load_or_build(paths, cache_dir) and get the saved index for those exact list con
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import tempfile
@@ -14,6 +15,7 @@ from screening.watchlists.loader import load_watchlist
 from screening.watchlists.model import content_version
 
 _FORMAT_TAG = "v1"
+_LISTS_FILE = "lists.json"  # which list files an index was built from (to update it when they change)
 
 
 def _file_digest(path: Path) -> str:
@@ -32,18 +34,35 @@ def cache_key(paths: list[str | Path]) -> str:
     return hashlib.sha256(("|".join(digests) + _FORMAT_TAG).encode()).hexdigest()[:24]
 
 
+def _list_names(paths: list[str | Path]) -> str:
+    return json.dumps(sorted(str(Path(p).resolve()) for p in paths))
+
+
+def previous_index(paths: list[str | Path], cache_dir: Path) -> Path | None:
+    """The newest saved index built from the same list files (an earlier version of their contents)."""
+    wanted = _list_names(paths)
+    found = [p.parent for p in cache_dir.glob(f"index-*/{_LISTS_FILE}")
+             if p.read_text(encoding="utf-8") == wanted and (p.parent / "meta.json").exists()]
+    return max(found, key=lambda p: (p / "meta.json").stat().st_mtime) if found else None
+
+
 def load_or_build(paths: list[str | Path], cache_dir: str | Path) -> WatchlistIndex:
-    """The saved index for these list contents, building and saving it first if there is none. A build
+    """The saved index for these list contents, building and saving it first if there is none. When an
+    index of an earlier version of the same lists is saved, the new one is an incremental update of it
+    (only changed entries are normalised and keyed: national lists change by a few entries a day). A build
     writes to a temporary folder and renames it into place, so concurrent workers never see half an index."""
     cache_dir = Path(cache_dir)
     target = cache_dir / f"index-{cache_key(paths)}"
     if (target / "meta.json").exists():
         return WatchlistIndex.load(target)
-    index = WatchlistIndex([load_watchlist(p) for p in paths])
+    loads = [load_watchlist(p) for p in paths]
+    previous = previous_index(paths, cache_dir) if cache_dir.exists() else None
+    index = WatchlistIndex.load(previous).updated(loads) if previous else WatchlistIndex(loads)
     cache_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".building-", dir=cache_dir))
     try:
         index.save(staging)
+        (staging / _LISTS_FILE).write_text(_list_names(paths), encoding="utf-8")
         try:
             os.replace(staging, target)
         except OSError:  # another worker finished first: use theirs

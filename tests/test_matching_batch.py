@@ -1,0 +1,120 @@
+"""Batch screening gives the single-traveller path's answers: part similarities, name scores, flags, scores
+and explanations, on the test lists and on the real UN + OFAC lists with the yente fixture's queries."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from screening.matching import MatchConfig, WatchlistIndex
+from screening.matching.scoring import score_names, token_similarity
+from screening.matching.vectorised import token_similarities
+from screening.watchlists.loader import load_watchlist
+from tests.conftest import SHARED_DATA
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "watchlists"
+CONFIG = MatchConfig()
+UN = SHARED_DATA / "watchlists" / "un_consolidated_2026-02-27.xml"
+OFAC = SHARED_DATA / "watchlists" / "ofac_sdn_2021"
+YENTE = SHARED_DATA / "eval" / "yente_candidate_generation"
+
+
+def small_lists() -> list[Any]:
+    return [load_watchlist(FIXTURES / "un_small.xml"), load_watchlist(FIXTURES / "ofac"),
+            load_watchlist(FIXTURES / "watchlist_small.csv")]
+
+
+def flags(matches: list[Any]) -> list[tuple[str, str, str, float, str]]:
+    return [(m.traveller_ref, m.entry.entry_id, m.matched_name, m.score, m.explanation) for m in matches]
+
+
+def typo(text: str, rng: random.Random) -> str:
+    i = rng.randrange(len(text))
+    return text if text[i] == " " else text[:i] + rng.choice("AEIOUKLMNRST") + text[i + 1 :]
+
+
+def test_vectorised_part_similarity_is_the_scorers() -> None:
+    index = WatchlistIndex(small_lists())
+    words = [w for w in index.data.vocabulary if w]
+    rng = random.Random(3)
+    a = [rng.choice(words) for _ in range(3000)]
+    b = [typo(w, rng) if rng.random() < 0.5 else rng.choice(words) for w in a]
+    a += ["AFIZ", "EL", "YUSUF", "ALI", "M", "OK", "RI", "MOHAMMAD", "N"]
+    b += ["FAIZ", "LE", "YOUSEF", "ALY", "MUHAMMAD", "OLK", "JI", "MUHAMED", "M"]
+    weights = CONFIG.name_weights()
+    expected = [token_similarity(x, y, weights.phonetic_similarity, weights.initial_similarity)
+                for x, y in zip(a, b, strict=True)]
+    assert token_similarities(a, b, weights).tolist() == expected
+
+
+def test_batch_name_scores_are_score_names_bit_for_bit() -> None:
+    index = WatchlistIndex(small_lists())
+    weights = CONFIG.name_weights()
+    queries = ["Sanaulah Ghafari", "Juan Carlos Garcialopez", "Lauren Tnkunda", "Abdul Rahman Al Hashimi",
+               "Mohammed Ali", "Jawad Rahiqi", "Hans Mueller", "Jon Smith", "Kim Jong"]
+    rng = random.Random(9)
+    queries += [typo(name, rng) for entry in index.entries for name in entry.names]
+    compared = 0
+    for query in queries:
+        slots = index.query_slots(query, CONFIG)
+        names = index.candidates(slots, CONFIG)
+        if not len(names):
+            continue
+        known = [index.finder.agreeing_parts(forms, weights) for forms, _ in slots]
+        tables = [dict(zip(ids.tolist(), sims.tolist(), strict=True)) for ids, sims, _ in known]
+        batch = index.batch_scorer.name_scores(names, slots, weights, CONFIG.particle_weight)
+        for name, value in zip(names.tolist(), batch.tolist(), strict=True):
+            listed, ids = index._listed(name, CONFIG)
+
+            def similarity(i: int, j: int, ids: list[tuple[int, ...]] = ids,
+                           tables: list[dict[int, float]] = tables) -> float:
+                return max(tables[i].get(v, 0.0) for v in ids[j])
+
+            assert value == score_names(slots, listed, weights, similarity).score, (query, name)
+            compared += 1
+    assert compared > 20
+
+
+def test_batch_screening_flags_as_single_on_test_lists() -> None:
+    single, batch = WatchlistIndex(small_lists()), WatchlistIndex(small_lists())
+    rng = random.Random(5)
+    travellers = []
+    for k, entry in enumerate(single.entries):
+        for name in entry.names[:3]:
+            dob = entry.dates_of_birth[0] if entry.dates_of_birth and rng.random() < 0.5 else None
+            travellers.append({"traveller_ref": f"t{k}", "given_names": typo(name, rng), "surname": "",
+                               "date_of_birth": dob, "nationality": rng.choice(["AFG", "GBR", None])})
+    travellers.append({"traveller_ref": "empty", "given_names": "", "surname": ""})
+    expected = flags(single.screen_single(travellers, CONFIG))
+    assert expected  # the typos still find their entries
+    assert flags(batch.screen_batch(travellers, CONFIG)) == expected
+
+
+@pytest.mark.skipif(not (UN.exists() and OFAC.exists() and YENTE.is_dir()),
+                    reason=f"real lists and the yente fixture live in {SHARED_DATA} (not in the repository)")
+@pytest.mark.parametrize("with_evidence", [False, True])
+def test_batch_screening_flags_as_single_on_un_ofac_with_yente_queries(with_evidence: bool) -> None:
+    from screening.watchlists.country_names import country_to_icao
+
+    loads = [load_watchlist(UN), load_watchlist(OFAC)]
+    single, batch = WatchlistIndex(loads), WatchlistIndex(loads)
+    rows = pd.concat([pd.read_csv(YENTE / "positives_un_treated.csv", dtype=str, keep_default_na=False),
+                      pd.read_csv(YENTE / "negatives_global.csv", dtype=str, keep_default_na=False)
+                      .sample(2000, random_state=7)]).to_dict("records")
+    travellers = []
+    for k, row in enumerate(rows):
+        nationality = country_to_icao(row["nationality"]) if with_evidence and row["nationality"] else None
+        travellers.append({"traveller_ref": str(k), "given_names": row["full_name"], "surname": "",
+                           "date_of_birth": (row["date_of_birth"] or None) if with_evidence else None,
+                           "nationality": nationality,
+                           "sex": {"male": "M", "female": "F"}.get(row["gender"]) if with_evidence else None})
+    expected = flags(single.screen_single(travellers, CONFIG))
+    assert len({f[0] for f in expected}) > 300  # most positives are flagged
+    got = flags(batch.screen_batch(travellers, CONFIG))
+    assert got == expected
+    assert np.isfinite([f[3] for f in got]).all()
