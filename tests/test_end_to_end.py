@@ -19,7 +19,7 @@ FLAG_COLUMNS = ["manifest_id", "carrier", "flight_number", "traveller_ref", "fla
                 "score", "watchlist_entry_id", "list_name", "explanation"]
 SANCTION_COLUMNS = ["sanction_id", "carrier", "flight_number", "traveller_ref", "rule_id", "framework", "amount",
                     "currency", "status", "explanation"]
-QUARANTINE_COLUMNS = ["source_file", "record_ref", "reason_code", "message", "raw"]
+QUARANTINE_COLUMNS = ["source_file", "record_ref", "reason_code", "message", "raw", "travellers"]
 
 
 def run_screen(samples: Path, out: Path, extra: list[str] | None = None):

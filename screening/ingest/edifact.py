@@ -192,23 +192,32 @@ def body_separators(body: str) -> dict[tuple[str, str], int]:
     return votes
 
 
+_COMPONENT_AFTER = re.compile(r"(?:UNO[A-Z]|PAXLST|PNRGOV|CUSRES)([^A-Za-z0-9\s])")
+
+
 def _agree_with_body(declared: Delimiters, body: str, notes: list[str]) -> Delimiters:
     """A UNA that disagrees with the body (carriers copy UNA lines between systems) loses to the body:
     the separators that actually split the segments are the ones that hold the travellers."""
     votes = body_separators(body)
-    if not votes:
-        return declared
-    (element, terminator), count = max(votes.items(), key=lambda kv: kv[1])
-    if count < 2 or votes.get((declared.element, declared.terminator), 0) * 2 >= count:
-        return declared
+    element, terminator = declared.element, declared.terminator
+    if votes:
+        (best_element, best_terminator), count = max(votes.items(), key=lambda kv: kv[1])
+        if count >= 2 and votes.get((element, terminator), 0) * 2 < count:
+            element, terminator = best_element, best_terminator
     component, release = declared.component, declared.release
+    after = _COMPONENT_AFTER.search(body, 0, 2000)
+    if after and after.group(1) not in (element, terminator) and after.group(1) != component \
+            and body.count(after.group(1), 0, 20_000) > body.count(component, 0, 20_000):
+        component = after.group(1)
+    if (component, element, terminator) == (declared.component, declared.element, declared.terminator):
+        return declared
     if component in (element, terminator):
         component = next(c for c in (":", "^", "|", "\x1f") if c not in (element, terminator))
     if release in (element, terminator, component):
         release = ""
-    notes.append(f"UNA or UNB declares element separator '{declared.element}' and terminator "
-                 f"'{declared.terminator}' but the body uses '{element}' and '{terminator}': read with the "
-                 "body's separators")
+    notes.append(f"UNA or UNB declares separators '{declared.component}{declared.element}' and terminator "
+                 f"'{declared.terminator}' but the body uses '{component}{element}' and '{terminator}': read "
+                 "with the body's separators")
     return Delimiters(component, element, declared.decimal, release, declared.repetition, terminator)
 
 
@@ -297,24 +306,32 @@ def _cut_after_unz(segments: list[Segment]) -> tuple[list[Segment], list[Segment
     return kept, dropped
 
 
+_RELEASED_TERMINATOR = chr(PLACEHOLDER_BASE + 3)  # Delimiters.specials() order: terminator is fourth
+_KNOWN_TAGS = "UNH|UNT|UNE|UNZ|BGM|NAD|TDT|LOC|DTM|CNT|DOC|NAT|RFF|ATT|COM|FTX|GEI|MEA|EMP"
+
+
 def _split_merged_persons(segments: list[Segment], delimiters: Delimiters, notes: list[str]) -> list[Segment]:
-    """A lost terminator glues a traveller's NAD onto the segment before it (`LOC+91+IRLNAD+FL+++...`):
-    split it off again so the traveller is read, and say so."""
-    elem = re.escape(delimiters.element)
-    pattern = re.compile(r"NAD" + elem + r"(?:FL|FM|DDU|DDT)(?=[" + elem + re.escape(delimiters.component)
-                         + r"]|\Z)")
-    if not any(pattern.search(s.text, 1) for s in segments):
+    """Segments glued together are split again, so the travellers in them are read: a lost terminator
+    glues a traveller's NAD (or the flight's TDT) onto the segment before it (`LOC+91+IRLNAD+FL+++...`);
+    a dangling release character at a segment's end releases the terminator (`COM+...:FX?'TDT+20+...`)."""
+    elem, comp = re.escape(delimiters.element), re.escape(delimiters.component)
+    glued = re.compile(r"(?=NAD" + elem + r"(?:FL|FM|DDU|DDT)(?:[" + elem + comp + r"]|\Z)|TDT" + elem
+                       + r"\d{1,3}" + elem + r")|" + _RELEASED_TERMINATOR + r"(?=(?:" + _KNOWN_TAGS + r")" + elem
+                       + r")")
+    if not any(glued.search(s.text, 1) for s in segments):
         return segments
     out: list[Segment] = []
     shift = 0
     for seg in segments:
-        cuts = [m.start() for m in pattern.finditer(seg.text, 1)]
+        cuts = [(m.start(), m.end()) for m in glued.finditer(seg.text, 1)]
         if not cuts:
             out.append(seg if not shift else _retext(seg, seg.text, seg.position + shift, delimiters))
             continue
-        pieces = [seg.text[a:b] for a, b in zip([0, *cuts], [*cuts, len(seg.text)], strict=True)]
-        notes.append(f"segment {seg.position + shift}: segment terminator missing before a traveller's NAD; "
-                     "segment split")
+        starts = [0] + [end for _, end in cuts]
+        ends = [begin for begin, _ in cuts] + [len(seg.text)]
+        pieces = [seg.text[a:b] for a, b in zip(starts, ends, strict=True)]
+        notes.append(f"segment {seg.position + shift}: segment terminator missing or released before a "
+                     f"{pieces[1][:3]} segment; segment split")
         for offset, piece in enumerate(pieces):
             out.append(_retext(seg, piece, seg.position + shift + offset, delimiters))
         shift += len(pieces) - 1
