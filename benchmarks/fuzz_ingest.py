@@ -130,7 +130,7 @@ def load_edi(text: str) -> Edi | None:
 
 def visible_paxlst(edi: Edi, data: bytes) -> int:
     """Person NADs in the mutated bytes, with the separators this harness last applied."""
-    text = data.decode("utf-16") if edi.encoding == "utf-16-bom" else data.decode(
+    text = data.decode("utf-16", errors="replace") if edi.encoding == "utf-16-bom" else data.decode(
         "utf-8" if edi.encoding == "utf-8" else edi.encoding, errors="replace")
     if edi.term not in "\r\n":  # line breaks are transport in EDIFACT, never data
         text = text.replace("\r", "").replace("\n", "")
