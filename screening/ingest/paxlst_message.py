@@ -262,9 +262,9 @@ def read_message(segments: list[Segment], fallback_reference: date) -> MessageCo
     reference = first_departure.date() if first_departure else fallback_reference
     default_type = "CREW" if crew_list else "PAX"
     content.groups = [read_traveller(group, default_type, reference) for group in persons]
-    for group in content.groups:
+    for read in content.groups:
         content.notes.extend((f"segment {p}: malformed segment tag in a traveller group; segment ignored", p)
-                             for p in group.ignored)
+                             for p in read.ignored)
     content.declared_total, content.cnt_segment, note = read_declared_total(trailer, crew_list)
     if note:
         content.notes.append((note, content.cnt_segment.position if content.cnt_segment else 0))
