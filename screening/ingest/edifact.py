@@ -185,7 +185,7 @@ def body_separators(body: str) -> dict[tuple[str, str], int]:
     """{(element separator, terminator): evidence}: the characters found after and before the tags every
     PAXLST holds, counted over the body's head."""
     votes: dict[tuple[str, str], int] = {}
-    for match in _SEGMENT_START.finditer(body, 0, 200_000):
+    for match in _SEGMENT_START.finditer(body, 0, 20_000):
         key = (match.group(2), match.group(1))
         if key[0] != key[1]:
             votes[key] = votes.get(key, 0) + 1
@@ -279,7 +279,9 @@ def read_interchange(data: bytes) -> Interchange | None:
     body = text[start:]
     # line wraps and CRLF are transport, never data (unless a newline is the terminator itself)
     body = body.translate(_NEWLINES) if delimiters.terminator not in "\r\n" else body.replace("\r", "")
-    segments = _split_merged_persons(tokenize(body, delimiters), delimiters, notes)
+    segments = tokenize(body, delimiters)
+    if _glued_anywhere(body, delimiters):
+        segments = _split_merged_persons(segments, delimiters, notes)
     segments, dropped = _cut_after_unz(segments)
     interchange = Interchange(delimiters, segments, una_present, leading_chars=len(text[:una_start].strip()),
                               trailing_chars=sum(len(s.text) + 1 for s in dropped), notes=notes,
@@ -308,6 +310,17 @@ def _cut_after_unz(segments: list[Segment]) -> tuple[list[Segment], list[Segment
 
 _RELEASED_TERMINATOR = chr(PLACEHOLDER_BASE + 3)  # Delimiters.specials() order: terminator is fourth
 _KNOWN_TAGS = "UNH|UNT|UNE|UNZ|BGM|NAD|TDT|LOC|DTM|CNT|DOC|NAT|RFF|ATT|COM|FTX|GEI|MEA|EMP"
+
+
+def _glued_anywhere(body: str, delimiters: Delimiters) -> bool:
+    """One pass over the body (cheap): is any NAD/TDT not at a segment start, or a release before a
+    terminator followed by a tag? Only then are segments examined one by one."""
+    elem, term = re.escape(delimiters.element), re.escape(delimiters.terminator)
+    rel = re.escape(delimiters.release) if delimiters.release else None
+    pattern = r"(?<![" + term + r"\s])(?:NAD" + elem + r"(?:FL|FM|DDU|DDT)|TDT" + elem + r"\d)"
+    if rel:
+        pattern += r"|" + rel + term + r"\s*(?:" + _KNOWN_TAGS + r")" + elem
+    return re.search(pattern, body) is not None
 
 
 def _split_merged_persons(segments: list[Segment], delimiters: Delimiters, notes: list[str]) -> list[Segment]:
