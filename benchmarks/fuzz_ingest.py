@@ -21,8 +21,9 @@ flight) or inside a quarantine record's `travellers` count; a file refused with 
 the `travellers` the error carries.
 
 Reported: crashes (any exception other than InputError), hangs (> --hang seconds), lost travellers
-(visible but not accounted), over-counted ones, and refusals (InputError, or no traveller read into a
-manifest, among mutants holding travellers). With --screen-every N, every Nth readable mutant also runs
+(visible but not accounted), over-counted ones, refusals (the file rejected with InputError, among
+mutants holding travellers) and, apart, mutants read but with every traveller quarantined (for example
+a JSON manifest without its carrier). With --screen-every N, every Nth readable mutant also runs
 validation, screening and obligations in memory, so faults past the reader are caught too.
 Targets (issue 12): >= 10,000 mutants, 0 crashes, 0 hangs, 0 lost, refusals < 5 %.
 """
@@ -593,6 +594,7 @@ class Tally:
     over: int = 0
     over_mutants: int = 0
     refusals: int = 0
+    whole_quarantined: int = 0
     screened: int = 0
     screen_crashes: int = 0
     by_kind: Counter[str] = field(default_factory=Counter)
@@ -693,7 +695,9 @@ def run(args: argparse.Namespace) -> Tally:
         else:
             read, quarantined = accounted(result)
         example.update(read=read, quarantined=quarantined)
-        if visible and (result is None or read == 0):
+        if visible and result is not None and read == 0:
+            tally.whole_quarantined += 1  # read, but every traveller ended in quarantine records
+        if visible and result is None:
             tally.refusals += 1
             tally.refusals_by_kind[kind] += 1
             tally.refusals_by_op.update(f"{kind}:{op}" for op in set(ops))
@@ -746,7 +750,9 @@ def main() -> None:
         "crashes": tally.crashes, "hangs": tally.hangs, "travellers_lost": tally.lost,
         "mutants_losing_travellers": tally.lost_mutants, "travellers_over_counted": tally.over,
         "mutants_over_counting": tally.over_mutants, "refusals": tally.refusals,
-        "refusal_rate": round(refusal_rate, 4), "screened_mutants": tally.screened,
+        "refusal_rate": round(refusal_rate, 4), "mutants_all_travellers_quarantined": tally.whole_quarantined,
+        "all_quarantined_rate": round(tally.whole_quarantined / tally.with_travellers, 4)
+        if tally.with_travellers else 0.0, "screened_mutants": tally.screened,
         "screening_crashes": tally.screen_crashes,
         "refusal_rate_by_kind": {k: round(tally.refusals_by_kind[k] / n, 4)
                                  for k, n in sorted(tally.with_travellers_by_kind.items())},

@@ -317,7 +317,7 @@ def _glued_anywhere(body: str, delimiters: Delimiters) -> bool:
     terminator followed by a tag? Only then are segments examined one by one."""
     elem, term = re.escape(delimiters.element), re.escape(delimiters.terminator)
     rel = re.escape(delimiters.release) if delimiters.release else None
-    pattern = r"(?<![" + term + r"\s])(?:NAD" + elem + r"(?:FL|FM|DDU|DDT)|TDT" + elem + r"\d)"
+    pattern = r"(?<!" + term + r")(?:NAD" + elem + r"(?:FL|FM|DDU|DDT)|TDT" + elem + r"\d)"
     if rel:
         pattern += r"|" + rel + term + r"\s*(?:" + _KNOWN_TAGS + r")" + elem
     return re.search(pattern, body) is not None
