@@ -46,9 +46,12 @@ def safe_cell(value: Any) -> Any:
 
 def neutralise_frame(frame: Any) -> Any:
     """The same for a pandas DataFrame about to be written with `to_csv` (text columns only)."""
+    from pandas.api.types import is_bool_dtype, is_datetime64_any_dtype, is_numeric_dtype
+
     frame = frame.copy()
     for column in frame.columns:
-        if frame[column].dtype == object or str(frame[column].dtype).startswith("string"):
+        dtype = frame[column].dtype
+        if not (is_numeric_dtype(dtype) or is_bool_dtype(dtype) or is_datetime64_any_dtype(dtype)):
             frame[column] = frame[column].map(lambda v: safe_cell(v) if isinstance(v, str) else v)
     return frame
 

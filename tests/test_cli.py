@@ -23,6 +23,7 @@ def test_parse_json_prints_manifests_and_quarantine(samples):
     assert set(manifest["travellers"][0]) == set(schemas.traveller_columns())
     assert {q["reason_code"] for q in data["quarantine"]} == {"ROW_FIELD_COUNT", "MISSING_FLIGHT_KEY"}
     assert set(data["quarantine"][0]) == {"record_ref", "reason_code", "message", "raw", "travellers"}
+    assert all(isinstance(q["travellers"], int) for q in data["quarantine"])
     assert data["travellers_in"] == len(manifest["travellers"]) + sum(q["travellers"] for q in data["quarantine"])
 
 

@@ -106,13 +106,27 @@ def test_teletype_envelope_line_wraps_and_odd_separators() -> None:
 def test_broken_traveller_group_is_quarantined_alone() -> None:
     result = _parse("broken_traveller.edi")
     [manifest] = result.manifests
-    assert [t["surname"] for t in manifest.travellers] == ["GOOD", "FINE"]
+    assert [t["surname"] for t in manifest.travellers] == ["GOOD", "DAMAGED", "FINE"]
     assert [(q.record_ref, q.reason_code, q.travellers) for q in result.quarantine] == [
-        ("segment 11", "PAXLST_NO_NAME", 1), ("segment 13", "PAXLST_MALFORMED_SEGMENT", 1)]
-    assert "N#T+2+PRT'" in result.quarantine[1].raw
+        ("segment 11", "PAXLST_NO_NAME", 1)]
     assert "NOSURNAME" not in result.quarantine[0].message  # no personal data in messages
-    assert "API_COUNT_MISMATCH" not in _rules(manifest)  # CNT 4 = 2 read + 2 quarantined
+    assert "API_COUNT_MISMATCH" not in _rules(manifest)  # CNT 4 = 3 read + 1 quarantined
     assert result.travellers_in == 4
+
+
+def test_damaged_segment_costs_its_data_not_the_traveller() -> None:
+    [manifest] = _parse("broken_traveller.edi").manifests
+    damaged = next(t for t in manifest.travellers if t["surname"] == "DAMAGED")
+    assert damaged["nationality"] is None  # N#T+2+PRT is not read as NAT
+    assert any("segment 14: malformed segment tag" in f["message"] for f in manifest.control_findings)
+
+
+def test_damaged_nad_still_quarantines_its_group() -> None:
+    data = (FIXTURES / "broken_traveller.edi").read_bytes().replace(b"N#T+2+PRT", b"N#D+FL+++OTHER:ONE")
+    result = parse_paxlst(data, "x.edi")
+    assert [(q.record_ref, q.reason_code) for q in result.quarantine] == [
+        ("segment 11", "PAXLST_NO_NAME"), ("segment 13", "PAXLST_MALFORMED_SEGMENT")]
+    assert "N#D+FL+++OTHER:ONE'" in result.quarantine[1].raw
 
 
 def test_message_without_flight_is_quarantined_with_its_travellers() -> None:

@@ -33,6 +33,9 @@ def sniff_format(path: str | Path, data: bytes) -> str:
 
 
 def parse_file(path: str | Path, data: bytes | None = None) -> ParseResult:
+    """Read one carrier file. A file that cannot be read at all raises InputError naming it; the error
+    carries `travellers`, how many traveller records are visible in the file, so the caller's quarantine
+    record can count them (`getattr(exc, "travellers", 0)`)."""
     path = str(path)
     if data is None:
         try:
@@ -40,6 +43,31 @@ def parse_file(path: str | Path, data: bytes | None = None) -> ParseResult:
         except OSError as exc:
             raise InputError(f"{path}: cannot be read ({exc.strerror})") from exc
     fmt = sniff_format(path, data)
+    try:
+        return _parse(path, data, fmt)
+    except InputError as exc:
+        exc.travellers = visible_travellers(fmt, data)  # type: ignore[attr-defined]
+        raise
+
+
+def visible_travellers(fmt: str, data: bytes) -> int:
+    """A reader-independent count of the traveller records a person would see in a file that cannot be
+    read: person NAD segments (PAXLST), non-blank lines after the first (CSV), traveller_ref or surname
+    keys (JSON)."""
+    from screening.ingest.edifact import decode
+
+    text = decode(data)
+    if fmt == "paxlst":
+        from screening.ingest.paxlst import visible_persons
+
+        return visible_persons(text)
+    if fmt == "json":
+        return max(len(re.findall(r'"traveller_ref"\s*:', text)), len(re.findall(r'"surname"\s*:', text)))
+    lines = [line for line in re.split(r"\r\n|\r|\n", text) if line.strip(' \t,"')]
+    return max(len(lines) - 1, 0)
+
+
+def _parse(path: str, data: bytes, fmt: str) -> ParseResult:
     if fmt == "json":
         from screening.ingest.json_manifest import parse_manifest_json
 

@@ -185,30 +185,39 @@ def body_separators(body: str) -> dict[tuple[str, str], int]:
     """{(element separator, terminator): evidence}: the characters found after and before the tags every
     PAXLST holds, counted over the body's head."""
     votes: dict[tuple[str, str], int] = {}
-    for match in _SEGMENT_START.finditer(body, 0, 200_000):
+    for match in _SEGMENT_START.finditer(body, 0, 20_000):
         key = (match.group(2), match.group(1))
         if key[0] != key[1]:
             votes[key] = votes.get(key, 0) + 1
     return votes
 
 
+_COMPONENT_AFTER = re.compile(r"(?:UNO[A-Z]|PAXLST|PNRGOV|CUSRES)([^A-Za-z0-9\s])")
+
+
 def _agree_with_body(declared: Delimiters, body: str, notes: list[str]) -> Delimiters:
     """A UNA that disagrees with the body (carriers copy UNA lines between systems) loses to the body:
     the separators that actually split the segments are the ones that hold the travellers."""
     votes = body_separators(body)
-    if not votes:
-        return declared
-    (element, terminator), count = max(votes.items(), key=lambda kv: kv[1])
-    if count < 2 or votes.get((declared.element, declared.terminator), 0) * 2 >= count:
-        return declared
+    element, terminator = declared.element, declared.terminator
+    if votes:
+        (best_element, best_terminator), count = max(votes.items(), key=lambda kv: kv[1])
+        if count >= 2 and votes.get((element, terminator), 0) * 2 < count:
+            element, terminator = best_element, best_terminator
     component, release = declared.component, declared.release
+    after = _COMPONENT_AFTER.search(body, 0, 2000)
+    if after and after.group(1) not in (element, terminator) and after.group(1) != component \
+            and body.count(after.group(1), 0, 20_000) > body.count(component, 0, 20_000):
+        component = after.group(1)
+    if (component, element, terminator) == (declared.component, declared.element, declared.terminator):
+        return declared
     if component in (element, terminator):
         component = next(c for c in (":", "^", "|", "\x1f") if c not in (element, terminator))
     if release in (element, terminator, component):
         release = ""
-    notes.append(f"UNA or UNB declares element separator '{declared.element}' and terminator "
-                 f"'{declared.terminator}' but the body uses '{element}' and '{terminator}': read with the "
-                 "body's separators")
+    notes.append(f"UNA or UNB declares separators '{declared.component}{declared.element}' and terminator "
+                 f"'{declared.terminator}' but the body uses '{component}{element}' and '{terminator}': read "
+                 "with the body's separators")
     return Delimiters(component, element, declared.decimal, release, declared.repetition, terminator)
 
 
@@ -270,7 +279,9 @@ def read_interchange(data: bytes) -> Interchange | None:
     body = text[start:]
     # line wraps and CRLF are transport, never data (unless a newline is the terminator itself)
     body = body.translate(_NEWLINES) if delimiters.terminator not in "\r\n" else body.replace("\r", "")
-    segments = _split_merged_persons(tokenize(body, delimiters), delimiters, notes)
+    segments = tokenize(body, delimiters)
+    if _glued_anywhere(body, delimiters):
+        segments = _split_merged_persons(segments, delimiters, notes)
     segments, dropped = _cut_after_unz(segments)
     interchange = Interchange(delimiters, segments, una_present, leading_chars=len(text[:una_start].strip()),
                               trailing_chars=sum(len(s.text) + 1 for s in dropped), notes=notes,
@@ -297,24 +308,43 @@ def _cut_after_unz(segments: list[Segment]) -> tuple[list[Segment], list[Segment
     return kept, dropped
 
 
+_RELEASED_TERMINATOR = chr(PLACEHOLDER_BASE + 3)  # Delimiters.specials() order: terminator is fourth
+_KNOWN_TAGS = "UNH|UNT|UNE|UNZ|BGM|NAD|TDT|LOC|DTM|CNT|DOC|NAT|RFF|ATT|COM|FTX|GEI|MEA|EMP"
+
+
+def _glued_anywhere(body: str, delimiters: Delimiters) -> bool:
+    """One pass over the body (cheap): is any NAD/TDT not at a segment start, or a release before a
+    terminator followed by a tag? Only then are segments examined one by one."""
+    elem, term = re.escape(delimiters.element), re.escape(delimiters.terminator)
+    rel = re.escape(delimiters.release) if delimiters.release else None
+    pattern = r"(?<!" + term + r")(?:NAD" + elem + r"(?:FL|FM|DDU|DDT)|TDT" + elem + r"\d)"
+    if rel:
+        pattern += r"|" + rel + term + r"\s*(?:" + _KNOWN_TAGS + r")" + elem
+    return re.search(pattern, body) is not None
+
+
 def _split_merged_persons(segments: list[Segment], delimiters: Delimiters, notes: list[str]) -> list[Segment]:
-    """A lost terminator glues a traveller's NAD onto the segment before it (`LOC+91+IRLNAD+FL+++...`):
-    split it off again so the traveller is read, and say so."""
-    elem = re.escape(delimiters.element)
-    pattern = re.compile(r"NAD" + elem + r"(?:FL|FM|DDU|DDT)(?=[" + elem + re.escape(delimiters.component)
-                         + r"]|\Z)")
-    if not any(pattern.search(s.text, 1) for s in segments):
+    """Segments glued together are split again, so the travellers in them are read: a lost terminator
+    glues a traveller's NAD (or the flight's TDT) onto the segment before it (`LOC+91+IRLNAD+FL+++...`);
+    a dangling release character at a segment's end releases the terminator (`COM+...:FX?'TDT+20+...`)."""
+    elem, comp = re.escape(delimiters.element), re.escape(delimiters.component)
+    glued = re.compile(r"(?=NAD" + elem + r"(?:FL|FM|DDU|DDT)(?:[" + elem + comp + r"]|\Z)|TDT" + elem
+                       + r"\d{1,3}" + elem + r")|" + _RELEASED_TERMINATOR + r"(?=(?:" + _KNOWN_TAGS + r")" + elem
+                       + r")")
+    if not any(glued.search(s.text, 1) for s in segments):
         return segments
     out: list[Segment] = []
     shift = 0
     for seg in segments:
-        cuts = [m.start() for m in pattern.finditer(seg.text, 1)]
+        cuts = [(m.start(), m.end()) for m in glued.finditer(seg.text, 1)]
         if not cuts:
             out.append(seg if not shift else _retext(seg, seg.text, seg.position + shift, delimiters))
             continue
-        pieces = [seg.text[a:b] for a, b in zip([0, *cuts], [*cuts, len(seg.text)], strict=True)]
-        notes.append(f"segment {seg.position + shift}: segment terminator missing before a traveller's NAD; "
-                     "segment split")
+        starts = [0] + [end for _, end in cuts]
+        ends = [begin for begin, _ in cuts] + [len(seg.text)]
+        pieces = [seg.text[a:b] for a, b in zip(starts, ends, strict=True)]
+        notes.append(f"segment {seg.position + shift}: segment terminator missing or released before a "
+                     f"{pieces[1][:3]} segment; segment split")
         for offset, piece in enumerate(pieces):
             out.append(_retext(seg, piece, seg.position + shift + offset, delimiters))
         shift += len(pieces) - 1

@@ -54,6 +54,7 @@ from screening.model import Manifest, ParseResult, QuarantineRecord
 log = logging.getLogger(__name__)
 
 _RAW_PERSON_NAD = re.compile(r"NAD[^A-Za-z0-9\s](?:FL|FM|DDU|DDT)(?![A-Za-z0-9])")
+_MESSAGE_TYPE = re.compile(r"[A-Z0-9]*")
 _CLOSERS = frozenset({"UNT", "UNH", "UNE", "UNZ", "UNG", "UNB"})
 
 
@@ -68,28 +69,41 @@ def parse_paxlst(data: bytes, source_file: str) -> ParseResult:
 
 
 def _message_end(segments: list[Segment], start: int) -> tuple[int, list[Segment]]:
-    """Index of the UNT closing the message opened at `start` (or of the first closer when it has none),
-    and the envelope segments misplaced inside it. A UNT, UNE or UNZ sent too early must not cut off
-    the travellers after it: the message runs to the last UNT before the next UNH."""
+    """Index of the UNT closing the message opened at `start` (or, when it has none, of the envelope
+    segment or UNH after its content), and the envelope segments misplaced inside it.
+
+    A UNT, UNE or UNZ sent too early, or a UNH repeated in the middle, must not cut off the travellers
+    after it: the message's content (TDT groups and person NADs) runs to the next UNH that opens a
+    message of its own, and the message ends at the first UNT after its last content segment."""
     n = len(segments)
-    first_closer = last_unt = -1
-    j = start + 1
-    while j < n and segments[j].tag != "UNH":
-        tag = segments[j].tag
-        if tag in _CLOSERS:
-            if first_closer < 0:
-                first_closer = j
-            if tag == "UNT":
-                last_unt = j
-        j += 1
-    if first_closer < 0:
-        return j, []
-    if last_unt < 0 or last_unt == first_closer:
-        return first_closer, []
-    if not any(_is_person(s) or s.tag == "TDT" for s in segments[first_closer + 1:last_unt]):
-        return first_closer, []
-    misplaced = [s for s in segments[first_closer:last_unt] if s.tag in _CLOSERS]
-    return last_unt, misplaced
+    stop = start + 1
+    while stop < n and not (segments[stop].tag == "UNH" and not _repeated_unh(segments, stop)):
+        stop += 1
+    last_content = start
+    for k in range(start + 1, stop):
+        seg = segments[k]
+        if seg.tag in _CLOSERS:
+            continue
+        if seg.tag == "TDT" or _is_person(seg):
+            last_content = k
+    end = next((k for k in range(last_content + 1, stop) if segments[k].tag == "UNT"), -1)
+    if end < 0:  # no UNT after the content: the message ends before the next envelope segment
+        end = next((k for k in range(last_content + 1, stop) if segments[k].tag in _CLOSERS), stop)
+    misplaced = [s for s in segments[start + 1:end] if s.tag in _CLOSERS]
+    return end, misplaced
+
+
+def _repeated_unh(segments: list[Segment], j: int) -> bool:
+    """A UNH at j that opens no message of its own: no TDT or BGM before the next UNT or UNH, but
+    travellers (a segment duplicated or moved into the middle of a message)."""
+    persons = False
+    for seg in segments[j + 1:]:
+        if seg.tag in ("UNT", "UNH", "UNE", "UNZ"):
+            break
+        if seg.tag in ("TDT", "BGM"):
+            return False
+        persons = persons or _is_person(seg)
+    return persons
 
 
 def _is_person(segment: Segment) -> bool:
@@ -241,7 +255,11 @@ class _Reader:
     def _message(self, segments: list[Segment], has_unt: bool) -> None:
         unh = segments[0]
         unh_ref = unh.value(0).strip()
-        message_type = unh.value(1, 0).strip().upper()
+        message_type = _MESSAGE_TYPE.match(unh.value(1, 0).strip().upper()).group(0)  # type: ignore[union-attr]
+        if message_type not in ("PAXLST", "PNRGOV") and any(
+                unh.value(k, 0).strip().upper().startswith(("PAXLST", "PNRGOV")) for k in (0, 2, 3)):
+            message_type = next(unh.value(k, 0).strip().upper()[:6] for k in (0, 2, 3)
+                                if unh.value(k, 0).strip().upper().startswith(("PAXLST", "PNRGOV")))
         body = segments[1:-1] if has_unt else segments[1:]
         where = f"segment {unh.position}"
         if message_type == "PNRGOV":

@@ -57,6 +57,7 @@ class TravellerGroup:
     documents: list[dict[str, Any]] = field(default_factory=list)
     error: TravellerError | None = None
     abo: str = ""
+    ignored: list[int] = field(default_factory=list)  # positions of damaged segments skipped
 
     @property
     def position(self) -> int:
@@ -211,7 +212,10 @@ def _fill(result: TravellerGroup, traveller_type: str, reference: date) -> None:
         elif tag == "NAT":
             t["nationality"] = second.strip() or None
         elif tag not in _IGNORED_TRAVELLER_TAGS and not _TAG.match(tag):
-            raise TravellerError("PAXLST_MALFORMED_SEGMENT", f"segment {seg.position}: malformed segment tag")
+            if seg.value(0).strip() in PERSON_QUALIFIERS or "NAD" in tag:
+                # most likely a damaged NAD: what follows may be another person's data
+                raise TravellerError("PAXLST_MALFORMED_SEGMENT", f"segment {seg.position}: malformed segment tag")
+            result.ignored.append(seg.position)  # a damaged segment costs its data, not the traveller
     travel = next((d for d in docs if not d["is_visa"]), None)
     if travel:
         t["document_type"], t["document_number"] = travel["document_type"], travel["document_number"]
@@ -258,6 +262,9 @@ def read_message(segments: list[Segment], fallback_reference: date) -> MessageCo
     reference = first_departure.date() if first_departure else fallback_reference
     default_type = "CREW" if crew_list else "PAX"
     content.groups = [read_traveller(group, default_type, reference) for group in persons]
+    for read in content.groups:
+        content.notes.extend((f"segment {p}: malformed segment tag in a traveller group; segment ignored", p)
+                             for p in read.ignored)
     content.declared_total, content.cnt_segment, note = read_declared_total(trailer, crew_list)
     if note:
         content.notes.append((note, content.cnt_segment.position if content.cnt_segment else 0))

@@ -122,9 +122,9 @@ def _record_at(lines: list[str], i: int, width: int) -> tuple[list[str] | None, 
     used = reader.line_num
     if used == 1:
         return fields, 1, ""
-    if len(fields) != width or any(_is_row(lines[k], width) for k in range(i + 1, i + used)):
+    if any(_is_row(lines[k], width) for k in range(i + 1, i + used)):
         return None, 1, "unbalanced quote: the quoted field opened on this line would swallow the lines after it"
-    return fields, used, ""
+    return fields, used, ""  # one record with quoted line breaks (checked for its width by the caller)
 
 
 def _feed(lines: list[str], i: int) -> Iterator[str]:
@@ -132,7 +132,10 @@ def _feed(lines: list[str], i: int) -> Iterator[str]:
 
 
 def _is_row(line: str, width: int) -> bool:
-    """A line that parses on its own into a full-width record is a row, not a continuation."""
+    """A line that parses on its own into a full-width record, or holds nearly a record's worth of
+    separators (a row with a stray quote of its own), is a row: never a continuation line."""
+    if width > 3 and line.count(",") >= width - 2:
+        return True
     try:
         fields = next(csv.reader([line], strict=True))
     except (csv.Error, StopIteration):
