@@ -31,6 +31,7 @@ def parsed_files(files: list[Path]) -> list[dict[str, Any]]:
             "quarantine": [{k: v for k, v in q.as_row().items() if k != "source_file"} | {"travellers": q.travellers}
                            for q in [*read.quarantine, *superseded]],
             "travellers_in": read.travellers_in,
+            "error": read.error,
         })
     if objects:
         objects[-1]["waiting"] = waiting
@@ -53,7 +54,14 @@ def parse(
     if as_json:
         for obj in objects:
             print(json.dumps(obj, indent=2 if len(objects) == 1 else None, ensure_ascii=False))
-        return
+    else:
+        _print_readable(objects)
+    errors = [obj["error"] for obj in objects if obj["error"]]
+    if errors:  # after printing what could be read: exit 1 naming the first unreadable file
+        raise InputError(f"{len(errors)} file(s) could not be read; first: {errors[0]}")
+
+
+def _print_readable(objects: list[dict[str, Any]]) -> None:
     for obj in objects:
         for manifest in obj["manifests"]:
             out.print(f"{obj['source_file']}: {manifest['carrier']}{manifest['flight_number']} "
