@@ -96,8 +96,8 @@ def read_file(path: str | Path, assembler: Any = None, data: bytes | None = None
         if data is None:
             data = Path(source).read_bytes()
         result = parse_file(source, data)
-    except InputError as exc:
-        return _unreadable(source, data, FILE_UNREADABLE, str(exc))
+    except InputError as exc:  # the reader says how many travellers it could see, when it knows
+        return _unreadable(source, data, FILE_UNREADABLE, str(exc), getattr(exc, "travellers", None))
     except (RecursionError, MemoryError, Exception) as exc:  # a reader bug must not stop the run
         log.error("reader failed on %s: %s", source, type(exc).__name__)
         log.debug("reader traceback: %s", traceback.format_exc())
@@ -109,8 +109,10 @@ def read_file(path: str | Path, assembler: Any = None, data: bytes | None = None
     return FileRead(source, list(result.manifests), list(result.quarantine), travellers_in)
 
 
-def _unreadable(source: str, data: bytes | None, reason: str, message: str) -> FileRead:
-    travellers = _visible_travellers(source, data)
+def _unreadable(source: str, data: bytes | None, reason: str, message: str,
+                travellers: int | None = None) -> FileRead:
+    if travellers is None:
+        travellers = _visible_travellers(source, data)
     record = QuarantineRecord(source, "file", reason, message, _raw_head(data), travellers=travellers)
     return FileRead(source, [], [record], travellers, error=message)
 
