@@ -5,7 +5,6 @@ evidence. Every match carries its parts so a flag can say why."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ from screening.matching.candidates import CandidateFinder
 from screening.matching.config import MatchConfig
 from screening.matching.evidence import (
     MatchPart,
+    combine,
     dob_evidence,
     document_evidence,
     nationality_evidence,
@@ -23,7 +23,7 @@ from screening.matching.evidence import (
 )
 from screening.matching.index_data import MAX_WEIGHT, IndexData
 from screening.matching.names import name_slots, traveller_full_name
-from screening.matching.scoring import NameScore, NameWeights, WeightedSlot, score_names
+from screening.matching.scoring import NameScore, NameWeights, WeightedSlot, calibrate, score_names
 from screening.watchlists.model import WatchlistEntry, WatchlistLoad
 
 LOW_QUALITY = {"low", "fka"}
@@ -54,12 +54,6 @@ class Comparison:
         return {"score": round(self.score, 4), "is_match": self.is_match,
                 "parts": [{"feature": p.feature, "value": round(p.value, 4), "detail": p.detail}
                           for p in self.parts]}
-
-
-def combine(name_part: MatchPart, evidence: Sequence[MatchPart | None]) -> tuple[float, list[MatchPart]]:
-    """Name score plus evidence contributions, clipped to [0, 1]."""
-    parts = [name_part, *(p for p in evidence if p is not None)]
-    return max(0.0, min(1.0, sum(p.value for p in parts))), parts
 
 
 def traveller_nationalities(traveller: dict[str, Any]) -> list[str]:
@@ -186,23 +180,24 @@ class WatchlistIndex:
                     return max(table.get(v, 0.0) for v in ids[j])
 
                 result = seen[signature] = score_names(slots, listed, weights, similarity)
-            if result.score < config.candidate_cutoff and not keep_below:
+            if result.score < config.candidate_cutoff:  # never scored in screening: not kept either
                 continue
             owner = int(d.name_owner[name])
             quality = d.qualities[int(d.name_quality[name])]
-            value = result.score
+            value = result.log_odds  # evidence in log-odds; Match.score is its calibrated probability
             detail = result.detail()
             if quality not in ("primary", ""):
                 detail += f" (listed {quality} alias)"
             if quality.lower() in LOW_QUALITY:
-                value -= config.low_quality_alias_penalty
-                detail += f", low-quality alias -{config.low_quality_alias_penalty:.2f}"
+                value += config.low_quality_alias_log_odds
+                detail += f", low-quality alias {config.low_quality_alias_log_odds:+.2f}"
             current = best.get(owner)
             if current is not None and current.parts[0].value >= value:
                 continue
             ref = str(traveller.get("traveller_ref") or "")
             best[owner] = Match(ref, None, d.listed_name(int(name)),  # type: ignore[arg-type]
-                                value, [MatchPart("name", value, detail)])
+                                float(calibrate(value, config.calibration_slope, config.calibration_intercept)),
+                                [MatchPart("name", value, detail)])
         if not any(traveller.get(k) for k in EVIDENCE_FIELDS):
             # Nothing but a name to compare: rank by name and decode only the entries returned.
             ranked = sorted(best.items(), key=lambda item: -item[1].score)
@@ -213,7 +208,8 @@ class WatchlistIndex:
         out = []
         for owner, match in best.items():
             match.entry = self.entries[owner]
-            match.score, match.parts = combine(match.parts[0], evidence_parts(traveller, match.entry, config))
+            match.score, match.parts = combine(match.parts[0], evidence_parts(traveller, match.entry, config),
+                                               config)
             if keep_below or match.score >= config.threshold:
                 out.append(match)
         out.sort(key=lambda m: -m.score)
@@ -238,6 +234,6 @@ def compare(name_a: str, name_b: str, config: MatchConfig, dob_a: str | None = N
     entry = WatchlistEntry("", "", [name_b], dates_of_birth=[dob_b] if dob_b else [],
                            nationalities=[nationality_b.upper()] if nationality_b else [])
     traveller = {"date_of_birth": dob_a, "nationality": nationality_a}
-    score, parts = combine(MatchPart("name", result.score, result.detail()),
-                           evidence_parts(traveller, entry, config))
+    score, parts = combine(MatchPart("name", result.log_odds, result.detail()),
+                           evidence_parts(traveller, entry, config), config)
     return Comparison(score, score >= config.threshold, parts)
