@@ -4,6 +4,13 @@ rapidfuzz token_sort_ratio on the same queries in the same run.
     .venv/bin/python benchmarks/eval_screening.py                 # both parts
     .venv/bin/python benchmarks/eval_screening.py --part yente --negatives 5000
     .venv/bin/python benchmarks/eval_screening.py --part own
+    .venv/bin/python benchmarks/eval_screening.py --part aliases --source ofac --split dev
+    .venv/bin/python benchmarks/eval_screening.py --part aliases --source un     # acceptance: never tune
+
+Part "aliases" (benchmarks/alias_set.py): a list's own aliases of individuals as travellers with the
+person's date of birth and nationality, against the list's primary names only, and the yente fixture's
+50,000 negatives (with their own dates of birth and nationalities) as ordinary travellers; recall per
+kind of variation at the configured threshold and at 1 % / 0.1 % of ordinary travellers flagged.
 
 Part "yente": list = UN Consolidated List XML; queries = the 683 treated positives (truth: the UN entry
 whose name is the untreated row) and 50,000 negatives from opensanctions/yente's candidate-generation
@@ -13,7 +20,9 @@ fixtures (../shared/data/eval). Part "own": benchmarks/make_labelled_set.py fami
 from __future__ import annotations
 
 import argparse
+import json
 import multiprocessing as mp
+import os
 import sys
 import time
 from pathlib import Path
@@ -30,6 +39,7 @@ from screening.matching.names import normalise_name  # noqa: E402
 from screening.resources import default_rules_dir, shared_data_dir  # noqa: E402
 from screening.watchlists.country_names import country_to_icao  # noqa: E402
 from screening.watchlists.loader import load_watchlist  # noqa: E402
+from screening.watchlists.model import WatchlistLoad  # noqa: E402
 
 _INDEX: WatchlistIndex | None = None
 _CONFIG: MatchConfig | None = None
@@ -192,10 +202,71 @@ def own_part(config: MatchConfig, workers: int, seed: int) -> None:
           f"({background_alerts}/{background}) at threshold {config.threshold}")
 
 
+def _negative_travellers(count: int) -> list[dict[str, Any]]:
+    path = shared_data_dir() / "eval" / "yente_candidate_generation" / "negatives_global.csv"
+    negs = pd.read_csv(path, dtype=str, keep_default_na=False)
+    if count < len(negs):
+        negs = negs.sample(count, random_state=7)
+    return [_traveller(r, f"n{i}", True) for i, r in enumerate(negs.to_dict("records"))]
+
+
+def aliases_part(config: MatchConfig, source: str, split: str, negatives: int, workers: int,
+                 misses: int = 0) -> None:
+    from benchmarks.alias_set import KINDS, alias_set
+
+    try:
+        primaries, positives = alias_set(source, split)
+        frozen = os.environ.get("ALIAS_SET_FILE")  # the same travellers and kinds for a run on older code
+        if frozen:
+            positives = json.loads(Path(frozen).read_text())[f"{source}:{split}"]
+        negs = _negative_travellers(negatives)
+    except FileNotFoundError as exc:
+        print(f"aliases part skipped: {exc}")
+        return
+    index = WatchlistIndex([WatchlistLoad(source, source.upper(), primaries, [], f"primaries:{source}")])
+    started = time.perf_counter()
+    results = score_all(index, config, positives + negs, workers)
+    elapsed = time.perf_counter() - started
+    pos = np.array([results[k].get(str(t["entry_id"]), 0.0) for k, t in enumerate(positives)])
+    neg = np.array([max(r.values(), default=0.0) for r in results[len(positives):]])
+    print(f"\n{source} aliases ({split}): {len(positives)} aliases of {len(primaries)} individuals against "
+          f"primary names only, {len(negs)} ordinary travellers; scored in {elapsed:.1f} s")
+    table = recall_table(pos, neg, config.threshold)
+    matrix, owners = rapidfuzz_scores(index, [str(t["given_names"]) for t in positives + negs])
+    owner_arr = np.array(owners)
+    rf_pos = np.array([matrix[k][owner_arr == t["entry_id"]].max() / 100.0 if (owner_arr == t["entry_id"]).any()
+                       else 0.0 for k, t in enumerate(positives)])
+    rf_neg = matrix[len(positives):].max(axis=1) / 100.0
+    rf_table = recall_table(rf_pos, rf_neg, None)
+    print_table(f"{source} aliases, all kinds", {"ours, name+DOB+nationality": table,
+                                                  "rapidfuzz token_sort_ratio (cdist)": rf_table})
+    kinds = np.array([t["kind"] for t in positives])
+    cuts = [("configured", config.threshold), ("FAR 0.1%", table[1][1]), ("FAR 1%", table[0][1])]
+    rf_cut = rf_table[1][1]
+    print(f"\n{'kind of variation':<22}{'n':>6}" + "".join(f"{label:>13}" for label, _ in cuts)
+          + f"{'rapidfuzz@0.1%':>16}")
+    groups = [(k, kinds == k) for k in KINDS if (kinds == k).any()]
+    groups += [("shares a similar part", kinds != "other name"), ("all", np.ones(len(kinds), dtype=bool))]
+    for kind, mask in groups:
+        print(f"{kind:<22}{int(mask.sum()):>6}" + "".join(f"{float(np.mean(pos[mask] >= c)):>13.4f}"
+                                                        for _, c in cuts)
+              + f"{float(np.mean(rf_pos[mask] >= rf_cut)):>16.4f}")
+    if misses:
+        print("\nsome misses at the configured threshold (alias -> primary, score):")
+        missed = [k for k in range(len(positives)) if pos[k] < config.threshold]
+        for k in missed[:: max(1, len(missed) // misses)][:misses]:
+            t = positives[k]
+            print(f"  [{t['kind']}] {t['given_names']} -> {t['primary']}  {pos[k]:.3f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--part", choices=("yente", "own", "all"), default="all")
+    parser.add_argument("--part", choices=("yente", "own", "aliases", "all"), default="all")
+    parser.add_argument("--source", choices=("ofac", "un"), default="ofac", help="aliases part: which list")
+    parser.add_argument("--split", choices=("dev", "held-out", "all"), default="all",
+                        help="aliases part, OFAC: development or held-out entries (UN: always all)")
+    parser.add_argument("--misses", type=int, default=0, help="aliases part: show this many misses")
     parser.add_argument("--negatives", type=int, default=50_000, help="yente negatives to use (of 50,000)")
     parser.add_argument("--workers", type=int, default=max(1, (mp.cpu_count() or 2)))
     parser.add_argument("--rules", type=Path, default=default_rules_dir())
@@ -207,6 +278,9 @@ def main() -> None:
         yente_part(config, args.negatives, args.workers)
     if args.part in ("own", "all"):
         own_part(config, args.workers, args.seed)
+    if args.part in ("aliases", "all"):
+        aliases_part(config, args.source, "all" if args.source == "un" else args.split, args.negatives,
+                     args.workers, args.misses)
 
 
 if __name__ == "__main__":

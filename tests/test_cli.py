@@ -48,10 +48,13 @@ def test_compare_pairs_adds_score_and_is_match(tmp_path):
     pairs.write_text("name1,name2,dob1,dob2\nJohn Smith,Jon Smith,1980-01-01,1980-01-01\nJohn Smith,Maria Garcia,,\n")
     result = runner.invoke(app, ["compare", "--pairs", str(pairs), "--out", str(tmp_path / "scored.csv")])
     assert result.exit_code == 0, result.output
-    lines = (tmp_path / "scored.csv").read_text().splitlines()
-    assert lines[0] == "name1,name2,dob1,dob2,score,is_match"
-    first, second = (float(line.split(",")[4]) for line in lines[1:])
+    import csv
+
+    rows = list(csv.DictReader((tmp_path / "scored.csv").open()))
+    assert list(rows[0]) == ["name1", "name2", "dob1", "dob2", "score", "is_match", "explanation"]
+    first, second = (float(row["score"]) for row in rows)
     assert first > second
+    assert "date_of_birth" in rows[0]["explanation"] and "contradicts" in rows[1]["explanation"]
 
 
 def test_compare_pairs_without_name_columns_exits_1(tmp_path):

@@ -88,3 +88,26 @@ def test_feminine_slavic_surnames_carry_their_masculine_base():
     config = load_match_config("rules")
     assert compare("MARTINA NOVAKOVA", "MARTINA NOVAK", config).is_match
     assert not compare("MARTINA NOVAKOVA", "PETRA DVORAK", config).is_match
+
+
+def test_romanisations_fold_to_one_key() -> None:
+    from screening.matching.translit import translit_key
+
+    for a, b in [("KADHIM", "KAZIM"), ("HANIYEH", "HANIYA"), ("MOCHTAR", "MOKHTAR"), ("SERGEJS", "SERGEY"),
+                 ("LAVROVS", "LAVROV"), ("ZELENSKYY", "ZELENSKIY"), ("CHANG", "JANG"), ("MYONG", "MYEONG"),
+                 ("XI", "SHI"), ("HSI", "XI"), ("TSCHATAJEV", "CHATAYEV")]:
+        assert translit_key(a) == translit_key(b), (a, b)
+    assert translit_key("DAVIS") != translit_key("DAVID")
+    assert translit_key(translit_key("KHADDAFI")) == translit_key("KHADDAFI")  # idempotent
+
+
+def test_short_forms_digits_and_name_like_honorifics() -> None:
+    from screening.matching.names import split_packed_names
+
+    assert "ROBERT" in name_slots("Bob Smith")[0].forms
+    assert name_slots("ALI KHAN")[0].forms == ("ALI",)  # too many full forms: left alone
+    assert normalise_name("M0HAMMED AL1") == "MOHAMMED ALI"
+    sayed = name_slots("SAYED KHAN")
+    assert sayed[0].particle and sayed[0].title and normalise_name("SAYED KHAN") == "KHAN"
+    assert split_packed_names("Jawad Rahiqi a.k.a. Javad Rahigi / J. RAHIGI") == ["Jawad Rahiqi", "Javad Rahigi",
+                                                                                 "J. RAHIGI"]

@@ -44,10 +44,10 @@ def compare(
         print(json.dumps({"name_a": name_a, "name_b": name_b, "threshold": config.threshold, **result.to_json()},
                          indent=2, ensure_ascii=False))
         return
-    table = Table(title=f"score {result.score:.3f} - {'MATCH' if result.is_match else 'no match'} "
+    table = Table(title=f"probability {result.score:.3f} - {'MATCH' if result.is_match else 'no match'} "
                         f"at threshold {config.threshold}")
     table.add_column("part")
-    table.add_column("value", justify="right")
+    table.add_column("log-odds", justify="right")
     table.add_column("explanation")
     for part in result.parts:
         table.add_row(part.feature, f"{part.value:+.3f}", part.detail)

@@ -19,7 +19,6 @@ from rapidfuzz.distance import OSA, Indel
 from screening.matching.blocking import key_strings, lookup_tokens, stable_hashes
 from screening.matching.index_data import IndexData, _ranges
 from screening.matching.scoring import NameWeights, WeightedSlot, slot_similarity, sound_code
-from screening.matching.vectorised import token_similarities
 
 # Postings longer than this are "common" and expanded only when nothing rarer can carry the share.
 COMMON_POSTINGS = 2000
@@ -133,18 +132,15 @@ class CandidateFinder:
         t_len, t_first, t_sound, t_id = self._token_features(tokens)
         same_first = t_first[t_token] == features["first"][t_vocab]
         same_sound = t_sound[t_token] == features["sound"][t_vocab]
-        exact = np.nonzero((best_rough[group_of] < 1.0) & (best_rough[group_of] >= ROUGH_MIN))[0]
-        if len(exact):
-            order_list = order.tolist()
-            pick = exact.tolist()
-            known = {"la": t_len[t_token[exact]], "lb": features["len"][t_vocab[exact]],
-                     "same_first": same_first[exact], "same_sound": same_sound[exact],
-                     "equal": t_id[t_token[exact]] == t_vocab[exact], "osa": osa[exact], "indel": indel[exact]}
-            values = token_similarities([a[order_list[k]] for k in pick], [b[order_list[k]] for k in pick],
-                                        weights, known=known)
-            per_group = np.zeros(len(groups))
-            np.maximum.at(per_group, group_of[exact], values)
-            sims = np.where((best_rough < 1.0) & (best_rough >= ROUGH_MIN), per_group, sims)
+        # Where the rough score leaves it open, the exact part similarity of the scorer itself, as
+        # agreeing_parts computes it (its romanisation forms and phonetic rules are not vectorised).
+        exact_groups = np.nonzero((best_rough < 1.0) & (best_rough >= ROUGH_MIN))[0]
+        if len(exact_groups):
+            chosen = groups[exact_groups]
+            sims = sims.astype(np.float64)
+            sims[exact_groups] = [slot_similarity(missing[part], (d.vocabulary[word],), weights)
+                                  for part, word in zip((chosen // vocabulary_size).tolist(),
+                                                        (chosen % vocabulary_size).tolist(), strict=True)]
         low = best_rough[group_of] < ROUGH_MIN
         if low.any():  # only sounding alike can lift these (an initial from any form, a sound from any)
             initial = np.zeros(len(groups), dtype=np.bool_)

@@ -16,9 +16,10 @@ class MatchConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    threshold: float = Field(0.86, ge=0, le=1, description="score at or above which a match is flagged")
-    candidate_cutoff: float = Field(0.70, ge=0, le=1,
-                                    description="name score below which a candidate is dropped unscored")
+    threshold: float = Field(0.115, ge=0, le=1,
+                             description="calibrated probability at or above which a match is flagged")
+    candidate_cutoff: float = Field(0.45, ge=0, le=1,
+                                    description="name similarity below which a candidate is dropped unscored")
     candidate_min_share: float = Field(0.5, ge=0, le=1,
                                        description="share of the traveller's name weight a listed name must "
                                                    "match (within one edit or sound-alike) to be scored")
@@ -30,23 +31,40 @@ class MatchConfig(BaseModel):
     initial_similarity: float = Field(0.7, ge=0, le=1)
     joined_string_min: float = Field(0.9, ge=0, le=1)
     particle_weight: float = Field(0.3, ge=0, le=5)
-    dob_exact_bonus: float = Field(0.05, ge=0, le=1)
-    dob_partial_bonus: float = Field(0.03, ge=0, le=1)
-    dob_swapped_bonus: float = Field(0.02, ge=0, le=1)
-    dob_near_penalty: float = Field(0.0, ge=0, le=1)
-    dob_mismatch_penalty: float = Field(0.2, ge=0, le=1)
-    nationality_match_bonus: float = Field(0.02, ge=0, le=1)
-    nationality_mismatch_penalty: float = Field(0.08, ge=0, le=1)
-    sex_mismatch_penalty: float = Field(0.1, ge=0, le=1)
-    document_match_bonus: float = Field(0.15, ge=0, le=1)
-    low_quality_alias_penalty: float = Field(0.03, ge=0, le=1)
+    # Log-likelihood ratios (natural log): positive for agreement, negative for disagreement.
+    part_agree_log_odds: float = Field(1.6, ge=0, le=20)
+    part_near_agree_share: float = Field(0.45, ge=0, le=1)
+    part_initial_log_odds: float = Field(0.4, ge=-20, le=20)
+    part_contradiction_log_odds: float = Field(-1.2, ge=-20, le=0)
+    part_contradiction_weight_log_odds: float = Field(-0.6, ge=-20, le=0)
+    part_missing_listed_log_odds: float = Field(-0.25, ge=-20, le=0)
+    part_missing_traveller_log_odds: float = Field(-0.5, ge=-20, le=0)
+    short_part_length: int = Field(4, ge=0, le=20)
+    short_part_max_weight: float = Field(1.5, ge=0, le=5)
+    short_inexact_factor: float = Field(0.5, ge=0, le=1)
+    dob_exact_log_odds: float = Field(5.5, ge=0, le=30)
+    dob_partial_log_odds: float = Field(2.0, ge=-30, le=30)
+    dob_swapped_log_odds: float = Field(3.5, ge=-30, le=30)
+    dob_near_log_odds: float = Field(-0.5, ge=-30, le=30)
+    dob_mismatch_log_odds: float = Field(-3.5, ge=-30, le=0)
+    nationality_match_log_odds: float = Field(1.2, ge=-30, le=30)
+    nationality_mismatch_log_odds: float = Field(-1.5, ge=-30, le=0)
+    sex_mismatch_log_odds: float = Field(-2.5, ge=-30, le=0)
+    document_match_log_odds: float = Field(8.0, ge=0, le=30)
+    low_quality_alias_log_odds: float = Field(-0.7, ge=-30, le=0)
+    calibration_slope: float = Field(0.9189, gt=0, le=10)
+    calibration_intercept: float = Field(-6.1764, ge=-50, le=50)
     severity: str = "HIGH"
     max_matches_per_traveller: int = Field(5, ge=1)
     max_candidates_per_traveller: int = Field(200, ge=1)
 
     def name_weights(self) -> NameWeights:
         return NameWeights(self.name_agree_min, self.unmatched_traveller_part, self.unmatched_listed_part,
-                           self.phonetic_similarity, self.initial_similarity, self.joined_string_min)
+                           self.phonetic_similarity, self.initial_similarity, self.joined_string_min,
+                           self.part_agree_log_odds, self.part_near_agree_share, self.part_initial_log_odds,
+                           self.part_contradiction_log_odds, self.part_contradiction_weight_log_odds,
+                           self.part_missing_listed_log_odds, self.part_missing_traveller_log_odds,
+                           self.short_part_length, self.short_part_max_weight, self.short_inexact_factor)
 
 
 def load_match_config(rules_dir: str | Path) -> MatchConfig:

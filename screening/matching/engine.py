@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ from screening.matching.candidates import CandidateFinder
 from screening.matching.config import MatchConfig
 from screening.matching.evidence import (
     MatchPart,
+    combine,
     dob_evidence,
     document_evidence,
     nationality_evidence,
@@ -25,7 +25,7 @@ from screening.matching.evidence import (
 )
 from screening.matching.index_data import MAX_WEIGHT, IndexData
 from screening.matching.names import name_slots, traveller_full_name
-from screening.matching.scoring import NameScore, NameWeights, WeightedSlot, score_names
+from screening.matching.scoring import NameScore, NameWeights, WeightedSlot, calibrate, score_names
 from screening.watchlists.model import WatchlistEntry, WatchlistLoad
 
 LOW_QUALITY = {"low", "fka"}
@@ -57,12 +57,6 @@ class Comparison:
                           for p in self.parts]}
 
 
-def combine(name_part: MatchPart, evidence: Sequence[MatchPart | None]) -> tuple[float, list[MatchPart]]:
-    """Name score plus evidence contributions, clipped to [0, 1]."""
-    parts = [name_part, *(p for p in evidence if p is not None)]
-    return max(0.0, min(1.0, sum(p.value for p in parts))), parts
-
-
 def traveller_nationalities(traveller: dict[str, Any]) -> list[str]:
     """Nationality, plus the passport's issuing state (a dual national may travel on either)."""
     values = [traveller.get("nationality"), traveller.get("document_issuing_state")]
@@ -92,12 +86,6 @@ def entry_changes(old_records: list[bytes],
         else:
             added.append(entry)
     return sorted(p for positions in pending.values() for p in positions), added
-
-
-def value_reach(config: MatchConfig) -> float:
-    """The most the evidence can add to a name score (best date of birth, nationality and document)."""
-    return max(config.dob_exact_bonus, config.dob_partial_bonus, config.dob_swapped_bonus, 0.0) + \
-        max(config.nationality_match_bonus, 0.0) + max(config.document_match_bonus, 0.0)
 
 
 def unknown_weight(token: str) -> float:
@@ -189,22 +177,20 @@ class WatchlistIndex:
     # -- scoring ---------------------------------------------------------------------------------
     def score_traveller(self, traveller: dict[str, Any], config: MatchConfig,
                         names: np.ndarray | None = None, keep_below: bool = False,
-                        limit: int | None = None) -> list[Match]:
+                        limit: int | None = None, known: list[dict[int, float]] | None = None,
+                        slots: list[WeightedSlot] | None = None) -> list[Match]:
         """Best match per listed entry for one traveller (above the threshold unless keep_below), best
-        first, at most `limit`."""
-        query = traveller_full_name(traveller.get("given_names"), traveller.get("surname"))
-        slots = self.query_slots(query, config)
+        first, at most `limit`. `names` (with the part similarities `known` for them) may come from the
+        batch path, which has already dropped candidates whose name similarity is below the cutoff."""
+        if slots is None:
+            slots = self.query_slots(traveller_full_name(traveller.get("given_names"), traveller.get("surname")),
+                                     config)
         if not slots:
             return []
         weights = self._weights(config)
-        known: list[dict[int, float]] | None = None
         if names is None:
             names = self.candidates(slots, config)
-            # Part similarities found while generating candidates are reused for scoring.
-            known = []
-            for forms, _ in slots:
-                ids, sims, _size = self.finder.agreeing_parts(forms, weights)
-                known.append(dict(zip(ids.tolist(), sims.tolist(), strict=True)))
+            known = self._known(slots, weights)  # found while generating candidates, reused for scoring
         best: dict[int, Match] = {}
         d = self.data
         seen: dict[tuple[tuple[int, ...], ...], NameScore] = {}  # a common name listed many times
@@ -221,23 +207,24 @@ class WatchlistIndex:
                     return max(table.get(v, 0.0) for v in ids[j])
 
                 result = seen[signature] = score_names(slots, listed, weights, similarity)
-            if result.score < config.candidate_cutoff and not keep_below:
+            if result.score < config.candidate_cutoff:  # never scored in screening: not kept either
                 continue
             owner = int(d.name_owner[name])
             quality = d.qualities[int(d.name_quality[name])]
-            value = result.score
+            value = result.log_odds  # evidence in log-odds; Match.score is its calibrated probability
             detail = result.detail()
             if quality not in ("primary", ""):
                 detail += f" (listed {quality} alias)"
             if quality.lower() in LOW_QUALITY:
-                value -= config.low_quality_alias_penalty
-                detail += f", low-quality alias -{config.low_quality_alias_penalty:.2f}"
+                value += config.low_quality_alias_log_odds
+                detail += f", low-quality alias {config.low_quality_alias_log_odds:+.2f}"
             current = best.get(owner)
             if current is not None and current.parts[0].value >= value:
                 continue
             ref = str(traveller.get("traveller_ref") or "")
             best[owner] = Match(ref, None, d.listed_name(int(name)),  # type: ignore[arg-type]
-                                value, [MatchPart("name", value, detail)])
+                                float(calibrate(value, config.calibration_slope, config.calibration_intercept)),
+                                [MatchPart("name", value, detail)])
         if not any(traveller.get(k) for k in EVIDENCE_FIELDS):
             # Nothing but a name to compare: rank by name and decode only the entries returned.
             ranked = sorted(best.items(), key=lambda item: -item[1].score)
@@ -248,7 +235,8 @@ class WatchlistIndex:
         out = []
         for owner, match in best.items():
             match.entry = self.entries[owner]
-            match.score, match.parts = combine(match.parts[0], evidence_parts(traveller, match.entry, config))
+            match.score, match.parts = combine(match.parts[0], evidence_parts(traveller, match.entry, config),
+                                               config)
             if keep_below or match.score >= config.threshold:
                 out.append(match)
         out.sort(key=lambda m: -m.score)
@@ -280,67 +268,25 @@ class WatchlistIndex:
                 matches.extend(self._score_batch(traveller, slots, config))
         return matches
 
+    def _known(self, slots: list[WeightedSlot], weights: NameWeights) -> list[dict[int, float]]:
+        """For each traveller part, the listed parts that agree with it and their similarities."""
+        known = []
+        for forms, _ in slots:
+            ids, sims, _size = self.finder.agreeing_parts(forms, weights)
+            known.append(dict(zip(ids.tolist(), sims.tolist(), strict=True)))
+        return known
+
     def _score_batch(self, traveller: dict[str, Any], slots: list[WeightedSlot],
                      config: MatchConfig) -> list[Match]:
-        """score_traveller(traveller, config, limit=max_matches_per_traveller) with the name scores of all
-        candidates computed as arrays."""
-        weights = self._weights(config)
+        """score_traveller(traveller, config, limit=max_matches_per_traveller) over the part similarities
+        the batch prepared. The array name similarities (BatchScorer.name_scores) are not used to prune
+        here: they mirror the similarity of the earlier scorer, and the log-likelihood scorer's romanisation
+        forms can agree where they do not (a pruned true match would be a lost flag)."""
         names = self.candidates(slots, config)
         if not len(names):
             return []
-        scores = self.batch_scorer.name_scores(names, slots, weights, config.particle_weight)
-        passing = np.nonzero(scores >= config.candidate_cutoff)[0]
-        if not len(passing):
-            return []
-        d = self.data
-        best: dict[int, tuple[int, float]] = {}  # owner -> (name, value), in first-seen order
-        for k in passing.tolist():
-            name = int(names[k])
-            value = float(scores[k])
-            if d.qualities[int(d.name_quality[name])].lower() in LOW_QUALITY:
-                value -= config.low_quality_alias_penalty
-            owner = int(d.name_owner[name])
-            current = best.get(owner)
-            if current is not None and current[1] >= value:
-                continue
-            best[owner] = (name, value)
-        with_evidence = any(traveller.get(k) for k in EVIDENCE_FIELDS)
-        reach = value_reach(config) if with_evidence else 0.0
-        out: list[Match] = []
-        for owner, (name, value) in best.items():
-            if value + reach < config.threshold:
-                continue  # no evidence could lift it to the threshold: never flagged
-            match = self._explained(traveller, slots, name, value, config)
-            match.entry = self.entries[owner]
-            if with_evidence:
-                match.score, match.parts = combine(match.parts[0],
-                                                   evidence_parts(traveller, match.entry, config))
-            if match.score >= config.threshold:
-                out.append(match)
-        out.sort(key=lambda m: -m.score)
-        return out[: config.max_matches_per_traveller]
-
-    def _explained(self, traveller: dict[str, Any], slots: list[WeightedSlot], name: int, value: float,
-                   config: MatchConfig) -> Match:
-        """A flag's name part with its explanation (score_names on this one pair, as score_traveller does)."""
-        weights = self._weights(config)
-        listed, listed_ids = self._listed(name, config)
-        known = [self.finder.agreeing_parts(forms, weights) for forms, _ in slots]
-        tables = [dict(zip(ids.tolist(), sims.tolist(), strict=True)) for ids, sims, _size in known]
-
-        def similarity(i: int, j: int) -> float:
-            return max(tables[i].get(v, 0.0) for v in listed_ids[j])
-
-        detail = score_names(slots, listed, weights, similarity).detail()
-        d = self.data
-        quality = d.qualities[int(d.name_quality[name])]
-        if quality not in ("primary", ""):
-            detail += f" (listed {quality} alias)"
-        if quality.lower() in LOW_QUALITY:
-            detail += f", low-quality alias -{config.low_quality_alias_penalty:.2f}"
-        ref = str(traveller.get("traveller_ref") or "")
-        return Match(ref, None, d.listed_name(name), value,  # type: ignore[arg-type]
-                     [MatchPart("name", value, detail)])
+        return self.score_traveller(traveller, config, names=names, known=self._known(slots, self._weights(config)),
+                                    slots=slots, limit=config.max_matches_per_traveller)
 
 
 def compare(name_a: str, name_b: str, config: MatchConfig, dob_a: str | None = None,
@@ -355,6 +301,6 @@ def compare(name_a: str, name_b: str, config: MatchConfig, dob_a: str | None = N
     entry = WatchlistEntry("", "", [name_b], dates_of_birth=[dob_b] if dob_b else [],
                            nationalities=[nationality_b.upper()] if nationality_b else [])
     traveller = {"date_of_birth": dob_a, "nationality": nationality_a}
-    score, parts = combine(MatchPart("name", result.score, result.detail()),
-                           evidence_parts(traveller, entry, config))
+    score, parts = combine(MatchPart("name", result.log_odds, result.detail()),
+                           evidence_parts(traveller, entry, config), config)
     return Comparison(score, score >= config.threshold, parts)

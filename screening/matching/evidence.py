@@ -1,7 +1,9 @@
 """Evidence besides the name: date of birth, nationality, sex and document number. Each feature returns a
-MatchPart (its contribution to the score and a sentence saying why) or None when there is nothing to
-compare. Contributions are small bonuses for agreement and larger penalties for clear disagreement, so a
-shared common name with a different birth date and nationality is not flagged."""
+MatchPart (its log-likelihood-ratio contribution and a sentence saying why) or None when there is
+nothing to compare. A full date of birth agreeing is worth far more than a year (a chance agreement is
+far rarer), a clearly different one is strong counter-evidence; combine() sums every part's log-odds
+and calibrates the total to a probability (scoring.calibrate), so a rare surname with the exact date of
+birth and nationality is a hit while a common name with another date of birth is not."""
 
 from __future__ import annotations
 
@@ -10,15 +12,24 @@ from dataclasses import dataclass
 
 from screening.countries import same_country
 from screening.matching.config import MatchConfig
+from screening.matching.scoring import calibrate
 
 
 @dataclass
 class MatchPart:
-    """One piece of evidence: its name, its contribution to the score, and a human explanation."""
+    """One piece of evidence: its name, its log-odds contribution, and a human explanation."""
 
     feature: str
     value: float
     detail: str
+
+
+def combine(name_part: MatchPart, evidence: Sequence[MatchPart | None],
+            config: MatchConfig) -> tuple[float, list[MatchPart]]:
+    """Every part's log-odds summed and calibrated to a probability of a true hit in [0, 1]."""
+    parts = [name_part, *(p for p in evidence if p is not None)]
+    return float(calibrate(sum(p.value for p in parts), config.calibration_slope,
+                           config.calibration_intercept)), parts
 
 
 def _parts(value: str) -> tuple[int, int | None, int | None] | None:
@@ -67,8 +78,8 @@ def dob_evidence(traveller_dob: str | None, listed: Sequence[str], config: Match
     if not traveller_dob or not listed:
         return None
     rank, detail = max((_compare_one(traveller_dob, value) for value in listed), key=lambda r: r[0])
-    value = {4: config.dob_exact_bonus, 3: config.dob_partial_bonus, 2: config.dob_swapped_bonus,
-             1: -config.dob_near_penalty, 0: -config.dob_mismatch_penalty}[rank]
+    value = {4: config.dob_exact_log_odds, 3: config.dob_partial_log_odds, 2: config.dob_swapped_log_odds,
+             1: config.dob_near_log_odds, 0: config.dob_mismatch_log_odds}[rank]
     if rank == 0 and len(listed) > 1:
         detail = f"date of birth differs from all {len(listed)} listed dates"
     return MatchPart("date_of_birth", value, detail)
@@ -82,9 +93,9 @@ def nationality_evidence(nationalities: Sequence[str], listed: Sequence[str],
         return None
     for code in given:
         if any(same_country(code, other) for other in listed):
-            return MatchPart("nationality", config.nationality_match_bonus,
+            return MatchPart("nationality", config.nationality_match_log_odds,
                              f"nationality {code} is a listed nationality")
-    return MatchPart("nationality", -config.nationality_mismatch_penalty,
+    return MatchPart("nationality", config.nationality_mismatch_log_odds,
                      f"nationality {'/'.join(dict.fromkeys(given))} not among listed {', '.join(listed)}")
 
 
@@ -94,7 +105,7 @@ def sex_evidence(traveller_sex: str | None, listed_sex: str | None, config: Matc
         return None
     if a == b:
         return MatchPart("sex", 0.0, "sex agrees")
-    return MatchPart("sex", -config.sex_mismatch_penalty, "sex differs from the listed sex")
+    return MatchPart("sex", config.sex_mismatch_log_odds, "sex differs from the listed sex")
 
 
 def document_evidence(number: str | None, listed: Sequence[str], config: MatchConfig) -> MatchPart | None:
@@ -103,5 +114,5 @@ def document_evidence(number: str | None, listed: Sequence[str], config: MatchCo
     if not normalised or not listed:
         return None
     if normalised in listed:
-        return MatchPart("document", config.document_match_bonus, "document number is listed for this person")
+        return MatchPart("document", config.document_match_log_odds, "document number is listed for this person")
     return None

@@ -1,15 +1,20 @@
 """Name normalisation for matching: a name becomes a list of slots (one per name part), each slot holding
-its Latin forms. Titles and honorifics go; particles (AL, BIN, ABDUL, VAN, DE...) stay as light slots and
-are also joined onto the next part, so 'AL HASHIMI', 'AL-HASHIMI' and 'ALHASHIMI' all meet. Order is
-not kept as meaning: scoring aligns slots whatever their order (given/surname swaps, 'SURNAME, Given')."""
+its Latin forms. Titles go; honorifics that are also names (SAYED, HAJI, SARDAR...) stay as light slots,
+like particles (AL, BIN, VAN, DE...), which are also joined onto the next part, so 'AL HASHIMI',
+'AL-HASHIMI' and 'ALHASHIMI' all meet. Each part also carries its transliteration key (translit.py:
+QASIM/KASSEM, KADHIM/KAZIM, SERGEJS/SERGEY, CHANG/JANG meet as equivalences, not typos) and, for an
+English short form, its full forms from the `nicknames` table (BOB -> ROBERT). Digits typed for letters
+inside a part (M0HAMMED, AL1) are read as letters. Order is not kept as meaning: scoring aligns slots
+whatever their order (given/surname swaps, 'SURNAME, Given')."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
-from screening.matching.translit import transliterate
+from screening.matching.translit import translit_key, transliterate
 
 # Titles, honorifics, ranks and generational suffixes: they say nothing about who someone is.
 HONORIFICS = frozenset([
@@ -20,6 +25,18 @@ HONORIFICS = frozenset([
     "SARDAR", "SIRDAR", "QARI", "QAZI", "IMAM", "ENG", "ENGR", "ENGINEER", "GEN",
     "GENERAL", "COL", "COLONEL", "MAJ", "MAJOR", "CAPT", "CAPTAIN", "LT", "LIEUTENANT", "SGT", "SERGEANT",
     "CMDR", "COMMANDER", "BRIG", "BRIGADIER", "ADMIRAL", "JR", "SNR", "SR", "JNR", "II", "III", "IV",
+    "PRESIDENT", "PRAESIDENT", "PRASIDENT", "PRESIDENTE", "MONSIEUR", "MADAME", "MME", "MLLE", "HERR", "FRAU",
+    "SENOR", "SENORA", "SR", "SRA", "DON", "DONA", "USTADZ", "USTAD", "USTADH", "USTAZ", "MUFTI", "AMIR", "EMIR",
+    "AMEER", "MIRZA", "AGHA", "AQA", "AGA", "HAZRAT", "HOJATOLESLAM", "HOJJATOLESLAM", "AYATOLLAH", "AYATULLAH",
+    "SHAHEED", "SHAHID", "MOULANA", "MAWLANA", "DOCTOR", "DOKTOR", "PROFESSOR", "MARSHAL", "HONOURABLE",
+    "EXCELLENCY", "PRINCESS", "SULTAN", "RAIS", "RAEES", "KOMANDIR", "GENERAAL", "GENERALE", "GENERALMAJOR",
+])
+# Honorifics that are also given or family names (SAYED KHAN, SAID KHAN): kept as light slots, not dropped,
+# so a name that is nothing but the honorific and one part still has both.
+NAME_LIKE_HONORIFICS = frozenset([
+    "SAYED", "SAYYED", "SAYYID", "SAYID", "SYED", "SEYED", "SEYYED", "SAYYAD", "HAJI", "HAJJI", "HADJI", "HAJ",
+    "HADJ", "SARDAR", "SIRDAR", "QAZI", "IMAM", "AMIR", "EMIR", "AMEER", "MIRZA", "AGHA", "SULTAN", "SHAHID",
+    "SHAHEED", "MUFTI", "DON", "AGA", "AQA", "MULLAH", "MULLA", "MOLLA", "MOLLAH", "SHEIKH", "SHAIKH", "QARI",
 ])
 # Articles and connectors that carry little identity on their own (light slots): ALI AL HASHIMI and
 # ALI HASHIMI are the same person; MOHAMMED BIN ALI is often written MOHAMMED ALI.
@@ -46,7 +63,11 @@ FEMININE_ENDINGS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("DZKA", ("DZKI",)),
 )
 _SEPARATORS = re.compile(r"[^A-Z0-9]+")
-_ALIAS_SPLIT = re.compile(r"\s*;\s*")
+# Several names in one field: "A; B", "A / B", "A a.k.a. B", "A alias B" (lists and carriers both do it).
+_ALIAS_SPLIT = re.compile(r"\s*;\s*|\s+/\s+|\s+(?:a\.?k\.?a\.?|alias|f\.?k\.?a\.?)\s+", re.IGNORECASE)
+# Digits typed for letters inside a part that has letters (M0HAMMED, AL1, 9HANI).
+_DIGIT_LETTERS = str.maketrans("0123456789", "OIZEASGTBG")
+NICKNAME_MAX_FULL_FORMS = 3  # a short form with more full forms than this (AL, ALI) is left alone
 
 
 @dataclass(frozen=True)
@@ -55,6 +76,7 @@ class Slot:
 
     forms: tuple[str, ...]
     particle: bool = False
+    title: bool = False  # a name-like honorific (light like a particle, left out of normalise_name)
 
     @property
     def primary(self) -> str:
@@ -67,14 +89,46 @@ def split_packed_names(name: str) -> list[str]:
 
 
 def _tokens(text: str) -> list[str]:
-    return [t for t in _SEPARATORS.split(text) if t]
+    out = []
+    for t in _SEPARATORS.split(text):
+        if t and not t.isalpha() and not t.isdigit() and any(c.isalpha() for c in t):
+            t = t.translate(_DIGIT_LETTERS)
+        if t:
+            out.append(t)
+    return out
 
 
 def _strip_honorifics(tokens: list[str]) -> list[str]:
-    """Drop titles, but not after an article (EL SAYED, AL HAJ, IBN AL-SHAYKH are family names)."""
+    """Drop titles, but not after an article (EL SAYED, AL HAJ, IBN AL-SHAYKH are family names), and not
+    name-like honorifics (those become light slots in name_slots)."""
     kept = [t for i, t in enumerate(tokens)
-            if t not in HONORIFICS or (i and _ends_with_article(tokens[i - 1]))]
+            if t not in HONORIFICS or t in NAME_LIKE_HONORIFICS or (i and _ends_with_article(tokens[i - 1]))]
     return kept or tokens
+
+
+@lru_cache(maxsize=100_000)
+def nickname_full_forms(token: str) -> tuple[str, ...]:
+    """BOB -> (ROBERT,); empty for parts that are not a known short form or have too many full forms."""
+    if len(token) < 3 or not token.isalpha():
+        return ()
+    namer = _namer()
+    if namer is None:
+        return ()
+    full = {c for c in namer.canonicals_of(token.lower()) if len(c) > len(token) and c.isalpha()}
+    if not full or len(full) > NICKNAME_MAX_FULL_FORMS:
+        return ()
+    return tuple(sorted(c.upper() for c in full))
+
+
+@lru_cache(maxsize=1)
+def _namer() -> Any:
+    """The nickname table (carltonnorthern/nicknames, Apache-2.0), or None if it is not installed: then
+    short forms are matched by spelling only."""
+    try:
+        from nicknames import NickNamer
+    except ImportError:
+        return None
+    return NickNamer()
 
 
 def _ends_with_article(token: str) -> bool:
@@ -94,13 +148,18 @@ def name_slots(name: str) -> tuple[Slot, ...]:
     slots: list[Slot] = []
     for position, token in enumerate(primary):
         variants = [token, *(alt[position] for alt in alternatives)]
-        is_particle = (token in PARTICLES or (token in SUFFIXES and position > 0)) and len(primary) > 1
+        is_title = token in NAME_LIKE_HONORIFICS and len(primary) > 1 and \
+            not (position and _ends_with_article(primary[position - 1]))
+        is_particle = (token in PARTICLES or (token in SUFFIXES and position > 0) or is_title) and len(primary) > 1
         previous = primary[position - 1] if position else ""
         if previous in JOINING and (not is_particle or token in SUFFIXES) and len(primary) > 1:
             variants += [previous + v for v in list(variants)]
         if not is_particle and len(primary) > 1:
             variants += masculine_forms(token)
-        slots.append(Slot(tuple(dict.fromkeys(variants)), is_particle))
+        if not is_particle:
+            variants += nickname_full_forms(token)
+            variants += [translit_key(v) for v in list(variants)]
+        slots.append(Slot(tuple(dict.fromkeys(variants)), is_particle, is_title))
     for position, token in enumerate(primary):
         if token in SUFFIXES and position > 0:
             start = position - 1
@@ -122,7 +181,7 @@ def masculine_forms(token: str) -> list[str]:
 
 def normalise_name(name: str | None) -> str:
     """Upper-case Latin name parts, titles removed, single spaces ('Dr. O'Neil-Smith' -> 'ONEIL SMITH')."""
-    return " ".join(slot.primary for slot in name_slots(name or ""))
+    return " ".join(slot.primary for slot in name_slots(name or "") if not slot.title)
 
 
 def traveller_full_name(given_names: str | None, surname: str | None) -> str:

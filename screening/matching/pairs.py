@@ -1,13 +1,16 @@
-"""Score a table of name pairs (`screening compare --pairs`): adds score and is_match columns."""
+"""Score a table of name pairs (`screening compare --pairs`): adds score, is_match and explanation columns."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
 
 import pandas as pd
 
 from screening.matching.config import MatchConfig
 
 
-def _cell(row: dict[str, object], column: str) -> str | None:
+def _cell(row: Mapping[Any, Any], column: str) -> str | None:
     value = row.get(column)
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return None
@@ -16,10 +19,10 @@ def _cell(row: dict[str, object], column: str) -> str | None:
 
 def compare_pairs(frame: pd.DataFrame, config: MatchConfig) -> pd.DataFrame:
     """A copy of `frame` (columns name1, name2, optional dob1, dob2, nationality1, nationality2) with
-    score and is_match for each row."""
+    score, is_match and explanation (every part with its log-odds, contradicting ones included)."""
     from screening.matching.engine import compare
 
-    scores, verdicts = [], []
+    scores, verdicts, explanations = [], [], []
     rows: list[dict[str, object]] = frame.to_dict("records")  # type: ignore[assignment]  # str column names
     for row in rows:
         result = compare(_cell(row, "name1") or "", _cell(row, "name2") or "", config,
@@ -27,6 +30,7 @@ def compare_pairs(frame: pd.DataFrame, config: MatchConfig) -> pd.DataFrame:
                          nationality_a=_cell(row, "nationality1"), nationality_b=_cell(row, "nationality2"))
         scores.append(round(result.score, 4))
         verdicts.append(result.is_match)
+        explanations.append("; ".join(f"{p.feature} {p.value:+.2f}: {p.detail}" for p in result.parts))
     out = frame.copy()
-    out["score"], out["is_match"] = scores, verdicts
+    out["score"], out["is_match"], out["explanation"] = scores, verdicts, explanations
     return out

@@ -1,4 +1,19 @@
-"""Name score: align the name parts of two names (order-free) and weigh each part by its rarity.
+"""Name score: align the name parts of two names (order-free) and weigh each part by its rarity, then
+turn the alignment into log-likelihood-ratio evidence (Fellegi-Sunter) and calibrate the sum.
+
+Two numbers come out of score_names(): `score`, a similarity in [0, 1] used only to prune candidates
+cheaply, and `log_odds`, the name's evidence: each agreeing part adds log-odds growing with its rarity in
+the lists (MOHAMMED or KHAN little, a rare family name a lot) and its similarity, a missing part costs a
+little, a contradicting part a lot. Date of birth, nationality, sex and document add their own log-odds
+(evidence.py). The sum goes through one logistic calibration, fitted on measured data, to a probability.
+
+Batch entry point (vectorisable): the per-part contributions are plain sums, so a batch scorer can hold
+them as arrays and call `calibrate(log_odds_array, config)` (numpy in, numpy out) once:
+
+    total = name_log_odds + dob_log_odds + nationality_log_odds + sex_log_odds + document_log_odds
+    probability = calibrate(total, config)        # 1 / (1 + exp(-(slope * total + intercept)))
+
+`combine(name_part, evidence_parts, config)` does the same for one pair and keeps every part.
 
 Each part pair gets a similarity from rapidfuzz (Indel and OSA distances, so transpositions such as
 AFIZ/FAIZ cost one edit) and a phonetic check (metaphone) for short transliteration variants (ALI/ALY).
@@ -10,10 +25,11 @@ part boundary (LAUREN TNKUNDA / LAURENT NKUNDA) and parts split or joined (ABDUL
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import jellyfish
+import numpy as np
 from rapidfuzz.distance import OSA, Indel, Levenshtein
 
 # A scored slot: its forms (primary first) and its weight (rarity; particles are light).
@@ -31,6 +47,19 @@ class NameWeights:
     phonetic_similarity: float = 0.88  # similarity given to parts that sound alike (same metaphone)
     initial_similarity: float = 0.7  # an initial (M) against a part starting with that letter
     joined_min: float = 0.9  # joined strings count only this close: a moved letter, not a different part
+    # Log-odds (natural log) of the name evidence; see rules/screening.yaml for what each means.
+    agree_log_odds: float = 1.6  # times the part's rarity weight (1..3) for an exact agreement
+    near_agree_share: float = 0.45  # share of that kept by a part just at agree_min (linear up to 1.0)
+    initial_log_odds: float = 0.4  # an initial agreeing with a part's first letter
+    contradiction_log_odds: float = -1.2  # plus contradiction_weight_log_odds times the heavier weight
+    contradiction_weight_log_odds: float = -0.6
+    missing_listed_log_odds: float = -0.25  # times the weight of a listed part the traveller did not give
+    missing_traveller_log_odds: float = -0.5  # times the weight of a traveller part the list lacks
+    # Short parts (Chinese and Korean syllables, ALI, LI) agree by chance far more often than their rarity
+    # on a list says: their weight is capped, and an inexact agreement between them counts for less.
+    short_part_length: int = 4
+    short_part_max_weight: float = 1.5
+    short_inexact_factor: float = 0.5
 
 
 @dataclass
@@ -40,17 +69,60 @@ class NameScore:
     unmatched_traveller: list[str]
     unmatched_listed: list[str]
     joined: float  # similarity of the joined strings, aligned order
+    log_odds: float = 0.0  # the name's evidence (sum of `contributions`)
+    # Every part's contribution: (what, log-odds), agreeing, contradicting and missing parts alike.
+    contributions: list[tuple[str, float]] = field(default_factory=list)
 
     def detail(self) -> str:
-        agreed = ", ".join(f"{a}~{b} {s:.2f}" if a != b else a for a, b, s in self.pairs)
-        text = f"name {self.score:.2f}: parts {agreed or 'none'}"
-        if self.unmatched_listed:
-            text += f"; listed parts not given: {' '.join(self.unmatched_listed)}"
-        if self.unmatched_traveller:
-            text += f"; traveller parts not listed: {' '.join(self.unmatched_traveller)}"
-        if self.joined > 0:
-            text += f"; joined strings agree {self.joined:.2f}"
-        return text
+        parts = ", ".join(f"{what} {value:+.2f}" for what, value in self.contributions)
+        return f"name {self.log_odds:+.2f} (similarity {self.score:.2f}): {parts or 'no parts'}"
+
+
+def part_agreement(similarity: float, weight: float, weights: NameWeights, initial: bool = False,
+                   length: int = 10) -> float:
+    """Log-odds of one agreeing part pair: its rarity weight times a share growing with its similarity;
+    `length` is the shorter part's length (short parts are capped, see NameWeights)."""
+    if initial:
+        return weights.initial_log_odds
+    span = max(1e-9, 1.0 - weights.agree_min)
+    share = weights.near_agree_share + (1.0 - weights.near_agree_share) * \
+        min(1.0, max(0.0, (similarity - weights.agree_min) / span))
+    if length <= weights.short_part_length:
+        weight = min(weight, weights.short_part_max_weight)
+        if similarity < 1.0:
+            share *= weights.short_inexact_factor
+    return weights.agree_log_odds * weight * share
+
+
+def _name_log_odds(query: Sequence[WeightedSlot], listed: Sequence[WeightedSlot],
+                   aligned: list[tuple[int, int, float]], joined: float,
+                   weights: NameWeights) -> list[tuple[str, float]]:
+    """Per-part log-odds of an alignment; parts rescued by the joined strings agree at that similarity."""
+    out: list[tuple[str, float]] = []
+    used_q = {i for i, _, _ in aligned}
+    used_c = {j for _, j, _ in aligned}
+    if joined > 0:
+        for slot in listed:
+            out.append((f"{slot[0][0]} (joined strings {joined:.2f})",
+                        part_agreement(joined, slot[1], weights, length=len(slot[0][0]))))
+        return out
+    for i, j, s in aligned:
+        a, b = query[i][0][0], listed[j][0][0]
+        wq, wc = query[i][1], listed[j][1]
+        is_initial = (len(a) == 1) != (len(b) == 1) and a[0] == b[0]
+        if s >= weights.agree_min or is_initial:
+            label = a if a == b else f"{a}~{b} {s:.2f}"
+            out.append((label, part_agreement(s, wc, weights, is_initial, min(len(a), len(b)))))
+        else:
+            out.append((f"{a} contradicts {b}", weights.contradiction_log_odds +
+                        weights.contradiction_weight_log_odds * max(wq, wc)))
+    for j, slot in enumerate(listed):
+        if j not in used_c:
+            out.append((f"listed {slot[0][0]} not given", weights.missing_listed_log_odds * slot[1]))
+    for i, slot in enumerate(query):
+        if i not in used_q:
+            out.append((f"{slot[0][0]} not listed", weights.missing_traveller_log_odds * slot[1]))
+    return out
 
 
 @lru_cache(maxsize=1_000_000)
@@ -103,7 +175,8 @@ def score_names(query: Sequence[WeightedSlot], listed: Sequence[WeightedSlot],
     `pair_similarity(i, j)` may supply part similarities already known (screening reuses those found
     during candidate generation; a pair it does not know counts as not agreeing)."""
     if not query or not listed:
-        return NameScore(0.0, [], [q[0][0] for q in query], [c[0][0] for c in listed], 0.0)
+        return NameScore(0.0, [], [q[0][0] for q in query], [c[0][0] for c in listed], 0.0, -10.0,
+                         [("no name to compare", -10.0)])
     # Best pairs first; equal pairs in name order (the first AL with the first AL).
     if pair_similarity is None:
         sims = sorted((-slot_similarity(q[0], c[0], weights), i, j)
@@ -115,6 +188,7 @@ def score_names(query: Sequence[WeightedSlot], listed: Sequence[WeightedSlot],
     numerator = denominator = 0.0
     pairs: list[tuple[str, str, float]] = []
     order: list[tuple[int, int]] = []
+    aligned_pairs: list[tuple[int, int, float]] = []
     imperfect = 0  # aligned pairs that are not identical
     for negative, i, j in sims:
         s = -negative
@@ -124,6 +198,7 @@ def score_names(query: Sequence[WeightedSlot], listed: Sequence[WeightedSlot],
         used_c.add(j)
         wq, wc = query[i][1], listed[j][1]
         imperfect += s < 1.0
+        aligned_pairs.append((i, j, s))
         if s >= weights.agree_min:
             numerator += wc * s
             denominator += wc
@@ -161,5 +236,20 @@ def score_names(query: Sequence[WeightedSlot], listed: Sequence[WeightedSlot],
         if Indel.distance(joined_q, joined_c, score_cutoff=2) <= 2:
             joined = Indel.normalized_similarity(joined_q, joined_c, score_cutoff=weights.joined_min)
     score = max(aligned, joined)
+    joined_used = joined if joined > aligned else 0.0
+    contributions = _name_log_odds(query, listed, aligned_pairs, joined_used, weights)
+    by_parts = sum(v for _, v in contributions)
+    if joined_used:  # the joined reading is taken only if it is the stronger evidence
+        plain = _name_log_odds(query, listed, aligned_pairs, 0.0, weights)
+        if sum(v for _, v in plain) >= by_parts:
+            contributions, joined_used = plain, 0.0
     return NameScore(score, pairs, [query[i][0][0] for i in left_q], [listed[j][0][0] for j in left_c],
-                     joined if joined > aligned else 0.0)
+                     joined_used, sum(v for _, v in contributions), contributions)
+
+
+def calibrate(log_odds: float | np.ndarray, slope: float, intercept: float) -> float | np.ndarray:
+    """Summed log-odds to a probability of a true hit: logistic, fitted on measured data (see
+    rules/screening.yaml: calibration_slope, calibration_intercept). Works on numpy arrays as well."""
+    z = np.clip(slope * np.asarray(log_odds, dtype=np.float64) + intercept, -50.0, 50.0)
+    p = 1.0 / (1.0 + np.exp(-z))
+    return float(p) if np.ndim(p) == 0 else p

@@ -6,10 +6,21 @@ table (Х -> KH, Ю -> IU, Я -> IA, Й -> I); everything else goes through anya
 Unicode script with maintained tables and no dependencies, so Arabic, CJK, Devanagari or Greek names on
 a list still produce Latin tokens to compare. The anyascii form of Cyrillic (Я -> YA) is kept as a second
 form too, since many lists and non-ICAO documents use it.
+
+translit_key() then folds the spellings that romanisation systems disagree on into one key, so they meet
+as equivalences rather than typos: Arabic/Persian/Urdu (Q/K, KH/H, GH/G, DH/Z, OU/OO/U, EE/I, Y/I, -AH/-A,
+-EH/-A, doubled letters: QASIM/KASSEM, KADHIM/KAZIM, HANIYEH/HANIYA, SATTAR/SATAR), Indonesian and Malay
+(CH/KH, SY/SH, OE/U: MOCHTAR/MOKHTAR, ROSYID/RASHID), German and Slavic national systems (TSCH, SCH, J
+between vowels, final -YY/-IY/-IJ, Latvian -S: TSCHATAJEV/CHATAYEV, ZELENSKYY/ZELENSKIY/ZELENSKI,
+SERGEJS/SERGEY, LAVROVS/LAVROV), Korean McCune-Reischauer vs Revised Romanization in short syllables
+(CH-/J-, EO/O, K-/G-: CHANG/JANG, MYONG/MYEONG, CHIN/JIN), Chinese Wade-Giles vs pinyin in short
+syllables (HS-/X-/SH-, TS-/Z-). Written for this project from those systems' published tables: the
+libraries we looked at (rigour, jellyfish, anyascii) transliterate scripts but do not fold romanisations.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
@@ -74,3 +85,46 @@ def transliterate(text: str) -> tuple[str, ...]:
         other.append(c)
     forms = ["".join(first), "".join(second), "".join(other)]
     return tuple(dict.fromkeys(forms))
+
+
+# (pattern, replacement) applied in order; all keys are upper-case Latin letters.
+_KEY_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), r) for p, r in (
+    (r"TSCH", "CH"), (r"SCH", "SH"), (r"DZH", "J"), (r"DJ", "J"), (r"ZH", "J"),
+    (r"EO", "O"), (r"OE", "U"), (r"OU", "U"), (r"OO", "U"), (r"EE", "I"),
+    (r"(?<=[AEIOU])J(?=[AEIOU]|S?$)", "I"),  # Slavic J between vowels or at the end (SERGEJ, TATJANA)
+    (r"KH", "H"), (r"CH(?=[^AEIOUY]|$)", "H"), (r"GH", "G"), (r"Q", "K"), (r"CK", "K"), (r"DH", "Z"),
+    (r"TH", "T"), (r"PH", "F"), (r"SY", "SH"), (r"W", "V"), (r"Y", "I"),
+    (r"(?<=[AEIOU])I(?=E)", ""),  # KOLBAYEV -> KOLBAIEV -> KOLBAEV
+    (r"(\w)\1+", r"\1"),  # doubled letters
+    (r"(?<=\w{3})(AH|EH|AA)$", "A"), (r"(?<=\w{3})IJ$", "I"),
+))
+# Applied once, to the part as written: one short syllable (Korean, Chinese romanisations).
+_SYLLABLE_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), r) for p, r in (
+    (r"^(CH|J)(?=[AEIOUWY]\w{0,3}$)", "J"),  # Korean McCune-Reischauer CH- / Revised J-
+    (r"^(HS|X|SH)(?=[AEIOUY]\w?$)", "S"),  # Wade-Giles HSI / pinyin XI / SHI
+    (r"^TS(?=[AEIOUY]\w{0,3}$)", "Z"),
+))
+_LATVIAN_S = re.compile(r"(?<=\w{3})(OV|EV|IN|J)S$")  # Latvian nominative -S (LAVROVS, SERGEJS)
+
+
+def _key_once(token: str) -> str:
+    t = _LATVIAN_S.sub(lambda m: m.group(1), token)
+    for pattern, replacement in _KEY_RULES:
+        t = pattern.sub(replacement, t)
+    return t
+
+
+@lru_cache(maxsize=500_000)
+def translit_key(token: str) -> str:
+    """One key for the romanisations of a name part (see the module docstring); idempotent. Parts that
+    are not plain letters, or shorter than two letters, are their own key."""
+    if len(token) < 2 or not token.isalpha() or not token.isascii():
+        return token
+    key = token
+    for pattern, replacement in _SYLLABLE_RULES:
+        key = pattern.sub(replacement, key)
+    key = _key_once(key)
+    again = _key_once(key)
+    while again != key:
+        key, again = again, _key_once(again)
+    return key or token
