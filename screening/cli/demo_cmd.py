@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
 from screening.cli import console, handles_errors, out
 from screening.cli.render import print_summary
@@ -21,7 +20,7 @@ def demo(home: Annotated[Path | None, typer.Option(help="Folder for Airflow and 
     started = time.monotonic()
 
     def step(text: str) -> None:
-        console.print(f"[dim]{time.monotonic() - started:5.1f}s[/] {escape(text)}", highlight=False)
+        console.print(f"{time.monotonic() - started:5.1f}s {text}", highlight=False)
 
     with console.status("running the demo"):
         result = run_demo(home, step=step)

@@ -127,7 +127,7 @@ def backtest(
         notes.append(f"matching settings differ ({'; '.join(differences)}) but no --watchlist was given: "
                      "WATCHLIST_MATCH outcomes are carried from the history unchanged, NOT re-evaluated")
     for note in notes:
-        out.print(f"[bold yellow]note:[/] {note}", soft_wrap=True)
+        out.print(f"note: {note}", style="bold yellow", soft_wrap=True)
     result = compare(loaded.travellers, base_rules, cand_rules, carried=carried,
                      candidate_carried=candidate_carried, notes=notes)
     from screening.outputs import neutralise_frame
@@ -211,7 +211,7 @@ def explain(
         print(json.dumps(asdict(result), indent=2, default=str))
         return
     for note in result.notes:
-        out.print(f"[bold yellow]note:[/] {note}", soft_wrap=True)
+        out.print(f"note: {note}", style="bold yellow", soft_wrap=True)
     out.print(
         f"{manifest_id} traveller {traveller_ref}: destination {result.destination}, frameworks "
         f"{', '.join(result.frameworks) or 'none'}, rules {result.rules_version}",
