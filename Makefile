@@ -24,6 +24,7 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check screening dags tests benchmarks
+	$(BIN)/ruff format --check screening dags tests benchmarks
 
 typecheck: $(STAMP)
 	$(BIN)/mypy screening

@@ -31,8 +31,7 @@ from screening.watchlists.loader import load_watchlist  # noqa: E402
 from screening.watchlists.model import WatchlistEntry  # noqa: E402
 
 SOURCES = {"ofac": "watchlists/ofac_sdn_2021", "un": "watchlists/un_consolidated_2026-02-27.xml"}
-KINDS = ("script", "packed", "honorific", "initials", "partial", "extended", "spelling", "shares a part",
-         "other name")
+KINDS = ("script", "packed", "honorific", "initials", "partial", "extended", "spelling", "shares a part", "other name")
 SIMILAR = 0.8  # parts at least this similar (or sounding alike) count as the same part written differently
 
 
@@ -92,14 +91,24 @@ def alias_set(source: str, split: str = "all") -> tuple[list[WatchlistEntry], li
             if kind is None or key in seen:
                 continue
             seen.add(key)
-            dob = next((d for d in entry.dates_of_birth if len(d) == 10),
-                       entry.dates_of_birth[0] if entry.dates_of_birth else None)
-            travellers.append({
-                "traveller_ref": f"{source}-{entry.entry_id}-{n}", "entry_id": entry.entry_id, "kind": kind,
-                "split": part, "given_names": alias, "surname": "", "primary": entry.names[0],
-                "date_of_birth": dob if dob and "/" not in dob else None,
-                "nationality": entry.nationalities[0] if entry.nationalities else None,
-                "sex": entry.sex or None})
+            dob = next(
+                (d for d in entry.dates_of_birth if len(d) == 10),
+                entry.dates_of_birth[0] if entry.dates_of_birth else None,
+            )
+            travellers.append(
+                {
+                    "traveller_ref": f"{source}-{entry.entry_id}-{n}",
+                    "entry_id": entry.entry_id,
+                    "kind": kind,
+                    "split": part,
+                    "given_names": alias,
+                    "surname": "",
+                    "primary": entry.names[0],
+                    "date_of_birth": dob if dob and "/" not in dob else None,
+                    "nationality": entry.nationalities[0] if entry.nationalities else None,
+                    "sex": entry.sex or None,
+                }
+            )
     return primaries, travellers
 
 

@@ -32,8 +32,18 @@ from screening.ops.local_airflow import LocalAirflow  # noqa: E402
 from screening.resources import shared_data_dir  # noqa: E402
 
 PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-ROUTES = [("IST", "AMS"), ("DXB", "CDG"), ("JFK", "FRA"), ("LHR", "MAD"), ("DOH", "FCO"), ("CAI", "ATH"),
-          ("LOS", "BRU"), ("KBL", "IST"), ("DEL", "VIE"), ("BOG", "MAD")]
+ROUTES = [
+    ("IST", "AMS"),
+    ("DXB", "CDG"),
+    ("JFK", "FRA"),
+    ("LHR", "MAD"),
+    ("DOH", "FCO"),
+    ("CAI", "ATH"),
+    ("LOS", "BRU"),
+    ("KBL", "IST"),
+    ("DEL", "VIE"),
+    ("BOG", "MAD"),
+]
 NATIONALITIES = ["GBR", "USA", "D", "FRA", "NLD", "TUR", "EGY", "NGA", "IND", "PAK", "COL", "AFG", "SYR"]
 
 
@@ -63,10 +73,15 @@ def write_manifests(intake: Path, manifests: int, travellers: int, seed: int = 7
     for m in range(manifests):
         dep, arr = ROUTES[m % len(ROUTES)]
         departure = base + timedelta(minutes=m)
-        flight = {"carrier": "ZZ", "flight_number": str(first_flight + m), "departure_airport": dep,
-                  "arrival_airport": arr, "scheduled_departure": departure.isoformat(),
-                  "scheduled_arrival": (departure + timedelta(hours=3)).isoformat(),
-                  "transmitted_at": (departure - timedelta(hours=1)).isoformat()}
+        flight = {
+            "carrier": "ZZ",
+            "flight_number": str(first_flight + m),
+            "departure_airport": dep,
+            "arrival_airport": arr,
+            "scheduled_departure": departure.isoformat(),
+            "scheduled_arrival": (departure + timedelta(hours=3)).isoformat(),
+            "transmitted_at": (departure - timedelta(hours=1)).isoformat(),
+        }
         with (intake / f"manifest_{m:05d}.csv").open("w", encoding="utf-8", newline="") as handle:
             writer = csv.DictWriter(handle, fieldnames=columns)
             writer.writeheader()
@@ -75,12 +90,26 @@ def write_manifests(intake: Path, manifests: int, travellers: int, seed: int = 7
                 if len(dob) != 10:
                     dob = f"19{rng.randint(50, 99)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
                 nat = rng.choice(NATIONALITIES)
-                writer.writerow({**flight, "traveller_type": "PAX", "traveller_ref": f"P{t:04d}", "surname": surname,
-                                 "given_names": given, "date_of_birth": dob, "sex": rng.choice("MF"),
-                                 "nationality": nat, "document_type": "P", "document_number": f"X{m:04d}{t:04d}",
-                                 "document_issuing_state": nat, "document_expiry": "2030-01-01",
-                                 "embarkation": dep, "disembarkation": arr, "booking_ref": f"B{m}{t}",
-                                 "seat": f"{t % 40 + 1}A"})
+                writer.writerow(
+                    {
+                        **flight,
+                        "traveller_type": "PAX",
+                        "traveller_ref": f"P{t:04d}",
+                        "surname": surname,
+                        "given_names": given,
+                        "date_of_birth": dob,
+                        "sex": rng.choice("MF"),
+                        "nationality": nat,
+                        "document_type": "P",
+                        "document_number": f"X{m:04d}{t:04d}",
+                        "document_issuing_state": nat,
+                        "document_expiry": "2030-01-01",
+                        "embarkation": dep,
+                        "disembarkation": arr,
+                        "booking_ref": f"B{m}{t}",
+                        "seat": f"{t % 40 + 1}A",
+                    }
+                )
     return manifests * travellers
 
 
@@ -100,9 +129,13 @@ def manifest_stored(store_url: str, manifest_id_prefix: str) -> bool:
     engine = create_engine(store_url)
     try:
         with engine.connect() as conn:
-            query = select(func.count()).select_from(ManifestRecord).where(
-                ManifestRecord.manifest_id.like(f"{manifest_id_prefix}%"),
-                ManifestRecord.screened_at.is_not(None))
+            query = (
+                select(func.count())
+                .select_from(ManifestRecord)
+                .where(
+                    ManifestRecord.manifest_id.like(f"{manifest_id_prefix}%"), ManifestRecord.screened_at.is_not(None)
+                )
+            )
             return bool(conn.execute(query).scalar())
     except Exception:
         return False
@@ -129,8 +162,13 @@ def main() -> None:
     print(f"generated {args.manifests} manifests, {total} travellers in {time.perf_counter() - t0:.1f} s")
     airflow_url, store_url, db_names = fresh_databases()
     watchlists = f"{lists / 'un_consolidated_2026-02-27.xml'}:{lists / 'ofac_sdn_2021'}"
-    env = {"SCREENING_DATA_DIR": str(data), "SCREENING_DATABASE_URL": store_url, "SCREENING_WATCHLISTS": watchlists,
-           "SCREENING_BATCH_SIZE": str(args.batch_size), "SCREENING_REGISTRIES": ""}
+    env = {
+        "SCREENING_DATA_DIR": str(data),
+        "SCREENING_DATABASE_URL": store_url,
+        "SCREENING_WATCHLISTS": watchlists,
+        "SCREENING_BATCH_SIZE": str(args.batch_size),
+        "SCREENING_REGISTRIES": "",
+    }
     import os
 
     os.environ.update(env)
@@ -138,8 +176,10 @@ def main() -> None:
 
     t0 = time.perf_counter()
     index = refresh_watchlist_index()
-    print(f"watchlist index (watchlist_refresh's job): {index['entries']} entries, built in "
-          f"{time.perf_counter() - t0:.1f} s")
+    print(
+        f"watchlist index (watchlist_refresh's job): {index['entries']} entries, built in "
+        f"{time.perf_counter() - t0:.1f} s"
+    )
     with LocalAirflow(work / "airflow", airflow_url, parallelism=args.parallelism, extra_env=env) as airflow:
         airflow.wait_for_dag("manifest_screening")
         started = time.perf_counter()
@@ -151,10 +191,13 @@ def main() -> None:
         stage = summary.get("stage_seconds", {})
         work_seconds = sum(stage.values())
         print(f"\nbusy day: state={state}, {summary['manifests']} manifests, {summary['travellers_in']} travellers")
-        print(f"  wall time end to end (trigger to run finished): {wall:.1f} s = {wall / 60:.1f} min "
-              "(target <= 15 min)")
-        print(f"  inside screening stages (sum over tasks):      {work_seconds:.1f} s "
-              f"= {work_seconds / args.parallelism:.1f} s over {args.parallelism} slots")
+        print(
+            f"  wall time end to end (trigger to run finished): {wall:.1f} s = {wall / 60:.1f} min (target <= 15 min)"
+        )
+        print(
+            f"  inside screening stages (sum over tasks):      {work_seconds:.1f} s "
+            f"= {work_seconds / args.parallelism:.1f} s over {args.parallelism} slots"
+        )
         for name, seconds in sorted(stage.items()):
             print(f"    {name:<22} {seconds:8.1f} s")
         overhead = wall - work_seconds / args.parallelism
@@ -174,8 +217,10 @@ def main() -> None:
             if time.perf_counter() - landed > 600:
                 break
             time.sleep(0.5)
-        print(f"\nlatency: file landed -> flags stored: {time.perf_counter() - landed:.1f} s (target <= 60 s); "
-              "add up to one schedule interval (SCREENING_INTAKE_SCHEDULE) when runs are not triggered on arrival")
+        print(
+            f"\nlatency: file landed -> flags stored: {time.perf_counter() - landed:.1f} s (target <= 60 s); "
+            "add up to one schedule interval (SCREENING_INTAKE_SCHEDULE) when runs are not triggered on arrival"
+        )
     admin = create_engine(PG, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         for name in db_names:

@@ -26,22 +26,40 @@ COUNTRIES = ["DEU", "GBR", "ESP", "VNM", "FRA", "POL", "USA", "GHA", "D"]
 def make_message(travellers: int, flight: int, seed: int) -> bytes:
     """A realistic PAXLST: UNA, envelope, one flight, full traveller groups (passport, some visas)."""
     rnd = random.Random(seed)
-    body = ["UNH+M1+PAXLST:D:05B:UN:IATA", "BGM+745", "NAD+MS+++ZZ OPERATIONS", "COM+0123 456:TE",
-            f"TDT+20+ZZ{flight}+++ZZ", "LOC+125+FRA", "DTM+189:2503011030:201", "LOC+87+JFK",
-            "DTM+232:2503011345:201"]
+    body = [
+        "UNH+M1+PAXLST:D:05B:UN:IATA",
+        "BGM+745",
+        "NAD+MS+++ZZ OPERATIONS",
+        "COM+0123 456:TE",
+        f"TDT+20+ZZ{flight}+++ZZ",
+        "LOC+125+FRA",
+        "DTM+189:2503011030:201",
+        "LOC+87+JFK",
+        "DTM+232:2503011345:201",
+    ]
     for n in range(travellers):
         country = rnd.choice(COUNTRIES)
-        body += [f"NAD+FL+++{rnd.choice(SURNAMES)}:{rnd.choice(GIVEN)}", f"ATT+2++{rnd.choice('MF')}",
-                 f"DTM+329:{rnd.randint(40, 99):02d}{rnd.randint(1, 12):02d}{rnd.randint(1, 28):02d}",
-                 "LOC+178+FRA", "LOC+179+JFK", f"NAT+2+{country}", f"RFF+AVF:PNR{n:04d}",
-                 f"RFF+ABO:ZZ{flight}{n:05d}", f"RFF+SEA:{n % 40 + 1}{'ABCDEF'[n % 6]}",
-                 f"DOC+P:110:111+X{rnd.randint(10**7, 10**8 - 1)}", "DTM+36:301231", f"LOC+91+{country}"]
+        body += [
+            f"NAD+FL+++{rnd.choice(SURNAMES)}:{rnd.choice(GIVEN)}",
+            f"ATT+2++{rnd.choice('MF')}",
+            f"DTM+329:{rnd.randint(40, 99):02d}{rnd.randint(1, 12):02d}{rnd.randint(1, 28):02d}",
+            "LOC+178+FRA",
+            "LOC+179+JFK",
+            f"NAT+2+{country}",
+            f"RFF+AVF:PNR{n:04d}",
+            f"RFF+ABO:ZZ{flight}{n:05d}",
+            f"RFF+SEA:{n % 40 + 1}{'ABCDEF'[n % 6]}",
+            f"DOC+P:110:111+X{rnd.randint(10**7, 10**8 - 1)}",
+            "DTM+36:301231",
+            f"LOC+91+{country}",
+        ]
         if n % 5 == 0:
             body += [f"DOC+V:110:111+V{rnd.randint(10**6, 10**7 - 1)}", "DTM+36:260101", "LOC+91+USA"]
     body += [f"CNT+42:{travellers}", f"UNT+{len(body) + 2}+M1"]
-    text = ("UNA:+.? 'UNB+UNOA:4+ZZAIRLINE+BORDER+250301:0930+1++APIS'"
-            "UNG+PAXLST+ZZAIRLINE+BORDER+250301:0930+1+UN+D:05B'"
-            + "'".join(body) + "'UNE+1+1'UNZ+1+1'")
+    text = (
+        "UNA:+.? 'UNB+UNOA:4+ZZAIRLINE+BORDER+250301:0930+1++APIS'"
+        "UNG+PAXLST+ZZAIRLINE+BORDER+250301:0930+1+UN+D:05B'" + "'".join(body) + "'UNE+1+1'UNZ+1+1'"
+    )
     return text.encode()
 
 
@@ -59,9 +77,11 @@ def best_of(runs: int, func: Callable[[], object]) -> float:
 
 def each(func: Callable[[bytes], object], batch: list[bytes]) -> Callable[[], None]:
     """Process a batch one message after another, dropping each result as a pipeline task would."""
+
     def run() -> None:
         for message in batch:
             func(message)
+
     return run
 
 
@@ -77,16 +97,17 @@ def main() -> None:
     result = parse_paxlst(one, "bench.edi")
     assert len(result.manifests[0].travellers) == args.travellers and not result.quarantine
     n_one, n_batch = args.travellers, args.travellers * args.batch
-    print(f"message: {n_one} travellers, {len(one):,} bytes; "
-          f"batch: {args.batch} messages, {n_batch:,} travellers")
+    print(f"message: {n_one} travellers, {len(one):,} bytes; batch: {args.batch} messages, {n_batch:,} travellers")
 
     figures: dict[str, tuple[float, float]] = {}
     figures["ours: tokenizer"] = (
         n_one / best_of(args.runs * 4, lambda: read_interchange(one)),
-        n_batch / best_of(args.runs, each(read_interchange, batch)))
+        n_batch / best_of(args.runs, each(read_interchange, batch)),
+    )
     figures["ours: full reader"] = (
         n_one / best_of(args.runs * 4, lambda: parse_paxlst(one, "bench.edi")),
-        n_batch / best_of(args.runs, each(lambda m: parse_paxlst(m, "bench.edi"), batch)))
+        n_batch / best_of(args.runs, each(lambda m: parse_paxlst(m, "bench.edi"), batch)),
+    )
 
     try:
         from pydifact.control.characters import Characters
@@ -96,6 +117,7 @@ def main() -> None:
         print("pydifact not installed (pip install -e '.[dev]'): no reference figures")
         Tokenizer = None  # type: ignore[assignment,misc]  # noqa: N806
     if Tokenizer is not None:
+
         def tokens(data: bytes) -> int:
             text = data.decode()
             return sum(1 for _ in Tokenizer().get_tokens(text[9:], Characters.from_str(text[:9])))
@@ -107,12 +129,14 @@ def main() -> None:
         n_small = args.travellers * len(pydifact_batch)
         figures["pydifact: tokenizer"] = (
             n_one / best_of(args.runs, lambda: tokens(one)),
-            n_small / best_of(2, each(tokens, pydifact_batch)))
+            n_small / best_of(2, each(tokens, pydifact_batch)),
+        )
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             figures["pydifact: parser"] = (
                 n_one / best_of(args.runs, lambda: segments(one)),
-                n_small / best_of(2, each(segments, pydifact_batch)))
+                n_small / best_of(2, each(segments, pydifact_batch)),
+            )
 
     print(f"{'':24}{'one message':>16}{'batch':>16}   (travellers per CPU-second, best of runs)")
     for name, (single, many) in figures.items():
@@ -121,8 +145,7 @@ def main() -> None:
         ref = figures["pydifact: tokenizer"]
         for name in ("ours: tokenizer", "ours: full reader"):
             mine = figures[name]
-            print(f"{name} / pydifact tokenizer: {mine[0] / ref[0]:.1f}x (one), "
-                  f"{mine[1] / ref[1]:.1f}x (batch)")
+            print(f"{name} / pydifact tokenizer: {mine[0] / ref[0]:.1f}x (one), {mine[1] / ref[1]:.1f}x (batch)")
     full = figures["ours: full reader"]
     print(f"target 20,000 travellers/s for the full reader: {'met' if min(full) >= 20000 else 'NOT met'}")
 

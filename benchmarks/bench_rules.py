@@ -62,9 +62,7 @@ def make_history(n: int, seed: int = 7) -> pd.DataFrame:
     dep_local = day + pd.to_timedelta(minute, unit="m")
     offsets = np.array([ROUTES[r][2] for r in route])
     hours = np.array([ROUTES[r][3] for r in route])
-    off_td = pd.to_timedelta(
-        [int(o[:3]) * 60 + (1 if o[0] == "+" else -1) * int(o[4:]) for o in offsets], unit="m"
-    )
+    off_td = pd.to_timedelta([int(o[:3]) * 60 + (1 if o[0] == "+" else -1) * int(o[4:]) for o in offsets], unit="m")
     dep_utc = dep_local - off_td
     arr_utc = dep_utc + pd.to_timedelta(hours, unit="h")
     late = rng.random(flights) < 0.08
@@ -166,9 +164,7 @@ def main() -> None:
         t = time.perf_counter()
         baseline = load_ruleset(args.rules)
         candidate = load_ruleset(candidate_rules(args.rules, work / "candidate"))
-        print(
-            f"rule sets loaded: {baseline.version} and {candidate.version} ({time.perf_counter() - t:.1f} s)"
-        )
+        print(f"rule sets loaded: {baseline.version} and {candidate.version} ({time.perf_counter() - t:.1f} s)")
 
         t = time.perf_counter()
         stored = read_history(path)

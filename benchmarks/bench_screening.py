@@ -35,8 +35,7 @@ from screening.matching.names import normalise_name  # noqa: E402
 from screening.resources import default_rules_dir, shared_data_dir  # noqa: E402
 from screening.watchlists.model import WatchlistEntry  # noqa: E402
 
-ONSETS = ["", "B", "D", "F", "G", "H", "J", "K", "KH", "L", "M", "N", "P", "R", "S", "SH", "T", "V", "Z",
-          "CH"]
+ONSETS = ["", "B", "D", "F", "G", "H", "J", "K", "KH", "L", "M", "N", "P", "R", "S", "SH", "T", "V", "Z", "CH"]
 VOWELS = ["A", "E", "I", "O", "U", "AI", "OU", "IA"]
 CODAS = ["", "", "", "N", "R", "L", "M", "S", "D", "K"]
 
@@ -44,8 +43,9 @@ CODAS = ["", "", "", "N", "R", "L", "M", "S", "D", "K"]
 def pseudo_words(rng: random.Random, count: int, syllables: tuple[int, int]) -> list[str]:
     seen: dict[str, None] = {}
     while len(seen) < count:
-        word = "".join(rng.choice(ONSETS) + rng.choice(VOWELS) + rng.choice(CODAS)
-                       for _ in range(rng.randint(*syllables)))
+        word = "".join(
+            rng.choice(ONSETS) + rng.choice(VOWELS) + rng.choice(CODAS) for _ in range(rng.randint(*syllables))
+        )
         if len(word) >= 3:
             seen.setdefault(word)
     return list(seen)
@@ -104,8 +104,9 @@ def _screen_chunk_single(travellers: list[dict[str, Any]]) -> tuple[int, float]:
     return len(_INDEX.screen_single(travellers, _CONFIG)), time.process_time() - started
 
 
-def _run(ctx: Any, workers: int, folder: str, config: MatchConfig, chunks: list[list[dict[str, Any]]],
-         single: bool = False) -> tuple[int, float, float]:
+def _run(
+    ctx: Any, workers: int, folder: str, config: MatchConfig, chunks: list[list[dict[str, Any]]], single: bool = False
+) -> tuple[int, float, float]:
     """(flags, wall seconds, CPU seconds summed over workers) of screening `chunks` in fresh workers."""
     t0 = time.perf_counter()
     with ctx.Pool(workers, initializer=_init, initargs=(folder, config)) as pool:
@@ -121,8 +122,17 @@ def _build_and_save(names: int, seed: int, folder: str, queue: Any) -> None:
     entries = []
     for i in range(names):
         given, surname = maker.name(rng)
-        entries.append(WatchlistEntry(str(i), "SYNTHETIC", [f"{given} {surname}"], surname, given,
-                                      [f"{rng.randint(1940, 2005)}-{rng.randint(1, 12):02d}-01"], ["XXX"]))
+        entries.append(
+            WatchlistEntry(
+                str(i),
+                "SYNTHETIC",
+                [f"{given} {surname}"],
+                surname,
+                given,
+                [f"{rng.randint(1940, 2005)}-{rng.randint(1, 12):02d}-01"],
+                ["XXX"],
+            )
+        )
     made = time.perf_counter()
     index = WatchlistIndex.__new__(WatchlistIndex)
     from screening.matching.index_data import IndexData
@@ -130,8 +140,15 @@ def _build_and_save(names: int, seed: int, folder: str, queue: Any) -> None:
     index.__init__(data=IndexData.build(entries, f"synthetic:{names}:{seed}"))  # type: ignore[misc]
     built = time.perf_counter()
     index.save(folder)
-    queue.put({"generate_s": made - started, "build_s": built - made, "save_s": time.perf_counter() - built,
-               "peak_mb": peak_mb(), "vocabulary": index.data.meta["vocabulary"]})
+    queue.put(
+        {
+            "generate_s": made - started,
+            "build_s": built - made,
+            "save_s": time.perf_counter() - built,
+            "peak_mb": peak_mb(),
+            "vocabulary": index.data.meta["vocabulary"],
+        }
+    )
 
 
 def manifest_case(config: MatchConfig) -> None:
@@ -164,8 +181,15 @@ def manifest_case(config: MatchConfig) -> None:
                 dob = next(d for d in entry.dates_of_birth if len(d) == 10)
             else:
                 given, surname = maker.name(rng)
-            travellers.append({"traveller_ref": str(i), "given_names": given, "surname": surname,
-                               "date_of_birth": dob, "nationality": "GBR"})
+            travellers.append(
+                {
+                    "traveller_ref": str(i),
+                    "given_names": given,
+                    "surname": surname,
+                    "date_of_birth": dob,
+                    "nationality": "GBR",
+                }
+            )
         index.screen(travellers[:5], config)  # warm caches as a worker would after its first manifest
         runs, single_runs = [], []
         for _ in range(5):
@@ -181,22 +205,32 @@ def manifest_case(config: MatchConfig) -> None:
         rf = {}
         for workers in (1, -1):
             t0 = time.perf_counter()
-            process.cdist(queries, names, scorer=fuzz.token_sort_ratio, dtype=np.uint8, workers=workers,
-                          score_cutoff=80)
+            process.cdist(
+                queries, names, scorer=fuzz.token_sort_ratio, dtype=np.uint8, workers=workers, score_cutoff=80
+            )
             rf[workers] = time.perf_counter() - t0
-    print(f"\nCase 1: 300-traveller manifest vs UN + OFAC ({index.data.meta['entries']} entries, "
-          f"{index.data.name_count} names)")
-    print(f"  lists parsed {loaded_lists - started:.2f} s; index built {built - loaded_lists:.2f} s; "
-          f"loaded from disk {load_s:.3f} s")
-    print(f"  ours (batch): screen 300 travellers  median {1000 * np.median(runs):.1f} ms  "
-          f"(min {1000 * min(runs):.1f}, {len(flagged)} flags); freshly loaded index, cold caches: "
-          f"median {1000 * np.median(single_runs):.1f} ms")
-    print(f"  rapidfuzz cdist token_sort_ratio 300x{len(names)}: {rf[1]:.3f} s on 1 core, "
-          f"{rf[-1]:.3f} s on all cores (names only, no DOB/nationality, no explanations)")
+    print(
+        f"\nCase 1: 300-traveller manifest vs UN + OFAC ({index.data.meta['entries']} entries, "
+        f"{index.data.name_count} names)"
+    )
+    print(
+        f"  lists parsed {loaded_lists - started:.2f} s; index built {built - loaded_lists:.2f} s; "
+        f"loaded from disk {load_s:.3f} s"
+    )
+    print(
+        f"  ours (batch): screen 300 travellers  median {1000 * np.median(runs):.1f} ms  "
+        f"(min {1000 * min(runs):.1f}, {len(flagged)} flags); freshly loaded index, cold caches: "
+        f"median {1000 * np.median(single_runs):.1f} ms"
+    )
+    print(
+        f"  rapidfuzz cdist token_sort_ratio 300x{len(names)}: {rf[1]:.3f} s on 1 core, "
+        f"{rf[-1]:.3f} s on all cores (names only, no DOB/nationality, no explanations)"
+    )
 
 
-def large_case(config: MatchConfig, names: int, travellers_n: int, workers: int, seed: int,
-               sample: int, single: int = 0) -> None:
+def large_case(
+    config: MatchConfig, names: int, travellers_n: int, workers: int, seed: int, sample: int, single: int = 0
+) -> None:
     print(f"\nCase 2: {travellers_n:,} travellers vs synthetic {names:,}-name list, {workers} worker(s)")
     with tempfile.TemporaryDirectory() as folder:
         ctx = mp.get_context("fork")
@@ -205,9 +239,11 @@ def large_case(config: MatchConfig, names: int, travellers_n: int, workers: int,
         child.start()
         stats = queue.get()
         child.join()
-        print(f"  list generated {stats['generate_s']:.1f} s; index built {stats['build_s']:.1f} s "
-              f"(+ saved {stats['save_s']:.1f} s); build process peak {stats['peak_mb']:.0f} MB; "
-              f"{stats['vocabulary']:,} distinct name parts")
+        print(
+            f"  list generated {stats['generate_s']:.1f} s; index built {stats['build_s']:.1f} s "
+            f"(+ saved {stats['save_s']:.1f} s); build process peak {stats['peak_mb']:.0f} MB; "
+            f"{stats['vocabulary']:,} distinct name parts"
+        )
         t0 = time.perf_counter()
         index = WatchlistIndex.load(folder)
         print(f"  index loaded (memory-mapped) in {time.perf_counter() - t0:.2f} s")
@@ -220,26 +256,39 @@ def large_case(config: MatchConfig, names: int, travellers_n: int, workers: int,
                 given, surname = typo(index.data.listed_name(rng.randrange(names)), rng), ""
             else:
                 given, surname = maker.name(rng)
-            travellers.append({"traveller_ref": str(i), "given_names": given, "surname": surname,
-                               "date_of_birth": None, "nationality": None})
+            travellers.append(
+                {
+                    "traveller_ref": str(i),
+                    "given_names": given,
+                    "surname": surname,
+                    "date_of_birth": None,
+                    "nationality": None,
+                }
+            )
         chunks = [travellers[i : i + 500] for i in range(0, len(travellers), 500)]
         flagged, elapsed, cpu = _run(ctx, workers, folder, config, chunks)
-        print(f"  ours (batch): {travellers_n:,} travellers screened in {elapsed:.1f} s = "
-              f"{travellers_n / elapsed:,.0f} travellers/s on {workers} worker(s) ({flagged:,} flags, "
-              f"name only); {travellers_n / cpu:,.0f} travellers per CPU-second "
-              f"(= {workers * travellers_n / cpu:,.0f}/s on {workers} free cores)")
+        print(
+            f"  ours (batch): {travellers_n:,} travellers screened in {elapsed:.1f} s = "
+            f"{travellers_n / elapsed:,.0f} travellers/s on {workers} worker(s) ({flagged:,} flags, "
+            f"name only); {travellers_n / cpu:,.0f} travellers per CPU-second "
+            f"(= {workers * travellers_n / cpu:,.0f}/s on {workers} free cores)"
+        )
         if single:  # the one-traveller-at-a-time path on the first `single` travellers, fresh workers
             part = chunks[: single // 500]
             _, single_s, single_cpu = _run(ctx, workers, folder, config, part, single=True)
             _, batch_s, batch_cpu = _run(ctx, workers, folder, config, part)
-            print(f"  first {single:,} travellers, fresh workers: single-traveller path {single / single_s:,.0f} "
-                  f"travellers/s ({single / single_cpu:,.0f} per CPU-second), batch {single / batch_s:,.0f}/s "
-                  f"({single / batch_cpu:,.0f} per CPU-second) = {single_cpu / batch_cpu:.1f}x in CPU time")
+            print(
+                f"  first {single:,} travellers, fresh workers: single-traveller path {single / single_s:,.0f} "
+                f"travellers/s ({single / single_cpu:,.0f} per CPU-second), batch {single / batch_s:,.0f}/s "
+                f"({single / batch_cpu:,.0f} per CPU-second) = {single_cpu / batch_cpu:.1f}x in CPU time"
+            )
         exhaustive_rate, exhaustive_cpu = candidate_recall(index, config, travellers[:sample])
-        print(f"  batch screening vs exhaustive rapidfuzz cdist: {travellers_n / elapsed:,.0f} / "
-              f"{exhaustive_rate:,.0f} travellers/s = {(travellers_n / elapsed) / exhaustive_rate:.0f}x wall; "
-              f"{travellers_n / cpu:,.0f} / {exhaustive_cpu:,.0f} per CPU-second = "
-              f"{(travellers_n / cpu) / exhaustive_cpu:.0f}x")
+        print(
+            f"  batch screening vs exhaustive rapidfuzz cdist: {travellers_n / elapsed:,.0f} / "
+            f"{exhaustive_rate:,.0f} travellers/s = {(travellers_n / elapsed) / exhaustive_rate:.0f}x wall; "
+            f"{travellers_n / cpu:,.0f} / {exhaustive_cpu:,.0f} per CPU-second = "
+            f"{(travellers_n / cpu) / exhaustive_cpu:.0f}x"
+        )
         update_case(folder, names)
 
 
@@ -262,18 +311,20 @@ def update_case(folder: str, names: int) -> None:
         updated.save(target)
         save_s = time.perf_counter() - t0
         size = sum(p.stat().st_size for p in Path(target).iterdir())
-    print(f"  incremental update (100 entries removed, 100 added) of the {names:,}-name index: "
-          f"{update_s:.1f} s (+ saved {save_s:.1f} s); saved index {size / 1e6:,.0f} MB")
+    print(
+        f"  incremental update (100 entries removed, 100 added) of the {names:,}-name index: "
+        f"{update_s:.1f} s (+ saved {save_s:.1f} s); saved index {size / 1e6:,.0f} MB"
+    )
 
 
-def candidate_recall(index: WatchlistIndex, config: MatchConfig,
-                     travellers: list[dict[str, Any]]) -> tuple[float, float]:
+def candidate_recall(
+    index: WatchlistIndex, config: MatchConfig, travellers: list[dict[str, Any]]
+) -> tuple[float, float]:
     """Exhaustive rapidfuzz scan of the sample against every name, beside our blocking."""
     queries = [normalise_name(f"{t['given_names']} {t['surname']}") for t in travellers]
     names = [normalise_name(index.data.listed_name(i)) for i in range(index.data.name_count)]
     t0, c0 = time.perf_counter(), time.process_time()
-    matrix = process.cdist(queries, names, scorer=fuzz.token_sort_ratio, dtype=np.uint8, workers=-1,
-                           score_cutoff=70)
+    matrix = process.cdist(queries, names, scorer=fuzz.token_sort_ratio, dtype=np.uint8, workers=-1, score_cutoff=70)
     rf_s, rf_cpu = time.perf_counter() - t0, time.process_time() - c0
     t0 = time.perf_counter()
     ours = [set(index.candidates(index.query_slots(q, config), config).tolist()) for q in queries]
@@ -301,16 +352,21 @@ def candidate_recall(index: WatchlistIndex, config: MatchConfig,
         if exhaustive:  # a traveller is covered if we keep as many as could be flagged (or all)
             travellers_hit += 1
             travellers_kept += kept >= min(exhaustive, config.max_matches_per_traveller)
-    print(f"  candidate recall on {len(queries):,} travellers: exhaustive rapidfuzz cdist "
-          f"{len(queries)}x{len(names):,} took {rf_s:.1f} s on all cores, our candidate search "
-          f"{ours_s:.2f} s on one")
-    print(f"    pairs our scorer puts >= {config.threshold} (among cdist token_sort >= 70): "
-          f"{kept_scored}/{scored_pairs} kept = {kept_scored / max(scored_pairs, 1):.4f}")
-    print(f"    travellers with such a pair: {travellers_kept}/{travellers_hit} keep at least "
-          f"min(all, max_matches_per_traveller={config.max_matches_per_traveller}) of them = "
-          f"{travellers_kept / max(travellers_hit, 1):.4f}")
-    print(f"    pairs rapidfuzz token_sort_ratio >= 86: {kept_rf}/{rf_pairs} kept = "
-          f"{kept_rf / max(rf_pairs, 1):.4f}")
+    print(
+        f"  candidate recall on {len(queries):,} travellers: exhaustive rapidfuzz cdist "
+        f"{len(queries)}x{len(names):,} took {rf_s:.1f} s on all cores, our candidate search "
+        f"{ours_s:.2f} s on one"
+    )
+    print(
+        f"    pairs our scorer puts >= {config.threshold} (among cdist token_sort >= 70): "
+        f"{kept_scored}/{scored_pairs} kept = {kept_scored / max(scored_pairs, 1):.4f}"
+    )
+    print(
+        f"    travellers with such a pair: {travellers_kept}/{travellers_hit} keep at least "
+        f"min(all, max_matches_per_traveller={config.max_matches_per_traveller}) of them = "
+        f"{travellers_kept / max(travellers_hit, 1):.4f}"
+    )
+    print(f"    pairs rapidfuzz token_sort_ratio >= 86: {kept_rf}/{rf_pairs} kept = {kept_rf / max(rf_pairs, 1):.4f}")
     return len(queries) / rf_s, len(queries) / rf_cpu
 
 
@@ -323,8 +379,14 @@ def registry_case(documents: int, lookups: int, seed: int) -> None:
     rng = random.Random(seed)
     alphabet = "ABCDEFGHJKLMNPRSTUVWXYZ0123456789"
     numbers = list(dict.fromkeys("".join(rng.choice(alphabet) for _ in range(9)) for _ in range(documents)))
-    registry = Registry({(n, "GBR"): RegisteredDocument(n, "GBR", "P", "2025-01-01", "STOLEN", "synthetic", i)
-                         for i, n in enumerate(numbers)}, [], "synthetic")
+    registry = Registry(
+        {
+            (n, "GBR"): RegisteredDocument(n, "GBR", "P", "2025-01-01", "STOLEN", "synthetic", i)
+            for i, n in enumerate(numbers)
+        },
+        [],
+        "synthetic",
+    )
     t0 = time.perf_counter()
     registry.lookup_similar("X", "GBR")  # builds the look-alike index
     registry.lookup_similar("AAAAAAAAA", "GBR")
@@ -349,21 +411,28 @@ def registry_case(documents: int, lookups: int, seed: int) -> None:
         process.extract(q, numbers, scorer=OSA.distance, score_cutoff=1, limit=None)
     scan_s = (time.perf_counter() - t0) / 20
     print(f"\nRegistry look-alikes: {len(numbers):,} documents, {lookups:,} look-alike lookups")
-    print(f"  ours: look-alike index built in {build_s:.1f} s; {1000 * ours_s / lookups:.3f} ms per lookup, "
-          f"{found}/{lookups} found")
-    print(f"  rapidfuzz scan (OSA distance <= 1 over every number, raw numbers without look-alike folding): "
-          f"{1000 * scan_s:.1f} ms per lookup")
+    print(
+        f"  ours: look-alike index built in {build_s:.1f} s; {1000 * ours_s / lookups:.3f} ms per lookup, "
+        f"{found}/{lookups} found"
+    )
+    print(
+        f"  rapidfuzz scan (OSA distance <= 1 over every number, raw numbers without look-alike folding): "
+        f"{1000 * scan_s:.1f} ms per lookup"
+    )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--names", type=int, default=1_000_000)
     parser.add_argument("--travellers", type=int, default=100_000)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--sample", type=int, default=1000, help="travellers for the candidate-recall check")
-    parser.add_argument("--single", type=int, default=5000,
-                        help="travellers also screened one at a time (the reference path), 0 to skip")
+    parser.add_argument(
+        "--single",
+        type=int,
+        default=5000,
+        help="travellers also screened one at a time (the reference path), 0 to skip",
+    )
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--case", choices=("manifest", "large", "registry", "all"), default="all")
     parser.add_argument("--documents", type=int, default=1_000_000, help="registry size (registry case)")
@@ -375,8 +444,15 @@ def main() -> None:
     if args.case in ("registry", "all"):
         registry_case(args.documents, 10_000, args.seed)
     if args.case in ("large", "all"):
-        large_case(config, args.names, args.travellers, args.workers, args.seed, args.sample,
-                   min(args.single, args.travellers) // 500 * 500)
+        large_case(
+            config,
+            args.names,
+            args.travellers,
+            args.workers,
+            args.seed,
+            args.sample,
+            min(args.single, args.travellers) // 500 * 500,
+        )
 
 
 if __name__ == "__main__":

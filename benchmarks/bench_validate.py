@@ -41,20 +41,40 @@ def synthetic_travellers(rows: int, fault_rate: float = 0.01, seed: int = 7) -> 
     """Plausible travellers with a sprinkling of every kind of fault (no real people)."""
     rng = random.Random(seed)
     nationalities = ["D", "FRA", "GBR", "USA", "XXA", "GBD", "UNO", "ITA", "ESP", "NLD"]
-    faults = [("nationality", "ZZZ"), ("sex", "Q"), ("date_of_birth", "1990-02-30"),
-              ("date_of_birth", "2030-01-01"), ("date_of_birth", "1890-01-01"), ("document_number", "AB#1"),
-              ("document_type", "Z"), ("document_expiry", None), ("surname", None), ("embarkation", "QQQ")]
+    faults = [
+        ("nationality", "ZZZ"),
+        ("sex", "Q"),
+        ("date_of_birth", "1990-02-30"),
+        ("date_of_birth", "2030-01-01"),
+        ("date_of_birth", "1890-01-01"),
+        ("document_number", "AB#1"),
+        ("document_type", "Z"),
+        ("document_expiry", None),
+        ("surname", None),
+        ("embarkation", "QQQ"),
+    ]
     out = []
     for i in range(rows):
         nat = nationalities[i % len(nationalities)]
         row: dict[str, Any] = {
-            "traveller_type": "PAX" if i % 20 else "CREW", "traveller_ref": f"T{i:06d}",
-            "surname": f"SURNAME{i % 997}", "given_names": f"GIVEN{i % 113}",
-            "date_of_birth": f"{1940 + i % 70}-{1 + i % 12:02d}-{1 + i % 28:02d}", "sex": "MFXU"[i % 4],
-            "nationality": nat, "document_type": "P", "document_number": f"X{i:08d}",
-            "document_issuing_state": nat, "document_expiry": f"{2027 + i % 9}-06-30", "visa_number": None,
-            "visa_issuing_state": None, "visa_expiry": None, "embarkation": "FRA", "disembarkation": "JFK",
-            "booking_ref": f"B{i % 50000:05d}", "seat": f"{1 + i % 60}{'ABCDEF'[i % 6]}",
+            "traveller_type": "PAX" if i % 20 else "CREW",
+            "traveller_ref": f"T{i:06d}",
+            "surname": f"SURNAME{i % 997}",
+            "given_names": f"GIVEN{i % 113}",
+            "date_of_birth": f"{1940 + i % 70}-{1 + i % 12:02d}-{1 + i % 28:02d}",
+            "sex": "MFXU"[i % 4],
+            "nationality": nat,
+            "document_type": "P",
+            "document_number": f"X{i:08d}",
+            "document_issuing_state": nat,
+            "document_expiry": f"{2027 + i % 9}-06-30",
+            "visa_number": None,
+            "visa_issuing_state": None,
+            "visa_expiry": None,
+            "embarkation": "FRA",
+            "disembarkation": "JFK",
+            "booking_ref": f"B{i % 50000:05d}",
+            "seat": f"{1 + i % 60}{'ABCDEF'[i % 6]}",
             "source_line": str(i + 2),
         }
         if rng.random() < fault_rate:
@@ -69,10 +89,17 @@ def synthetic_travellers(rows: int, fault_rate: float = 0.01, seed: int = 7) -> 
 
 
 def manifest(rows: int) -> Manifest:
-    return Manifest(carrier="LH", flight_number="400", departure_airport="FRA", arrival_airport="JFK",
-                    scheduled_departure="2026-12-01T10:00:00Z", scheduled_arrival="2026-12-01T18:00:00Z",
-                    transmitted_at="2026-11-30T10:00:00Z", travellers=synthetic_travellers(rows),
-                    source_file="synthetic.json")
+    return Manifest(
+        carrier="LH",
+        flight_number="400",
+        departure_airport="FRA",
+        arrival_airport="JFK",
+        scheduled_departure="2026-12-01T10:00:00Z",
+        scheduled_arrival="2026-12-01T18:00:00Z",
+        transmitted_at="2026-11-30T10:00:00Z",
+        travellers=synthetic_travellers(rows),
+        source_file="synthetic.json",
+    )
 
 
 def timed(fn: Any, repeats: int) -> tuple[float, Any]:
@@ -101,8 +128,7 @@ def slow_path_seconds(m: Manifest) -> dict[str, float]:
     frame["source_line"] = t_eval.frame["source_line"]
     batch = batch_definition.get_batch(batch_parameters={"dataframe": frame})
     started, started_cpu = time.perf_counter(), time.process_time()
-    batch.validate(suite, result_format={"result_format": "COMPLETE",
-                                         "unexpected_index_column_names": ["source_line"]})
+    batch.validate(suite, result_format={"result_format": "COMPLETE", "unexpected_index_column_names": ["source_line"]})
     wall, cpu = time.perf_counter() - started, time.process_time() - started_cpu
     return {"wall": round(wall, 3), "cpu": round(cpu, 3)}
 
@@ -111,8 +137,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--gx-slow-path", action="store_true",
-                        help="also time GX listing failing rows (COMPLETE + unexpected_index_column_names)")
+    parser.add_argument(
+        "--gx-slow-path",
+        action="store_true",
+        help="also time GX listing failing rows (COMPLETE + unexpected_index_column_names)",
+    )
     args = parser.parse_args()
     m = manifest(args.rows)
     started = time.perf_counter()
@@ -123,8 +152,10 @@ def main() -> None:
 
     def gx_only() -> dict[str, Any]:
         t_eval, f_eval = Evaluator(traveller_frame(m.travellers), NOW), Evaluator(flight_frame(m), NOW)
-        outcomes = {spec.TRAVELLER: (t_eval.frame, evaluate_suite(t_eval, spec.TRAVELLER)),
-                    spec.FLIGHT: (f_eval.frame, evaluate_suite(f_eval, spec.FLIGHT))}
+        outcomes = {
+            spec.TRAVELLER: (t_eval.frame, evaluate_suite(t_eval, spec.TRAVELLER)),
+            spec.FLIGHT: (f_eval.frame, evaluate_suite(f_eval, spec.FLIGHT)),
+        }
         return run_gx(outcomes)
 
     _, gx_section = timed(gx_only, 1)
@@ -134,23 +165,33 @@ def main() -> None:
     total_s, full = timed(lambda: validate_manifest(m, now=NOW, use_gx=True), args.repeats)
     disagreements = [e["id"] for e in full.report["expectations"] if e.get("engines_agree") is False]
     slow = slow_path_seconds(m) if args.gx_slow_path else None
-    print(json.dumps({
-        "rows": args.rows, "expectations": full.report["statistics"]["evaluated_expectations"],
-        "flags": len(result.flags), "screenable": len(result.screenable),
-        "quarantined": sum(q.travellers for q in result.quarantine),
-        "warmup_first_call_seconds": round(warmup, 3),
-        "masks_seconds_median": round(masks_s, 3), "masks_cpu_seconds_median": round(CPU_SECONDS[0], 3),
-        "gx_seconds_median": round(gx_s, 3), "gx_cpu_seconds_median": round(gx_cpu, 3),
-        "total_with_gx_seconds_median": round(total_s, 3),
-        "total_cpu_seconds_median": round(CPU_SECONDS[-1], 3),
-        "gx_error": gx_section.get("error"),
-        "gx_slow_path_seconds": slow,
-        "engine_disagreements": disagreements,
-        "target_seconds": 2.0,
-        "within_target_wall": {"masks": masks_s <= 2.0, "total_with_gx": total_s <= 2.0},
-        "within_target_cpu": {"masks": CPU_SECONDS[0] <= 2.0, "total_with_gx": CPU_SECONDS[-1] <= 2.0},
-        "load_average_1min": round(os.getloadavg()[0], 2), "cpus": os.cpu_count(),
-    }, indent=2))
+    print(
+        json.dumps(
+            {
+                "rows": args.rows,
+                "expectations": full.report["statistics"]["evaluated_expectations"],
+                "flags": len(result.flags),
+                "screenable": len(result.screenable),
+                "quarantined": sum(q.travellers for q in result.quarantine),
+                "warmup_first_call_seconds": round(warmup, 3),
+                "masks_seconds_median": round(masks_s, 3),
+                "masks_cpu_seconds_median": round(CPU_SECONDS[0], 3),
+                "gx_seconds_median": round(gx_s, 3),
+                "gx_cpu_seconds_median": round(gx_cpu, 3),
+                "total_with_gx_seconds_median": round(total_s, 3),
+                "total_cpu_seconds_median": round(CPU_SECONDS[-1], 3),
+                "gx_error": gx_section.get("error"),
+                "gx_slow_path_seconds": slow,
+                "engine_disagreements": disagreements,
+                "target_seconds": 2.0,
+                "within_target_wall": {"masks": masks_s <= 2.0, "total_with_gx": total_s <= 2.0},
+                "within_target_cpu": {"masks": CPU_SECONDS[0] <= 2.0, "total_with_gx": CPU_SECONDS[-1] <= 2.0},
+                "load_average_1min": round(os.getloadavg()[0], 2),
+                "cpus": os.cpu_count(),
+            },
+            indent=2,
+        )
+    )
 
 
 if __name__ == "__main__":

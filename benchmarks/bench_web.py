@@ -79,49 +79,125 @@ def populate(url: str, travellers: int, seed: int = 7) -> dict[str, Any]:
         carrier = f"C{number % 40:02d}"
         manifest_id = f"{carrier}{number:06d}-FRA-{number:08d}"
         day = 1 + number % 28
-        batch_manifests.append(dict(
-            manifest_id=manifest_id, carrier=carrier, flight_number=str(number % 9000 + 100),
-            departure_airport="FRA", arrival_airport="AMS", scheduled_departure=f"2026-11-{day:02d}T08:00:00+01:00",
-            scheduled_arrival=None, transmitted_at=None, message_ref=None, message_type="CSV", declared_total=None,
-            parts=1, source_file="bench.csv", travellers_in=PER_FLIGHT, travellers_screened=PER_FLIGHT,
-            travellers_quarantined=0, last_run_id="bench", rules_version=RULES, list_version=list_version,
-            screened_at=now, validation={}))
+        batch_manifests.append(
+            dict(
+                manifest_id=manifest_id,
+                carrier=carrier,
+                flight_number=str(number % 9000 + 100),
+                departure_airport="FRA",
+                arrival_airport="AMS",
+                scheduled_departure=f"2026-11-{day:02d}T08:00:00+01:00",
+                scheduled_arrival=None,
+                transmitted_at=None,
+                message_ref=None,
+                message_type="CSV",
+                declared_total=None,
+                parts=1,
+                source_file="bench.csv",
+                travellers_in=PER_FLIGHT,
+                travellers_screened=PER_FLIGHT,
+                travellers_quarantined=0,
+                last_run_id="bench",
+                rules_version=RULES,
+                list_version=list_version,
+                screened_at=now,
+                validation={},
+            )
+        )
         for i in range(PER_FLIGHT):
-            data = {"traveller_ref": f"P{i:03d}", "traveller_type": "PAX", "surname": rng.choice(SURNAMES),
-                    "given_names": rng.choice(GIVEN),
-                    "date_of_birth": f"19{rng.randint(40, 99)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}",
-                    "sex": rng.choice("MF"), "nationality": rng.choice(NATIONS), "document_type": "P",
-                    "document_number": f"X{rng.randint(10**7, 10**8 - 1)}",
-                    "document_issuing_state": rng.choice(NATIONS),
-                    "document_expiry": "2031-01-01", "embarkation": "FRA", "disembarkation": "AMS"}
-            batch_travellers.append({"manifest_id": manifest_id, "traveller_ref": data["traveller_ref"], "data": data,
-                                     "pseudonymised_at": None})
+            data = {
+                "traveller_ref": f"P{i:03d}",
+                "traveller_type": "PAX",
+                "surname": rng.choice(SURNAMES),
+                "given_names": rng.choice(GIVEN),
+                "date_of_birth": f"19{rng.randint(40, 99)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}",
+                "sex": rng.choice("MF"),
+                "nationality": rng.choice(NATIONS),
+                "document_type": "P",
+                "document_number": f"X{rng.randint(10**7, 10**8 - 1)}",
+                "document_issuing_state": rng.choice(NATIONS),
+                "document_expiry": "2031-01-01",
+                "embarkation": "FRA",
+                "disembarkation": "AMS",
+            }
+            batch_travellers.append(
+                {
+                    "manifest_id": manifest_id,
+                    "traveller_ref": data["traveller_ref"],
+                    "data": data,
+                    "pseudonymised_at": None,
+                }
+            )
             if number % HIT_EVERY == 0 and i == 7:
                 entry = entries[number // HIT_EVERY % len(entries)]
                 key = f"{number:032x}"[:40]
-                batch_flags.append(dict(
-                    manifest_id=manifest_id, rules_version=RULES, flag_key=key, run_id="bench", carrier=carrier,
-                    flight_number=str(number % 9000 + 100), traveller_ref=data["traveller_ref"],
-                    flag_type="WATCHLIST", rule_id="WATCHLIST_MATCH", severity="HIGH",
-                    score=round(0.8 + rng.random() * 0.2, 4), watchlist_entry_id=entry, list_name="NATIONAL-SAMPLE",
-                    list_version=list_version, explanation=f"name similar to {entry}",
-                    details={"parts": [{"feature": "name", "value": 0.9, "detail": "name 0.90"},
-                                       {"feature": "date_of_birth", "value": -0.1, "detail": "differs"}],
-                             "category": "SAMPLE"}, created_at=now))
+                batch_flags.append(
+                    dict(
+                        manifest_id=manifest_id,
+                        rules_version=RULES,
+                        flag_key=key,
+                        run_id="bench",
+                        carrier=carrier,
+                        flight_number=str(number % 9000 + 100),
+                        traveller_ref=data["traveller_ref"],
+                        flag_type="WATCHLIST",
+                        rule_id="WATCHLIST_MATCH",
+                        severity="HIGH",
+                        score=round(0.8 + rng.random() * 0.2, 4),
+                        watchlist_entry_id=entry,
+                        list_name="NATIONAL-SAMPLE",
+                        list_version=list_version,
+                        explanation=f"name similar to {entry}",
+                        details={
+                            "parts": [
+                                {"feature": "name", "value": 0.9, "detail": "name 0.90"},
+                                {"feature": "date_of_birth", "value": -0.1, "detail": "differs"},
+                            ],
+                            "category": "SAMPLE",
+                        },
+                        created_at=now,
+                    )
+                )
                 if number % (HIT_EVERY * 10) == 0:
-                    decisions.append(dict(
-                        manifest_id=manifest_id, flag_key=key, traveller_ref=data["traveller_ref"],
-                        rule_id="WATCHLIST_MATCH", list_name="NATIONAL-SAMPLE", watchlist_entry_id=entry,
-                        identity_key=identity_key(data), person_hash=person_hash(data),
-                        entry_hash=snapshot_hashes[entry], decision="FALSE_POSITIVE", note="bench", actor="bench",
-                        decided_at=now))
+                    decisions.append(
+                        dict(
+                            manifest_id=manifest_id,
+                            flag_key=key,
+                            traveller_ref=data["traveller_ref"],
+                            rule_id="WATCHLIST_MATCH",
+                            list_name="NATIONAL-SAMPLE",
+                            watchlist_entry_id=entry,
+                            identity_key=identity_key(data),
+                            person_hash=person_hash(data),
+                            entry_hash=snapshot_hashes[entry],
+                            decision="FALSE_POSITIVE",
+                            note="bench",
+                            actor="bench",
+                            decided_at=now,
+                        )
+                    )
             if i in (11, 12) and number % 3 == 0:
-                batch_flags.append(dict(
-                    manifest_id=manifest_id, rules_version=RULES, flag_key=f"o{number:020d}{i:03d}", run_id="bench",
-                    carrier=carrier, flight_number=str(number % 9000 + 100), traveller_ref=data["traveller_ref"],
-                    flag_type="OBLIGATION", rule_id="DOC_MISSING", severity="MEDIUM", score=None,
-                    watchlist_entry_id="", list_name="", list_version="", explanation="no travel document",
-                    details={}, created_at=now))
+                batch_flags.append(
+                    dict(
+                        manifest_id=manifest_id,
+                        rules_version=RULES,
+                        flag_key=f"o{number:020d}{i:03d}",
+                        run_id="bench",
+                        carrier=carrier,
+                        flight_number=str(number % 9000 + 100),
+                        traveller_ref=data["traveller_ref"],
+                        flag_type="OBLIGATION",
+                        rule_id="DOC_MISSING",
+                        severity="MEDIUM",
+                        score=None,
+                        watchlist_entry_id="",
+                        list_name="",
+                        list_version="",
+                        explanation="no travel document",
+                        details={},
+                        created_at=now,
+                    )
+                )
             made += 1
         if len(batch_travellers) >= 20_000:
             flush()
@@ -165,8 +241,10 @@ def time_pages(url: str, tmp: Path, hits: list[int], pages: int, seed: int = 11)
 def summary(label: str, times: list[float]) -> str:
     ordered = sorted(times)
     p95 = ordered[max(0, int(len(ordered) * 0.95) - 1)]
-    return (f"{label}: median {statistics.median(times) * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms, "
-            f"max {max(times) * 1000:.1f} ms over {len(times)} pages")
+    return (
+        f"{label}: median {statistics.median(times) * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms, "
+        f"max {max(times) * 1000:.1f} ms over {len(times)} pages"
+    )
 
 
 def main() -> None:
@@ -185,8 +263,10 @@ def main() -> None:
         started = time.perf_counter()
         big = populate(big_url, args.travellers)
         fill = time.perf_counter() - started
-        print(f"store: {big['travellers']:,} travellers, {big['flights']:,} flights, {len(big['hits']):,} watchlist "
-              f"hits, filled in {fill:.0f} s ({big_url.split(':')[0]})")
+        print(
+            f"store: {big['travellers']:,} travellers, {big['flights']:,} flights, {len(big['hits']):,} watchlist "
+            f"hits, filled in {fill:.0f} s ({big_url.split(':')[0]})"
+        )
         big_times, big_queue = time_pages(big_url, tmp, big["hits"], args.pages)
         print(summary(f"alert page, {small['travellers']:,} travellers (reference)", small_times))
         print(summary(f"alert page, {big['travellers']:,} travellers", big_times))

@@ -66,20 +66,26 @@ def main() -> None:
             ys.append(1.0 if entry_id == truth else 0.0)
     x, y = np.array(xs), np.array(ys)
     slope, intercept = fit_logistic(x, y)
-    neg_best = np.sort([max((logit(p) for p in r.values()), default=-50.0) for r in results[len(positives):]])[::-1]
+    neg_best = np.sort([max((logit(p) for p in r.values()), default=-50.0) for r in results[len(positives) :]])[::-1]
     k = int(np.floor(args.rate * len(neg_best)))
     cut = neg_best[k] + 1e-6  # flags at most k of them
     probability = 1.0 / (1.0 + np.exp(-(slope * cut + intercept)))
     pos_true = np.array([logit(r.get(str(t["entry_id"]), 0.0)) for r, t in zip(results, positives, strict=False)])
-    print(f"{len(x)} candidate pairs ({int(y.sum())} true) from {len(positives)} OFAC development aliases and "
-          f"{len(negatives)} ordinary travellers")
+    print(
+        f"{len(x)} candidate pairs ({int(y.sum())} true) from {len(positives)} OFAC development aliases and "
+        f"{len(negatives)} ordinary travellers"
+    )
     print(f"calibration_slope: {slope:.4f}\ncalibration_intercept: {intercept:.4f}")
-    print(f"log-odds cut for at most {args.rate:.2%} of ordinary travellers: {cut:.3f} -> threshold "
-          f"{probability:.4f}; recall there {np.mean(pos_true >= cut):.4f}")
+    print(
+        f"log-odds cut for at most {args.rate:.2%} of ordinary travellers: {cut:.3f} -> threshold "
+        f"{probability:.4f}; recall there {np.mean(pos_true >= cut):.4f}"
+    )
     for label, t in (("p>=0.5", 0.5), ("p>=0.9", 0.9)):
         c = (np.log(t / (1 - t)) - intercept) / slope
-        print(f"  at {label}: recall {np.mean(pos_true >= c):.4f}, ordinary travellers flagged "
-              f"{np.mean(neg_best >= c):.4%}")
+        print(
+            f"  at {label}: recall {np.mean(pos_true >= c):.4f}, ordinary travellers flagged "
+            f"{np.mean(neg_best >= c):.4%}"
+        )
 
 
 if __name__ == "__main__":

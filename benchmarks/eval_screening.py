@@ -56,8 +56,9 @@ def _scores(traveller: dict[str, Any]) -> dict[str, float]:
     return {m.entry.entry_id: m.score for m in _INDEX.score_traveller(traveller, _CONFIG, keep_below=True)}
 
 
-def score_all(index: WatchlistIndex, config: MatchConfig, travellers: list[dict[str, Any]],
-              workers: int) -> list[dict[str, float]]:
+def score_all(
+    index: WatchlistIndex, config: MatchConfig, travellers: list[dict[str, Any]], workers: int
+) -> list[dict[str, float]]:
     if workers <= 1:
         _init(index, config)
         return [_scores(t) for t in travellers]
@@ -69,8 +70,9 @@ def rapidfuzz_scores(index: WatchlistIndex, queries: list[str]) -> tuple[np.ndar
     """Exhaustive token_sort_ratio of every query against every listed name (the reference scan)."""
     names = [normalise_name(index.data.listed_name(i)) for i in range(index.data.name_count)]
     owners = [index.entries[int(o)].entry_id for o in index.data.name_owner]
-    matrix = process.cdist([normalise_name(q) for q in queries], names, scorer=fuzz.token_sort_ratio,
-                           dtype=np.uint8, workers=-1)
+    matrix = process.cdist(
+        [normalise_name(q) for q in queries], names, scorer=fuzz.token_sort_ratio, dtype=np.uint8, workers=-1
+    )
     return matrix, owners
 
 
@@ -86,8 +88,7 @@ def recall_table(pos: np.ndarray, neg: np.ndarray, configured: float | None) -> 
         threshold = float(ordered[k]) + 1e-9 if k < len(ordered) else 0.0
         rows.append((label, threshold, float(np.mean(pos >= threshold)), float(np.mean(neg >= threshold))))
     if configured is not None:
-        rows.append(("configured", configured, float(np.mean(pos >= configured)),
-                     float(np.mean(neg >= configured))))
+        rows.append(("configured", configured, float(np.mean(pos >= configured)), float(np.mean(neg >= configured))))
     return rows
 
 
@@ -103,11 +104,14 @@ def _traveller(row: dict[str, Any], ref: str, with_evidence: bool) -> dict[str, 
     dob = row.get("date_of_birth")
     nationality = row.get("nationality")
     gender = str(row.get("gender") or "").lower()
-    return {"traveller_ref": ref, "given_names": str(row["full_name"]), "surname": "",
-            "date_of_birth": str(dob) if with_evidence and isinstance(dob, str) and dob else None,
-            "nationality": country_to_icao(str(nationality)) if with_evidence and isinstance(nationality, str)
-            else None,
-            "sex": {"male": "M", "female": "F"}.get(gender) if with_evidence else None}
+    return {
+        "traveller_ref": ref,
+        "given_names": str(row["full_name"]),
+        "surname": "",
+        "date_of_birth": str(dob) if with_evidence and isinstance(dob, str) and dob else None,
+        "nationality": country_to_icao(str(nationality)) if with_evidence and isinstance(nationality, str) else None,
+        "sex": {"male": "M", "female": "F"}.get(gender) if with_evidence else None,
+    }
 
 
 def yente_part(config: MatchConfig, negatives: int, workers: int) -> None:
@@ -129,32 +133,36 @@ def yente_part(config: MatchConfig, negatives: int, workers: int) -> None:
     for entry in index.entries:
         for name in entry.names:
             by_name.setdefault(normalise_name(name), entry.entry_id)
-    truth_sets = [{t for t in (by_name.get(normalise_name(u)), by_name.get(normalise_name(n))) if t}
-                  for u, n in zip(untreated["full_name"], treated["full_name"], strict=True)]
+    truth_sets = [
+        {t for t in (by_name.get(normalise_name(u)), by_name.get(normalise_name(n))) if t}
+        for u, n in zip(untreated["full_name"], treated["full_name"], strict=True)
+    ]
     known = [i for i, t in enumerate(truth_sets) if t]
-    print(f"yente fixture: {len(treated)} positives ({len(known)} name a person on this UN list version; "
-          f"the rest were delisted), {len(negs)} negatives, list {index.data.meta['entries']} entries / "
-          f"{index.data.name_count} names")
+    print(
+        f"yente fixture: {len(treated)} positives ({len(known)} name a person on this UN list version; "
+        f"the rest were delisted), {len(negs)} negatives, list {index.data.meta['entries']} entries / "
+        f"{index.data.name_count} names"
+    )
     pos_rows = [treated.iloc[i].to_dict() for i in known]
     truth = [truth_sets[i] for i in known]
     neg_rows = negs.to_dict("records")
     columns: dict[str, list[tuple[str, float, float, float]]] = {}
     for with_evidence in (False, True):
         started = time.perf_counter()
-        travellers = [_traveller(r, f"p{i}", with_evidence) for i, r in enumerate(pos_rows)] + \
-                     [_traveller(r, f"n{i}", with_evidence) for i, r in enumerate(neg_rows)]
+        travellers = [_traveller(r, f"p{i}", with_evidence) for i, r in enumerate(pos_rows)] + [
+            _traveller(r, f"n{i}", with_evidence) for i, r in enumerate(neg_rows)
+        ]
         results = score_all(index, config, travellers, workers)
         pos = np.array([max(results[k].get(t, 0.0) for t in truth[k]) for k in range(len(pos_rows))])
-        neg = np.array([max(r.values(), default=0.0) for r in results[len(pos_rows):]])
+        neg = np.array([max(r.values(), default=0.0) for r in results[len(pos_rows) :]])
         label = "ours, name+DOB+nationality" if with_evidence else "ours, name only"
         columns[label] = recall_table(pos, neg, config.threshold)
         print(f"  {label}: {len(travellers)} queries in {time.perf_counter() - started:.1f} s")
     started = time.perf_counter()
     matrix, owners = rapidfuzz_scores(index, [r["full_name"] for r in pos_rows + neg_rows])
     owner_arr = np.array(owners)
-    pos = np.array([matrix[k][np.isin(owner_arr, list(truth[k]))].max() / 100.0
-                    for k in range(len(pos_rows))])
-    neg = matrix[len(pos_rows):].max(axis=1) / 100.0
+    pos = np.array([matrix[k][np.isin(owner_arr, list(truth[k]))].max() / 100.0 for k in range(len(pos_rows))])
+    neg = matrix[len(pos_rows) :].max(axis=1) / 100.0
     columns["rapidfuzz token_sort_ratio (cdist)"] = recall_table(pos, neg, None)
     print(f"  rapidfuzz cdist: {matrix.shape[0]}x{matrix.shape[1]} in {time.perf_counter() - started:.1f} s")
     print_table("yente candidate-generation fixture vs UN list", columns)
@@ -173,8 +181,10 @@ def own_part(config: MatchConfig, workers: int, seed: int) -> None:
     travellers = [{k: (v if v != "" else None) for k, v in r.items()} for r in rows]
     started = time.perf_counter()
     results = score_all(index, config, travellers, workers)
-    print(f"\nown labelled set: {len(rows)} travellers vs {index.data.meta['entries']} entries "
-          f"({index.data.name_count} names), scored in {time.perf_counter() - started:.1f} s")
+    print(
+        f"\nown labelled set: {len(rows)} travellers vs {index.data.meta['entries']} entries "
+        f"({index.data.name_count} names), scored in {time.perf_counter() - started:.1f} s"
+    )
     matrix, owners = rapidfuzz_scores(index, [f"{r['given_names']} {r['surname']}" for r in rows])
     owner_arr = np.array(owners)
     print(f"{'family':<40}{'kind':<10}{'n':>6}{'ours':>9}{'rapidfuzz>=' + str(config.threshold):>18}")
@@ -197,9 +207,11 @@ def own_part(config: MatchConfig, workers: int, seed: int) -> None:
         rf_rate = np.mean([v[1] for v in values])
         what = "recall" if kind == "positive" else "flagged"
         print(f"{family:<40}{kind:<10}{len(values):>6}{ours_rate:>9.4f}{rf_rate:>18.4f}   ({what})")
-    print(f"overall recall {np.mean(all_pos):.4f} on {len(all_pos)} positives; false alerts per 1,000 "
-          f"background travellers: {1000 * background_alerts / max(background, 1):.2f} "
-          f"({background_alerts}/{background}) at threshold {config.threshold}")
+    print(
+        f"overall recall {np.mean(all_pos):.4f} on {len(all_pos)} positives; false alerts per 1,000 "
+        f"background travellers: {1000 * background_alerts / max(background, 1):.2f} "
+        f"({background_alerts}/{background}) at threshold {config.threshold}"
+    )
 
 
 def _negative_travellers(count: int) -> list[dict[str, Any]]:
@@ -210,8 +222,7 @@ def _negative_travellers(count: int) -> list[dict[str, Any]]:
     return [_traveller(r, f"n{i}", True) for i, r in enumerate(negs.to_dict("records"))]
 
 
-def aliases_part(config: MatchConfig, source: str, split: str, negatives: int, workers: int,
-                 misses: int = 0) -> None:
+def aliases_part(config: MatchConfig, source: str, split: str, negatives: int, workers: int, misses: int = 0) -> None:
     from benchmarks.alias_set import KINDS, alias_set
 
     try:
@@ -228,29 +239,42 @@ def aliases_part(config: MatchConfig, source: str, split: str, negatives: int, w
     results = score_all(index, config, positives + negs, workers)
     elapsed = time.perf_counter() - started
     pos = np.array([results[k].get(str(t["entry_id"]), 0.0) for k, t in enumerate(positives)])
-    neg = np.array([max(r.values(), default=0.0) for r in results[len(positives):]])
-    print(f"\n{source} aliases ({split}): {len(positives)} aliases of {len(primaries)} individuals against "
-          f"primary names only, {len(negs)} ordinary travellers; scored in {elapsed:.1f} s")
+    neg = np.array([max(r.values(), default=0.0) for r in results[len(positives) :]])
+    print(
+        f"\n{source} aliases ({split}): {len(positives)} aliases of {len(primaries)} individuals against "
+        f"primary names only, {len(negs)} ordinary travellers; scored in {elapsed:.1f} s"
+    )
     table = recall_table(pos, neg, config.threshold)
     matrix, owners = rapidfuzz_scores(index, [str(t["given_names"]) for t in positives + negs])
     owner_arr = np.array(owners)
-    rf_pos = np.array([matrix[k][owner_arr == t["entry_id"]].max() / 100.0 if (owner_arr == t["entry_id"]).any()
-                       else 0.0 for k, t in enumerate(positives)])
-    rf_neg = matrix[len(positives):].max(axis=1) / 100.0
+    rf_pos = np.array(
+        [
+            matrix[k][owner_arr == t["entry_id"]].max() / 100.0 if (owner_arr == t["entry_id"]).any() else 0.0
+            for k, t in enumerate(positives)
+        ]
+    )
+    rf_neg = matrix[len(positives) :].max(axis=1) / 100.0
     rf_table = recall_table(rf_pos, rf_neg, None)
-    print_table(f"{source} aliases, all kinds", {"ours, name+DOB+nationality": table,
-                                                  "rapidfuzz token_sort_ratio (cdist)": rf_table})
+    print_table(
+        f"{source} aliases, all kinds",
+        {"ours, name+DOB+nationality": table, "rapidfuzz token_sort_ratio (cdist)": rf_table},
+    )
     kinds = np.array([t["kind"] for t in positives])
     cuts = [("configured", config.threshold), ("FAR 0.1%", table[1][1]), ("FAR 1%", table[0][1])]
     rf_cut = rf_table[1][1]
-    print(f"\n{'kind of variation':<22}{'n':>6}" + "".join(f"{label:>13}" for label, _ in cuts)
-          + f"{'rapidfuzz@0.1%':>16}")
+    print(
+        f"\n{'kind of variation':<22}{'n':>6}"
+        + "".join(f"{label:>13}" for label, _ in cuts)
+        + f"{'rapidfuzz@0.1%':>16}"
+    )
     groups = [(k, kinds == k) for k in KINDS if (kinds == k).any()]
     groups += [("shares a similar part", kinds != "other name"), ("all", np.ones(len(kinds), dtype=bool))]
     for kind, mask in groups:
-        print(f"{kind:<22}{int(mask.sum()):>6}" + "".join(f"{float(np.mean(pos[mask] >= c)):>13.4f}"
-                                                        for _, c in cuts)
-              + f"{float(np.mean(rf_pos[mask] >= rf_cut)):>16.4f}")
+        print(
+            f"{kind:<22}{int(mask.sum()):>6}"
+            + "".join(f"{float(np.mean(pos[mask] >= c)):>13.4f}" for _, c in cuts)
+            + f"{float(np.mean(rf_pos[mask] >= rf_cut)):>16.4f}"
+        )
     if misses:
         print("\nsome misses at the configured threshold (alias -> primary, score):")
         missed = [k for k in range(len(positives)) if pos[k] < config.threshold]
@@ -260,12 +284,15 @@ def aliases_part(config: MatchConfig, source: str, split: str, negatives: int, w
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--part", choices=("yente", "own", "aliases", "all"), default="all")
     parser.add_argument("--source", choices=("ofac", "un"), default="ofac", help="aliases part: which list")
-    parser.add_argument("--split", choices=("dev", "held-out", "all"), default="all",
-                        help="aliases part, OFAC: development or held-out entries (UN: always all)")
+    parser.add_argument(
+        "--split",
+        choices=("dev", "held-out", "all"),
+        default="all",
+        help="aliases part, OFAC: development or held-out entries (UN: always all)",
+    )
     parser.add_argument("--misses", type=int, default=0, help="aliases part: show this many misses")
     parser.add_argument("--negatives", type=int, default=50_000, help="yente negatives to use (of 50,000)")
     parser.add_argument("--workers", type=int, default=max(1, (mp.cpu_count() or 2)))
@@ -279,8 +306,9 @@ def main() -> None:
     if args.part in ("own", "all"):
         own_part(config, args.workers, args.seed)
     if args.part in ("aliases", "all"):
-        aliases_part(config, args.source, "all" if args.source == "un" else args.split, args.negatives,
-                     args.workers, args.misses)
+        aliases_part(
+            config, args.source, "all" if args.source == "un" else args.split, args.negatives, args.workers, args.misses
+        )
 
 
 if __name__ == "__main__":

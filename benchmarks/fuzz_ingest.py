@@ -52,9 +52,31 @@ from screening.ingest import parse_file  # noqa: E402
 from screening.model import ParseResult  # noqa: E402
 
 PERSONS = ("FL", "FM", "DDU", "DDT")
-SPARE_SEPARATORS = "*~|^#!$%&\"`"
-STRAY = [b"\x00", b"\x1a", b"\xff", b"\xfe\xff", b"\r\n", b"\n", b"'", b"+", b":", b"?", b'"', b",", b"\t",
-         b"\x85", b"\xe2\x80\xa8", b"\xc3", b"UNA", b"NAD", b"\x7f", b"\x1b[31m", b"[/]", b"=cmd|' /C calc'!A0"]
+SPARE_SEPARATORS = '*~|^#!$%&"`'
+STRAY = [
+    b"\x00",
+    b"\x1a",
+    b"\xff",
+    b"\xfe\xff",
+    b"\r\n",
+    b"\n",
+    b"'",
+    b"+",
+    b":",
+    b"?",
+    b'"',
+    b",",
+    b"\t",
+    b"\x85",
+    b"\xe2\x80\xa8",
+    b"\xc3",
+    b"UNA",
+    b"NAD",
+    b"\x7f",
+    b"\x1b[31m",
+    b"[/]",
+    b"=cmd|' /C calc'!A0",
+]
 
 
 class Hang(Exception):
@@ -87,7 +109,7 @@ class Edi:
         una = f"UNA{self.una}" if self.una is not None else ""
         body = self.term.join(self.segments) + self.term
         if self.wrap:
-            body = "\r\n".join(body[i:i + self.wrap] for i in range(0, len(body), self.wrap))
+            body = "\r\n".join(body[i : i + self.wrap] for i in range(0, len(body), self.wrap))
         return self.prefix + una + body + self.suffix
 
     def data(self) -> bytes:
@@ -108,7 +130,7 @@ def load_edi(text: str) -> Edi | None:
     if unb < 0:
         return None
     if 0 <= start < unb and unb - start <= 12:
-        una = text[start + 3:start + 9]
+        una = text[start + 3 : start + 9]
         comp, elem, _dec, release, _rep, term = una
         body_at = start + 9
     else:
@@ -131,8 +153,11 @@ def load_edi(text: str) -> Edi | None:
 
 def visible_paxlst(edi: Edi, data: bytes) -> int:
     """Person NADs in the mutated bytes, with the separators this harness last applied."""
-    text = data.decode("utf-16", errors="replace") if edi.encoding == "utf-16-bom" else data.decode(
-        "utf-8" if edi.encoding == "utf-8" else edi.encoding, errors="replace")
+    text = (
+        data.decode("utf-16", errors="replace")
+        if edi.encoding == "utf-16-bom"
+        else data.decode("utf-8" if edi.encoding == "utf-8" else edi.encoding, errors="replace")
+    )
     if edi.term not in "\r\n":  # line breaks are transport in EDIFACT, never data
         text = text.replace("\r", "").replace("\n", "")
     e = re.escape(edi.elem)
@@ -141,8 +166,7 @@ def visible_paxlst(edi: Edi, data: bytes) -> int:
 
 
 def _is_person(edi: Edi, segment: str) -> bool:
-    return any(segment.startswith(f"NAD{edi.elem}{q}{edi.elem}") or segment == f"NAD{edi.elem}{q}"
-               for q in PERSONS)
+    return any(segment.startswith(f"NAD{edi.elem}{q}{edi.elem}") or segment == f"NAD{edi.elem}{q}" for q in PERSONS)
 
 
 def _groups(edi: Edi) -> list[tuple[int, int]]:
@@ -151,8 +175,11 @@ def _groups(edi: Edi) -> list[tuple[int, int]]:
     out = []
     for a in starts:
         b = a + 1
-        while b < len(edi.segments) and not _is_person(edi, edi.segments[b]) and \
-                edi.segments[b][:3] not in ("CNT", "UNT", "TDT"):
+        while (
+            b < len(edi.segments)
+            and not _is_person(edi, edi.segments[b])
+            and edi.segments[b][:3] not in ("CNT", "UNT", "TDT")
+        ):
             b += 1
         out.append((a, b))
     return out
@@ -217,7 +244,7 @@ def m_misplaced_closer(r: random.Random, e: Edi) -> None:
 
 def m_truncate(r: random.Random, e: Edi) -> None:
     data = e.data()
-    e.raw_override = data[:r.randrange(len(data))]
+    e.raw_override = data[: r.randrange(len(data))]
 
 
 def m_stray_bytes(r: random.Random, e: Edi) -> None:
@@ -240,7 +267,7 @@ def m_delete_bytes(r: random.Random, e: Edi) -> None:
     data = bytearray(e.data())
     if data:
         at = r.randrange(len(data))
-        del data[at:at + r.randint(1, 30)]
+        del data[at : at + r.randint(1, 30)]
     e.raw_override = bytes(data)
 
 
@@ -296,8 +323,12 @@ def m_newline_after_terminator(r: random.Random, e: Edi) -> None:
 
 
 def m_envelope(r: random.Random, e: Edi) -> None:
-    e.prefix = r.choice(["QP BORDER\r\n.HDQRMZZ 010930\r\n", "From: api@carrier\r\nSubject: API\r\n\r\n",
-                         "\ufeff", "ZCZC\r\n"]) + e.prefix
+    e.prefix = (
+        r.choice(
+            ["QP BORDER\r\n.HDQRMZZ 010930\r\n", "From: api@carrier\r\nSubject: API\r\n\r\n", "\ufeff", "ZCZC\r\n"]
+        )
+        + e.prefix
+    )
     e.suffix += r.choice(["\r\nNNNN\r\n", "\r\n-- \r\nEmail secured by Antivirus\r\n", "\x1a", ""])
 
 
@@ -315,8 +346,19 @@ def m_wrong_counts(r: random.Random, e: Edi) -> None:
 
 
 def m_extreme_dates(r: random.Random, e: Edi) -> None:
-    value = r.choice(["999912312359", "000101010000", "9912312359", "0001010000", "99991231", "00010101",
-                      "999999", "000000", "1" * 40])
+    value = r.choice(
+        [
+            "999912312359",
+            "000101010000",
+            "9912312359",
+            "0001010000",
+            "99991231",
+            "00010101",
+            "999999",
+            "000000",
+            "1" * 40,
+        ]
+    )
     for i, s in enumerate(e.segments):
         if s.startswith("DTM") and r.random() < 0.5:
             parts = s.split(e.elem)
@@ -334,8 +376,9 @@ def m_hostile_values(r: random.Random, e: Edi) -> None:
     """NUL and control characters in names; over-long references, flight numbers, booking references."""
     for i, s in enumerate(e.segments):
         if r.random() < 0.3 and s[:3] in ("NAD", "TDT", "RFF", "DOC", "UNH"):
-            value = r.choice(["A\x00B", "\x07\x1b[2J", "X" * r.choice([70, 300, 5000]), "=1+2", "O\x00'NEIL",
-                              "\ud7ff\x85", "Z" * 20])
+            value = r.choice(
+                ["A\x00B", "\x07\x1b[2J", "X" * r.choice([70, 300, 5000]), "=1+2", "O\x00'NEIL", "\ud7ff\x85", "Z" * 20]
+            )
             parts = s.split(e.elem)
             k = r.randrange(1, len(parts)) if len(parts) > 1 else 0
             if k:
@@ -355,7 +398,7 @@ def m_terminator_lost_before_nad(r: random.Random, e: Edi) -> None:
     if groups:
         a, _ = r.choice(groups)
         if a > 0:
-            e.segments[a - 1:a + 1] = [e.segments[a - 1] + e.segments[a]]
+            e.segments[a - 1 : a + 1] = [e.segments[a - 1] + e.segments[a]]
 
 
 def m_lowercase_or_spaces(r: random.Random, e: Edi) -> None:
@@ -365,18 +408,40 @@ def m_lowercase_or_spaces(r: random.Random, e: Edi) -> None:
 
 
 PAXLST_MUTATIONS: list[Callable[[random.Random, Edi], None]] = [
-    m_seg_delete, m_seg_duplicate, m_seg_move, m_seg_swap, m_group_delete, m_group_duplicate, m_group_move,
-    m_misplaced_closer, m_misplaced_closer, m_truncate, m_stray_bytes, m_byte_flip, m_delete_bytes,
-    m_change_separators, m_change_separators, m_una_disagrees, m_una_disagrees, m_una_garbled, m_line_wrap,
-    m_newline_after_terminator, m_envelope, m_reencode, m_wrong_counts, m_extreme_dates, m_hostile_values,
-    m_release_dangling, m_terminator_lost_before_nad, m_lowercase_or_spaces,
+    m_seg_delete,
+    m_seg_duplicate,
+    m_seg_move,
+    m_seg_swap,
+    m_group_delete,
+    m_group_duplicate,
+    m_group_move,
+    m_misplaced_closer,
+    m_misplaced_closer,
+    m_truncate,
+    m_stray_bytes,
+    m_byte_flip,
+    m_delete_bytes,
+    m_change_separators,
+    m_change_separators,
+    m_una_disagrees,
+    m_una_disagrees,
+    m_una_garbled,
+    m_line_wrap,
+    m_newline_after_terminator,
+    m_envelope,
+    m_reencode,
+    m_wrong_counts,
+    m_extreme_dates,
+    m_hostile_values,
+    m_release_dangling,
+    m_terminator_lost_before_nad,
+    m_lowercase_or_spaces,
 ]
 BYTE_LEVEL = {m_truncate, m_stray_bytes, m_byte_flip, m_delete_bytes}
 
 
 def mutate_paxlst(r: random.Random, base: Edi) -> tuple[bytes, int, list[str]]:
-    e = Edi(base.prefix, base.una, list(base.segments), base.suffix, base.elem, base.comp, base.term,
-            base.release)
+    e = Edi(base.prefix, base.una, list(base.segments), base.suffix, base.elem, base.comp, base.term, base.release)
     ops = []
     for _ in range(r.choice([1, 1, 2, 2, 3])):
         op = r.choice(PAXLST_MUTATIONS)
@@ -410,10 +475,30 @@ def mutate_csv(r: random.Random, text: str) -> tuple[bytes, int, list[str]]:
     continuation = 0
     raw: bytes | None = None
     for _ in range(r.choice([1, 1, 2, 3])):
-        op = r.choice(["stray_quote", "stray_quote", "random_quote", "quoted_line_breaks", "delete_line",
-                       "duplicate_line", "blank_lines", "truncate", "stray_bytes", "drop_comma", "add_comma",
-                       "crlf", "cr_only", "bom", "formula", "long_value", "extreme_dates", "nul_in_name",
-                       "trailing_commas", "quoted_comma"])
+        op = r.choice(
+            [
+                "stray_quote",
+                "stray_quote",
+                "random_quote",
+                "quoted_line_breaks",
+                "delete_line",
+                "duplicate_line",
+                "blank_lines",
+                "truncate",
+                "stray_bytes",
+                "drop_comma",
+                "add_comma",
+                "crlf",
+                "cr_only",
+                "bom",
+                "formula",
+                "long_value",
+                "extreme_dates",
+                "nul_in_name",
+                "trailing_commas",
+                "quoted_comma",
+            ]
+        )
         if raw is not None and op not in ("truncate", "stray_bytes"):
             continue
         if (op == "quoted_line_breaks" and ops) or "quoted_line_breaks" in ops:
@@ -448,15 +533,23 @@ def mutate_csv(r: random.Random, text: str) -> tuple[bytes, int, list[str]]:
             fields.insert(f, "")
             rows[k] = ",".join(fields)
         elif op == "formula":
-            fields[r.choice([9, 10, 23]) if len(fields) > 23 else f] = r.choice(["=HYPERLINK(\"x\")", "+1", "@SUM(A1)",
-                                                                               "-2+3"])
+            fields[r.choice([9, 10, 23]) if len(fields) > 23 else f] = r.choice(
+                ['=HYPERLINK("x")', "+1", "@SUM(A1)", "-2+3"]
+            )
             rows[k] = ",".join(fields)
         elif op == "long_value":
             fields[r.choice([1, 8, 23, 9]) if len(fields) > 23 else f] = "9" * r.choice([20, 80, 5000])
             rows[k] = ",".join(fields)
         elif op == "extreme_dates":
-            value = r.choice(["9999-12-31T23:59:59-12:00", "0001-01-01T00:00:00+14:00", "9999-12-31",
-                              "0001-01-01", "9999-12-31T23:59:59+14:00"])
+            value = r.choice(
+                [
+                    "9999-12-31T23:59:59-12:00",
+                    "0001-01-01T00:00:00+14:00",
+                    "9999-12-31",
+                    "0001-01-01",
+                    "9999-12-31T23:59:59+14:00",
+                ]
+            )
             fields[r.choice([4, 5, 6, 11, 17, 20]) if len(fields) > 20 else f] = value
             rows[k] = ",".join(fields)
         elif op == "nul_in_name":
@@ -474,7 +567,7 @@ def mutate_csv(r: random.Random, text: str) -> tuple[bytes, int, list[str]]:
         body = body.replace("\n", "\r")
     data = (b"\xef\xbb\xbf" if "bom" in ops else b"") + body.encode("utf-8")
     if "truncate" in ops:
-        data = data[:r.randrange(len(data))]
+        data = data[: r.randrange(len(data))]
     if "stray_bytes" in ops:
         buf = bytearray(data)
         at = r.randrange(len(buf) + 1)
@@ -492,8 +585,13 @@ def mutate_csv(r: random.Random, text: str) -> tuple[bytes, int, list[str]]:
 # JSON
 # ------------------------------------------------------------------------------------------------------
 def _json_visible(document: Any) -> int:
-    items = document.get("manifests") if isinstance(document, dict) and "manifests" in document else \
-        [document] if isinstance(document, dict) else document
+    items = (
+        document.get("manifests")
+        if isinstance(document, dict) and "manifests" in document
+        else [document]
+        if isinstance(document, dict)
+        else document
+    )
     if not isinstance(items, list):
         return 0
     total = 0
@@ -509,9 +607,25 @@ def mutate_json(r: random.Random, base: dict[str, Any]) -> tuple[bytes, int, lis
     ops: list[str] = []
     special: dict[str, str] = {}
     for _ in range(r.choice([1, 1, 2, 3])):
-        op = r.choice(["traveller_wrong_type", "travellers_wrong_type", "drop_flight_key", "declared_total",
-                       "deep_value", "nul_in_name", "surrogate", "long_value", "extra_keys", "dup_traveller",
-                       "drop_traveller_key", "truncate", "byte_flip", "number_as_name", "parts"])
+        op = r.choice(
+            [
+                "traveller_wrong_type",
+                "travellers_wrong_type",
+                "drop_flight_key",
+                "declared_total",
+                "deep_value",
+                "nul_in_name",
+                "surrogate",
+                "long_value",
+                "extra_keys",
+                "dup_traveller",
+                "drop_traveller_key",
+                "truncate",
+                "byte_flip",
+                "number_as_name",
+                "parts",
+            ]
+        )
         ops.append(op)
         m = r.choice(manifests)
         travellers = m.get("travellers") if isinstance(m.get("travellers"), list) else []
@@ -523,8 +637,9 @@ def mutate_json(r: random.Random, base: dict[str, Any]) -> tuple[bytes, int, lis
         elif op == "drop_flight_key":
             m.pop(r.choice(["carrier", "flight_number", "scheduled_departure"]), None)
         elif op == "declared_total":
-            special["__TOTAL__"] = r.choice(["1e400", "9" * 5000, "-1e400", "NaN", "Infinity", "1.5", '"12"',
-                                            "-7", "true", "[]"])
+            special["__TOTAL__"] = r.choice(
+                ["1e400", "9" * 5000, "-1e400", "NaN", "Infinity", "1.5", '"12"', "-7", "true", "[]"]
+            )
             m["declared_total"] = "__TOTAL__"
         elif op == "deep_value" and isinstance(t, dict):
             depth = r.choice([30, 500, 2000])
@@ -557,7 +672,7 @@ def mutate_json(r: random.Random, base: dict[str, Any]) -> tuple[bytes, int, lis
         text = text.replace(f'"{key}"', value)
     data = text.encode("utf-8", errors="surrogatepass")
     if "truncate" in ops:
-        data = data[:r.randrange(len(data))]
+        data = data[: r.randrange(len(data))]
     if "byte_flip" in ops:
         buf = bytearray(data)
         buf[r.randrange(len(buf))] = r.randrange(32, 127)
@@ -734,8 +849,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=900.0, help="stop after this long whatever the count")
     parser.add_argument("--hang", type=float, default=5.0, help="a parse longer than this is a hang")
     parser.add_argument("--messages", default=str(ROOT.parent / "shared" / "data" / "messages"))
-    parser.add_argument("--screen-every", type=int, default=100,
-                        help="also validate and screen every Nth mutant (0: readers only)")
+    parser.add_argument(
+        "--screen-every", type=int, default=100, help="also validate and screen every Nth mutant (0: readers only)"
+    )
     parser.add_argument("--show", type=int, default=3, help="examples kept per kind of failure")
     parser.add_argument("--json", help="write the full report (with examples) to this file")
     parser.add_argument("--dump", help="write the example mutants' bytes to this folder")
@@ -745,17 +861,29 @@ def main() -> None:
     seconds = time.perf_counter() - started
     refusal_rate = tally.refusals / tally.with_travellers if tally.with_travellers else 0.0
     report = {
-        "seed": args.seed, "seconds": round(seconds, 1), "mutants": tally.mutants, "by_kind": dict(tally.by_kind),
-        "mutants_with_travellers": tally.with_travellers, "visible_travellers": tally.visible,
-        "crashes": tally.crashes, "hangs": tally.hangs, "travellers_lost": tally.lost,
-        "mutants_losing_travellers": tally.lost_mutants, "travellers_over_counted": tally.over,
-        "mutants_over_counting": tally.over_mutants, "refusals": tally.refusals,
-        "refusal_rate": round(refusal_rate, 4), "mutants_all_travellers_quarantined": tally.whole_quarantined,
+        "seed": args.seed,
+        "seconds": round(seconds, 1),
+        "mutants": tally.mutants,
+        "by_kind": dict(tally.by_kind),
+        "mutants_with_travellers": tally.with_travellers,
+        "visible_travellers": tally.visible,
+        "crashes": tally.crashes,
+        "hangs": tally.hangs,
+        "travellers_lost": tally.lost,
+        "mutants_losing_travellers": tally.lost_mutants,
+        "travellers_over_counted": tally.over,
+        "mutants_over_counting": tally.over_mutants,
+        "refusals": tally.refusals,
+        "refusal_rate": round(refusal_rate, 4),
+        "mutants_all_travellers_quarantined": tally.whole_quarantined,
         "all_quarantined_rate": round(tally.whole_quarantined / tally.with_travellers, 4)
-        if tally.with_travellers else 0.0, "screened_mutants": tally.screened,
+        if tally.with_travellers
+        else 0.0,
+        "screened_mutants": tally.screened,
         "screening_crashes": tally.screen_crashes,
-        "refusal_rate_by_kind": {k: round(tally.refusals_by_kind[k] / n, 4)
-                                 for k, n in sorted(tally.with_travellers_by_kind.items())},
+        "refusal_rate_by_kind": {
+            k: round(tally.refusals_by_kind[k] / n, 4) for k, n in sorted(tally.with_travellers_by_kind.items())
+        },
         "refusals_by_mutation": dict(tally.refusals_by_op.most_common(12)),
     }
     print(json.dumps(report, indent=2))
@@ -766,8 +894,14 @@ def main() -> None:
                 print(example["traceback"])
     if args.json:
         Path(args.json).write_text(json.dumps({**report, "examples": tally.examples}, indent=2), encoding="utf-8")
-    ok = (tally.mutants >= 10_000 and not tally.crashes and not tally.hangs and not tally.lost
-          and not tally.screen_crashes and refusal_rate < 0.05)
+    ok = (
+        tally.mutants >= 10_000
+        and not tally.crashes
+        and not tally.hangs
+        and not tally.lost
+        and not tally.screen_crashes
+        and refusal_rate < 0.05
+    )
     print("targets met" if ok else "targets NOT met")
 
 

@@ -26,30 +26,182 @@ from screening.watchlists.model import WatchlistEntry, WatchlistLoad  # noqa: E4
 
 PER_FAMILY = 150
 BACKGROUND = 5000
-TRANSLITERATIONS = [("MOHAMMED", "MUHAMMAD"), ("MOHAMMAD", "MOHAMED"), ("MUHAMMAD", "MOHAMMAD"), ("OU", "U"),
-                    ("KH", "H"), ("Q", "K"), ("J", "DJ"), ("EE", "I"), ("Y", "I"), ("IY", "I"), ("AA", "A"),
-                    ("DH", "D"), ("TH", "T"), ("W", "V"), ("PH", "F"), ("IU", "YU"), ("IA", "YA"),
-                    ("SS", "S"), ("U", "OU"), ("I", "EE"), ("K", "Q"), ("CH", "TCH"), ("GH", "G")]
-ACCENTS = {"A": "ÁÀÂ", "E": "ÉÈÊË", "I": "ÍÎÏ", "O": "ÓÔ", "U": "ÚÙÛ", "N": "Ñ", "C": "Ç", "S": "ŞŠ",
-           "Z": "Ž"}
+TRANSLITERATIONS = [
+    ("MOHAMMED", "MUHAMMAD"),
+    ("MOHAMMAD", "MOHAMED"),
+    ("MUHAMMAD", "MOHAMMAD"),
+    ("OU", "U"),
+    ("KH", "H"),
+    ("Q", "K"),
+    ("J", "DJ"),
+    ("EE", "I"),
+    ("Y", "I"),
+    ("IY", "I"),
+    ("AA", "A"),
+    ("DH", "D"),
+    ("TH", "T"),
+    ("W", "V"),
+    ("PH", "F"),
+    ("IU", "YU"),
+    ("IA", "YA"),
+    ("SS", "S"),
+    ("U", "OU"),
+    ("I", "EE"),
+    ("K", "Q"),
+    ("CH", "TCH"),
+    ("GH", "G"),
+]
+ACCENTS = {"A": "ÁÀÂ", "E": "ÉÈÊË", "I": "ÍÎÏ", "O": "ÓÔ", "U": "ÚÙÛ", "N": "Ñ", "C": "Ç", "S": "ŞŠ", "Z": "Ž"}
 UMLAUTS = [("UE", "Ü"), ("OE", "Ö"), ("AE", "Ä")]
 GIVEN = [
-    "JOHN", "MICHAEL", "DAVID", "SARAH", "EMMA", "LAURA", "ANNA", "MARIA", "JOSE", "CARLOS", "JUAN", "LUIS",
-    "ANA", "SOFIA", "PEDRO", "WEI", "LI", "MIN", "HIROSHI", "YUKI", "KENJI", "SOO", "JIN", "IVAN", "OLGA",
-    "DMITRI", "NATALIA", "SERGEI", "PRIYA", "RAJ", "ANIL", "SUNITA", "RAHUL", "KWAME", "AMARA", "CHIDI",
-    "FATIMA", "AISHA", "OMAR", "HASSAN", "ALI", "AHMED", "MOHAMMED", "KHALID", "YUSUF", "IBRAHIM", "LEILA",
-    "ZAINAB", "MUSTAFA", "TARIQ", "HANS", "KLAUS", "INGRID", "PIERRE", "MARIE", "JEAN", "LUCA", "GIULIA",
-    "PAOLO", "ELENA", "TOMAS", "ERIK", "ASTRID",
+    "JOHN",
+    "MICHAEL",
+    "DAVID",
+    "SARAH",
+    "EMMA",
+    "LAURA",
+    "ANNA",
+    "MARIA",
+    "JOSE",
+    "CARLOS",
+    "JUAN",
+    "LUIS",
+    "ANA",
+    "SOFIA",
+    "PEDRO",
+    "WEI",
+    "LI",
+    "MIN",
+    "HIROSHI",
+    "YUKI",
+    "KENJI",
+    "SOO",
+    "JIN",
+    "IVAN",
+    "OLGA",
+    "DMITRI",
+    "NATALIA",
+    "SERGEI",
+    "PRIYA",
+    "RAJ",
+    "ANIL",
+    "SUNITA",
+    "RAHUL",
+    "KWAME",
+    "AMARA",
+    "CHIDI",
+    "FATIMA",
+    "AISHA",
+    "OMAR",
+    "HASSAN",
+    "ALI",
+    "AHMED",
+    "MOHAMMED",
+    "KHALID",
+    "YUSUF",
+    "IBRAHIM",
+    "LEILA",
+    "ZAINAB",
+    "MUSTAFA",
+    "TARIQ",
+    "HANS",
+    "KLAUS",
+    "INGRID",
+    "PIERRE",
+    "MARIE",
+    "JEAN",
+    "LUCA",
+    "GIULIA",
+    "PAOLO",
+    "ELENA",
+    "TOMAS",
+    "ERIK",
+    "ASTRID",
 ]
 SURNAMES = [
-    "SMITH", "JOHNSON", "BROWN", "TAYLOR", "WILSON", "GARCIA", "MARTINEZ", "LOPEZ", "GONZALEZ", "RODRIGUEZ",
-    "PEREZ", "SANCHEZ", "WANG", "ZHANG", "LIU", "CHEN", "TANAKA", "SATO", "SUZUKI", "KIM", "PARK", "LEE",
-    "IVANOV", "PETROV", "SOKOLOVA", "PATEL", "SHARMA", "SINGH", "GUPTA", "MENSAH", "OKAFOR", "ADEYEMI",
-    "DIALLO", "HADDAD", "NASSER", "MANSOUR", "KHAN", "HUSSAIN", "RAHMAN", "QURESHI", "MALIK", "SALEH",
-    "MUELLER", "SCHMIDT", "WEBER", "DUBOIS", "MARTIN", "ROSSI", "BIANCHI", "NOVAK", "HANSEN", "LARSSON",
+    "SMITH",
+    "JOHNSON",
+    "BROWN",
+    "TAYLOR",
+    "WILSON",
+    "GARCIA",
+    "MARTINEZ",
+    "LOPEZ",
+    "GONZALEZ",
+    "RODRIGUEZ",
+    "PEREZ",
+    "SANCHEZ",
+    "WANG",
+    "ZHANG",
+    "LIU",
+    "CHEN",
+    "TANAKA",
+    "SATO",
+    "SUZUKI",
+    "KIM",
+    "PARK",
+    "LEE",
+    "IVANOV",
+    "PETROV",
+    "SOKOLOVA",
+    "PATEL",
+    "SHARMA",
+    "SINGH",
+    "GUPTA",
+    "MENSAH",
+    "OKAFOR",
+    "ADEYEMI",
+    "DIALLO",
+    "HADDAD",
+    "NASSER",
+    "MANSOUR",
+    "KHAN",
+    "HUSSAIN",
+    "RAHMAN",
+    "QURESHI",
+    "MALIK",
+    "SALEH",
+    "MUELLER",
+    "SCHMIDT",
+    "WEBER",
+    "DUBOIS",
+    "MARTIN",
+    "ROSSI",
+    "BIANCHI",
+    "NOVAK",
+    "HANSEN",
+    "LARSSON",
 ]
-COUNTRIES = ["GBR", "USA", "FRA", "D", "ESP", "ITA", "CHN", "JPN", "KOR", "IND", "PAK", "NGA", "GHA", "EGY",
-             "MAR", "TUR", "RUS", "BRA", "MEX", "CAN", "AUS", "SWE", "NLD", "ARE", "SAU", "JOR", "AFG", "IRQ"]
+COUNTRIES = [
+    "GBR",
+    "USA",
+    "FRA",
+    "D",
+    "ESP",
+    "ITA",
+    "CHN",
+    "JPN",
+    "KOR",
+    "IND",
+    "PAK",
+    "NGA",
+    "GHA",
+    "EGY",
+    "MAR",
+    "TUR",
+    "RUS",
+    "BRA",
+    "MEX",
+    "CAN",
+    "AUS",
+    "SWE",
+    "NLD",
+    "ARE",
+    "SAU",
+    "JOR",
+    "AFG",
+    "IRQ",
+]
 
 
 def _date(rng: random.Random, year: int) -> str:
@@ -72,8 +224,14 @@ def evidence(entry: WatchlistEntry, rng: random.Random) -> dict[str, str]:
 
 def _row(family: str, kind: str, entry_id: str, name: str, ev: dict[str, str]) -> dict[str, str]:
     parts = name.split()
-    return {"family": family, "kind": kind, "entry_id": entry_id, "given_names": " ".join(parts[:-1]),
-            "surname": parts[-1] if parts else "", **ev}
+    return {
+        "family": family,
+        "kind": kind,
+        "entry_id": entry_id,
+        "given_names": " ".join(parts[:-1]),
+        "surname": parts[-1] if parts else "",
+        **ev,
+    }
 
 
 def _typo(token: str, rng: random.Random) -> str:
@@ -125,10 +283,11 @@ def positives(entries: list[WatchlistEntry], rng: random.Random) -> list[dict[st
             out.append((e, " ".join(p[:i] + [p[i] + p[i + 1]] + p[i + 2 :]), None))
         else:
             for i, t in enumerate(p):
-                prefix = next((x for x in ("ABDUL", "ABDEL", "ABU", "AL", "EL") if t.startswith(x)
-                               and len(t) > len(x) + 2), None)
+                prefix = next(
+                    (x for x in ("ABDUL", "ABDEL", "ABU", "AL", "EL") if t.startswith(x) and len(t) > len(x) + 2), None
+                )
                 if prefix:
-                    out.append((e, " ".join(p[:i] + [prefix, t[len(prefix):]] + p[i + 1 :]), None))
+                    out.append((e, " ".join(p[:i] + [prefix, t[len(prefix) :]] + p[i + 1 :]), None))
                     break
     family("particles_joined_or_split", out)
     out = []
@@ -159,18 +318,23 @@ def positives(entries: list[WatchlistEntry], rng: random.Random) -> list[dict[st
     out = []
     for e in entries:
         full = [d for d in e.dates_of_birth if len(d) == 10]
-        if full and 1 <= int(full[0][8:]) <= 12 and full[0][8:] != full[0][5:7] and \
-                len(e.dates_of_birth) == 1:
+        if full and 1 <= int(full[0][8:]) <= 12 and full[0][8:] != full[0][5:7] and len(e.dates_of_birth) == 1:
             ev = {**evidence(e, rng), "date_of_birth": f"{full[0][:4]}-{full[0][8:]}-{full[0][5:7]}"}
             out.append((e, normalise_name(e.names[0]), ev))
     family("dob_day_month_swapped", out)
-    out = [(e, normalise_name(e.names[0]), None) for e in entries
-           if e.dates_of_birth and all(len(d) == 4 for d in e.dates_of_birth)]
+    out = [
+        (e, normalise_name(e.names[0]), None)
+        for e in entries
+        if e.dates_of_birth and all(len(d) == 4 for d in e.dates_of_birth)
+    ]
     family("dob_year_only_on_list", out)
     out = []
     for e in entries:
-        good = [n for n, q in zip(e.names[1:], e.alias_quality, strict=False)
-                if q in ("Good", "aka") and len(normalise_name(n).split()) >= 2]
+        good = [
+            n
+            for n, q in zip(e.names[1:], e.alias_quality, strict=False)
+            if q in ("Good", "aka") and len(normalise_name(n).split()) >= 2
+        ]
         if good:
             out.append((e, normalise_name(rng.choice(good)), None))
     family("match_through_alias", out)
@@ -185,9 +349,14 @@ def negatives(entries: list[WatchlistEntry], rng: random.Random) -> list[dict[st
     for e in entries:
         for n in e.names:
             owners.setdefault(" ".join(sorted(normalise_name(n).split())), set()).add(e.entry_id)
-    hard = [e for e in entries if e.nationalities and any(_year_of(d) for d in e.dates_of_birth)
-            and len(normalise_name(e.names[0]).split()) >= 2
-            and len(owners[" ".join(sorted(normalise_name(e.names[0]).split()))]) == 1]
+    hard = [
+        e
+        for e in entries
+        if e.nationalities
+        and any(_year_of(d) for d in e.dates_of_birth)
+        and len(normalise_name(e.names[0]).split()) >= 2
+        and len(owners[" ".join(sorted(normalise_name(e.names[0]).split()))]) == 1
+    ]
     for e in rng.sample(hard, min(PER_FAMILY, len(hard))):
         year = max(_year_of(d) or 0 for d in e.dates_of_birth)
         other = rng.choice([c for c in COUNTRIES if c not in e.nationalities])
@@ -205,13 +374,19 @@ def negatives(entries: list[WatchlistEntry], rng: random.Random) -> list[dict[st
     neutral_surnames = [s for s in SURNAMES if s not in listed]
     for _ in range(PER_FAMILY):
         name = f"{rng.choice(neutral_given)} {rng.choice(common)} {rng.choice(neutral_surnames)}"
-        ev = {"date_of_birth": _date(rng, rng.randint(1950, 2005)), "nationality": rng.choice(COUNTRIES),
-              "sex": rng.choice("MF")}
+        ev = {
+            "date_of_birth": _date(rng, rng.randint(1950, 2005)),
+            "nationality": rng.choice(COUNTRIES),
+            "sex": rng.choice("MF"),
+        }
         rows.append(_row("hard_shares_only_common_part", "negative", "", name, ev))
     for _ in range(BACKGROUND):
         given = " ".join(rng.sample(GIVEN, rng.choice((1, 1, 2))))
-        ev = {"date_of_birth": _date(rng, rng.randint(1940, 2015)), "nationality": rng.choice(COUNTRIES),
-              "sex": rng.choice("MF")}
+        ev = {
+            "date_of_birth": _date(rng, rng.randint(1940, 2015)),
+            "nationality": rng.choice(COUNTRIES),
+            "sex": rng.choice("MF"),
+        }
         rows.append(_row("background", "negative", "", f"{given} {rng.choice(SURNAMES)}", ev))
     return rows
 
@@ -236,8 +411,7 @@ def generate(seed: int = 20260227) -> tuple[pd.DataFrame, list[WatchlistLoad]]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--seed", type=int, default=20260227)
     args = parser.parse_args()

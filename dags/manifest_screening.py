@@ -29,14 +29,15 @@ SCHEDULE = load_settings().intake_cron
     tags=["screening"],
     params={
         "intake_dir": Param(f"{DATA_DIR}/intake", type="string", description="Folder carriers deliver files to"),
-        "watchlists": Param([], type="array", description="Watchlist files (CSV, UN XML, OFAC folder); "
-                                                          "empty: SCREENING_WATCHLISTS"),
+        "watchlists": Param(
+            [], type="array", description="Watchlist files (CSV, UN XML, OFAC folder); empty: SCREENING_WATCHLISTS"
+        ),
         "registries": Param([], type="array", description="Lost/stolen document CSVs; empty: SCREENING_REGISTRIES"),
-        "rules_dir": Param("", type="string", description="Rules folder (a rules version); empty: "
-                                                          "SCREENING_RULES_DIR"),
+        "rules_dir": Param("", type="string", description="Rules folder (a rules version); empty: SCREENING_RULES_DIR"),
         "rescreen": Param(False, type="boolean", description="Screen intake files again even if already screened"),
-        "rescreen_from": Param("", type="string", description="Re-screen stored manifests departing on or after "
-                                                              "this date (YYYY-MM-DD)"),
+        "rescreen_from": Param(
+            "", type="string", description="Re-screen stored manifests departing on or after this date (YYYY-MM-DD)"
+        ),
         "rescreen_to": Param("", type="string", description="... and on or before this date (YYYY-MM-DD)"),
         "rescreen_carrier": Param("", type="string", description="... of this carrier only (optional)"),
     },
@@ -63,9 +64,19 @@ def manifest_screening() -> None:
         from screening.stages import parse_to_work
 
         name_task([Path(f).name for f in files])
-        return [folder for raw_path in files
-                for folder in run_stage(parse_to_work, raw_path, Path(cfg["run_dir"]), Path(cfg["quarantine_dir"]),
-                                        Path(cfg["multipart_dir"]), cfg["run_id"], cfg["multipart_wait_minutes"])]
+        return [
+            folder
+            for raw_path in files
+            for folder in run_stage(
+                parse_to_work,
+                raw_path,
+                Path(cfg["run_dir"]),
+                Path(cfg["quarantine_dir"]),
+                Path(cfg["multipart_dir"]),
+                cfg["run_id"],
+                cfg["multipart_wait_minutes"],
+            )
+        ]
 
     @task(trigger_rule="none_failed")  # also when nothing was landed: releases sets whose wait is over
     def gather(reads: list[list[str]], cfg: dict) -> list[list[str]]:
@@ -75,8 +86,14 @@ def manifest_screening() -> None:
         from screening.stages import gather_stage
 
         count = len(reads)  # index, not iterate: iterating a lazy XCom sequence probes one past the end
-        folders = run_stage(gather_stage, [f for index in range(count) for f in reads[index]], Path(cfg["run_dir"]),
-                            Path(cfg["multipart_dir"]), cfg["run_id"], cfg["multipart_wait_minutes"])
+        folders = run_stage(
+            gather_stage,
+            [f for index in range(count) for f in reads[index]],
+            Path(cfg["run_dir"]),
+            Path(cfg["multipart_dir"]),
+            cfg["run_id"],
+            cfg["multipart_wait_minutes"],
+        )
         return batches(folders, cfg["batch_size"])
 
     @task(map_index_template="{{ flight }}")
@@ -91,8 +108,7 @@ def manifest_screening() -> None:
         from screening.dag_support import run_batch
         from screening.stages import screen_stage
 
-        return run_batch(screen_stage, batch, cfg["watchlists"], cfg["registries"], cfg["rules_dir"],
-                         cfg["index_dir"])
+        return run_batch(screen_stage, batch, cfg["watchlists"], cfg["registries"], cfg["rules_dir"], cfg["index_dir"])
 
     @task(map_index_template="{{ flight }}")
     def obligations(batch: list[str], cfg: dict) -> list[str]:
@@ -124,8 +140,14 @@ def manifest_screening() -> None:
         from screening.stages import summarise_run
 
         raw_files = [path for batch in raw_batches for path in batch]
-        return summarise_run(Path(cfg["run_dir"]), Path(cfg["out_dir"]), raw_files, cfg["run_id"],
-                             cfg["database_url"], cfg.get("started_at"))
+        return summarise_run(
+            Path(cfg["run_dir"]),
+            Path(cfg["out_dir"]),
+            raw_files,
+            cfg["run_id"],
+            cfg["database_url"],
+            cfg.get("started_at"),
+        )
 
     cfg = resolve_config()
     raw_files = land(cfg)

@@ -31,8 +31,10 @@ def watchlist_refresh() -> None:
         from screening.dag_support import refresh_watchlist_index
 
         summary = refresh_watchlist_index()
-        context["outlet_events"][WATCHLIST_INDEX].extra = {"version": summary["version"],
-                                                           "index_dir": summary["index_dir"]}
+        context["outlet_events"][WATCHLIST_INDEX].extra = {
+            "version": summary["version"],
+            "index_dir": summary["index_dir"],
+        }
         return summary
 
     build_index()

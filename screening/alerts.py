@@ -44,8 +44,12 @@ def send_alert(alert: Alert) -> None:
     webhook = load_settings().alert_webhook
     if webhook:
         try:
-            request = urllib.request.Request(webhook, data=json.dumps(asdict(alert)).encode(),
-                                             headers={"Content-Type": "application/json"}, method="POST")
+            request = urllib.request.Request(
+                webhook,
+                data=json.dumps(asdict(alert)).encode(),
+                headers={"Content-Type": "application/json"},
+                method="POST",
+            )
             urllib.request.urlopen(request, timeout=10).close()  # noqa: S310 - operator-configured URL
         except OSError as exc:
             log.warning("alert webhook failed: %s", exc.__class__.__name__)
@@ -68,8 +72,15 @@ def on_task_failure(context: dict[str, Any]) -> None:
     ti = context.get("task_instance") or context.get("ti")
     exception = context.get("exception")
     subject = getattr(ti, "rendered_map_index", None) or str(getattr(ti, "map_index", "")) or "-"
-    send_alert(Alert("TASK_FAILED", str(getattr(ti, "dag_id", "?")), str(getattr(ti, "task_id", "?")),
-                     subject, f"{type(exception).__name__}: {_first_line(exception)}" if exception else "failed"))
+    send_alert(
+        Alert(
+            "TASK_FAILED",
+            str(getattr(ti, "dag_id", "?")),
+            str(getattr(ti, "task_id", "?")),
+            subject,
+            f"{type(exception).__name__}: {_first_line(exception)}" if exception else "failed",
+        )
+    )
 
 
 def overdue_files(database_url: str, now: datetime, after: timedelta) -> list[Alert]:
@@ -86,13 +97,27 @@ def overdue_files(database_url: str, now: datetime, after: timedelta) -> list[Al
         for record in session.scalars(select(IngestedFile).where(IngestedFile.status == "LANDED")):
             landed = record.landed_at if record.landed_at.tzinfo else record.landed_at.replace(tzinfo=UTC)
             if now - landed >= after:
-                alerts.append(Alert("NOT_SCREENED_IN_TIME", "manifest_screening", "-", record.checksum,
-                                    f"landed {int((now - landed).total_seconds() // 60)} min ago, not screened"))
+                alerts.append(
+                    Alert(
+                        "NOT_SCREENED_IN_TIME",
+                        "manifest_screening",
+                        "-",
+                        record.checksum,
+                        f"landed {int((now - landed).total_seconds() // 60)} min ago, not screened",
+                    )
+                )
         for manifest in session.scalars(select(ManifestRecord).where(ManifestRecord.screened_at.is_(None))):
             arrival = parse_instant(manifest.scheduled_arrival)
             if arrival is not None and arrival <= now:
-                alerts.append(Alert("NOT_SCREENED_IN_TIME", "manifest_screening", "-", manifest.manifest_id,
-                                    "flight arrived before its manifest was screened"))
+                alerts.append(
+                    Alert(
+                        "NOT_SCREENED_IN_TIME",
+                        "manifest_screening",
+                        "-",
+                        manifest.manifest_id,
+                        "flight arrived before its manifest was screened",
+                    )
+                )
     return alerts
 
 
@@ -107,10 +132,17 @@ def waiting_sets(multipart_dir: Path, now: datetime, wait: timedelta) -> list[Al
     for held in MultipartAssembler(multipart_dir, wait=wait).pending(now=now):
         waited = now - datetime.fromisoformat(held["first_seen"])
         if waited >= wait:
-            alerts.append(Alert("MULTIPART_WAITING", "manifest_screening", "-", str(held.get("manifest_id")),
-                                f"multi-part message {held.get('common_ref')}: parts {held.get('parts')} held "
-                                f"{int(waited.total_seconds() // 60)} min ({held.get('travellers')} travellers "
-                                "not yet screened)"))
+            alerts.append(
+                Alert(
+                    "MULTIPART_WAITING",
+                    "manifest_screening",
+                    "-",
+                    str(held.get("manifest_id")),
+                    f"multi-part message {held.get('common_ref')}: parts {held.get('parts')} held "
+                    f"{int(waited.total_seconds() // 60)} min ({held.get('travellers')} travellers "
+                    "not yet screened)",
+                )
+            )
     return alerts
 
 

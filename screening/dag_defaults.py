@@ -18,5 +18,10 @@ def alert_on_failure(context: Any) -> None:
 def default_args(retries: int = 2, retry_delay: timedelta = timedelta(seconds=10)) -> dict[str, Any]:
     """Data and configuration faults fail a task at once (AirflowFailException, see dag_support.run_stage);
     these retries are for the transient ones (database busy, disk full)."""
-    return {"retries": retries, "retry_delay": retry_delay, "retry_exponential_backoff": True,
-            "max_retry_delay": timedelta(minutes=5), "on_failure_callback": alert_on_failure}
+    return {
+        "retries": retries,
+        "retry_delay": retry_delay,
+        "retry_exponential_backoff": True,
+        "max_retry_delay": timedelta(minutes=5),
+        "on_failure_callback": alert_on_failure,
+    }

@@ -35,10 +35,12 @@ def resolve_run_config(params: dict[str, Any], run_id: str) -> dict[str, Any]:
         "multipart_wait_minutes": settings.multipart_wait_minutes,
         "reports_dir": str(settings.reports_dir),
         "database_url": settings.database_url,
-        "watchlists": [str(Path(p).resolve()) for p in (params.get("watchlists") or
-                                                       _paths_from_env("SCREENING_WATCHLISTS"))],
-        "registries": [str(Path(p).resolve()) for p in (params.get("registries") or
-                                                       _paths_from_env("SCREENING_REGISTRIES"))],
+        "watchlists": [
+            str(Path(p).resolve()) for p in (params.get("watchlists") or _paths_from_env("SCREENING_WATCHLISTS"))
+        ],
+        "registries": [
+            str(Path(p).resolve()) for p in (params.get("registries") or _paths_from_env("SCREENING_REGISTRIES"))
+        ],
         "rules_dir": str(Path(rules_dir).resolve()),
         "rescreen": bool(params.get("rescreen", False)),
         "rescreen_from": params.get("rescreen_from") or "",
@@ -90,8 +92,12 @@ def run_whole_batch(function: Any, batch: list[str]) -> list[str]:
     share = round((time.perf_counter() - started) / max(1, len(batch)), 4)
     if batch:
         with (Path(batch[0]).parent / TIMINGS_FILE).open("a", encoding="utf-8") as handle:
-            handle.write("".join(json.dumps({"stage": function.__name__, "manifest_id": Path(d).name,
-                                             "seconds": share}) + "\n" for d in batch))
+            handle.write(
+                "".join(
+                    json.dumps({"stage": function.__name__, "manifest_id": Path(d).name, "seconds": share}) + "\n"
+                    for d in batch
+                )
+            )
     return batch
 
 
@@ -103,8 +109,11 @@ def run_batch(function: Any, batch: list[str], *args: Any) -> list[str]:
     for manifest_dir in batch:
         started = time.perf_counter()
         run_stage(function, manifest_dir, *args)
-        timing = {"stage": function.__name__, "manifest_id": Path(manifest_dir).name,
-                  "seconds": round(time.perf_counter() - started, 4)}
+        timing = {
+            "stage": function.__name__,
+            "manifest_id": Path(manifest_dir).name,
+            "seconds": round(time.perf_counter() - started, 4),
+        }
         with (Path(manifest_dir).parent / TIMINGS_FILE).open("a", encoding="utf-8") as handle:
             handle.write(json.dumps(timing) + "\n")  # one short line per write: appends do not interleave
     return batch
@@ -114,11 +123,14 @@ def land_and_select(cfg: dict[str, Any]) -> list[str]:
     """New intake files plus, when the operator asked for it, stored files to re-screen."""
     from screening.stages import land_files, select_rescreen_files
 
-    landed = land_files(Path(cfg["intake_dir"]), Path(cfg["raw_dir"]), cfg["database_url"],
-                        rescreen=cfg["rescreen"])
+    landed = land_files(Path(cfg["intake_dir"]), Path(cfg["raw_dir"]), cfg["database_url"], rescreen=cfg["rescreen"])
     if cfg.get("rescreen_from") or cfg.get("rescreen_to") or cfg.get("rescreen_carrier"):
-        stored = select_rescreen_files(cfg["database_url"], cfg.get("rescreen_from") or None,
-                                       cfg.get("rescreen_to") or None, cfg.get("rescreen_carrier") or None)
+        stored = select_rescreen_files(
+            cfg["database_url"],
+            cfg.get("rescreen_from") or None,
+            cfg.get("rescreen_to") or None,
+            cfg.get("rescreen_carrier") or None,
+        )
         landed += [path for path in stored if path not in landed]
     return landed
 
@@ -138,6 +150,11 @@ def refresh_watchlist_index() -> dict[str, Any]:
     index_dir = settings.data_dir / "index"
     index = load_or_build(list(watchlists), index_dir)
     registry = load_registry(list(registries))
-    return {"version": index.version, "index_dir": str(index_dir / f"index-{cache_key(list(watchlists))}"),
-            "entries": len(index.entries), "registry_documents": len(registry.documents),
-            "registry_version": registry.version, "registry_skipped": len(registry.skipped)}
+    return {
+        "version": index.version,
+        "index_dir": str(index_dir / f"index-{cache_key(list(watchlists))}"),
+        "entries": len(index.entries),
+        "registry_documents": len(registry.documents),
+        "registry_version": registry.version,
+        "registry_skipped": len(registry.skipped),
+    }

@@ -35,21 +35,23 @@ def demo_environment(home: Path) -> dict[str, str]:
     """Everything Airflow and the pipeline need, pointed at folders under `home`."""
     airflow_home = home / "airflow"
     env = dict(os.environ)
-    env.update({
-        "AIRFLOW_HOME": str(airflow_home),
-        "AIRFLOW__CORE__DAGS_FOLDER": str(dags_dir()),
-        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
-        "AIRFLOW__CORE__PARALLELISM": "4",
-        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{airflow_home / 'airflow.db'}",
-        "AIRFLOW__LOGGING__LOGGING_LEVEL": "WARNING",
-        "AIRFLOW__CORE__UNIT_TEST_MODE": "False",
-        "SCREENING_DATA_DIR": str(home / "data"),
-        "SCREENING_RULES_DIR": str(default_rules_dir()),
-        "SCREENING_WATCHLISTS": os.pathsep.join(str(samples_dir() / p) for p in SAMPLE_LISTS),
-        "SCREENING_REGISTRIES": os.pathsep.join(str(samples_dir() / p) for p in SAMPLE_REGISTRIES),
-        "GX_ANALYTICS_ENABLED": "False",
-        "PYTHONWARNINGS": "ignore",
-    })
+    env.update(
+        {
+            "AIRFLOW_HOME": str(airflow_home),
+            "AIRFLOW__CORE__DAGS_FOLDER": str(dags_dir()),
+            "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+            "AIRFLOW__CORE__PARALLELISM": "4",
+            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{airflow_home / 'airflow.db'}",
+            "AIRFLOW__LOGGING__LOGGING_LEVEL": "WARNING",
+            "AIRFLOW__CORE__UNIT_TEST_MODE": "False",
+            "SCREENING_DATA_DIR": str(home / "data"),
+            "SCREENING_RULES_DIR": str(default_rules_dir()),
+            "SCREENING_WATCHLISTS": os.pathsep.join(str(samples_dir() / p) for p in SAMPLE_LISTS),
+            "SCREENING_REGISTRIES": os.pathsep.join(str(samples_dir() / p) for p in SAMPLE_REGISTRIES),
+            "GX_ANALYTICS_ENABLED": "False",
+            "PYTHONWARNINGS": "ignore",
+        }
+    )
     env.pop("SCREENING_DATABASE_URL", None)
     return env
 
@@ -98,8 +100,11 @@ def progress_lines(data_dir: Path, since: float) -> list[str]:
         manifests = json.loads(assembly.read_text(encoding="utf-8")).get("manifests", [])
         lines.append(f"gather: {len(manifests)} manifest(s) assembled")
         folders = [run_dir / m for m in manifests]
-        for label, name in (("validate", "validation.json"), ("screen", "flags_screen.json"),
-                            ("obligations", "flags.json")):
+        for label, name in (
+            ("validate", "validation.json"),
+            ("screen", "flags_screen.json"),
+            ("obligations", "flags.json"),
+        ):
             done = sum(1 for f in folders if (f / name).exists())
             if done:
                 lines.append(f"{label}: {done}/{len(folders)} manifest(s)")

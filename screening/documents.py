@@ -23,26 +23,48 @@ def document_flags(manifest: Manifest, travellers: list[dict[str, Any]], registr
         if hit is None:
             flags.extend(_similar_flags(manifest, ref, kind, document, registry))
             continue
-        flags.append(Flag(
-            manifest_id=manifest.manifest_id, carrier=manifest.carrier, flight_number=manifest.flight_number,
-            traveller_ref=ref, flag_type="DOCUMENT", rule_id="DOC_REPORTED_LOST_STOLEN", severity="CRITICAL",
-            score=1.0, list_name="document_registry", list_version=registry.version,
-            explanation=(f"{kind} ({hit.document_type or 'type not given'}, issued by {hit.issuing_state}) is "
-                         f"reported {hit.status} since {hit.reported_at or 'an unknown date'}: exact match on "
-                         "number and issuing state"),
-            details={"registry_file": hit.source_file, "registry_line": hit.line, "status": hit.status},
-        ))
+        flags.append(
+            Flag(
+                manifest_id=manifest.manifest_id,
+                carrier=manifest.carrier,
+                flight_number=manifest.flight_number,
+                traveller_ref=ref,
+                flag_type="DOCUMENT",
+                rule_id="DOC_REPORTED_LOST_STOLEN",
+                severity="CRITICAL",
+                score=1.0,
+                list_name="document_registry",
+                list_version=registry.version,
+                explanation=(
+                    f"{kind} ({hit.document_type or 'type not given'}, issued by {hit.issuing_state}) is "
+                    f"reported {hit.status} since {hit.reported_at or 'an unknown date'}: exact match on "
+                    "number and issuing state"
+                ),
+                details={"registry_file": hit.source_file, "registry_line": hit.line, "status": hit.status},
+            )
+        )
     return flags
 
 
-def _similar_flags(manifest: Manifest, ref: str, kind: str, document: dict[str, Any],
-                   registry: Registry) -> list[Flag]:
-    return [Flag(
-        manifest_id=manifest.manifest_id, carrier=manifest.carrier, flight_number=manifest.flight_number,
-        traveller_ref=ref, flag_type="DOCUMENT", rule_id="DOC_REPORTED_LOST_STOLEN_SIMILAR", severity="MEDIUM",
-        score=0.9, list_name="document_registry", list_version=registry.version,
-        explanation=(f"{kind} number is one look-alike character or one edit away from a document of "
-                     f"{hit.issuing_state} reported {hit.status} since {hit.reported_at or 'an unknown date'} "
-                     f"({difference}); check the document itself"),
-        details={"registry_file": hit.source_file, "registry_line": hit.line, "status": hit.status},
-    ) for hit, difference in registry.lookup_similar(document.get("document_number"), document.get("issuing_state"))]
+def _similar_flags(manifest: Manifest, ref: str, kind: str, document: dict[str, Any], registry: Registry) -> list[Flag]:
+    return [
+        Flag(
+            manifest_id=manifest.manifest_id,
+            carrier=manifest.carrier,
+            flight_number=manifest.flight_number,
+            traveller_ref=ref,
+            flag_type="DOCUMENT",
+            rule_id="DOC_REPORTED_LOST_STOLEN_SIMILAR",
+            severity="MEDIUM",
+            score=0.9,
+            list_name="document_registry",
+            list_version=registry.version,
+            explanation=(
+                f"{kind} number is one look-alike character or one edit away from a document of "
+                f"{hit.issuing_state} reported {hit.status} since {hit.reported_at or 'an unknown date'} "
+                f"({difference}); check the document itself"
+            ),
+            details={"registry_file": hit.source_file, "registry_line": hit.line, "status": hit.status},
+        )
+        for hit, difference in registry.lookup_similar(document.get("document_number"), document.get("issuing_state"))
+    ]

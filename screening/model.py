@@ -68,8 +68,9 @@ class Manifest:
     def manifest_id(self) -> str:
         """Stable id from the flight key and list type: a passenger list and a crew list of one flight are
         two manifests; a re-sent list keeps its id (and supersedes the earlier transmission)."""
-        return manifest_id_for(self.carrier, self.flight_number, self.scheduled_departure, self.departure_airport,
-                               self.message_type)
+        return manifest_id_for(
+            self.carrier, self.flight_number, self.scheduled_departure, self.departure_airport, self.message_type
+        )
 
     def flight_dict(self) -> dict[str, Any]:
         data = {c: getattr(self, c) for c in schemas.flight_columns()}
@@ -113,8 +114,13 @@ def _has_surrogate(text: str) -> bool:
     return False
 
 
-def manifest_id_for(carrier: str, flight_number: str, scheduled_departure: str | None,
-                    departure_airport: str | None, message_type: str | None = "PAX") -> str:
+def manifest_id_for(
+    carrier: str,
+    flight_number: str,
+    scheduled_departure: str | None,
+    departure_airport: str | None,
+    message_type: str | None = "PAX",
+) -> str:
     """Readable and stable; passenger lists keep the id they always had, crew lists are marked CREW."""
     when = (scheduled_departure or "").replace("-", "").replace(":", "")[:13] or "UNDATED"
     crew = (message_type or "").upper() == "CREW"
@@ -141,9 +147,7 @@ class ParseResult:
     def to_json(self) -> dict[str, Any]:
         return {
             "manifests": [m.to_json() for m in self.manifests],
-            "quarantine": [
-                {k: v for k, v in q.as_row().items() if k != "source_file"} for q in self.quarantine
-            ],
+            "quarantine": [{k: v for k, v in q.as_row().items() if k != "source_file"} for q in self.quarantine],
         }
 
 
@@ -167,8 +171,17 @@ class Flag:
     rules_version: str = ""
 
     CSV_COLUMNS = (
-        "manifest_id", "carrier", "flight_number", "traveller_ref", "flag_type", "rule_id", "severity",
-        "score", "watchlist_entry_id", "list_name", "explanation",
+        "manifest_id",
+        "carrier",
+        "flight_number",
+        "traveller_ref",
+        "flag_type",
+        "rule_id",
+        "severity",
+        "score",
+        "watchlist_entry_id",
+        "list_name",
+        "explanation",
     )
 
     def as_row(self) -> dict[str, Any]:
@@ -192,8 +205,16 @@ class Sanction:
     rules_version: str = ""
 
     CSV_COLUMNS = (
-        "sanction_id", "carrier", "flight_number", "traveller_ref", "rule_id", "framework", "amount",
-        "currency", "status", "explanation",
+        "sanction_id",
+        "carrier",
+        "flight_number",
+        "traveller_ref",
+        "rule_id",
+        "framework",
+        "amount",
+        "currency",
+        "status",
+        "explanation",
     )
 
     @property

@@ -16,8 +16,9 @@ from screening.rules.frame import history_columns
 from screening.rules.models import RuleSet
 
 
-def manifest_frame(manifest: Manifest, travellers: list[dict[str, Any]], ruleset: RuleSet | None = None
-                   ) -> pd.DataFrame:
+def manifest_frame(
+    manifest: Manifest, travellers: list[dict[str, Any]], ruleset: RuleSet | None = None
+) -> pd.DataFrame:
     """Travellers of one manifest with its flight columns, in the stored-history shape."""
     flight = {c: getattr(manifest, c, None) for c in FLIGHT_COLUMNS if c != "manifest_id"}
     flight["manifest_id"] = manifest.manifest_id

@@ -91,8 +91,13 @@ def write_csv(path: Path, columns: Sequence[str], rows: Iterable[dict[str, Any]]
     atomic_write_text(path, csv_text(columns, rows))
 
 
-def write_outputs(out_dir: Path, flags: list[Flag], sanctions: list[Sanction],
-                  quarantine: list[QuarantineRecord], summary: dict[str, Any]) -> dict[str, Path]:
+def write_outputs(
+    out_dir: Path,
+    flags: list[Flag],
+    sanctions: list[Sanction],
+    quarantine: list[QuarantineRecord],
+    summary: dict[str, Any],
+) -> dict[str, Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     texts = {
         FLAGS_CSV: csv_text(Flag.CSV_COLUMNS, (f.as_row() for f in flags)),
@@ -114,8 +119,10 @@ def write_outputs(out_dir: Path, flags: list[Flag], sanctions: list[Sanction],
     manifest = {
         "run_id": summary.get("run_id"),
         "written_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "files": {name: {"sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
-                         "bytes": len(text.encode("utf-8"))} for name, text in texts.items()},
+        "files": {
+            name: {"sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(), "bytes": len(text.encode("utf-8"))}
+            for name, text in texts.items()
+        },
     }
     atomic_write_text(out_dir / SET_MANIFEST, json.dumps(manifest, indent=2) + "\n")
     return {name: out_dir / name for name in RUN_OUTPUTS}

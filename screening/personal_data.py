@@ -48,9 +48,20 @@ STORE: tuple[Place, ...] = (
     _none("ingested_files.status", "file state"),
     Place("ingested_files.reason", "why a file was refused (may quote its content)", RAW, "blank"),
     _none("manifests.manifest_id", "flight key"),
-    *(_none(f"manifests.{c}", "flight-level value") for c in (
-        "carrier", "flight_number", "departure_airport", "arrival_airport", "scheduled_departure",
-        "scheduled_arrival", "transmitted_at", "message_ref", "message_type")),
+    *(
+        _none(f"manifests.{c}", "flight-level value")
+        for c in (
+            "carrier",
+            "flight_number",
+            "departure_airport",
+            "arrival_airport",
+            "scheduled_departure",
+            "scheduled_arrival",
+            "transmitted_at",
+            "message_ref",
+            "message_type",
+        )
+    ),
     _none("manifests.source_file", "path of the landed file"),
     _none("manifests.last_run_id", "run id"),
     _none("manifests.rules_version", "rules hash"),
@@ -58,8 +69,12 @@ STORE: tuple[Place, ...] = (
     _none("manifests.validation", "validation counts per check (no values)"),
     _none("travellers.manifest_id", "flight key"),
     _none("travellers.traveller_ref", "the carrier's reference, the one identifier logs may carry"),
-    Place("travellers.data", "every traveller field and JSON extra (names, document, address, phone, booking)",
-          TRAVELLER, "pseudonymise"),
+    Place(
+        "travellers.data",
+        "every traveller field and JSON extra (names, document, address, phone, booking)",
+        TRAVELLER,
+        "pseudonymise",
+    ),
     _none("flags.manifest_id", "flight key"),
     _none("flags.rules_version", "rules hash"),
     _none("flags.flag_key", "hash identifying the flag"),
@@ -105,22 +120,42 @@ STORE: tuple[Place, ...] = (
     _none("sanction_decisions.action", "confirm, appeal or waive"),
     _none("sanction_decisions.from_status", "sanction state"),
     _none("sanction_decisions.to_status", "sanction state"),
-    _none("sanction_decisions.reason", "the officer's reason about the carrier's breach (staff text, kept with "
-                                       "the legal record; the form asks for no traveller data)"),
+    _none(
+        "sanction_decisions.reason",
+        "the officer's reason about the carrier's breach (staff text, kept with "
+        "the legal record; the form asks for no traveller data)",
+    ),
     _none("sanction_decisions.actor", "the officer (staff, not travellers)"),
-    *(_none(f"alert_decisions.{c}", "id, key or category") for c in (
-        "manifest_id", "flag_key", "traveller_ref", "rule_id", "list_name", "watchlist_entry_id", "entry_hash",
-        "decision")),
-    _none("alert_decisions.identity_key", "keyed hash of document number, issuing state and date of birth: "
-                                          "remembers a false positive across trips, reveals no value"),
+    *(
+        _none(f"alert_decisions.{c}", "id, key or category")
+        for c in (
+            "manifest_id",
+            "flag_key",
+            "traveller_ref",
+            "rule_id",
+            "list_name",
+            "watchlist_entry_id",
+            "entry_hash",
+            "decision",
+        )
+    ),
+    _none(
+        "alert_decisions.identity_key",
+        "keyed hash of document number, issuing state and date of birth: "
+        "remembers a false positive across trips, reveals no value",
+    ),
     _none("alert_decisions.person_hash", "keyed hash of the screened fields (a changed person alerts again)"),
     _none("alert_decisions.note", "the officer's note on the alert (staff text, kept with the decision)"),
     _none("alert_decisions.actor", "the officer (staff, not travellers)"),
-    *(_none(f"watchlist_entry_snapshots.{c}", "the published list entry (listed persons, not travellers)")
-      for c in ("list_version", "list_name", "entry_id", "entry_hash", "data")),
+    *(
+        _none(f"watchlist_entry_snapshots.{c}", "the published list entry (listed persons, not travellers)")
+        for c in ("list_version", "list_name", "entry_id", "entry_hash", "data")
+    ),
     _none("web_login_attempts.name", "a workspace login name (staff)"),
-    *(_none(f"web_users.{c}", "workspace account (staff); the password only as an argon2 hash")
-      for c in ("name", "role", "carriers", "password_hash")),
+    *(
+        _none(f"web_users.{c}", "workspace account (staff); the password only as an argon2 hash")
+        for c in ("name", "role", "carriers", "password_hash")
+    ),
     _none("audit_events.event_key", "event key"),
     _none("audit_events.manifest_id", "flight key the event concerns"),
     _none("audit_events.actor", "the officer or service acting (staff, not travellers)"),
@@ -144,13 +179,13 @@ FILES: tuple[Place, ...] = (
     Place("reports/flights/", "flight reports with flagged travellers' names and documents", TRAVELLER, "rebuild"),
     _none("reports/carriers/", "per-carrier counts and flag totals"),
     _none("reports/trends/", "counts per day and rule"),
-    Place("reports/notifications/", "partner-state hit notifications (names, date of birth, document)", FLAGGED,
-          "delete"),
+    Place(
+        "reports/notifications/", "partner-state hit notifications (names, date of birth, document)", FLAGGED, "delete"
+    ),
     Place("reports/exports/", "flag and sanction exports with explanations", TRAVELLER, "delete"),
     _none("reports/index.html", "titles of the reports present (flight ids)"),
     _none("reports/.index.lock", "lock file"),
-    Place("alerts.jsonl", "operator alerts (ids by design; a failure reason may quote an input)", QUARANTINED,
-          "trim"),
+    Place("alerts.jsonl", "operator alerts (ids by design; a failure reason may quote an input)", QUARANTINED, "trim"),
     _none("pseudonym.key", "the pseudonym secret (mode 0600); never removed, or pseudonyms stop linking"),
     _none("screening.db", "the SQLite store: its columns are the STORE entries (vacuumed after retention)"),
     _none("screening.db-wal", "SQLite write-ahead log (checkpointed after retention)"),
@@ -162,10 +197,17 @@ AUDITED_OUTPUT_ACTIONS = ("export_flags", "export_sanctions", "hit_notification"
 
 # Settings properties that name places under the data dir, and their inventory entry.
 SETTINGS_PLACES = {
-    "intake_dir": "intake/", "raw_dir": "raw/", "work_dir": "work/", "runs_dir": "runs/",
-    "quarantine_dir": "quarantine/", "multipart_dir": "multipart/sets/", "index_dir": "index/",
-    "reports_dir": "reports/index.html", "exports_dir": "reports/exports/",
-    "notifications_dir": "reports/notifications/", "alerts_file": "alerts.jsonl",
+    "intake_dir": "intake/",
+    "raw_dir": "raw/",
+    "work_dir": "work/",
+    "runs_dir": "runs/",
+    "quarantine_dir": "quarantine/",
+    "multipart_dir": "multipart/sets/",
+    "index_dir": "index/",
+    "reports_dir": "reports/index.html",
+    "exports_dir": "reports/exports/",
+    "notifications_dir": "reports/notifications/",
+    "alerts_file": "alerts.jsonl",
     "pseudonym_key_file": "pseudonym.key",
 }
 
@@ -186,5 +228,13 @@ def file_place(relative: str) -> Place | None:
 
 def inventory_rows() -> list[dict[str, str]]:
     """The inventory as a table (the CLI prints it; the README points to it)."""
-    return [{"where": p.where, "kind": "store" if p in STORE else "file", "holds": p.holds,
-             "rule": p.rule or "-", "action": p.action} for p in (*STORE, *FILES)]
+    return [
+        {
+            "where": p.where,
+            "kind": "store" if p in STORE else "file",
+            "holds": p.holds,
+            "rule": p.rule or "-",
+            "action": p.action,
+        }
+        for p in (*STORE, *FILES)
+    ]

@@ -41,8 +41,12 @@ class ScreeningContext:
         return self.ruleset.version
 
 
-def load_context(watchlists: Sequence[str | Path], registries: Sequence[str | Path],
-                 rules_dir: str | Path, index_dir: str | Path | None = None) -> ScreeningContext:
+def load_context(
+    watchlists: Sequence[str | Path],
+    registries: Sequence[str | Path],
+    rules_dir: str | Path,
+    index_dir: str | Path | None = None,
+) -> ScreeningContext:
     """With index_dir, the watchlist index is built once per list version and loaded after that."""
     registry = load_registry(list(registries))
     if index_dir is not None:
@@ -52,8 +56,9 @@ def load_context(watchlists: Sequence[str | Path], registries: Sequence[str | Pa
     else:
         loads = [load_watchlist(path) for path in watchlists]
         index, skipped = WatchlistIndex(loads), [q for load in loads for q in load.skipped]
-    return ScreeningContext(index, registry, load_match_config(rules_dir), load_ruleset(Path(rules_dir)),
-                            skipped + list(registry.skipped))
+    return ScreeningContext(
+        index, registry, load_match_config(rules_dir), load_ruleset(Path(rules_dir)), skipped + list(registry.skipped)
+    )
 
 
 @dataclass
@@ -73,16 +78,28 @@ class ManifestOutcome:
 def watchlist_flags(manifest: Manifest, travellers: list[dict[str, Any]], ctx: ScreeningContext) -> list[Flag]:
     flags = []
     for match in ctx.index.screen(travellers, ctx.match_config):
-        flags.append(Flag(
-            manifest_id=manifest.manifest_id, carrier=manifest.carrier, flight_number=manifest.flight_number,
-            traveller_ref=match.traveller_ref, flag_type="WATCHLIST", rule_id="WATCHLIST_MATCH",
-            severity=ctx.match_config.severity, score=round(match.score, 4),
-            watchlist_entry_id=match.entry.entry_id, list_name=match.entry.list_name,
-            explanation=match.explanation, list_version=ctx.list_version,
-            details={"parts": [{"feature": p.feature, "value": round(p.value, 4), "detail": p.detail}
-                               for p in match.parts],
-                     "category": match.entry.category},
-        ))
+        flags.append(
+            Flag(
+                manifest_id=manifest.manifest_id,
+                carrier=manifest.carrier,
+                flight_number=manifest.flight_number,
+                traveller_ref=match.traveller_ref,
+                flag_type="WATCHLIST",
+                rule_id="WATCHLIST_MATCH",
+                severity=ctx.match_config.severity,
+                score=round(match.score, 4),
+                watchlist_entry_id=match.entry.entry_id,
+                list_name=match.entry.list_name,
+                explanation=match.explanation,
+                list_version=ctx.list_version,
+                details={
+                    "parts": [
+                        {"feature": p.feature, "value": round(p.value, 4), "detail": p.detail} for p in match.parts
+                    ],
+                    "category": match.entry.category,
+                },
+            )
+        )
     return flags
 
 
@@ -90,12 +107,19 @@ def control_flags(manifest: Manifest) -> list[Flag]:
     """Message-level findings a reader attached (PAXLST counts, control references): flagged, never dropped."""
     flags = []
     for finding in manifest.control_findings or []:
-        flags.append(Flag(
-            manifest_id=manifest.manifest_id, carrier=manifest.carrier, flight_number=manifest.flight_number,
-            traveller_ref="", flag_type=finding.get("flag_type", "DATA_QUALITY"),
-            rule_id=finding.get("rule_id", "EDIFACT_CONTROL"), severity=finding.get("severity", "LOW"),
-            explanation=finding.get("message", ""), details={"source": "reader"},
-        ))
+        flags.append(
+            Flag(
+                manifest_id=manifest.manifest_id,
+                carrier=manifest.carrier,
+                flight_number=manifest.flight_number,
+                traveller_ref="",
+                flag_type=finding.get("flag_type", "DATA_QUALITY"),
+                rule_id=finding.get("rule_id", "EDIFACT_CONTROL"),
+                severity=finding.get("severity", "LOW"),
+                explanation=finding.get("message", ""),
+                details={"source": "reader"},
+            )
+        )
     return flags
 
 
@@ -126,8 +150,13 @@ def run_screening(manifest: Manifest, screened: list[dict[str, Any]], ctx: Scree
     return flags
 
 
-def run_obligations(manifest: Manifest, screened: list[dict[str, Any]], earlier_flags: list[Flag],
-                    ruleset: RuleSet, now: datetime | None = None) -> tuple[list[Flag], list[Sanction]]:
+def run_obligations(
+    manifest: Manifest,
+    screened: list[dict[str, Any]],
+    earlier_flags: list[Flag],
+    ruleset: RuleSet,
+    now: datetime | None = None,
+) -> tuple[list[Flag], list[Sanction]]:
     """Stages obligations and sanction: rule flags, then sanctions for every flag a framework covers."""
     from screening.obligations import apply_obligations
     from screening.sanctions import sanctions_for
@@ -158,8 +187,9 @@ class RunResult:
     failures: list[str] = field(default_factory=list)  # manifests a stage failed on (quarantined whole)
 
 
-def validate_guarded(manifests: list[Manifest], now: datetime | None = None
-                     ) -> list[tuple[Any, QuarantineRecord | None]]:
+def validate_guarded(
+    manifests: list[Manifest], now: datetime | None = None
+) -> list[tuple[Any, QuarantineRecord | None]]:
     """Validation for a batch in one Great Expectations run; if the batch fails, each manifest alone, so
     one manifest's fault quarantines that manifest only."""
     from screening.run import guarded, is_transient
@@ -172,8 +202,9 @@ def validate_guarded(manifests: list[Manifest], now: datetime | None = None
         return [guarded("validate", m, partial(run_validation, m, now=now)) for m in manifests]
 
 
-def process_after_validation(manifest: Manifest, validation: Any, ctx: ScreeningContext,
-                             now: datetime | None = None) -> ManifestOutcome | QuarantineRecord:
+def process_after_validation(
+    manifest: Manifest, validation: Any, ctx: ScreeningContext, now: datetime | None = None
+) -> ManifestOutcome | QuarantineRecord:
     """Screen, obligations and sanctions for one validated manifest; a fault quarantines the manifest."""
     from screening.run import guarded
 
@@ -187,9 +218,12 @@ def process_after_validation(manifest: Manifest, validation: Any, ctx: Screening
     return failure if failure is not None else outcome
 
 
-def process_manifests(manifests: list[Manifest], ctx: ScreeningContext, now: datetime | None = None,
-                      progress: Callable[[str], None] | None = None
-                      ) -> tuple[list[ManifestOutcome], list[QuarantineRecord]]:
+def process_manifests(
+    manifests: list[Manifest],
+    ctx: ScreeningContext,
+    now: datetime | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> tuple[list[ManifestOutcome], list[QuarantineRecord]]:
     """validate -> screen -> obligations -> sanctions for every manifest of a run."""
     outcomes: list[ManifestOutcome] = []
     failed: list[QuarantineRecord] = []
@@ -208,13 +242,24 @@ def validation_summary(outcomes: list[ManifestOutcome]) -> dict[str, Any]:
     """What validation found over the run (each manifest's full result is stored with it)."""
     stats = [o.validation.get("statistics", {}) for o in outcomes]
     failed = [s.get("evaluated_expectations", 0) - s.get("successful_expectations", 0) for s in stats]
-    return {"manifests_validated": len(outcomes), "manifests_with_failed_expectations": sum(1 for f in failed if f),
-            "failed_expectations": sum(failed)}
+    return {
+        "manifests_validated": len(outcomes),
+        "manifests_with_failed_expectations": sum(1 for f in failed if f),
+        "failed_expectations": sum(failed),
+    }
 
 
-def summarise(files_in: int, outcomes: list[ManifestOutcome], quarantine: list[QuarantineRecord],
-              seconds: float, extra: dict[str, Any] | None = None, *, travellers_in: int | None = None,
-              waiting: list[dict[str, Any]] | None = None, waiting_travellers: int = 0) -> dict[str, Any]:
+def summarise(
+    files_in: int,
+    outcomes: list[ManifestOutcome],
+    quarantine: list[QuarantineRecord],
+    seconds: float,
+    extra: dict[str, Any] | None = None,
+    *,
+    travellers_in: int | None = None,
+    waiting: list[dict[str, Any]] | None = None,
+    waiting_travellers: int = 0,
+) -> dict[str, Any]:
     """summary.json. travellers_in comes from reading the input; the invariant says it is all accounted
     for: screened + quarantined + waiting (multi-part sets held for their other parts)."""
     flags = [f for o in outcomes for f in o.flags]
@@ -245,10 +290,18 @@ def summarise(files_in: int, outcomes: list[ManifestOutcome], quarantine: list[Q
     return summary
 
 
-def screen_files(paths: Sequence[str | Path], ctx: ScreeningContext, out_dir: Path, *,
-                 database_url: str | None = None, run_id: str | None = None, now: datetime | None = None,
-                 progress: Callable[[str], None] | None = None, multipart_dir: str | Path | None = None,
-                 multipart_wait_minutes: float = 120.0) -> RunResult:
+def screen_files(
+    paths: Sequence[str | Path],
+    ctx: ScreeningContext,
+    out_dir: Path,
+    *,
+    database_url: str | None = None,
+    run_id: str | None = None,
+    now: datetime | None = None,
+    progress: Callable[[str], None] | None = None,
+    multipart_dir: str | Path | None = None,
+    multipart_wait_minutes: float = 120.0,
+) -> RunResult:
     """Screen carrier files end to end without Airflow, through the same steps as the DAG (screening.run);
     writes the four outputs and, if asked, the store. Multi-part parts are held in `multipart_dir` (a
     temporary folder when not given: sets still incomplete at the end are reported as waiting)."""
@@ -267,54 +320,95 @@ def screen_files(paths: Sequence[str | Path], ctx: ScreeningContext, out_dir: Pa
         assembly = run.assemble(reads, assembler)
     outcomes, failed = process_manifests(assembly.manifests, ctx, now=now, progress=progress)
     quarantine = list(assembly.quarantine) + failed + [q for o in outcomes for q in o.quarantine]
-    summary = summarise(len(paths), outcomes, quarantine, time.perf_counter() - started,
-                        {"run_id": run_id, "rules_version": ctx.rules_version, "list_version": ctx.list_version,
-                         "files_unreadable": len(assembly.errors), "manifests_failed": len(failed)},
-                        travellers_in=assembly.travellers_in, waiting=run.waiting_summary(assembly.waiting),
-                        waiting_travellers=assembly.waiting_travellers)
+    summary = summarise(
+        len(paths),
+        outcomes,
+        quarantine,
+        time.perf_counter() - started,
+        {
+            "run_id": run_id,
+            "rules_version": ctx.rules_version,
+            "list_version": ctx.list_version,
+            "files_unreadable": len(assembly.errors),
+            "manifests_failed": len(failed),
+        },
+        travellers_in=assembly.travellers_in,
+        waiting=run.waiting_summary(assembly.waiting),
+        waiting_travellers=assembly.waiting_travellers,
+    )
     if database_url:
         persist_run(database_url, run_id, outcomes, quarantine, summary, ctx)
     flags = [f for o in outcomes for f in o.flags]
     sanctions = [s for o in outcomes for s in o.sanctions]
     output_paths = write_outputs_for(out_dir, flags, sanctions, quarantine, summary)
-    return RunResult(run_id, outcomes, quarantine, summary, output_paths, assembly.errors,
-                     [q.message for q in failed])
+    return RunResult(run_id, outcomes, quarantine, summary, output_paths, assembly.errors, [q.message for q in failed])
 
 
-def write_outputs_for(out_dir: Path, flags: list[Flag], sanctions: list[Sanction],
-                      quarantine: list[QuarantineRecord], summary: dict[str, Any]) -> dict[str, Path]:
+def write_outputs_for(
+    out_dir: Path,
+    flags: list[Flag],
+    sanctions: list[Sanction],
+    quarantine: list[QuarantineRecord],
+    summary: dict[str, Any],
+) -> dict[str, Path]:
     from screening.outputs import write_outputs
 
     return write_outputs(out_dir, flags, sanctions, quarantine, summary)
 
 
-def persist_run(database_url: str, run_id: str, outcomes: list[ManifestOutcome], quarantine: list[QuarantineRecord],
-                summary: dict[str, Any], ctx: ScreeningContext) -> None:
+def persist_run(
+    database_url: str,
+    run_id: str,
+    outcomes: list[ManifestOutcome],
+    quarantine: list[QuarantineRecord],
+    summary: dict[str, Any],
+    ctx: ScreeningContext,
+) -> None:
     from screening.store import repository as repo
     from screening.store.db import session_scope, upgrade_database
 
     upgrade_database(database_url)
     with session_scope(database_url) as session:
         repo.start_run(session, run_id, ctx.rules_version, ctx.list_version)
-        changes = {o.manifest.manifest_id: persist_outcome(session, run_id, o, ctx.rules_version, ctx.list_version)
-                   for o in outcomes}
+        changes = {
+            o.manifest.manifest_id: persist_outcome(session, run_id, o, ctx.rules_version, ctx.list_version)
+            for o in outcomes
+        }
         summary["rescreen_changes"] = {m: c for m, c in changes.items() if any(c.values())}
         repo.save_quarantine(session, run_id, quarantine)  # the run's whole quarantine, once
         repo.finish_run(session, run_id, summary)
 
 
-def persist_outcome(session: Any, run_id: str, outcome: ManifestOutcome, rules_version: str,
-                    list_version: str) -> dict[str, Any]:
+def persist_outcome(
+    session: Any, run_id: str, outcome: ManifestOutcome, rules_version: str, list_version: str
+) -> dict[str, Any]:
     """Store one manifest's results; returns what a re-screen changed (empty lists on a first screening)."""
     from screening.store import repository as repo
 
-    changes = repo.save_manifest_results(session, run_id=run_id, manifest=outcome.manifest, screened=outcome.screened,
-                               quarantined=outcome.travellers_quarantined, flags=outcome.flags,
-                               sanctions=outcome.sanctions, validation=outcome.validation,
-                               rules_version=rules_version, list_version=list_version)
-    repo.audit(session, "pipeline", "manifest_screened", outcome.manifest.manifest_id,
-               {"rules_version": rules_version, "list_version": list_version, "flags": len(outcome.flags),
-                "sanctions": len(outcome.sanctions)},
-               key=f"screened|{outcome.manifest.manifest_id}|{rules_version}|{list_version}",
-               manifest_id=outcome.manifest.manifest_id)
+    changes = repo.save_manifest_results(
+        session,
+        run_id=run_id,
+        manifest=outcome.manifest,
+        screened=outcome.screened,
+        quarantined=outcome.travellers_quarantined,
+        flags=outcome.flags,
+        sanctions=outcome.sanctions,
+        validation=outcome.validation,
+        rules_version=rules_version,
+        list_version=list_version,
+    )
+    repo.audit(
+        session,
+        "pipeline",
+        "manifest_screened",
+        outcome.manifest.manifest_id,
+        {
+            "rules_version": rules_version,
+            "list_version": list_version,
+            "flags": len(outcome.flags),
+            "sanctions": len(outcome.sanctions),
+        },
+        key=f"screened|{outcome.manifest.manifest_id}|{rules_version}|{list_version}",
+        manifest_id=outcome.manifest.manifest_id,
+    )
     return changes

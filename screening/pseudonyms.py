@@ -53,8 +53,11 @@ def pseudonym_key(settings: Settings | None = None) -> PseudonymKey:
         else:
             with os.fdopen(fd, "w") as handle:
                 handle.write(secrets.token_hex(32) + "\n")
-            log.warning("SCREENING_PSEUDONYM_KEY is not set: generated a pseudonym key in %s (back it up; "
-                        "pseudonyms made with another key do not link with these)", path)
+            log.warning(
+                "SCREENING_PSEUDONYM_KEY is not set: generated a pseudonym key in %s (back it up; "
+                "pseudonyms made with another key do not link with these)",
+                path,
+            )
     mode = path.stat().st_mode & 0o777
     if mode & 0o077:
         raise ConfigError(f"{path} is readable by others (mode {mode:o}): chmod 600 it")
@@ -90,5 +93,6 @@ def dry_run_key(settings: Settings) -> PseudonymKey:
     """A dry run needs no real key: it must not create the key file either."""
     if settings.pseudonym_key is not None or settings.pseudonym_key_file.exists():
         return pseudonym_key(settings)
-    return PseudonymKey(secrets.token_bytes(32), f"{settings.pseudonym_key_file} (not created yet; a real run "
-                                                  "generates it)")
+    return PseudonymKey(
+        secrets.token_bytes(32), f"{settings.pseudonym_key_file} (not created yet; a real run generates it)"
+    )

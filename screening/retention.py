@@ -64,8 +64,9 @@ def load_retention_policy(rules_dir: Path) -> RetentionPolicy:
         data = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("retention", {})
         return RetentionPolicy.model_validate(data)
     except (yaml.YAMLError, ValidationError) as exc:
-        raise RulesError(f"{path}: invalid retention policy ({exc.__class__.__name__}: {str(exc).splitlines()[0]})") \
-            from exc
+        raise RulesError(
+            f"{path}: invalid retention policy ({exc.__class__.__name__}: {str(exc).splitlines()[0]})"
+        ) from exc
 
 
 @dataclass
@@ -111,8 +112,12 @@ class _Deadlines:
 
 
 def _deadlines(session: Session, policy: RetentionPolicy, now: datetime) -> _Deadlines:
-    flagged = {(m, t) for m, t in session.execute(
-        select(FlagRecord.manifest_id, FlagRecord.traveller_ref).where(FlagRecord.flag_type != "DATA_QUALITY"))}
+    flagged = {
+        (m, t)
+        for m, t in session.execute(
+            select(FlagRecord.manifest_id, FlagRecord.traveller_ref).where(FlagRecord.flag_type != "DATA_QUALITY")
+        )
+    }
     screened = dict(session.execute(select(ManifestRecord.manifest_id, ManifestRecord.screened_at)).all())
     result = _Deadlines(policy, now)
     for manifest_id, ref in session.execute(select(TravellerRecord.manifest_id, TravellerRecord.traveller_ref)):
@@ -123,8 +128,9 @@ def _deadlines(session: Session, policy: RetentionPolicy, now: datetime) -> _Dea
     return result
 
 
-def _store(session: Session, policy: RetentionPolicy, now: datetime, key: PseudonymKey,
-           report: RetentionReport) -> tuple[_Deadlines, set[str]]:
+def _store(
+    session: Session, policy: RetentionPolicy, now: datetime, key: PseudonymKey, report: RetentionReport
+) -> tuple[_Deadlines, set[str]]:
     """Apply the STORE entries of the inventory; returns the deadlines and the manifests changed."""
     deadlines = _deadlines(session, policy, now)
     changed: set[str] = set()
@@ -140,19 +146,25 @@ def _store(session: Session, policy: RetentionPolicy, now: datetime, key: Pseudo
             traveller.data = pseudonymise_traveller(traveller.data, key)
             traveller.pseudonymised_at = now
             report.counts["travellers_pseudonymised"] += 1
-    for flag in session.scalars(select(FlagRecord).where(FlagRecord.traveller_ref != "",
-                                                         FlagRecord.explanation.not_like(f"%{REMOVED}%"))):
+    for flag in session.scalars(
+        select(FlagRecord).where(FlagRecord.traveller_ref != "", FlagRecord.explanation.not_like(f"%{REMOVED}%"))
+    ):
         if REMOVED in flag.explanation or not deadlines.traveller_due(
-                (flag.manifest_id, flag.traveller_ref), flag.created_at, flag.flag_type):
+            (flag.manifest_id, flag.traveller_ref), flag.created_at, flag.flag_type
+        ):
             continue
         flag.explanation = f"{flag.rule_id}: explanation {REMOVED} on {now.date().isoformat()}"
         flag.details = {"retention": REMOVED}
         changed.add(flag.manifest_id)
         report.counts["flag_explanations_blanked"] += 1
-    for sanction in session.scalars(select(SanctionRecord).where(
-            SanctionRecord.traveller_ref != "", SanctionRecord.explanation.not_like(f"%{REMOVED}%"))):
+    for sanction in session.scalars(
+        select(SanctionRecord).where(
+            SanctionRecord.traveller_ref != "", SanctionRecord.explanation.not_like(f"%{REMOVED}%")
+        )
+    ):
         if REMOVED in sanction.explanation or not deadlines.traveller_due(
-                (sanction.manifest_id, sanction.traveller_ref), sanction.updated_at):
+            (sanction.manifest_id, sanction.traveller_ref), sanction.updated_at
+        ):
             continue
         sanction.explanation = f"{sanction.rule_id}: explanation {REMOVED} on {now.date().isoformat()}"
         changed.add(sanction.manifest_id)
@@ -200,9 +212,14 @@ def _entries(folder: Path, depth: int) -> Iterator[Path]:
 
 
 # Inventory folder -> (units to remove: depth below the folder, count name)
-_AGED = {"intake/": (0, "intake_files_removed"), "raw/": (2, "raw_files_removed"),
-         "work/": (1, "work_folders_removed"), "runs/": (1, "run_outputs_removed"),
-         "quarantine/": (0, "quarantine_files_removed"), "multipart/sets/": (1, "multipart_sets_removed")}
+_AGED = {
+    "intake/": (0, "intake_files_removed"),
+    "raw/": (2, "raw_files_removed"),
+    "work/": (1, "work_folders_removed"),
+    "runs/": (1, "run_outputs_removed"),
+    "quarantine/": (0, "quarantine_files_removed"),
+    "multipart/sets/": (1, "multipart_sets_removed"),
+}
 
 
 def _aged_folders(data_dir: Path, policy: RetentionPolicy, now: datetime, report: RetentionReport) -> None:
@@ -242,8 +259,12 @@ def _output_refs(path: Path) -> tuple[set[Ref], str | None]:
 
 def _outputs(session: Session, data_dir: Path) -> list[Path]:
     """Exports and notifications: under the data dir, and wherever an audit event says one was written."""
-    found = [p for sub in ("reports/exports", "reports/notifications") for p in _entries(data_dir / sub, 0)
-             if not p.name.startswith(".")]
+    found = [
+        p
+        for sub in ("reports/exports", "reports/notifications")
+        for p in _entries(data_dir / sub, 0)
+        if not p.name.startswith(".")
+    ]
     for detail in session.scalars(select(AuditEvent.detail).where(AuditEvent.action.in_(inv.AUDITED_OUTPUT_ACTIONS))):
         path = Path(str((detail or {}).get("path", "")))
         if path.name and path.is_file() and path not in found:
@@ -251,8 +272,9 @@ def _outputs(session: Session, data_dir: Path) -> list[Path]:
     return found
 
 
-def _exports_and_notifications(session: Session, data_dir: Path, deadlines: _Deadlines, now: datetime,
-                               report: RetentionReport) -> None:
+def _exports_and_notifications(
+    session: Session, data_dir: Path, deadlines: _Deadlines, now: datetime, report: RetentionReport
+) -> None:
     """An export or notification is a snapshot: it goes as soon as one traveller in it is past their period
     (it can be made again from the store, which then holds only pseudonyms)."""
     for path in _outputs(session, data_dir):
@@ -260,13 +282,15 @@ def _exports_and_notifications(session: Session, data_dir: Path, deadlines: _Dea
         people = {r for r in refs if r[1]}
         fallback = datetime.fromtimestamp(path.stat().st_mtime, UTC)
         if any(deadlines.traveller_due(ref, fallback) for ref in people) or (
-                not people and fallback + deadlines.policy.period(inv.FLAGGED) <= now):
+            not people and fallback + deadlines.policy.period(inv.FLAGGED) <= now
+        ):
             _remove(path, report.dry_run)
             report.counts["notifications_removed" if notified is not None else "exports_removed"] += 1
 
 
-def _flight_reports(session: Session, data_dir: Path, deadlines: _Deadlines, changed: set[str], now: datetime,
-                    report: RetentionReport) -> None:
+def _flight_reports(
+    session: Session, data_dir: Path, deadlines: _Deadlines, changed: set[str], now: datetime, report: RetentionReport
+) -> None:
     """A flight report is rebuilt from the store (now pseudonymised) when its manifest changed, and removed
     once every traveller on it is past their period."""
     from screening.outputs import atomic_write_text
@@ -285,8 +309,11 @@ def _flight_reports(session: Session, data_dir: Path, deadlines: _Deadlines, cha
         if path.name.startswith("."):
             continue
         last = last_due.get(manifest_id or "")
-        if manifest_id is None or (last is not None and last <= now) or (
-                last is None and _older(path, now - deadlines.policy.period(inv.FLAGGED))):
+        if (
+            manifest_id is None
+            or (last is not None and last <= now)
+            or (last is None and _older(path, now - deadlines.policy.period(inv.FLAGGED)))
+        ):
             _remove(path, report.dry_run)
             report.counts["flight_reports_removed"] += 1
         elif manifest_id in changed:
@@ -328,12 +355,20 @@ def _compact_sqlite(database_url: str) -> None:
             connection.execute(text("VACUUM"))
             connection.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
     except OperationalError as exc:  # busy (a screening run is writing): the next retention run compacts
-        log.warning("could not compact %s now (%s); the next retention run will", safe_url(database_url),
-                    exc.__class__.__name__)
+        log.warning(
+            "could not compact %s now (%s); the next retention run will", safe_url(database_url), exc.__class__.__name__
+        )
 
 
-def apply_retention(database_url: str, data_dir: Path, policy: RetentionPolicy, now: datetime, *,
-                    dry_run: bool = False, key: PseudonymKey | None = None) -> RetentionReport:
+def apply_retention(
+    database_url: str,
+    data_dir: Path,
+    policy: RetentionPolicy,
+    now: datetime,
+    *,
+    dry_run: bool = False,
+    key: PseudonymKey | None = None,
+) -> RetentionReport:
     """Apply the inventory once at `now`. A dry run changes nothing and records no audit event."""
     now = _aware(now)
     data_dir = Path(data_dir)
@@ -354,9 +389,14 @@ def apply_retention(database_url: str, data_dir: Path, policy: RetentionPolicy, 
         if dry_run:
             session.rollback()
             return report
-        repo.audit(session, "data_retention", "personal_data_removed", str(data_dir),
-                   {**report.as_dict(), "policy": policy.model_dump(), "now": now.isoformat()},
-                   key=f"retention|{now.isoformat()}")
+        repo.audit(
+            session,
+            "data_retention",
+            "personal_data_removed",
+            str(data_dir),
+            {**report.as_dict(), "policy": policy.model_dump(), "now": now.isoformat()},
+            key=f"retention|{now.isoformat()}",
+        )
     if any(report.counts.values()):
         from screening.report.index import refresh_index
 
@@ -375,6 +415,11 @@ def run_retention(now: datetime | None = None, *, dry_run: bool = False) -> Rete
     key = dry_run_key(settings) if dry_run else pseudonym_key(settings)
     moment = now or datetime.now(UTC)
     report = apply_retention(settings.database_url, settings.data_dir, policy, moment, dry_run=dry_run, key=key)
-    log.info("retention at %s%s: %s (pseudonym key: %s)", moment.isoformat(), " (dry run)" if dry_run else "",
-             report.as_dict() or "nothing past its period", key.source)
+    log.info(
+        "retention at %s%s: %s (pseudonym key: %s)",
+        moment.isoformat(),
+        " (dry run)" if dry_run else "",
+        report.as_dict() or "nothing past its period",
+        key.source,
+    )
     return report

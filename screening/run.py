@@ -101,16 +101,16 @@ def read_file(path: str | Path, assembler: Any = None, data: bytes | None = None
     except (RecursionError, MemoryError, Exception) as exc:  # a reader bug must not stop the run
         log.error("reader failed on %s: %s", source, type(exc).__name__)
         log.debug("reader traceback: %s", traceback.format_exc())
-        return _unreadable(source, data, READER_FAILED,
-                           f"{source}: the reader failed ({type(exc).__name__}); the file is kept whole")
+        return _unreadable(
+            source, data, READER_FAILED, f"{source}: the reader failed ({type(exc).__name__}); the file is kept whole"
+        )
     travellers_in = result.travellers_in
     if assembler is not None and sniff_format(source, data) == "paxlst":
         result = _offer(assembler, result, data)
     return FileRead(source, list(result.manifests), list(result.quarantine), travellers_in)
 
 
-def _unreadable(source: str, data: bytes | None, reason: str, message: str,
-                travellers: int | None = None) -> FileRead:
+def _unreadable(source: str, data: bytes | None, reason: str, message: str, travellers: int | None = None) -> FileRead:
     if travellers is None:
         travellers = _visible_travellers(source, data)
     record = QuarantineRecord(source, "file", reason, message, _raw_head(data), travellers=travellers)
@@ -135,9 +135,14 @@ def assemble(reads: Sequence[FileRead], assembler: Any = None, carried_in: int |
     waiting_here = sum(int(w.get("travellers_this_run", 0)) for w in waiting)
     if carried_in is None:
         carried_in = sum(int((m.part_info or {}).get("carried_in", 0)) for m in ready)
-    return Assembly(manifests, [q for r in reads for q in r.quarantine] + quarantine, waiting,
-                    sum(r.travellers_in for r in reads) + carried_in, waiting_here,
-                    [r.error for r in reads if r.error])
+    return Assembly(
+        manifests,
+        [q for r in reads for q in r.quarantine] + quarantine,
+        waiting,
+        sum(r.travellers_in for r in reads) + carried_in,
+        waiting_here,
+        [r.error for r in reads if r.error],
+    )
 
 
 def transmission_order(manifest: Manifest) -> tuple[str, str]:
@@ -169,13 +174,21 @@ def combine_same_identity(manifests: Sequence[Manifest]) -> tuple[list[Manifest]
 
 def _superseded(earlier: Manifest, latest: Manifest) -> QuarantineRecord:
     ref = earlier.message_ref or "-"
-    message = (f"{earlier.source_file}: message {ref} of {earlier.manifest_id} superseded in this run by the "
-               f"later transmission {latest.message_ref or '-'} ({latest.source_file}); kept here as history")
-    raw = json.dumps({"manifest_id": earlier.manifest_id, "message_ref": earlier.message_ref,
-                      "transmitted_at": earlier.transmitted_at,
-                      "travellers": [t.get("traveller_ref") for t in earlier.travellers]})
-    return QuarantineRecord(earlier.source_file, f"message {ref}", SUPERSEDED, message, raw,
-                            travellers=len(earlier.travellers))
+    message = (
+        f"{earlier.source_file}: message {ref} of {earlier.manifest_id} superseded in this run by the "
+        f"later transmission {latest.message_ref or '-'} ({latest.source_file}); kept here as history"
+    )
+    raw = json.dumps(
+        {
+            "manifest_id": earlier.manifest_id,
+            "message_ref": earlier.message_ref,
+            "transmitted_at": earlier.transmitted_at,
+            "travellers": [t.get("traveller_ref") for t in earlier.travellers],
+        }
+    )
+    return QuarantineRecord(
+        earlier.source_file, f"message {ref}", SUPERSEDED, message, raw, travellers=len(earlier.travellers)
+    )
 
 
 def merge_manifests(group: Sequence[Manifest]) -> Manifest:
@@ -185,9 +198,23 @@ def merge_manifests(group: Sequence[Manifest]) -> Manifest:
     from screening.ingest.multipart import unique_refs
 
     first = group[0]
-    merged = Manifest(**{k: getattr(first, k) for k in (
-        "carrier", "flight_number", "departure_airport", "arrival_airport", "scheduled_departure",
-        "scheduled_arrival", "transmitted_at", "message_ref", "message_type", "source_format")})
+    merged = Manifest(
+        **{
+            k: getattr(first, k)
+            for k in (
+                "carrier",
+                "flight_number",
+                "departure_airport",
+                "arrival_airport",
+                "scheduled_departure",
+                "scheduled_arrival",
+                "transmitted_at",
+                "message_ref",
+                "message_type",
+                "source_format",
+            )
+        }
+    )
     merged.transmitted_at = max((m.transmitted_at or "" for m in group), default="") or None
     sources = list(dict.fromkeys(m.source_file for m in group))
     merged.source_file = ";".join(sources)
@@ -199,11 +226,17 @@ def merge_manifests(group: Sequence[Manifest]) -> Manifest:
     for manifest in group:
         renames = unique_refs(manifest, seen, findings, merged.message_ref or "")
         merged.travellers.extend(manifest.travellers)
-        merged.documents.extend(dict(d, traveller_ref=renames.get(d["traveller_ref"], d["traveller_ref"]))
-                                for d in manifest.documents)
+        merged.documents.extend(
+            dict(d, traveller_ref=renames.get(d["traveller_ref"], d["traveller_ref"])) for d in manifest.documents
+        )
         findings.extend(f for f in manifest.control_findings if f not in findings)
-    findings.append(ctl.finding(MANIFEST_MERGED, f"travellers of this flight arrived in {len(group)} files in one "
-                                f"run ({', '.join(Path(s).name for s in sources)}); merged into one manifest"))
+    findings.append(
+        ctl.finding(
+            MANIFEST_MERGED,
+            f"travellers of this flight arrived in {len(group)} files in one "
+            f"run ({', '.join(Path(s).name for s in sources)}); merged into one manifest",
+        )
+    )
     merged.control_findings = findings
     return merged
 
@@ -230,11 +263,21 @@ def manifest_failed(manifest: Manifest, stage: str, exc: BaseException) -> Quara
     detail = str(exc) if isinstance(exc, ScreeningError) else type(exc).__name__
     log.error("stage %s failed on manifest %s: %s", stage, manifest.manifest_id, type(exc).__name__)
     log.debug("stage traceback: %s", traceback.format_exc())
-    raw = json.dumps({"manifest_id": manifest.manifest_id, "source_file": manifest.source_file,
-                      "travellers": [t.get("traveller_ref") for t in manifest.travellers]})
-    return QuarantineRecord(manifest.source_file, manifest.manifest_id, MANIFEST_FAILED,
-                            f"{manifest.manifest_id}: stage {stage} failed ({detail}); the manifest is kept "
-                            "whole for a re-run", raw, travellers=len(manifest.travellers))
+    raw = json.dumps(
+        {
+            "manifest_id": manifest.manifest_id,
+            "source_file": manifest.source_file,
+            "travellers": [t.get("traveller_ref") for t in manifest.travellers],
+        }
+    )
+    return QuarantineRecord(
+        manifest.source_file,
+        manifest.manifest_id,
+        MANIFEST_FAILED,
+        f"{manifest.manifest_id}: stage {stage} failed ({detail}); the manifest is kept whole for a re-run",
+        raw,
+        travellers=len(manifest.travellers),
+    )
 
 
 def guarded(stage: str, manifest: Manifest, step: Callable[[], Any]) -> tuple[Any, QuarantineRecord | None]:
@@ -249,19 +292,24 @@ def guarded(stage: str, manifest: Manifest, step: Callable[[], Any]) -> tuple[An
 
 def waiting_summary(waiting: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     """What summary.json says of multi-part sets still held: no personal data, only counts and ids."""
-    return [{"manifest_id": w.get("manifest_id"), "common_ref": w.get("common_ref"),
-             "parts": list(w.get("parts") or []), "travellers": int(w.get("travellers", 0)),
-             "travellers_this_run": int(w.get("travellers_this_run", 0)),
-             "first_seen": w.get("first_seen"), "wait_left_minutes": w.get("wait_left_minutes")}
-            for w in waiting]
+    return [
+        {
+            "manifest_id": w.get("manifest_id"),
+            "common_ref": w.get("common_ref"),
+            "parts": list(w.get("parts") or []),
+            "travellers": int(w.get("travellers", 0)),
+            "travellers_this_run": int(w.get("travellers_this_run", 0)),
+            "first_seen": w.get("first_seen"),
+            "wait_left_minutes": w.get("wait_left_minutes"),
+        }
+        for w in waiting
+    ]
 
 
-def in_memory_assembler(state_dir: str | Path, wait_minutes: float, run_token: str,
-                        now: datetime | None = None) -> Any:
+def in_memory_assembler(state_dir: str | Path, wait_minutes: float, run_token: str, now: datetime | None = None) -> Any:
     """The CLI's assembler: parts held in `state_dir` (a temporary folder unless the user names one)."""
     from screening.ingest.multipart import MultipartAssembler
 
     if now is None:
         return MultipartAssembler(state_dir, wait=timedelta(minutes=wait_minutes), run_token=run_token)
-    return MultipartAssembler(state_dir, wait=timedelta(minutes=wait_minutes), run_token=run_token,
-                              clock=lambda: now)
+    return MultipartAssembler(state_dir, wait=timedelta(minutes=wait_minutes), run_token=run_token, clock=lambda: now)

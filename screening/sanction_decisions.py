@@ -37,8 +37,9 @@ class UnknownSanctionError(SanctionDecisionError):
     """No sanction with that id in the store."""
 
 
-def decide_sanction(session: Session, sanction_id: str, action: Action, reason: str,
-                    actor: str) -> SanctionDecisionRecord:
+def decide_sanction(
+    session: Session, sanction_id: str, action: Action, reason: str, actor: str
+) -> SanctionDecisionRecord:
     """Move one sanction to CONFIRMED / APPEALED / WAIVED, recording who, when and why (and audit it).
     Raises UnknownSanctionError for an unknown id and SanctionDecisionError for a transition that is not
     allowed (e.g. confirming a waived sanction) or an empty reason. The caller's session commits."""
@@ -58,27 +59,51 @@ def decide_sanction(session: Session, sanction_id: str, action: Action, reason: 
     if target not in allowed:
         options = ", ".join(a for a, s in TARGET_STATUS.items() if s in allowed) or "none (decision is final)"
         raise SanctionDecisionError(
-            f"cannot {action} sanction {sanction_id}: it is {record.status}; allowed from there: {options}")
+            f"cannot {action} sanction {sanction_id}: it is {record.status}; allowed from there: {options}"
+        )
     now = repo.utcnow()
-    decision = SanctionDecisionRecord(sanction_id=sanction_id, manifest_id=record.manifest_id, action=action,
-                                      from_status=record.status, to_status=target, reason=reason, actor=actor,
-                                      at=now)
+    decision = SanctionDecisionRecord(
+        sanction_id=sanction_id,
+        manifest_id=record.manifest_id,
+        action=action,
+        from_status=record.status,
+        to_status=target,
+        reason=reason,
+        actor=actor,
+        at=now,
+    )
     session.add(decision)
     record.status, record.updated_at = target, now
-    repo.audit(session, actor, f"sanction_{action}", sanction_id,
-               {"from": decision.from_status, "to": target, "reason": reason, "rule_id": record.rule_id,
-                "carrier": record.carrier, "amount": record.amount, "currency": record.currency},
-               key=f"sanction|{sanction_id}|{decision.from_status}|{target}|{now.isoformat()}",
-               manifest_id=record.manifest_id)
+    repo.audit(
+        session,
+        actor,
+        f"sanction_{action}",
+        sanction_id,
+        {
+            "from": decision.from_status,
+            "to": target,
+            "reason": reason,
+            "rule_id": record.rule_id,
+            "carrier": record.carrier,
+            "amount": record.amount,
+            "currency": record.currency,
+        },
+        key=f"sanction|{sanction_id}|{decision.from_status}|{target}|{now.isoformat()}",
+        manifest_id=record.manifest_id,
+    )
     session.flush()
     return decision
 
 
 def sanction_history(session: Session, sanction_id: str) -> list[SanctionDecisionRecord]:
     """Every decision on one sanction, oldest first (empty for a sanction nobody has decided on)."""
-    return list(session.scalars(select(SanctionDecisionRecord)
-                                .where(SanctionDecisionRecord.sanction_id == sanction_id)
-                                .order_by(SanctionDecisionRecord.at, SanctionDecisionRecord.id)))
+    return list(
+        session.scalars(
+            select(SanctionDecisionRecord)
+            .where(SanctionDecisionRecord.sanction_id == sanction_id)
+            .order_by(SanctionDecisionRecord.at, SanctionDecisionRecord.id)
+        )
+    )
 
 
 def decisions_for_manifests(session: Session, manifest_ids: list[str]) -> dict[str, SanctionDecisionRecord]:
@@ -86,9 +111,11 @@ def decisions_for_manifests(session: Session, manifest_ids: list[str]) -> dict[s
     if not manifest_ids:
         return {}
     latest: dict[str, SanctionDecisionRecord] = {}
-    rows = session.scalars(select(SanctionDecisionRecord)
-                           .where(SanctionDecisionRecord.manifest_id.in_(manifest_ids))
-                           .order_by(SanctionDecisionRecord.at, SanctionDecisionRecord.id))
+    rows = session.scalars(
+        select(SanctionDecisionRecord)
+        .where(SanctionDecisionRecord.manifest_id.in_(manifest_ids))
+        .order_by(SanctionDecisionRecord.at, SanctionDecisionRecord.id)
+    )
     for row in rows:
         latest[row.sanction_id] = row
     return latest

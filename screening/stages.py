@@ -51,16 +51,23 @@ def land_files(intake_dir: Path, raw_dir: Path, database_url: str, *, rescreen: 
                 target.with_name(f".{target.name}.tmp").replace(target)
             path.unlink()
             if known is not None and known.status == "SCREENED" and not rescreen:
-                repo.audit(session, "intake", "duplicate_file_ignored", f"sha256:{checksum}",
-                           {"name": path.name}, key=f"dup|{checksum}")
+                repo.audit(
+                    session,
+                    "intake",
+                    "duplicate_file_ignored",
+                    f"sha256:{checksum}",
+                    {"name": path.name},
+                    key=f"dup|{checksum}",
+                )
                 continue
             repo.record_ingested_file(session, f"sha256:{checksum}", path.name, str(target), "LANDED")
         landed.append(str(target))
     return landed
 
 
-def select_rescreen_files(database_url: str, date_from: str | None, date_to: str | None,
-                          carrier: str | None) -> list[str]:
+def select_rescreen_files(
+    database_url: str, date_from: str | None, date_to: str | None, carrier: str | None
+) -> list[str]:
     """Landed files whose manifests departed in [date_from, date_to] (and fly the carrier, if given):
     what an operator re-screens from the trigger form, for example under a new rules version."""
     from sqlalchemy import select
@@ -97,8 +104,14 @@ def _assembler(multipart_dir: Path, run_id: str, wait_minutes: float) -> Any:
     return MultipartAssembler(multipart_dir, wait=timedelta(minutes=wait_minutes), run_token=run_id)
 
 
-def parse_to_work(raw_path: str, run_dir: Path, quarantine_dir: Path, multipart_dir: Path | None = None,
-                  run_id: str = "", wait_minutes: float = 120.0) -> list[str]:
+def parse_to_work(
+    raw_path: str,
+    run_dir: Path,
+    quarantine_dir: Path,
+    multipart_dir: Path | None = None,
+    run_id: str = "",
+    wait_minutes: float = 120.0,
+) -> list[str]:
     """Step read (screening.run.read_file) for one landed file, saved under the run's _reads/ folder:
     multi-part parts go to the durable assembler (multipart_dir). A file that cannot be read at all is
     also copied to the quarantine folder with a .reason.txt beside it; the other files go on."""
@@ -123,8 +136,15 @@ def _save_read(read: Any, folder: Path) -> Path:
     for index, manifest in enumerate(read.manifests):
         workdir.save_manifest(manifest, folder / f"m{index:04d}")
     workdir.save_records(folder / QUARANTINE_JSON, read.quarantine)
-    workdir.save_json(folder / "read.json", {"source_file": read.source_file, "travellers_in": read.travellers_in,
-                                             "error": read.error, "manifests": len(read.manifests)})
+    workdir.save_json(
+        folder / "read.json",
+        {
+            "source_file": read.source_file,
+            "travellers_in": read.travellers_in,
+            "error": read.error,
+            "manifests": len(read.manifests),
+        },
+    )
     return folder
 
 
@@ -133,12 +153,18 @@ def _load_read(folder: Path) -> Any:
 
     meta = workdir.load_json(folder / "read.json", {})
     manifests = [workdir.load_manifest(m) for m in sorted(folder.glob("m*")) if m.is_dir()]
-    return run.FileRead(meta.get("source_file", ""), manifests, workdir.load_quarantine(folder / QUARANTINE_JSON),
-                        int(meta.get("travellers_in", 0)), meta.get("error"))
+    return run.FileRead(
+        meta.get("source_file", ""),
+        manifests,
+        workdir.load_quarantine(folder / QUARANTINE_JSON),
+        int(meta.get("travellers_in", 0)),
+        meta.get("error"),
+    )
 
 
-def gather_stage(read_dirs: list[str], run_dir: Path, multipart_dir: Path, run_id: str,
-                 wait_minutes: float) -> list[str]:
+def gather_stage(
+    read_dirs: list[str], run_dir: Path, multipart_dir: Path, run_id: str, wait_minutes: float
+) -> list[str]:
     """Step assemble (screening.run.assemble) over every file read in this run: sets whose wait is over
     are released incomplete, same-identity manifests combined, one folder written per manifest, and the
     run's accounting kept in _assembly.json for the summary."""
@@ -157,10 +183,16 @@ def gather_stage(read_dirs: list[str], run_dir: Path, multipart_dir: Path, run_i
             (folder / stale).unlink(missing_ok=True)
         folders.append(str(workdir.save_manifest(manifest, folder)))
     workdir.save_records(run_dir / PARSE_QUARANTINE_DIR / "assembly.json", assembly.quarantine)
-    workdir.save_json(run_dir / ASSEMBLY_JSON, {
-        "travellers_in": assembly.travellers_in, "waiting_travellers": assembly.waiting_travellers,
-        "waiting": run.waiting_summary(assembly.waiting), "errors": assembly.errors,
-        "manifests": [Path(f).name for f in folders]})
+    workdir.save_json(
+        run_dir / ASSEMBLY_JSON,
+        {
+            "travellers_in": assembly.travellers_in,
+            "waiting_travellers": assembly.waiting_travellers,
+            "waiting": run.waiting_summary(assembly.waiting),
+            "errors": assembly.errors,
+            "manifests": [Path(f).name for f in folders],
+        },
+    )
     return folders
 
 
@@ -222,8 +254,9 @@ def _screenable(folder: Path, manifest: Any) -> list[dict[str, Any]]:
 
 
 @lru_cache(maxsize=4)
-def cached_context(watchlists: tuple[str, ...], registries: tuple[str, ...], rules_dir: str,
-                   index_dir: str | None = None) -> Any:
+def cached_context(
+    watchlists: tuple[str, ...], registries: tuple[str, ...], rules_dir: str, index_dir: str | None = None
+) -> Any:
     """Lists and rules are loaded once per worker process and reused for every manifest it screens; the
     watchlist index is built once per list version (index_dir) and loaded read-only after that."""
     from screening.pipeline import load_context
@@ -231,8 +264,9 @@ def cached_context(watchlists: tuple[str, ...], registries: tuple[str, ...], rul
     return load_context(list(watchlists), list(registries), rules_dir, index_dir=index_dir)
 
 
-def screen_stage(manifest_dir: str, watchlists: list[str], registries: list[str], rules_dir: str,
-                 index_dir: str | None = None) -> str:
+def screen_stage(
+    manifest_dir: str, watchlists: list[str], registries: list[str], rules_dir: str, index_dir: str | None = None
+) -> str:
     from screening.pipeline import run_screening
 
     folder = Path(manifest_dir)
@@ -276,9 +310,14 @@ def outcome_from_folder(folder: Path) -> Any:
     from screening.pipeline import ManifestOutcome
 
     manifest = workdir.load_manifest(folder)
-    return ManifestOutcome(manifest, _screenable(folder, manifest), workdir.load_quarantine(folder / QUARANTINE_JSON),
-                           workdir.load_flags(folder / FLAGS_ALL), workdir.load_sanctions(folder / SANCTIONS_JSON),
-                           workdir.load_json(folder / VALIDATION_JSON, {}))
+    return ManifestOutcome(
+        manifest,
+        _screenable(folder, manifest),
+        workdir.load_quarantine(folder / QUARANTINE_JSON),
+        workdir.load_flags(folder / FLAGS_ALL),
+        workdir.load_sanctions(folder / SANCTIONS_JSON),
+        workdir.load_json(folder / VALIDATION_JSON, {}),
+    )
 
 
 def persist_stage(manifest_dir: str, database_url: str, run_id: str) -> str:
@@ -293,8 +332,9 @@ def persist_stage(manifest_dir: str, database_url: str, run_id: str) -> str:
     versions = workdir.load_json(folder / VERSIONS_JSON, {})
     upgrade_database(database_url)
     with session_scope(database_url) as session:
-        changes = persist_outcome(session, run_id, outcome, versions.get("rules_version", ""),
-                                  versions.get("list_version", ""))
+        changes = persist_outcome(
+            session, run_id, outcome, versions.get("rules_version", ""), versions.get("list_version", "")
+        )
     workdir.save_json(folder / RESCREEN_JSON, changes)
     return manifest_dir
 
@@ -320,8 +360,14 @@ def _stage_seconds(run_dir: Path) -> dict[str, float]:
     return totals
 
 
-def summarise_run(run_dir: Path, out_dir: Path, raw_files: list[str], run_id: str, database_url: str | None,
-                  started_at: float | None = None) -> dict[str, Any]:
+def summarise_run(
+    run_dir: Path,
+    out_dir: Path,
+    raw_files: list[str],
+    run_id: str,
+    database_url: str | None,
+    started_at: float | None = None,
+) -> dict[str, Any]:
     """Collect every manifest folder of a run into the four outputs of docs/architecture.md §3, with the same
     summary function and accounting as the CLI. A run that found nothing writes an empty, green summary."""
     from screening.pipeline import summarise, write_outputs_for
@@ -340,13 +386,22 @@ def summarise_run(run_dir: Path, out_dir: Path, raw_files: list[str], run_id: st
     for outcome in outcomes:
         quarantine.extend(outcome.quarantine)
     seconds = time.time() - started_at if started_at else 0.0
-    summary = summarise(len(raw_files), outcomes, quarantine, seconds,
-                        {"run_id": run_id, "stage_seconds": _stage_seconds(run_dir),
-                         "files_unreadable": len(assembly.get("errors", [])),
-                         "manifests_failed": sum(1 for f in folders if failed(f)),
-                         "manifests_unfinished": unfinished},
-                        travellers_in=int(assembly.get("travellers_in", 0)), waiting=assembly.get("waiting", []),
-                        waiting_travellers=int(assembly.get("waiting_travellers", 0)))
+    summary = summarise(
+        len(raw_files),
+        outcomes,
+        quarantine,
+        seconds,
+        {
+            "run_id": run_id,
+            "stage_seconds": _stage_seconds(run_dir),
+            "files_unreadable": len(assembly.get("errors", [])),
+            "manifests_failed": sum(1 for f in folders if failed(f)),
+            "manifests_unfinished": unfinished,
+        },
+        travellers_in=int(assembly.get("travellers_in", 0)),
+        waiting=assembly.get("waiting", []),
+        waiting_travellers=int(assembly.get("waiting_travellers", 0)),
+    )
     changes = {f.name: workdir.load_json(f / RESCREEN_JSON, {}) for f in folders}
     summary["rescreen_changes"] = {m: c for m, c in changes.items() if any(c.values())}
     flags = [f for o in outcomes for f in o.flags]
@@ -360,8 +415,12 @@ def summarise_run(run_dir: Path, out_dir: Path, raw_files: list[str], run_id: st
         unreadable = {q.source_file for q in quarantine if q.reason_code == "FILE_UNREADABLE"}
         versions = [workdir.load_json(f / VERSIONS_JSON, {}) for f in folders]
         with session_scope(database_url) as session:
-            repo.start_run(session, run_id, next((v["rules_version"] for v in versions if v.get("rules_version")), ""),
-                           next((v["list_version"] for v in versions if v.get("list_version")), ""))
+            repo.start_run(
+                session,
+                run_id,
+                next((v["rules_version"] for v in versions if v.get("rules_version")), ""),
+                next((v["list_version"] for v in versions if v.get("list_version")), ""),
+            )
             repo.save_quarantine(session, run_id, quarantine)
             repo.finish_run(session, run_id, summary)
             for raw in raw_files:

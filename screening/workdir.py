@@ -40,10 +40,18 @@ def save_manifest(manifest: Manifest, folder: Path) -> Path:
         rows.append(row)
     schema = schemas.traveller_arrow_schema().append(pa.field("extras", pa.string()))
     _write_table(folder / TRAVELLERS_PARQUET, pa.Table.from_pylist(rows, schema=schema))
-    docs = [{**d, "manifest_id": manifest.manifest_id,
-             **{k: _text(d.get(k)) for k in ("traveller_ref", "document_type", "document_number", "issuing_state",
-                                              "expiry")},
-             "is_visa": bool(d.get("is_visa"))} for d in manifest.documents]
+    docs = [
+        {
+            **d,
+            "manifest_id": manifest.manifest_id,
+            **{
+                k: _text(d.get(k))
+                for k in ("traveller_ref", "document_type", "document_number", "issuing_state", "expiry")
+            },
+            "is_visa": bool(d.get("is_visa")),
+        }
+        for d in manifest.documents
+    ]
     _write_table(folder / DOCUMENTS_PARQUET, pa.Table.from_pylist(docs, schema=schemas.document_arrow_schema()))
     meta = manifest.flight_dict()
     meta["control_findings"] = list(manifest.control_findings or [])
@@ -62,12 +70,20 @@ def load_manifest(folder: Path) -> Manifest:
     for doc in documents:
         doc.pop("manifest_id", None)
     fields = {c: meta.get(c) for c in schemas.flight_columns()}
-    return Manifest(**fields, message_ref=meta.get("message_ref"), message_type=meta.get("message_type") or "PAX",
-                    declared_total=meta.get("declared_total"), parts=meta.get("parts") or 1,
-                    source_file=meta.get("source_file") or "", travellers=travellers, documents=documents,
-                    source_format=meta.get("source_format") or "", part_info=meta.get("part_info"),
-                    incomplete_reason=meta.get("incomplete_reason"),
-                    control_findings=list(meta.get("control_findings") or []))
+    return Manifest(
+        **fields,
+        message_ref=meta.get("message_ref"),
+        message_type=meta.get("message_type") or "PAX",
+        declared_total=meta.get("declared_total"),
+        parts=meta.get("parts") or 1,
+        source_file=meta.get("source_file") or "",
+        travellers=travellers,
+        documents=documents,
+        source_format=meta.get("source_format") or "",
+        part_info=meta.get("part_info"),
+        incomplete_reason=meta.get("incomplete_reason"),
+        control_findings=list(meta.get("control_findings") or []),
+    )
 
 
 def _text(value: Any) -> str | None:

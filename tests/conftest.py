@@ -27,8 +27,10 @@ def samples() -> Path:
 
 @pytest.fixture
 def sample_lists() -> dict[str, list[Path]]:
-    return {"watchlists": [SAMPLES / "lists" / "watchlist.csv"],
-            "registries": [SAMPLES / "lists" / "lost_stolen_documents.csv"]}
+    return {
+        "watchlists": [SAMPLES / "lists" / "watchlist.csv"],
+        "registries": [SAMPLES / "lists" / "lost_stolen_documents.csv"],
+    }
 
 
 @pytest.fixture

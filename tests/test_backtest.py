@@ -176,9 +176,7 @@ def test_explain_cli_json_and_unknown_traveller() -> None:
     data = json.loads(result.output)
     assert data["destination"] == "USA" and data["traveller_ref"] == "P1"
     assert "Mills" not in result.output
-    missing = CliRunner().invoke(
-        app, [*args[:-4], "--traveller-ref", "P9", "--rules", str(FIXTURES / "basic")]
-    )
+    missing = CliRunner().invoke(app, [*args[:-4], "--traveller-ref", "P9", "--rules", str(FIXTURES / "basic")])
     assert missing.exit_code == 1 and "P9 is not in manifest M2" in missing.output
 
 

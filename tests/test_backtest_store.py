@@ -32,8 +32,7 @@ def context():
 def samples_store(context, tmp_path_factory) -> str:
     tmp = tmp_path_factory.mktemp("store")
     url = f"sqlite:///{tmp / 'store.db'}"
-    screen_files(sorted(SAMPLES.glob("*.csv")) + sorted(SAMPLES.glob("*.edi")), context, tmp / "out",
-                 database_url=url)
+    screen_files(sorted(SAMPLES.glob("*.csv")) + sorted(SAMPLES.glob("*.edi")), context, tmp / "out", database_url=url)
     return url
 
 
@@ -52,8 +51,7 @@ def test_fine_change_covers_validation_rules(samples_store: str, tmp_path: Path)
     line = "        max: 30000      # [R] verify OJ L 261, 6.8.2004, p. 24, art. 4(1)\n        amount: "
     candidate = _candidate(tmp_path, "fine", "frameworks.yaml", line + "5000", line + "7000")
     history = load_history(samples_store)
-    result = compare(history.travellers, load_ruleset(REPO / "rules"), load_ruleset(candidate),
-                     carried=history.carried)
+    result = compare(history.travellers, load_ruleset(REPO / "rules"), load_ruleset(candidate), carried=history.carried)
     by_rule = result.sanctions_by_rule.set_index("rule_id")
     assert by_rule["amount_baseline"].sum() == 35000
     assert by_rule.loc["API_INCOMPLETE", "amount_change"] == 4000
@@ -79,11 +77,23 @@ def _near_misses(tmp_path: Path) -> Path:
     first = next(csv.reader((SAMPLES / "manifest_clean_ZZ101.csv").read_text().splitlines()[1:]))
     base = dict(zip(header, first, strict=True))
     rows = []
-    for i, (surname, given, dob, sex, nat) in enumerate([("KOVALENKO", "VIKTOR", "1980-01-01", "M", "UKR"),
-                                                         ("NOVAK", "MARTINA", "1970-01-01", "F", "CZE")], start=1):
-        rows.append({**base, "carrier": "QQ", "traveller_ref": f"N{i}", "surname": surname, "given_names": given,
-                     "date_of_birth": dob, "sex": sex, "nationality": nat, "document_issuing_state": nat,
-                     "document_number": f"NM{i}23456"})
+    for i, (surname, given, dob, sex, nat) in enumerate(
+        [("KOVALENKO", "VIKTOR", "1980-01-01", "M", "UKR"), ("NOVAK", "MARTINA", "1970-01-01", "F", "CZE")], start=1
+    ):
+        rows.append(
+            {
+                **base,
+                "carrier": "QQ",
+                "traveller_ref": f"N{i}",
+                "surname": surname,
+                "given_names": given,
+                "date_of_birth": dob,
+                "sex": sex,
+                "nationality": nat,
+                "document_issuing_state": nat,
+                "document_number": f"NM{i}23456",
+            }
+        )
     with path.open("w", newline="") as handle:
         writer = csv.DictWriter(handle, header)
         writer.writeheader()
@@ -98,12 +108,22 @@ def test_threshold_change_is_re_screened_or_said_not_to_be(context, tmp_path: Pa
 
     configured = load_match_config(REPO / "rules").threshold
     candidate = _candidate(tmp_path, "thr", "screening.yaml", f"threshold: {configured}", "threshold: 0.99")
-    args = ["backtest", "--rules", str(candidate), "--baseline", str(REPO / "rules"), "--history", url,
-            "--out", str(tmp_path / "changed.csv")]
+    args = [
+        "backtest",
+        "--rules",
+        str(candidate),
+        "--baseline",
+        str(REPO / "rules"),
+        "--history",
+        url,
+        "--out",
+        str(tmp_path / "changed.csv"),
+    ]
     carried = runner.invoke(app, args)
     assert carried.exit_code == 0, carried.output
-    assert carried.output.startswith(f"note: matching settings differ (threshold {configured} -> 0.99) but no "
-                                     "--watchlist")
+    assert carried.output.startswith(
+        f"note: matching settings differ (threshold {configured} -> 0.99) but no --watchlist"
+    )
     assert "0 traveller outcomes changed" in carried.output
     rescreened = runner.invoke(app, [*args, "--watchlist", str(WATCHLIST)])
     assert rescreened.exit_code == 0, rescreened.output
@@ -111,7 +131,9 @@ def test_threshold_change_is_re_screened_or_said_not_to_be(context, tmp_path: Pa
     assert "2 traveller outcomes changed" in rescreened.output
     changed = list(csv.DictReader((tmp_path / "changed.csv").open()))
     assert {(r["traveller_ref"], r["rules_candidate"], r["change"]) for r in changed} == {
-        ("N1", "", "removed"), ("N2", "", "removed")}
+        ("N1", "", "removed"),
+        ("N2", "", "removed"),
+    }
 
 
 def test_work_folders_count_a_rescreened_manifest_once(tmp_path: Path) -> None:
@@ -120,10 +142,29 @@ def test_work_folders_count_a_rescreened_manifest_once(tmp_path: Path) -> None:
     from screening.model import Flag
     from screening.workdir import save_manifest, save_records
 
-    m = flight_manifest([{"traveller_ref": "P1", "traveller_type": "PAX", "surname": "X", "nationality": "USA",
-                          "document_type": "P", "document_number": "1", "document_expiry": "2030-01-01"}])
-    incomplete = Flag(m.manifest_id, m.carrier, m.flight_number, "P1", "OBLIGATION", "API_INCOMPLETE", "MEDIUM",
-                      "missing mandatory API data element(s): sex")
+    m = flight_manifest(
+        [
+            {
+                "traveller_ref": "P1",
+                "traveller_type": "PAX",
+                "surname": "X",
+                "nationality": "USA",
+                "document_type": "P",
+                "document_number": "1",
+                "document_expiry": "2030-01-01",
+            }
+        ]
+    )
+    incomplete = Flag(
+        m.manifest_id,
+        m.carrier,
+        m.flight_number,
+        "P1",
+        "OBLIGATION",
+        "API_INCOMPLETE",
+        "MEDIUM",
+        "missing mandatory API data element(s): sex",
+    )
     for run in ("run-a", "run-b"):  # the same manifest screened, then re-screened
         folder = save_manifest(m, tmp_path / run / m.manifest_id)
         save_records(folder / "flags_validate.json", [incomplete])
@@ -136,8 +177,19 @@ def test_work_folders_count_a_rescreened_manifest_once(tmp_path: Path) -> None:
 
 
 def test_file_history_says_up_front_what_it_cannot_re_evaluate(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["backtest", "--rules", str(REPO / "rules"), "--baseline", str(REPO / "rules"),
-                                 "--history", str(REPO / "tests" / "fixtures" / "rules" / "history.csv"),
-                                 "--out", str(tmp_path / "c.csv")])
+    result = runner.invoke(
+        app,
+        [
+            "backtest",
+            "--rules",
+            str(REPO / "rules"),
+            "--baseline",
+            str(REPO / "rules"),
+            "--history",
+            str(REPO / "tests" / "fixtures" / "rules" / "history.csv"),
+            "--out",
+            str(tmp_path / "c.csv"),
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert result.output.startswith("note: this history is a traveller file") and "API_INCOMPLETE" in result.output

@@ -32,9 +32,7 @@ def chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
         "--disable-sync",
         f"--user-data-dir={tmp_path / 'chromium-profile'}",
     ]
-    return subprocess.run(
-        [str(CHROMIUM), *flags, *args], capture_output=True, text=True, timeout=90, check=True
-    )
+    return subprocess.run([str(CHROMIUM), *flags, *args], capture_output=True, text=True, timeout=90, check=True)
 
 
 @pytest.fixture()
@@ -54,8 +52,6 @@ def test_browser_shows_flagged_travellers_with_explanations(report: Path, tmp_pa
 
 def test_browser_screenshot_of_report(report: Path, tmp_path: Path) -> None:
     shot = tmp_path / "flight_report.png"
-    chromium(
-        tmp_path, "--window-size=1200,1600", "--hide-scrollbars", f"--screenshot={shot}", report.as_uri()
-    )
+    chromium(tmp_path, "--window-size=1200,1600", "--hide-scrollbars", f"--screenshot={shot}", report.as_uri())
     data = shot.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000

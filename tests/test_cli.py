@@ -34,8 +34,9 @@ def test_parse_missing_file_exits_1(tmp_path):
 
 
 def test_compare_explains_each_part_of_the_score():
-    result = runner.invoke(app, ["compare", "Jon Smith", "John Smith", "--dob-a", "1980-01-02",
-                                 "--dob-b", "1980-01-02", "--json"])
+    result = runner.invoke(
+        app, ["compare", "Jon Smith", "John Smith", "--dob-a", "1980-01-02", "--dob-b", "1980-01-02", "--json"]
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert 0.0 <= data["score"] <= 1.0 and isinstance(data["is_match"], bool)

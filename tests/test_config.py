@@ -18,7 +18,7 @@ README = (REPO / "README.md").read_text(encoding="utf-8")
 def _section(title: str) -> str:
     start = README.index(f"## {title}")
     end = README.find("\n## ", start + 3)
-    return README[start:end if end > 0 else None]
+    return README[start : end if end > 0 else None]
 
 
 def test_readme_configuration_table_lists_exactly_the_settings():
@@ -57,7 +57,11 @@ def test_settings_have_laptop_defaults_and_typed_values(monkeypatch, tmp_path):
     monkeypatch.setenv("SCREENING_BATCH_SIZE", "")
     settings = load_settings()
     assert (settings.intake_cron, settings.validate_gx, settings.watchlist_paths, settings.batch_size) == (
-        None, False, ["a.csv", "b.xml"], 1)
+        None,
+        False,
+        ["a.csv", "b.xml"],
+        1,
+    )
 
 
 def test_an_invalid_setting_is_one_sentence_naming_the_variable(monkeypatch):
@@ -72,8 +76,15 @@ def test_operator_recipe_sets_what_the_tested_local_airflow_sets(tmp_path):
     recipe = _section("Operators: one machine")
     exported = set(re.findall(r"export (AIRFLOW__\w+)=", recipe))
     tested = {k for k in LocalAirflow(tmp_path, "sqlite:///x.db").env if k.startswith("AIRFLOW__")}
-    essential = {"AIRFLOW__CORE__DAGS_FOLDER", "AIRFLOW__CORE__EXECUTOR", "AIRFLOW__CORE__PARALLELISM",
-                 "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", "AIRFLOW__CORE__EXECUTION_API_SERVER_URL",
-                 "AIRFLOW__API__BASE_URL", "AIRFLOW__API__PORT", "AIRFLOW__CORE__LOAD_EXAMPLES"}
+    essential = {
+        "AIRFLOW__CORE__DAGS_FOLDER",
+        "AIRFLOW__CORE__EXECUTOR",
+        "AIRFLOW__CORE__PARALLELISM",
+        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN",
+        "AIRFLOW__CORE__EXECUTION_API_SERVER_URL",
+        "AIRFLOW__API__BASE_URL",
+        "AIRFLOW__API__PORT",
+        "AIRFLOW__CORE__LOAD_EXAMPLES",
+    }
     assert essential <= exported <= tested
     assert "airflow pools set screening" in recipe and "intake/" in recipe

@@ -66,8 +66,7 @@ def test_dag_parse_imports_no_heavy_modules():
         "print(','.join(heavy))"
     )
     env = {**os.environ, "AIRFLOW__CORE__LOAD_EXAMPLES": "False"}
-    done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, env=env,
-                          timeout=120)
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, env=env, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     heavy = [m for m in done.stdout.strip().splitlines()[-1].split(",") if m] if done.stdout.strip() else []
     assert "screening.pipeline" not in heavy and "great_expectations" not in heavy and "rapidfuzz" not in heavy

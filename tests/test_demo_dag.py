@@ -18,8 +18,10 @@ pytestmark = pytest.mark.airflow
 
 def counts(url: str) -> list[int]:
     with session_scope(url) as session:
-        return [session.scalar(select(func.count()).select_from(m))
-                for m in (ManifestRecord, FlagRecord, SanctionRecord, QuarantineEntry, AuditEvent)]
+        return [
+            session.scalar(select(func.count()).select_from(m))
+            for m in (ManifestRecord, FlagRecord, SanctionRecord, QuarantineEntry, AuditEvent)
+        ]
 
 
 def test_demo_runs_the_dag_end_to_end_and_a_rerun_duplicates_nothing(tmp_path: Path):

@@ -49,8 +49,10 @@ def test_segments_broken_across_lines_with_crlf_and_leading_spaces() -> None:
 
 
 def test_teletype_header_and_mail_footer_are_ignored() -> None:
-    data = (b"QP BORDER\r\n.HDQRMZZ 010930\r\nUNA:+.? 'UNB+UNOA:4+A+B+250101:1200+1'UNZ+1+1'\r\n\r\n"
-            b"Email secured by Antivirus\r\n")
+    data = (
+        b"QP BORDER\r\n.HDQRMZZ 010930\r\nUNA:+.? 'UNB+UNOA:4+A+B+250101:1200+1'UNZ+1+1'\r\n\r\n"
+        b"Email secured by Antivirus\r\n"
+    )
     ix = read_interchange(data)
     assert ix is not None
     assert [s.tag for s in ix.segments] == ["UNB", "UNZ"]
@@ -83,8 +85,10 @@ def test_tokenizer_agrees_with_pydifact_on_a_clean_message() -> None:
     pydifact = pytest.importorskip("pydifact", reason="pydifact (dev extra) not installed")
     from pydifact.parser import Parser
 
-    text = ("UNA:+.? 'UNB+UNOA:4+A+B+250101:1200+1'UNH+1+PAXLST:D:05B:UN:IATA'"
-            "NAD+FL+++O?'NEIL:MARY'DOC+P:110:111+X1'UNT+4+1'UNZ+1+1'")
+    text = (
+        "UNA:+.? 'UNB+UNOA:4+A+B+250101:1200+1'UNH+1+PAXLST:D:05B:UN:IATA'"
+        "NAD+FL+++O?'NEIL:MARY'DOC+P:110:111+X1'UNT+4+1'UNZ+1+1'"
+    )
     ours = read_interchange(text.encode())
     assert ours is not None and pydifact is not None
     theirs = [s for s in Parser().parse(text) if s.tag != "UNA"]

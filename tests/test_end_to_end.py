@@ -15,17 +15,46 @@ from screening.cli import _register, app
 runner = CliRunner()
 _register()
 
-FLAG_COLUMNS = ["manifest_id", "carrier", "flight_number", "traveller_ref", "flag_type", "rule_id", "severity",
-                "score", "watchlist_entry_id", "list_name", "explanation"]
-SANCTION_COLUMNS = ["sanction_id", "carrier", "flight_number", "traveller_ref", "rule_id", "framework", "amount",
-                    "currency", "status", "explanation"]
+FLAG_COLUMNS = [
+    "manifest_id",
+    "carrier",
+    "flight_number",
+    "traveller_ref",
+    "flag_type",
+    "rule_id",
+    "severity",
+    "score",
+    "watchlist_entry_id",
+    "list_name",
+    "explanation",
+]
+SANCTION_COLUMNS = [
+    "sanction_id",
+    "carrier",
+    "flight_number",
+    "traveller_ref",
+    "rule_id",
+    "framework",
+    "amount",
+    "currency",
+    "status",
+    "explanation",
+]
 QUARANTINE_COLUMNS = ["source_file", "record_ref", "reason_code", "message", "raw", "travellers"]
 
 
 def run_screen(samples: Path, out: Path, extra: list[str] | None = None):
-    args = ["screen", *sum((["--manifest", str(p)] for p in sorted(samples.glob("*.csv"))), []),
-            "--watchlist", str(samples / "lists" / "watchlist.csv"),
-            "--registry", str(samples / "lists" / "lost_stolen_documents.csv"), "--out", str(out), *(extra or [])]
+    args = [
+        "screen",
+        *sum((["--manifest", str(p)] for p in sorted(samples.glob("*.csv"))), []),
+        "--watchlist",
+        str(samples / "lists" / "watchlist.csv"),
+        "--registry",
+        str(samples / "lists" / "lost_stolen_documents.csv"),
+        "--out",
+        str(out),
+        *(extra or []),
+    ]
     return runner.invoke(app, args)
 
 
@@ -39,8 +68,9 @@ def read_csv(path: Path) -> tuple[list[str], list[dict[str, str]]]:
 def screened(tmp_path_factory):
     out = tmp_path_factory.mktemp("out")
     db = tmp_path_factory.mktemp("db") / "s.db"
-    result = run_screen(Path(__file__).resolve().parents[1] / "data" / "samples", out,
-                        ["--database-url", f"sqlite:///{db}"])
+    result = run_screen(
+        Path(__file__).resolve().parents[1] / "data" / "samples", out, ["--database-url", f"sqlite:///{db}"]
+    )
     assert result.exit_code == 0, result.output
     return out, f"sqlite:///{db}"
 
@@ -51,8 +81,17 @@ def test_outputs_have_the_contract_columns(screened):
     assert read_csv(out / "sanctions.csv")[0] == SANCTION_COLUMNS
     assert read_csv(out / "quarantine.csv")[0] == QUARANTINE_COLUMNS
     summary = json.loads((out / "summary.json").read_text())
-    for key in ("files_in", "manifests", "travellers_in", "travellers_screened", "travellers_quarantined",
-                "flags_by_rule", "sanctions_total", "seconds", "validation"):
+    for key in (
+        "files_in",
+        "manifests",
+        "travellers_in",
+        "travellers_screened",
+        "travellers_quarantined",
+        "flags_by_rule",
+        "sanctions_total",
+        "seconds",
+        "validation",
+    ):
         assert key in summary
 
 
@@ -80,8 +119,7 @@ def test_breaches_flight_has_its_obligation_flags(screened):
 def test_watchlist_flight_flags_the_listed_traveller_and_the_stolen_passport(screened):
     rows = [r for r in read_csv(screened[0] / "flags.csv")[1] if r["flight_number"] == "303"]
     hit = next(r for r in rows if r["rule_id"] == "WATCHLIST_MATCH")
-    assert (hit["traveller_ref"], hit["watchlist_entry_id"], hit["list_name"]) == ("P001", "WL-0001",
-                                                                                   "NATIONAL-SAMPLE")
+    assert (hit["traveller_ref"], hit["watchlist_entry_id"], hit["list_name"]) == ("P001", "WL-0001", "NATIONAL-SAMPLE")
     assert float(hit["score"]) >= 0.9 and "date of birth" in hit["explanation"]
     stolen = next(r for r in rows if r["rule_id"] == "DOC_REPORTED_LOST_STOLEN")
     assert (stolen["traveller_ref"], stolen["severity"]) == ("P002", "CRITICAL")
@@ -105,9 +143,11 @@ def test_sanctions_follow_the_obligation_breaches(screened):
 def test_malformed_rows_are_quarantined_with_reasons(screened):
     rows = read_csv(screened[0] / "quarantine.csv")[1]
     got = {(Path(r["source_file"]).name, r["record_ref"], r["reason_code"]) for r in rows}
-    assert got == {("manifest_malformed_ZZ404.csv", "5", "ROW_FIELD_COUNT"),
-                   ("manifest_malformed_ZZ404.csv", "6", "MISSING_FLIGHT_KEY"),
-                   ("manifest_malformed_ZZ404.csv", "4", "NO_NAME")}
+    assert got == {
+        ("manifest_malformed_ZZ404.csv", "5", "ROW_FIELD_COUNT"),
+        ("manifest_malformed_ZZ404.csv", "6", "MISSING_FLIGHT_KEY"),
+        ("manifest_malformed_ZZ404.csv", "4", "NO_NAME"),
+    }
     assert all(r["raw"] for r in rows)
 
 
@@ -121,13 +161,14 @@ def test_rerun_into_the_same_database_adds_nothing(screened, tmp_path):
 
     def counts():
         with session_scope(url) as s:
-            return [s.scalar(select(func.count()).select_from(m)) for m in
-                    (ManifestRecord, FlagRecord, SanctionRecord, QuarantineEntry)]
+            return [
+                s.scalar(select(func.count()).select_from(m))
+                for m in (ManifestRecord, FlagRecord, SanctionRecord, QuarantineEntry)
+            ]
 
     before = counts()
     assert before[0] == 4 and before[1] > 0
-    result = run_screen(Path(__file__).resolve().parents[1] / "data" / "samples", tmp_path,
-                        ["--database-url", url])
+    result = run_screen(Path(__file__).resolve().parents[1] / "data" / "samples", tmp_path, ["--database-url", url])
     assert result.exit_code == 0, result.output
     assert counts() == before
     assert (tmp_path / "flags.csv").read_text() == (out / "flags.csv").read_text()
@@ -136,9 +177,20 @@ def test_rerun_into_the_same_database_adds_nothing(screened, tmp_path):
 def test_unreadable_file_exits_1_naming_the_file_and_still_writes_outputs(tmp_path, samples):
     bad = tmp_path / "bad.csv"
     bad.write_bytes(b"carrier,flight_number\n\xff\xfe\n")
-    result = runner.invoke(app, ["screen", "--manifest", str(bad), "--manifest",
-                                 str(samples / "manifest_clean_ZZ101.csv"),
-                                 "--watchlist", str(samples / "lists" / "watchlist.csv"), "--out", str(tmp_path / "o")])
+    result = runner.invoke(
+        app,
+        [
+            "screen",
+            "--manifest",
+            str(bad),
+            "--manifest",
+            str(samples / "manifest_clean_ZZ101.csv"),
+            "--watchlist",
+            str(samples / "lists" / "watchlist.csv"),
+            "--out",
+            str(tmp_path / "o"),
+        ],
+    )
     assert result.exit_code == 1
     assert "bad.csv" in result.output and "not UTF-8" in result.output
     rows = read_csv(tmp_path / "o" / "quarantine.csv")[1]

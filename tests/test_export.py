@@ -33,9 +33,7 @@ def audit_events(url: str) -> list[AuditEvent]:
 
 
 def test_flight_export_csv_has_current_flags_and_sanctions(history: str, tmp_path: Path) -> None:
-    flags_path, sanctions_path = export_records(
-        history, tmp_path / "out", Scope(manifest_id=Z202), actor="officer-7"
-    )
+    flags_path, sanctions_path = export_records(history, tmp_path / "out", Scope(manifest_id=Z202), actor="officer-7")
     flags = list(csv.DictReader(flags_path.open(encoding="utf-8")))
     assert flags_path.name == f"flags_{Z202}.csv"
     assert sorted(f["rule_id"] for f in flags) == [
@@ -147,11 +145,7 @@ def test_invalid_notification_names_the_field_not_the_value(history: str) -> Non
     document["hits"][0]["booking_ref"] = "SECRET1"
     with pytest.raises(InputError) as info:
         validate_notification(document)
-    assert (
-        "$.hits[0]" in str(info.value)
-        and "14/03/1975" not in str(info.value)
-        and "SECRET1" not in str(info.value)
-    )
+    assert "$.hits[0]" in str(info.value) and "14/03/1975" not in str(info.value) and "SECRET1" not in str(info.value)
 
 
 def test_csv_cells_cannot_become_formulas(history: str, tmp_path: Path) -> None:

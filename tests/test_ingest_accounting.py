@@ -84,13 +84,26 @@ def test_repro_unbalanced_quote_costs_one_row_with_its_own_line_and_text() -> No
 
 
 def test_repro_departure_in_9999_is_a_data_quality_flag_and_the_run_goes_on(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["screen", "--manifest", str(_repro("csv_flight_date_9999_overflow.csv")),
-                                 "--manifest", str(SAMPLES / "manifest_clean_ZZ101.csv"),
-                                 "--watchlist", str(SAMPLES / "lists" / "watchlist.csv"), "--out", str(tmp_path)])
+    result = runner.invoke(
+        app,
+        [
+            "screen",
+            "--manifest",
+            str(_repro("csv_flight_date_9999_overflow.csv")),
+            "--manifest",
+            str(SAMPLES / "manifest_clean_ZZ101.csv"),
+            "--watchlist",
+            str(SAMPLES / "lists" / "watchlist.csv"),
+            "--out",
+            str(tmp_path),
+        ],
+    )
     assert result.exit_code == 0, result.output
     flags = list(csv.DictReader(io.StringIO((tmp_path / "flags.csv").read_text())))
-    assert any(f["flight_number"] == "782" and "scheduled_departure" in f["explanation"]
-               and f["flag_type"] == "DATA_QUALITY" for f in flags)
+    assert any(
+        f["flight_number"] == "782" and "scheduled_departure" in f["explanation"] and f["flag_type"] == "DATA_QUALITY"
+        for f in flags
+    )
     assert json.loads((tmp_path / "summary.json").read_text())["travellers_in"] == 7
 
 
@@ -98,9 +111,20 @@ def test_repro_deep_json_is_one_clear_error_and_the_other_files_are_screened(tmp
     path = _repro("json_deep_nesting.json")
     with pytest.raises(InputError, match="json_deep_nesting.json: JSON nested too deeply"):
         parse_file(path)
-    result = runner.invoke(app, ["screen", "--manifest", str(path), "--manifest",
-                                 str(SAMPLES / "manifest_clean_ZZ101.csv"), "--watchlist",
-                                 str(SAMPLES / "lists" / "watchlist.csv"), "--out", str(tmp_path)])
+    result = runner.invoke(
+        app,
+        [
+            "screen",
+            "--manifest",
+            str(path),
+            "--manifest",
+            str(SAMPLES / "manifest_clean_ZZ101.csv"),
+            "--watchlist",
+            str(SAMPLES / "lists" / "watchlist.csv"),
+            "--out",
+            str(tmp_path),
+        ],
+    )
     assert result.exit_code == 1
     assert "json_deep_nesting.json" in result.output and "Traceback" not in result.output
     assert json.loads((tmp_path / "summary.json").read_text())["travellers_screened"] == 6
@@ -171,7 +195,16 @@ def test_every_element_of_a_travellers_array_is_accounted_for() -> None:
 
 def test_usable_count_never_raises() -> None:
     assert [usable_count(v) for v in (3, "12", 1e400, float("nan"), "9" * 5000, -1, True, 2.0, [1])] == [
-        3, 12, None, None, None, None, None, 2, None]
+        3,
+        12,
+        None,
+        None,
+        None,
+        None,
+        None,
+        2,
+        None,
+    ]
 
 
 # -- hostile values: cleaned with a finding so PostgreSQL accepts them ----------------------------------
@@ -239,8 +272,7 @@ PAXLST_OPS = st.lists(st.sampled_from(FUZZ.PAXLST_MUTATIONS), min_size=1, max_si
 def test_damaged_paxlst_loses_no_visible_traveller(base: int, ops: list, seed: int) -> None:
     name, edi = BASES["paxlst"][base]
     rnd = random.Random(seed)
-    mutant = FUZZ.Edi(edi.prefix, edi.una, list(edi.segments), edi.suffix, edi.elem, edi.comp, edi.term,
-                      edi.release)
+    mutant = FUZZ.Edi(edi.prefix, edi.una, list(edi.segments), edi.suffix, edi.elem, edi.comp, edi.term, edi.release)
     for op in ops:
         if mutant.raw_override is None or op in FUZZ.BYTE_LEVEL:
             op(rnd, mutant)

@@ -35,7 +35,9 @@ def test_bad_rows_are_quarantined_with_line_numbers_and_the_rest_goes_on(tmp_pat
     result = parse_manifest_csv(write(tmp_path, "\n".join([HEADER, row("P1"), short, keyless, row("P4")])))
     assert len(result.manifests[0].travellers) == 2
     assert [(q.record_ref, q.reason_code) for q in result.quarantine] == [
-        ("3", "ROW_FIELD_COUNT"), ("4", "MISSING_FLIGHT_KEY")]
+        ("3", "ROW_FIELD_COUNT"),
+        ("4", "MISSING_FLIGHT_KEY"),
+    ]
     assert result.quarantine[0].raw == short
     assert result.travellers_in == 4
 

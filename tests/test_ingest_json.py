@@ -5,15 +5,36 @@ import pytest
 from screening.errors import InputError
 from screening.ingest.json_manifest import parse_manifest_json
 
-FLIGHT = {"carrier": "ZZ", "flight_number": "9", "departure_airport": "JFK", "arrival_airport": "FRA",
-          "scheduled_departure": "2026-12-01T18:30:00-05:00", "scheduled_arrival": "2026-12-02T08:15:00+01:00",
-          "transmitted_at": "2026-12-01T21:05:00Z"}
+FLIGHT = {
+    "carrier": "ZZ",
+    "flight_number": "9",
+    "departure_airport": "JFK",
+    "arrival_airport": "FRA",
+    "scheduled_departure": "2026-12-01T18:30:00-05:00",
+    "scheduled_arrival": "2026-12-02T08:15:00+01:00",
+    "transmitted_at": "2026-12-01T21:05:00Z",
+}
 
 
 def test_json_manifest_keeps_extra_traveller_keys_such_as_mrz(tmp_path):
-    doc = {"manifests": [{**FLIGHT, "travellers": [
-        {"traveller_ref": "P1", "surname": "Doe", "given_names": "Jane", "document_number": "L898902C3",
-         "document_type": "P", "mrz": ["P<UTO...", "L898902C3..."]}, "not an object"]}]}
+    doc = {
+        "manifests": [
+            {
+                **FLIGHT,
+                "travellers": [
+                    {
+                        "traveller_ref": "P1",
+                        "surname": "Doe",
+                        "given_names": "Jane",
+                        "document_number": "L898902C3",
+                        "document_type": "P",
+                        "mrz": ["P<UTO...", "L898902C3..."],
+                    },
+                    "not an object",
+                ],
+            }
+        ]
+    }
     path = tmp_path / "m.json"
     path.write_text(json.dumps(doc))
     result = parse_manifest_json(path)

@@ -25,8 +25,11 @@ YENTE = SHARED_DATA / "eval" / "yente_candidate_generation"
 
 
 def small_lists() -> list[Any]:
-    return [load_watchlist(FIXTURES / "un_small.xml"), load_watchlist(FIXTURES / "ofac"),
-            load_watchlist(FIXTURES / "watchlist_small.csv")]
+    return [
+        load_watchlist(FIXTURES / "un_small.xml"),
+        load_watchlist(FIXTURES / "ofac"),
+        load_watchlist(FIXTURES / "watchlist_small.csv"),
+    ]
 
 
 def flags(matches: list[Any]) -> list[tuple[str, str, str, float, str]]:
@@ -47,16 +50,27 @@ def test_vectorised_part_similarity_is_the_scorers() -> None:
     a += ["AFIZ", "EL", "YUSUF", "ALI", "M", "OK", "RI", "MOHAMMAD", "N"]
     b += ["FAIZ", "LE", "YOUSEF", "ALY", "MUHAMMAD", "OLK", "JI", "MUHAMED", "M"]
     weights = CONFIG.name_weights()
-    expected = [token_similarity(x, y, weights.phonetic_similarity, weights.initial_similarity)
-                for x, y in zip(a, b, strict=True)]
+    expected = [
+        token_similarity(x, y, weights.phonetic_similarity, weights.initial_similarity)
+        for x, y in zip(a, b, strict=True)
+    ]
     assert token_similarities(a, b, weights).tolist() == expected
 
 
 def test_batch_name_scores_are_score_names_bit_for_bit() -> None:
     index = WatchlistIndex(small_lists())
     weights = CONFIG.name_weights()
-    queries = ["Sanaulah Ghafari", "Juan Carlos Garcialopez", "Lauren Tnkunda", "Abdul Rahman Al Hashimi",
-               "Mohammed Ali", "Jawad Rahiqi", "Hans Mueller", "Jon Smith", "Kim Jong"]
+    queries = [
+        "Sanaulah Ghafari",
+        "Juan Carlos Garcialopez",
+        "Lauren Tnkunda",
+        "Abdul Rahman Al Hashimi",
+        "Mohammed Ali",
+        "Jawad Rahiqi",
+        "Hans Mueller",
+        "Jon Smith",
+        "Kim Jong",
+    ]
     rng = random.Random(9)
     queries += [typo(name, rng) for entry in index.entries for name in entry.names]
     compared = 0
@@ -71,8 +85,9 @@ def test_batch_name_scores_are_score_names_bit_for_bit() -> None:
         for name, value in zip(names.tolist(), batch.tolist(), strict=True):
             listed, ids = index._listed(name, CONFIG)
 
-            def similarity(i: int, j: int, ids: list[tuple[int, ...]] = ids,
-                           tables: list[dict[int, float]] = tables) -> float:
+            def similarity(
+                i: int, j: int, ids: list[tuple[int, ...]] = ids, tables: list[dict[int, float]] = tables
+            ) -> float:
                 return max(tables[i].get(v, 0.0) for v in ids[j])
 
             assert value == score_names(slots, listed, weights, similarity).score, (query, name)
@@ -87,32 +102,50 @@ def test_batch_screening_flags_as_single_on_test_lists() -> None:
     for k, entry in enumerate(single.entries):
         for name in entry.names[:3]:
             dob = entry.dates_of_birth[0] if entry.dates_of_birth and rng.random() < 0.5 else None
-            travellers.append({"traveller_ref": f"t{k}", "given_names": typo(name, rng), "surname": "",
-                               "date_of_birth": dob, "nationality": rng.choice(["AFG", "GBR", None])})
+            travellers.append(
+                {
+                    "traveller_ref": f"t{k}",
+                    "given_names": typo(name, rng),
+                    "surname": "",
+                    "date_of_birth": dob,
+                    "nationality": rng.choice(["AFG", "GBR", None]),
+                }
+            )
     travellers.append({"traveller_ref": "empty", "given_names": "", "surname": ""})
     expected = flags(single.screen_single(travellers, CONFIG))
     assert expected  # the typos still find their entries
     assert flags(batch.screen_batch(travellers, CONFIG)) == expected
 
 
-@pytest.mark.skipif(not (UN.exists() and OFAC.exists() and YENTE.is_dir()),
-                    reason=f"real lists and the yente fixture live in {SHARED_DATA} (not in the repository)")
+@pytest.mark.skipif(
+    not (UN.exists() and OFAC.exists() and YENTE.is_dir()),
+    reason=f"real lists and the yente fixture live in {SHARED_DATA} (not in the repository)",
+)
 @pytest.mark.parametrize("with_evidence", [False, True])
 def test_batch_screening_flags_as_single_on_un_ofac_with_yente_queries(with_evidence: bool) -> None:
     from screening.watchlists.country_names import country_to_icao
 
     loads = [load_watchlist(UN), load_watchlist(OFAC)]
     single, batch = WatchlistIndex(loads), WatchlistIndex(loads)
-    rows = pd.concat([pd.read_csv(YENTE / "positives_un_treated.csv", dtype=str, keep_default_na=False),
-                      pd.read_csv(YENTE / "negatives_global.csv", dtype=str, keep_default_na=False)
-                      .sample(2000, random_state=7)]).to_dict("records")
+    rows = pd.concat(
+        [
+            pd.read_csv(YENTE / "positives_un_treated.csv", dtype=str, keep_default_na=False),
+            pd.read_csv(YENTE / "negatives_global.csv", dtype=str, keep_default_na=False).sample(2000, random_state=7),
+        ]
+    ).to_dict("records")
     travellers = []
     for k, row in enumerate(rows):
         nationality = country_to_icao(row["nationality"]) if with_evidence and row["nationality"] else None
-        travellers.append({"traveller_ref": str(k), "given_names": row["full_name"], "surname": "",
-                           "date_of_birth": (row["date_of_birth"] or None) if with_evidence else None,
-                           "nationality": nationality,
-                           "sex": {"male": "M", "female": "F"}.get(row["gender"]) if with_evidence else None})
+        travellers.append(
+            {
+                "traveller_ref": str(k),
+                "given_names": row["full_name"],
+                "surname": "",
+                "date_of_birth": (row["date_of_birth"] or None) if with_evidence else None,
+                "nationality": nationality,
+                "sex": {"male": "M", "female": "F"}.get(row["gender"]) if with_evidence else None,
+            }
+        )
     expected = flags(single.screen_single(travellers, CONFIG))
     assert len({f[0] for f in expected}) > 300  # most positives are flagged
     got = flags(batch.screen_batch(travellers, CONFIG))

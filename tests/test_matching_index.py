@@ -17,8 +17,13 @@ CONFIG = MatchConfig()
 
 @pytest.fixture(scope="module")
 def index() -> WatchlistIndex:
-    return WatchlistIndex([load_watchlist(FIXTURES / "un_small.xml"), load_watchlist(FIXTURES / "ofac"),
-                           load_watchlist(FIXTURES / "watchlist_small.csv")])
+    return WatchlistIndex(
+        [
+            load_watchlist(FIXTURES / "un_small.xml"),
+            load_watchlist(FIXTURES / "ofac"),
+            load_watchlist(FIXTURES / "watchlist_small.csv"),
+        ]
+    )
 
 
 def traveller(given: str, surname: str, **more: str) -> dict[str, str]:
@@ -26,8 +31,7 @@ def traveller(given: str, surname: str, **more: str) -> dict[str, str]:
 
 
 def test_typo_and_swap_are_found_with_explanation(index: WatchlistIndex) -> None:
-    matches = index.screen([traveller("Ghafari", "Sanaulah", date_of_birth="1994-10-28", nationality="AFG")],
-                           CONFIG)
+    matches = index.screen([traveller("Ghafari", "Sanaulah", date_of_birth="1994-10-28", nationality="AFG")], CONFIG)
     assert [m.entry.entry_id for m in matches] == ["QDi.431"]
     match = matches[0]
     assert match.traveller_ref == "T1" and match.matched_name == "SANAULLAH GHAFARI"
@@ -58,8 +62,7 @@ def test_listed_document_number_is_evidence(index: WatchlistIndex) -> None:
 
 
 def test_other_person_with_listed_name_and_other_dob_is_not_flagged(index: WatchlistIndex) -> None:
-    assert not index.screen([traveller("Ali", "Abdollahi", date_of_birth="1990-03-03", nationality="FRA")],
-                            CONFIG)
+    assert not index.screen([traveller("Ali", "Abdollahi", date_of_birth="1990-03-03", nationality="FRA")], CONFIG)
     assert index.screen([traveller("Ali", "Abdollahi", date_of_birth="1959-01-10")], CONFIG)
 
 

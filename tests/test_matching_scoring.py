@@ -28,8 +28,7 @@ def test_jon_smith_with_the_same_date_of_birth_is_a_match() -> None:
 
 
 def test_score_is_a_calibrated_probability_of_summed_log_odds() -> None:
-    result = compare("Ahmed Khalfan Ghailani", "AHMED KHALFAN GHAILANI", CONFIG, dob_a="1974-03-14",
-                     dob_b="1974-03-14")
+    result = compare("Ahmed Khalfan Ghailani", "AHMED KHALFAN GHAILANI", CONFIG, dob_a="1974-03-14", dob_b="1974-03-14")
     total = sum(p.value for p in result.parts)
     assert result.score == pytest.approx(calibrate(total, CONFIG.calibration_slope, CONFIG.calibration_intercept))
     assert 0.0 < result.score < 1.0
@@ -37,12 +36,18 @@ def test_score_is_a_calibrated_probability_of_summed_log_odds() -> None:
 
 def test_rare_surname_alone_with_exact_dob_and_nationality_is_a_hit() -> None:
     # Two given names missing, but a full date of birth and nationality agree: overwhelming evidence.
-    hit = compare("GHAILANI", "AHMED KHALFAN GHAILANI", CONFIG, dob_a="1974-03-14", dob_b="1974-03-14",
-                  nationality_a="TZA", nationality_b="TZA")
+    hit = compare(
+        "GHAILANI",
+        "AHMED KHALFAN GHAILANI",
+        CONFIG,
+        dob_a="1974-03-14",
+        dob_b="1974-03-14",
+        nationality_a="TZA",
+        nationality_b="TZA",
+    )
     assert hit.is_match
     # The same name with another date of birth is not.
-    assert not compare("GHAILANI", "AHMED KHALFAN GHAILANI", CONFIG, dob_a="1990-07-01",
-                       dob_b="1974-03-14").is_match
+    assert not compare("GHAILANI", "AHMED KHALFAN GHAILANI", CONFIG, dob_a="1990-07-01", dob_b="1974-03-14").is_match
 
 
 def test_explanation_keeps_contradicting_and_missing_parts() -> None:
@@ -128,8 +133,15 @@ def test_sex_disagreement_costs() -> None:
 
 
 def test_same_name_other_dob_and_nationality_is_not_a_match() -> None:
-    result = compare("Salah Badi", "SALAH BADI", CONFIG, dob_a="1990-02-03", dob_b="1965-07-01",
-                     nationality_a="FRA", nationality_b="LBY")
+    result = compare(
+        "Salah Badi",
+        "SALAH BADI",
+        CONFIG,
+        dob_a="1990-02-03",
+        dob_b="1965-07-01",
+        nationality_a="FRA",
+        nationality_b="LBY",
+    )
     assert not result.is_match
     assert {p.feature for p in result.parts} == {"name", "date_of_birth", "nationality"}
 
@@ -142,8 +154,14 @@ def test_comparison_json_has_every_part() -> None:
 
 
 def test_compare_pairs_adds_score_and_is_match() -> None:
-    frame = pd.DataFrame({"name1": ["Jon Smith", "Mary Jones"], "name2": ["John Smith", "Peter Brown"],
-                          "dob1": ["1980-01-01", None], "dob2": ["1980", ""]})
+    frame = pd.DataFrame(
+        {
+            "name1": ["Jon Smith", "Mary Jones"],
+            "name2": ["John Smith", "Peter Brown"],
+            "dob1": ["1980-01-01", None],
+            "dob2": ["1980", ""],
+        }
+    )
     out = compare_pairs(frame, CONFIG)
     assert list(out["is_match"]) == [True, False]
     assert "SMITH +" in out["explanation"].iloc[0] and "date_of_birth" in out["explanation"].iloc[0]

@@ -23,13 +23,18 @@ CONFIG = MatchConfig()
 
 
 def entries() -> list[WatchlistEntry]:
-    loads = [load_watchlist(FIXTURES / "un_small.xml"), load_watchlist(FIXTURES / "ofac"),
-             load_watchlist(FIXTURES / "watchlist_small.csv")]
+    loads = [
+        load_watchlist(FIXTURES / "un_small.xml"),
+        load_watchlist(FIXTURES / "ofac"),
+        load_watchlist(FIXTURES / "watchlist_small.csv"),
+    ]
     return [e for load in loads for e in load.entries]
 
 
-NEW = [WatchlistEntry("N1", "NATIONAL", ["Pakhiarvoud Sikeman"], "SIKEMAN", "PAKHIARVOUD", ["1971-02-03"], ["IRN"]),
-       WatchlistEntry("N2", "NATIONAL", ["Zorbalinka Qwertyuk", "Zorba Qwertiuk"], "QWERTYUK", "ZORBALINKA")]
+NEW = [
+    WatchlistEntry("N1", "NATIONAL", ["Pakhiarvoud Sikeman"], "SIKEMAN", "PAKHIARVOUD", ["1971-02-03"], ["IRN"]),
+    WatchlistEntry("N2", "NATIONAL", ["Zorbalinka Qwertyuk", "Zorba Qwertiuk"], "QWERTYUK", "ZORBALINKA"),
+]
 
 
 def travellers(listed: list[WatchlistEntry]) -> list[dict[str, Any]]:
@@ -45,8 +50,10 @@ def travellers(listed: list[WatchlistEntry]) -> list[dict[str, Any]]:
 
 
 def flags(index: WatchlistIndex, people: list[dict[str, Any]]) -> list[tuple[str, str, str, float, str]]:
-    return [(m.traveller_ref, m.entry.entry_id, m.matched_name, m.score, m.explanation)
-            for m in index.screen(people, CONFIG)]
+    return [
+        (m.traveller_ref, m.entry.entry_id, m.matched_name, m.score, m.explanation)
+        for m in index.screen(people, CONFIG)
+    ]
 
 
 def test_update_screens_as_a_full_build(tmp_path: Path) -> None:
@@ -81,9 +88,10 @@ def test_updated_from_new_list_versions_applies_only_the_changes(tmp_path: Path)
     lines = csv.read_text(encoding="utf-8").splitlines()
     changed = tmp_path / "watchlist.csv"
     # drop the first data row, add one new row
-    changed.write_text("\n".join([lines[0], *lines[2:],
-                                  "W900,NATIONAL,QWERTYUK,ZORBALINKA,,,1975-01-01,IRN,M,,TEST,new"]) + "\n",
-                       encoding="utf-8")
+    changed.write_text(
+        "\n".join([lines[0], *lines[2:], "W900,NATIONAL,QWERTYUK,ZORBALINKA,,,1975-01-01,IRN,M,,TEST,new"]) + "\n",
+        encoding="utf-8",
+    )
     old = WatchlistIndex([load_watchlist(FIXTURES / "un_small.xml"), load_watchlist(csv)])
     new_loads = [load_watchlist(FIXTURES / "un_small.xml"), load_watchlist(changed)]
     updated = old.updated(new_loads)
@@ -123,8 +131,9 @@ def test_corrupt_index_is_a_project_error(tmp_path: Path, damage: str) -> None:
     shutil.rmtree(folder)
 
 
-def test_load_or_build_updates_the_previous_version_of_the_same_lists(tmp_path: Path,
-                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_load_or_build_updates_the_previous_version_of_the_same_lists(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from screening.matching.index_store import load_or_build
 
     csv = tmp_path / "watchlist.csv"
@@ -132,8 +141,9 @@ def test_load_or_build_updates_the_previous_version_of_the_same_lists(tmp_path: 
     csv.write_text(original, encoding="utf-8")
     cache = tmp_path / "cache"
     first = load_or_build([csv], cache)
-    csv.write_text(original.rstrip("\n") + "\nW900,NATIONAL,QWERTYUK,ZORBALINKA,,,1975-01-01,IRN,M,,TEST,new\n",
-                   encoding="utf-8")
+    csv.write_text(
+        original.rstrip("\n") + "\nW900,NATIONAL,QWERTYUK,ZORBALINKA,,,1975-01-01,IRN,M,,TEST,new\n", encoding="utf-8"
+    )
 
     def no_rebuild(*args: object) -> None:
         raise AssertionError("rebuilt the whole index")

@@ -14,8 +14,7 @@ TD2 = ["I<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<", "D231458907UTO7408122F1204159<<<<
 MRV_A = ["V<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<", "L8988901C4XXX4009078F96121096ZE184226B<<<<<<"]
 MRV_B = ["V<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<", "L8988901C4XXX4009078F9612109<<<<<<<<"]
 DE_PASSPORT = ["P<D<<MUSTERMANN<<ERIKA<<<<<<<<<<<<<<<<<<<<<<", "C01X00T478D<<6408125F2702283<<<<<<<<<<<<<<<4"]
-DE_ID_CARD = ["IDD<<T220001293<<<<<<<<<<<<<<<", "6408125<2010315D<<<<<<<<<<<<<4",
-              "MUSTERMANN<<ERIKA<<<<<<<<<<<<<"]
+DE_ID_CARD = ["IDD<<T220001293<<<<<<<<<<<<<<<", "6408125<2010315D<<<<<<<<<<<<<4", "MUSTERMANN<<ERIKA<<<<<<<<<<<<<"]
 
 
 def test_check_digit_values_and_weights() -> None:
@@ -31,13 +30,21 @@ def test_all_filler_optional_field_may_carry_filler_check_digit() -> None:
     assert not digit_ok("ZE184226B<<<<<", "<")
 
 
-@pytest.mark.parametrize(("lines", "layout", "number", "nationality"), [
-    (TD3, "TD3", "L898902C3", "UTO"), (TD1, "TD1", "D23145890", "UTO"), (TD2, "TD2", "D23145890", "UTO"),
-    (MRV_A, "MRV-A", "L8988901C", "XXX"), (MRV_B, "MRV-B", "L8988901C", "XXX"),
-    (DE_PASSPORT, "TD3", "C01X00T47", "D"), (DE_ID_CARD, "TD1", "T22000129", "D"),
-])
-def test_specimens_parse_and_every_check_digit_holds(lines: list[str], layout: str, number: str,
-                                                      nationality: str) -> None:
+@pytest.mark.parametrize(
+    ("lines", "layout", "number", "nationality"),
+    [
+        (TD3, "TD3", "L898902C3", "UTO"),
+        (TD1, "TD1", "D23145890", "UTO"),
+        (TD2, "TD2", "D23145890", "UTO"),
+        (MRV_A, "MRV-A", "L8988901C", "XXX"),
+        (MRV_B, "MRV-B", "L8988901C", "XXX"),
+        (DE_PASSPORT, "TD3", "C01X00T47", "D"),
+        (DE_ID_CARD, "TD1", "T22000129", "D"),
+    ],
+)
+def test_specimens_parse_and_every_check_digit_holds(
+    lines: list[str], layout: str, number: str, nationality: str
+) -> None:
     mrz = parse_mrz(lines)
     assert (mrz.layout, mrz.document_number, mrz.nationality) == (layout, number, nationality)
     assert mrz.failed_checks == []
@@ -46,8 +53,13 @@ def test_specimens_parse_and_every_check_digit_holds(lines: list[str], layout: s
 
 def test_specimen_fields() -> None:
     mrz = parse_mrz(TD3)
-    assert (mrz.document_code, mrz.issuing_state, mrz.birth_date, mrz.sex, mrz.expiry_date) == \
-        ("P", "UTO", "740812", "F", "120415")
+    assert (mrz.document_code, mrz.issuing_state, mrz.birth_date, mrz.sex, mrz.expiry_date) == (
+        "P",
+        "UTO",
+        "740812",
+        "F",
+        "120415",
+    )
     assert (mrz.surname, mrz.given_names, mrz.optional_data) == ("ERIKSSON", "ANNA MARIA", "ZE184226B")
     assert parse_mrz(DE_ID_CARD).issuing_state == "D" and parse_mrz(DE_ID_CARD).sex == "<"
 
@@ -58,23 +70,25 @@ def test_visa_mrz_has_no_composite_check() -> None:
     assert "composite" in [c.field for c in parse_mrz(TD3).checks]
 
 
-@pytest.mark.parametrize(("lines", "line", "position", "fields"), [
-    (TD3, 1, 9, ["document_number", "composite"]),
-    (TD3, 1, 19, ["date_of_birth", "composite"]),
-    (TD3, 1, 27, ["date_of_expiry", "composite"]),
-    (TD3, 1, 42, ["optional_data", "composite"]),
-    (TD3, 1, 43, ["composite"]),
-    (TD1, 0, 14, ["document_number", "composite"]),
-    (TD1, 1, 6, ["date_of_birth", "composite"]),
-    (TD1, 1, 29, ["composite"]),
-    (TD2, 1, 35, ["composite"]),
-    (MRV_B, 1, 27, ["date_of_expiry"]),
-])
-def test_a_wrong_check_digit_names_its_field(lines: list[str], line: int, position: int,
-                                             fields: list[str]) -> None:
+@pytest.mark.parametrize(
+    ("lines", "line", "position", "fields"),
+    [
+        (TD3, 1, 9, ["document_number", "composite"]),
+        (TD3, 1, 19, ["date_of_birth", "composite"]),
+        (TD3, 1, 27, ["date_of_expiry", "composite"]),
+        (TD3, 1, 42, ["optional_data", "composite"]),
+        (TD3, 1, 43, ["composite"]),
+        (TD1, 0, 14, ["document_number", "composite"]),
+        (TD1, 1, 6, ["date_of_birth", "composite"]),
+        (TD1, 1, 29, ["composite"]),
+        (TD2, 1, 35, ["composite"]),
+        (MRV_B, 1, 27, ["date_of_expiry"]),
+    ],
+)
+def test_a_wrong_check_digit_names_its_field(lines: list[str], line: int, position: int, fields: list[str]) -> None:
     broken = list(lines)
     digit = broken[line][position]
-    broken[line] = broken[line][:position] + str((int(digit) + 1) % 10) + broken[line][position + 1:]
+    broken[line] = broken[line][:position] + str((int(digit) + 1) % 10) + broken[line][position + 1 :]
     assert parse_mrz(broken).failed_checks == fields
 
 
@@ -104,8 +118,17 @@ def test_truncated_name_is_marked() -> None:
     assert parse_mrz([long_name, TD3[1]]).name_truncated is True
 
 
-@pytest.mark.parametrize("lines", [[], ["P<UTO"], ["X" * 45, "Y" * 45], ["A" * 30] * 4,
-                                   [TD3[0], TD3[1].replace("<", "#")], [TD1[0], TD1[1], TD1[2] + "<<<"]])
+@pytest.mark.parametrize(
+    "lines",
+    [
+        [],
+        ["P<UTO"],
+        ["X" * 45, "Y" * 45],
+        ["A" * 30] * 4,
+        [TD3[0], TD3[1].replace("<", "#")],
+        [TD1[0], TD1[1], TD1[2] + "<<<"],
+    ],
+)
 def test_unreadable_mrz_raises_format_error_without_content(lines: list[str]) -> None:
     with pytest.raises(MRZFormatError) as info:
         parse_mrz(lines)

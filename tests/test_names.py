@@ -70,7 +70,10 @@ def test_compound_suffix_joins_the_part_before() -> None:
 
 def test_packed_aliases_are_separate_names() -> None:
     assert split_packed_names("Javad Rahigi; Jawad Rahiqi ;Jawad Rahigi") == [
-        "Javad Rahigi", "Jawad Rahiqi", "Jawad Rahigi"]
+        "Javad Rahigi",
+        "Jawad Rahiqi",
+        "Jawad Rahigi",
+    ]
 
 
 def test_title_after_joined_article_is_kept() -> None:
@@ -93,9 +96,19 @@ def test_feminine_slavic_surnames_carry_their_masculine_base():
 def test_romanisations_fold_to_one_key() -> None:
     from screening.matching.translit import translit_key
 
-    for a, b in [("KADHIM", "KAZIM"), ("HANIYEH", "HANIYA"), ("MOCHTAR", "MOKHTAR"), ("SERGEJS", "SERGEY"),
-                 ("LAVROVS", "LAVROV"), ("ZELENSKYY", "ZELENSKIY"), ("CHANG", "JANG"), ("MYONG", "MYEONG"),
-                 ("XI", "SHI"), ("HSI", "XI"), ("TSCHATAJEV", "CHATAYEV")]:
+    for a, b in [
+        ("KADHIM", "KAZIM"),
+        ("HANIYEH", "HANIYA"),
+        ("MOCHTAR", "MOKHTAR"),
+        ("SERGEJS", "SERGEY"),
+        ("LAVROVS", "LAVROV"),
+        ("ZELENSKYY", "ZELENSKIY"),
+        ("CHANG", "JANG"),
+        ("MYONG", "MYEONG"),
+        ("XI", "SHI"),
+        ("HSI", "XI"),
+        ("TSCHATAJEV", "CHATAYEV"),
+    ]:
         assert translit_key(a) == translit_key(b), (a, b)
     assert translit_key("DAVIS") != translit_key("DAVID")
     assert translit_key(translit_key("KHADDAFI")) == translit_key("KHADDAFI")  # idempotent
@@ -109,5 +122,8 @@ def test_short_forms_digits_and_name_like_honorifics() -> None:
     assert normalise_name("M0HAMMED AL1") == "MOHAMMED ALI"
     sayed = name_slots("SAYED KHAN")
     assert sayed[0].particle and sayed[0].title and normalise_name("SAYED KHAN") == "KHAN"
-    assert split_packed_names("Jawad Rahiqi a.k.a. Javad Rahigi / J. RAHIGI") == ["Jawad Rahiqi", "Javad Rahigi",
-                                                                                 "J. RAHIGI"]
+    assert split_packed_names("Jawad Rahiqi a.k.a. Javad Rahigi / J. RAHIGI") == [
+        "Jawad Rahiqi",
+        "Javad Rahigi",
+        "J. RAHIGI",
+    ]

@@ -112,9 +112,7 @@ def test_missing_arrival_time_falls_back_to_departure_in_arrival_time_zone(rules
 @pytest.mark.parametrize(
     ("expiry", "expired"), [("2026", False), ("2025", True), ("2026-03", False), ("2026-02", True)]
 )
-def test_year_only_and_year_month_expiry_last_until_end_of_period(
-    ruleset, expiry: str, expired: bool
-) -> None:
+def test_year_only_and_year_month_expiry_last_until_end_of_period(ruleset, expiry: str, expired: bool) -> None:
     assert ("DOC_EXPIRED" in rules_of(run(ruleset, [traveller(document_expiry=expiry)]))) is expired
 
 
@@ -248,9 +246,7 @@ def test_api_us_deadline_is_thirty_minutes_before_doors(ruleset) -> None:
 
 
 def test_api_new_regulation_applies_after_its_start_date(ruleset) -> None:
-    flight = dict(
-        scheduled_departure="2028-07-01T18:00:00-04:00", scheduled_arrival="2028-07-02T07:30:00+02:00"
-    )
+    flight = dict(scheduled_departure="2028-07-01T18:00:00-04:00", scheduled_arrival="2028-07-02T07:30:00+02:00")
     # closure 10 min before 22:00Z, +15 min grace: deadline 22:05Z
     assert run(ruleset, [traveller()], transmitted_at="2028-07-01T22:05:00Z", **flight) == []
     flags = run(ruleset, [traveller()], transmitted_at="2028-07-01T22:06:00Z", **flight)

@@ -87,8 +87,9 @@ def test_retention_pseudonymises_unflagged_travellers_first(stored, tmp_path):
 
 
 def test_retention_later_removes_flagged_records_and_quarantined_raw_text(stored, tmp_path):
-    policy = RetentionPolicy(unflagged_travellers_hours=24, flagged_travellers_hours=48,
-                             quarantined_records_hours=48, action="delete")
+    policy = RetentionPolicy(
+        unflagged_travellers_hours=24, flagged_travellers_hours=48, quarantined_records_hours=48, action="delete"
+    )
     apply_retention(stored, tmp_path / "data", policy, datetime.now(UTC) + timedelta(hours=49))
     with session_scope(stored) as session:
         assert session.scalars(select(TravellerRecord)).all() == []
@@ -132,8 +133,11 @@ class _TI:
 def test_failure_callback_writes_dag_task_manifest_and_reason(data_dir):
     on_task_failure({"task_instance": _TI(), "exception": ValueError("index missing\nsecond line")})
     alert = json.loads((data_dir / "alerts.jsonl").read_text().splitlines()[-1])
-    assert (alert["dag_id"], alert["task_id"], alert["subject"]) == ("manifest_screening", "screen",
-                                                                     "ZZ303-IST-20261204T0910")
+    assert (alert["dag_id"], alert["task_id"], alert["subject"]) == (
+        "manifest_screening",
+        "screen",
+        "ZZ303-IST-20261204T0910",
+    )
     assert alert["reason"] == "ValueError: index missing"
 
 

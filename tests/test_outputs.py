@@ -15,7 +15,7 @@ from screening.model import Flag, QuarantineRecord
 
 
 def _flag(explanation: str) -> Flag:
-    return Flag("M1", "ZZ", "1", "=HYPERLINK(\"http://x\")", "WATCHLIST", "WATCHLIST_MATCH", "HIGH", explanation)
+    return Flag("M1", "ZZ", "1", '=HYPERLINK("http://x")', "WATCHLIST", "WATCHLIST_MATCH", "HIGH", explanation)
 
 
 def _write(out: Path, run_id: str, explanation: str = "ok") -> None:

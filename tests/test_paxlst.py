@@ -32,7 +32,11 @@ def test_passenger_list_gives_canonical_flight_and_travellers() -> None:
     assert manifest.scheduled_arrival == "2025-03-01T13:45:00-05:00"
     assert manifest.transmitted_at == "2025-03-01T09:30:00+00:00"
     assert (manifest.message_type, manifest.message_ref, manifest.declared_total, manifest.parts) == (
-        "PAX", "M0001", 2, 1)
+        "PAX",
+        "M0001",
+        2,
+        1,
+    )
     assert findings_of(manifest) == []
     assert getattr(manifest, "incomplete_reason") is None  # noqa: B009
 
@@ -49,12 +53,19 @@ def test_traveller_fields_visa_and_release_character() -> None:
     assert first["surname"] == "O'NEIL" and first["given_names"] == "MARY ANNE"
     assert first["traveller_ref"] == "ZZ0001"  # RFF ABO
     assert (first["sex"], first["nationality"], first["date_of_birth"]) == ("F", "IRL", "1985-02-14")
-    assert (first["document_type"], first["document_number"], first["document_issuing_state"],
-            first["document_expiry"]) == ("P", "PX1234567", "IRL", "2030-01-01")
-    assert (first["visa_number"], first["visa_issuing_state"], first["visa_expiry"]) == (
-        "V998877", "USA", "2025-12-31")
+    assert (
+        first["document_type"],
+        first["document_number"],
+        first["document_issuing_state"],
+        first["document_expiry"],
+    ) == ("P", "PX1234567", "IRL", "2030-01-01")
+    assert (first["visa_number"], first["visa_issuing_state"], first["visa_expiry"]) == ("V998877", "USA", "2025-12-31")
     assert (first["embarkation"], first["disembarkation"], first["booking_ref"], first["seat"]) == (
-        "LHR", "JFK", "ABC123", "12A")
+        "LHR",
+        "JFK",
+        "ABC123",
+        "12A",
+    )
     assert first["source_line"] == "segment 11"
     assert second["surname"] == "SMITH+JONES"
     assert second["traveller_ref"] == "P002"  # no ABO: by order
@@ -64,12 +75,30 @@ def test_traveller_fields_visa_and_release_character() -> None:
 def test_every_document_is_listed_with_its_traveller() -> None:
     [manifest] = _parse("passengers_basic.edi").manifests
     assert manifest.documents == [
-        {"traveller_ref": "ZZ0001", "document_type": "P", "document_number": "PX1234567",
-         "issuing_state": "IRL", "expiry": "2030-01-01", "is_visa": False},
-        {"traveller_ref": "ZZ0001", "document_type": "V", "document_number": "V998877",
-         "issuing_state": "USA", "expiry": "2025-12-31", "is_visa": True},
-        {"traveller_ref": "P002", "document_type": "P", "document_number": "123456789",
-         "issuing_state": "GBR", "expiry": "2034-11-20", "is_visa": False},
+        {
+            "traveller_ref": "ZZ0001",
+            "document_type": "P",
+            "document_number": "PX1234567",
+            "issuing_state": "IRL",
+            "expiry": "2030-01-01",
+            "is_visa": False,
+        },
+        {
+            "traveller_ref": "ZZ0001",
+            "document_type": "V",
+            "document_number": "V998877",
+            "issuing_state": "USA",
+            "expiry": "2025-12-31",
+            "is_visa": True,
+        },
+        {
+            "traveller_ref": "P002",
+            "document_type": "P",
+            "document_number": "123456789",
+            "issuing_state": "GBR",
+            "expiry": "2034-11-20",
+            "is_visa": False,
+        },
     ]
 
 
@@ -108,7 +137,8 @@ def test_broken_traveller_group_is_quarantined_alone() -> None:
     [manifest] = result.manifests
     assert [t["surname"] for t in manifest.travellers] == ["GOOD", "DAMAGED", "FINE"]
     assert [(q.record_ref, q.reason_code, q.travellers) for q in result.quarantine] == [
-        ("segment 11", "PAXLST_NO_NAME", 1)]
+        ("segment 11", "PAXLST_NO_NAME", 1)
+    ]
     assert "NOSURNAME" not in result.quarantine[0].message  # no personal data in messages
     assert "API_COUNT_MISMATCH" not in _rules(manifest)  # CNT 4 = 3 read + 1 quarantined
     assert result.travellers_in == 4
@@ -125,7 +155,9 @@ def test_damaged_nad_still_quarantines_its_group() -> None:
     data = (FIXTURES / "broken_traveller.edi").read_bytes().replace(b"N#T+2+PRT", b"N#D+FL+++OTHER:ONE")
     result = parse_paxlst(data, "x.edi")
     assert [(q.record_ref, q.reason_code) for q in result.quarantine] == [
-        ("segment 11", "PAXLST_NO_NAME"), ("segment 13", "PAXLST_MALFORMED_SEGMENT")]
+        ("segment 11", "PAXLST_NO_NAME"),
+        ("segment 13", "PAXLST_MALFORMED_SEGMENT"),
+    ]
     assert "N#D+FL+++OTHER:ONE'" in result.quarantine[1].raw
 
 

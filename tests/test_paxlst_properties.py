@@ -17,15 +17,30 @@ from screening.resources import shared_data_dir
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "paxlst"
 BASES = [
     (FIXTURES / name).read_bytes()
-    for name in ("passengers_basic.edi", "progressive.edi", "teletype_wrapped.txt", "crew_no_una.edi",
-                 "broken_traveller.edi", "multipart_01C.edi", "bad_controls.edi")
+    for name in (
+        "passengers_basic.edi",
+        "progressive.edi",
+        "teletype_wrapped.txt",
+        "crew_no_una.edi",
+        "broken_traveller.edi",
+        "multipart_01C.edi",
+        "bad_controls.edi",
+    )
 ]
 SHARED = shared_data_dir() / "messages"
 if SHARED.is_dir():  # real carrier files too, when ../shared/data is beside the checkout
-    BASES += [(SHARED / name).read_bytes() for name in (
-        "gtas/apisMessage.txt", "gtas/airline2.edi", "gtas/Test1.txt", "paxlst_misc/ediclean_A_original.txt",
-        "paxlst_misc/ediclean_C_original.txt", "paxlst_misc/iata_mig_example_5_3_via_jetway.edi")
-        if (SHARED / name).exists()]
+    BASES += [
+        (SHARED / name).read_bytes()
+        for name in (
+            "gtas/apisMessage.txt",
+            "gtas/airline2.edi",
+            "gtas/Test1.txt",
+            "paxlst_misc/ediclean_A_original.txt",
+            "paxlst_misc/ediclean_C_original.txt",
+            "paxlst_misc/iata_mig_example_5_3_via_jetway.edi",
+        )
+        if (SHARED / name).exists()
+    ]
 SEPARATORS = [b"'", b"+", b":", b"?", b"*", b"#", b"\n", b" "]
 
 
@@ -49,7 +64,7 @@ def _mutate(data: bytes, draw: st.DrawFn) -> bytes:
     chunk = draw(st.binary(min_size=1, max_size=8))
     if kind == "insert":
         return data[:position] + chunk + data[position:]
-    return data[:position] + chunk + data[position + len(chunk):]
+    return data[:position] + chunk + data[position + len(chunk) :]
 
 
 def _accounted(result: ParseResult) -> int:
@@ -79,6 +94,5 @@ def test_mutated_messages_never_raise_and_lose_no_traveller(data: st.DataObject)
 @settings(max_examples=200, deadline=None)
 @given(st.binary(max_size=400))
 def test_random_bytes_never_raise(data: bytes) -> None:
-    result = parse_paxlst(b"UNA:+.? 'UNB+UNOA:4+A+B+250101:1200+1'UNH+1+PAXLST:D:05B:UN:IATA'" + data,
-                          "random.edi")
+    result = parse_paxlst(b"UNA:+.? 'UNB+UNOA:4+A+B+250101:1200+1'UNH+1+PAXLST:D:05B:UN:IATA'" + data, "random.edi")
     assert "PAXLST_READER_ERROR" not in {q.reason_code for q in result.quarantine}

@@ -13,19 +13,37 @@ from screening.resources import shared_data_dir
 MESSAGES = shared_data_dir() / "messages"
 pytestmark = [
     pytest.mark.shared,
-    pytest.mark.skipif(not MESSAGES.is_dir(), reason=f"{MESSAGES} absent (public sample data lives beside "
-                       "the checkout in ../shared/data, never in the repository)"),
+    pytest.mark.skipif(
+        not MESSAGES.is_dir(),
+        reason=f"{MESSAGES} absent (public sample data lives beside "
+        "the checkout in ../shared/data, never in the repository)",
+    ),
 ]
 
-PAXLST_FILES = ["gtas/apisMessage.txt", "gtas/airline2.edi", "gtas/multiple_flight_leg_apis.txt",
-                "gtas/Test1.txt", "gtas/Test3.txt", "paxlst_misc/ediclean_A_original.txt",
-                "paxlst_misc/ediclean_A_reference.txt", "paxlst_misc/ediclean_C_original.txt",
-                "paxlst_misc/iata_mig_example_5_1_via_jetway.edi",
-                "paxlst_misc/iata_mig_example_5_3_via_jetway.edi"]
-PNRGOV_FILES = ["gtas/2_pnrs_basic.edi", "gtas/danglingMetaCharacter.txt", "gtas/modifyPnr77ForCodeShare.txt",
-                "gtas/pnrBadFormat.txt", "gtas/pnrEdge.txt", "gtas/pnrMessageExample.txt",
-                "gtas/pnrMessagePg77.txt", "gtas/pnrNoOrgMsg.txt", "gtas/pnrSeatFormats.txt",
-                "gtas/pnrWithDoco.txt"]
+PAXLST_FILES = [
+    "gtas/apisMessage.txt",
+    "gtas/airline2.edi",
+    "gtas/multiple_flight_leg_apis.txt",
+    "gtas/Test1.txt",
+    "gtas/Test3.txt",
+    "paxlst_misc/ediclean_A_original.txt",
+    "paxlst_misc/ediclean_A_reference.txt",
+    "paxlst_misc/ediclean_C_original.txt",
+    "paxlst_misc/iata_mig_example_5_1_via_jetway.edi",
+    "paxlst_misc/iata_mig_example_5_3_via_jetway.edi",
+]
+PNRGOV_FILES = [
+    "gtas/2_pnrs_basic.edi",
+    "gtas/danglingMetaCharacter.txt",
+    "gtas/modifyPnr77ForCodeShare.txt",
+    "gtas/pnrBadFormat.txt",
+    "gtas/pnrEdge.txt",
+    "gtas/pnrMessageExample.txt",
+    "gtas/pnrMessagePg77.txt",
+    "gtas/pnrNoOrgMsg.txt",
+    "gtas/pnrSeatFormats.txt",
+    "gtas/pnrWithDoco.txt",
+]
 
 
 def _parse(name: str) -> ParseResult:

@@ -15,13 +15,23 @@ from screening.ingest.paxlst_values import (
 )
 
 
-@pytest.mark.parametrize(("ident", "carrier", "expected"), [
-    ("AA123", "AA", ("AA", "123")), ("UA0989", "UA", ("UA", "0989")), ("TN506", "", ("TN", "506")),
-    ("A92707", "", ("A9", "2707")), ("9W123", "", ("9W", "123")), ("EZY1234", "", ("EZY", "1234")),
-    ("BA123A", "", ("BA", "123A")), ("ZX877", "XZ", ("XZ", "877")), ("1234", "", ("", "1234")),
-])
-def test_flight_designator_is_split_into_carrier_and_number(ident: str, carrier: str,
-                                                            expected: tuple[str, str]) -> None:
+@pytest.mark.parametrize(
+    ("ident", "carrier", "expected"),
+    [
+        ("AA123", "AA", ("AA", "123")),
+        ("UA0989", "UA", ("UA", "0989")),
+        ("TN506", "", ("TN", "506")),
+        ("A92707", "", ("A9", "2707")),
+        ("9W123", "", ("9W", "123")),
+        ("EZY1234", "", ("EZY", "1234")),
+        ("BA123A", "", ("BA", "123A")),
+        ("ZX877", "XZ", ("XZ", "877")),
+        ("1234", "", ("", "1234")),
+    ],
+)
+def test_flight_designator_is_split_into_carrier_and_number(
+    ident: str, carrier: str, expected: tuple[str, str]
+) -> None:
     assert split_flight(ident, carrier) == expected
 
 

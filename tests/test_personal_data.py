@@ -16,8 +16,12 @@ from screening.store.models import Base
 
 
 def test_every_text_column_of_every_table_has_an_inventory_entry():
-    columns = {f"{t.name}.{c.name}" for t in Base.metadata.sorted_tables for c in t.columns
-               if isinstance(c.type, String | Text | JSON)}
+    columns = {
+        f"{t.name}.{c.name}"
+        for t in Base.metadata.sorted_tables
+        for c in t.columns
+        if isinstance(c.type, String | Text | JSON)
+    }
     listed = {p.where for p in inv.STORE}
     assert columns - listed == set(), "add these columns to screening/personal_data.py STORE"
     assert listed - columns == set(), "the inventory names columns that no longer exist"
@@ -33,8 +37,11 @@ def test_every_rule_is_a_retention_policy_period():
 def test_every_settings_folder_has_an_inventory_entry(tmp_path, monkeypatch):
     monkeypatch.setenv("SCREENING_DATA_DIR", str(tmp_path))
     settings = load_settings()
-    paths = {name for name, member in inspect.getmembers(Settings, lambda m: isinstance(m, property))
-             if isinstance(getattr(settings, name), Path) and getattr(settings, name) != tmp_path}
+    paths = {
+        name
+        for name, member in inspect.getmembers(Settings, lambda m: isinstance(m, property))
+        if isinstance(getattr(settings, name), Path) and getattr(settings, name) != tmp_path
+    }
     assert paths == set(inv.SETTINGS_PLACES), "map new Settings folders in personal_data.SETTINGS_PLACES"
     for name, where in inv.SETTINGS_PLACES.items():
         relative = getattr(settings, name).relative_to(tmp_path).as_posix()

@@ -63,11 +63,15 @@ def run_full_dag(tmp_path: Path, airflow_url: str, store_url: str, executor: str
     (data / "intake").mkdir(parents=True)
     for sample in SAMPLES.glob("manifest*"):
         shutil.copy(sample, data / "intake")
-    env = {"SCREENING_DATA_DIR": str(data), "SCREENING_DATABASE_URL": store_url,
-           "SCREENING_WATCHLISTS": str(SAMPLES / "lists" / "watchlist.csv"),
-           "SCREENING_REGISTRIES": str(SAMPLES / "lists" / "lost_stolen_documents.csv")}
-    with LocalAirflow(tmp_path / "airflow", airflow_url, executor=executor, celery_broker=broker,
-                      extra_env=env) as airflow:
+    env = {
+        "SCREENING_DATA_DIR": str(data),
+        "SCREENING_DATABASE_URL": store_url,
+        "SCREENING_WATCHLISTS": str(SAMPLES / "lists" / "watchlist.csv"),
+        "SCREENING_REGISTRIES": str(SAMPLES / "lists" / "lost_stolen_documents.csv"),
+    }
+    with LocalAirflow(
+        tmp_path / "airflow", airflow_url, executor=executor, celery_broker=broker, extra_env=env
+    ) as airflow:
         airflow.wait_for_dag("manifest_screening")
         run_id = airflow.trigger("manifest_screening")
         state = airflow.wait_for_run("manifest_screening", run_id, timeout=900)
@@ -90,6 +94,8 @@ def test_full_dag_on_postgres_with_local_executor(tmp_path, pg_databases):
 def test_full_dag_on_postgres_with_celery_executor_and_redis(tmp_path, pg_databases):
     if not reachable(6379):
         pytest.skip("Redis not reachable at 127.0.0.1:6379")
-    pytest.importorskip("airflow.providers.celery.executors.celery_executor",
-                        reason="install the celery extra: pip install -e '.[celery]'")
+    pytest.importorskip(
+        "airflow.providers.celery.executors.celery_executor",
+        reason="install the celery extra: pip install -e '.[celery]'",
+    )
     run_full_dag(tmp_path, *pg_databases, executor=CELERY, broker=REDIS)

@@ -14,10 +14,23 @@ from screening.config import load_settings
 from screening.errors import ConfigError
 from screening.pseudonyms import pseudonym, pseudonym_key, pseudonymise_traveller
 
-TRAVELLER = {"traveller_ref": "P1", "traveller_type": "PAX", "surname": "SMITH", "given_names": "ANNA",
-             "date_of_birth": "1984-05-12", "sex": "F", "nationality": "GBR", "document_type": "P",
-             "document_number": "123456789", "document_issuing_state": "GBR", "booking_ref": "ABC123",
-             "seat": "12A", "address": "1 HIGH STREET", "phone": "+44 20 7946 0000", "mrz": ["P<GBR..."]}
+TRAVELLER = {
+    "traveller_ref": "P1",
+    "traveller_type": "PAX",
+    "surname": "SMITH",
+    "given_names": "ANNA",
+    "date_of_birth": "1984-05-12",
+    "sex": "F",
+    "nationality": "GBR",
+    "document_type": "P",
+    "document_number": "123456789",
+    "document_issuing_state": "GBR",
+    "booking_ref": "ABC123",
+    "seat": "12A",
+    "address": "1 HIGH STREET",
+    "phone": "+44 20 7946 0000",
+    "mrz": ["P<GBR..."],
+}
 
 
 @pytest.fixture
@@ -60,8 +73,15 @@ def test_low_entropy_values_are_generalised_or_removed_never_hashed(no_key):
     key = pseudonym_key()
     out = pseudonymise_traveller(TRAVELLER, key)
     assert out["year_of_birth"] == "1984" and "date_of_birth" not in out
-    assert set(out) == {"traveller_ref", "traveller_type", "document_type", "surname", "given_names",
-                        "document_number", "year_of_birth"}
+    assert set(out) == {
+        "traveller_ref",
+        "traveller_type",
+        "document_type",
+        "surname",
+        "given_names",
+        "document_number",
+        "year_of_birth",
+    }
     assert out["surname"] == pseudonym("SMITH", key) != pseudonym("SMYTH", key)
     # a dictionary attack over all dates of birth finds nothing: no date is hashed at all
     assert not any(pseudonym(f"1984-05-{d:02d}", key) in out.values() for d in range(1, 32))

@@ -26,11 +26,11 @@ runner = CliRunner()
 @pytest.fixture(scope="module")
 def store(tmp_path_factory) -> tuple[str, Path]:
     tmp = tmp_path_factory.mktemp("samples")
-    ctx = load_context([SAMPLES / "lists" / "watchlist.csv"], [SAMPLES / "lists" / "lost_stolen_documents.csv"],
-                       REPO / "rules")
+    ctx = load_context(
+        [SAMPLES / "lists" / "watchlist.csv"], [SAMPLES / "lists" / "lost_stolen_documents.csv"], REPO / "rules"
+    )
     url = f"sqlite:///{tmp / 'store.db'}"
-    screen_files(sorted(SAMPLES.glob("*.csv")) + sorted(SAMPLES.glob("*.edi")), ctx, tmp / "out",
-                 database_url=url)
+    screen_files(sorted(SAMPLES.glob("*.csv")) + sorted(SAMPLES.glob("*.edi")), ctx, tmp / "out", database_url=url)
     return url, tmp
 
 
@@ -41,11 +41,19 @@ def test_lost_stolen_look_alikes_are_risks_not_breaches(store) -> None:
         similar = [f for f in flags if f.rule_id == "DOC_REPORTED_LOST_STOLEN_SIMILAR"]
         assert similar and all(q.is_hit(f) and not q.is_breach(f) for f in similar)
         assert not any(q.is_breach(f) for f in flags if f.rule_id.startswith("DQ_"))
-        figures = carrier_figures(session, "ZZ", q.Period.from_dates(datetime(2026, 11, 1).date(),
-                                                                      datetime(2026, 12, 31).date()))
-    assert set(figures["breaches_by_rule"]) <= {"API_LATE", "API_INCOMPLETE", "DOC_EXPIRED", "DOC_MISSING",
-                                               "DOC_VALIDITY_SHORT", "VISA_REQUIRED_MISSING",
-                                               "API_COUNT_MISMATCH", "API_DUPLICATE_TRAVELLER"}
+        figures = carrier_figures(
+            session, "ZZ", q.Period.from_dates(datetime(2026, 11, 1).date(), datetime(2026, 12, 31).date())
+        )
+    assert set(figures["breaches_by_rule"]) <= {
+        "API_LATE",
+        "API_INCOMPLETE",
+        "DOC_EXPIRED",
+        "DOC_MISSING",
+        "DOC_VALIDITY_SHORT",
+        "VISA_REQUIRED_MISSING",
+        "API_COUNT_MISMATCH",
+        "API_DUPLICATE_TRAVELLER",
+    }
     assert "DOC_REPORTED_LOST_STOLEN_SIMILAR" not in figures["breaches_by_rule"]
 
 
@@ -71,8 +79,21 @@ def test_carrier_report_shows_decisions_and_list_versions_by_list(store) -> None
         watch_flag = session.scalars(select(FlagRecord).where(FlagRecord.flag_type == "WATCHLIST")).first()
         assert registry_flag.list_version != watch_flag.list_version  # each hit names its own list's version
         manifest_id = registry_flag.manifest_id
-    result = runner.invoke(app, ["carrier", "ZZ", "--from", "2026-11-01", "--to", "2026-12-31",
-                                 "--database-url", url, "--out", str(tmp / "reports")])
+    result = runner.invoke(
+        app,
+        [
+            "carrier",
+            "ZZ",
+            "--from",
+            "2026-11-01",
+            "--to",
+            "2026-12-31",
+            "--database-url",
+            url,
+            "--out",
+            str(tmp / "reports"),
+        ],
+    )
     assert result.exit_code == 0, result.output
     html = next((tmp / "reports" / "carriers").glob("ZZ_*.html")).read_text()
     assert sid in html and "appeal by officer.k" in html and "carrier sent the passport scan" in html

@@ -51,9 +51,7 @@ def test_flight_report_shows_explanations_and_hides_unflagged_names(history: str
     assert "<details" in html and "P003" in html
     assert "Yilmaz" not in html and "Bakker" not in html  # unflagged: traveller_ref only
     assert "stale flag" not in html
-    assert (
-        "NO_NAME" in html and "P005" in html and "RAWSECRET" not in html
-    )  # quarantine: reason, not raw text
+    assert "NO_NAME" in html and "P005" in html and "RAWSECRET" not in html  # quarantine: reason, not raw text
 
 
 def test_flight_report_escapes_traveller_text(history: str, tmp_path: Path) -> None:

@@ -222,10 +222,7 @@ def populate(url: str) -> None:
             "LHR",
             "JFK",
             "2026-11-18T10:00:00+00:00",
-            [
-                traveller(f"Y{i}", "Person", "Any", "1980-01-01", "GBR", f"Y00{i}", "LHR", "JFK")
-                for i in range(3)
-            ],
+            [traveller(f"Y{i}", "Person", "Any", "1980-01-01", "GBR", f"Y00{i}", "LHR", "JFK") for i in range(3)],
         ),
         manifest(
             z202p,

@@ -17,9 +17,7 @@ def report(folder: Path, name: str, title: str, mtime: int) -> None:
     os.utime(path, (mtime, mtime))
 
 
-def test_index_lists_newest_first_and_skips_temp_files(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_index_lists_newest_first_and_skips_temp_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     for i in range(4):
         report(tmp_path / "flights", f"F{i}.html", f"Flight F{i} &amp; co", 1_800_000_000 + i)
     report(tmp_path / "flights", ".F9.html.tmp123", "half written", 1_900_000_000)

@@ -22,9 +22,7 @@ def test_reports_count_the_same_on_postgres(postgres_url: str, tmp_path: Path) -
     with read_session(postgres_url) as session:
         flight = flight_view(session, "ZZ303-IST-20261120")
         carrier = carrier_view(session, "ZZ", Period.from_dates(date(2026, 11, 16), date(2026, 11, 30)))
-        trends = trends_view(
-            session, Period.from_dates(date(2026, 11, 1), date(2026, 11, 30)), "week", charts=False
-        )
+        trends = trends_view(session, Period.from_dates(date(2026, 11, 1), date(2026, 11, 30)), "week", charts=False)
     assert [t["traveller_ref"] for t in flight["flagged"]] == ["P002", "P001"]
     assert carrier["current"]["breaches"] == 4 and carrier["previous"]["incomplete_transmissions"] == 1
     routes = {r["name"]: r for r in trends["routes"]}

@@ -67,9 +67,7 @@ def test_per_carrier_totals(view: dict) -> None:
 
 def test_trends_report_embeds_charts(tmp_path: Path) -> None:
     url = build_history(tmp_path)
-    path = write_trends_report(
-        date(2026, 11, 1), date(2026, 11, 30), url, tmp_path / "reports", bucket="week"
-    )
+    path = write_trends_report(date(2026, 11, 1), date(2026, 11, 30), url, tmp_path / "reports", bucket="week")
     html = path.read_text(encoding="utf-8")
     assert html.count('src="data:image/png;base64,') == 7  # route shares + 3 measures x (route, carrier)
     assert "KBL → DXB → AMS" in html and "AL-RASHIDI" not in html

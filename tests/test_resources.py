@@ -13,8 +13,11 @@ REPO = Path(__file__).resolve().parents[1]
 
 def test_the_build_step_bundles_the_folders_resources_looks_for():
     tree = ast.parse((REPO / "setup.py").read_text(encoding="utf-8"))
-    assigned = next(node.value for node in ast.walk(tree) if isinstance(node, ast.Assign)
-                    and any(getattr(t, "id", "") == "BUNDLED" for t in node.targets))
+    assigned = next(
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "BUNDLED" for t in node.targets)
+    )
     assert ast.literal_eval(assigned) == resources.BUNDLED
     for source in resources.BUNDLED.values():
         assert (REPO / source).is_dir()

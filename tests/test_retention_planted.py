@@ -27,32 +27,104 @@ from screening.retention import apply_retention, load_retention_policy
 from screening.store.db import get_engine, session_scope
 from screening.store.models import AuditEvent, Base
 
-FLIGHT = ["ZZ", "771", "IST", "AMS", "2026-12-04T09:10:00+03:00", "2026-12-04T11:55:00+01:00",
-          "2026-12-04T04:30:00Z"]
+FLIGHT = ["ZZ", "771", "IST", "AMS", "2026-12-04T09:10:00+03:00", "2026-12-04T11:55:00+01:00", "2026-12-04T04:30:00Z"]
 # traveller_ref, surname, given_names, date_of_birth, sex, nationality, doc type, number, state, expiry,
 # booking_ref, seat
 CSV_TRAVELLERS = {
-    "watchlist hit": ["W1", "VRZOLAKOVA", "JARMILA", "1966-04-02", "F", "CZE", "P", "QP7731904", "CZE",
-                      "2031-01-01", "BKWQZ71", "31K"],
-    "stolen passport": ["S1", "HALVORSENIUS", "OSWINDRA", "1979-08-21", "F", "NLD", "P", "LS9047261", "NLD",
-                        "2031-01-01", "BKSTL52", "12C"],
-    "expired passport": ["E1", "PENDRAGOSZ", "ULRIKETTA", "1988-11-05", "F", "LBN", "P", "EX5518302", "LBN",
-                         "2020-01-01", "BKEXP63", "14D"],
-    "clean": ["C1", "MARROWYNDE", "BELPHINA", "1991-02-17", "F", "NLD", "P", "CL6620931", "NLD", "2031-01-01",
-              "BKCLN44", "20A"],
-    "quarantined row": ["Q1", "", "TIBURCINE", "1993-03-09", "F", "NLD", "P", "QR4471958", "NLD", "2031-01-01",
-                        "BKQRN85", "21B"],
+    "watchlist hit": [
+        "W1",
+        "VRZOLAKOVA",
+        "JARMILA",
+        "1966-04-02",
+        "F",
+        "CZE",
+        "P",
+        "QP7731904",
+        "CZE",
+        "2031-01-01",
+        "BKWQZ71",
+        "31K",
+    ],
+    "stolen passport": [
+        "S1",
+        "HALVORSENIUS",
+        "OSWINDRA",
+        "1979-08-21",
+        "F",
+        "NLD",
+        "P",
+        "LS9047261",
+        "NLD",
+        "2031-01-01",
+        "BKSTL52",
+        "12C",
+    ],
+    "expired passport": [
+        "E1",
+        "PENDRAGOSZ",
+        "ULRIKETTA",
+        "1988-11-05",
+        "F",
+        "LBN",
+        "P",
+        "EX5518302",
+        "LBN",
+        "2020-01-01",
+        "BKEXP63",
+        "14D",
+    ],
+    "clean": [
+        "C1",
+        "MARROWYNDE",
+        "BELPHINA",
+        "1991-02-17",
+        "F",
+        "NLD",
+        "P",
+        "CL6620931",
+        "NLD",
+        "2031-01-01",
+        "BKCLN44",
+        "20A",
+    ],
+    "quarantined row": [
+        "Q1",
+        "",
+        "TIBURCINE",
+        "1993-03-09",
+        "F",
+        "NLD",
+        "P",
+        "QR4471958",
+        "NLD",
+        "2031-01-01",
+        "BKQRN85",
+        "21B",
+    ],
 }
 # flagged travellers, kept for the longer period (the row without a surname is a carrier breach: API_INCOMPLETE)
 FLAGGED = ("watchlist hit", "stolen passport", "expired passport", "quarantined row")
-JSON_TRAVELLER = {"traveller_ref": "J1", "surname": "OSTRAVECKY", "given_names": "FILIGRANA",
-                  "date_of_birth": "1985-07-30", "sex": "F", "nationality": "NLD", "document_type": "P",
-                  "document_number": "JS8830417", "document_issuing_state": "NLD", "document_expiry": "2031-01-01",
-                  "booking_ref": "BKJSN96", "seat": "22C", "address": "17 QUILLWAVERN STREET",
-                  "phone": "+31 6 48829317"}
-PAXLST_NAMES = {"paxlst": ("GRUNDVELKA", "AMBROSINE", "PX6610382"),
-                "multipart": ("TEMBLORIUS", "CASPARINE", "MP2294713"),
-                "waiting part": ("SOLVANGRUD", "DELPHINETTE", "WP5528106")}
+JSON_TRAVELLER = {
+    "traveller_ref": "J1",
+    "surname": "OSTRAVECKY",
+    "given_names": "FILIGRANA",
+    "date_of_birth": "1985-07-30",
+    "sex": "F",
+    "nationality": "NLD",
+    "document_type": "P",
+    "document_number": "JS8830417",
+    "document_issuing_state": "NLD",
+    "document_expiry": "2031-01-01",
+    "booking_ref": "BKJSN96",
+    "seat": "22C",
+    "address": "17 QUILLWAVERN STREET",
+    "phone": "+31 6 48829317",
+}
+PAXLST_NAMES = {
+    "paxlst": ("GRUNDVELKA", "AMBROSINE", "PX6610382"),
+    "multipart": ("TEMBLORIUS", "CASPARINE", "MP2294713"),
+    "waiting part": ("SOLVANGRUD", "DELPHINETTE", "WP5528106"),
+}
 UNREADABLE = "UNREADQUILLON"
 
 
@@ -62,7 +134,9 @@ def _planted() -> dict[str, list[str]]:
     values["quarantined row"].remove("")
     values["watchlist hit"].remove("JARMILA")  # the list's own entry has this given name (list data, not hers)
     values["json"] = [JSON_TRAVELLER[k] for k in ("surname", "given_names", "document_number", "booking_ref")] + [
-        "QUILLWAVERN", "48829317"]
+        "QUILLWAVERN",
+        "48829317",
+    ]
     values.update({who: list(names) for who, names in PAXLST_NAMES.items()})
     values["unreadable file"] = [UNREADABLE]
     return values
@@ -71,11 +145,35 @@ def _planted() -> dict[str, list[str]]:
 def _csv_manifest() -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["carrier", "flight_number", "departure_airport", "arrival_airport", "scheduled_departure",
-                     "scheduled_arrival", "transmitted_at", "traveller_type", "traveller_ref", "surname",
-                     "given_names", "date_of_birth", "sex", "nationality", "document_type", "document_number",
-                     "document_issuing_state", "document_expiry", "visa_number", "visa_issuing_state",
-                     "visa_expiry", "embarkation", "disembarkation", "booking_ref", "seat"])
+    writer.writerow(
+        [
+            "carrier",
+            "flight_number",
+            "departure_airport",
+            "arrival_airport",
+            "scheduled_departure",
+            "scheduled_arrival",
+            "transmitted_at",
+            "traveller_type",
+            "traveller_ref",
+            "surname",
+            "given_names",
+            "date_of_birth",
+            "sex",
+            "nationality",
+            "document_type",
+            "document_number",
+            "document_issuing_state",
+            "document_expiry",
+            "visa_number",
+            "visa_issuing_state",
+            "visa_expiry",
+            "embarkation",
+            "disembarkation",
+            "booking_ref",
+            "seat",
+        ]
+    )
     for row in CSV_TRAVELLERS.values():
         writer.writerow([*FLIGHT, "PAX", *row[:10], "", "", "", "IST", "AMS", row[10], row[11]])
     return buffer.getvalue()
@@ -83,12 +181,27 @@ def _csv_manifest() -> str:
 
 def _paxlst(ref: str, part: str, names: list[tuple[str, str, str]], flight: str = "ZZ772", total: int = 1) -> str:
     header = ["UNA:+.? '", f"UNB+UNOA:4+ZZAIRLINE+NLBORDER+261204:0500+{ref}'"]
-    body = [f"UNH+{ref}+PAXLST:D:05B:UN:IATA+{flight}/041204/0910+{part}'", "BGM+745'", f"TDT+20+{flight}+++ZZ'",
-            "LOC+125+IST'", "DTM+189:2612040910:201'", "LOC+87+AMS'", "DTM+232:2612041155:201'"]
+    body = [
+        f"UNH+{ref}+PAXLST:D:05B:UN:IATA+{flight}/041204/0910+{part}'",
+        "BGM+745'",
+        f"TDT+20+{flight}+++ZZ'",
+        "LOC+125+IST'",
+        "DTM+189:2612040910:201'",
+        "LOC+87+AMS'",
+        "DTM+232:2612041155:201'",
+    ]
     for index, (surname, given, document) in enumerate(names, 1):
-        body += [f"NAD+FL+++{surname}:{given}'", "ATT+2++F'", "DTM+329:870412'", "NAT+2+NLD'",
-                 f"RFF+AVF:BK{ref}{index}'", f"RFF+ABO:{ref}{index}'", f"DOC+P+{document}'", "DTM+36:310101'",
-                 "LOC+91+NLD'"]
+        body += [
+            f"NAD+FL+++{surname}:{given}'",
+            "ATT+2++F'",
+            "DTM+329:870412'",
+            "NAT+2+NLD'",
+            f"RFF+AVF:BK{ref}{index}'",
+            f"RFF+ABO:{ref}{index}'",
+            f"DOC+P+{document}'",
+            "DTM+36:310101'",
+            "LOC+91+NLD'",
+        ]
     body += [f"CNT+42:{total}'"]
     return "\n".join([*header, *body, f"UNT+{len(body) + 1}+{ref}'", f"UNZ+1+{ref}'"]) + "\n"
 
@@ -96,41 +209,66 @@ def _paxlst(ref: str, part: str, names: list[tuple[str, str, str]], flight: str 
 def _deliver(intake: Path, lists: Path) -> None:
     intake.mkdir(parents=True, exist_ok=True)
     (intake / "zz771.csv").write_text(_csv_manifest(), encoding="utf-8")
-    flight = dict(zip(["carrier", "flight_number", "departure_airport", "arrival_airport", "scheduled_departure",
-                       "scheduled_arrival", "transmitted_at"], FLIGHT, strict=True))
-    (intake / "zz773.json").write_text(json.dumps({**flight, "flight_number": "773",
-                                                   "travellers": [JSON_TRAVELLER]}), encoding="utf-8")
+    flight = dict(
+        zip(
+            [
+                "carrier",
+                "flight_number",
+                "departure_airport",
+                "arrival_airport",
+                "scheduled_departure",
+                "scheduled_arrival",
+                "transmitted_at",
+            ],
+            FLIGHT,
+            strict=True,
+        )
+    )
+    (intake / "zz773.json").write_text(
+        json.dumps({**flight, "flight_number": "773", "travellers": [JSON_TRAVELLER]}), encoding="utf-8"
+    )
     (intake / "zz772.edi").write_text(_paxlst("PX1", "01:F", [PAXLST_NAMES["paxlst"]]), encoding="utf-8")
     one, two = PAXLST_NAMES["multipart"], ("TEMBLORIUS", "CASPARINE", "MP2294714")
     (intake / "zz774_1.edi").write_text(_paxlst("MA1", "01:C", [one], "ZZ774", 2), encoding="utf-8")
     (intake / "zz774_2.edi").write_text(_paxlst("MA2", "02:F", [two], "ZZ774", 2), encoding="utf-8")
-    (intake / "zz775_1.edi").write_text(_paxlst("MW1", "01:C", [PAXLST_NAMES["waiting part"]], "ZZ775", 2),
-                                        encoding="utf-8")
+    (intake / "zz775_1.edi").write_text(
+        _paxlst("MW1", "01:C", [PAXLST_NAMES["waiting part"]], "ZZ775", 2), encoding="utf-8"
+    )
     (intake / "broken.csv").write_bytes(b"\xff\xfe\x00" + UNREADABLE.encode() + b"\x00\xff")
     lists.mkdir(parents=True, exist_ok=True)
     (lists / "watchlist.csv").write_text(
         "entry_id,list_name,surname,given_names,full_name,aliases,date_of_birth,nationality,sex,document_numbers,"
         "category,reason\nWL-9001,TEST,VRZOLAK,JARMILA,JARMILA VRZOLAK,,1966-04-02,CZE,F,,TERRORISM,test\n",
-        encoding="utf-8")
-    (lists / "registry.csv").write_text("document_number,issuing_state,document_type,reported_at,status\n"
-                                        "LS9047261,NLD,P,2026-01-20,STOLEN\n", encoding="utf-8")
+        encoding="utf-8",
+    )
+    (lists / "registry.csv").write_text(
+        "document_number,issuing_state,document_type,reported_at,status\nLS9047261,NLD,P,2026-01-20,STOLEN\n",
+        encoding="utf-8",
+    )
 
 
 def _run_like_the_dag(cfg: dict) -> None:
     """The manifest_screening DAG's stages in order, without Airflow (same functions, same folders)."""
     landed = land_and_select(cfg)
-    reads = [f for raw in landed for f in stages.parse_to_work(raw, Path(cfg["run_dir"]), Path(cfg["quarantine_dir"]),
-                                                                Path(cfg["multipart_dir"]), cfg["run_id"])]
-    folders = stages.gather_stage(reads, Path(cfg["run_dir"]), Path(cfg["multipart_dir"]), cfg["run_id"],
-                                  cfg["multipart_wait_minutes"])
+    reads = [
+        f
+        for raw in landed
+        for f in stages.parse_to_work(
+            raw, Path(cfg["run_dir"]), Path(cfg["quarantine_dir"]), Path(cfg["multipart_dir"]), cfg["run_id"]
+        )
+    ]
+    folders = stages.gather_stage(
+        reads, Path(cfg["run_dir"]), Path(cfg["multipart_dir"]), cfg["run_id"], cfg["multipart_wait_minutes"]
+    )
     stages.validate_batch_stage(folders)
     for folder in folders:
         stages.screen_stage(folder, cfg["watchlists"], cfg["registries"], cfg["rules_dir"], cfg["index_dir"])
         stages.obligations_stage(folder, cfg["rules_dir"])
         stages.persist_stage(folder, cfg["database_url"], cfg["run_id"])
         stages.report_stage(folder, cfg["database_url"], Path(cfg["reports_dir"]))
-    stages.summarise_run(Path(cfg["run_dir"]), Path(cfg["out_dir"]), landed, cfg["run_id"], cfg["database_url"],
-                         time.time())
+    stages.summarise_run(
+        Path(cfg["run_dir"]), Path(cfg["out_dir"]), landed, cfg["run_id"], cfg["database_url"], time.time()
+    )
 
 
 def _file_text(path: Path) -> str:
@@ -182,8 +320,7 @@ def _plant_and_screen(data_dir: Path, database_url: str, tmp_path: Path, monkeyp
         manifests = [m for (m,) in session.execute(sql("SELECT manifest_id FROM manifests"))]
     manifest = next(m for m in manifests if "771" in m)
     export_records(database_url, data_dir / "reports" / "exports", Scope(manifest_id=manifest), actor="officer1")
-    export_records(database_url, tmp_path / "elsewhere", Scope(manifest_id=manifest), fmt="json",
-                   actor="officer1")
+    export_records(database_url, tmp_path / "elsewhere", Scope(manifest_id=manifest), fmt="json", actor="officer1")
     write_notification(database_url, manifest, "NLD", data_dir / "reports", actor="officer1")
 
 
@@ -218,7 +355,9 @@ def _check(data_dir: Path, database_url: str, tmp_path: Path, monkeypatch, capsy
     with session_scope(database_url) as session:
         events = session.scalars(select(AuditEvent).where(AuditEvent.action == "personal_data_removed")).all()
     assert [e.detail.get("travellers_pseudonymised", 0) for e in events] == [
-        two_days.travellers_pseudonymised, two_years.travellers_pseudonymised]
+        two_days.travellers_pseudonymised,
+        two_years.travellers_pseudonymised,
+    ]
     with capsys.disabled():
         print(f"\nplanted-value scan ({database_url.split(':')[0]}), occurrences per place:")
         for label, result in (("before", before), ("+2 days", after_days), ("+2 years", after_years)):

@@ -62,9 +62,13 @@ def test_rules_check_refuses_a_framework_sanctioning_a_risk(tmp_path: Path) -> N
     target = tmp_path / "rules"
     shutil.copytree(REPO / "rules", target)
     fw = target / "frameworks.yaml"
-    fw.write_text(fw.read_text().replace(
-        "      DOC_MISSING: {basis: per_person,",
-        "      DOC_REPORTED_LOST_STOLEN: {basis: per_person, source: x}\n      DOC_MISSING: {basis: per_person,", 1))
+    fw.write_text(
+        fw.read_text().replace(
+            "      DOC_MISSING: {basis: per_person,",
+            "      DOC_REPORTED_LOST_STOLEN: {basis: per_person, source: x}\n      DOC_MISSING: {basis: per_person,",
+            1,
+        )
+    )
     problems = [p.message for p in collect_problems(target, include_others=False)]
     assert any("sanctions DOC_REPORTED_LOST_STOLEN, which is a risk finding" in m for m in problems)
 
@@ -72,10 +76,22 @@ def test_rules_check_refuses_a_framework_sanctioning_a_risk(tmp_path: Path) -> N
 def test_late_manifest_to_a_state_without_framework_is_flagged_not_sanctioned() -> None:
     ruleset = load_ruleset(REPO / "rules")
     # JFK -> LHR departing 18:00 New York, sent four hours after departure
-    m = flight_manifest([{"traveller_ref": "P1", "traveller_type": "PAX", "surname": "X", "document_type": "P",
-                          "document_number": "1", "document_expiry": "2030-01-01", "nationality": "USA"}],
-                        arrival_airport="LHR", scheduled_arrival="2026-03-02T06:00:00+00:00",
-                        transmitted_at="2026-03-02T03:00:00Z")
+    m = flight_manifest(
+        [
+            {
+                "traveller_ref": "P1",
+                "traveller_type": "PAX",
+                "surname": "X",
+                "document_type": "P",
+                "document_number": "1",
+                "document_expiry": "2030-01-01",
+                "nationality": "USA",
+            }
+        ],
+        arrival_airport="LHR",
+        scheduled_arrival="2026-03-02T06:00:00+00:00",
+        transmitted_at="2026-03-02T03:00:00Z",
+    )
     flags = apply_obligations(m, m.travellers, ruleset)
     late = [f for f in flags if f.rule_id == "API_LATE"]
     assert len(late) == 1

@@ -40,9 +40,7 @@ def only_problem(rules: Path) -> str:
 def test_repository_rules_are_valid() -> None:
     assert collect_problems(REPO / "rules", include_others=False) == []
     ruleset = load_ruleset(REPO / "rules")
-    assert {"EU_2001_51", "EU_2004_82", "EU_2025_12", "US_19CFR122_49A", "GB_IAA_1999_S40"} <= set(
-        ruleset.frameworks
-    )
+    assert {"EU_2001_51", "EU_2004_82", "EU_2025_12", "US_19CFR122_49A", "GB_IAA_1999_S40"} <= set(ruleset.frameworks)
     assert ruleset.version.startswith("sha256:") and len(ruleset.version) == len("sha256:") + 16
 
 
@@ -67,10 +65,7 @@ def test_frameworks_follow_the_destination_state() -> None:
 
 def test_unknown_country_code_is_located(rules: Path) -> None:
     line = edit(rules / "frameworks.yaml", "members: [D, FRA, NLD]", "members: [D, FRA, XYZ]")
-    assert (
-        only_problem(rules)
-        == f"{rules / 'frameworks.yaml'}:{line}: unknown country code 'XYZ' in group SCHENGEN"
-    )
+    assert only_problem(rules) == f"{rules / 'frameworks.yaml'}:{line}: unknown country code 'XYZ' in group SCHENGEN"
 
 
 def test_negative_amount_is_located(rules: Path) -> None:
@@ -99,9 +94,7 @@ def test_missing_fine_for_basis(rules: Path) -> None:
 
 
 def test_amount_outside_its_bounds(rules: Path) -> None:
-    line = edit(
-        rules / "frameworks.yaml", "min: 3000, max: 5000, amount: 5000", "min: 3000, max: 5000, amount: 6000"
-    )
+    line = edit(rules / "frameworks.yaml", "min: 3000, max: 5000, amount: 5000", "min: 3000, max: 5000, amount: 6000")
     assert only_problem(rules) == f"{rules / 'frameworks.yaml'}:{line}: amount 6000 is above max 5000"
 
 
@@ -121,9 +114,7 @@ def test_unknown_rule_id_in_framework(rules: Path) -> None:
 def test_unknown_rule_id_in_obligations(rules: Path) -> None:
     line = edit(rules / "obligations.yaml", "DOC_MISSING: {scope", "DOC_MISING: {scope")
     problems = [str(p) for p in collect_problems(rules)]
-    assert any(
-        p.startswith(f"{rules / 'obligations.yaml'}:{line}: unknown rule id DOC_MISING") for p in problems
-    )
+    assert any(p.startswith(f"{rules / 'obligations.yaml'}:{line}: unknown rule id DOC_MISING") for p in problems)
 
 
 def test_overlapping_exclusive_frameworks_contradict(rules: Path) -> None:
@@ -139,8 +130,7 @@ def test_overlapping_exclusive_frameworks_contradict(rules: Path) -> None:
 def test_contradicting_visa_overrides(rules: Path) -> None:
     path = rules / "visa_overrides.yaml"
     path.write_text(
-        path.read_text()
-        + '  - {destination: D, nationality: IND, category: visa_required, reason: "other"}\n'
+        path.read_text() + '  - {destination: D, nationality: IND, category: visa_required, reason: "other"}\n'
     )
     assert "contradicts line 2" in only_problem(rules)
 
@@ -166,8 +156,7 @@ def test_duplicate_key_is_a_contradiction(rules: Path) -> None:
     path.write_text(
         path.read_text().replace(
             "  API_LATE: {scope: manifest, severity: MEDIUM}\n",
-            "  API_LATE: {scope: manifest, severity: MEDIUM}\n"
-            "  API_LATE: {scope: manifest, severity: HIGH}\n",
+            "  API_LATE: {scope: manifest, severity: MEDIUM}\n  API_LATE: {scope: manifest, severity: HIGH}\n",
         )
     )
     assert "duplicate key 'API_LATE'" in only_problem(rules)
@@ -185,9 +174,7 @@ def test_yaml_syntax_error_is_located(rules: Path) -> None:
 
 
 def test_unknown_key_is_located(rules: Path) -> None:
-    line = edit(
-        rules / "obligations.yaml", "  partial_expiry:", "  partial_expiry_typo: x\n  partial_expiry:"
-    )
+    line = edit(rules / "obligations.yaml", "  partial_expiry:", "  partial_expiry_typo: x\n  partial_expiry:")
     msg = only_problem(rules)
     assert msg.startswith(f"{rules / 'obligations.yaml'}:{line - 1}:") or msg.startswith(
         f"{rules / 'obligations.yaml'}:{line}:"

@@ -69,8 +69,7 @@ def test_a_lone_part_waits_and_is_neither_screened_nor_sanctioned(tmp_path, ctx)
 
 
 def test_an_expired_wait_releases_the_set_with_one_incomplete_flag(tmp_path, ctx):
-    result = screen_files([FIXTURES / PARTS[0], FIXTURES / PARTS[2]], ctx, tmp_path / "out",
-                          multipart_wait_minutes=0)
+    result = screen_files([FIXTURES / PARTS[0], FIXTURES / PARTS[2]], ctx, tmp_path / "out", multipart_wait_minutes=0)
     [outcome] = result.outcomes
     incomplete = [f for f in outcome.flags if f.rule_id == "API_INCOMPLETE" and not f.traveller_ref]
     assert len(incomplete) == 1 and "parts 2 missing" in incomplete[0].explanation
@@ -90,8 +89,13 @@ def test_a_set_held_between_cli_runs_is_completed_later(tmp_path, ctx):
 
 @pytest.mark.skipif(not GTAS.exists(), reason="../shared/data/messages/gtas is not here")
 def test_crew_and_passenger_lists_of_one_flight_are_two_manifests(tmp_path, ctx, sqlite_url):
-    result = screen_files([GTAS / "Test1.txt", GTAS / "Test3.txt"], ctx, tmp_path / "out",
-                          database_url=sqlite_url, multipart_wait_minutes=0)
+    result = screen_files(
+        [GTAS / "Test1.txt", GTAS / "Test3.txt"],
+        ctx,
+        tmp_path / "out",
+        database_url=sqlite_url,
+        multipart_wait_minutes=0,
+    )
     kinds = sorted((o.manifest.message_type, len(o.manifest.travellers)) for o in result.outcomes)
     assert kinds == [("CREW", 8), ("PAX", 260)]
     assert len({o.manifest.manifest_id for o in result.outcomes}) == 2
@@ -166,14 +170,26 @@ def dag_path(files: list[Path], tmp_path: Path, sample_lists, rules_dir, databas
 
 
 def comparable(summary: dict) -> dict:
-    keys = ("manifests", "travellers_in", "travellers_screened", "travellers_quarantined", "travellers_waiting",
-            "flags_by_rule", "sanctions_total", "sanctions_amount_by_currency", "invariant_holds")
+    keys = (
+        "manifests",
+        "travellers_in",
+        "travellers_screened",
+        "travellers_quarantined",
+        "travellers_waiting",
+        "flags_by_rule",
+        "sanctions_total",
+        "sanctions_amount_by_currency",
+        "invariant_holds",
+    )
     return {k: summary[k] for k in keys}
 
 
 def every_input(samples: Path) -> list[Path]:
-    shared = sorted(p for p in GTAS.glob("*") if p.suffix in (".txt", ".edi") and "LICENSE" not in p.name) \
-        if GTAS.exists() else []
+    shared = (
+        sorted(p for p in GTAS.glob("*") if p.suffix in (".txt", ".edi") and "LICENSE" not in p.name)
+        if GTAS.exists()
+        else []
+    )
     return sorted(samples.glob("*.csv")) + sorted(samples.glob("*.edi")) + shared
 
 
@@ -183,28 +199,33 @@ def test_the_dag_steps_and_the_cli_give_the_same_run(tmp_path, ctx, samples, sam
     dag = dag_path(files, tmp_path, sample_lists, rules_dir, f"sqlite:///{tmp_path / 'dag.db'}")
     assert comparable(dag["summary"]) == comparable(cli.summary)
     for name in ("flags.csv", "sanctions.csv"):
-        assert sorted((tmp_path / "dag-out" / name).read_text().splitlines()) == \
-            sorted((tmp_path / "cli-out" / name).read_text().splitlines())
+        assert sorted((tmp_path / "dag-out" / name).read_text().splitlines()) == sorted(
+            (tmp_path / "cli-out" / name).read_text().splitlines()
+        )
 
 
 def assert_store_agrees(url: str, result) -> None:
     """The store holds exactly what the run's outputs say: manifests, travellers, flags and sanctions."""
     ids = [o.manifest.manifest_id for o in result.outcomes]
     with session_scope(url) as session:
+
         def count(model, *where):
             return session.scalar(select(func.count()).select_from(model).where(*where))
 
         assert count(ManifestRecord, ManifestRecord.last_run_id == result.run_id) == result.summary["manifests"]
-        assert count(TravellerRecord, TravellerRecord.manifest_id.in_(ids)) == \
-            sum(len(o.manifest.travellers) for o in result.outcomes)
+        assert count(TravellerRecord, TravellerRecord.manifest_id.in_(ids)) == sum(
+            len(o.manifest.travellers) for o in result.outcomes
+        )
         assert count(FlagRecord, FlagRecord.manifest_id.in_(ids)) == sum(len(o.flags) for o in result.outcomes)
         assert count(SanctionRecord, SanctionRecord.manifest_id.in_(ids)) == result.summary["sanctions_total"]
 
 
-@pytest.mark.parametrize("name", [p.name for p in every_input(Path(__file__).resolve().parents[1] / "data" /
-                                                              "samples")])
-def test_the_store_agrees_with_the_outputs_for_every_sample_and_shared_message(name, tmp_path, ctx, samples,
-                                                                               sqlite_url):
+@pytest.mark.parametrize(
+    "name", [p.name for p in every_input(Path(__file__).resolve().parents[1] / "data" / "samples")]
+)
+def test_the_store_agrees_with_the_outputs_for_every_sample_and_shared_message(
+    name, tmp_path, ctx, samples, sqlite_url
+):
     [path] = [p for p in every_input(samples) if p.name == name]
     result = screen_files([path], ctx, tmp_path / "out", database_url=sqlite_url, multipart_wait_minutes=0)
     assert result.summary["invariant_holds"]

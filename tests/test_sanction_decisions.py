@@ -20,19 +20,35 @@ from screening.store.models import SanctionRecord
 
 
 def _manifest() -> Manifest:
-    return Manifest(carrier="ZZ", flight_number="9", departure_airport="JFK", arrival_airport="FRA",
-                    scheduled_departure="2026-12-01T18:30:00-05:00", travellers=[{"traveller_ref": "P1"}])
+    return Manifest(
+        carrier="ZZ",
+        flight_number="9",
+        departure_airport="JFK",
+        arrival_airport="FRA",
+        scheduled_departure="2026-12-01T18:30:00-05:00",
+        travellers=[{"traveller_ref": "P1"}],
+    )
 
 
 def _save(url: str, run_id: str, amount: float = 3000.0) -> str:
     m = _manifest()
     flag = Flag(m.manifest_id, "ZZ", "9", "P1", "OBLIGATION", "DOC_MISSING", "HIGH", "no document")
-    sanction = Sanction(m.manifest_id, "ZZ", "9", "P1", "DOC_MISSING", "EU_2001_51", amount, "EUR", "PROPOSED",
-                        "no document")
+    sanction = Sanction(
+        m.manifest_id, "ZZ", "9", "P1", "DOC_MISSING", "EU_2001_51", amount, "EUR", "PROPOSED", "no document"
+    )
     with session_scope(url) as session:
-        repo.save_manifest_results(session, run_id=run_id, manifest=m, screened=m.travellers, quarantined=0,
-                                   flags=[flag], sanctions=[sanction], validation={}, rules_version="r1",
-                                   list_version="l1")
+        repo.save_manifest_results(
+            session,
+            run_id=run_id,
+            manifest=m,
+            screened=m.travellers,
+            quarantined=0,
+            flags=[flag],
+            sanctions=[sanction],
+            validation={},
+            rules_version="r1",
+            list_version="l1",
+        )
     return sanction.sanction_id
 
 
@@ -58,7 +74,8 @@ def test_appeal_then_waive_is_recorded_with_who_when_why(store):
         history = sanction_history(session, sid)
         assert [(h.actor, h.action, h.from_status, h.to_status, h.reason) for h in history] == [
             ("officer.a", "appeal", "PROPOSED", "APPEALED", "carrier produced the passport"),
-            ("officer.b", "waive", "APPEALED", "WAIVED", "appeal upheld")]
+            ("officer.b", "waive", "APPEALED", "WAIVED", "appeal upheld"),
+        ]
         assert all(h.at is not None for h in history)
         events = repo.query_audit(session, manifest_id=_manifest().manifest_id)
         assert [e.action for e in events][:2] == ["sanction_waive", "sanction_appeal"]
@@ -66,16 +83,19 @@ def test_appeal_then_waive_is_recorded_with_who_when_why(store):
     assert _status(url, sid) == "WAIVED"
 
 
-@pytest.mark.parametrize("steps, refused", [
-    (["confirm"], "confirm"), (["waive"], "appeal"), (["appeal"], "appeal"), (["confirm"], "waive")])
+@pytest.mark.parametrize(
+    "steps, refused", [(["confirm"], "confirm"), (["waive"], "appeal"), (["appeal"], "appeal"), (["confirm"], "waive")]
+)
 def test_transitions_outside_the_allowed_ones_are_refused(store, steps, refused):
     url, sid = store
     for step in steps:
         with session_scope(url) as session:
             decide_sanction(session, sid, step, "ok", "officer")
     before = _status(url, sid)
-    with (pytest.raises(SanctionDecisionError, match=f"cannot {refused} sanction {sid}: it is {before}"),
-          session_scope(url) as session):
+    with (
+        pytest.raises(SanctionDecisionError, match=f"cannot {refused} sanction {sid}: it is {before}"),
+        session_scope(url) as session,
+    ):
         decide_sanction(session, sid, refused, "again", "officer")
     assert _status(url, sid) == before
 
@@ -120,8 +140,21 @@ def test_cli_confirm_batch_history_and_audit_show(store, tmp_path, monkeypatch):
     assert result.exit_code == 1 and "no sanction S-missing" in result.output
     result = runner.invoke(app, ["sanctions", "history", sid, "--database-url", url])
     assert "appeal (PROPOSED -> APPEALED): carrier disputes" in result.output
-    result = runner.invoke(app, ["audit", "show", "--actor", "cli.officer", "--manifest", _manifest().manifest_id,
-                                 "--since", "2000-01-01", "--database-url", url])
+    result = runner.invoke(
+        app,
+        [
+            "audit",
+            "show",
+            "--actor",
+            "cli.officer",
+            "--manifest",
+            _manifest().manifest_id,
+            "--since",
+            "2000-01-01",
+            "--database-url",
+            url,
+        ],
+    )
     assert result.exit_code == 0, result.output
     lines = result.output.strip().splitlines()
     assert len(lines) == 2 and "sanction_confirm" in lines[0] and "sanction_appeal" in lines[1]
@@ -148,11 +181,21 @@ def test_rescreen_reports_what_it_changed(store):
         m = _manifest()
         flag = Flag(m.manifest_id, "ZZ", "9", "P1", "OBLIGATION", "DOC_MISSING", "HIGH", "no document")
         late = Flag(m.manifest_id, "ZZ", "9", "", "OBLIGATION", "API_LATE", "MEDIUM", "late")
-        sanction = Sanction(m.manifest_id, "ZZ", "9", "P1", "DOC_MISSING", "EU_2001_51", 4000.0, "EUR",
-                            "PROPOSED", "no document")
-        changes = repo.save_manifest_results(session, run_id="run-2", manifest=m, screened=m.travellers,
-                                             quarantined=0, flags=[flag, late], sanctions=[sanction],
-                                             validation={}, rules_version="r1", list_version="l1")
+        sanction = Sanction(
+            m.manifest_id, "ZZ", "9", "P1", "DOC_MISSING", "EU_2001_51", 4000.0, "EUR", "PROPOSED", "no document"
+        )
+        changes = repo.save_manifest_results(
+            session,
+            run_id="run-2",
+            manifest=m,
+            screened=m.travellers,
+            quarantined=0,
+            flags=[flag, late],
+            sanctions=[sanction],
+            validation={},
+            rules_version="r1",
+            list_version="l1",
+        )
     assert changes["flags_added"] == ["-:API_LATE"] and changes["flags_removed"] == []
     assert changes["amounts_changed"] == [f"{sid} DOC_MISSING: EUR 3,000.00 -> EUR 4,000.00"]
     with session_scope(url) as session:

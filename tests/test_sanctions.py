@@ -76,9 +76,7 @@ def test_cap_is_per_rule(ruleset) -> None:
 
 def test_per_journey_api_late_is_one_record(ruleset) -> None:
     out = sanction(ruleset, [traveller("P1"), traveller("P2")], transmitted_at="2026-03-01T23:00:00Z")
-    assert [(s.rule_id, s.traveller_ref, s.framework, s.amount) for s in out] == [
-        ("API_LATE", "", "EU_API_OLD", 5000)
-    ]
+    assert [(s.rule_id, s.traveller_ref, s.framework, s.amount) for s in out] == [("API_LATE", "", "EU_API_OLD", 5000)]
 
 
 def test_per_person_manifest_rule_counts_travellers(ruleset) -> None:
@@ -131,18 +129,14 @@ def test_exemptions_give_waived_records_with_reason(ruleset, fields: dict[str, A
 
 
 def test_crew_certificate_does_not_waive_document_rules(ruleset) -> None:
-    [s] = sanction(
-        ruleset, [traveller("C1", traveller_type="CREW", document_type="AC", document_expiry="2026-01-01")]
-    )
+    [s] = sanction(ruleset, [traveller("C1", traveller_type="CREW", document_type="AC", document_expiry="2026-01-01")])
     assert s.rule_id == "DOC_EXPIRED" and s.status == "PROPOSED"
 
 
 def test_residence_permit_from_manifest_documents(ruleset) -> None:
     travellers = [traveller("P1", nationality="AFG")]
     m = manifest(travellers)
-    m.documents = [
-        {"traveller_ref": "P1", "document_type": "IR", "document_number": "R1", "issuing_state": "D"}
-    ]
+    m.documents = [{"traveller_ref": "P1", "document_type": "IR", "document_number": "R1", "issuing_state": "D"}]
     [s] = sanctions_for(m, apply_obligations(m, travellers, ruleset), travellers, ruleset)
     assert s.status == "WAIVED"
 
@@ -186,9 +180,7 @@ def test_live_rules_sanction_eu_arrival(tmp_path: Path) -> None:
     travellers = [traveller("P1", nationality="AFG")]
     m = manifest(travellers)
     out = sanctions_for(m, apply_obligations(m, travellers, live), travellers, live)
-    assert [(s.rule_id, s.framework, s.currency) for s in out] == [
-        ("VISA_REQUIRED_MISSING", "EU_2001_51", "EUR")
-    ]
+    assert [(s.rule_id, s.framework, s.currency) for s in out] == [("VISA_REQUIRED_MISSING", "EU_2001_51", "EUR")]
 
 
 def test_repeated_flags_give_one_record(ruleset) -> None:

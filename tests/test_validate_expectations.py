@@ -15,16 +15,34 @@ from screening.validate.masks import Evaluator
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 
 TRAVELLER: dict[str, Any] = {
-    "traveller_type": "PAX", "traveller_ref": "T1", "surname": "Doe", "given_names": "Jane",
-    "date_of_birth": "1980-02-29", "sex": "F", "nationality": "D", "document_type": "P",
-    "document_number": "C01X00T47", "document_issuing_state": "D", "document_expiry": "2030-01-01",
-    "document_issue_date": "2020-01-02", "visa_number": "VX1234567", "visa_issuing_state": "USA",
-    "visa_expiry": "2028-01-01", "embarkation": "FRA", "disembarkation": "JFK", "booking_ref": "ABC123",
-    "seat": "12A", "source_line": "2",
+    "traveller_type": "PAX",
+    "traveller_ref": "T1",
+    "surname": "Doe",
+    "given_names": "Jane",
+    "date_of_birth": "1980-02-29",
+    "sex": "F",
+    "nationality": "D",
+    "document_type": "P",
+    "document_number": "C01X00T47",
+    "document_issuing_state": "D",
+    "document_expiry": "2030-01-01",
+    "document_issue_date": "2020-01-02",
+    "visa_number": "VX1234567",
+    "visa_issuing_state": "USA",
+    "visa_expiry": "2028-01-01",
+    "embarkation": "FRA",
+    "disembarkation": "JFK",
+    "booking_ref": "ABC123",
+    "seat": "12A",
+    "source_line": "2",
 }
 FLIGHT: dict[str, Any] = {
-    "carrier": "LH", "flight_number": "400", "departure_airport": "FRA", "arrival_airport": "JFK",
-    "scheduled_departure": "2026-12-01T10:00:00+01:00", "scheduled_arrival": "2026-12-01T13:00:00-05:00",
+    "carrier": "LH",
+    "flight_number": "400",
+    "departure_airport": "FRA",
+    "arrival_airport": "JFK",
+    "scheduled_departure": "2026-12-01T10:00:00+01:00",
+    "scheduled_arrival": "2026-12-01T13:00:00-05:00",
     "transmitted_at": "2026-11-30T10:00:00Z",
 }
 
@@ -42,16 +60,24 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     "arrival_airport.format": ({"arrival_airport": "EWR"}, {"arrival_airport": "jf"}),
     "arrival_airport.code": ({"arrival_airport": "EWR"}, {"arrival_airport": "ZZZ"}),
     "scheduled_departure.present": ({}, {"scheduled_departure": None}),
-    "scheduled_departure.datetime": ({"scheduled_departure": "2026-12-01T09:00:00Z"},
-                                     {"scheduled_departure": "2026-12-01T10:00:00"}),  # naive
+    "scheduled_departure.datetime": (
+        {"scheduled_departure": "2026-12-01T09:00:00Z"},
+        {"scheduled_departure": "2026-12-01T10:00:00"},
+    ),  # naive
     "scheduled_arrival.present": ({}, {"scheduled_arrival": None}),
-    "scheduled_arrival.datetime": ({"scheduled_arrival": "2026-12-01T18:00:00Z"},
-                                   {"scheduled_arrival": "01/12/2026 18:00"}),
+    "scheduled_arrival.datetime": (
+        {"scheduled_arrival": "2026-12-01T18:00:00Z"},
+        {"scheduled_arrival": "01/12/2026 18:00"},
+    ),
     "transmitted_at.present": ({}, {"transmitted_at": None}),
-    "transmitted_at.datetime": ({"transmitted_at": "2026-11-30T10:00:00.123+00:00"},
-                                {"transmitted_at": "2026-11-31T10:00:00Z"}),
-    "scheduled_arrival.after_scheduled_departure": ({"scheduled_arrival": "2026-12-01T09:01:00Z"},
-                                                    {"scheduled_arrival": "2026-12-01T08:59:00Z"}),
+    "transmitted_at.datetime": (
+        {"transmitted_at": "2026-11-30T10:00:00.123+00:00"},
+        {"transmitted_at": "2026-11-31T10:00:00Z"},
+    ),
+    "scheduled_arrival.after_scheduled_departure": (
+        {"scheduled_arrival": "2026-12-01T09:01:00Z"},
+        {"scheduled_arrival": "2026-12-01T08:59:00Z"},
+    ),
     # traveller suite: mandatory API data elements
     "surname.present": ({"surname": "X"}, {"surname": ""}),
     "given_names.present": ({}, {"given_names": None}),
@@ -78,8 +104,7 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     "date_of_birth.date": ({"date_of_birth": "2000-02-29"}, {"date_of_birth": "1999-02-29"}),
     "document_expiry.date": ({"document_expiry": "2031-12-31"}, {"document_expiry": "2031-1-5"}),
     "visa_expiry.date": ({"visa_expiry": "2027-06-30"}, {"visa_expiry": "2027-06-31"}),
-    "document_issue_date.date": ({"document_issue_date": "2021-05-05"},
-                                 {"document_issue_date": "05.05.2021"}),
+    "document_issue_date.date": ({"document_issue_date": "2021-05-05"}, {"document_issue_date": "05.05.2021"}),
     # codes
     "traveller_type.code": ({"traveller_type": "CREW"}, {"traveller_type": "PILOT"}),
     "sex.code": ({"sex": "X"}, {"sex": "Q"}),
@@ -92,17 +117,20 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     # date sanity
     "date_of_birth.not_future": ({"date_of_birth": "2026-11-30"}, {"date_of_birth": "2026-12-01"}),
     "date_of_birth.max_age": ({"date_of_birth": "1906-11-30"}, {"date_of_birth": "1905-11-30"}),
-    "document_expiry.after_date_of_birth": ({"document_expiry": "1980-03-01"},
-                                            {"document_expiry": "1980-02-29"}),
-    "document_expiry.after_document_issue_date": ({"document_issue_date": "2029-12-31"},
-                                                  {"document_issue_date": "2030-01-01"}),
+    "document_expiry.after_date_of_birth": ({"document_expiry": "1980-03-01"}, {"document_expiry": "1980-02-29"}),
+    "document_expiry.after_document_issue_date": (
+        {"document_issue_date": "2029-12-31"},
+        {"document_issue_date": "2030-01-01"},
+    ),
     "visa_expiry.after_date_of_birth": ({"visa_expiry": "1990-01-01"}, {"visa_expiry": "1970-01-01"}),
 }
 # Duplicates need two rows: (second row's changes that pass, that fail).
 UNIQUE_CASES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     "traveller_ref.unique": ({"traveller_ref": "T2", "document_number": "X1"}, {"document_number": "X1"}),
     "document_type+document_number+document_issuing_state.unique": (
-        {"traveller_ref": "T2", "document_issuing_state": "FRA"}, {"traveller_ref": "T2"}),
+        {"traveller_ref": "T2", "document_issuing_state": "FRA"},
+        {"traveller_ref": "T2"},
+    ),
 }
 
 
@@ -160,8 +188,29 @@ def test_checks_come_from_the_schema_annotations() -> None:
     assert codes == set(schemas.country_columns())
 
 
-@pytest.mark.parametrize("code", ["D", "XXA", "XXB", "XXC", "XXX", "UNO", "UNA", "UNK", "GBD", "GBN", "GBO",
-                                  "GBP", "GBS", "EUE", "XPO", "XOM", "DEU", "RKS"])
+@pytest.mark.parametrize(
+    "code",
+    [
+        "D",
+        "XXA",
+        "XXB",
+        "XXC",
+        "XXX",
+        "UNO",
+        "UNA",
+        "UNK",
+        "GBD",
+        "GBN",
+        "GBO",
+        "GBP",
+        "GBS",
+        "EUE",
+        "XPO",
+        "XOM",
+        "DEU",
+        "RKS",
+    ],
+)
 def test_icao_only_country_codes_are_accepted(code: str) -> None:
     rows = [{**TRAVELLER, "nationality": code, "document_issuing_state": code, "visa_issuing_state": code}]
     evaluator = Evaluator(traveller_frame(rows), NOW)

@@ -24,9 +24,7 @@ def test_import_maps_iso_to_icao_and_keeps_restrictions_only(tmp_path: Path) -> 
     out = tmp_path / "visa_policy.yaml"
     counts = import_visa(SMALL, out, snapshot="2025-01-12", generated_at="2026-11-30", licence="MIT")
     data = yaml.safe_load(out.read_text())
-    assert (
-        data["provenance"]["generated_at"] == "2026-11-30" and data["provenance"]["snapshot"] == "2025-01-12"
-    )
+    assert data["provenance"]["generated_at"] == "2026-11-30" and data["provenance"]["snapshot"] == "2025-01-12"
     assert data["provenance"]["source"] == SMALL.name and len(data["provenance"]["source_sha256"]) == 64
     assert data["destinations"]["D"] == {
         "visa_required": ["AFG", "RKS"],
@@ -93,17 +91,13 @@ def test_cli_import_visa(tmp_path: Path) -> None:
     from screening.cli.rules_cmd import app
 
     out = tmp_path / "visa_policy.yaml"
-    result = CliRunner().invoke(
-        app, ["import-visa", str(SMALL), "--out", str(out), "--snapshot", "2025-01-12"]
-    )
+    result = CliRunner().invoke(app, ["import-visa", str(SMALL), "--out", str(out), "--snapshot", "2025-01-12"])
     assert result.exit_code == 0, result.output
     assert "3 destinations" in result.output and out.exists()
 
 
 @pytest.mark.shared
-@pytest.mark.skipif(
-    not PASSPORT_INDEX.exists(), reason="../shared/data/visa/passport-index-tidy-iso3.csv absent"
-)
+@pytest.mark.skipif(not PASSPORT_INDEX.exists(), reason="../shared/data/visa/passport-index-tidy-iso3.csv absent")
 def test_real_passport_index_imports_and_checks(tmp_path: Path) -> None:
     rules = tmp_path / "rules"
     shutil.copytree(FIXTURES / "basic", rules)

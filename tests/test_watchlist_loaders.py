@@ -100,8 +100,7 @@ def test_ofac_short_row_is_skipped() -> None:
 
 
 def test_ofac_remarks_parser() -> None:
-    found = parse_remarks("DOB 01 Feb 1964; nationality Korea, North; Gender Female; "
-                          "Passport 6066827 (Syria)")
+    found = parse_remarks("DOB 01 Feb 1964; nationality Korea, North; Gender Female; Passport 6066827 (Syria)")
     assert found == {"dob": ["1964-02-01"], "nationality": ["PRK"], "passport": ["6066827"], "sex": ["F"]}
 
 

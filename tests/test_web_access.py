@@ -15,8 +15,16 @@ from screening.store.db import session_scope
 from screening.store.models import FlagRecord, SanctionRecord
 
 # Roles as columns: the user logged in for each (see test_web_support.USERS); "anonymous" has no session.
-COLUMNS = {"officer": "olga", "liaisonZZ": "lena", "liaisonYY": "yuri", "analyst": "ana", "carrierZZ": "carl",
-           "carrierYY": "yves", "admin": "adam", "anonymous": ""}
+COLUMNS = {
+    "officer": "olga",
+    "liaisonZZ": "lena",
+    "liaisonYY": "yuri",
+    "analyst": "ana",
+    "carrierZZ": "carl",
+    "carrierYY": "yves",
+    "admin": "adam",
+    "anonymous": "",
+}
 TABLE = """
 route                                  name                officer liaisonZZ liaisonYY analyst carrierZZ carrierYY admin anonymous
 GET  /login                            login_form          ok      ok        ok        ok      ok        ok        ok    ok
@@ -54,8 +62,9 @@ def parse_table() -> list[dict[str, Any]]:
     header, rows = lines[0], lines[1:]
     roles = header[2:]
     assert roles == list(COLUMNS)
-    return [{"method": r[0], "path": r[1], "name": r[2], "expected": dict(zip(roles, r[3:], strict=True))}
-            for r in rows]
+    return [
+        {"method": r[0], "path": r[1], "name": r[2], "expected": dict(zip(roles, r[3:], strict=True))} for r in rows
+    ]
 
 
 ROWS = parse_table()
@@ -70,17 +79,25 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
 @pytest.fixture(scope="module")
 def ids(workspace: Workspace) -> dict[str, str]:
     with session_scope(workspace.url) as session:
+
         def hit(carrier: str) -> str:
-            flag = session.scalars(select(FlagRecord).where(FlagRecord.carrier == carrier,
-                                                           FlagRecord.rule_id == "WATCHLIST_MATCH")).first()
+            flag = session.scalars(
+                select(FlagRecord).where(FlagRecord.carrier == carrier, FlagRecord.rule_id == "WATCHLIST_MATCH")
+            ).first()
             assert flag is not None
             return str(flag.id)
 
-        sanction = session.scalars(select(SanctionRecord).where(SanctionRecord.carrier == "ZZ",
-                                                                SanctionRecord.status == "PROPOSED")).first()
+        sanction = session.scalars(
+            select(SanctionRecord).where(SanctionRecord.carrier == "ZZ", SanctionRecord.status == "PROPOSED")
+        ).first()
         assert sanction is not None
-        return {"zz_alert": hit("ZZ"), "yy_alert": hit("YY"), "zz_sanction": sanction.sanction_id,
-                "zz303": workspace.manifests["ZZ303"], "yy303": workspace.manifests["YY303"]}
+        return {
+            "zz_alert": hit("ZZ"),
+            "yy_alert": hit("YY"),
+            "zz_sanction": sanction.sanction_id,
+            "zz303": workspace.manifests["ZZ303"],
+            "yy303": workspace.manifests["YY303"],
+        }
 
 
 @pytest.fixture(scope="module")
@@ -126,10 +143,10 @@ def outcome(response: Any, path: str) -> str:
     return str(response.status_code)
 
 
-@pytest.mark.parametrize(("row", "role"), CASES,
-                         ids=[f"{r['method']} {r['path']} as {role}" for r, role in CASES])
-def test_role_route_table(workspace: Workspace, ids: dict[str, str], logins: dict[str, tuple[str, str]],
-                          row: dict[str, Any], role: str) -> None:
+@pytest.mark.parametrize(("row", "role"), CASES, ids=[f"{r['method']} {r['path']} as {role}" for r, role in CASES])
+def test_role_route_table(
+    workspace: Workspace, ids: dict[str, str], logins: dict[str, tuple[str, str]], row: dict[str, Any], role: str
+) -> None:
     from screening.web.sessions import COOKIE
 
     client = workspace.app()

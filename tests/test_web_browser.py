@@ -26,8 +26,15 @@ pytestmark = pytest.mark.skipif(
     "(apt-get install -y chromium chromium-driver; .ci/run does)",
 )
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium not installed (pip install -e '.[dev]')")
-HIDDEN_FROM_CARRIERS = ("WATCHLIST_MATCH", "DOC_REPORTED_LOST_STOLEN", "WL-0001", "NATIONAL-SAMPLE", "KOVALENKO",
-                        "TERRORISM", "NX12345K7")
+HIDDEN_FROM_CARRIERS = (
+    "WATCHLIST_MATCH",
+    "DOC_REPORTED_LOST_STOLEN",
+    "WL-0001",
+    "NATIONAL-SAMPLE",
+    "KOVALENKO",
+    "TERRORISM",
+    "NX12345K7",
+)
 
 
 def free_port() -> int:
@@ -48,8 +55,9 @@ def server(workspace: Workspace) -> Iterator[str]:
     from screening.web import WebConfig, create_app
     from screening.web.sessions import SessionSettings
 
-    app = create_app(WebConfig(workspace.url, SessionSettings("browser-test-" + "s" * 40),
-                               workspace.tmp / "reports", [WATCHLIST]))
+    app = create_app(
+        WebConfig(workspace.url, SessionSettings("browser-test-" + "s" * 40), workspace.tmp / "reports", [WATCHLIST])
+    )
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
@@ -69,9 +77,18 @@ def browser(tmp_path: Path) -> Iterator[Any]:
 
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--window-size=1300,1100", f"--user-data-dir={tmp_path / 'chromium-profile'}"):
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=1300,1100",
+        f"--user-data-dir={tmp_path / 'chromium-profile'}",
+    ):
         options.add_argument(flag)
     driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
     driver.implicitly_wait(5)
@@ -118,13 +135,13 @@ def text_of(driver: Any, element_id: str) -> str:
 def kovalenko_row(driver: Any) -> Any:
     from selenium.webdriver.common.by import By
 
-    rows = [r for r in driver.find_elements(By.CSS_SELECTOR, "#alerts tbody tr[data-alert-id]")
-            if "WL-0001" in r.text]
+    rows = [r for r in driver.find_elements(By.CSS_SELECTOR, "#alerts tbody tr[data-alert-id]") if "WL-0001" in r.text]
     return rows[0] if rows else None
 
 
 def test_officer_clears_a_false_positive_and_sees_it_cleared_after_a_rescreen(
-        workspace: Workspace, server: str, browser: Any, tmp_path: Path) -> None:
+    workspace: Workspace, server: str, browser: Any, tmp_path: Path
+) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select
 

@@ -15,8 +15,24 @@ runner = CliRunner()
 
 
 def test_users_add_reads_the_password_from_stdin(sqlite_url: str) -> None:
-    result = runner.invoke(app, ["users", "add", "lena", "--role", "liaison", "--carrier", "zz", "--carrier", "YY",
-                                 "--password-stdin", "--database-url", sqlite_url], input="a long passphrase\n")
+    result = runner.invoke(
+        app,
+        [
+            "users",
+            "add",
+            "lena",
+            "--role",
+            "liaison",
+            "--carrier",
+            "zz",
+            "--carrier",
+            "YY",
+            "--password-stdin",
+            "--database-url",
+            sqlite_url,
+        ],
+        input="a long passphrase\n",
+    )
     assert result.exit_code == 0, result.output
     assert "lena: liaison for YY, ZZ" in result.output
     with session_scope(sqlite_url) as session:

@@ -38,14 +38,21 @@ def kovalenko_alerts(client: Any, status: str = "all") -> list[dict[str, Any]]:
 
 
 def clear(client: Any, csrf: str, alert_id: int, note: str = "different person: passport copy checked") -> None:
-    answer = client.post(f"/api/alerts/{alert_id}/decision", json={"decision": "FALSE_POSITIVE", "note": note},
-                         headers={"X-CSRF-Token": csrf})
+    answer = client.post(
+        f"/api/alerts/{alert_id}/decision",
+        json={"decision": "FALSE_POSITIVE", "note": note},
+        headers={"X-CSRF-Token": csrf},
+    )
     assert answer.status_code == 200, answer.text
 
 
 def test_identity_key_uses_document_issuing_state_and_birth_date() -> None:
-    person = {"document_number": "ft 1234567", "document_issuing_state": "ukr", "date_of_birth": "1975-03-14",
-              "surname": "Kowalenko"}
+    person = {
+        "document_number": "ft 1234567",
+        "document_issuing_state": "ukr",
+        "date_of_birth": "1975-03-14",
+        "surname": "Kowalenko",
+    }
     assert identity_key(person) == identity_key({**person, "document_number": "FT1234567", "surname": "X"})
     assert identity_key(person) != identity_key({**person, "date_of_birth": "1975-03-15"})
     assert identity_key({**person, "document_number": ""}) == ""  # never cleared automatically
@@ -65,9 +72,14 @@ def test_false_positive_is_remembered_on_a_rescreen_and_a_later_trip(workspace: 
     assert again["decision"]["note"] == "different person: passport copy checked"
     assert not kovalenko_alerts(client, "open")
     # a later trip of the same person on another flight: cleared, and says it was remembered
-    trip = rewrite_manifest(Z303, workspace.tmp / "trip.csv", flight_number="909",
-                            scheduled_departure="2026-12-20T09:10:00+03:00",
-                            scheduled_arrival="2026-12-20T11:55:00+01:00", transmitted_at="2026-12-20T04:30:00Z")
+    trip = rewrite_manifest(
+        Z303,
+        workspace.tmp / "trip.csv",
+        flight_number="909",
+        scheduled_departure="2026-12-20T09:10:00+03:00",
+        scheduled_arrival="2026-12-20T11:55:00+01:00",
+        transmitted_at="2026-12-20T04:30:00Z",
+    )
     screen([trip], workspace.url, workspace.tmp / "trip")
     later = [a for a in kovalenko_alerts(client) if a["flight_number"] == "909"]
     assert len(later) == 1 and later[0]["status"] == "CLEARED" and later[0]["remembered"]
@@ -80,8 +92,9 @@ def test_changed_person_data_alerts_again(workspace: Workspace) -> None:
     csrf = login_api(client, "olga")
     [alert] = kovalenko_alerts(client, "open")
     clear(client, csrf, alert["alert_id"])
-    changed = rewrite_manifest(Z303, workspace.tmp / "changed.csv", flight_number="910",
-                               scheduled_departure="2026-12-21T09:10:00+03:00")
+    changed = rewrite_manifest(
+        Z303, workspace.tmp / "changed.csv", flight_number="910", scheduled_departure="2026-12-21T09:10:00+03:00"
+    )
     _set_cell(changed, "P001", "given_names", "Viktor")  # same passport, same birth date, another name
     screen([changed], workspace.url, workspace.tmp / "changed")
     [fresh] = [a for a in kovalenko_alerts(client) if a["flight_number"] == "910"]
@@ -125,8 +138,16 @@ def test_views_and_decisions_are_audited_with_the_user(workspace: Workspace) -> 
     client.post(f"/flights/{alert['manifest_id']}/notify", data={"recipient_state": "NLD", "csrf_token": csrf})
     with session_scope(workspace.url) as session:
         events = [(e.actor, e.action) for e in session.scalars(select(AuditEvent))]
-    for action in ("login", "api_alerts", "view_alert", "view_flight", "api_manifest", "export_alerts",
-                   "alert_decision", "hit_notification"):
+    for action in (
+        "login",
+        "api_alerts",
+        "view_alert",
+        "view_flight",
+        "api_manifest",
+        "export_alerts",
+        "alert_decision",
+        "hit_notification",
+    ):
         assert ("olga", action) in events, action
     client.get(f"/alerts/{alert['alert_id']}")
     with session_scope(workspace.url) as session:
@@ -143,8 +164,16 @@ def test_carrier_staff_never_see_a_hit(workspace: Workspace) -> None:
     texts += [client.get(f"/api/manifests/{m}").text for m in ids]
     for text in texts:
         # rule ids, the list entry, the list, the listed person, the entry's category, the stolen passport
-        for secret in ("WATCHLIST_MATCH", "DOC_REPORTED_LOST_STOLEN", "WL-0001", "NATIONAL-SAMPLE", "KOVALENKO",
-                       "TERRORISM", "NX12345K7", '"WATCHLIST"'):
+        for secret in (
+            "WATCHLIST_MATCH",
+            "DOC_REPORTED_LOST_STOLEN",
+            "WL-0001",
+            "NATIONAL-SAMPLE",
+            "KOVALENKO",
+            "TERRORISM",
+            "NX12345K7",
+            '"WATCHLIST"',
+        ):
             assert secret not in text.upper(), secret
     flight = client.get(f"/api/manifests/{workspace.manifests['ZZ303']}").json()
     assert flight["alerts"] == [] and "WATCHLIST_MATCH" not in flight["counts"]["flags_by_rule"]

@@ -23,8 +23,9 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
 @pytest.fixture(scope="module")
 def alert_id(workspace: Workspace) -> int:
     with session_scope(workspace.url) as session:
-        flag = session.scalars(select(FlagRecord).where(FlagRecord.rule_id == "WATCHLIST_MATCH",
-                                                        FlagRecord.carrier == "ZZ")).first()
+        flag = session.scalars(
+            select(FlagRecord).where(FlagRecord.rule_id == "WATCHLIST_MATCH", FlagRecord.carrier == "ZZ")
+        ).first()
         assert flag is not None
         return flag.id
 
@@ -55,12 +56,15 @@ def test_form_without_or_with_a_wrong_csrf_token_is_refused(workspace: Workspace
     token = csrf_of(page.text)
     before = decisions(workspace)
     missing = client.post(f"/alerts/{alert_id}/decision", data={"decision": "TRUE_MATCH", "note": "x"})
-    wrong = client.post(f"/alerts/{alert_id}/decision",
-                        data={"decision": "TRUE_MATCH", "note": "x", "csrf_token": token[::-1]})
+    wrong = client.post(
+        f"/alerts/{alert_id}/decision", data={"decision": "TRUE_MATCH", "note": "x", "csrf_token": token[::-1]}
+    )
     assert missing.status_code == 403 and wrong.status_code == 403
     assert decisions(workspace) == before  # nothing recorded
-    ok = client.post(f"/alerts/{alert_id}/decision",
-                     data={"decision": "NEEDS_INFO", "note": "asked for the passport copy", "csrf_token": token})
+    ok = client.post(
+        f"/alerts/{alert_id}/decision",
+        data={"decision": "NEEDS_INFO", "note": "asked for the passport copy", "csrf_token": token},
+    )
     assert ok.status_code == 303 and decisions(workspace) == before + 1
 
 
@@ -68,8 +72,9 @@ def test_csrf_token_of_another_session_is_refused(workspace: Workspace, alert_id
     first, second = workspace.app(), workspace.app()
     login_form(first, "olga")
     token_of_second = login_api(second, "olga")
-    response = first.post(f"/alerts/{alert_id}/decision",
-                          data={"decision": "NEEDS_INFO", "note": "x", "csrf_token": token_of_second})
+    response = first.post(
+        f"/alerts/{alert_id}/decision", data={"decision": "NEEDS_INFO", "note": "x", "csrf_token": token_of_second}
+    )
     assert response.status_code == 403
 
 
@@ -78,8 +83,9 @@ def test_api_state_change_needs_the_csrf_header(workspace: Workspace, alert_id: 
     token = login_api(client, "olga")
     body = {"decision": "NEEDS_INFO", "note": "waiting for the partner state"}
     assert client.post(f"/api/alerts/{alert_id}/decision", json=body).status_code == 403
-    assert client.post(f"/api/alerts/{alert_id}/decision", json=body,
-                       headers={"X-CSRF-Token": "nope"}).status_code == 403
+    assert (
+        client.post(f"/api/alerts/{alert_id}/decision", json=body, headers={"X-CSRF-Token": "nope"}).status_code == 403
+    )
     answer = client.post(f"/api/alerts/{alert_id}/decision", json=body, headers={"X-CSRF-Token": token})
     assert answer.status_code == 200 and answer.json()["actor"] == "olga"
 
@@ -87,8 +93,12 @@ def test_api_state_change_needs_the_csrf_header(workspace: Workspace, alert_id: 
 def test_logout_form_and_user_form_need_csrf(workspace: Workspace) -> None:
     client = workspace.app()
     login_form(client, "adam")
-    assert client.post("/users", data={"name": "mallory", "role": "officer",
-                                       "password": "a long enough password"}).status_code == 403
+    assert (
+        client.post(
+            "/users", data={"name": "mallory", "role": "officer", "password": "a long enough password"}
+        ).status_code
+        == 403
+    )
     assert client.post("/logout").status_code == 403
 
 

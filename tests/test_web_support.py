@@ -70,8 +70,12 @@ class Workspace:
         lists = tuple(watchlists if watchlists is not None else [WATCHLIST])
         key = (idle_seconds, lists)
         if key not in self.apps:
-            config = WebConfig(self.url, SessionSettings("test-secret-" + "x" * 40, idle_seconds=idle_seconds),
-                               self.tmp / "reports", list(lists))
+            config = WebConfig(
+                self.url,
+                SessionSettings("test-secret-" + "x" * 40, idle_seconds=idle_seconds),
+                self.tmp / "reports",
+                list(lists),
+            )
             self.apps[key] = create_app(config)
         return TestClient(self.apps[key], follow_redirects=False)
 
@@ -94,8 +98,9 @@ def login_form(client: TestClient, name: str, password: str = PASSWORD) -> int:
     page = client.get("/login")
     token = re.search(r'name="login_token" value="([^"]+)"', page.text)
     assert token is not None
-    response = client.post("/login", data={"name": name, "password": password, "login_token": token.group(1),
-                                           "next": ""})
+    response = client.post(
+        "/login", data={"name": name, "password": password, "login_token": token.group(1), "next": ""}
+    )
     return response.status_code
 
 

@@ -14,8 +14,12 @@ from rich.text import Text
 
 from screening.errors import ScreeningError
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
-                  help="Carrier passenger pre-reporting (API) screening: parse, validate, screen, sanction.")
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="Carrier passenger pre-reporting (API) screening: parse, validate, screen, sanction.",
+)
 # markup off: every message prints file names and carrier values literally (`m[/]e.csv`, `[bold]`);
 # styling, where wanted, goes through rich.text.Text, never through markup in f-strings
 console = Console(stderr=True, markup=False)

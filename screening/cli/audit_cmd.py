@@ -26,8 +26,9 @@ def _since(text: str | None) -> datetime | None:
 @app.command("show")
 @handles_errors
 def show(
-    since: Annotated[str | None, typer.Option("--since", help="From this day or time (ISO 8601; UTC if no offset)")]
-    = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="From this day or time (ISO 8601; UTC if no offset)")
+    ] = None,
     actor: Annotated[str | None, typer.Option("--actor", help="Only this actor")] = None,
     manifest: Annotated[str | None, typer.Option("--manifest", help="Only events about this manifest id")] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many events (newest first)")] = 200,
@@ -48,10 +49,26 @@ def show(
         for e in events:
             at = e.at.replace(tzinfo=e.at.tzinfo or UTC).astimezone(UTC)
             if as_json:
-                out.print(json.dumps({"at": at.isoformat(), "actor": e.actor, "action": e.action,
-                                      "subject": e.subject, "manifest_id": e.manifest_id, "detail": e.detail},
-                                     default=str), highlight=False, soft_wrap=True)
+                out.print(
+                    json.dumps(
+                        {
+                            "at": at.isoformat(),
+                            "actor": e.actor,
+                            "action": e.action,
+                            "subject": e.subject,
+                            "manifest_id": e.manifest_id,
+                            "detail": e.detail,
+                        },
+                        default=str,
+                    ),
+                    highlight=False,
+                    soft_wrap=True,
+                )
             else:
                 detail = ", ".join(f"{k}={v}" for k, v in (e.detail or {}).items())
-                out.print(f"{at:%Y-%m-%d %H:%M:%S}Z  {e.actor}  {e.action}  {e.subject}"
-                          + (f"  [{detail}]" if detail else ""), highlight=False, soft_wrap=True)
+                out.print(
+                    f"{at:%Y-%m-%d %H:%M:%S}Z  {e.actor}  {e.action}  {e.subject}"
+                    + (f"  [{detail}]" if detail else ""),
+                    highlight=False,
+                    soft_wrap=True,
+                )

@@ -20,8 +20,9 @@ def compare(
     dob_b: Annotated[str | None, typer.Option("--dob-b")] = None,
     nationality_a: Annotated[str | None, typer.Option("--nationality-a")] = None,
     nationality_b: Annotated[str | None, typer.Option("--nationality-b")] = None,
-    pairs: Annotated[Path | None, typer.Option("--pairs", help="CSV with name1,name2[,dob1,dob2,nationality1,"
-                                                               "nationality2]")] = None,
+    pairs: Annotated[
+        Path | None, typer.Option("--pairs", help="CSV with name1,name2[,dob1,dob2,nationality1,nationality2]")
+    ] = None,
     out_file: Annotated[Path | None, typer.Option("--out", help="With --pairs: CSV to write")] = None,
     rules: Annotated[Path | None, typer.Option("--rules", help="Rules folder for the threshold")] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
@@ -38,14 +39,22 @@ def compare(
         raise typer.BadParameter("give NAME_A and NAME_B, or --pairs FILE.csv --out FILE.csv")
     from screening.matching import compare as compare_names
 
-    result = compare_names(name_a, name_b, config, dob_a=dob_a, dob_b=dob_b,
-                           nationality_a=nationality_a, nationality_b=nationality_b)
+    result = compare_names(
+        name_a, name_b, config, dob_a=dob_a, dob_b=dob_b, nationality_a=nationality_a, nationality_b=nationality_b
+    )
     if as_json:
-        print(json.dumps({"name_a": name_a, "name_b": name_b, "threshold": config.threshold, **result.to_json()},
-                         indent=2, ensure_ascii=False))
+        print(
+            json.dumps(
+                {"name_a": name_a, "name_b": name_b, "threshold": config.threshold, **result.to_json()},
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
         return
-    table = Table(title=f"probability {result.score:.3f} - {'MATCH' if result.is_match else 'no match'} "
-                        f"at threshold {config.threshold}")
+    table = Table(
+        title=f"probability {result.score:.3f} - {'MATCH' if result.is_match else 'no match'} "
+        f"at threshold {config.threshold}"
+    )
     table.add_column("part")
     table.add_column("log-odds", justify="right")
     table.add_column("explanation")

@@ -25,14 +25,18 @@ def parsed_files(files: list[Path]) -> list[dict[str, Any]]:
     objects = []
     for read in reads:
         manifests, superseded = run.combine_same_identity(read.manifests)
-        objects.append({
-            "source_file": read.source_file,
-            "manifests": [m.to_json() for m in manifests],
-            "quarantine": [{k: v for k, v in q.as_row().items() if k != "source_file"} | {"travellers": q.travellers}
-                           for q in [*read.quarantine, *superseded]],
-            "travellers_in": read.travellers_in,
-            "error": read.error,
-        })
+        objects.append(
+            {
+                "source_file": read.source_file,
+                "manifests": [m.to_json() for m in manifests],
+                "quarantine": [
+                    {k: v for k, v in q.as_row().items() if k != "source_file"} | {"travellers": q.travellers}
+                    for q in [*read.quarantine, *superseded]
+                ],
+                "travellers_in": read.travellers_in,
+                "error": read.error,
+            }
+        )
     if objects:
         objects[-1]["waiting"] = waiting
     return objects
@@ -41,8 +45,9 @@ def parsed_files(files: list[Path]) -> list[dict[str, Any]]:
 @handles_errors
 def parse(
     files: Annotated[list[Path], typer.Argument(help="Carrier files: PAXLST, CSV or JSON")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object per file (JSON lines for several)")]
-    = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print one JSON object per file (JSON lines for several)")
+    ] = False,
 ) -> None:
     """Parse carrier files into canonical manifests (no screening)."""
     from screening.errors import InputError
@@ -64,16 +69,27 @@ def parse(
 def _print_readable(objects: list[dict[str, Any]]) -> None:
     for obj in objects:
         for manifest in obj["manifests"]:
-            out.print(f"{obj['source_file']}: {manifest['carrier']}{manifest['flight_number']} "
-                      f"{manifest['departure_airport']}->{manifest['arrival_airport']} departs "
-                      f"{manifest['scheduled_departure']}, {manifest['message_type']} list, "
-                      f"{len(manifest['travellers'])} traveller(s)", highlight=False, markup=False)
+            out.print(
+                f"{obj['source_file']}: {manifest['carrier']}{manifest['flight_number']} "
+                f"{manifest['departure_airport']}->{manifest['arrival_airport']} departs "
+                f"{manifest['scheduled_departure']}, {manifest['message_type']} list, "
+                f"{len(manifest['travellers'])} traveller(s)",
+                highlight=False,
+                markup=False,
+            )
         for record in obj["quarantine"]:
-            out.print(f"quarantined {record['record_ref']}: {record['reason_code']}: {record['message']}",
-                      highlight=False, markup=False)
+            out.print(
+                f"quarantined {record['record_ref']}: {record['reason_code']}: {record['message']}",
+                highlight=False,
+                markup=False,
+            )
         for item in obj.get("waiting", []):
-            out.print(f"waiting: {item['manifest_id']} message {item['common_ref']}: parts {item['parts']} held, "
-                      f"{item['travellers']} traveller(s)", highlight=False, markup=False)
+            out.print(
+                f"waiting: {item['manifest_id']} message {item['common_ref']}: parts {item['parts']} held, "
+                f"{item['travellers']} traveller(s)",
+                highlight=False,
+                markup=False,
+            )
 
 
 def register(app: typer.Typer) -> None:

@@ -14,8 +14,15 @@ def print_summary(summary: dict[str, Any], paths: dict[str, Path] | None = None)
     table = Table(title="Screening summary", show_header=True)
     table.add_column("measure")
     table.add_column("value", justify="right")
-    for key in ("files_in", "manifests", "travellers_in", "travellers_screened", "travellers_quarantined",
-                "travellers_waiting", "sanctions_total"):
+    for key in (
+        "files_in",
+        "manifests",
+        "travellers_in",
+        "travellers_screened",
+        "travellers_quarantined",
+        "travellers_waiting",
+        "sanctions_total",
+    ):
         if key in summary:
             table.add_row(key.replace("_", " "), str(summary[key]))
     for currency, amount in (summary.get("sanctions_amount_by_currency") or {}).items():
@@ -40,7 +47,11 @@ def print_waiting(waiting: list[dict[str, Any]]) -> None:
     for column in ("manifest", "message", "parts held", "travellers", "wait left (min)"):
         table.add_column(column)
     for item in waiting:
-        table.add_row(str(item.get("manifest_id")), str(item.get("common_ref")),
-                      ", ".join(str(p) for p in item.get("parts") or []), str(item.get("travellers")),
-                      str(item.get("wait_left_minutes")))
+        table.add_row(
+            str(item.get("manifest_id")),
+            str(item.get("common_ref")),
+            ", ".join(str(p) for p in item.get("parts") or []),
+            str(item.get("travellers")),
+            str(item.get("wait_left_minutes")),
+        )
     out.print(table)

@@ -24,20 +24,14 @@ DatabaseUrl = Annotated[
         help="Screening store (default: SCREENING_DATABASE_URL, else SQLite in the data dir)",
     ),
 ]
-ReportsOut = Annotated[
-    Path | None, typer.Option("--out", help="Reports folder (default: <data dir>/reports)")
-]
-FromDay = Annotated[
-    str | None, typer.Option("--from", help="First day, YYYY-MM-DD (UTC scheduled departure)")
-]
+ReportsOut = Annotated[Path | None, typer.Option("--out", help="Reports folder (default: <data dir>/reports)")]
+FromDay = Annotated[str | None, typer.Option("--from", help="First day, YYYY-MM-DD (UTC scheduled departure)")]
 ToDay = Annotated[
     str | None, typer.Option("--to", help="Last day, YYYY-MM-DD, included (default: 3 days after today, UTC)")
 ]
 Actor = Annotated[
     str | None,
-    typer.Option(
-        "--actor", help="Who exports, for the audit trail (default: SCREENING_ACTOR or the login name)"
-    ),
+    typer.Option("--actor", help="Who exports, for the audit trail (default: SCREENING_ACTOR or the login name)"),
 ]
 
 
@@ -80,17 +74,16 @@ def _state(code: str) -> str:
 
     value = code.strip().upper()
     if not is_icao_code(value):
-        raise typer.BadParameter(f"{code!r} is not an ICAO Doc 9303 country code (e.g. NLD, D, GBR)",
-                                 param_hint="--state")
+        raise typer.BadParameter(
+            f"{code!r} is not an ICAO Doc 9303 country code (e.g. NLD, D, GBR)", param_hint="--state"
+        )
     return value
 
 
 @app.command("flight")
 @handles_errors
 def flight(
-    manifest_ids: Annotated[
-        list[str] | None, typer.Argument(help="Manifest id(s) as stored (see flags.csv)")
-    ] = None,
+    manifest_ids: Annotated[list[str] | None, typer.Argument(help="Manifest id(s) as stored (see flags.csv)")] = None,
     all_flights: Annotated[bool, typer.Option("--all", help="Every manifest in the store")] = False,
     database_url: DatabaseUrl = None,
     out_dir: ReportsOut = None,
@@ -135,9 +128,7 @@ def carrier(
 def trends(
     first: FromDay = None,
     last: ToDay = None,
-    bucket: Annotated[
-        str | None, typer.Option("--bucket", help="day, week or month (default: by length)")
-    ] = None,
+    bucket: Annotated[str | None, typer.Option("--bucket", help="day, week or month (default: by length)")] = None,
     carrier_code: Annotated[str | None, typer.Option("--carrier", help="Only this carrier")] = None,
     database_url: DatabaseUrl = None,
     out_dir: ReportsOut = None,
@@ -162,9 +153,7 @@ def export(
     last: Annotated[str | None, typer.Option("--to", help="Last day, YYYY-MM-DD, included")] = None,
     kind: Annotated[str, typer.Option("--kind", help="flags, sanctions or both")] = "both",
     fmt: Annotated[str, typer.Option("--format", help="csv or json")] = "csv",
-    out_dir: Annotated[
-        Path | None, typer.Option("--out", help="Folder (default: <data dir>/reports/exports)")
-    ] = None,
+    out_dir: Annotated[Path | None, typer.Option("--out", help="Folder (default: <data dir>/reports/exports)")] = None,
     actor: Actor = None,
     database_url: DatabaseUrl = None,
 ) -> None:
@@ -174,9 +163,7 @@ def export(
 
     if kind not in (*KINDS, "both"):
         raise InputError(f"unknown export kind {kind!r}: use flags, sanctions or both")
-    scope = Scope(
-        manifest_id=manifest_id, carrier=carrier_code, first=_day(first, "--from"), last=_day(last, "--to")
-    )
+    scope = Scope(manifest_id=manifest_id, carrier=carrier_code, first=_day(first, "--from"), last=_day(last, "--to"))
     folder = out_dir or _reports_dir(None) / "exports"
     kinds = KINDS if kind == "both" else (kind,)
     for path in export_records(_url(database_url), folder, scope, kinds=kinds, fmt=fmt.lower(), actor=actor):
@@ -188,14 +175,10 @@ def export(
 def notify(
     manifest_id: Annotated[str, typer.Argument(help="The flight (manifest id) with the hits")],
     state: Annotated[str, typer.Option("--state", help="Partner state, ICAO code (e.g. NLD, D)")],
-    traveller_ref: Annotated[
-        list[str] | None, typer.Option("--traveller-ref", help="Only these travellers")
-    ] = None,
+    traveller_ref: Annotated[list[str] | None, typer.Option("--traveller-ref", help="Only these travellers")] = None,
     out_path: Annotated[
         Path | None,
-        typer.Option(
-            "--out", help="A .json file, or a folder (default: <data dir>/reports/notifications/...)"
-        ),
+        typer.Option("--out", help="A .json file, or a folder (default: <data dir>/reports/notifications/...)"),
     ] = None,
     actor: Actor = None,
     database_url: DatabaseUrl = None,

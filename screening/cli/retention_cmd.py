@@ -28,10 +28,10 @@ def _instant(value: str | None) -> datetime | None:
 @app.command("apply")
 @handles_errors
 def apply(
-    now: Annotated[str | None, typer.Option("--now", help="Act as if it were this time (ISO 8601; default now)")]
-    = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Count what would be removed; change nothing")]
-    = False,
+    now: Annotated[
+        str | None, typer.Option("--now", help="Act as if it were this time (ISO 8601; default now)")
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Count what would be removed; change nothing")] = False,
 ) -> None:
     """Pseudonymise or delete what is past its period in the store and under the data dir; one audit event."""
     from screening.config import load_settings

@@ -91,9 +91,14 @@ def backtest(
     first: FromDay = None,
     last: ToDay = None,
     carriers: Carriers = None,
-    watchlists: Annotated[list[Path] | None, typer.Option(
-        "--watchlist", help="Watchlist file(s) to re-screen the history's travellers with when the matching "
-                            "settings (screening.yaml) differ; without them watchlist outcomes are carried")] = None,
+    watchlists: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--watchlist",
+            help="Watchlist file(s) to re-screen the history's travellers with when the matching "
+            "settings (screening.yaml) differ; without them watchlist outcomes are carried",
+        ),
+    ] = None,
 ) -> None:
     """Show how flags and sanctions would change, per rule and per carrier, between the baseline and the
     candidate rules over stored travellers; write the travellers whose outcome changed to --out
@@ -119,23 +124,30 @@ def backtest(
         carried = rescreen(loaded, index, load_match_config(baseline), base_rules.version)
         candidate_carried = rescreen(loaded, index, load_match_config(rules), cand_rules.version)
         recorded = sorted(loaded.list_versions)
-        notes.append(f"matching settings differ ({'; '.join(differences)}): WATCHLIST_MATCH re-screened under "
-                     f"each side's settings against list version {index.version}"
-                     + (f" (the history was screened against {', '.join(recorded)})"
-                        if recorded and recorded != [index.version] else ""))
+        notes.append(
+            f"matching settings differ ({'; '.join(differences)}): WATCHLIST_MATCH re-screened under "
+            f"each side's settings against list version {index.version}"
+            + (
+                f" (the history was screened against {', '.join(recorded)})"
+                if recorded and recorded != [index.version]
+                else ""
+            )
+        )
     elif differences:
-        notes.append(f"matching settings differ ({'; '.join(differences)}) but no --watchlist was given: "
-                     "WATCHLIST_MATCH outcomes are carried from the history unchanged, NOT re-evaluated")
+        notes.append(
+            f"matching settings differ ({'; '.join(differences)}) but no --watchlist was given: "
+            "WATCHLIST_MATCH outcomes are carried from the history unchanged, NOT re-evaluated"
+        )
     for note in notes:
         out.print(f"note: {note}", style="bold yellow", soft_wrap=True)
-    result = compare(loaded.travellers, base_rules, cand_rules, carried=carried,
-                     candidate_carried=candidate_carried, notes=notes)
+    result = compare(
+        loaded.travellers, base_rules, cand_rules, carried=carried, candidate_carried=candidate_carried, notes=notes
+    )
     from screening.outputs import neutralise_frame
 
     neutralise_frame(result.changed).to_csv(changed_out, index=False)
     out.print(
-        f"baseline {result.baseline_version} -> candidate {result.candidate_version}; "
-        f"{result.travellers:,} travellers",
+        f"baseline {result.baseline_version} -> candidate {result.candidate_version}; {result.travellers:,} travellers",
         highlight=False,
         soft_wrap=True,
     )
@@ -175,10 +187,7 @@ def _table(title: str, frame: pd.DataFrame) -> None:
         table.add_column(_SHORT.get(str(col), str(col)), justify="right" if numeric else "left", no_wrap=True)
     for row in frame.itertuples(index=False):
         table.add_row(
-            *[
-                f"{v:,.0f}" if isinstance(v, float) else f"{v:,}" if isinstance(v, int) else str(v)
-                for v in row
-            ]
+            *[f"{v:,.0f}" if isinstance(v, float) else f"{v:,}" if isinstance(v, int) else str(v) for v in row]
         )
     Console(width=max(out.width, 150), highlight=False).print(table)
 
@@ -205,8 +214,15 @@ def explain(
 
     ruleset = load_ruleset(rules or _default_rules())
     loaded = _load(history, None, None, None)
-    result = explain_traveller(loaded.travellers, manifest_id, traveller_ref, ruleset, carried=loaded.carried,
-                               stages_known=loaded.stages_known, notes=loaded.notes)
+    result = explain_traveller(
+        loaded.travellers,
+        manifest_id,
+        traveller_ref,
+        ruleset,
+        carried=loaded.carried,
+        stages_known=loaded.stages_known,
+        notes=loaded.notes,
+    )
     if as_json:
         print(json.dumps(asdict(result), indent=2, default=str))
         return
@@ -230,8 +246,7 @@ def explain(
         out.print("sanctions: none", highlight=False)
     for s in result.sanctions:
         out.print(
-            f"sanction {s['sanction_id']} {s['status']} {s['currency']} {s['amount']:,.0f}: "
-            f"{s['explanation']}",
+            f"sanction {s['sanction_id']} {s['status']} {s['currency']} {s['amount']:,.0f}: {s['explanation']}",
             highlight=False,
             soft_wrap=True,
         )
@@ -243,13 +258,10 @@ def import_visa(
     src: Annotated[
         Path,
         typer.Argument(
-            help="CSV with Passport,Destination,Requirement (ISO alpha-3), "
-            "e.g. the passport-index tidy ISO3 file"
+            help="CSV with Passport,Destination,Requirement (ISO alpha-3), e.g. the passport-index tidy ISO3 file"
         ),
     ],
-    out_file: Annotated[Path, typer.Option("--out", help="Rules file to write")] = Path(
-        "rules/visa_policy.yaml"
-    ),
+    out_file: Annotated[Path, typer.Option("--out", help="Rules file to write")] = Path("rules/visa_policy.yaml"),
     snapshot: Annotated[str | None, typer.Option("--snapshot", help="Date of the source snapshot")] = None,
     licence: Annotated[str | None, typer.Option("--licence", help="Licence and origin of the source")] = None,
 ) -> None:

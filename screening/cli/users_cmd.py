@@ -11,8 +11,12 @@ from screening.cli import handles_errors, out
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Accounts of the officer workspace.")
 
-DatabaseUrl = Annotated[str | None, typer.Option(
-    "--database-url", help="Screening store (default: SCREENING_DATABASE_URL, else SQLite in the data dir)")]
+DatabaseUrl = Annotated[
+    str | None,
+    typer.Option(
+        "--database-url", help="Screening store (default: SCREENING_DATABASE_URL, else SQLite in the data dir)"
+    ),
+]
 
 
 def _url(database_url: str | None) -> str:
@@ -26,8 +30,9 @@ def _url(database_url: str | None) -> str:
 def add(
     name: Annotated[str, typer.Argument(help="Login name")],
     role: Annotated[str, typer.Option("--role", help="officer | liaison | analyst | carrier | admin")],
-    carrier: Annotated[list[str] | None, typer.Option("--carrier", help="Carrier code (liaison, carrier); repeat")]
-    = None,
+    carrier: Annotated[
+        list[str] | None, typer.Option("--carrier", help="Carrier code (liaison, carrier); repeat")
+    ] = None,
     password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from stdin")] = False,
     database_url: DatabaseUrl = None,
 ) -> None:
@@ -46,8 +51,13 @@ def add(
         account = add_user(session, name, role, list(carrier or []), password)
         from screening.report.exports import default_actor
 
-        audit(session, default_actor(), "user_add", account.name,
-              {"role": account.role, "carriers": list(account.carriers), "via": "cli"})
+        audit(
+            session,
+            default_actor(),
+            "user_add",
+            account.name,
+            {"role": account.role, "carriers": list(account.carriers), "via": "cli"},
+        )
     scope = f" for {', '.join(account.carriers)}" if account.carriers else ""
     out.print(f"user {account.name}: {account.role}{scope}", highlight=False)
 

@@ -22,16 +22,24 @@ def parse_manifest_csv(path: str | Path, data: bytes | None = None) -> ParseResu
         missing_key = [c for c in key_cols if not values.get(c)]
         if missing_key:
             result.quarantine.append(
-                QuarantineRecord(read.path, str(row.line), "MISSING_FLIGHT_KEY",
-                                 f"{read.path}: line {row.line}: no {', '.join(missing_key)}: the traveller "
-                                 "cannot be attributed to a flight", row.raw)
+                QuarantineRecord(
+                    read.path,
+                    str(row.line),
+                    "MISSING_FLIGHT_KEY",
+                    f"{read.path}: line {row.line}: no {', '.join(missing_key)}: the traveller "
+                    "cannot be attributed to a flight",
+                    row.raw,
+                )
             )
             continue
         key = tuple(values[c] for c in key_cols)
         manifest = by_key.get(key)
         if manifest is None:
-            manifest = Manifest(**{c: values.get(c) for c in flight_cols},  # type: ignore[arg-type]
-                                source_format="csv", source_file=read.path)
+            manifest = Manifest(
+                **{c: values.get(c) for c in flight_cols},  # type: ignore[arg-type]
+                source_format="csv",
+                source_file=read.path,
+            )
             by_key[key] = manifest
         traveller = {c: values.get(c) for c in schemas.traveller_columns()}
         traveller["source_line"] = str(row.line)

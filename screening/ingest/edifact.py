@@ -40,8 +40,15 @@ class Segment:
 
     __slots__ = ("tag", "parts", "position", "text", "component", "forward")
 
-    def __init__(self, tag: str, parts: list[str], position: int, text: str, component: str = ":",
-                 forward: dict[int, str] | None = None) -> None:
+    def __init__(
+        self,
+        tag: str,
+        parts: list[str],
+        position: int,
+        text: str,
+        component: str = ":",
+        forward: dict[int, str] | None = None,
+    ) -> None:
         self.tag = tag
         self.parts = parts  # the segment split on the element separator; parts[0] is the tag
         self.position = position
@@ -74,8 +81,12 @@ class Segment:
             return "", "", "", ""
         comp = self.component
         qualifier, _, rest = parts[1].partition(comp)
-        return (qualifier, rest.partition(comp)[0], parts[2].partition(comp)[0] if n > 2 else "",
-                parts[3].partition(comp)[0] if n > 3 else "")
+        return (
+            qualifier,
+            rest.partition(comp)[0],
+            parts[2].partition(comp)[0] if n > 2 else "",
+            parts[3].partition(comp)[0] if n > 3 else "",
+        )
 
     def components(self, element: int) -> list[str]:
         """Every component of one element ([] when the element is absent)."""
@@ -167,18 +178,20 @@ def _guess_delimiters(text: str, start: int) -> Delimiters:
     component after the syntax identifier, terminator before the next UNG/UNH)."""
     elem = text[start + 3]
     comp = ":"
-    syntax = re.match(r"UNB.UNO[A-Z](.)", text[start:start + 12])
+    syntax = re.match(r"UNB.UNO[A-Z](.)", text[start : start + 12])
     if syntax and not syntax.group(1).isalnum() and syntax.group(1) != elem:
         comp = syntax.group(1)
     term = "'"
-    nxt = re.search(r"([^A-Za-z0-9\s])\s*UN[GH]" + re.escape(elem), text[start + 4:])
+    nxt = re.search(r"([^A-Za-z0-9\s])\s*UN[GH]" + re.escape(elem), text[start + 4 :])
     if nxt and nxt.group(1) not in (elem, comp):
         term = nxt.group(1)
     return Delimiters(component=comp, element=elem, terminator=term)
 
 
-_SEGMENT_START = re.compile(r"([^A-Za-z0-9\s])\s*(?:UN[BGHTEZ]|BGM|NAD|TDT|LOC|DTM|CNT|DOC|NAT|RFF|ATT|RFF|GEI|FTX|"
-                            r"COM|EMP|QTY|MEA)([^A-Za-z0-9\s])")
+_SEGMENT_START = re.compile(
+    r"([^A-Za-z0-9\s])\s*(?:UN[BGHTEZ]|BGM|NAD|TDT|LOC|DTM|CNT|DOC|NAT|RFF|ATT|RFF|GEI|FTX|"
+    r"COM|EMP|QTY|MEA)([^A-Za-z0-9\s])"
+)
 
 
 def body_separators(body: str) -> dict[tuple[str, str], int]:
@@ -206,8 +219,12 @@ def _agree_with_body(declared: Delimiters, body: str, notes: list[str]) -> Delim
             element, terminator = best_element, best_terminator
     component, release = declared.component, declared.release
     after = _COMPONENT_AFTER.search(body, 0, 2000)
-    if after and after.group(1) not in (element, terminator) and after.group(1) != component \
-            and body.count(after.group(1), 0, 20_000) > body.count(component, 0, 20_000):
+    if (
+        after
+        and after.group(1) not in (element, terminator)
+        and after.group(1) != component
+        and body.count(after.group(1), 0, 20_000) > body.count(component, 0, 20_000)
+    ):
         component = after.group(1)
     if (component, element, terminator) == (declared.component, declared.element, declared.terminator):
         return declared
@@ -215,9 +232,11 @@ def _agree_with_body(declared: Delimiters, body: str, notes: list[str]) -> Delim
         component = next(c for c in (":", "^", "|", "\x1f") if c not in (element, terminator))
     if release in (element, terminator, component):
         release = ""
-    notes.append(f"UNA or UNB declares separators '{declared.component}{declared.element}' and terminator "
-                 f"'{declared.terminator}' but the body uses '{component}{element}' and '{terminator}': read "
-                 "with the body's separators")
+    notes.append(
+        f"UNA or UNB declares separators '{declared.component}{declared.element}' and terminator "
+        f"'{declared.terminator}' but the body uses '{component}{element}' and '{terminator}': read "
+        "with the body's separators"
+    )
     return Delimiters(component, element, declared.decimal, release, declared.repetition, terminator)
 
 
@@ -229,7 +248,7 @@ def locate(text: str) -> tuple[int, int, Delimiters, bool, list[str]] | None:
     if una:
         delimiters = _delimiters_from_una(una.group(1))
         if delimiters is not None:
-            return una.end(), una.start(), _agree_with_body(delimiters, text[una.end():], notes), True, notes
+            return una.end(), una.start(), _agree_with_body(delimiters, text[una.end() :], notes), True, notes
         notes.append("UNA service string advice unusable: separators guessed from UNB")
     unb = _UNB.search(text)
     if not unb:
@@ -283,9 +302,16 @@ def read_interchange(data: bytes) -> Interchange | None:
     if _glued_anywhere(body, delimiters):
         segments = _split_merged_persons(segments, delimiters, notes)
     segments, dropped = _cut_after_unz(segments)
-    interchange = Interchange(delimiters, segments, una_present, leading_chars=len(text[:una_start].strip()),
-                              trailing_chars=sum(len(s.text) + 1 for s in dropped), notes=notes,
-                              leading_text=text[:una_start], dropped=dropped)
+    interchange = Interchange(
+        delimiters,
+        segments,
+        una_present,
+        leading_chars=len(text[:una_start].strip()),
+        trailing_chars=sum(len(s.text) + 1 for s in dropped),
+        notes=notes,
+        leading_text=text[:una_start],
+        dropped=dropped,
+    )
     return interchange
 
 
@@ -328,9 +354,24 @@ def _split_merged_persons(segments: list[Segment], delimiters: Delimiters, notes
     glues a traveller's NAD (or the flight's TDT) onto the segment before it (`LOC+91+IRLNAD+FL+++...`);
     a dangling release character at a segment's end releases the terminator (`COM+...:FX?'TDT+20+...`)."""
     elem, comp = re.escape(delimiters.element), re.escape(delimiters.component)
-    glued = re.compile(r"(?=NAD" + elem + r"(?:FL|FM|DDU|DDT)(?:[" + elem + comp + r"]|\Z)|TDT" + elem
-                       + r"\d{1,3}" + elem + r")|" + _RELEASED_TERMINATOR + r"(?=(?:" + _KNOWN_TAGS + r")" + elem
-                       + r")")
+    glued = re.compile(
+        r"(?=NAD"
+        + elem
+        + r"(?:FL|FM|DDU|DDT)(?:["
+        + elem
+        + comp
+        + r"]|\Z)|TDT"
+        + elem
+        + r"\d{1,3}"
+        + elem
+        + r")|"
+        + _RELEASED_TERMINATOR
+        + r"(?=(?:"
+        + _KNOWN_TAGS
+        + r")"
+        + elem
+        + r")"
+    )
     if not any(glued.search(s.text, 1) for s in segments):
         return segments
     out: list[Segment] = []
@@ -343,8 +384,10 @@ def _split_merged_persons(segments: list[Segment], delimiters: Delimiters, notes
         starts = [0] + [end for _, end in cuts]
         ends = [begin for begin, _ in cuts] + [len(seg.text)]
         pieces = [seg.text[a:b] for a, b in zip(starts, ends, strict=True)]
-        notes.append(f"segment {seg.position + shift}: segment terminator missing or released before a "
-                     f"{pieces[1][:3]} segment; segment split")
+        notes.append(
+            f"segment {seg.position + shift}: segment terminator missing or released before a "
+            f"{pieces[1][:3]} segment; segment split"
+        )
         for offset, piece in enumerate(pieces):
             out.append(_retext(seg, piece, seg.position + shift + offset, delimiters))
         shift += len(pieces) - 1

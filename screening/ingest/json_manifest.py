@@ -26,8 +26,10 @@ def parse_manifest_json(path: str | Path, data: bytes | None = None) -> ParseRes
     except json.JSONDecodeError as exc:
         raise InputError(f"{path}: line {exc.lineno}: not valid JSON ({exc.msg})") from exc
     except RecursionError as exc:
-        raise InputError(f"{path}: JSON nested too deeply to read (arrays or objects inside each other "
-                         "more than about a thousand levels)") from exc
+        raise InputError(
+            f"{path}: JSON nested too deeply to read (arrays or objects inside each other "
+            "more than about a thousand levels)"
+        ) from exc
     except ValueError as exc:  # numbers Python refuses to convert
         raise InputError(f"{path}: not readable JSON ({str(exc)[:120]})") from exc
     if isinstance(document, dict) and "manifests" in document:
@@ -46,10 +48,16 @@ def parse_manifest_json(path: str | Path, data: bytes | None = None) -> ParseRes
         except RecursionError:  # a value nested too deeply to turn into text: this manifest alone
             del result.quarantine[held:]
             travellers = item.get("travellers") if isinstance(item, dict) else None
-            result.quarantine.append(QuarantineRecord(
-                path, f"manifests[{index}]", "MANIFEST_UNREADABLE",
-                f"{path}: manifests[{index}]: a value is nested too deeply to read", "",
-                travellers=len(travellers) if isinstance(travellers, list) else 0))
+            result.quarantine.append(
+                QuarantineRecord(
+                    path,
+                    f"manifests[{index}]",
+                    "MANIFEST_UNREADABLE",
+                    f"{path}: manifests[{index}]: a value is nested too deeply to read",
+                    "",
+                    travellers=len(travellers) if isinstance(travellers, list) else 0,
+                )
+            )
     return clean_result(result)
 
 
@@ -75,31 +83,52 @@ def _read_manifest(path: str, index: int, item: Any, result: ParseResult) -> Non
     travellers = item.get("travellers") if isinstance(item, dict) else None
     if not isinstance(item, dict) or not isinstance(travellers, list):
         count = len(travellers) if isinstance(travellers, list) else 1 if isinstance(travellers, dict) else 0
-        result.quarantine.append(QuarantineRecord(path, where, "MANIFEST_UNREADABLE",
-                                                  f"{path}: {where}: not an object with a travellers list",
-                                                  _dump(item), travellers=count))
+        result.quarantine.append(
+            QuarantineRecord(
+                path,
+                where,
+                "MANIFEST_UNREADABLE",
+                f"{path}: {where}: not an object with a travellers list",
+                _dump(item),
+                travellers=count,
+            )
+        )
         return
     flight = normalise_traveller({c: item.get(c) for c in schemas.flight_columns()})
     missing = [c for c in schemas.flight_key_columns() if not flight.get(c)]
     if missing:
-        result.quarantine.append(QuarantineRecord(
-            path, where, "MISSING_FLIGHT_KEY",
-            f"{path}: {where}: no {', '.join(missing)}: {len(travellers)} traveller(s) cannot be attributed "
-            "to a flight", _dump(item), travellers=len(travellers)))
+        result.quarantine.append(
+            QuarantineRecord(
+                path,
+                where,
+                "MISSING_FLIGHT_KEY",
+                f"{path}: {where}: no {', '.join(missing)}: {len(travellers)} traveller(s) cannot be attributed "
+                "to a flight",
+                _dump(item),
+                travellers=len(travellers),
+            )
+        )
         return
-    manifest = Manifest(**{c: flight.get(c) for c in schemas.flight_columns()},  # type: ignore[arg-type]
-                        message_ref=_text(item.get("message_ref")),
-                        source_format="json",
-                        declared_total=usable_count(item.get("declared_total")),
-                        parts=usable_count(item.get("parts")) or 1, source_file=path)
+    manifest = Manifest(
+        **{c: flight.get(c) for c in schemas.flight_columns()},  # type: ignore[arg-type]
+        message_ref=_text(item.get("message_ref")),
+        source_format="json",
+        declared_total=usable_count(item.get("declared_total")),
+        parts=usable_count(item.get("parts")) or 1,
+        source_file=path,
+    )
     if item.get("declared_total") not in (None, "") and manifest.declared_total is None:
-        ctl.attach(manifest, ctl.FINDINGS_ATTR, [ctl.finding(
-            "DQ_VALUE_CLEANED", f"{where}: declared_total is not a usable count; ignored", where)])
+        ctl.attach(
+            manifest,
+            ctl.FINDINGS_ATTR,
+            [ctl.finding("DQ_VALUE_CLEANED", f"{where}: declared_total is not a usable count; ignored", where)],
+        )
     for t_index, traveller in enumerate(travellers):
         ref = f"{where}.travellers[{t_index}]"
         if not isinstance(traveller, dict):
-            result.quarantine.append(QuarantineRecord(path, ref, "TRAVELLER_UNREADABLE",
-                                                      f"{path}: {ref}: not an object", _dump(traveller)))
+            result.quarantine.append(
+                QuarantineRecord(path, ref, "TRAVELLER_UNREADABLE", f"{path}: {ref}: not an object", _dump(traveller))
+            )
             continue
         known = normalise_traveller({c: traveller.get(c) for c in schemas.traveller_columns()})
         extras = {k: v for k, v in traveller.items() if k not in known}

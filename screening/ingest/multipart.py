@@ -83,8 +83,13 @@ def _read_json(path: Path) -> Any:
 class MultipartAssembler:
     """Holds parts of multi-part PAXLST messages in `state_dir` until they can be released."""
 
-    def __init__(self, state_dir: str | Path, wait: timedelta = timedelta(hours=2),
-                 clock: Callable[[], datetime] = _utc_now, run_token: str = "") -> None:
+    def __init__(
+        self,
+        state_dir: str | Path,
+        wait: timedelta = timedelta(hours=2),
+        clock: Callable[[], datetime] = _utc_now,
+        run_token: str = "",
+    ) -> None:
         self.state_dir = Path(state_dir)
         self.wait = wait
         self.clock = clock
@@ -118,11 +123,18 @@ class MultipartAssembler:
                     continue
                 released = self._offer(manifest, info, result.source_file)
                 if released is None:  # the very same part again: its travellers are accounted, not lost
-                    out.quarantine.append(QuarantineRecord(
-                        result.source_file, f"part {info.get('sequence')}", "DUPLICATE_PART",
-                        f"{result.source_file}: part {info.get('sequence')} of multi-part message "
-                        f"{info.get('common_ref') or ''} received again with the same content; the copy "
-                        "already held is used", "", travellers=len(manifest.travellers)))
+                    out.quarantine.append(
+                        QuarantineRecord(
+                            result.source_file,
+                            f"part {info.get('sequence')}",
+                            "DUPLICATE_PART",
+                            f"{result.source_file}: part {info.get('sequence')} of multi-part message "
+                            f"{info.get('common_ref') or ''} received again with the same content; the copy "
+                            "already held is used",
+                            "",
+                            travellers=len(manifest.travellers),
+                        )
+                    )
                     continue
                 out.manifests.extend(released)
                 held += not released
@@ -156,8 +168,9 @@ class MultipartAssembler:
                 parts = self._parts(set_dir)
                 meta["parts"] = sorted(parts)
                 meta["travellers"] = sum(_part_travellers(p) for p in parts.values())
-                meta["travellers_this_run"] = sum(_part_travellers(p) for p in parts.values()
-                                                  if p.get("run", "") == self.run_token)
+                meta["travellers_this_run"] = sum(
+                    _part_travellers(p) for p in parts.values() if p.get("run", "") == self.run_token
+                )
                 left = datetime.fromisoformat(meta["first_seen"]) + self.wait - now
                 meta["wait_left_minutes"] = round(max(0.0, left.total_seconds() / 60), 1)
                 out.append(meta)
@@ -169,16 +182,24 @@ class MultipartAssembler:
         common_ref = info.get("common_ref") or info.get("unh_ref") or ""
         set_id = hashlib.sha1(f"{common_ref}|{manifest.manifest_id}".encode()).hexdigest()[:20]
         if (self.state_dir / "released" / f"{set_id}.json").exists():
-            ctl.set_incomplete(manifest, f"part {info.get('sequence')} of multi-part message {common_ref} "
-                               "arrived after the message was released", common_ref)
+            ctl.set_incomplete(
+                manifest,
+                f"part {info.get('sequence')} of multi-part message {common_ref} "
+                "arrived after the message was released",
+                common_ref,
+            )
             return [manifest]
         set_dir = self.state_dir / "sets" / set_id
         meta_path = set_dir / "meta.json"
         if meta_path.exists():
             meta = _read_json(meta_path)
         else:
-            meta = {"set_id": set_id, "common_ref": common_ref, "manifest_id": manifest.manifest_id,
-                    "first_seen": self.clock().isoformat()}
+            meta = {
+                "set_id": set_id,
+                "common_ref": common_ref,
+                "manifest_id": manifest.manifest_id,
+                "first_seen": self.clock().isoformat(),
+            }
             _write_json(meta_path, meta)
         sequence = int(info.get("sequence") or 0)
         part = manifest_to_dict(manifest)
@@ -189,12 +210,21 @@ class MultipartAssembler:
             if earlier.get("digest") == digest:
                 return None  # the same part re-sent in another file: the held copy stands
             notes = earlier.get("notes", []) + [
-                f"part {sequence} received again with different content (from {source_file}); "
-                "the later copy is used"]
+                f"part {sequence} received again with different content (from {source_file}); the later copy is used"
+            ]
         else:
             notes = []
-        _write_json(part_path, {"digest": digest, "manifest": part, "notes": notes, "run": self.run_token,
-                                "source_file": source_file, "received_at": self.clock().isoformat()})
+        _write_json(
+            part_path,
+            {
+                "digest": digest,
+                "manifest": part,
+                "notes": notes,
+                "run": self.run_token,
+                "source_file": source_file,
+                "received_at": self.clock().isoformat(),
+            },
+        )
         parts = self._parts(set_dir)
         if _is_complete(parts):
             return [self._release(set_dir, meta, complete=True)]
@@ -211,9 +241,16 @@ class MultipartAssembler:
         manifest = merge_parts(parts, meta["common_ref"], complete, self.wait)
         carried = sum(_part_travellers(p) for p in parts.values() if p.get("run", "") != self.run_token)
         manifest.part_info = dict(manifest.part_info or {}, carried_in=carried)
-        _write_json(self.state_dir / "released" / f"{meta['set_id']}.json",
-                    {"released_at": self.clock().isoformat(), "complete": complete, "parts": sorted(parts),
-                     "common_ref": meta["common_ref"], "manifest_id": meta["manifest_id"]})
+        _write_json(
+            self.state_dir / "released" / f"{meta['set_id']}.json",
+            {
+                "released_at": self.clock().isoformat(),
+                "complete": complete,
+                "parts": sorted(parts),
+                "common_ref": meta["common_ref"],
+                "manifest_id": meta["manifest_id"],
+            },
+        )
         for path in set_dir.iterdir():
             path.unlink()
         set_dir.rmdir()
@@ -248,9 +285,20 @@ def _part_travellers(part: dict[str, Any]) -> int:
 
 def _content_digest(part: dict[str, Any]) -> str:
     """What makes two copies of a part the same: flight and travellers, not the file they came in."""
-    keep = {k: part.get(k) for k in ("carrier", "flight_number", "departure_airport", "arrival_airport",
-                                     "scheduled_departure", "scheduled_arrival", "declared_total",
-                                     "travellers", "documents")}
+    keep = {
+        k: part.get(k)
+        for k in (
+            "carrier",
+            "flight_number",
+            "departure_airport",
+            "arrival_airport",
+            "scheduled_departure",
+            "scheduled_arrival",
+            "declared_total",
+            "travellers",
+            "documents",
+        )
+    }
     return hashlib.sha256(json.dumps(keep, sort_keys=True, default=str).encode()).hexdigest()
 
 
@@ -272,8 +320,9 @@ def _missing(parts: dict[int, dict[str, Any]]) -> str:
     return text
 
 
-def merge_parts(parts: dict[int, dict[str, Any]], common_ref: str, complete: bool,
-                wait: timedelta | None = None) -> Manifest:
+def merge_parts(
+    parts: dict[int, dict[str, Any]], common_ref: str, complete: bool, wait: timedelta | None = None
+) -> Manifest:
     """One Manifest from parts in sequence order: flight from the first part present, travellers and
     documents concatenated, CNT checked against the travellers of all parts together."""
     ordered = [manifest_from_dict(parts[n]["manifest"]) for n in sorted(parts)]
@@ -296,32 +345,47 @@ def merge_parts(parts: dict[int, dict[str, Any]], common_ref: str, complete: boo
         held += int(info.get("message_travellers") or len(part.travellers))
         renames = unique_refs(part, seen_refs, findings, merged.message_ref or "")
         merged.travellers.extend(part.travellers)
-        merged.documents.extend(dict(d, traveller_ref=renames.get(d["traveller_ref"], d["traveller_ref"]))
-                                for d in part.documents)
+        merged.documents.extend(
+            dict(d, traveller_ref=renames.get(d["traveller_ref"], d["traveller_ref"])) for d in part.documents
+        )
         for item in ctl.findings_of(part):
             if item["rule_id"] not in (ctl.API_COUNT_MISMATCH, ctl.API_INCOMPLETE) and item not in findings:
                 findings.append(item)
     for number in sorted(parts):
         for note in parts[number].get("notes", []):
-            findings.append(ctl.finding(ctl.EDIFACT_CONTROL, note, f"part {number}",
-                                        merged.message_ref or ""))
+            findings.append(ctl.finding(ctl.EDIFACT_CONTROL, note, f"part {number}", merged.message_ref or ""))
     if merged.declared_total is not None and merged.declared_total != held:
-        findings.append(ctl.finding(ctl.API_COUNT_MISMATCH, f"CNT declares {merged.declared_total} "
-                                    f"travellers; the {len(ordered)} parts received hold {held}", "",
-                                    merged.message_ref or ""))
+        findings.append(
+            ctl.finding(
+                ctl.API_COUNT_MISMATCH,
+                f"CNT declares {merged.declared_total} travellers; the {len(ordered)} parts received hold {held}",
+                "",
+                merged.message_ref or "",
+            )
+        )
     reason = None
     if not complete:
         waited = f" within {wait}" if wait is not None else ""
         reason = f"multi-part message {common_ref}: {_missing(parts)}{waited}; released incomplete"
-    ctl.attach(merged, "part_info", {"common_ref": common_ref, "multipart": True, "sequences": sorted(parts),
-                                     "complete": complete, "message_travellers": held})
+    ctl.attach(
+        merged,
+        "part_info",
+        {
+            "common_ref": common_ref,
+            "multipart": True,
+            "sequences": sorted(parts),
+            "complete": complete,
+            "message_travellers": held,
+        },
+    )
     ctl.attach(merged, ctl.FINDINGS_ATTR, findings)
     ctl.set_incomplete(merged, reason, merged.message_ref or "")
     return merged
 
 
-def unique_refs(part: Manifest, seen: dict[str, int], findings: list[dict[str, str]], message_ref: str
-                 ) -> dict[str, str]:
+def unique_refs(
+    part: Manifest, seen: dict[str, int], findings: list[dict[str, str]], message_ref: str
+) -> dict[str, str]:
     """traveller_ref stays unique across parts; a repeat gets a suffix and a finding."""
     renames: dict[str, str] = {}
     for traveller in part.travellers:
@@ -329,9 +393,14 @@ def unique_refs(part: Manifest, seen: dict[str, int], findings: list[dict[str, s
         if ref in seen:
             seen[ref] += 1
             new = f"{ref}-{seen[ref]}"
-            findings.append(ctl.finding(ctl.API_DUPLICATE_TRAVELLER, f"traveller reference {ref} sent in "
-                                        f"more than one part; renamed {new}",
-                                        traveller.get("source_line", ""), message_ref))
+            findings.append(
+                ctl.finding(
+                    ctl.API_DUPLICATE_TRAVELLER,
+                    f"traveller reference {ref} sent in more than one part; renamed {new}",
+                    traveller.get("source_line", ""),
+                    message_ref,
+                )
+            )
             renames[ref] = new
             traveller["traveller_ref"] = new
         else:

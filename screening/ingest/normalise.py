@@ -27,8 +27,9 @@ def normalise_traveller(values: dict[str, Any]) -> dict[str, str | None]:
         elif key in _KEEP_CASE:
             out[key] = text
         else:
-            out[key] = text.upper() if key not in ("scheduled_departure", "scheduled_arrival", "transmitted_at") \
-                else text
+            out[key] = (
+                text.upper() if key not in ("scheduled_departure", "scheduled_arrival", "transmitted_at") else text
+            )
     number = out.get("document_number")
     if number:
         out["document_number"] = number.replace(" ", "").replace("-", "")
@@ -41,23 +42,27 @@ def traveller_documents(traveller: dict[str, Any]) -> list[dict[str, Any]]:
     """The document rows a CSV/JSON traveller carries: the travel document and, if given, the visa."""
     docs = []
     if traveller.get("document_number") or traveller.get("document_type"):
-        docs.append({
-            "traveller_ref": traveller.get("traveller_ref"),
-            "document_type": traveller.get("document_type"),
-            "document_number": traveller.get("document_number"),
-            "issuing_state": traveller.get("document_issuing_state"),
-            "expiry": traveller.get("document_expiry"),
-            "is_visa": False,
-        })
+        docs.append(
+            {
+                "traveller_ref": traveller.get("traveller_ref"),
+                "document_type": traveller.get("document_type"),
+                "document_number": traveller.get("document_number"),
+                "issuing_state": traveller.get("document_issuing_state"),
+                "expiry": traveller.get("document_expiry"),
+                "is_visa": False,
+            }
+        )
     if traveller.get("visa_number"):
-        docs.append({
-            "traveller_ref": traveller.get("traveller_ref"),
-            "document_type": "V",
-            "document_number": traveller.get("visa_number"),
-            "issuing_state": traveller.get("visa_issuing_state"),
-            "expiry": traveller.get("visa_expiry"),
-            "is_visa": True,
-        })
+        docs.append(
+            {
+                "traveller_ref": traveller.get("traveller_ref"),
+                "document_type": "V",
+                "document_number": traveller.get("visa_number"),
+                "issuing_state": traveller.get("visa_issuing_state"),
+                "expiry": traveller.get("visa_expiry"),
+                "is_visa": True,
+            }
+        )
     return docs
 
 
@@ -68,17 +73,36 @@ def known_columns() -> set[str]:
 DQ_VALUE_CLEANED = "DQ_VALUE_CLEANED"
 # the store's column widths (screening/store/models.py); any other text value is cut at DEFAULT_MAX_LENGTH
 MAX_LENGTHS = {
-    "carrier": 8, "flight_number": 16, "departure_airport": 8, "arrival_airport": 8,
-    "scheduled_departure": 40, "scheduled_arrival": 40, "transmitted_at": 40, "message_ref": 128,
-    "message_type": 16, "traveller_ref": 64, "booking_ref": 64, "seat": 16, "document_number": 64,
+    "carrier": 8,
+    "flight_number": 16,
+    "departure_airport": 8,
+    "arrival_airport": 8,
+    "scheduled_departure": 40,
+    "scheduled_arrival": 40,
+    "transmitted_at": 40,
+    "message_ref": 128,
+    "message_type": 16,
+    "traveller_ref": 64,
+    "booking_ref": 64,
+    "seat": 16,
+    "document_number": 64,
     "visa_number": 64,
 }
 DEFAULT_MAX_LENGTH = 512
 MAX_COUNT = 1_000_000  # a declared traveller total above this is not a count (1e400, 5,000 digits)
 # C0/C1 controls that str.split() does not already treat as whitespace, and lone surrogates (JSON "\ud800")
 _CONTROL = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\ud800-\udfff]")
-_FLIGHT_TEXT = ("carrier", "flight_number", "departure_airport", "arrival_airport", "scheduled_departure",
-                "scheduled_arrival", "transmitted_at", "message_ref", "message_type")
+_FLIGHT_TEXT = (
+    "carrier",
+    "flight_number",
+    "departure_airport",
+    "arrival_airport",
+    "scheduled_departure",
+    "scheduled_arrival",
+    "transmitted_at",
+    "message_ref",
+    "message_type",
+)
 
 
 def usable_count(value: Any) -> int | None:
@@ -148,8 +172,10 @@ def clean_manifest(manifest: Any) -> list[dict[str, str]]:
         _clean_dict(record, notes, str(record.get("traveller_ref") or record.get("source_line") or ""))
     for document in manifest.documents:
         _clean_dict(document, [], "")
-    findings = [ctl.finding(DQ_VALUE_CLEANED, f"{who}: {key} {done}", who if who != "flight" else "")
-                for who, key, done in notes]
+    findings = [
+        ctl.finding(DQ_VALUE_CLEANED, f"{who}: {key} {done}", who if who != "flight" else "")
+        for who, key, done in notes
+    ]
     if findings:
         ctl.attach(manifest, ctl.FINDINGS_ATTR, ctl.findings_of(manifest) + findings)
     return findings

@@ -64,8 +64,12 @@ def parse_paxlst(data: bytes, source_file: str) -> ParseResult:
         return clean_result(_Reader(data, source_file).read())
     except Exception as exc:  # noqa: BLE001 - last resort: the caller must always get a result
         log.error("%s: PAXLST reader failed (%s); file quarantined", source_file, type(exc).__name__)
-        return _whole_file(data, source_file, "PAXLST_READER_ERROR",
-                           f"{source_file}: the reader could not process this file ({type(exc).__name__})")
+        return _whole_file(
+            data,
+            source_file,
+            "PAXLST_READER_ERROR",
+            f"{source_file}: the reader could not process this file ({type(exc).__name__})",
+        )
 
 
 def _message_end(segments: list[Segment], start: int) -> tuple[int, list[Segment]]:
@@ -89,7 +93,7 @@ def _message_end(segments: list[Segment], start: int) -> tuple[int, list[Segment
     end = next((k for k in range(last_content + 1, stop) if segments[k].tag == "UNT"), -1)
     if end < 0:  # no UNT after the content: the message ends before the next envelope segment
         end = next((k for k in range(last_content + 1, stop) if segments[k].tag in _CLOSERS), stop)
-    misplaced = [s for s in segments[start + 1:end] if s.tag in _CLOSERS]
+    misplaced = [s for s in segments[start + 1 : end] if s.tag in _CLOSERS]
     return end, misplaced
 
 
@@ -97,7 +101,7 @@ def _repeated_unh(segments: list[Segment], j: int) -> bool:
     """A UNH at j that opens no message of its own: no TDT or BGM before the next UNT or UNH, but
     travellers (a segment duplicated or moved into the middle of a message)."""
     persons = False
-    for seg in segments[j + 1:]:
+    for seg in segments[j + 1 :]:
         if seg.tag in ("UNT", "UNH", "UNE", "UNZ"):
             break
         if seg.tag in ("TDT", "BGM"):
@@ -142,8 +146,12 @@ class _Reader:
     def read(self) -> ParseResult:
         interchange = read_interchange(self.data)
         if interchange is None:
-            return _whole_file(self.data, self.source_file, "EDIFACT_NO_INTERCHANGE",
-                               f"{self.source_file}: no UNB or UNH segment found: not an EDIFACT interchange")
+            return _whole_file(
+                self.data,
+                self.source_file,
+                "EDIFACT_NO_INTERCHANGE",
+                f"{self.source_file}: no UNB or UNH segment found: not an EDIFACT interchange",
+            )
         self.ix = interchange
         for note in interchange.notes:
             self.interchange_findings.append(ctl.finding(ctl.EDIFACT_CONTROL, note, "segment 1"))
@@ -169,14 +177,18 @@ class _Reader:
             if tag == "UNH":
                 j, misplaced = _message_end(segments, i)
                 has_unt = j < n and segments[j].tag == "UNT"
-                message = segments[i:j + 1] if has_unt else segments[i:j]
+                message = segments[i : j + 1] if has_unt else segments[i:j]
                 if misplaced:
                     skip = {id(s) for s in misplaced}
                     message = [s for s in message if id(s) not in skip]
                     for seg_out in misplaced:
-                        found.append(ctl.finding(ctl.EDIFACT_CONTROL, f"segment {seg_out.position}: {seg_out.tag} "
-                                                 "inside a message ignored (misplaced)",
-                                                 f"segment {seg_out.position}"))
+                        found.append(
+                            ctl.finding(
+                                ctl.EDIFACT_CONTROL,
+                                f"segment {seg_out.position}: {seg_out.tag} inside a message ignored (misplaced)",
+                                f"segment {seg_out.position}",
+                            )
+                        )
                 self._message(message, has_unt)
                 messages += 1
                 group_messages += 1
@@ -195,39 +207,57 @@ class _Reader:
                     found += ctl.check_reference(seg, seg.value(1), ung.value(4), "UNG")
                 ung = None
             elif tag == "UNZ":
-                found += ctl.check_count("groups" if groups else "messages", seg, seg.value(0),
-                                         groups or messages)
+                found += ctl.check_count("groups" if groups else "messages", seg, seg.value(0), groups or messages)
                 if unb is not None:
                     found += ctl.check_reference(seg, seg.value(1), unb.value(4), "UNB")
                 unb = None
             elif tag == "UNT":
-                found.append(ctl.finding(ctl.EDIFACT_CONTROL, f"segment {seg.position}: UNT without UNH",
-                                         f"segment {seg.position}"))
+                found.append(
+                    ctl.finding(
+                        ctl.EDIFACT_CONTROL, f"segment {seg.position}: UNT without UNH", f"segment {seg.position}"
+                    )
+                )
             else:
                 stray.append(seg)
             i += 1
         self._flush_stray(stray)
         if unb is not None:
-            found.append(ctl.finding(ctl.EDIFACT_CONTROL, "interchange has no UNZ (truncated or damaged)",
-                                     f"segment {unb.position}"))
+            found.append(
+                ctl.finding(
+                    ctl.EDIFACT_CONTROL, "interchange has no UNZ (truncated or damaged)", f"segment {unb.position}"
+                )
+            )
         if ung is not None:
-            found.append(ctl.finding(ctl.EDIFACT_CONTROL, "functional group has no UNE (truncated or "
-                                     "damaged)", f"segment {ung.position}"))
+            found.append(
+                ctl.finding(
+                    ctl.EDIFACT_CONTROL, "functional group has no UNE (truncated or damaged)", f"segment {ung.position}"
+                )
+            )
 
     def _account_for_the_rest(self, ix: Interchange) -> None:
         """Accounting by construction: any person NAD the walk did not place (in a manifest or a quarantine
         record), and any visible in envelope text around the interchange, is quarantined with its count."""
         left = [s for s in ix.segments + ix.dropped if _is_person(s) and s.position not in self.accounted]
         if left:
-            self._quarantine(f"segment {left[0].position}", "PAXLST_UNPLACED_TRAVELLER",
-                             f"{len(left)} traveller NAD segment(s) could not be placed in a message", left,
-                             len(left))
+            self._quarantine(
+                f"segment {left[0].position}",
+                "PAXLST_UNPLACED_TRAVELLER",
+                f"{len(left)} traveller NAD segment(s) could not be placed in a message",
+                left,
+                len(left),
+            )
         outside = visible_persons(ix.leading_text)
         if outside:
-            self.result.quarantine.append(QuarantineRecord(
-                self.source_file, "envelope", "EDIFACT_OUTSIDE_INTERCHANGE",
-                f"{self.source_file}: {outside} traveller NAD segment(s) before the interchange start (UNA/UNB)",
-                ix.leading_text, outside))
+            self.result.quarantine.append(
+                QuarantineRecord(
+                    self.source_file,
+                    "envelope",
+                    "EDIFACT_OUTSIDE_INTERCHANGE",
+                    f"{self.source_file}: {outside} traveller NAD segment(s) before the interchange start (UNA/UNB)",
+                    ix.leading_text,
+                    outside,
+                )
+            )
 
     def _flush_stray(self, stray: list[Segment]) -> None:
         """Segments outside any UNH..UNT: travellers among them are quarantined, the rest noted."""
@@ -236,30 +266,48 @@ class _Reader:
         first = stray[0].position
         persons = count_person_segments(stray)
         if persons:
-            self._quarantine(f"segment {first}", "EDIFACT_OUTSIDE_MESSAGE",
-                             f"segments {first}-{stray[-1].position} lie outside any UNH..UNT message",
-                             stray, persons)
+            self._quarantine(
+                f"segment {first}",
+                "EDIFACT_OUTSIDE_MESSAGE",
+                f"segments {first}-{stray[-1].position} lie outside any UNH..UNT message",
+                stray,
+                persons,
+            )
         else:
-            self.interchange_findings.append(ctl.finding(
-                ctl.EDIFACT_CONTROL, f"segments {first}-{stray[-1].position} outside any message ignored",
-                f"segment {first}"))
+            self.interchange_findings.append(
+                ctl.finding(
+                    ctl.EDIFACT_CONTROL,
+                    f"segments {first}-{stray[-1].position} outside any message ignored",
+                    f"segment {first}",
+                )
+            )
         stray.clear()
 
-    def _quarantine(self, record_ref: str, reason: str, message: str, segments: list[Segment],
-                    travellers: int) -> None:
+    def _quarantine(self, record_ref: str, reason: str, message: str, segments: list[Segment], travellers: int) -> None:
         self.accounted.update(s.position for s in segments if _is_person(s))
-        self.result.quarantine.append(QuarantineRecord(
-            self.source_file, record_ref, reason, f"{self.source_file}: {message}", self.ix.raw(segments),
-            travellers))
+        self.result.quarantine.append(
+            QuarantineRecord(
+                self.source_file,
+                record_ref,
+                reason,
+                f"{self.source_file}: {message}",
+                self.ix.raw(segments),
+                travellers,
+            )
+        )
 
     def _message(self, segments: list[Segment], has_unt: bool) -> None:
         unh = segments[0]
         unh_ref = unh.value(0).strip()
         message_type = _MESSAGE_TYPE.match(unh.value(1, 0).strip().upper()).group(0)  # type: ignore[union-attr]
         if message_type not in ("PAXLST", "PNRGOV") and any(
-                unh.value(k, 0).strip().upper().startswith(("PAXLST", "PNRGOV")) for k in (0, 2, 3)):
-            message_type = next(unh.value(k, 0).strip().upper()[:6] for k in (0, 2, 3)
-                                if unh.value(k, 0).strip().upper().startswith(("PAXLST", "PNRGOV")))
+            unh.value(k, 0).strip().upper().startswith(("PAXLST", "PNRGOV")) for k in (0, 2, 3)
+        ):
+            message_type = next(
+                unh.value(k, 0).strip().upper()[:6]
+                for k in (0, 2, 3)
+                if unh.value(k, 0).strip().upper().startswith(("PAXLST", "PNRGOV"))
+            )
         body = segments[1:-1] if has_unt else segments[1:]
         where = f"segment {unh.position}"
         if message_type == "PNRGOV":
@@ -267,17 +315,24 @@ class _Reader:
             self._quarantine(where, "PNRGOV_NOT_SUPPORTED", "PNRGOV not supported", segments, tifs)
             return
         if message_type != "PAXLST":
-            self._quarantine(where, "EDIFACT_UNSUPPORTED_MESSAGE",
-                             f"{where}: message type '{message_type[:10]}' is not PAXLST",
-                             segments, count_person_segments(body))
+            self._quarantine(
+                where,
+                "EDIFACT_UNSUPPORTED_MESSAGE",
+                f"{where}: message type '{message_type[:10]}' is not PAXLST",
+                segments,
+                count_person_segments(body),
+            )
             return
         content = read_message(body, self.fallback_reference)
         legs = [leg for leg in content.legs if leg.carrier and leg.flight_number]
         if not legs:
-            self._quarantine(where, "PAXLST_NO_FLIGHT",
-                             f"{where}: message {unh_ref[:35]} has no readable flight "
-                             "(TDT carrier and number)",
-                             segments, len(content.groups))
+            self._quarantine(
+                where,
+                "PAXLST_NO_FLIGHT",
+                f"{where}: message {unh_ref[:35]} has no readable flight (TDT carrier and number)",
+                segments,
+                len(content.groups),
+            )
             return
         part = _part_info(unh, len(content.groups))
         message_ref = part["common_ref"] or unh_ref
@@ -285,8 +340,9 @@ class _Reader:
         refs = self._assign_refs(content, part, findings, message_ref)
         self._build_manifests(content, legs, part, message_ref, findings, refs)
 
-    def _message_findings(self, segments: list[Segment], has_unt: bool, content: MessageContent,
-                          part: dict[str, Any], message_ref: str) -> list[dict[str, str]]:
+    def _message_findings(
+        self, segments: list[Segment], has_unt: bool, content: MessageContent, part: dict[str, Any], message_ref: str
+    ) -> list[dict[str, str]]:
         unh = segments[0]
         out: list[dict[str, str]] = []
         if has_unt:
@@ -294,26 +350,40 @@ class _Reader:
             out += ctl.check_count("segments", unt, unt.value(0), len(segments), message_ref)
             out += ctl.check_reference(unt, unt.value(1), unh.value(0), "UNH", message_ref)
         else:
-            out.append(ctl.finding(ctl.EDIFACT_CONTROL, f"segment {unh.position}: message has no UNT "
-                                   "(truncated or damaged)", f"segment {unh.position}", message_ref))
+            out.append(
+                ctl.finding(
+                    ctl.EDIFACT_CONTROL,
+                    f"segment {unh.position}: message has no UNT (truncated or damaged)",
+                    f"segment {unh.position}",
+                    message_ref,
+                )
+            )
         for note, position in content.notes:
             out.append(ctl.finding(ctl.EDIFACT_CONTROL, note, f"segment {position}", message_ref))
         held = len(content.groups)
         if content.declared_total is not None and content.declared_total != held:
             scope = "this message holds"
             if part["multipart"]:
-                scope = (f"part {part['sequence']}{part['marker'] and ':' + part['marker']} of multi-part "
-                         f"message {message_ref} holds")
+                scope = (
+                    f"part {part['sequence']}{part['marker'] and ':' + part['marker']} of multi-part "
+                    f"message {message_ref} holds"
+                )
             cnt = content.cnt_segment
-            out.append(ctl.finding(ctl.API_COUNT_MISMATCH, f"CNT declares {content.declared_total} "
-                                   f"travellers; {scope} {held}", f"segment {cnt.position}" if cnt else "",
-                                   message_ref))
+            out.append(
+                ctl.finding(
+                    ctl.API_COUNT_MISMATCH,
+                    f"CNT declares {content.declared_total} travellers; {scope} {held}",
+                    f"segment {cnt.position}" if cnt else "",
+                    message_ref,
+                )
+            )
         elif content.declared_total is None and content.cnt_segment is None:
             out.append(ctl.finding(ctl.EDIFACT_CONTROL, "message has no CNT total", "", message_ref))
         return out
 
-    def _assign_refs(self, content: MessageContent, part: dict[str, Any], findings: list[dict[str, str]],
-                     message_ref: str) -> list[str]:
+    def _assign_refs(
+        self, content: MessageContent, part: dict[str, Any], findings: list[dict[str, str]], message_ref: str
+    ) -> list[str]:
         prefix = "C" if content.document_code in CREW_LIST_CODES else "P"
         if part["multipart"]:
             prefix += f"{part['sequence'] or 0:02d}-"
@@ -323,22 +393,39 @@ class _Reader:
             ref = group.abo or f"{prefix}{number:03d}"
             if ref in seen:
                 seen[ref] += 1
-                findings.append(ctl.finding(ctl.API_DUPLICATE_TRAVELLER, f"traveller reference {ref} sent "
-                                            f"{seen[ref]} times; this one renamed {ref}-{seen[ref]}",
-                                            f"segment {group.position}", message_ref))
+                findings.append(
+                    ctl.finding(
+                        ctl.API_DUPLICATE_TRAVELLER,
+                        f"traveller reference {ref} sent {seen[ref]} times; this one renamed {ref}-{seen[ref]}",
+                        f"segment {group.position}",
+                        message_ref,
+                    )
+                )
                 ref = f"{ref}-{seen[ref]}"
             seen.setdefault(ref, 1)
             refs.append(ref)
         return refs
 
-    def _build_manifests(self, content: MessageContent, legs: list[Leg], part: dict[str, Any],
-                         message_ref: str, findings: list[dict[str, str]], refs: list[str]) -> None:
+    def _build_manifests(
+        self,
+        content: MessageContent,
+        legs: list[Leg],
+        part: dict[str, Any],
+        message_ref: str,
+        findings: list[dict[str, str]],
+        refs: list[str],
+    ) -> None:
         travellers: list[tuple[dict[str, Any], list[dict[str, Any]]]] = []
         for group, ref in zip(content.groups, refs, strict=True):
             if group.error is not None or group.traveller is None:
                 reason = group.error.reason_code if group.error else "PAXLST_BROKEN_TRAVELLER"
-                self._quarantine(f"segment {group.position}", reason,
-                                 f"traveller {ref}: {group.error}; traveller quarantined", group.segments, 1)
+                self._quarantine(
+                    f"segment {group.position}",
+                    reason,
+                    f"traveller {ref}: {group.error}; traveller quarantined",
+                    group.segments,
+                    1,
+                )
                 continue
             self.accounted.add(group.position)
             traveller = normalise_traveller(group.traveller)
@@ -350,19 +437,36 @@ class _Reader:
             departure, dep_ok = iso_local_time(leg.departure_local, leg.departure_raw, leg.departure_airport)
             arrival, arr_ok = iso_local_time(leg.arrival_local, leg.arrival_raw, leg.arrival_airport)
             leg_findings = list(findings)
-            for text, ok, airport in ((departure, dep_ok, leg.departure_airport),
-                                      (arrival, arr_ok, leg.arrival_airport)):
+            for text, ok, airport in (
+                (departure, dep_ok, leg.departure_airport),
+                (arrival, arr_ok, leg.arrival_airport),
+            ):
                 if text and not ok:
-                    leg_findings.append(ctl.finding(
-                        ctl.PAXLST_TIME_ZONE_UNKNOWN, f"segment {leg.position}: time at airport "
-                        f"'{(airport or '')[:5]}' kept as local time without UTC offset (airport unknown or "
-                        "time unreadable)", f"segment {leg.position}", message_ref))
+                    leg_findings.append(
+                        ctl.finding(
+                            ctl.PAXLST_TIME_ZONE_UNKNOWN,
+                            f"segment {leg.position}: time at airport "
+                            f"'{(airport or '')[:5]}' kept as local time without UTC offset (airport unknown or "
+                            "time unreadable)",
+                            f"segment {leg.position}",
+                            message_ref,
+                        )
+                    )
             manifest = Manifest(
-                carrier=leg.carrier, flight_number=leg.flight_number, departure_airport=leg.departure_airport,
-                arrival_airport=leg.arrival_airport, scheduled_departure=departure, scheduled_arrival=arrival,
-                transmitted_at=self.transmitted_at, message_ref=message_ref, source_format="paxlst",
+                carrier=leg.carrier,
+                flight_number=leg.flight_number,
+                departure_airport=leg.departure_airport,
+                arrival_airport=leg.arrival_airport,
+                scheduled_departure=departure,
+                scheduled_arrival=arrival,
+                transmitted_at=self.transmitted_at,
+                message_ref=message_ref,
+                source_format="paxlst",
                 message_type="CREW" if content.document_code in CREW_LIST_CODES else "PAX",
-                declared_total=content.declared_total, parts=1, source_file=self.source_file)
+                declared_total=content.declared_total,
+                parts=1,
+                source_file=self.source_file,
+            )
             if len(legs) == 1:  # the common case: no copies needed
                 manifest.travellers = [t for t, _ in travellers]
                 manifest.documents = [d for _, docs in travellers for d in docs]
@@ -385,16 +489,20 @@ def _part_info(unh: Segment, travellers: int) -> dict[str, Any]:
     marker = unh.value(3, 1).strip().upper()
     sequence = int(sequence_text) if is_digits(sequence_text) and len(sequence_text) <= 6 else None
     single = sequence is None or (sequence == 1 and marker in ("F", ""))
-    return {"common_ref": unh.value(2).strip(), "unh_ref": unh.value(0).strip(), "sequence": sequence,
-            "marker": marker if marker in ("C", "F") else "", "multipart": not single,
-            "message_travellers": travellers}
+    return {
+        "common_ref": unh.value(2).strip(),
+        "unh_ref": unh.value(0).strip(),
+        "sequence": sequence,
+        "marker": marker if marker in ("C", "F") else "",
+        "multipart": not single,
+        "message_travellers": travellers,
+    }
 
 
 def _lone_part_reason(part: dict[str, Any], message_ref: str) -> str | None:
     if not part["multipart"]:
         return None
-    return (f"part {part['sequence']} of multi-part message {message_ref} read on its own; "
-            "other parts not assembled")
+    return f"part {part['sequence']} of multi-part message {message_ref} read on its own; other parts not assembled"
 
 
 def _normalise_document(document: dict[str, Any], traveller_ref: str) -> dict[str, Any]:
@@ -407,4 +515,3 @@ def _normalise_document(document: dict[str, Any], traveller_ref: str) -> dict[st
         "expiry": document.get("expiry"),
         "is_visa": bool(document.get("is_visa")),
     }
-

@@ -36,8 +36,14 @@ FINDINGS_ATTR = "control_findings"
 
 def finding(rule_id: str, message: str, record_ref: str = "", message_ref: str = "") -> dict[str, str]:
     flag_type = "OBLIGATION" if rule_id.startswith("API_") else "DATA_QUALITY"
-    return {"rule_id": rule_id, "flag_type": flag_type, "severity": SEVERITY.get(rule_id, "LOW"),
-            "message": message, "record_ref": record_ref, "message_ref": message_ref}
+    return {
+        "rule_id": rule_id,
+        "flag_type": flag_type,
+        "severity": SEVERITY.get(rule_id, "LOW"),
+        "message": message,
+        "record_ref": record_ref,
+        "message_ref": message_ref,
+    }
 
 
 def set_incomplete(manifest: Any, reason: str | None, message_ref: str = "") -> None:
@@ -68,22 +74,36 @@ def as_int(text: str) -> int | None:
     return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
 
 
-def check_count(what: str, segment: Segment, declared_text: str, actual: int, message_ref: str = ""
-                ) -> list[dict[str, str]]:
+def check_count(
+    what: str, segment: Segment, declared_text: str, actual: int, message_ref: str = ""
+) -> list[dict[str, str]]:
     """UNT 0074 / UNE 0060 / UNZ 0036 against what was counted."""
     declared = as_int(declared_text)
     if declared == actual:
         return []
     sent = "no number" if declared is None else str(declared)
-    return [finding(EDIFACT_CONTROL, f"segment {segment.position}: {segment.tag} declares {sent} {what}, "
-                    f"counted {actual}", f"segment {segment.position}", message_ref)]
+    return [
+        finding(
+            EDIFACT_CONTROL,
+            f"segment {segment.position}: {segment.tag} declares {sent} {what}, counted {actual}",
+            f"segment {segment.position}",
+            message_ref,
+        )
+    ]
 
 
-def check_reference(segment: Segment, sent: str, expected: str, opener: str, message_ref: str = ""
-                    ) -> list[dict[str, str]]:
+def check_reference(
+    segment: Segment, sent: str, expected: str, opener: str, message_ref: str = ""
+) -> list[dict[str, str]]:
     """Closing control reference must equal the opening one (UNT/UNH, UNE/UNG, UNZ/UNB)."""
     if sent.strip() == expected.strip():
         return []
     where = f"segment {segment.position}"
-    return [finding(EDIFACT_CONTROL, f"{where}: {segment.tag} control reference '{sent[:35]}' differs from "
-                    f"{opener} '{expected[:35]}'", where, message_ref)]
+    return [
+        finding(
+            EDIFACT_CONTROL,
+            f"{where}: {segment.tag} control reference '{sent[:35]}' differs from {opener} '{expected[:35]}'",
+            where,
+            message_ref,
+        )
+    ]

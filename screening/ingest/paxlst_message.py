@@ -76,8 +76,9 @@ class MessageContent:
     notes: list[tuple[str, int]] = field(default_factory=list)  # (message, segment position)
 
 
-def split_groups(segments: list[Segment]) -> tuple[list[Segment], list[list[Segment]], list[list[Segment]],
-                                                   list[Segment]]:
+def split_groups(
+    segments: list[Segment],
+) -> tuple[list[Segment], list[list[Segment]], list[list[Segment]], list[Segment]]:
     """(header, TDT groups, person groups, trailer) in one pass."""
     header: list[Segment] = []
     flights: list[list[Segment]] = []
@@ -120,8 +121,11 @@ def read_legs(group: list[Segment]) -> list[Leg]:
         elif seg.tag == "DTM" and points and not points[-1][2]:
             points[-1][2:5] = [seg.value(0, 0), seg.value(0, 1), seg.value(0, 2)]
     for qualifier, code, dtm, raw, fmt in points:
-        first_progressive = qualifier == PROGRESSIVE_LOC and dtm != "232" and (
-            current is None or not current.departure_airport or current.arrival_airport)
+        first_progressive = (
+            qualifier == PROGRESSIVE_LOC
+            and dtm != "232"
+            and (current is None or not current.departure_airport or current.arrival_airport)
+        )
         if dtm == "189" or qualifier == DEPARTURE_LOC or first_progressive:
             if current is None or current.departure_airport or current.arrival_airport:
                 current = Leg(carrier, number, tdt.position)
@@ -159,8 +163,7 @@ def read_traveller(group: list[Segment], traveller_type: str, reference: date) -
     except TravellerError as exc:
         result.error = exc
     except (IndexError, ValueError, AttributeError, TypeError) as exc:
-        result.error = TravellerError("PAXLST_BROKEN_TRAVELLER",
-                                      f"traveller group unreadable ({type(exc).__name__})")
+        result.error = TravellerError("PAXLST_BROKEN_TRAVELLER", f"traveller group unreadable ({type(exc).__name__})")
     return result
 
 
@@ -194,9 +197,14 @@ def _fill(result: TravellerGroup, traveller_type: str, reference: date) -> None:
                 t["disembarkation"] = second.strip() or None
         elif tag == "DOC":
             kind = qualifier.strip()
-            doc = {"traveller_ref": None, "document_type": kind or None,
-                   "document_number": second.strip() or None, "issuing_state": None, "expiry": None,
-                   "is_visa": kind.upper() == "V"}
+            doc = {
+                "traveller_ref": None,
+                "document_type": kind or None,
+                "document_number": second.strip() or None,
+                "issuing_state": None,
+                "expiry": None,
+                "is_visa": kind.upper() == "V",
+            }
             docs.append(doc)
         elif tag == "RFF":
             value = sub.strip()
@@ -223,7 +231,10 @@ def _fill(result: TravellerGroup, traveller_type: str, reference: date) -> None:
     visa = next((d for d in docs if d["is_visa"]), None)
     if visa:
         t["visa_number"], t["visa_issuing_state"], t["visa_expiry"] = (
-            visa["document_number"], visa["issuing_state"], visa["expiry"])
+            visa["document_number"],
+            visa["issuing_state"],
+            visa["expiry"],
+        )
     result.traveller = t
 
 
@@ -263,8 +274,9 @@ def read_message(segments: list[Segment], fallback_reference: date) -> MessageCo
     default_type = "CREW" if crew_list else "PAX"
     content.groups = [read_traveller(group, default_type, reference) for group in persons]
     for read in content.groups:
-        content.notes.extend((f"segment {p}: malformed segment tag in a traveller group; segment ignored", p)
-                             for p in read.ignored)
+        content.notes.extend(
+            (f"segment {p}: malformed segment tag in a traveller group; segment ignored", p) for p in read.ignored
+        )
     content.declared_total, content.cnt_segment, note = read_declared_total(trailer, crew_list)
     if note:
         content.notes.append((note, content.cnt_segment.position if content.cnt_segment else 0))

@@ -19,6 +19,7 @@ def is_digits(text: str) -> bool:
     """ASCII digits only (str.isdigit also accepts superscripts, which int() rejects)."""
     return text.isascii() and text.isdigit()
 
+
 # Two-digit-year windows (rules catalogue PAX-007, PAX-011): a birth date lies in the past relative to
 # travel; a document expiry lies at most this many years after travel (else it is last century's).
 EXPIRY_FORWARD_YEARS = 20
@@ -29,8 +30,8 @@ def split_flight(transport_id: str, carrier: str) -> tuple[str, str]:
     The flight number keeps its digits as sent (`UA0989` -> `0989`) without the carrier prefix."""
     ident = transport_id.strip().upper().replace(" ", "")
     carrier = carrier.strip().upper()
-    if carrier and ident.startswith(carrier) and is_digits(ident[len(carrier):][:1]):
-        return carrier, ident[len(carrier):]
+    if carrier and ident.startswith(carrier) and is_digits(ident[len(carrier) :][:1]):
+        return carrier, ident[len(carrier) :]
     match = _DESIGNATOR.match(ident)
     if match:
         return carrier or match.group(1), match.group(2)
@@ -80,11 +81,9 @@ def parse_local_time(text: str, fmt: str) -> datetime | None:
         return None
     try:
         if len(value) == 10 and fmt in ("201", ""):
-            return datetime(2000 + int(value[:2]), int(value[2:4]), int(value[4:6]),
-                            int(value[6:8]), int(value[8:10]))
+            return datetime(2000 + int(value[:2]), int(value[2:4]), int(value[4:6]), int(value[6:8]), int(value[8:10]))
         if len(value) == 12:
-            return datetime(int(value[:4]), int(value[4:6]), int(value[6:8]), int(value[8:10]),
-                            int(value[10:12]))
+            return datetime(int(value[:4]), int(value[4:6]), int(value[6:8]), int(value[8:10]), int(value[10:12]))
         if len(value) == 8:
             return datetime(int(value[:4]), int(value[4:6]), int(value[6:8]))
         if len(value) == 6:

@@ -80,11 +80,12 @@ def read_csv(path: str | Path, schema_name: str, data: bytes | None = None) -> C
             i += 1
             continue
         fields, used, error = _record_at(lines, i, width)
-        raw = "".join(lines[i:i + used]).rstrip("\r\n")
+        raw = "".join(lines[i : i + used]).rstrip("\r\n")
         i += used
         if fields is None:
-            quarantine.append(QuarantineRecord(path, str(line_no), "ROW_UNPARSEABLE",
-                                               f"{path}: line {line_no}: {error}", raw))
+            quarantine.append(
+                QuarantineRecord(path, str(line_no), "ROW_UNPARSEABLE", f"{path}: line {line_no}: {error}", raw)
+            )
             continue
         if not any(f.strip() for f in fields):
             continue  # a line of separators only: not a record
@@ -92,9 +93,13 @@ def read_csv(path: str | Path, schema_name: str, data: bytes | None = None) -> C
             fields = fields[:width]  # trailing separators some spreadsheets add
         if len(fields) != width:
             quarantine.append(
-                QuarantineRecord(path, str(line_no), "ROW_FIELD_COUNT",
-                                 f"{path}: line {line_no}: {len(fields)} fields where the header has {width}",
-                                 raw)
+                QuarantineRecord(
+                    path,
+                    str(line_no),
+                    "ROW_FIELD_COUNT",
+                    f"{path}: line {line_no}: {len(fields)} fields where the header has {width}",
+                    raw,
+                )
             )
             continue
         values = {h: (v.strip() or None) for h, v in zip(header, fields, strict=True)}
@@ -128,7 +133,7 @@ def _record_at(lines: list[str], i: int, width: int) -> tuple[list[str] | None, 
 
 
 def _feed(lines: list[str], i: int) -> Iterator[str]:
-    yield from lines[i:i + MAX_RECORD_LINES]
+    yield from lines[i : i + MAX_RECORD_LINES]
 
 
 def _is_row(line: str, width: int) -> bool:

@@ -28,12 +28,14 @@ class BatchScorer:
     def vocab_len(self) -> np.ndarray:
         """Length of every vocabulary part (for initials and joined-string lengths), computed once."""
         if self._vocab_len is None or len(self._vocab_len) != len(self.data.vocabulary):
-            self._vocab_len = np.fromiter(map(len, self.data.vocabulary), dtype=np.int64,
-                                          count=len(self.data.vocabulary))
+            self._vocab_len = np.fromiter(
+                map(len, self.data.vocabulary), dtype=np.int64, count=len(self.data.vocabulary)
+            )
         return self._vocab_len
 
-    def name_scores(self, names: np.ndarray, slots: list[WeightedSlot], weights: NameWeights,
-                    particle_weight: float) -> np.ndarray:
+    def name_scores(
+        self, names: np.ndarray, slots: list[WeightedSlot], weights: NameWeights, particle_weight: float
+    ) -> np.ndarray:
         """score_names(slots, listed slots of each name, weights, known similarities).score per name."""
         d = self.data
         names = np.asarray(names, dtype=np.int64)
@@ -56,8 +58,7 @@ class BatchScorer:
             sims[row, i, column] = np.maximum.reduceat(per_form, form_starts)
         first_form = d.slot_forms[form_lo]
         first_len = self.vocab_len[first_form]
-        listed = np.where(d.slot_particle[slot_index], particle_weight,
-                          d.token_weight[first_form].astype(np.float64))
+        listed = np.where(d.slot_particle[slot_index], particle_weight, d.token_weight[first_form].astype(np.float64))
         listed = np.where(first_len == 1, np.minimum(listed, INITIAL_WEIGHT), listed)
         listed_weight = np.zeros((n, width))
         listed_weight[row, column] = listed
@@ -78,8 +79,9 @@ class BatchScorer:
             vocabulary = d.vocabulary
             for k in candidates_joined.tolist():
                 lo = int(slot_lo[k])
-                listed_parts = [vocabulary[int(d.slot_forms[d.form_ptr[s]])]
-                                for s in range(lo, lo + int(slot_count[k]))]
+                listed_parts = [
+                    vocabulary[int(d.slot_forms[d.form_ptr[s]])] for s in range(lo, lo + int(slot_count[k]))
+                ]
                 joined = joined_similarity(query_parts, listed_parts, partner[k].tolist(), weights)
                 score[k] = max(aligned[k], joined)
         return score

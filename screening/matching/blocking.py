@@ -87,8 +87,7 @@ def build_key_table(vocabulary: Iterable[str]) -> tuple[np.ndarray, np.ndarray, 
     return unique, pointer, tokens_arr
 
 
-def lookup_tokens(token: str, key_hashes: np.ndarray, key_pointer: np.ndarray,
-                  key_tokens: np.ndarray) -> np.ndarray:
+def lookup_tokens(token: str, key_hashes: np.ndarray, key_pointer: np.ndarray, key_tokens: np.ndarray) -> np.ndarray:
     """Vocabulary ids sharing at least one key with `token`."""
     wanted = np.fromiter(token_keys(token), dtype=np.uint64)
     positions = np.searchsorted(key_hashes, wanted)

@@ -43,8 +43,7 @@ class CandidateFinder:
         self._sound_ids: dict[str, int] = {}
         self._buffer: np.ndarray | None = None
 
-    def agreeing_parts(self, forms: tuple[str, ...],
-                       weights: NameWeights) -> tuple[np.ndarray, np.ndarray, int]:
+    def agreeing_parts(self, forms: tuple[str, ...], weights: NameWeights) -> tuple[np.ndarray, np.ndarray, int]:
         """(sorted vocabulary ids, their similarity, total postings) of listed parts agreeing with a part."""
         key = (forms, weights)
         found = self._part_cache.get(key)
@@ -57,8 +56,10 @@ class CandidateFinder:
         if len(ids):
             # rapidfuzz in C first; the exact part similarity (phonetic, swaps) only where it could agree
             words = [d.vocabulary[i] for i in ids]
-            rough = np.maximum(process.cdist(forms, words, scorer=Indel.normalized_similarity),
-                               process.cdist(forms, words, scorer=OSA.normalized_similarity)).max(axis=0)
+            rough = np.maximum(
+                process.cdist(forms, words, scorer=Indel.normalized_similarity),
+                process.cdist(forms, words, scorer=OSA.normalized_similarity),
+            ).max(axis=0)
             # (an upper bound of token_similarity's edit part, which uses Indel only for similar lengths)
             sounds = {sound_code(f) for f in forms}
             initials = {f[0] for f in forms}
@@ -114,10 +115,10 @@ class CandidateFinder:
         t_token, t_vocab = pair_token[triple], pair_vocab[triple]
         a = [tokens[k] for k in t_token.tolist()]
         b = [d.vocabulary[k] for k in t_vocab.tolist()]
-        osa = process.cpdist(a, b, scorer=OSA.normalized_similarity, dtype=np.float64, workers=1) \
-            if a else np.zeros(0)
-        indel = process.cpdist(a, b, scorer=Indel.normalized_similarity, dtype=np.float64, workers=1) \
-            if a else np.zeros(0)
+        osa = process.cpdist(a, b, scorer=OSA.normalized_similarity, dtype=np.float64, workers=1) if a else np.zeros(0)
+        indel = (
+            process.cpdist(a, b, scorer=Indel.normalized_similarity, dtype=np.float64, workers=1) if a else np.zeros(0)
+        )
         rough = np.maximum(indel, osa).astype(np.float32)  # what cdist's float32 scores give
         # group triples by (part, listed part): the best over the part's forms, as agreeing_parts does
         group_key = t_part * vocabulary_size + t_vocab
@@ -138,9 +139,12 @@ class CandidateFinder:
         if len(exact_groups):
             chosen = groups[exact_groups]
             sims = sims.astype(np.float64)
-            sims[exact_groups] = [slot_similarity(missing[part], (d.vocabulary[word],), weights)
-                                  for part, word in zip((chosen // vocabulary_size).tolist(),
-                                                        (chosen % vocabulary_size).tolist(), strict=True)]
+            sims[exact_groups] = [
+                slot_similarity(missing[part], (d.vocabulary[word],), weights)
+                for part, word in zip(
+                    (chosen // vocabulary_size).tolist(), (chosen % vocabulary_size).tolist(), strict=True
+                )
+            ]
         low = best_rough[group_of] < ROUGH_MIN
         if low.any():  # only sounding alike can lift these (an initial from any form, a sound from any)
             initial = np.zeros(len(groups), dtype=np.bool_)
@@ -177,10 +181,15 @@ class CandidateFinder:
             self._sound_ids = codes
             self._vocab_features = {
                 "len": np.fromiter(map(len, vocabulary), dtype=np.int64, count=len(vocabulary)),
-                "first": np.fromiter((ord(w[0]) if w else -1 for w in vocabulary), dtype=np.int64,
-                                     count=len(vocabulary)),
-                "sound": np.fromiter((codes.setdefault(sound_code(w), len(codes)) for w in vocabulary),
-                                     dtype=np.int64, count=len(vocabulary))}
+                "first": np.fromiter(
+                    (ord(w[0]) if w else -1 for w in vocabulary), dtype=np.int64, count=len(vocabulary)
+                ),
+                "sound": np.fromiter(
+                    (codes.setdefault(sound_code(w), len(codes)) for w in vocabulary),
+                    dtype=np.int64,
+                    count=len(vocabulary),
+                ),
+            }
         return self._vocab_features
 
     def _token_features(self, tokens: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -189,14 +198,16 @@ class CandidateFinder:
         codes = self._sound_ids
         ids = self.data.vocab_ids
         n = len(tokens)
-        return (np.fromiter(map(len, tokens), dtype=np.int64, count=n),
-                np.fromiter((ord(t[0]) if t else -2 for t in tokens), dtype=np.int64, count=n),
-                np.fromiter((codes.get(sound_code(t), -2 - k) for k, t in enumerate(tokens)), dtype=np.int64,
-                            count=n),
-                np.fromiter((ids.get(t, -1) for t in tokens), dtype=np.int64, count=n))
+        return (
+            np.fromiter(map(len, tokens), dtype=np.int64, count=n),
+            np.fromiter((ord(t[0]) if t else -2 for t in tokens), dtype=np.int64, count=n),
+            np.fromiter((codes.get(sound_code(t), -2 - k) for k, t in enumerate(tokens)), dtype=np.int64, count=n),
+            np.fromiter((ids.get(t, -1) for t in tokens), dtype=np.int64, count=n),
+        )
 
-    def _expand(self, key: tuple[tuple[str, ...], NameWeights], ids: np.ndarray,
-                sims: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _expand(
+        self, key: tuple[tuple[str, ...], NameWeights], ids: np.ndarray, sims: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Names holding any of `ids`, each with its best part similarity (cached: parts recur)."""
         found = self._expand_cache.get(key)
         if found is not None:
@@ -233,8 +244,14 @@ class CandidateFinder:
         per_form = self.lookup(ids, gains, forms)
         return np.maximum.reduceat(per_form, np.concatenate([[0], np.cumsum(lengths)[:-1]]))
 
-    def estimate(self, names: np.ndarray, slots: list[WeightedSlot], weights: NameWeights,
-                 shared: np.ndarray, particle_weight: float) -> np.ndarray:
+    def estimate(
+        self,
+        names: np.ndarray,
+        slots: list[WeightedSlot],
+        weights: NameWeights,
+        shared: np.ndarray,
+        particle_weight: float,
+    ) -> np.ndarray:
         """Quick, optimistic name score for many candidates at once (numpy, no alignment): the listed
         side's agreeing weight against its unmatched weight, as score_names counts them."""
         d = self.data
@@ -247,17 +264,18 @@ class CandidateFinder:
         sims = sims[first]
         slot_lo, slot_hi = d.slot_ptr[names], d.slot_ptr[names + 1]
         slot_count = slot_hi - slot_lo
-        slot_index = np.repeat(slot_lo - np.concatenate([[0], np.cumsum(slot_count)[:-1]]), slot_count) + \
-            np.arange(int(slot_count.sum()))
+        slot_index = np.repeat(slot_lo - np.concatenate([[0], np.cumsum(slot_count)[:-1]]), slot_count) + np.arange(
+            int(slot_count.sum())
+        )
         form_lo, form_hi = d.form_ptr[slot_index], d.form_ptr[slot_index + 1]
         form_count = form_hi - form_lo
-        form_index = np.repeat(form_lo - np.concatenate([[0], np.cumsum(form_count)[:-1]]), form_count) + \
-            np.arange(int(form_count.sum()))
+        form_index = np.repeat(form_lo - np.concatenate([[0], np.cumsum(form_count)[:-1]]), form_count) + np.arange(
+            int(form_count.sum())
+        )
         forms = d.slot_forms[form_index]
         per_form = self.lookup(ids, sims, forms)
         slot_sim = np.maximum.reduceat(per_form, np.concatenate([[0], np.cumsum(form_count)[:-1]]))
-        slot_weight = np.where(d.slot_particle[slot_index], particle_weight,
-                               d.token_weight[d.slot_forms[form_lo]])
+        slot_weight = np.where(d.slot_particle[slot_index], particle_weight, d.token_weight[d.slot_forms[form_lo]])
         agrees = slot_sim >= weights.agree_min
         starts = np.concatenate([[0], np.cumsum(slot_count)[:-1]])
         listed_total = np.add.reduceat(slot_weight, starts)
@@ -265,12 +283,22 @@ class CandidateFinder:
         credit = np.add.reduceat(np.where(agrees, slot_weight * slot_sim, 0.0), starts)
         query_total = sum(w for _, w in slots)
         unmatched_query = query_total * np.clip(1.0 - shared, 0.0, 1.0)
-        denominator = matched + weights.unmatched_traveller * unmatched_query + \
-            weights.unmatched_listed * (listed_total - matched)
+        denominator = (
+            matched
+            + weights.unmatched_traveller * unmatched_query
+            + weights.unmatched_listed * (listed_total - matched)
+        )
         return np.where(denominator > 0, credit / np.maximum(denominator, 1e-9), 0.0)
 
-    def find(self, slots: list[WeightedSlot], weights: NameWeights, min_share: float,
-             limit: int, min_estimate: float = 0.0, particle_weight: float = 0.3) -> np.ndarray:
+    def find(
+        self,
+        slots: list[WeightedSlot],
+        weights: NameWeights,
+        min_share: float,
+        limit: int,
+        min_estimate: float = 0.0,
+        particle_weight: float = 0.3,
+    ) -> np.ndarray:
         """Listed name numbers to score for a traveller, best share first, at most `limit`; with
         min_estimate, only those whose quick estimate (see estimate()) reaches it."""
         total = sum(w for _, w in slots)
@@ -312,8 +340,7 @@ class CandidateFinder:
             # and when too many remain, the best by estimate (a better ranking than share alone).
             good = good[np.argsort(-shared[good], kind="stable")]
             rest = good[ALWAYS_SCORED:]
-            rough = self.estimate(unique[rest].astype(np.int64), slots, weights, shared[rest],
-                                  particle_weight)
+            rough = self.estimate(unique[rest].astype(np.int64), slots, weights, shared[rest], particle_weight)
             passing = rough >= min_estimate
             rest, rough = rest[passing], rough[passing]
             rest = rest[np.argsort(-rough, kind="stable")[: max(limit - ALWAYS_SCORED, 0)]]

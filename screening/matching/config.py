@@ -16,13 +16,19 @@ class MatchConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    threshold: float = Field(0.115, ge=0, le=1,
-                             description="calibrated probability at or above which a match is flagged")
-    candidate_cutoff: float = Field(0.45, ge=0, le=1,
-                                    description="name similarity below which a candidate is dropped unscored")
-    candidate_min_share: float = Field(0.5, ge=0, le=1,
-                                       description="share of the traveller's name weight a listed name must "
-                                                   "match (within one edit or sound-alike) to be scored")
+    threshold: float = Field(
+        0.115, ge=0, le=1, description="calibrated probability at or above which a match is flagged"
+    )
+    candidate_cutoff: float = Field(
+        0.45, ge=0, le=1, description="name similarity below which a candidate is dropped unscored"
+    )
+    candidate_min_share: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="share of the traveller's name weight a listed name must "
+        "match (within one edit or sound-alike) to be scored",
+    )
     candidate_estimate_margin: float = Field(0.1, ge=0, le=1)
     name_agree_min: float = Field(0.72, ge=0, le=1)
     unmatched_traveller_part: float = Field(0.5, ge=0, le=2)
@@ -59,12 +65,24 @@ class MatchConfig(BaseModel):
     max_candidates_per_traveller: int = Field(200, ge=1)
 
     def name_weights(self) -> NameWeights:
-        return NameWeights(self.name_agree_min, self.unmatched_traveller_part, self.unmatched_listed_part,
-                           self.phonetic_similarity, self.initial_similarity, self.joined_string_min,
-                           self.part_agree_log_odds, self.part_near_agree_share, self.part_initial_log_odds,
-                           self.part_contradiction_log_odds, self.part_contradiction_weight_log_odds,
-                           self.part_missing_listed_log_odds, self.part_missing_traveller_log_odds,
-                           self.short_part_length, self.short_part_max_weight, self.short_inexact_factor)
+        return NameWeights(
+            self.name_agree_min,
+            self.unmatched_traveller_part,
+            self.unmatched_listed_part,
+            self.phonetic_similarity,
+            self.initial_similarity,
+            self.joined_string_min,
+            self.part_agree_log_odds,
+            self.part_near_agree_share,
+            self.part_initial_log_odds,
+            self.part_contradiction_log_odds,
+            self.part_contradiction_weight_log_odds,
+            self.part_missing_listed_log_odds,
+            self.part_missing_traveller_log_odds,
+            self.short_part_length,
+            self.short_part_max_weight,
+            self.short_inexact_factor,
+        )
 
 
 def load_match_config(rules_dir: str | Path) -> MatchConfig:

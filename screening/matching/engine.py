@@ -52,9 +52,11 @@ class Comparison:
     parts: list[MatchPart]
 
     def to_json(self) -> dict[str, Any]:
-        return {"score": round(self.score, 4), "is_match": self.is_match,
-                "parts": [{"feature": p.feature, "value": round(p.value, 4), "detail": p.detail}
-                          for p in self.parts]}
+        return {
+            "score": round(self.score, 4),
+            "is_match": self.is_match,
+            "parts": [{"feature": p.feature, "value": round(p.value, 4), "detail": p.detail} for p in self.parts],
+        }
 
 
 def traveller_nationalities(traveller: dict[str, Any]) -> list[str]:
@@ -63,16 +65,18 @@ def traveller_nationalities(traveller: dict[str, Any]) -> list[str]:
     return [str(v).upper() for v in values if v]
 
 
-def evidence_parts(traveller: dict[str, Any], entry: WatchlistEntry,
-                   config: MatchConfig) -> list[MatchPart | None]:
-    return [dob_evidence(traveller.get("date_of_birth"), entry.dates_of_birth, config),
-            nationality_evidence(traveller_nationalities(traveller), entry.nationalities, config),
-            sex_evidence(traveller.get("sex"), entry.sex, config),
-            document_evidence(traveller.get("document_number"), entry.document_numbers, config)]
+def evidence_parts(traveller: dict[str, Any], entry: WatchlistEntry, config: MatchConfig) -> list[MatchPart | None]:
+    return [
+        dob_evidence(traveller.get("date_of_birth"), entry.dates_of_birth, config),
+        nationality_evidence(traveller_nationalities(traveller), entry.nationalities, config),
+        sex_evidence(traveller.get("sex"), entry.sex, config),
+        document_evidence(traveller.get("document_number"), entry.document_numbers, config),
+    ]
 
 
-def entry_changes(old_records: list[bytes],
-                  new_entries: list[WatchlistEntry]) -> tuple[list[int], list[WatchlistEntry]]:
+def entry_changes(
+    old_records: list[bytes], new_entries: list[WatchlistEntry]
+) -> tuple[list[int], list[WatchlistEntry]]:
     """(positions of old records no longer listed, new entries not among the old records), comparing the
     stored JSON records byte for byte (an entry counted as often as it is listed)."""
     pending: dict[bytes, list[int]] = {}
@@ -144,10 +148,14 @@ class WatchlistIndex:
 
     def candidates(self, slots: list[WeightedSlot], config: MatchConfig) -> np.ndarray:
         """Listed names worth scoring (see candidates.py), best first."""
-        return self.finder.find(slots, self._weights(config), config.candidate_min_share,
-                                config.max_candidates_per_traveller,
-                                config.candidate_cutoff - config.candidate_estimate_margin,
-                                config.particle_weight)
+        return self.finder.find(
+            slots,
+            self._weights(config),
+            config.candidate_min_share,
+            config.max_candidates_per_traveller,
+            config.candidate_cutoff - config.candidate_estimate_margin,
+            config.particle_weight,
+        )
 
     def _weights(self, config: MatchConfig) -> NameWeights:
         if self._weights_for is not config:
@@ -175,16 +183,23 @@ class WatchlistIndex:
         return cached
 
     # -- scoring ---------------------------------------------------------------------------------
-    def score_traveller(self, traveller: dict[str, Any], config: MatchConfig,
-                        names: np.ndarray | None = None, keep_below: bool = False,
-                        limit: int | None = None, known: list[dict[int, float]] | None = None,
-                        slots: list[WeightedSlot] | None = None) -> list[Match]:
+    def score_traveller(
+        self,
+        traveller: dict[str, Any],
+        config: MatchConfig,
+        names: np.ndarray | None = None,
+        keep_below: bool = False,
+        limit: int | None = None,
+        known: list[dict[int, float]] | None = None,
+        slots: list[WeightedSlot] | None = None,
+    ) -> list[Match]:
         """Best match per listed entry for one traveller (above the threshold unless keep_below), best
         first, at most `limit`. `names` (with the part similarities `known` for them) may come from the
         batch path, which has already dropped candidates whose name similarity is below the cutoff."""
         if slots is None:
-            slots = self.query_slots(traveller_full_name(traveller.get("given_names"), traveller.get("surname")),
-                                     config)
+            slots = self.query_slots(
+                traveller_full_name(traveller.get("given_names"), traveller.get("surname")), config
+            )
         if not slots:
             return []
         weights = self._weights(config)
@@ -202,6 +217,7 @@ class WatchlistIndex:
             elif known is None:
                 result = seen[signature] = score_names(slots, listed, weights)
             else:
+
                 def similarity(i: int, j: int, ids: list[tuple[int, ...]] = listed_ids) -> float:
                     table = known[i]
                     return max(table.get(v, 0.0) for v in ids[j])
@@ -222,9 +238,13 @@ class WatchlistIndex:
             if current is not None and current.parts[0].value >= value:
                 continue
             ref = str(traveller.get("traveller_ref") or "")
-            best[owner] = Match(ref, None, d.listed_name(int(name)),  # type: ignore[arg-type]
-                                float(calibrate(value, config.calibration_slope, config.calibration_intercept)),
-                                [MatchPart("name", value, detail)])
+            best[owner] = Match(
+                ref,
+                None,  # type: ignore[arg-type]  # the entry is decoded only for the matches returned
+                d.listed_name(int(name)),
+                float(calibrate(value, config.calibration_slope, config.calibration_intercept)),
+                [MatchPart("name", value, detail)],
+            )
         if not any(traveller.get(k) for k in EVIDENCE_FIELDS):
             # Nothing but a name to compare: rank by name and decode only the entries returned.
             ranked = sorted(best.items(), key=lambda item: -item[1].score)
@@ -235,8 +255,7 @@ class WatchlistIndex:
         out = []
         for owner, match in best.items():
             match.entry = self.entries[owner]
-            match.score, match.parts = combine(match.parts[0], evidence_parts(traveller, match.entry, config),
-                                               config)
+            match.score, match.parts = combine(match.parts[0], evidence_parts(traveller, match.entry, config), config)
             if keep_below or match.score >= config.threshold:
                 out.append(match)
         out.sort(key=lambda m: -m.score)
@@ -259,8 +278,9 @@ class WatchlistIndex:
         cpdist calls), each traveller's candidates are aligned all at once (numpy), and explanations are
         built only for the flags. Same flags, scores and explanations as screen_single."""
         weights = self._weights(config)
-        queries = [self.query_slots(traveller_full_name(t.get("given_names"), t.get("surname")), config)
-                   for t in travellers]
+        queries = [
+            self.query_slots(traveller_full_name(t.get("given_names"), t.get("surname")), config) for t in travellers
+        ]
         self.finder.prepare([forms for slots in queries for forms, _ in slots], weights)
         matches: list[Match] = []
         for traveller, slots in zip(travellers, queries, strict=True):
@@ -276,8 +296,7 @@ class WatchlistIndex:
             known.append(dict(zip(ids.tolist(), sims.tolist(), strict=True)))
         return known
 
-    def _score_batch(self, traveller: dict[str, Any], slots: list[WeightedSlot],
-                     config: MatchConfig) -> list[Match]:
+    def _score_batch(self, traveller: dict[str, Any], slots: list[WeightedSlot], config: MatchConfig) -> list[Match]:
         """score_traveller(traveller, config, limit=max_matches_per_traveller) over the part similarities
         the batch prepared. The array name similarities (BatchScorer.name_scores) are not used to prune
         here: they mirror the similarity of the earlier scorer, and the log-likelihood scorer's romanisation
@@ -285,22 +304,41 @@ class WatchlistIndex:
         names = self.candidates(slots, config)
         if not len(names):
             return []
-        return self.score_traveller(traveller, config, names=names, known=self._known(slots, self._weights(config)),
-                                    slots=slots, limit=config.max_matches_per_traveller)
+        return self.score_traveller(
+            traveller,
+            config,
+            names=names,
+            known=self._known(slots, self._weights(config)),
+            slots=slots,
+            limit=config.max_matches_per_traveller,
+        )
 
 
-def compare(name_a: str, name_b: str, config: MatchConfig, dob_a: str | None = None,
-            dob_b: str | None = None, nationality_a: str | None = None,
-            nationality_b: str | None = None) -> Comparison:
+def compare(
+    name_a: str,
+    name_b: str,
+    config: MatchConfig,
+    dob_a: str | None = None,
+    dob_b: str | None = None,
+    nationality_a: str | None = None,
+    nationality_b: str | None = None,
+) -> Comparison:
     """Explain one pair the way screening would score it (name_b plays the listed name; parts are
     weighted equally since no list gives their rarity)."""
+
     def slots(name: str) -> list[WeightedSlot]:
         return [(s.forms, config.particle_weight if s.particle else 2.0) for s in name_slots(name)]
 
     result = score_names(slots(name_a), slots(name_b), config.name_weights())
-    entry = WatchlistEntry("", "", [name_b], dates_of_birth=[dob_b] if dob_b else [],
-                           nationalities=[nationality_b.upper()] if nationality_b else [])
+    entry = WatchlistEntry(
+        "",
+        "",
+        [name_b],
+        dates_of_birth=[dob_b] if dob_b else [],
+        nationalities=[nationality_b.upper()] if nationality_b else [],
+    )
     traveller = {"date_of_birth": dob_a, "nationality": nationality_a}
-    score, parts = combine(MatchPart("name", result.log_odds, result.detail()),
-                           evidence_parts(traveller, entry, config), config)
+    score, parts = combine(
+        MatchPart("name", result.log_odds, result.detail()), evidence_parts(traveller, entry, config), config
+    )
     return Comparison(score, score >= config.threshold, parts)

@@ -24,12 +24,12 @@ class MatchPart:
     detail: str
 
 
-def combine(name_part: MatchPart, evidence: Sequence[MatchPart | None],
-            config: MatchConfig) -> tuple[float, list[MatchPart]]:
+def combine(
+    name_part: MatchPart, evidence: Sequence[MatchPart | None], config: MatchConfig
+) -> tuple[float, list[MatchPart]]:
     """Every part's log-odds summed and calibrated to a probability of a true hit in [0, 1]."""
     parts = [name_part, *(p for p in evidence if p is not None)]
-    return float(calibrate(sum(p.value for p in parts), config.calibration_slope,
-                           config.calibration_intercept)), parts
+    return float(calibrate(sum(p.value for p in parts), config.calibration_slope, config.calibration_intercept)), parts
 
 
 def _parts(value: str) -> tuple[int, int | None, int | None] | None:
@@ -78,25 +78,33 @@ def dob_evidence(traveller_dob: str | None, listed: Sequence[str], config: Match
     if not traveller_dob or not listed:
         return None
     rank, detail = max((_compare_one(traveller_dob, value) for value in listed), key=lambda r: r[0])
-    value = {4: config.dob_exact_log_odds, 3: config.dob_partial_log_odds, 2: config.dob_swapped_log_odds,
-             1: config.dob_near_log_odds, 0: config.dob_mismatch_log_odds}[rank]
+    value = {
+        4: config.dob_exact_log_odds,
+        3: config.dob_partial_log_odds,
+        2: config.dob_swapped_log_odds,
+        1: config.dob_near_log_odds,
+        0: config.dob_mismatch_log_odds,
+    }[rank]
     if rank == 0 and len(listed) > 1:
         detail = f"date of birth differs from all {len(listed)} listed dates"
     return MatchPart("date_of_birth", value, detail)
 
 
-def nationality_evidence(nationalities: Sequence[str], listed: Sequence[str],
-                         config: MatchConfig) -> MatchPart | None:
+def nationality_evidence(nationalities: Sequence[str], listed: Sequence[str], config: MatchConfig) -> MatchPart | None:
     """Any of the traveller's nationalities (nationality, passport state: dual nationals) among the listed."""
     given = [n for n in nationalities if n]
     if not given or not listed:
         return None
     for code in given:
         if any(same_country(code, other) for other in listed):
-            return MatchPart("nationality", config.nationality_match_log_odds,
-                             f"nationality {code} is a listed nationality")
-    return MatchPart("nationality", config.nationality_mismatch_log_odds,
-                     f"nationality {'/'.join(dict.fromkeys(given))} not among listed {', '.join(listed)}")
+            return MatchPart(
+                "nationality", config.nationality_match_log_odds, f"nationality {code} is a listed nationality"
+            )
+    return MatchPart(
+        "nationality",
+        config.nationality_mismatch_log_odds,
+        f"nationality {'/'.join(dict.fromkeys(given))} not among listed {', '.join(listed)}",
+    )
 
 
 def sex_evidence(traveller_sex: str | None, listed_sex: str | None, config: MatchConfig) -> MatchPart | None:

@@ -19,9 +19,22 @@ from screening.watchlists.model import WatchlistEntry
 
 FORMAT = "screening-watchlist-index/1"
 MAX_WEIGHT = 3.0  # weight of a part no listed name has (it is as telling as the rarest part)
-_ARRAYS = ("token_weight", "slot_ptr", "form_ptr", "slot_forms", "slot_particle", "name_owner",
-           "name_quality", "post_ptr", "post_names", "key_hashes", "key_ptr", "key_tokens",
-           "name_text_ptr", "entry_ptr")
+_ARRAYS = (
+    "token_weight",
+    "slot_ptr",
+    "form_ptr",
+    "slot_forms",
+    "slot_particle",
+    "name_owner",
+    "name_quality",
+    "post_ptr",
+    "post_names",
+    "key_hashes",
+    "key_ptr",
+    "key_tokens",
+    "name_text_ptr",
+    "entry_ptr",
+)
 
 
 def rarity_weight(document_frequency: np.ndarray, names: int) -> np.ndarray:
@@ -46,15 +59,15 @@ def _ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     return np.arange(total, dtype=np.int64) + offsets
 
 
-def _encode(entries: Sequence[WatchlistEntry], first_position: int, vocab: dict[str, int],
-            qualities: dict[str, int]) -> dict[str, np.ndarray]:
+def _encode(
+    entries: Sequence[WatchlistEntry], first_position: int, vocab: dict[str, int], qualities: dict[str, int]
+) -> dict[str, np.ndarray]:
     """Name arrays of `entries` (owners numbered from first_position), extending vocab and qualities."""
     slot_ptr, form_ptr, slot_forms, slot_particle = [0], [0], [], []
     name_owner, name_quality, texts = [], [], []
     for position, entry in enumerate(entries, start=first_position):
         for n, raw in enumerate(entry.names):
-            quality = "primary" if n == 0 else (
-                entry.alias_quality[n - 1] if n - 1 < len(entry.alias_quality) else "")
+            quality = "primary" if n == 0 else (entry.alias_quality[n - 1] if n - 1 < len(entry.alias_quality) else "")
             for name in split_packed_names(raw):
                 slots = name_slots.__wrapped__(name)  # uncached: a build sees each name once
                 if not slots:
@@ -69,19 +82,26 @@ def _encode(entries: Sequence[WatchlistEntry], first_position: int, vocab: dict[
                 name_quality.append(qualities.setdefault(quality, len(qualities)))
                 texts.append(name.encode())
     lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
-    return {"slot_ptr": np.asarray(slot_ptr, dtype=np.int64), "form_ptr": np.asarray(form_ptr, dtype=np.int64),
-            "slot_forms": np.asarray(slot_forms, dtype=np.int32),
-            "slot_particle": np.asarray(slot_particle, dtype=np.bool_),
-            "name_owner": np.asarray(name_owner, dtype=np.int32),
-            "name_quality": np.asarray(name_quality, dtype=np.int16),
-            "name_text_ptr": _pointer(lengths), "name_text": np.frombuffer(b"".join(texts), dtype=np.uint8)}
+    return {
+        "slot_ptr": np.asarray(slot_ptr, dtype=np.int64),
+        "form_ptr": np.asarray(form_ptr, dtype=np.int64),
+        "slot_forms": np.asarray(slot_forms, dtype=np.int32),
+        "slot_particle": np.asarray(slot_particle, dtype=np.bool_),
+        "name_owner": np.asarray(name_owner, dtype=np.int32),
+        "name_quality": np.asarray(name_quality, dtype=np.int16),
+        "name_text_ptr": _pointer(lengths),
+        "name_text": np.frombuffer(b"".join(texts), dtype=np.uint8),
+    }
 
 
 def _concat_names(first: dict[str, np.ndarray], second: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Name arrays of `first` followed by `second` (pointers shifted)."""
     out = {}
-    shift = {"slot_ptr": len(first["form_ptr"]) - 1, "form_ptr": len(first["slot_forms"]),
-             "name_text_ptr": len(first["name_text"])}
+    shift = {
+        "slot_ptr": len(first["form_ptr"]) - 1,
+        "form_ptr": len(first["slot_forms"]),
+        "name_text_ptr": len(first["name_text"]),
+    }
     for key, values in first.items():
         if key in shift:
             out[key] = np.concatenate([values, second[key][1:] + shift[key]]).astype(np.int64)
@@ -90,8 +110,9 @@ def _concat_names(first: dict[str, np.ndarray], second: dict[str, np.ndarray]) -
     return out
 
 
-def _merge_keys(old: tuple[np.ndarray, np.ndarray, np.ndarray],
-                new: tuple[np.ndarray, np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _merge_keys(
+    old: tuple[np.ndarray, np.ndarray, np.ndarray], new: tuple[np.ndarray, np.ndarray, np.ndarray]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """One key table from two (sorted hashes, CSR pointer, token ids); two sorted runs merge in linear
     time with a stable sort."""
     hashes = np.concatenate([np.repeat(old[0], np.diff(old[1])), np.repeat(new[0], np.diff(new[1]))])
@@ -141,8 +162,15 @@ class IndexData:
     name_text_ptr: np.ndarray
     entry_ptr: np.ndarray
 
-    def __init__(self, arrays: dict[str, np.ndarray], vocabulary: list[str], qualities: list[str],
-                 name_text: np.ndarray, entries: Sequence[WatchlistEntry], meta: dict[str, object]):
+    def __init__(
+        self,
+        arrays: dict[str, np.ndarray],
+        vocabulary: list[str],
+        qualities: list[str],
+        name_text: np.ndarray,
+        entries: Sequence[WatchlistEntry],
+        meta: dict[str, object],
+    ):
         self.__dict__.update(arrays)
         self.arrays = arrays
         self.vocabulary = vocabulary
@@ -178,9 +206,15 @@ class IndexData:
         return cls._assemble(names, vocabulary, list(qualities), keys, entries, version)
 
     @classmethod
-    def _assemble(cls, names: dict[str, np.ndarray], vocabulary: list[str], qualities: list[str],
-                  keys: tuple[np.ndarray, np.ndarray, np.ndarray], entries: Sequence[WatchlistEntry],
-                  version: str) -> IndexData:
+    def _assemble(
+        cls,
+        names: dict[str, np.ndarray],
+        vocabulary: list[str],
+        qualities: list[str],
+        keys: tuple[np.ndarray, np.ndarray, np.ndarray],
+        entries: Sequence[WatchlistEntry],
+        version: str,
+    ) -> IndexData:
         """The index from its name arrays (slot_ptr, form_ptr, slot_forms, slot_particle, name_owner,
         name_quality, name_text_ptr, name_text) and key table: postings and rarity weights derived with
         numpy, the same for a build and an update."""
@@ -198,8 +232,7 @@ class IndexData:
         arrays["key_hashes"], arrays["key_ptr"], arrays["key_tokens"] = keys
         arrays["entry_ptr"] = np.zeros(1, dtype=np.int64)
         live = int(np.count_nonzero(counts))
-        meta = {"format": FORMAT, "version": version, "entries": len(entries), "names": name_count,
-                "vocabulary": live}
+        meta = {"format": FORMAT, "version": version, "entries": len(entries), "names": name_count, "vocabulary": live}
         return cls(arrays, vocabulary, qualities, names["name_text"], entries, meta)
 
     def records(self) -> list[bytes]:
@@ -225,26 +258,35 @@ class IndexData:
         slots = _ranges(slot_lo, slot_hi)
         form_lo, form_hi = self.form_ptr[slots], self.form_ptr[slots + 1]
         text_lo, text_hi = self.name_text_ptr[kept_names], self.name_text_ptr[kept_names + 1]
-        kept = {"slot_ptr": _pointer(slot_hi - slot_lo), "form_ptr": _pointer(form_hi - form_lo),
-                "slot_forms": np.asarray(self.slot_forms[_ranges(form_lo, form_hi)], dtype=np.int32),
-                "slot_particle": np.asarray(self.slot_particle[slots], dtype=np.bool_),
-                "name_owner": new_position[self.name_owner[kept_names]].astype(np.int32),
-                "name_quality": np.asarray(self.name_quality[kept_names], dtype=np.int16),
-                "name_text_ptr": _pointer(text_hi - text_lo),
-                "name_text": np.asarray(self.name_text[_ranges(text_lo, text_hi)], dtype=np.uint8)}
+        kept = {
+            "slot_ptr": _pointer(slot_hi - slot_lo),
+            "form_ptr": _pointer(form_hi - form_lo),
+            "slot_forms": np.asarray(self.slot_forms[_ranges(form_lo, form_hi)], dtype=np.int32),
+            "slot_particle": np.asarray(self.slot_particle[slots], dtype=np.bool_),
+            "name_owner": new_position[self.name_owner[kept_names]].astype(np.int32),
+            "name_quality": np.asarray(self.name_quality[kept_names], dtype=np.int16),
+            "name_text_ptr": _pointer(text_hi - text_lo),
+            "name_text": np.asarray(self.name_text[_ranges(text_lo, text_hi)], dtype=np.uint8),
+        }
         vocab = dict(self.vocab_ids)
         qualities = {q: i for i, q in enumerate(self.qualities)}
         fresh = _encode(added, len(kept_entries), vocab, qualities)
         names = _concat_names(kept, fresh)
         vocabulary = list(vocab)
-        new_hashes, new_ptr, new_tokens = build_key_table(vocabulary[len(self.vocabulary):])
-        keys = _merge_keys((self.key_hashes, self.key_ptr, self.key_tokens),
-                           (new_hashes, new_ptr, new_tokens + len(self.vocabulary)))
+        new_hashes, new_ptr, new_tokens = build_key_table(vocabulary[len(self.vocabulary) :])
+        keys = _merge_keys(
+            (self.key_hashes, self.key_ptr, self.key_tokens), (new_hashes, new_ptr, new_tokens + len(self.vocabulary))
+        )
         records = self.records()
-        blob = b"".join([*(records[i] for i in kept_entries.tolist()),
-                         *(json.dumps(vars(e), ensure_ascii=False).encode() for e in added)])
-        lengths = [len(records[i]) for i in kept_entries.tolist()] + \
-            [len(json.dumps(vars(e), ensure_ascii=False).encode()) for e in added]
+        blob = b"".join(
+            [
+                *(records[i] for i in kept_entries.tolist()),
+                *(json.dumps(vars(e), ensure_ascii=False).encode() for e in added),
+            ]
+        )
+        lengths = [len(records[i]) for i in kept_entries.tolist()] + [
+            len(json.dumps(vars(e), ensure_ascii=False).encode()) for e in added
+        ]
         entries = LazyEntries(np.frombuffer(blob, dtype=np.uint8), _pointer(np.asarray(lengths, dtype=np.int64)))
         return IndexData._assemble(names, vocabulary, list(qualities), keys, entries, version)
 
@@ -289,27 +331,42 @@ class IndexData:
             arrays[small] = np.ascontiguousarray(arrays[small])
         text = (folder / "vocabulary.txt").read_text(encoding="utf-8")
         vocabulary = text.split("\n") if text else []
-        name_text = np.memmap(folder / "names.bin", dtype=np.uint8, mode="r").view(np.ndarray) \
-            if (folder / "names.bin").stat().st_size else np.zeros(0, dtype=np.uint8)
-        blob = np.memmap(folder / "entries.bin", dtype=np.uint8, mode="r").view(np.ndarray) \
-            if (folder / "entries.bin").stat().st_size else np.zeros(0, dtype=np.uint8)
+        name_text = (
+            np.memmap(folder / "names.bin", dtype=np.uint8, mode="r").view(np.ndarray)
+            if (folder / "names.bin").stat().st_size
+            else np.zeros(0, dtype=np.uint8)
+        )
+        blob = (
+            np.memmap(folder / "entries.bin", dtype=np.uint8, mode="r").view(np.ndarray)
+            if (folder / "entries.bin").stat().st_size
+            else np.zeros(0, dtype=np.uint8)
+        )
         entries = LazyEntries(blob, arrays["entry_ptr"])
         return cls(arrays, vocabulary, meta.pop("qualities"), name_text, entries, meta)
 
     def _inconsistency(self) -> str | None:
         """What does not add up between the arrays (a truncated or mixed-up save), or None."""
         checks = [
-            ("names", len(self.slot_ptr) - 1 == len(self.name_owner) == len(self.name_quality)
-             == len(self.name_text_ptr) - 1 == self.meta.get("names")),
+            (
+                "names",
+                len(self.slot_ptr) - 1
+                == len(self.name_owner)
+                == len(self.name_quality)
+                == len(self.name_text_ptr) - 1
+                == self.meta.get("names"),
+            ),
             ("slots", int(self.slot_ptr[-1]) == len(self.form_ptr) - 1 == len(self.slot_particle)),
             ("forms", int(self.form_ptr[-1]) == len(self.slot_forms)),
             ("vocabulary", len(self.post_ptr) - 1 == len(self.vocabulary) == len(self.token_weight)),
             ("postings", int(self.post_ptr[-1]) == len(self.post_names)),
             ("keys", len(self.key_ptr) - 1 == len(self.key_hashes) and int(self.key_ptr[-1]) == len(self.key_tokens)),
             ("name text", int(self.name_text_ptr[-1]) == len(self.name_text)),
-            ("entries", len(self.entries) == self.meta.get("entries")
-             and int(self.entry_ptr[-1]) == len(self.entries._blob) if isinstance(self.entries, LazyEntries)
-             else True),
+            (
+                "entries",
+                len(self.entries) == self.meta.get("entries") and int(self.entry_ptr[-1]) == len(self.entries._blob)
+                if isinstance(self.entries, LazyEntries)
+                else True,
+            ),
         ]
         bad = [what for what, ok in checks if not ok]
         if bad:

@@ -41,8 +41,11 @@ def _list_names(paths: list[str | Path]) -> str:
 def previous_index(paths: list[str | Path], cache_dir: Path) -> Path | None:
     """The newest saved index built from the same list files (an earlier version of their contents)."""
     wanted = _list_names(paths)
-    found = [p.parent for p in cache_dir.glob(f"index-*/{_LISTS_FILE}")
-             if p.read_text(encoding="utf-8") == wanted and (p.parent / "meta.json").exists()]
+    found = [
+        p.parent
+        for p in cache_dir.glob(f"index-*/{_LISTS_FILE}")
+        if p.read_text(encoding="utf-8") == wanted and (p.parent / "meta.json").exists()
+    ]
     return max(found, key=lambda p: (p / "meta.json").stat().st_mtime) if found else None
 
 

@@ -17,49 +17,260 @@ from typing import Any
 from screening.matching.translit import translit_key, transliterate
 
 # Titles, honorifics, ranks and generational suffixes: they say nothing about who someone is.
-HONORIFICS = frozenset([
-    "MR", "MRS", "MS", "MISS", "MSTR", "MASTER", "DR", "PROF", "SIR", "DAME", "LORD", "LADY", "REV", "FR",
-    "SHEIKH", "SHEIK", "SHAIKH", "SHAYKH", "SHEKH", "HAJI", "HAJJI", "HADJI", "HAJ", "HADJ", "ALHAJI",
-    "ALHAJJI", "HAJIA", "SAYED", "SAYYED", "SAYYID", "SAYID", "SYED", "SEYED", "SEYYED", "SAYYAD",
-    "MAULAVI", "MAULVI", "MAWLAWI", "MAWLAVI", "MOULAVI", "MAULANA", "MOLLAH", "MULLAH", "MULLA", "MOLLA",
-    "SARDAR", "SIRDAR", "QARI", "QAZI", "IMAM", "ENG", "ENGR", "ENGINEER", "GEN",
-    "GENERAL", "COL", "COLONEL", "MAJ", "MAJOR", "CAPT", "CAPTAIN", "LT", "LIEUTENANT", "SGT", "SERGEANT",
-    "CMDR", "COMMANDER", "BRIG", "BRIGADIER", "ADMIRAL", "JR", "SNR", "SR", "JNR", "II", "III", "IV",
-    "PRESIDENT", "PRAESIDENT", "PRASIDENT", "PRESIDENTE", "MONSIEUR", "MADAME", "MME", "MLLE", "HERR", "FRAU",
-    "SENOR", "SENORA", "SR", "SRA", "DON", "DONA", "USTADZ", "USTAD", "USTADH", "USTAZ", "MUFTI", "AMIR", "EMIR",
-    "AMEER", "MIRZA", "AGHA", "AQA", "AGA", "HAZRAT", "HOJATOLESLAM", "HOJJATOLESLAM", "AYATOLLAH", "AYATULLAH",
-    "SHAHEED", "SHAHID", "MOULANA", "MAWLANA", "DOCTOR", "DOKTOR", "PROFESSOR", "MARSHAL", "HONOURABLE",
-    "EXCELLENCY", "PRINCESS", "SULTAN", "RAIS", "RAEES", "KOMANDIR", "GENERAAL", "GENERALE", "GENERALMAJOR",
-])
+HONORIFICS = frozenset(
+    [
+        "MR",
+        "MRS",
+        "MS",
+        "MISS",
+        "MSTR",
+        "MASTER",
+        "DR",
+        "PROF",
+        "SIR",
+        "DAME",
+        "LORD",
+        "LADY",
+        "REV",
+        "FR",
+        "SHEIKH",
+        "SHEIK",
+        "SHAIKH",
+        "SHAYKH",
+        "SHEKH",
+        "HAJI",
+        "HAJJI",
+        "HADJI",
+        "HAJ",
+        "HADJ",
+        "ALHAJI",
+        "ALHAJJI",
+        "HAJIA",
+        "SAYED",
+        "SAYYED",
+        "SAYYID",
+        "SAYID",
+        "SYED",
+        "SEYED",
+        "SEYYED",
+        "SAYYAD",
+        "MAULAVI",
+        "MAULVI",
+        "MAWLAWI",
+        "MAWLAVI",
+        "MOULAVI",
+        "MAULANA",
+        "MOLLAH",
+        "MULLAH",
+        "MULLA",
+        "MOLLA",
+        "SARDAR",
+        "SIRDAR",
+        "QARI",
+        "QAZI",
+        "IMAM",
+        "ENG",
+        "ENGR",
+        "ENGINEER",
+        "GEN",
+        "GENERAL",
+        "COL",
+        "COLONEL",
+        "MAJ",
+        "MAJOR",
+        "CAPT",
+        "CAPTAIN",
+        "LT",
+        "LIEUTENANT",
+        "SGT",
+        "SERGEANT",
+        "CMDR",
+        "COMMANDER",
+        "BRIG",
+        "BRIGADIER",
+        "ADMIRAL",
+        "JR",
+        "SNR",
+        "SR",
+        "JNR",
+        "II",
+        "III",
+        "IV",
+        "PRESIDENT",
+        "PRAESIDENT",
+        "PRASIDENT",
+        "PRESIDENTE",
+        "MONSIEUR",
+        "MADAME",
+        "MME",
+        "MLLE",
+        "HERR",
+        "FRAU",
+        "SENOR",
+        "SENORA",
+        "SR",
+        "SRA",
+        "DON",
+        "DONA",
+        "USTADZ",
+        "USTAD",
+        "USTADH",
+        "USTAZ",
+        "MUFTI",
+        "AMIR",
+        "EMIR",
+        "AMEER",
+        "MIRZA",
+        "AGHA",
+        "AQA",
+        "AGA",
+        "HAZRAT",
+        "HOJATOLESLAM",
+        "HOJJATOLESLAM",
+        "AYATOLLAH",
+        "AYATULLAH",
+        "SHAHEED",
+        "SHAHID",
+        "MOULANA",
+        "MAWLANA",
+        "DOCTOR",
+        "DOKTOR",
+        "PROFESSOR",
+        "MARSHAL",
+        "HONOURABLE",
+        "EXCELLENCY",
+        "PRINCESS",
+        "SULTAN",
+        "RAIS",
+        "RAEES",
+        "KOMANDIR",
+        "GENERAAL",
+        "GENERALE",
+        "GENERALMAJOR",
+    ]
+)
 # Honorifics that are also given or family names (SAYED KHAN, SAID KHAN): kept as light slots, not dropped,
 # so a name that is nothing but the honorific and one part still has both.
-NAME_LIKE_HONORIFICS = frozenset([
-    "SAYED", "SAYYED", "SAYYID", "SAYID", "SYED", "SEYED", "SEYYED", "SAYYAD", "HAJI", "HAJJI", "HADJI", "HAJ",
-    "HADJ", "SARDAR", "SIRDAR", "QAZI", "IMAM", "AMIR", "EMIR", "AMEER", "MIRZA", "AGHA", "SULTAN", "SHAHID",
-    "SHAHEED", "MUFTI", "DON", "AGA", "AQA", "MULLAH", "MULLA", "MOLLA", "MOLLAH", "SHEIKH", "SHAIKH", "QARI",
-])
+NAME_LIKE_HONORIFICS = frozenset(
+    [
+        "SAYED",
+        "SAYYED",
+        "SAYYID",
+        "SAYID",
+        "SYED",
+        "SEYED",
+        "SEYYED",
+        "SAYYAD",
+        "HAJI",
+        "HAJJI",
+        "HADJI",
+        "HAJ",
+        "HADJ",
+        "SARDAR",
+        "SIRDAR",
+        "QAZI",
+        "IMAM",
+        "AMIR",
+        "EMIR",
+        "AMEER",
+        "MIRZA",
+        "AGHA",
+        "SULTAN",
+        "SHAHID",
+        "SHAHEED",
+        "MUFTI",
+        "DON",
+        "AGA",
+        "AQA",
+        "MULLAH",
+        "MULLA",
+        "MOLLA",
+        "MOLLAH",
+        "SHEIKH",
+        "SHAIKH",
+        "QARI",
+    ]
+)
 # Articles and connectors that carry little identity on their own (light slots): ALI AL HASHIMI and
 # ALI HASHIMI are the same person; MOHAMMED BIN ALI is often written MOHAMMED ALI.
-PARTICLES = frozenset([
-    "AL", "EL", "UL", "UD", "BIN", "BINT", "IBN", "BEN", "BENT", "OULD", "WALD", "VAN", "VON", "DER", "DEN",
-    "DE", "DA", "DOS", "DAS", "DEL", "DELLA",
-])
+PARTICLES = frozenset(
+    [
+        "AL",
+        "EL",
+        "UL",
+        "UD",
+        "BIN",
+        "BINT",
+        "IBN",
+        "BEN",
+        "BENT",
+        "OULD",
+        "WALD",
+        "VAN",
+        "VON",
+        "DER",
+        "DEN",
+        "DE",
+        "DA",
+        "DOS",
+        "DAS",
+        "DEL",
+        "DELLA",
+    ]
+)
 # Prefixes whose joined form is a usual spelling (ABDULRAHMAN, ALHASHIMI, ABUBAKAR): the next part
 # also gets the joined form. ABU/ABDUL are not light: ABU BAKR is not BAKR.
-JOINING = frozenset(["BIN", "IBN", "BEN", "BINT",
-    "AL", "EL", "UL", "UD", "AD", "AR", "AS", "AZ", "ABU", "ABOU", "ABD", "ABDUL", "ABDEL", "ABDAL",
-    "ABDOUL", "ABDU",
-])
+JOINING = frozenset(
+    [
+        "BIN",
+        "IBN",
+        "BEN",
+        "BINT",
+        "AL",
+        "EL",
+        "UL",
+        "UD",
+        "AD",
+        "AR",
+        "AS",
+        "AZ",
+        "ABU",
+        "ABOU",
+        "ABD",
+        "ABDUL",
+        "ABDEL",
+        "ABDAL",
+        "ABDOUL",
+        "ABDU",
+    ]
+)
 # Second halves of compound names often written apart or joined to the part before them
 # (BASHIR UDDIN / BASHIRUDDIN, SANA ULLAH / SANAULLAH): the part before also gets the joined form.
-SUFFIXES = frozenset([
-    "UDDIN", "UDIN", "ADDIN", "EDDINE", "EDDIN", "DIN", "ULLAH", "ULLA", "ALLAH", "ULLAHI", "ULHAQ", "ULHAK",
-])
+SUFFIXES = frozenset(
+    [
+        "UDDIN",
+        "UDIN",
+        "ADDIN",
+        "EDDINE",
+        "EDDIN",
+        "DIN",
+        "ULLAH",
+        "ULLA",
+        "ALLAH",
+        "ULLAHI",
+        "ULHAQ",
+        "ULHAK",
+    ]
+)
 # Slavic family names change with sex: NOVAK/NOVAKOVA (Czech, Slovak), IVANOV/IVANOVA, PUTIN/PUTINA
 # (Russian, Bulgarian), KOWALSKI/KOWALSKA (Polish). A feminine form also carries its masculine base so a
 # wife, daughter or the listed person under either form is found; sex evidence then weighs in.
 FEMININE_ENDINGS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("OVA", ("OV", "")), ("EVA", ("EV",)), ("INA", ("IN",)), ("SKA", ("SKI",)), ("CKA", ("CKI",)),
+    ("OVA", ("OV", "")),
+    ("EVA", ("EV",)),
+    ("INA", ("IN",)),
+    ("SKA", ("SKI",)),
+    ("CKA", ("CKI",)),
     ("DZKA", ("DZKI",)),
 )
 _SEPARATORS = re.compile(r"[^A-Z0-9]+")
@@ -101,8 +312,11 @@ def _tokens(text: str) -> list[str]:
 def _strip_honorifics(tokens: list[str]) -> list[str]:
     """Drop titles, but not after an article (EL SAYED, AL HAJ, IBN AL-SHAYKH are family names), and not
     name-like honorifics (those become light slots in name_slots)."""
-    kept = [t for i, t in enumerate(tokens)
-            if t not in HONORIFICS or t in NAME_LIKE_HONORIFICS or (i and _ends_with_article(tokens[i - 1]))]
+    kept = [
+        t
+        for i, t in enumerate(tokens)
+        if t not in HONORIFICS or t in NAME_LIKE_HONORIFICS or (i and _ends_with_article(tokens[i - 1]))
+    ]
     return kept or tokens
 
 
@@ -148,8 +362,11 @@ def name_slots(name: str) -> tuple[Slot, ...]:
     slots: list[Slot] = []
     for position, token in enumerate(primary):
         variants = [token, *(alt[position] for alt in alternatives)]
-        is_title = token in NAME_LIKE_HONORIFICS and len(primary) > 1 and \
-            not (position and _ends_with_article(primary[position - 1]))
+        is_title = (
+            token in NAME_LIKE_HONORIFICS
+            and len(primary) > 1
+            and not (position and _ends_with_article(primary[position - 1]))
+        )
         is_particle = (token in PARTICLES or (token in SUFFIXES and position > 0) or is_title) and len(primary) > 1
         previous = primary[position - 1] if position else ""
         if previous in JOINING and (not is_particle or token in SUFFIXES) and len(primary) > 1:

@@ -25,9 +25,15 @@ def compare_pairs(frame: pd.DataFrame, config: MatchConfig) -> pd.DataFrame:
     scores, verdicts, explanations = [], [], []
     rows: list[dict[str, object]] = frame.to_dict("records")  # type: ignore[assignment]  # str column names
     for row in rows:
-        result = compare(_cell(row, "name1") or "", _cell(row, "name2") or "", config,
-                         dob_a=_cell(row, "dob1"), dob_b=_cell(row, "dob2"),
-                         nationality_a=_cell(row, "nationality1"), nationality_b=_cell(row, "nationality2"))
+        result = compare(
+            _cell(row, "name1") or "",
+            _cell(row, "name2") or "",
+            config,
+            dob_a=_cell(row, "dob1"),
+            dob_b=_cell(row, "dob2"),
+            nationality_a=_cell(row, "nationality1"),
+            nationality_b=_cell(row, "nationality2"),
+        )
         scores.append(round(result.score, 4))
         verdicts.append(result.is_match)
         explanations.append("; ".join(f"{p.feature} {p.value:+.2f}: {p.detail}" for p in result.parts))

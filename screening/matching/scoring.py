@@ -78,15 +78,17 @@ class NameScore:
         return f"name {self.log_odds:+.2f} (similarity {self.score:.2f}): {parts or 'no parts'}"
 
 
-def part_agreement(similarity: float, weight: float, weights: NameWeights, initial: bool = False,
-                   length: int = 10) -> float:
+def part_agreement(
+    similarity: float, weight: float, weights: NameWeights, initial: bool = False, length: int = 10
+) -> float:
     """Log-odds of one agreeing part pair: its rarity weight times a share growing with its similarity;
     `length` is the shorter part's length (short parts are capped, see NameWeights)."""
     if initial:
         return weights.initial_log_odds
     span = max(1e-9, 1.0 - weights.agree_min)
-    share = weights.near_agree_share + (1.0 - weights.near_agree_share) * \
-        min(1.0, max(0.0, (similarity - weights.agree_min) / span))
+    share = weights.near_agree_share + (1.0 - weights.near_agree_share) * min(
+        1.0, max(0.0, (similarity - weights.agree_min) / span)
+    )
     if length <= weights.short_part_length:
         weight = min(weight, weights.short_part_max_weight)
         if similarity < 1.0:
@@ -94,17 +96,25 @@ def part_agreement(similarity: float, weight: float, weights: NameWeights, initi
     return weights.agree_log_odds * weight * share
 
 
-def _name_log_odds(query: Sequence[WeightedSlot], listed: Sequence[WeightedSlot],
-                   aligned: list[tuple[int, int, float]], joined: float,
-                   weights: NameWeights) -> list[tuple[str, float]]:
+def _name_log_odds(
+    query: Sequence[WeightedSlot],
+    listed: Sequence[WeightedSlot],
+    aligned: list[tuple[int, int, float]],
+    joined: float,
+    weights: NameWeights,
+) -> list[tuple[str, float]]:
     """Per-part log-odds of an alignment; parts rescued by the joined strings agree at that similarity."""
     out: list[tuple[str, float]] = []
     used_q = {i for i, _, _ in aligned}
     used_c = {j for _, j, _ in aligned}
     if joined > 0:
         for slot in listed:
-            out.append((f"{slot[0][0]} (joined strings {joined:.2f})",
-                        part_agreement(joined, slot[1], weights, length=len(slot[0][0]))))
+            out.append(
+                (
+                    f"{slot[0][0]} (joined strings {joined:.2f})",
+                    part_agreement(joined, slot[1], weights, length=len(slot[0][0])),
+                )
+            )
         return out
     for i, j, s in aligned:
         a, b = query[i][0][0], listed[j][0][0]
@@ -114,8 +124,12 @@ def _name_log_odds(query: Sequence[WeightedSlot], listed: Sequence[WeightedSlot]
             label = a if a == b else f"{a}~{b} {s:.2f}"
             out.append((label, part_agreement(s, wc, weights, is_initial, min(len(a), len(b)))))
         else:
-            out.append((f"{a} contradicts {b}", weights.contradiction_log_odds +
-                        weights.contradiction_weight_log_odds * max(wq, wc)))
+            out.append(
+                (
+                    f"{a} contradicts {b}",
+                    weights.contradiction_log_odds + weights.contradiction_weight_log_odds * max(wq, wc),
+                )
+            )
     for j, slot in enumerate(listed):
         if j not in used_c:
             out.append((f"listed {slot[0][0]} not given", weights.missing_listed_log_odds * slot[1]))
@@ -168,19 +182,24 @@ def slot_similarity(a: Sequence[str], b: Sequence[str], weights: NameWeights) ->
     return best
 
 
-def score_names(query: Sequence[WeightedSlot], listed: Sequence[WeightedSlot],
-                weights: NameWeights = NameWeights(),
-                pair_similarity: Callable[[int, int], float] | None = None) -> NameScore:
+def score_names(
+    query: Sequence[WeightedSlot],
+    listed: Sequence[WeightedSlot],
+    weights: NameWeights = NameWeights(),
+    pair_similarity: Callable[[int, int], float] | None = None,
+) -> NameScore:
     """Weighted, order-free alignment of two names' parts, or their joined strings if that agrees more.
     `pair_similarity(i, j)` may supply part similarities already known (screening reuses those found
     during candidate generation; a pair it does not know counts as not agreeing)."""
     if not query or not listed:
-        return NameScore(0.0, [], [q[0][0] for q in query], [c[0][0] for c in listed], 0.0, -10.0,
-                         [("no name to compare", -10.0)])
+        return NameScore(
+            0.0, [], [q[0][0] for q in query], [c[0][0] for c in listed], 0.0, -10.0, [("no name to compare", -10.0)]
+        )
     # Best pairs first; equal pairs in name order (the first AL with the first AL).
     if pair_similarity is None:
-        sims = sorted((-slot_similarity(q[0], c[0], weights), i, j)
-                      for i, q in enumerate(query) for j, c in enumerate(listed))
+        sims = sorted(
+            (-slot_similarity(q[0], c[0], weights), i, j) for i, q in enumerate(query) for j, c in enumerate(listed)
+        )
     else:
         sims = sorted((-pair_similarity(i, j), i, j) for i in range(len(query)) for j in range(len(listed)))
     used_q: set[int] = set()
@@ -243,8 +262,15 @@ def score_names(query: Sequence[WeightedSlot], listed: Sequence[WeightedSlot],
         plain = _name_log_odds(query, listed, aligned_pairs, 0.0, weights)
         if sum(v for _, v in plain) >= by_parts:
             contributions, joined_used = plain, 0.0
-    return NameScore(score, pairs, [query[i][0][0] for i in left_q], [listed[j][0][0] for j in left_c],
-                     joined_used, sum(v for _, v in contributions), contributions)
+    return NameScore(
+        score,
+        pairs,
+        [query[i][0][0] for i in left_q],
+        [listed[j][0][0] for j in left_c],
+        joined_used,
+        sum(v for _, v in contributions),
+        contributions,
+    )
 
 
 def calibrate(log_odds: float | np.ndarray, slope: float, intercept: float) -> float | np.ndarray:

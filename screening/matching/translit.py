@@ -28,19 +28,75 @@ from anyascii import anyascii
 
 # Characters where ICAO 9303 gives two acceptable forms: (first form, second form).
 ICAO_DUAL: dict[str, tuple[str, str]] = {
-    "Ä": ("AE", "A"), "Ö": ("OE", "O"), "Ü": ("UE", "U"), "Å": ("AA", "A"), "Ø": ("OE", "O"),
+    "Ä": ("AE", "A"),
+    "Ö": ("OE", "O"),
+    "Ü": ("UE", "U"),
+    "Å": ("AA", "A"),
+    "Ø": ("OE", "O"),
 }
 # Latin letters ICAO writes as more than the base letter (the rest lose their diacritics).
 ICAO_LATIN: dict[str, str] = {
-    "Æ": "AE", "Œ": "OE", "ß": "SS", "ẞ": "SS", "Þ": "TH", "Ð": "D", "Đ": "D", "Ħ": "H", "Ĳ": "IJ",
-    "Ł": "L", "Ŀ": "L", "ı": "I", "Ŋ": "N", "Ŧ": "T",
+    "Æ": "AE",
+    "Œ": "OE",
+    "ß": "SS",
+    "ẞ": "SS",
+    "Þ": "TH",
+    "Ð": "D",
+    "Đ": "D",
+    "Ħ": "H",
+    "Ĳ": "IJ",
+    "Ł": "L",
+    "Ŀ": "L",
+    "ı": "I",
+    "Ŋ": "N",
+    "Ŧ": "T",
 }
 ICAO_CYRILLIC: dict[str, str] = {
-    "А": "A", "Б": "B", "В": "V", "Г": "G", "Ґ": "G", "Д": "D", "Е": "E", "Ё": "E", "Є": "IE", "Ж": "ZH",
-    "З": "Z", "Ѕ": "DZ", "И": "I", "І": "I", "Ї": "I", "Й": "I", "Ј": "J", "К": "K", "Л": "L", "Љ": "LJ",
-    "М": "M", "Н": "N", "Њ": "NJ", "О": "O", "П": "P", "Р": "R", "С": "S", "Т": "T", "Ћ": "D", "Ќ": "KJ",
-    "У": "U", "Ў": "U", "Ф": "F", "Х": "KH", "Ц": "TS", "Ч": "CH", "Џ": "DZ", "Ш": "SH", "Щ": "SHCH",
-    "Ъ": "IE", "Ы": "Y", "Ь": "", "Э": "E", "Ю": "IU", "Я": "IA",
+    "А": "A",
+    "Б": "B",
+    "В": "V",
+    "Г": "G",
+    "Ґ": "G",
+    "Д": "D",
+    "Е": "E",
+    "Ё": "E",
+    "Є": "IE",
+    "Ж": "ZH",
+    "З": "Z",
+    "Ѕ": "DZ",
+    "И": "I",
+    "І": "I",
+    "Ї": "I",
+    "Й": "I",
+    "Ј": "J",
+    "К": "K",
+    "Л": "L",
+    "Љ": "LJ",
+    "М": "M",
+    "Н": "N",
+    "Њ": "NJ",
+    "О": "O",
+    "П": "P",
+    "Р": "R",
+    "С": "S",
+    "Т": "T",
+    "Ћ": "D",
+    "Ќ": "KJ",
+    "У": "U",
+    "Ў": "U",
+    "Ф": "F",
+    "Х": "KH",
+    "Ц": "TS",
+    "Ч": "CH",
+    "Џ": "DZ",
+    "Ш": "SH",
+    "Щ": "SHCH",
+    "Ъ": "IE",
+    "Ы": "Y",
+    "Ь": "",
+    "Э": "E",
+    "Ю": "IU",
+    "Я": "IA",
 }
 # Marks that are not letters but sit inside Latin transliterations of Arabic (Sa'id, 'Abd): dropped.
 _GLUE = {"'", "\u2019", "\u2018", "`", "\u02bf", "\u02be", "\u02bc", "\u00b4"}
@@ -88,22 +144,46 @@ def transliterate(text: str) -> tuple[str, ...]:
 
 
 # (pattern, replacement) applied in order; all keys are upper-case Latin letters.
-_KEY_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), r) for p, r in (
-    (r"TSCH", "CH"), (r"SCH", "SH"), (r"DZH", "J"), (r"DJ", "J"), (r"ZH", "J"),
-    (r"EO", "O"), (r"OE", "U"), (r"OU", "U"), (r"OO", "U"), (r"EE", "I"),
-    (r"(?<=[AEIOU])J(?=[AEIOU]|S?$)", "I"),  # Slavic J between vowels or at the end (SERGEJ, TATJANA)
-    (r"KH", "H"), (r"CH(?=[^AEIOUY]|$)", "H"), (r"GH", "G"), (r"Q", "K"), (r"CK", "K"), (r"DH", "Z"),
-    (r"TH", "T"), (r"PH", "F"), (r"SY", "SH"), (r"W", "V"), (r"Y", "I"),
-    (r"(?<=[AEIOU])I(?=E)", ""),  # KOLBAYEV -> KOLBAIEV -> KOLBAEV
-    (r"(\w)\1+", r"\1"),  # doubled letters
-    (r"(?<=\w{3})(AH|EH|AA)$", "A"), (r"(?<=\w{3})IJ$", "I"),
-))
+_KEY_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(p), r)
+    for p, r in (
+        (r"TSCH", "CH"),
+        (r"SCH", "SH"),
+        (r"DZH", "J"),
+        (r"DJ", "J"),
+        (r"ZH", "J"),
+        (r"EO", "O"),
+        (r"OE", "U"),
+        (r"OU", "U"),
+        (r"OO", "U"),
+        (r"EE", "I"),
+        (r"(?<=[AEIOU])J(?=[AEIOU]|S?$)", "I"),  # Slavic J between vowels or at the end (SERGEJ, TATJANA)
+        (r"KH", "H"),
+        (r"CH(?=[^AEIOUY]|$)", "H"),
+        (r"GH", "G"),
+        (r"Q", "K"),
+        (r"CK", "K"),
+        (r"DH", "Z"),
+        (r"TH", "T"),
+        (r"PH", "F"),
+        (r"SY", "SH"),
+        (r"W", "V"),
+        (r"Y", "I"),
+        (r"(?<=[AEIOU])I(?=E)", ""),  # KOLBAYEV -> KOLBAIEV -> KOLBAEV
+        (r"(\w)\1+", r"\1"),  # doubled letters
+        (r"(?<=\w{3})(AH|EH|AA)$", "A"),
+        (r"(?<=\w{3})IJ$", "I"),
+    )
+)
 # Applied once, to the part as written: one short syllable (Korean, Chinese romanisations).
-_SYLLABLE_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), r) for p, r in (
-    (r"^(CH|J)(?=[AEIOUWY]\w{0,3}$)", "J"),  # Korean McCune-Reischauer CH- / Revised J-
-    (r"^(HS|X|SH)(?=[AEIOUY]\w?$)", "S"),  # Wade-Giles HSI / pinyin XI / SHI
-    (r"^TS(?=[AEIOUY]\w{0,3}$)", "Z"),
-))
+_SYLLABLE_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(p), r)
+    for p, r in (
+        (r"^(CH|J)(?=[AEIOUWY]\w{0,3}$)", "J"),  # Korean McCune-Reischauer CH- / Revised J-
+        (r"^(HS|X|SH)(?=[AEIOUY]\w?$)", "S"),  # Wade-Giles HSI / pinyin XI / SHI
+        (r"^TS(?=[AEIOUY]\w{0,3}$)", "Z"),
+    )
+)
 _LATVIAN_S = re.compile(r"(?<=\w{3})(OV|EV|IN|J)S$")  # Latvian nominative -S (LAVROVS, SERGEJS)
 
 

@@ -24,8 +24,9 @@ def _same_first(x: str, y: str) -> bool:
     return x[:1] == y[:1]
 
 
-def token_similarities(a: Sequence[str], b: Sequence[str], weights: NameWeights, *,
-                       known: dict[str, np.ndarray] | None = None) -> np.ndarray:
+def token_similarities(
+    a: Sequence[str], b: Sequence[str], weights: NameWeights, *, known: dict[str, np.ndarray] | None = None
+) -> np.ndarray:
     """scoring.token_similarity(a[k], b[k], phonetic, initial) for every k, computed as arrays.
 
     `known` may hold what the caller already has as arrays (la, lb: lengths; same_first, same_sound,
@@ -38,21 +39,32 @@ def token_similarities(a: Sequence[str], b: Sequence[str], weights: NameWeights,
     la = given["la"] if "la" in given else _lengths(a)
     lb = given["lb"] if "lb" in given else _lengths(b)
     short, long_ = np.minimum(la, lb), np.maximum(la, lb)
-    same_first = given["same_first"] if "same_first" in given else \
-        np.fromiter(map(_same_first, a, b), dtype=np.bool_, count=n)
-    score = given["osa"] if "osa" in given else \
-        process.cpdist(a, b, scorer=OSA.normalized_similarity, dtype=np.float64, workers=1)
-    indel = given["indel"] if "indel" in given else \
-        process.cpdist(a, b, scorer=Indel.normalized_similarity, dtype=np.float64, workers=1)
+    same_first = (
+        given["same_first"] if "same_first" in given else np.fromiter(map(_same_first, a, b), dtype=np.bool_, count=n)
+    )
+    score = (
+        given["osa"]
+        if "osa" in given
+        else process.cpdist(a, b, scorer=OSA.normalized_similarity, dtype=np.float64, workers=1)
+    )
+    indel = (
+        given["indel"]
+        if "indel" in given
+        else process.cpdist(a, b, scorer=Indel.normalized_similarity, dtype=np.float64, workers=1)
+    )
     score = np.where(4 * short >= 3 * long_, np.maximum(score, indel), score)
     near = np.nonzero((score < 0.9) & (long_ - short <= 1))[0]  # OSA distance 1 needs lengths this close
     if len(near):
         sub_a, sub_b = [a[k] for k in near.tolist()], [b[k] for k in near.tolist()]
-        one_edit = process.cpdist(sub_a, sub_b, scorer=OSA.distance, score_cutoff=1, dtype=np.int32,
-                                  workers=1) <= 1
-        swap = one_edit & (la[near] == lb[near]) & (
-            process.cpdist(sub_a, sub_b, scorer=Levenshtein.distance, score_cutoff=2, dtype=np.int32,
-                           workers=1) == 2)
+        one_edit = process.cpdist(sub_a, sub_b, scorer=OSA.distance, score_cutoff=1, dtype=np.int32, workers=1) <= 1
+        swap = (
+            one_edit
+            & (la[near] == lb[near])
+            & (
+                process.cpdist(sub_a, sub_b, scorer=Levenshtein.distance, score_cutoff=2, dtype=np.int32, workers=1)
+                == 2
+            )
+        )
         typo = one_edit & ~swap & ((short[near] >= 3) | (la[near] != lb[near]))
         lifted = np.where(swap, 0.9, score[near])
         lifted = np.where(typo, np.maximum(lifted, np.where(short[near] >= 4, 0.85, 0.8)), lifted)
@@ -63,8 +75,9 @@ def token_similarities(a: Sequence[str], b: Sequence[str], weights: NameWeights,
         if "same_sound" in given:
             alike = given["same_sound"][sounds]
         else:
-            alike = np.fromiter((sound_code(a[k]) == sound_code(b[k]) for k in sounds.tolist()),
-                                dtype=np.bool_, count=len(sounds))
+            alike = np.fromiter(
+                (sound_code(a[k]) == sound_code(b[k]) for k in sounds.tolist()), dtype=np.bool_, count=len(sounds)
+            )
         score = score.copy()
         score[sounds[alike]] = weights.phonetic_similarity
     initial = (la == 1) | (lb == 1)
@@ -74,8 +87,13 @@ def token_similarities(a: Sequence[str], b: Sequence[str], weights: NameWeights,
     return np.where(equal, 1.0, score)
 
 
-def align(sims: np.ndarray, query_weight: np.ndarray, listed_weight: np.ndarray, listed_count: np.ndarray,
-          weights: NameWeights) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def align(
+    sims: np.ndarray,
+    query_weight: np.ndarray,
+    listed_weight: np.ndarray,
+    listed_count: np.ndarray,
+    weights: NameWeights,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Greedy order-free alignment of one traveller's Q parts with N candidate names (score_names' loop).
 
     sims: (N, Q, L) part similarities, listed parts beyond a name's listed_count padded (any value);
@@ -125,8 +143,9 @@ def align(sims: np.ndarray, query_weight: np.ndarray, listed_weight: np.ndarray,
     return aligned, imperfect, partner
 
 
-def joined_similarity(query: Sequence[str], listed: Sequence[str], partner: Sequence[int],
-                      weights: NameWeights) -> float:
+def joined_similarity(
+    query: Sequence[str], listed: Sequence[str], partner: Sequence[int], weights: NameWeights
+) -> float:
     """score_names' joined-strings similarity for one pair, given each query part's aligned listed
     position (-1 when it had no counterpart)."""
     keys = {i: float(j) for i, j in enumerate(partner) if j >= 0}

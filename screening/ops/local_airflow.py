@@ -85,17 +85,30 @@ class LocalAirflow:
         self.env.update(self.extra_env)
 
     def airflow(self, *args: str, check: bool = True, timeout: float = 300) -> str:
-        done = subprocess.run([sys.executable, "-m", "airflow", *args], env=self.env, capture_output=True,
-                              text=True, timeout=timeout, cwd=str(REPO_DIR))
+        done = subprocess.run(
+            [sys.executable, "-m", "airflow", *args],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            cwd=str(REPO_DIR),
+        )
         if check and done.returncode != 0:
             raise RuntimeError(f"airflow {' '.join(args)} failed: {done.stderr[-3000:]}")
         return done.stdout
 
     def _start(self, name: str, *args: str) -> None:
         log = (self.home / f"{name}.log").open("wb")
-        self.processes.append(subprocess.Popen([sys.executable, "-m", "airflow", *args], env=self.env,
-                                               stdout=log, stderr=subprocess.STDOUT, cwd=str(REPO_DIR),
-                                               start_new_session=True))
+        self.processes.append(
+            subprocess.Popen(
+                [sys.executable, "-m", "airflow", *args],
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                cwd=str(REPO_DIR),
+                start_new_session=True,
+            )
+        )
 
     def __enter__(self) -> LocalAirflow:
         self.airflow("db", "migrate")

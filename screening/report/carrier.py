@@ -45,11 +45,21 @@ def carrier_figures(session: Session, carrier: str, period: q.Period) -> dict[st
     sanction_rows = []
     for s in sanctions:
         d = decisions.get(s.sanction_id)
-        sanction_rows.append({
-            "sanction_id": s.sanction_id, "flight_number": s.flight_number, "rule_id": s.rule_id,
-            "framework": s.framework, "amount": s.amount, "currency": s.currency, "status": s.status,
-            "action": d.action if d else "", "decided_by": d.actor if d else "",
-            "decided_at": f"{d.at:%Y-%m-%d %H:%M} UTC" if d else "", "reason": d.reason if d else ""})
+        sanction_rows.append(
+            {
+                "sanction_id": s.sanction_id,
+                "flight_number": s.flight_number,
+                "rule_id": s.rule_id,
+                "framework": s.framework,
+                "amount": s.amount,
+                "currency": s.currency,
+                "status": s.status,
+                "action": d.action if d else "",
+                "decided_by": d.actor if d else "",
+                "decided_at": f"{d.at:%Y-%m-%d %H:%M} UTC" if d else "",
+                "reason": d.reason if d else "",
+            }
+        )
     flights = []
     for m in manifests:
         rules = Counter(f.rule_id for f in breaches if f.manifest_id == m.manifest_id)
@@ -87,11 +97,7 @@ def _row(
 ) -> dict[str, Any]:
     """kind (count, rate, money) says how to format; worse_when_up=None for volumes that are not a verdict."""
     change = round(current - previous, 2)
-    trend = (
-        ""
-        if change == 0 or worse_when_up is None
-        else ("worse" if (change > 0) == worse_when_up else "better")
-    )
+    trend = "" if change == 0 or worse_when_up is None else ("worse" if (change > 0) == worse_when_up else "better")
     return {
         "measure": measure,
         "current": current,
@@ -122,9 +128,7 @@ def comparison(current: dict[str, Any], previous: dict[str, Any]) -> list[dict[s
         ),
     ]
     for rule in sorted(set(now["breaches_by_rule"]) | set(before["breaches_by_rule"])):
-        rows.append(
-            _row(f"  {rule}", now["breaches_by_rule"].get(rule, 0), before["breaches_by_rule"].get(rule, 0))
-        )
+        rows.append(_row(f"  {rule}", now["breaches_by_rule"].get(rule, 0), before["breaches_by_rule"].get(rule, 0)))
     rows.append(_row("Late transmissions (flights)", now["late_transmissions"], before["late_transmissions"]))
     rows.append(
         _row(
@@ -136,9 +140,7 @@ def comparison(current: dict[str, Any], previous: dict[str, Any]) -> list[dict[s
     for status, figures in now["sanctions_by_status"].items():
         earlier = before["sanctions_by_status"].get(status, {"count": 0, "amount": {}})
         verdict = True if status in ("PROPOSED", "CONFIRMED") else None
-        rows.append(
-            _row(f"Sanctions {status.lower()}", figures["count"], earlier["count"], worse_when_up=verdict)
-        )
+        rows.append(_row(f"Sanctions {status.lower()}", figures["count"], earlier["count"], worse_when_up=verdict))
         for currency in sorted(set(figures["amount"]) | set(earlier["amount"])):
             rows.append(
                 _row(

@@ -56,9 +56,7 @@ def line_chart(
         ax.set_title(title, fontsize=11, loc="left")
         ax.set_ylabel(ylabel, fontsize=9)
         step = max(1, len(buckets) // 12)
-        ax.set_xticks(
-            positions[::step], [buckets[i] for i in positions[::step]], fontsize=8, rotation=30, ha="right"
-        )
+        ax.set_xticks(positions[::step], [buckets[i] for i in positions[::step]], fontsize=8, rotation=30, ha="right")
         ax.tick_params(axis="y", labelsize=8)
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_ylim(bottom=0)

@@ -93,9 +93,7 @@ class Scope:
         if self.manifest_id:
             return self.manifest_id
         period = self.period
-        return "_".join(
-            [self.carrier or "all", *([str(period.first_day), str(period.last_day)] if period else [])]
-        )
+        return "_".join([self.carrier or "all", *([str(period.first_day), str(period.last_day)] if period else [])])
 
     def as_dict(self) -> dict[str, str | None]:
         return {

@@ -112,9 +112,7 @@ def flight_view(session: Session, manifest_id: str) -> dict[str, Any]:
         sanctions_by_ref[sanction.traveller_ref].append(sanction_view(sanction))
     flagged = []
     for ref, ref_flags in flags_by_ref.items():
-        ref_flags.sort(
-            key=lambda f: (-q.SEVERITY_RANK.get(f["severity"], 0), -(f["score"] or 0), f["rule_id"])
-        )
+        ref_flags.sort(key=lambda f: (-q.SEVERITY_RANK.get(f["severity"], 0), -(f["score"] or 0), f["rule_id"]))
         flagged.append(
             {
                 "traveller_ref": ref,
@@ -144,9 +142,7 @@ def flight_view(session: Session, manifest_id: str) -> dict[str, Any]:
         "travellers_flagged": len(flagged),
         "travellers_unflagged": len(unflagged),
         "flags": len(flags),
-        "flags_by_severity": {
-            s: n for s in q.SEVERITY_RANK if (n := sum(1 for f in flags if f.severity == s))
-        },
+        "flags_by_severity": {s: n for s in q.SEVERITY_RANK if (n := sum(1 for f in flags if f.severity == s))},
         "flags_by_rule": dict(sorted(Counter(f.rule_id for f in flags).items())),
         "sanctions": len(sanctions),
         "sanctions_amount": dict(sorted(amounts.items())),
@@ -171,9 +167,7 @@ def flight_view(session: Session, manifest_id: str) -> dict[str, Any]:
     }
 
 
-def write_flight_report(
-    manifest_id: str, database_url: str, reports_dir: Path, *, actor: str | None = None
-) -> Path:
+def write_flight_report(manifest_id: str, database_url: str, reports_dir: Path, *, actor: str | None = None) -> Path:
     """Write reports_dir/flights/<manifest_id>.html atomically and refresh the index; returns the path.
     The report holds personal data, so writing it is an audit event: one per actor, manifest, rules and
     list version, like the pipeline's own events, so a retry or re-run does not log twice. Safe to re-run:

@@ -108,13 +108,9 @@ def build_notification(
                 f"on manifest {manifest_id!r}"
             )
         if not flags:
-            raise InputError(
-                f"manifest {manifest_id!r} has no watchlist or lost/stolen document hits to notify"
-            )
+            raise InputError(f"manifest {manifest_id!r} has no watchlist or lost/stolen document hits to notify")
         data = {t.traveller_ref: t.data for t in q.travellers_of(session, manifest_id)}
-        flags.sort(
-            key=lambda f: (-q.SEVERITY_RANK.get(f.severity, 0), -(f.score or 0), f.traveller_ref, f.rule_id)
-        )
+        flags.sort(key=lambda f: (-q.SEVERITY_RANK.get(f.severity, 0), -(f.score or 0), f.traveller_ref, f.rule_id))
         hits = [_hit(f, data.get(f.traveller_ref, {})) for f in flags]
         flight = _flight(manifest)
     identity = "|".join(
@@ -133,11 +129,7 @@ def build_notification(
 
 
 def notification_path(reports_dir: Path, manifest_id: str, recipient_state: str) -> Path:
-    return (
-        Path(reports_dir)
-        / "notifications"
-        / f"{safe_name(manifest_id)}_{safe_name(recipient_state.upper())}.json"
-    )
+    return Path(reports_dir) / "notifications" / f"{safe_name(manifest_id)}_{safe_name(recipient_state.upper())}.json"
 
 
 def write_notification(

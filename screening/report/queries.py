@@ -58,9 +58,7 @@ class Period:
         """Whole UTC days from `first` to `last`, both included (what a person means by 'from ... to')."""
         if last < first:
             raise InputError(f"the period ends ({last}) before it starts ({first})")
-        return cls(
-            datetime.combine(first, time(), UTC), datetime.combine(last + timedelta(days=1), time(), UTC)
-        )
+        return cls(datetime.combine(first, time(), UTC), datetime.combine(last + timedelta(days=1), time(), UTC))
 
     def previous(self) -> Period:
         """The period of equal length just before this one (what a compliance trend is compared with)."""
@@ -101,16 +99,11 @@ def get_manifest(session: Session, manifest_id: str) -> ManifestRecord:
 
 
 def require_carrier(session: Session, carrier: str) -> None:
-    if (
-        session.scalar(select(ManifestRecord.manifest_id).where(ManifestRecord.carrier == carrier).limit(1))
-        is None
-    ):
+    if session.scalar(select(ManifestRecord.manifest_id).where(ManifestRecord.carrier == carrier).limit(1)) is None:
         raise InputError(f"unknown carrier {carrier!r}: no manifest from it is in the screening store")
 
 
-def manifests_in(
-    session: Session, period: Period | None = None, carrier: str | None = None
-) -> list[ManifestRecord]:
+def manifests_in(session: Session, period: Period | None = None, carrier: str | None = None) -> list[ManifestRecord]:
     """Manifests whose scheduled departure falls in the period, oldest first. The SQL filter is a day wider
     than the period (times are stored with their local offset); the exact test is done on UTC instants."""
     query = select(ManifestRecord)
@@ -163,9 +156,7 @@ def sanctions_of(session: Session, manifest_ids: Sequence[str]) -> list[Sanction
 
 
 def travellers_of(session: Session, manifest_id: str) -> list[TravellerRecord]:
-    query = (
-        select(TravellerRecord).where(TravellerRecord.manifest_id == manifest_id).order_by(TravellerRecord.id)
-    )
+    query = select(TravellerRecord).where(TravellerRecord.manifest_id == manifest_id).order_by(TravellerRecord.id)
     return list(session.scalars(query))
 
 
@@ -184,7 +175,5 @@ def is_breach(flag: FlagRecord) -> bool:
 
 def quarantine_of(session: Session, source_file: str) -> list[QuarantineEntry]:
     """Records of the same carrier file that could not be screened (reason codes; the raw text stays out)."""
-    query = (
-        select(QuarantineEntry).where(QuarantineEntry.source_file == source_file).order_by(QuarantineEntry.id)
-    )
+    query = select(QuarantineEntry).where(QuarantineEntry.source_file == source_file).order_by(QuarantineEntry.id)
     return list(session.scalars(query))

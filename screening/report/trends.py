@@ -76,9 +76,7 @@ def _traveller_routes(session: Session, manifests: Sequence[ManifestRecord]) -> 
     return routes
 
 
-def trend_counts(
-    session: Session, period: q.Period, bucket: str, carrier: str | None = None
-) -> dict[str, Any]:
+def trend_counts(session: Session, period: q.Period, bucket: str, carrier: str | None = None) -> dict[str, Any]:
     """Counters keyed by (bucket, route) and (bucket, carrier) for travellers, hits and breaches."""
     manifests = q.manifests_in(session, period, carrier)
     by_id = {m.manifest_id: m for m in manifests}
@@ -114,23 +112,17 @@ def _ranked(counters: dict[str, Counter[tuple[str, str]]], measure: str) -> list
     return [name for name, _n in sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))]
 
 
-def route_shares(
-    counter: Counter[tuple[str, str]], buckets: list[str], names: list[str]
-) -> dict[str, list[float]]:
+def route_shares(counter: Counter[tuple[str, str]], buckets: list[str], names: list[str]) -> dict[str, list[float]]:
     """Each route's percentage of all travellers in each bucket (NaN where nobody travelled): a shift of
     traffic from one route to another shows even when the total changes."""
     totals = {b: sum(n for (bb, _name), n in counter.items() if bb == b) for b in buckets}
     return {
-        name: [
-            round(100 * counter.get((b, name), 0) / totals[b], 1) if totals[b] else math.nan for b in buckets
-        ]
+        name: [round(100 * counter.get((b, name), 0) / totals[b], 1) if totals[b] else math.nan for b in buckets]
         for name in names
     }
 
 
-def chart_specs(
-    counts: dict[str, Any], buckets: list[str], bucket: str
-) -> list[tuple[str, dict[str, Any], str]]:
+def chart_specs(counts: dict[str, Any], buckets: list[str], bucket: str) -> list[tuple[str, dict[str, Any], str]]:
     """(title, series, y label) of each chart: route shares, then each measure per route and carrier."""
     specs: list[tuple[str, dict[str, Any], str]] = []
     routes = counts["per_route"]["travellers"]
@@ -180,18 +172,14 @@ def trends_view(
         for name in names:
             row = {"name": name, **{m: sum(counters[m].get((b, name), 0) for b in buckets) for m in MEASURES}}
             row["by_bucket"] = {m: [counters[m].get((b, name), 0) for b in buckets] for m in MEASURES}
-            row["hits_per_1000"] = (
-                round(1000 * row["hits"] / row["travellers"], 1) if row["travellers"] else None
-            )
+            row["hits_per_1000"] = round(1000 * row["hits"] / row["travellers"], 1) if row["travellers"] else None
             rows.append(row)
         tables[level] = rows
     images = []
     if charts:
         from screening.report.charts import line_chart, stable_colours
 
-        colours = stable_colours(
-            [r["name"] for r in tables["per_route"]] + [r["name"] for r in tables["per_carrier"]]
-        )
+        colours = stable_colours([r["name"] for r in tables["per_route"]] + [r["name"] for r in tables["per_carrier"]])
         for title, series, ylabel in chart_specs(counts, buckets, bucket):
             images.append({"title": title, "src": line_chart(title, buckets, series, ylabel, colours)})
     return {

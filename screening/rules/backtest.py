@@ -68,9 +68,7 @@ def _sanction_sums(base: pd.DataFrame, cand: pd.DataFrame, by: str) -> pd.DataFr
         live = df[df["status"] != "WAIVED"]
         g = live.groupby([by, "currency"])
         waived = df[df["status"] == "WAIVED"].groupby([by, "currency"]).size().rename(f"waived_{tag}")
-        return pd.concat(
-            [g.size().rename(f"records_{tag}"), g["amount"].sum().rename(f"amount_{tag}"), waived], axis=1
-        )
+        return pd.concat([g.size().rename(f"records_{tag}"), g["amount"].sum().rename(f"amount_{tag}"), waived], axis=1)
 
     out = pd.concat([agg(base, "baseline"), agg(cand, "candidate")], axis=1).fillna(0)
     for col in out.columns:
@@ -165,9 +163,15 @@ def _changed(base: Outcome, cand: Outcome) -> pd.DataFrame:
     return out.reset_index(drop=True)[CHANGED_COLUMNS].sort_values(KEYS, ignore_index=True)
 
 
-def compare(history: pd.DataFrame, baseline: RuleSet, candidate: RuleSet, *,
-            carried: pd.DataFrame | None = None, candidate_carried: pd.DataFrame | None = None,
-            notes: list[str] | None = None) -> BacktestResult:
+def compare(
+    history: pd.DataFrame,
+    baseline: RuleSet,
+    candidate: RuleSet,
+    *,
+    carried: pd.DataFrame | None = None,
+    candidate_carried: pd.DataFrame | None = None,
+    notes: list[str] | None = None,
+) -> BacktestResult:
     """`carried`: flags of the stages a rules change does not re-run (both sides); `candidate_carried`
     replaces them for the candidate when those stages were re-run under its settings (matching)."""
     base = run_rules(history, baseline, carried)

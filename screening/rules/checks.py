@@ -66,13 +66,24 @@ def obligation_problems(doc: LocatedYaml) -> list[Problem]:
         entry = RULES.get(rule_id)
         where = doc.line(("external_rules", rule_id))
         if entry is None:
-            out.append(Problem(doc.path, where, f"unknown rule id {rule_id}: no stage produces it (rules are "
-                                                "listed in screening/rules/registry.py)"))
+            out.append(
+                Problem(
+                    doc.path,
+                    where,
+                    f"unknown rule id {rule_id}: no stage produces it (rules are "
+                    "listed in screening/rules/registry.py)",
+                )
+            )
         elif entry.stage == "obligations":
             out.append(Problem(doc.path, where, f"rule {rule_id} is an obligation rule: define it under rules"))
         elif (spec or {}).get("produced_by") and (spec or {}).get("produced_by") != entry.stage:
-            out.append(Problem(doc.path, where, f"rule {rule_id} is produced by {entry.stage}, not "
-                                                f"{(spec or {}).get('produced_by')}"))
+            out.append(
+                Problem(
+                    doc.path,
+                    where,
+                    f"rule {rule_id} is produced by {entry.stage}, not {(spec or {}).get('produced_by')}",
+                )
+            )
     return out
 
 
@@ -98,9 +109,7 @@ def framework_problems(doc: LocatedYaml, known_rules: set[str]) -> list[Problem]
     for fid, fw in frameworks.items():
         at = ("frameworks", fid)
         applies = fw.get("applies_to") or {}
-        out += _codes(
-            doc, (*at, "applies_to", "destinations"), applies.get("destinations"), f"framework {fid}"
-        )
+        out += _codes(doc, (*at, "applies_to", "destinations"), applies.get("destinations"), f"framework {fid}")
         for i, group in enumerate(applies.get("destination_groups") or []):
             if group not in groups:
                 out.append(
@@ -129,9 +138,7 @@ def framework_problems(doc: LocatedYaml, known_rules: set[str]) -> list[Problem]
         for rule_id, spec in sanctioned.items():
             where = (*at, "sanctioned_rules", rule_id)
             if rule_id not in known_rules:
-                out.append(
-                    Problem(doc.path, doc.line(where), f"unknown rule id {rule_id} in framework {fid}")
-                )
+                out.append(Problem(doc.path, doc.line(where), f"unknown rule id {rule_id} in framework {fid}"))
             basis = (spec or {}).get("basis")
             if basis and not isinstance(fines.get(basis), dict):
                 out.append(
@@ -147,8 +154,14 @@ def framework_problems(doc: LocatedYaml, known_rules: set[str]) -> list[Problem]
                 continue
             line = doc.line((*at, "sanctioned_rules", rule_id))
             if not entry.sanctionable:
-                out.append(Problem(doc.path, line, f"framework {fid} sanctions {rule_id}, which is a {entry.kind} "
-                                                    "finding, not a carrier obligation failure"))
+                out.append(
+                    Problem(
+                        doc.path,
+                        line,
+                        f"framework {fid} sanctions {rule_id}, which is a {entry.kind} "
+                        "finding, not a carrier obligation failure",
+                    )
+                )
             for needed in entry.framework_fields:
                 if not fw.get(needed):
                     out.append(Problem(doc.path, line, f"framework {fid} sanctions {rule_id} but has no {needed}"))
@@ -185,9 +198,7 @@ def _members(fw: dict[str, Any], groups: dict[str, Any]) -> set[str]:
     return {to_iso3(str(c)) for c in codes}
 
 
-def _exclusive_overlaps(
-    doc: LocatedYaml, frameworks: dict[str, Any], groups: dict[str, Any]
-) -> list[Problem]:
+def _exclusive_overlaps(doc: LocatedYaml, frameworks: dict[str, Any], groups: dict[str, Any]) -> list[Problem]:
     """Two frameworks of one exclusive group must not both apply to one State on one date."""
     out = []
     for (a_id, a), (b_id, b) in combinations(frameworks.items(), 2):
@@ -235,9 +246,7 @@ def visa_problems(doc: LocatedYaml) -> list[Problem]:
         for key in ("destination", "nationality"):
             if not is_icao_code(str(item.get(key))):
                 out.append(
-                    Problem(
-                        doc.path, doc.line(("overrides", i, key)), f"unknown country code {item.get(key)!r}"
-                    )
+                    Problem(doc.path, doc.line(("overrides", i, key)), f"unknown country code {item.get(key)!r}")
                 )
         key2 = (to_iso3(str(dest)), to_iso3(str(nat)))
         if key2 in pairs and pairs[key2][0] != cat:
@@ -245,8 +254,7 @@ def visa_problems(doc: LocatedYaml) -> list[Problem]:
                 Problem(
                     doc.path,
                     doc.line(("overrides", i)),
-                    f"override for {nat} to {dest} contradicts line {pairs[key2][1]} "
-                    f"({pairs[key2][0]} vs {cat})",
+                    f"override for {nat} to {dest} contradicts line {pairs[key2][1]} ({pairs[key2][0]} vs {cat})",
                 )
             )
         pairs[key2] = (str(cat), doc.line(("overrides", i)))

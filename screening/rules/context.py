@@ -93,16 +93,15 @@ def flight_context(row: dict[str, object], ruleset: RuleSet, now: datetime | Non
         fallback = ruleset.parameters.fallback_deadline(destination)
         if not ctx.deadlines and fallback is not None:
             where = destination or "an unknown destination State"
-            others = (f" (in force there: {', '.join(ctx.framework_ids)}, none with an API deadline)"
-                      if frameworks else "")
-            note = (f"; no sanction framework for API data is configured for {where}{others}, so no sanction "
-                    "is proposed")
+            others = (
+                f" (in force there: {', '.join(ctx.framework_ids)}, none with an API deadline)" if frameworks else ""
+            )
+            note = f"; no sanction framework for API data is configured for {where}{others}, so no sanction is proposed"
             ctx.deadlines.append(_deadline("", fallback, departure, offsets, note))
     return ctx
 
 
-def _deadline(framework: str, d: ApiDeadline, departure: datetime, offsets: dict[str, int],
-              note: str) -> Deadline:
+def _deadline(framework: str, d: ApiDeadline, departure: datetime, offsets: dict[str, int], note: str) -> Deadline:
     """One deadline and the sentence that states it (which moment, how it was derived, its source)."""
     deadline = departure - timedelta(minutes=offsets[d.reference] + d.minutes_before)
     moment = d.reference.replace("_", " ")

@@ -78,9 +78,7 @@ class TravellerFacts:
         area = ruleset.visa_area_of()
         same_area = (issuer_iso.map(area) == self.dest_iso.map(area)).fillna(False).to_numpy(dtype=bool)
         self.visa_issuer_ok = (
-            issuer_iso.isna().to_numpy()
-            | (issuer_iso == self.dest_iso).fillna(False).to_numpy(dtype=bool)
-            | same_area
+            issuer_iso.isna().to_numpy() | (issuer_iso == self.dest_iso).fillna(False).to_numpy(dtype=bool) | same_area
         )
 
     def rule_applies(self, ruleset: RuleSet, rule_id: str) -> np.ndarray:
@@ -112,9 +110,7 @@ def _flags(
             "rule_id": rule_id,
             "severity": ruleset.rules[rule_id].severity,
             "explanation": explanation.to_numpy(dtype=object),
-            "frameworks": frameworks.to_numpy(dtype=object)
-            if isinstance(frameworks, pd.Series)
-            else frameworks,
+            "frameworks": frameworks.to_numpy(dtype=object) if isinstance(frameworks, pd.Series) else frameworks,
             "rules_version": ruleset.version,
         }
     )

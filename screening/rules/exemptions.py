@@ -69,9 +69,7 @@ def exemption_table(df: pd.DataFrame, flights: FlightTable, ruleset: RuleSet) ->
     out["residence_permit"] = (
         (rp_state == dest_iso).fillna(False) | (doc_is_rp & (issuing == dest_iso).fillna(False)) | rp_other
     )
-    out["transit"] = truthy(df, "transit") | (disembark_iso.notna() & (disembark_iso != dest_iso)).fillna(
-        False
-    )
+    out["transit"] = truthy(df, "transit") | (disembark_iso.notna() & (disembark_iso != dest_iso)).fillna(False)
     assert tuple(out.columns) == EXEMPTION_KINDS
     return out.astype(bool)
 

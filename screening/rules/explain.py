@@ -49,11 +49,14 @@ def explain_traveller(
     if manifest.empty:
         raise InputError(f"manifest {manifest_id} is not in the history")
     manifest = ensure_columns(manifest)
-    positions = np.flatnonzero(
-        manifest["traveller_ref"].astype("string").fillna("").to_numpy() == traveller_ref
+    positions = np.flatnonzero(manifest["traveller_ref"].astype("string").fillna("").to_numpy() == traveller_ref)
+    own = (
+        carried[
+            (carried["manifest_id"] == manifest_id) & (carried["traveller_ref"].fillna("").astype(str) == traveller_ref)
+        ]
+        if carried is not None
+        else None
     )
-    own = carried[(carried["manifest_id"] == manifest_id)
-                  & (carried["traveller_ref"].fillna("").astype(str) == traveller_ref)] if carried is not None else None
     quarantined = not len(positions) and own is not None and not own.empty
     if not len(positions) and not quarantined:
         raise InputError(f"traveller {traveller_ref} is not in manifest {manifest_id}")
@@ -66,28 +69,39 @@ def explain_traveller(
         flags = pd.concat([carried[carried["manifest_id"] == manifest_id], flags], ignore_index=True)
     refs = flags["traveller_ref"].fillna("").astype(str)
     mine = flags[(refs == traveller_ref) | (refs == "")]
-    result = Explanation(manifest_id, traveller_ref, ruleset.version, ctx.destination, ctx.framework_ids,
-                         notes=list(notes or []))
+    result = Explanation(
+        manifest_id, traveller_ref, ruleset.version, ctx.destination, ctx.framework_ids, notes=list(notes or [])
+    )
     for rule_id, spec in RULES.items():
         if quarantined and spec.stage in ("obligations", "matching", "documents") and spec.scope == "traveller":
             hit = mine[mine["rule_id"] == rule_id]
-            result.outcomes.append(RuleOutcome(rule_id, "FLAGGED", str(hit["explanation"].iloc[0])) if not hit.empty
-                                   else RuleOutcome(rule_id, "NOT_EVALUATED", "Traveller quarantined by validation "
-                                                    "(not screenable): this rule does not run on it, as in the "
-                                                    "pipeline."))
+            result.outcomes.append(
+                RuleOutcome(rule_id, "FLAGGED", str(hit["explanation"].iloc[0]))
+                if not hit.empty
+                else RuleOutcome(
+                    rule_id,
+                    "NOT_EVALUATED",
+                    "Traveller quarantined by validation "
+                    "(not screenable): this rule does not run on it, as in the "
+                    "pipeline.",
+                )
+            )
             continue
         result.outcomes.append(_outcome(rule_id, spec, ruleset, mine, verdict))
     if not quarantined:
         exempt = exemption_table(manifest, facts.flights, ruleset).iloc[i]
         result.exemptions = [f"{kind}: {reason(str(kind))}" for kind, on in exempt.items() if on]
     else:
-        result.notes.append(f"traveller {traveller_ref} was quarantined by validation; only its validation flags "
-                            "and the manifest's flags apply")
+        result.notes.append(
+            f"traveller {traveller_ref} was quarantined by validation; only its validation flags "
+            "and the manifest's flags apply"
+        )
     sanctions = sanctions_frame(flags, manifest, ruleset)
     srefs = sanctions["traveller_ref"].fillna("").astype(str)
     sanctions = sanctions[(srefs == traveller_ref) | (srefs == "")]
-    result.sanctions = [{str(k): v for k, v in r.items()}
-                        for r in sanctions.drop(columns=["rules_version"]).to_dict("records")]
+    result.sanctions = [
+        {str(k): v for k, v in r.items()} for r in sanctions.drop(columns=["rules_version"]).to_dict("records")
+    ]
     return result
 
 
@@ -106,6 +120,9 @@ def _outcome(rule_id: str, spec: RuleSpec, ruleset: RuleSet, mine: pd.DataFrame,
         rule = ruleset.rules[rule_id]
         ttype = verdict.facts.ttype[verdict.row]
         if rule.scope == "traveller" and ttype not in rule.traveller_types:
-            return RuleOutcome(rule_id, "NOT_APPLICABLE", f"Rule applies to {', '.join(rule.traveller_types)}, "
-                                                          f"not to traveller type {ttype}.")
+            return RuleOutcome(
+                rule_id,
+                "NOT_APPLICABLE",
+                f"Rule applies to {', '.join(rule.traveller_types)}, not to traveller type {ttype}.",
+            )
     return spec.verdict(spec, verdict)

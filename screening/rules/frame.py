@@ -68,7 +68,8 @@ class FlightTable:
         first = np.empty(len(uniques), dtype=np.int64)
         first[codes[::-1]] = np.arange(len(df) - 1, -1, -1)
         rows: list[dict[str, object]] = df.iloc[first][list(FLIGHT_COLUMNS)].to_dict(  # type: ignore[assignment]
-            "records")  # str column names
+            "records"
+        )  # str column names
         self.rows = rows
         self.contexts: list[FlightContext] = [flight_context(r, ruleset, now) for r in rows]
 
@@ -78,7 +79,5 @@ class FlightTable:
         return arr[self.codes]
 
     def days(self, values: Sequence[date | None]) -> np.ndarray:
-        arr = np.array(
-            [np.datetime64(v, "D") if v else np.datetime64("NaT") for v in values], dtype="datetime64[D]"
-        )
+        arr = np.array([np.datetime64(v, "D") if v else np.datetime64("NaT") for v in values], dtype="datetime64[D]")
         return arr[self.codes]

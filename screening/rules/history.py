@@ -57,12 +57,8 @@ def _with_flights(path: Path, df: pd.DataFrame) -> pd.DataFrame:
             meta = json.loads(meta_path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise InputError(f"{meta_path}: cannot read manifest metadata ({exc})") from exc
-        return df.assign(
-            **{c: meta.get(c) for c in FLIGHT_COLUMNS if c != "manifest_id" and c not in df.columns}
-        )
-    raise InputError(
-        f"{path}: travellers without flight columns and no manifests.parquet or manifest.json beside it"
-    )
+        return df.assign(**{c: meta.get(c) for c in FLIGHT_COLUMNS if c != "manifest_id" and c not in df.columns})
+    raise InputError(f"{path}: travellers without flight columns and no manifests.parquet or manifest.json beside it")
 
 
 def _with_extras(path: Path, df: pd.DataFrame) -> pd.DataFrame:
@@ -124,9 +120,7 @@ def read_history(path: Path | str) -> pd.DataFrame:
     path = Path(path)
     frames = [_with_flights(p, _read_file(p)) for p in history_files(path)]
     df = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-    missing = [
-        c for c in ("carrier", "flight_number", "arrival_airport", "scheduled_departure") if c not in df
-    ]
+    missing = [c for c in ("carrier", "flight_number", "arrival_airport", "scheduled_departure") if c not in df]
     if missing:
         raise InputError(f"{path}: history lacks column(s) {', '.join(missing)}")
     return ensure_columns(_as_text(df))
@@ -149,8 +143,9 @@ def _in_period(df: pd.DataFrame, first: date | None, last: date | None) -> pd.Se
     return keep.fillna(False)
 
 
-def load_history(source: str | Path, *, first: date | None = None, last: date | None = None,
-                 carriers: list[str] | None = None) -> History:
+def load_history(
+    source: str | Path, *, first: date | None = None, last: date | None = None, carriers: list[str] | None = None
+) -> History:
     """A history from any source: a database URL (the screening store), the DAG's work folders (re-screens
     counted once), or traveller files (CSV/Parquet). Filtered by scheduled departure (UTC days) and carrier."""
     if is_database_url(source):

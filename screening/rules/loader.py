@@ -100,9 +100,7 @@ def _collect(rules_dir: Path, include_others: bool) -> tuple[dict[str, LocatedYa
 def _other_owner_problem(path: Path, error: str) -> Problem:
     """Place another loader's error (e.g. 'screening.yaml: matching.threshold: ...') at its key's line."""
     message = error.removeprefix(f"{path}").lstrip(":0123456789 ")
-    line = (
-        _line_of(error) if error.startswith(f"{path}:") and error[len(str(path)) + 1 :][:1].isdigit() else 1
-    )
+    line = _line_of(error) if error.startswith(f"{path}:") and error[len(str(path)) + 1 :][:1].isdigit() else 1
     dotted = message.split(":", 1)[0].strip()
     if line == 1 and dotted and " " not in dotted:
         try:
@@ -122,11 +120,7 @@ def load_ruleset(rules_dir: Path | str) -> RuleSet:
         return cached
     docs, problems = _collect(rules_dir, include_others=False)
     if problems:
-        more = (
-            f" (and {len(problems) - 1} more; run `screening rules check {rules_dir}`)"
-            if len(problems) > 1
-            else ""
-        )
+        more = f" (and {len(problems) - 1} more; run `screening rules check {rules_dir}`)" if len(problems) > 1 else ""
         raise RulesError(f"{problems[0]}{more}")
     ruleset = _build(rules_dir, version, docs)
     _CACHE[(str(rules_dir), version)] = ruleset
@@ -137,16 +131,13 @@ def _build(rules_dir: Path, version: str, docs: dict[str, LocatedYaml]) -> RuleS
     obligations: dict[str, Any] = docs["obligations.yaml"].data
     frameworks: dict[str, Any] = docs["frameworks.yaml"].data
     try:
-        rules = {
-            rid: RuleDef(id=rid, **(spec or {})) for rid, spec in (obligations.get("rules") or {}).items()
-        }
+        rules = {rid: RuleDef(id=rid, **(spec or {})) for rid, spec in (obligations.get("rules") or {}).items()}
         params = Parameters(**(obligations.get("parameters") or {}))
         fws = {fid: Framework(id=fid, **spec) for fid, spec in (frameworks.get("frameworks") or {}).items()}
     except ValidationError as exc:  # the schema should have caught it; keep the message located anyway
         raise RulesError(f"{rules_dir}:1: {exc.errors()[0]['msg']}") from exc
     external = {
-        rid: (spec or {}).get("description", "")
-        for rid, spec in (obligations.get("external_rules") or {}).items()
+        rid: (spec or {}).get("description", "") for rid, spec in (obligations.get("external_rules") or {}).items()
     }
     groups = {name: list(g["members"]) for name, g in (frameworks.get("country_groups") or {}).items()}
     visa: dict[tuple[str, str], str] = {}

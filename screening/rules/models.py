@@ -129,8 +129,10 @@ class Parameters(_Model):
     visa_areas: list[str] = []
     # API data is due by departure where no framework sets a deadline (so API_LATE is raised everywhere)
     default_api_deadline: ApiDeadline | None = ApiDeadline(
-        reference="scheduled_departure", minutes_before=0,
-        source="default: API data due by departure (rules/obligations.yaml parameters.default_api_deadline)")
+        reference="scheduled_departure",
+        minutes_before=0,
+        source="default: API data due by departure (rules/obligations.yaml parameters.default_api_deadline)",
+    )
     api_deadline_by_destination: dict[str, ApiDeadline] = {}
 
     def fallback_deadline(self, destination: str | None) -> ApiDeadline | None:

@@ -104,8 +104,12 @@ def _doc_expired(spec: RuleSpec, v: Verdict) -> RuleOutcome:
     if unknown:
         return unknown
     f, i = v.facts, v.row
-    return _o(spec, "PASSED", f"Checked document_expiry {_day(f.expiry[i])} against the arrival date "
-                              f"{_day(f.arrival[i])} ({v.ctx.arrival_date_basis}): valid on arrival.")
+    return _o(
+        spec,
+        "PASSED",
+        f"Checked document_expiry {_day(f.expiry[i])} against the arrival date "
+        f"{_day(f.arrival[i])} ({v.ctx.arrival_date_basis}): valid on arrival.",
+    )
 
 
 def _doc_validity_short(spec: RuleSpec, v: Verdict) -> RuleOutcome:
@@ -114,15 +118,27 @@ def _doc_validity_short(spec: RuleSpec, v: Verdict) -> RuleOutcome:
         return unknown
     f, i, ctx = v.facts, v.row, v.ctx
     if f.expiry[i] < f.arrival[i]:
-        return _o(spec, "NOT_APPLICABLE", f"Document expired ({_day(f.expiry[i])}) before arrival "
-                                          f"({_day(f.arrival[i])}): that is DOC_EXPIRED, not a short validity.")
+        return _o(
+            spec,
+            "NOT_APPLICABLE",
+            f"Document expired ({_day(f.expiry[i])}) before arrival "
+            f"({_day(f.arrival[i])}): that is DOC_EXPIRED, not a short validity.",
+        )
     if ctx.validity_months == 0:
         frameworks = ", ".join(ctx.framework_ids) or "none"
-        return _o(spec, "NOT_APPLICABLE", f"No framework in force for {ctx.destination or 'the destination'} "
-                                          f"(frameworks: {frameworks}) sets document_validity.")
-    return _o(spec, "PASSED", f"Checked document_expiry {_day(f.expiry[i])} against arrival "
-                              f"{_day(f.arrival[i])} + {ctx.validity_months} months = {_day(f.required[i])} "
-                              f"({ctx.validity_framework} document_validity): valid long enough.")
+        return _o(
+            spec,
+            "NOT_APPLICABLE",
+            f"No framework in force for {ctx.destination or 'the destination'} "
+            f"(frameworks: {frameworks}) sets document_validity.",
+        )
+    return _o(
+        spec,
+        "PASSED",
+        f"Checked document_expiry {_day(f.expiry[i])} against arrival "
+        f"{_day(f.arrival[i])} + {ctx.validity_months} months = {_day(f.required[i])} "
+        f"({ctx.validity_framework} document_validity): valid long enough.",
+    )
 
 
 def _visa(spec: RuleSpec, v: Verdict) -> RuleOutcome:
@@ -136,13 +152,24 @@ def _visa(spec: RuleSpec, v: Verdict) -> RuleOutcome:
         return _o(spec, "NOT_APPLICABLE", f"Nationality {nat} is the destination State {dest}: no visa needed.")
     category = f.visa_category[i]
     if category is None:
-        return _o(spec, "PASSED", f"Visa policy (visa_policy.yaml, visa_overrides.yaml) lists nothing for {nat} "
-                                  f"to {dest}: no visa required.")
+        return _o(
+            spec,
+            "PASSED",
+            f"Visa policy (visa_policy.yaml, visa_overrides.yaml) lists nothing for {nat} to {dest}: no visa required.",
+        )
     if category not in needing:
-        return _o(spec, "PASSED", f"Visa policy for {nat} to {dest}: {category}, not one of the categories "
-                                  f"needing a visa before boarding ({', '.join(needing)}).")
-    return _o(spec, "PASSED", f"Visa policy for {nat} to {dest}: {category}; a visa is declared, valid on "
-                              "arrival and issued for the destination.")
+        return _o(
+            spec,
+            "PASSED",
+            f"Visa policy for {nat} to {dest}: {category}, not one of the categories "
+            f"needing a visa before boarding ({', '.join(needing)}).",
+        )
+    return _o(
+        spec,
+        "PASSED",
+        f"Visa policy for {nat} to {dest}: {category}; a visa is declared, valid on "
+        "arrival and issued for the destination.",
+    )
 
 
 def _api_late(spec: RuleSpec, v: Verdict) -> RuleOutcome:
@@ -152,68 +179,178 @@ def _api_late(spec: RuleSpec, v: Verdict) -> RuleOutcome:
     if ctx.transmitted is None:
         return _o(spec, "NOT_EVALUATED", "No transmitted_at recorded for this manifest.")
     if not ctx.deadlines:
-        return _o(spec, "NOT_APPLICABLE", "No framework in force sets an API deadline and no default deadline "
-                                          "is configured (parameters.default_api_deadline).")
-    return _o(spec, "PASSED", f"Transmitted {fmt_instant(ctx.transmitted)}, in time for: "
-                              + "; ".join(d.text for d in ctx.deadlines) + ".")
+        return _o(
+            spec,
+            "NOT_APPLICABLE",
+            "No framework in force sets an API deadline and no default deadline "
+            "is configured (parameters.default_api_deadline).",
+        )
+    return _o(
+        spec,
+        "PASSED",
+        f"Transmitted {fmt_instant(ctx.transmitted)}, in time for: " + "; ".join(d.text for d in ctx.deadlines) + ".",
+    )
 
 
 def _stage_verdict(spec: RuleSpec, v: Verdict) -> RuleOutcome:
     """Rules other stages produce: no flag means a pass only if that stage's flags came with the history."""
     if spec.stage not in v.stages_known:
-        return _o(spec, "NOT_EVALUATED", f"Produced by the {spec.stage} stage, whose flags this history does not "
-                                         f"carry; {spec.passes[0].lower()}{spec.passes[1:]} cannot be confirmed.")
+        return _o(
+            spec,
+            "NOT_EVALUATED",
+            f"Produced by the {spec.stage} stage, whose flags this history does not "
+            f"carry; {spec.passes[0].lower()}{spec.passes[1:]} cannot be confirmed.",
+        )
     return _o(spec, "PASSED", f"{spec.passes} (the {spec.stage} stage checked {', '.join(spec.facts)}).")
 
 
-def _external(rule_id: str, scope: Scope, severity: str, stage: Stage, kind: Kind, facts: tuple[str, ...],
-              fail: str, passes: str) -> RuleSpec:
+def _external(
+    rule_id: str, scope: Scope, severity: str, stage: Stage, kind: Kind, facts: tuple[str, ...], fail: str, passes: str
+) -> RuleSpec:
     return RuleSpec(rule_id, scope, severity, stage, kind, facts, (), fail, passes, _stage_verdict)
 
 
 _DOC = ("document_expiry", "scheduled_arrival", "scheduled_departure", "arrival_airport")
-RULES: dict[str, RuleSpec] = {s.id: s for s in (
-    RuleSpec("DOC_MISSING", "traveller", "HIGH", "obligations", "breach", ("document_type", "document_number"),
-             (), "No travel document declared.", "A travel document type and number are declared.",
-             _doc_missing, ev.doc_missing),
-    RuleSpec("DOC_EXPIRED", "traveller", "HIGH", "obligations", "breach", _DOC, (),
-             "Travel document expired before the arrival date.", "Document valid on arrival.",
-             _doc_expired, ev.doc_expired),
-    RuleSpec("DOC_VALIDITY_SHORT", "traveller", "MEDIUM", "obligations", "breach", _DOC, ("document_validity",),
-             "Document valid on arrival but for less than the destination requires.",
-             "Document valid for the required period after arrival.", _doc_validity_short, ev.doc_validity_short),
-    RuleSpec("VISA_REQUIRED_MISSING", "traveller", "HIGH", "obligations", "breach",
-             ("nationality", "arrival_airport", "visa_number", "visa_issuing_state", "visa_expiry"), (),
-             "The nationality needs a visa for the destination and no valid visa is declared.",
-             "No visa needed, or a valid visa declared.", _visa, ev.visa_required_missing),
-    RuleSpec("API_LATE", "manifest", "MEDIUM", "obligations", "breach",
-             ("transmitted_at", "scheduled_departure", "departure_airport", "arrival_airport"), ("api_deadline",),
-             "API data transmitted after the deadline.", "API data transmitted in time.", _api_late, ev.api_late),
-    _external("API_INCOMPLETE", "traveller", "MEDIUM", "validation", "breach",
-              ("mandatory API data elements (schemas/manifest_csv.schema.json)", "multi-part completeness"),
-              "Mandatory API data elements missing, or a multi-part message released without all its parts.",
-              "Every mandatory API data element is present"),
-    _external("API_COUNT_MISMATCH", "manifest", "MEDIUM", "reader", "breach", ("declared_total", "travellers sent"),
-              "The declared total (PAXLST CNT) differs from the travellers sent.",
-              "The declared total matches the travellers sent, or none was declared"),
-    _external("API_DUPLICATE_TRAVELLER", "traveller", "MEDIUM", "validation", "breach",
-              ("traveller_ref", "document_number"), "The same traveller was sent twice.",
-              "The traveller was sent once"),
-    _external("DOC_CHECK_DIGIT_INVALID", "traveller", "MEDIUM", "validation", "data_quality", ("mrz",),
-              "An MRZ check digit does not verify.", "MRZ check digits verify, or no MRZ was sent"),
-    _external("WATCHLIST_MATCH", "traveller", "HIGH", "matching", "risk",
-              ("surname", "given_names", "date_of_birth", "nationality", "sex", "document_number"),
-              "The traveller matches a watchlist entry (a risk about the person, not a carrier failure).",
-              "No watchlist entry scored at or above the matching threshold"),
-    _external("DOC_REPORTED_LOST_STOLEN", "traveller", "CRITICAL", "documents", "risk",
-              ("document_number", "document_issuing_state"),
-              "The document is reported lost or stolen (a risk about the document, not a carrier failure).",
-              "The document is not in the lost/stolen registry"),
-    _external("DOC_REPORTED_LOST_STOLEN_SIMILAR", "traveller", "MEDIUM", "documents", "risk",
-              ("document_number", "document_issuing_state"),
-              "The document number is one look-alike or one edit from a reported document (a risk).",
-              "No reported document is a look-alike or one edit away"),
-)}
+RULES: dict[str, RuleSpec] = {
+    s.id: s
+    for s in (
+        RuleSpec(
+            "DOC_MISSING",
+            "traveller",
+            "HIGH",
+            "obligations",
+            "breach",
+            ("document_type", "document_number"),
+            (),
+            "No travel document declared.",
+            "A travel document type and number are declared.",
+            _doc_missing,
+            ev.doc_missing,
+        ),
+        RuleSpec(
+            "DOC_EXPIRED",
+            "traveller",
+            "HIGH",
+            "obligations",
+            "breach",
+            _DOC,
+            (),
+            "Travel document expired before the arrival date.",
+            "Document valid on arrival.",
+            _doc_expired,
+            ev.doc_expired,
+        ),
+        RuleSpec(
+            "DOC_VALIDITY_SHORT",
+            "traveller",
+            "MEDIUM",
+            "obligations",
+            "breach",
+            _DOC,
+            ("document_validity",),
+            "Document valid on arrival but for less than the destination requires.",
+            "Document valid for the required period after arrival.",
+            _doc_validity_short,
+            ev.doc_validity_short,
+        ),
+        RuleSpec(
+            "VISA_REQUIRED_MISSING",
+            "traveller",
+            "HIGH",
+            "obligations",
+            "breach",
+            ("nationality", "arrival_airport", "visa_number", "visa_issuing_state", "visa_expiry"),
+            (),
+            "The nationality needs a visa for the destination and no valid visa is declared.",
+            "No visa needed, or a valid visa declared.",
+            _visa,
+            ev.visa_required_missing,
+        ),
+        RuleSpec(
+            "API_LATE",
+            "manifest",
+            "MEDIUM",
+            "obligations",
+            "breach",
+            ("transmitted_at", "scheduled_departure", "departure_airport", "arrival_airport"),
+            ("api_deadline",),
+            "API data transmitted after the deadline.",
+            "API data transmitted in time.",
+            _api_late,
+            ev.api_late,
+        ),
+        _external(
+            "API_INCOMPLETE",
+            "traveller",
+            "MEDIUM",
+            "validation",
+            "breach",
+            ("mandatory API data elements (schemas/manifest_csv.schema.json)", "multi-part completeness"),
+            "Mandatory API data elements missing, or a multi-part message released without all its parts.",
+            "Every mandatory API data element is present",
+        ),
+        _external(
+            "API_COUNT_MISMATCH",
+            "manifest",
+            "MEDIUM",
+            "reader",
+            "breach",
+            ("declared_total", "travellers sent"),
+            "The declared total (PAXLST CNT) differs from the travellers sent.",
+            "The declared total matches the travellers sent, or none was declared",
+        ),
+        _external(
+            "API_DUPLICATE_TRAVELLER",
+            "traveller",
+            "MEDIUM",
+            "validation",
+            "breach",
+            ("traveller_ref", "document_number"),
+            "The same traveller was sent twice.",
+            "The traveller was sent once",
+        ),
+        _external(
+            "DOC_CHECK_DIGIT_INVALID",
+            "traveller",
+            "MEDIUM",
+            "validation",
+            "data_quality",
+            ("mrz",),
+            "An MRZ check digit does not verify.",
+            "MRZ check digits verify, or no MRZ was sent",
+        ),
+        _external(
+            "WATCHLIST_MATCH",
+            "traveller",
+            "HIGH",
+            "matching",
+            "risk",
+            ("surname", "given_names", "date_of_birth", "nationality", "sex", "document_number"),
+            "The traveller matches a watchlist entry (a risk about the person, not a carrier failure).",
+            "No watchlist entry scored at or above the matching threshold",
+        ),
+        _external(
+            "DOC_REPORTED_LOST_STOLEN",
+            "traveller",
+            "CRITICAL",
+            "documents",
+            "risk",
+            ("document_number", "document_issuing_state"),
+            "The document is reported lost or stolen (a risk about the document, not a carrier failure).",
+            "The document is not in the lost/stolen registry",
+        ),
+        _external(
+            "DOC_REPORTED_LOST_STOLEN_SIMILAR",
+            "traveller",
+            "MEDIUM",
+            "documents",
+            "risk",
+            ("document_number", "document_issuing_state"),
+            "The document number is one look-alike or one edit from a reported document (a risk).",
+            "No reported document is a look-alike or one edit away",
+        ),
+    )
+}
 
 IMPLEMENTED_RULES: tuple[str, ...] = tuple(r for r, s in RULES.items() if s.stage == "obligations")
 RISK_RULES: frozenset[str] = frozenset(r for r, s in RULES.items() if s.kind == "risk")
@@ -248,8 +385,7 @@ def is_breach(rule_id: str, flag_type: str = "") -> bool:
 
 def evaluators(ruleset: RuleSet) -> list[tuple[str, Evaluate]]:
     """The obligation-stage evaluators of the enabled rules, in registry order."""
-    return [(r, s.evaluate) for r, s in RULES.items()
-            if s.evaluate is not None and ruleset.enabled(r)]
+    return [(r, s.evaluate) for r, s in RULES.items() if s.evaluate is not None and ruleset.enabled(r)]
 
 
 def stage_of(rule_id: str) -> Stage | None:

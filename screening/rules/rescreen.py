@@ -32,16 +32,27 @@ def rescreen(history: History, index: WatchlistIndex, config: MatchConfig, rules
     df = history.travellers
     rows = []
     for manifest_id, group in df.groupby("manifest_id", sort=False):
-        travellers = [{str(k): (None if pd.isna(v) else v) for k, v in rec.items()}
-                      for rec in group.to_dict("records")]
+        travellers = [{str(k): (None if pd.isna(v) else v) for k, v in rec.items()} for rec in group.to_dict("records")]
         first = travellers[0]
         for match in index.screen(travellers, config):
-            rows.append({"manifest_id": manifest_id, "carrier": first["carrier"],
-                         "flight_number": first["flight_number"], "traveller_ref": match.traveller_ref,
-                         "flag_type": "WATCHLIST", "rule_id": "WATCHLIST_MATCH", "severity": config.severity,
-                         "explanation": match.explanation, "frameworks": "", "rules_version": rules_version,
-                         "score": round(match.score, 4), "watchlist_entry_id": match.entry.entry_id,
-                         "list_name": match.entry.list_name, "list_version": index.version})
+            rows.append(
+                {
+                    "manifest_id": manifest_id,
+                    "carrier": first["carrier"],
+                    "flight_number": first["flight_number"],
+                    "traveller_ref": match.traveller_ref,
+                    "flag_type": "WATCHLIST",
+                    "rule_id": "WATCHLIST_MATCH",
+                    "severity": config.severity,
+                    "explanation": match.explanation,
+                    "frameworks": "",
+                    "rules_version": rules_version,
+                    "score": round(match.score, 4),
+                    "watchlist_entry_id": match.entry.entry_id,
+                    "list_name": match.entry.list_name,
+                    "list_version": index.version,
+                }
+            )
     kept = history.carried[history.carried["rule_id"] != "WATCHLIST_MATCH"]
     fresh = pd.DataFrame(rows, columns=list(kept.columns) if len(kept.columns) else FLAG_COLUMNS)
     return pd.concat([kept, fresh], ignore_index=True) if len(fresh) else kept.reset_index(drop=True)

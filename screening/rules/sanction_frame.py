@@ -94,11 +94,7 @@ def sanctions_frame(
         return empty_sanctions()
 
     # 1. which frameworks sanction each flag (per manifest, rule and breached-framework list)
-    fw_col = (
-        flags["frameworks"].fillna("").astype(str)
-        if "frameworks" in flags
-        else pd.Series("", index=flags.index)
-    )
+    fw_col = flags["frameworks"].fillna("").astype(str) if "frameworks" in flags else pd.Series("", index=flags.index)
     combo = flags["manifest_id"].astype(str) + "\t" + flags["rule_id"].astype(str) + "\t" + fw_col
     codes, uniques = pd.factorize(combo)
     lists = []
@@ -106,19 +102,13 @@ def sanctions_frame(
         mid, rid, only = key.split("\t")
         wanted = set(filter(None, only.split("|")))
         lists.append(
-            [
-                f.id
-                for f in ctx_by_id[mid].frameworks
-                if rid in f.sanctioned_rules and (not wanted or f.id in wanted)
-            ]
+            [f.id for f in ctx_by_id[mid].frameworks if rid in f.sanctioned_rules and (not wanted or f.id in wanted)]
         )
     rows = flags.assign(framework=pd.Series([lists[c] for c in codes], index=flags.index, dtype=object))
     rows = rows.explode("framework").dropna(subset=["framework"])
     # one record per carrier, flight, traveller, rule and framework, however often a stage flagged it
     rows["traveller_ref"] = rows["traveller_ref"].fillna("").astype(str)
-    rows = rows.drop_duplicates(["manifest_id", "traveller_ref", "rule_id", "framework"]).reset_index(
-        drop=True
-    )
+    rows = rows.drop_duplicates(["manifest_id", "traveller_ref", "rule_id", "framework"]).reset_index(drop=True)
     if rows.empty:
         return empty_sanctions()
 
@@ -180,10 +170,7 @@ def sanctions_frame(
     rows = rows.sort_values(["manifest_id", "rule_id", "framework", "traveller_ref"], kind="stable")
     order = rows["_order"].to_numpy()
     due_sorted = rows["_due"].to_numpy()
-    before = (
-        rows.groupby(["manifest_id", "rule_id", "framework"], sort=False)["_due"].cumsum().to_numpy()
-        - due_sorted
-    )
+    before = rows.groupby(["manifest_id", "rule_id", "framework"], sort=False)["_due"].cumsum().to_numpy() - due_sorted
     cap_sorted = cap[order]
     amount_sorted = np.clip(np.minimum(due_sorted, cap_sorted - before), 0.0, None)
     amount = np.empty(len(rows))

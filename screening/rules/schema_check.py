@@ -52,8 +52,6 @@ def schema_problems(doc: LocatedYaml, schema_name: str) -> list[Problem]:
     """Every schema violation of one file, sorted by line."""
     if doc.data is None:
         return [Problem(doc.path, 1, "file is empty")]
-    errors = sorted(
-        _validator(schema_name).iter_errors(doc.data), key=lambda e: list(map(str, e.absolute_path))
-    )
+    errors = sorted(_validator(schema_name).iter_errors(doc.data), key=lambda e: list(map(str, e.absolute_path)))
     problems = [Problem(doc.path, doc.line(_where(e, doc.data)), _describe(e)) for e in errors]
     return sorted(problems, key=lambda p: p.line)

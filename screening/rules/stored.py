@@ -52,13 +52,24 @@ def carried_frame(flags: list[Flag]) -> pd.DataFrame:
         if stage_of(f.rule_id) == "obligations":  # re-evaluated, never carried
             continue
         frameworks = (f.details or {}).get("frameworks") or []
-        rows.append({"manifest_id": f.manifest_id, "carrier": f.carrier, "flight_number": f.flight_number,
-                     "traveller_ref": f.traveller_ref or "", "flag_type": f.flag_type, "rule_id": f.rule_id,
-                     "severity": f.severity, "explanation": f.explanation,
-                     "frameworks": "|".join(frameworks) if isinstance(frameworks, list) else str(frameworks),
-                     "rules_version": f.rules_version, "score": f.score,
-                     "watchlist_entry_id": f.watchlist_entry_id, "list_name": f.list_name,
-                     "list_version": f.list_version})
+        rows.append(
+            {
+                "manifest_id": f.manifest_id,
+                "carrier": f.carrier,
+                "flight_number": f.flight_number,
+                "traveller_ref": f.traveller_ref or "",
+                "flag_type": f.flag_type,
+                "rule_id": f.rule_id,
+                "severity": f.severity,
+                "explanation": f.explanation,
+                "frameworks": "|".join(frameworks) if isinstance(frameworks, list) else str(frameworks),
+                "rules_version": f.rules_version,
+                "score": f.score,
+                "watchlist_entry_id": f.watchlist_entry_id,
+                "list_name": f.list_name,
+                "list_version": f.list_version,
+            }
+        )
     extra = ["score", "watchlist_entry_id", "list_name", "list_version"]
     if not rows:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in FLAG_COLUMNS + extra})
@@ -74,8 +85,9 @@ def screenable(manifest: Manifest) -> list[dict[str, Any]]:
 NO_TRAVELLER = "-"  # traveller_type of the flight-only row of a manifest with nobody screenable
 
 
-def _frame(manifest: Manifest, travellers: list[dict[str, Any]], ruleset: RuleSet | None,
-           manifest_id: str) -> pd.DataFrame:
+def _frame(
+    manifest: Manifest, travellers: list[dict[str, Any]], ruleset: RuleSet | None, manifest_id: str
+) -> pd.DataFrame:
     """As the obligation stage sees it. A manifest whose travellers were all quarantined still gets its
     manifest-level rules (API_LATE) and sanctions: one flight-only row no traveller rule applies to."""
     frame = manifest_frame(manifest, travellers or [{"traveller_type": NO_TRAVELLER}], ruleset)
@@ -83,12 +95,15 @@ def _frame(manifest: Manifest, travellers: list[dict[str, Any]], ruleset: RuleSe
     return frame
 
 
-def _assemble(frames: list[pd.DataFrame], flags: list[Flag], notes: list[str], source: str,
-              list_versions: set[str]) -> History:
-    travellers = (pd.concat(frames, ignore_index=True) if frames
-                  else pd.DataFrame(columns=list(manifest_frame_columns())))
-    return History(ensure_columns(travellers.astype("string")), carried_frame(flags), ALL_STAGES, notes,
-                   list_versions, source)
+def _assemble(
+    frames: list[pd.DataFrame], flags: list[Flag], notes: list[str], source: str, list_versions: set[str]
+) -> History:
+    travellers = (
+        pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=list(manifest_frame_columns()))
+    )
+    return History(
+        ensure_columns(travellers.astype("string")), carried_frame(flags), ALL_STAGES, notes, list_versions, source
+    )
 
 
 def manifest_frame_columns() -> list[str]:
@@ -98,6 +113,7 @@ def manifest_frame_columns() -> list[str]:
 
 
 # -- work folders ------------------------------------------------------------------------------------------
+
 
 def work_folders(root: Path) -> list[Path]:
     """Manifest folders under `root` (each has manifest.json), one per manifest: when a re-screen left the
@@ -143,6 +159,7 @@ def read_work_folders(root: Path) -> History:
 
 # -- the store ------------------------------------------------------------------------------------------------
 
+
 def _departure(text: str | None) -> datetime | None:
     instant = parse_instant(text)
     if instant is None and text:
@@ -153,8 +170,9 @@ def _departure(text: str | None) -> datetime | None:
     return instant.astimezone(UTC) if instant else None
 
 
-def read_store(url: str, *, first: date | None = None, last: date | None = None,
-               carriers: list[str] | None = None) -> History:
+def read_store(
+    url: str, *, first: date | None = None, last: date | None = None, carriers: list[str] | None = None
+) -> History:
     """Manifests of the store (scheduled departure in [first, last], UTC days; these carriers), each under
     the rules version it was last screened with: travellers, documents and the earlier stages' flags."""
     from sqlalchemy import select
@@ -175,25 +193,43 @@ def read_store(url: str, *, first: date | None = None, last: date | None = None,
                 when = _departure(record.scheduled_departure)
                 if (start and (when is None or when < start)) or (end and (when is None or when >= end)):
                     continue
-                rows = session.scalars(select(TravellerRecord).where(TravellerRecord.manifest_id
-                                                                     == record.manifest_id)
-                                       .order_by(TravellerRecord.id))
+                rows = session.scalars(
+                    select(TravellerRecord)
+                    .where(TravellerRecord.manifest_id == record.manifest_id)
+                    .order_by(TravellerRecord.id)
+                )
                 manifest = _manifest_of(record, [dict(r.data or {}) for r in rows])
                 frames.append(_frame(manifest, screenable(manifest), None, record.manifest_id))
                 stored = session.scalars(select(FlagRecord).where(FlagRecord.manifest_id == record.manifest_id))
                 for f in stored:
                     if record.rules_version and f.rules_version != record.rules_version:
                         continue
-                    flags.append(Flag(f.manifest_id, f.carrier, f.flight_number, f.traveller_ref, f.flag_type,
-                                      f.rule_id, f.severity, f.explanation, f.score, f.watchlist_entry_id,
-                                      f.list_name, dict(f.details or {}), f.list_version, f.rules_version))
+                    flags.append(
+                        Flag(
+                            f.manifest_id,
+                            f.carrier,
+                            f.flight_number,
+                            f.traveller_ref,
+                            f.flag_type,
+                            f.rule_id,
+                            f.severity,
+                            f.explanation,
+                            f.score,
+                            f.watchlist_entry_id,
+                            f.list_name,
+                            dict(f.details or {}),
+                            f.list_version,
+                            f.rules_version,
+                        )
+                    )
                     if f.flag_type == "WATCHLIST" and f.list_version:
                         versions.add(f.list_version)
                 if record.list_version:
                     versions.add(record.list_version)
     except SQLAlchemyError as exc:
-        raise InputError(f"cannot read the history from {safe_url(url)} ({exc.__class__.__name__}); "
-                         "is it a screening store?") from exc
+        raise InputError(
+            f"cannot read the history from {safe_url(url)} ({exc.__class__.__name__}); is it a screening store?"
+        ) from exc
     notes = []
     if not frames:
         notes.append("no stored manifest matches the dates and carriers given")
@@ -216,9 +252,19 @@ def _manifest_of(record: Any, data: list[dict[str, Any]]) -> Manifest:
             doc["traveller_ref"] = item.get("traveller_ref")
             documents.append(doc)
         travellers.append(item)
-    return Manifest(carrier=record.carrier, flight_number=record.flight_number,
-                    departure_airport=record.departure_airport, arrival_airport=record.arrival_airport,
-                    scheduled_departure=record.scheduled_departure, scheduled_arrival=record.scheduled_arrival,
-                    transmitted_at=record.transmitted_at, message_ref=record.message_ref,
-                    message_type=record.message_type, declared_total=record.declared_total, parts=record.parts,
-                    source_file=record.source_file, travellers=travellers, documents=documents)
+    return Manifest(
+        carrier=record.carrier,
+        flight_number=record.flight_number,
+        departure_airport=record.departure_airport,
+        arrival_airport=record.arrival_airport,
+        scheduled_departure=record.scheduled_departure,
+        scheduled_arrival=record.scheduled_arrival,
+        transmitted_at=record.transmitted_at,
+        message_ref=record.message_ref,
+        message_type=record.message_type,
+        declared_total=record.declared_total,
+        parts=record.parts,
+        source_file=record.source_file,
+        travellers=travellers,
+        documents=documents,
+    )

@@ -80,16 +80,12 @@ def parse_partial_dates(values: pd.Series, end_of_period: bool = True) -> np.nda
     if month.any():
         start = pd.to_datetime(text[month], format="%Y-%m", errors="coerce")
         start_d = start.to_numpy().astype("datetime64[M]")
-        out[month] = (
-            ((start_d + 1).astype("datetime64[D]") - 1) if end_of_period else start_d.astype("datetime64[D]")
-        )
+        out[month] = ((start_d + 1).astype("datetime64[D]") - 1) if end_of_period else start_d.astype("datetime64[D]")
     year = lengths == 4
     if year.any():
         start = pd.to_datetime(text[year], format="%Y", errors="coerce")
         start_y = start.to_numpy().astype("datetime64[Y]")
-        out[year] = (
-            ((start_y + 1).astype("datetime64[D]") - 1) if end_of_period else start_y.astype("datetime64[D]")
-        )
+        out[year] = ((start_y + 1).astype("datetime64[D]") - 1) if end_of_period else start_y.astype("datetime64[D]")
     return out
 
 

@@ -136,8 +136,6 @@ def import_visa(
     """Write `out` from `src`; returns counts for the CLI to print."""
     policy, rows = read_policy(src)
     when = generated_at or datetime.now(UTC).date().isoformat()
-    out.write_text(
-        render(policy, src, rows, snapshot=snapshot, generated_at=when, licence=licence), encoding="utf-8"
-    )
+    out.write_text(render(policy, src, rows, snapshot=snapshot, generated_at=when, licence=licence), encoding="utf-8")
     pairs = sum(len(n) for cats in policy.values() for n in cats.values())
     return {"rows": rows, "destinations": len(policy), "restricted_pairs": pairs}

@@ -46,9 +46,7 @@ def _construct(node: yaml.Node, loader: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else value
 
 
-def _walk(
-    node: yaml.Node, where: PathKey, lines: dict[PathKey, int], src: Path, loader: yaml.SafeLoader
-) -> Any:
+def _walk(node: yaml.Node, where: PathKey, lines: dict[PathKey, int], src: Path, loader: yaml.SafeLoader) -> Any:
     lines.setdefault(where, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}

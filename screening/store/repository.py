@@ -40,23 +40,48 @@ def flag_key(flag: Flag) -> str:
     return hashlib.sha1(raw.encode()).hexdigest()
 
 
-def audit(session: Session, actor: str, action: str, subject: str, detail: dict[str, Any] | None = None,
-          key: str | None = None, manifest_id: str | None = None) -> None:
+def audit(
+    session: Session,
+    actor: str,
+    action: str,
+    subject: str,
+    detail: dict[str, Any] | None = None,
+    key: str | None = None,
+    manifest_id: str | None = None,
+) -> None:
     """Record an event once: the same key (for example run + manifest + action) is stored only once."""
     detail = detail or {}
     raw_key = key or f"{actor}|{action}|{subject}|{json.dumps(detail, sort_keys=True, default=str)}"
     event_key = hashlib.sha1(raw_key.encode()).hexdigest()  # fixed length, whatever the caller's key
     existing = session.scalar(select(AuditEvent).where(AuditEvent.event_key == event_key))
     if existing is None:
-        session.add(AuditEvent(event_key=event_key, at=utcnow(), actor=actor, action=action, subject=subject,
-                               detail=detail, manifest_id=manifest_id))
+        session.add(
+            AuditEvent(
+                event_key=event_key,
+                at=utcnow(),
+                actor=actor,
+                action=action,
+                subject=subject,
+                detail=detail,
+                manifest_id=manifest_id,
+            )
+        )
 
 
 def start_run(session: Session, run_id: str, rules_version: str, list_version: str) -> None:
     run = session.get(ScreeningRun, run_id)
     if run is None:
-        session.add(ScreeningRun(run_id=run_id, started_at=utcnow(), finished_at=None, status="RUNNING",
-                                 rules_version=rules_version, list_version=list_version, summary={}))
+        session.add(
+            ScreeningRun(
+                run_id=run_id,
+                started_at=utcnow(),
+                finished_at=None,
+                status="RUNNING",
+                rules_version=rules_version,
+                list_version=list_version,
+                summary={},
+            )
+        )
     else:
         run.status, run.rules_version, run.list_version = "RUNNING", rules_version, list_version
 
@@ -67,15 +92,24 @@ def finish_run(session: Session, run_id: str, summary: dict[str, Any], status: s
         run.finished_at, run.status, run.summary = utcnow(), status, summary
 
 
-def record_ingested_file(session: Session, checksum: str, original_name: str, raw_path: str, status: str,
-                         reason: str | None = None) -> bool:
+def record_ingested_file(
+    session: Session, checksum: str, original_name: str, raw_path: str, status: str, reason: str | None = None
+) -> bool:
     """True when the file is new; a file already landed (same checksum) is recognised, not re-added."""
     existing = session.get(IngestedFile, checksum)
     if existing is not None:
         existing.status, existing.reason = status, reason
         return False
-    session.add(IngestedFile(checksum=checksum, original_name=original_name, raw_path=raw_path,
-                             landed_at=utcnow(), status=status, reason=reason))
+    session.add(
+        IngestedFile(
+            checksum=checksum,
+            original_name=original_name,
+            raw_path=raw_path,
+            landed_at=utcnow(),
+            status=status,
+            reason=reason,
+        )
+    )
     return True
 
 
@@ -85,9 +119,19 @@ def mark_file(session: Session, raw_path: str, status: str) -> None:
         record.status = status
 
 
-def save_manifest_results(session: Session, *, run_id: str, manifest: Manifest, screened: list[dict[str, Any]],
-                          quarantined: int, flags: list[Flag], sanctions: list[Sanction],
-                          validation: dict[str, Any], rules_version: str, list_version: str) -> dict[str, Any]:
+def save_manifest_results(
+    session: Session,
+    *,
+    run_id: str,
+    manifest: Manifest,
+    screened: list[dict[str, Any]],
+    quarantined: int,
+    flags: list[Flag],
+    sanctions: list[Sanction],
+    validation: dict[str, Any],
+    rules_version: str,
+    list_version: str,
+) -> dict[str, Any]:
     """Replace this manifest's results under this rules version in one transaction. Returns (and, for a
     re-screen, audits as `manifest_rescreened`) what changed: flags and sanctions added and removed, and
     sanction amounts old -> new."""
@@ -95,14 +139,26 @@ def save_manifest_results(session: Session, *, run_id: str, manifest: Manifest, 
     record = session.get(ManifestRecord, manifest_id)
     before = _results_of(session, manifest_id, record.rules_version if record is not None else None)
     values = dict(
-        carrier=manifest.carrier, flight_number=manifest.flight_number,
-        departure_airport=manifest.departure_airport, arrival_airport=manifest.arrival_airport,
-        scheduled_departure=manifest.scheduled_departure, scheduled_arrival=manifest.scheduled_arrival,
-        transmitted_at=manifest.transmitted_at, message_ref=manifest.message_ref,
-        message_type=manifest.message_type, declared_total=manifest.declared_total, parts=manifest.parts,
-        source_file=manifest.source_file, travellers_in=len(manifest.travellers),
-        travellers_screened=len(screened), travellers_quarantined=quarantined, last_run_id=run_id,
-        rules_version=rules_version, list_version=list_version, screened_at=utcnow(), validation=validation,
+        carrier=manifest.carrier,
+        flight_number=manifest.flight_number,
+        departure_airport=manifest.departure_airport,
+        arrival_airport=manifest.arrival_airport,
+        scheduled_departure=manifest.scheduled_departure,
+        scheduled_arrival=manifest.scheduled_arrival,
+        transmitted_at=manifest.transmitted_at,
+        message_ref=manifest.message_ref,
+        message_type=manifest.message_type,
+        declared_total=manifest.declared_total,
+        parts=manifest.parts,
+        source_file=manifest.source_file,
+        travellers_in=len(manifest.travellers),
+        travellers_screened=len(screened),
+        travellers_quarantined=quarantined,
+        last_run_id=run_id,
+        rules_version=rules_version,
+        list_version=list_version,
+        screened_at=utcnow(),
+        validation=validation,
     )
     if record is None:
         session.add(ManifestRecord(manifest_id=manifest_id, **values))
@@ -111,10 +167,15 @@ def save_manifest_results(session: Session, *, run_id: str, manifest: Manifest, 
             setattr(record, key, value)
     session.flush()
     session.execute(delete(TravellerRecord).where(TravellerRecord.manifest_id == manifest_id))
-    session.add_all(TravellerRecord(manifest_id=manifest_id, traveller_ref=str(t.get("traveller_ref") or ""),
-                                    data=_traveller_data(manifest, t)) for t in manifest.travellers)
-    session.execute(delete(FlagRecord).where(FlagRecord.manifest_id == manifest_id,
-                                             FlagRecord.rules_version == rules_version))
+    session.add_all(
+        TravellerRecord(
+            manifest_id=manifest_id, traveller_ref=str(t.get("traveller_ref") or ""), data=_traveller_data(manifest, t)
+        )
+        for t in manifest.travellers
+    )
+    session.execute(
+        delete(FlagRecord).where(FlagRecord.manifest_id == manifest_id, FlagRecord.rules_version == rules_version)
+    )
     now = utcnow()
     seen: set[str] = set()
     for flag in flags:
@@ -122,32 +183,57 @@ def save_manifest_results(session: Session, *, run_id: str, manifest: Manifest, 
         if key in seen:
             continue
         seen.add(key)
-        session.add(FlagRecord(
-            manifest_id=manifest_id, rules_version=rules_version, flag_key=key, run_id=run_id,
-            carrier=flag.carrier, flight_number=flag.flight_number, traveller_ref=flag.traveller_ref,
-            flag_type=flag.flag_type, rule_id=flag.rule_id, severity=flag.severity, score=flag.score,
-            watchlist_entry_id=flag.watchlist_entry_id, list_name=flag.list_name,
-            list_version=flag.list_version or list_version, explanation=flag.explanation,
-            details=_jsonable(flag.details), created_at=now))
+        session.add(
+            FlagRecord(
+                manifest_id=manifest_id,
+                rules_version=rules_version,
+                flag_key=key,
+                run_id=run_id,
+                carrier=flag.carrier,
+                flight_number=flag.flight_number,
+                traveller_ref=flag.traveller_ref,
+                flag_type=flag.flag_type,
+                rule_id=flag.rule_id,
+                severity=flag.severity,
+                score=flag.score,
+                watchlist_entry_id=flag.watchlist_entry_id,
+                list_name=flag.list_name,
+                list_version=flag.list_version or list_version,
+                explanation=flag.explanation,
+                details=_jsonable(flag.details),
+                created_at=now,
+            )
+        )
     save_sanctions(session, run_id, manifest_id, sanctions, rules_version)
     record_transmission(session, run_id, manifest, flags=len(seen), sanctions=len(sanctions))
     session.flush()
     changes = _changes(before, _results_of(session, manifest_id, rules_version))
     if record is not None and any(changes.values()):  # an identical re-run (a retry) changes nothing
-        audit(session, "pipeline", "manifest_rescreened", manifest_id, changes,
-              key=f"rescreen|{run_id}|{manifest_id}|{rules_version}", manifest_id=manifest_id)
+        audit(
+            session,
+            "pipeline",
+            "manifest_rescreened",
+            manifest_id,
+            changes,
+            key=f"rescreen|{run_id}|{manifest_id}|{rules_version}",
+            manifest_id=manifest_id,
+        )
     return changes
 
 
 def _results_of(session: Session, manifest_id: str, rules_version: str | None) -> dict[str, Any]:
     flags: Counter[str] = Counter()
     if rules_version is not None:
-        for f in session.scalars(select(FlagRecord).where(FlagRecord.manifest_id == manifest_id,
-                                                          FlagRecord.rules_version == rules_version)):
-            flags[f"{f.traveller_ref or '-'}:{f.rule_id}" + (f":{f.watchlist_entry_id}" if f.watchlist_entry_id
-                                                             else "")] += 1
-    sanctions = {s.sanction_id: (s.rule_id, s.traveller_ref, s.amount, s.currency, s.status)
-                 for s in session.scalars(select(SanctionRecord).where(SanctionRecord.manifest_id == manifest_id))}
+        for f in session.scalars(
+            select(FlagRecord).where(FlagRecord.manifest_id == manifest_id, FlagRecord.rules_version == rules_version)
+        ):
+            flags[
+                f"{f.traveller_ref or '-'}:{f.rule_id}" + (f":{f.watchlist_entry_id}" if f.watchlist_entry_id else "")
+            ] += 1
+    sanctions = {
+        s.sanction_id: (s.rule_id, s.traveller_ref, s.amount, s.currency, s.status)
+        for s in session.scalars(select(SanctionRecord).where(SanctionRecord.manifest_id == manifest_id))
+    }
     return {"flags": flags, "sanctions": sanctions}
 
 
@@ -156,15 +242,22 @@ def _changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
     added = sorted((after["flags"] - before["flags"]).elements())
     removed = sorted((before["flags"] - after["flags"]).elements())
     old, new = before["sanctions"], after["sanctions"]
-    amounts = [f"{sid} {new[sid][0]}: {old[sid][3]} {old[sid][2]:,.2f} -> {new[sid][3]} {new[sid][2]:,.2f}"
-               for sid in sorted(set(old) & set(new)) if (old[sid][2], old[sid][3]) != (new[sid][2], new[sid][3])]
-    return {"flags_added": added, "flags_removed": removed,
-            "sanctions_added": sorted(f"{sid} {new[sid][0]} {new[sid][3]} {new[sid][2]:,.2f}"
-                                      for sid in set(new) - set(old)),
-            "sanctions_removed": sorted(f"{sid} {old[sid][0]} {old[sid][3]} {old[sid][2]:,.2f}"
-                                        for sid in set(old) - set(new)),
-            "amounts_changed": amounts}
-
+    amounts = [
+        f"{sid} {new[sid][0]}: {old[sid][3]} {old[sid][2]:,.2f} -> {new[sid][3]} {new[sid][2]:,.2f}"
+        for sid in sorted(set(old) & set(new))
+        if (old[sid][2], old[sid][3]) != (new[sid][2], new[sid][3])
+    ]
+    return {
+        "flags_added": added,
+        "flags_removed": removed,
+        "sanctions_added": sorted(
+            f"{sid} {new[sid][0]} {new[sid][3]} {new[sid][2]:,.2f}" for sid in set(new) - set(old)
+        ),
+        "sanctions_removed": sorted(
+            f"{sid} {old[sid][0]} {old[sid][3]} {old[sid][2]:,.2f}" for sid in set(old) - set(new)
+        ),
+        "amounts_changed": amounts,
+    }
 
 
 def transmission_key(manifest: Manifest) -> str:
@@ -179,19 +272,39 @@ def record_transmission(session: Session, run_id: str, manifest: Manifest, *, fl
     rather than silently replaced. The same transmission screened again updates its own row."""
     key = transmission_key(manifest)
     now = utcnow()
-    rows = session.scalars(select(ManifestTransmission).where(
-        ManifestTransmission.manifest_id == manifest.manifest_id)).all()
+    rows = session.scalars(
+        select(ManifestTransmission).where(ManifestTransmission.manifest_id == manifest.manifest_id)
+    ).all()
     current = next((r for r in rows if r.transmission_key == key), None)
     for row in rows:
         if row is not current and row.superseded_at is None:
             row.superseded_at, row.superseded_by = now, key
-            audit(session, "pipeline", "manifest_superseded", manifest.manifest_id,
-                  {"earlier": row.transmission_key, "later": key, "earlier_travellers": row.travellers_in,
-                   "later_travellers": len(manifest.travellers)},
-                  key=f"superseded|{row.transmission_key}|{key}", manifest_id=manifest.manifest_id)
-    values = dict(run_id=run_id, source_file=manifest.source_file, message_ref=manifest.message_ref,
-                  transmitted_at=manifest.transmitted_at, received_at=now, travellers_in=len(manifest.travellers),
-                  flags=flags, sanctions=sanctions, superseded_at=None, superseded_by=None)
+            audit(
+                session,
+                "pipeline",
+                "manifest_superseded",
+                manifest.manifest_id,
+                {
+                    "earlier": row.transmission_key,
+                    "later": key,
+                    "earlier_travellers": row.travellers_in,
+                    "later_travellers": len(manifest.travellers),
+                },
+                key=f"superseded|{row.transmission_key}|{key}",
+                manifest_id=manifest.manifest_id,
+            )
+    values = dict(
+        run_id=run_id,
+        source_file=manifest.source_file,
+        message_ref=manifest.message_ref,
+        transmitted_at=manifest.transmitted_at,
+        received_at=now,
+        travellers_in=len(manifest.travellers),
+        flags=flags,
+        sanctions=sanctions,
+        superseded_at=None,
+        superseded_by=None,
+    )
     if current is None:
         session.add(ManifestTransmission(manifest_id=manifest.manifest_id, transmission_key=key, **values))
     else:
@@ -201,27 +314,49 @@ def record_transmission(session: Session, run_id: str, manifest: Manifest, *, fl
 
 def transmissions(session: Session, manifest_id: str) -> list[ManifestTransmission]:
     """A manifest's transmissions, oldest first (the last one not superseded is current)."""
-    return list(session.scalars(select(ManifestTransmission).where(ManifestTransmission.manifest_id == manifest_id)
-                                .order_by(ManifestTransmission.id)))
+    return list(
+        session.scalars(
+            select(ManifestTransmission)
+            .where(ManifestTransmission.manifest_id == manifest_id)
+            .order_by(ManifestTransmission.id)
+        )
+    )
 
 
-def save_sanctions(session: Session, run_id: str, manifest_id: str, sanctions: Iterable[Sanction],
-                   rules_version: str) -> None:
+def save_sanctions(
+    session: Session, run_id: str, manifest_id: str, sanctions: Iterable[Sanction], rules_version: str
+) -> None:
     """Upsert by deterministic sanction_id; an officer's CONFIRMED/APPEALED status survives a re-run."""
     current = {s.sanction_id: s for s in sanctions}
-    decided = set(session.scalars(select(SanctionDecisionRecord.sanction_id).where(
-        SanctionDecisionRecord.manifest_id == manifest_id)))
+    decided = set(
+        session.scalars(
+            select(SanctionDecisionRecord.sanction_id).where(SanctionDecisionRecord.manifest_id == manifest_id)
+        )
+    )
     stale = session.scalars(select(SanctionRecord).where(SanctionRecord.manifest_id == manifest_id)).all()
     for record in stale:
-        if (record.sanction_id not in current and record.status not in FINAL_SANCTION_STATUSES
-                and record.sanction_id not in decided):
+        if (
+            record.sanction_id not in current
+            and record.status not in FINAL_SANCTION_STATUSES
+            and record.sanction_id not in decided
+        ):
             session.delete(record)
     for sanction_id, sanction in current.items():
         existing = session.get(SanctionRecord, sanction_id)
-        values = dict(manifest_id=manifest_id, carrier=sanction.carrier, flight_number=sanction.flight_number,
-                      traveller_ref=sanction.traveller_ref, rule_id=sanction.rule_id, framework=sanction.framework,
-                      amount=sanction.amount, currency=sanction.currency, explanation=sanction.explanation,
-                      rules_version=sanction.rules_version or rules_version, run_id=run_id, updated_at=utcnow())
+        values = dict(
+            manifest_id=manifest_id,
+            carrier=sanction.carrier,
+            flight_number=sanction.flight_number,
+            traveller_ref=sanction.traveller_ref,
+            rule_id=sanction.rule_id,
+            framework=sanction.framework,
+            amount=sanction.amount,
+            currency=sanction.currency,
+            explanation=sanction.explanation,
+            rules_version=sanction.rules_version or rules_version,
+            run_id=run_id,
+            updated_at=utcnow(),
+        )
         if existing is None:
             session.add(SanctionRecord(sanction_id=sanction_id, status=sanction.status, **values))
         else:
@@ -235,13 +370,26 @@ def save_quarantine(session: Session, run_id: str, records: Iterable[QuarantineR
     """Raw text is stored without NUL characters: PostgreSQL text cannot hold them (a binary carrier file)."""
     for q in records:
         q = dataclasses.replace(q, raw=q.raw.replace("\x00", "\ufffd"), message=q.message.replace("\x00", ""))
-        existing = session.scalar(select(QuarantineEntry).where(
-            QuarantineEntry.source_file == q.source_file, QuarantineEntry.record_ref == q.record_ref,
-            QuarantineEntry.reason_code == q.reason_code))
+        existing = session.scalar(
+            select(QuarantineEntry).where(
+                QuarantineEntry.source_file == q.source_file,
+                QuarantineEntry.record_ref == q.record_ref,
+                QuarantineEntry.reason_code == q.reason_code,
+            )
+        )
         if existing is None:
-            session.add(QuarantineEntry(run_id=run_id, source_file=q.source_file, record_ref=q.record_ref,
-                                        reason_code=q.reason_code, message=q.message, raw=q.raw,
-                                        travellers=q.travellers, created_at=utcnow()))
+            session.add(
+                QuarantineEntry(
+                    run_id=run_id,
+                    source_file=q.source_file,
+                    record_ref=q.record_ref,
+                    reason_code=q.reason_code,
+                    message=q.message,
+                    raw=q.raw,
+                    travellers=q.travellers,
+                    created_at=utcnow(),
+                )
+            )
         else:
             existing.run_id, existing.message, existing.raw = run_id, q.message, q.raw
 
@@ -250,8 +398,13 @@ def _jsonable(value: Any) -> Any:
     return json.loads(json.dumps(value, default=str))
 
 
-def query_audit(session: Session, since: datetime | None = None, actor: str | None = None,
-                manifest_id: str | None = None, limit: int = 200) -> list[AuditEvent]:
+def query_audit(
+    session: Session,
+    since: datetime | None = None,
+    actor: str | None = None,
+    manifest_id: str | None = None,
+    limit: int = 200,
+) -> list[AuditEvent]:
     """Audit events, newest first. `manifest_id` matches events recorded for the manifest (the column) or
     about it (subject), so the pipeline's own entries and officers' decisions both show."""
     query = select(AuditEvent)
@@ -269,10 +422,17 @@ def _traveller_data(manifest: Manifest, traveller: dict[str, Any]) -> dict[str, 
     issuers, expiry, whether a number was sent; never the number, which retention would not cover)."""
     data = _jsonable(traveller)
     ref = str(traveller.get("traveller_ref") or "")
-    docs = [{"document_type": d.get("document_type"), "issuing_state": d.get("issuing_state"),
-             "expiry": d.get("expiry"), "is_visa": bool(d.get("is_visa")),
-             "has_number": bool(str(d.get("document_number") or "").strip())}
-            for d in manifest.documents or [] if str(d.get("traveller_ref") or "") == ref]
+    docs = [
+        {
+            "document_type": d.get("document_type"),
+            "issuing_state": d.get("issuing_state"),
+            "expiry": d.get("expiry"),
+            "is_visa": bool(d.get("is_visa")),
+            "has_number": bool(str(d.get("document_number") or "").strip()),
+        }
+        for d in manifest.documents or []
+        if str(d.get("traveller_ref") or "") == ref
+    ]
     if docs:
         data["_documents"] = _jsonable(docs)
     return data

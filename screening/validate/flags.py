@@ -13,15 +13,38 @@ from screening.validate import spec
 from screening.validate.masks import Outcome, first_occurrence_duplicates
 
 LEGAL_BASIS = "Directive 2004/82/EC art. 3(2); Regulation (EU) 2025/12"
-_SINGLE_FIELD = {spec.LENGTH, spec.REGEX, spec.DATE, spec.DATETIME, spec.IN_SET, spec.CODE_PATTERN,
-                 spec.NOT_FUTURE, spec.MAX_AGE}
+_SINGLE_FIELD = {
+    spec.LENGTH,
+    spec.REGEX,
+    spec.DATE,
+    spec.DATETIME,
+    spec.IN_SET,
+    spec.CODE_PATTERN,
+    spec.NOT_FUTURE,
+    spec.MAX_AGE,
+}
 
 
-def flag(manifest: Manifest, traveller_ref: str, flag_type: str, rule_id: str, severity: str,
-         explanation: str, **details: Any) -> Flag:
-    return Flag(manifest_id=manifest.manifest_id, carrier=manifest.carrier,
-                flight_number=manifest.flight_number, traveller_ref=traveller_ref, flag_type=flag_type,
-                rule_id=rule_id, severity=severity, explanation=explanation, details=details)
+def flag(
+    manifest: Manifest,
+    traveller_ref: str,
+    flag_type: str,
+    rule_id: str,
+    severity: str,
+    explanation: str,
+    **details: Any,
+) -> Flag:
+    return Flag(
+        manifest_id=manifest.manifest_id,
+        carrier=manifest.carrier,
+        flight_number=manifest.flight_number,
+        traveller_ref=traveller_ref,
+        flag_type=flag_type,
+        rule_id=rule_id,
+        severity=severity,
+        explanation=explanation,
+        details=details,
+    )
 
 
 def traveller_refs(frame: pd.DataFrame) -> np.ndarray:
@@ -70,26 +93,66 @@ def traveller_flags(manifest: Manifest, frame: pd.DataFrame, outcomes: list[Outc
             failing = failing & ~seen
             seen |= failing
         for row in np.flatnonzero(failing).tolist():
-            out.append((row, 1, flag(manifest, refs[row], check.flag_type, check.rule_id, check.severity,
-                                     f"{check.column} {check.fault}{where[row]}", field=check.column,
-                                     check=check.id, source_line=lines[row])))
+            out.append(
+                (
+                    row,
+                    1,
+                    flag(
+                        manifest,
+                        refs[row],
+                        check.flag_type,
+                        check.rule_id,
+                        check.severity,
+                        f"{check.column} {check.fault}{where[row]}",
+                        field=check.column,
+                        check=check.id,
+                        source_line=lines[row],
+                    ),
+                )
+            )
     for row, fields in missing.items():
         text = f"missing mandatory API data element(s): {', '.join(fields)} ({LEGAL_BASIS}){where[row]}"
-        out.append((row, 0, flag(manifest, refs[row], "OBLIGATION", spec.API_INCOMPLETE, "MEDIUM", text,
-                                 fields=fields, source_line=lines[row])))
+        out.append(
+            (
+                row,
+                0,
+                flag(
+                    manifest,
+                    refs[row],
+                    "OBLIGATION",
+                    spec.API_INCOMPLETE,
+                    "MEDIUM",
+                    text,
+                    fields=fields,
+                    source_line=lines[row],
+                ),
+            )
+        )
     out.sort(key=lambda item: (item[0], item[1]))
     return [f for _, _, f in out]
 
 
-def _duplicate_flags(manifest: Manifest, frame: pd.DataFrame, check: spec.Check, refs: np.ndarray,
-                     lines: np.ndarray, where: np.ndarray) -> list[tuple[int, Flag]]:
+def _duplicate_flags(
+    manifest: Manifest, frame: pd.DataFrame, check: spec.Check, refs: np.ndarray, lines: np.ndarray, where: np.ndarray
+) -> list[tuple[int, Flag]]:
     """Only the repeats are flagged; the first occurrence is the traveller they repeat."""
     repeats = first_occurrence_duplicates(frame, check.columns)
     return [
-        (pos, flag(manifest, refs[pos], check.flag_type, check.rule_id, check.severity,
-                   f"traveller {check.fault} (first at source line {lines[first]}){where[pos]}",
-                   fields=list(check.columns), check=check.id, source_line=lines[pos],
-                   first_source_line=lines[first]))
+        (
+            pos,
+            flag(
+                manifest,
+                refs[pos],
+                check.flag_type,
+                check.rule_id,
+                check.severity,
+                f"traveller {check.fault} (first at source line {lines[first]}){where[pos]}",
+                fields=list(check.columns),
+                check=check.id,
+                source_line=lines[pos],
+                first_source_line=lines[first],
+            ),
+        )
         for pos, first in sorted(repeats.items())
     ]
 
@@ -110,10 +173,29 @@ def flight_flags(manifest: Manifest, outcomes: list[Outcome]) -> list[Flag]:
             if check.column in faulted:
                 continue
             faulted.add(check.column)
-        out.append(flag(manifest, "", check.flag_type, check.rule_id, check.severity,
-                        f"{check.column} {check.fault}", field=check.column, check=check.id))
+        out.append(
+            flag(
+                manifest,
+                "",
+                check.flag_type,
+                check.rule_id,
+                check.severity,
+                f"{check.column} {check.fault}",
+                field=check.column,
+                check=check.id,
+            )
+        )
     if missing:
-        out.insert(0, flag(manifest, "", "OBLIGATION", spec.API_INCOMPLETE, "HIGH",
-                           f"flight is missing mandatory API data element(s): {', '.join(missing)} "
-                           f"({LEGAL_BASIS})", fields=missing))
+        out.insert(
+            0,
+            flag(
+                manifest,
+                "",
+                "OBLIGATION",
+                spec.API_INCOMPLETE,
+                "HIGH",
+                f"flight is missing mandatory API data element(s): {', '.join(missing)} ({LEGAL_BASIS})",
+                fields=missing,
+            ),
+        )
     return out

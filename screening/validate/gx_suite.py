@@ -27,8 +27,13 @@ _RESULT_FORMAT = {"result_format": "BASIC", "partial_unexpected_count": 0, "incl
 def quiet_gx() -> None:
     """Before GX is imported: no analytics, no INFO chatter, no tqdm bars."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-    for name in ("great_expectations", "great_expectations.core", "great_expectations.data_context",
-                 "great_expectations.datasource", "great_expectations.expectations"):
+    for name in (
+        "great_expectations",
+        "great_expectations.core",
+        "great_expectations.data_context",
+        "great_expectations.datasource",
+        "great_expectations.expectations",
+    ):
         logging.getLogger(name).setLevel(logging.WARNING)
 
 
@@ -69,8 +74,9 @@ def to_expectation(outcome: Outcome) -> Any:
     if kind in (spec.REGEX, spec.CODE_PATTERN):
         return gxe.ExpectColumnValuesToMatchRegex(column=column, regex=check.params["regex"], meta=meta)
     if kind == spec.LENGTH:
-        return gxe.ExpectColumnValueLengthsToBeBetween(column=column, min_value=check.params.get("min_value"),
-                                                       max_value=check.params.get("max_value"), meta=meta)
+        return gxe.ExpectColumnValueLengthsToBeBetween(
+            column=column, min_value=check.params.get("min_value"), max_value=check.params.get("max_value"), meta=meta
+        )
     if kind == spec.IN_SET and outcome.derived_name:
         return gxe.ExpectColumnValuesToBeInSet(column=column, value_set=[True], meta=meta)
     if kind == spec.IN_SET:
@@ -80,13 +86,13 @@ def to_expectation(outcome: Outcome) -> Any:
     if kind == spec.NOT_FUTURE:
         return gxe.ExpectColumnValuesToBeBetween(column=column, min_value=0, meta=meta)
     if kind == spec.MAX_AGE:
-        return gxe.ExpectColumnValuesToBeBetween(column=column, max_value=check.params["max_years"],
-                                                 meta=meta)
+        return gxe.ExpectColumnValuesToBeBetween(column=column, max_value=check.params["max_years"], meta=meta)
     if kind == spec.AFTER:
         return gxe.ExpectColumnValuesToBeBetween(column=column, min_value=0, strict_min=True, meta=meta)
     if kind == spec.UNIQUE:  # unique within a manifest: a batch of manifests shares one GX run
-        return gxe.ExpectCompoundColumnsToBeUnique(column_list=[MANIFEST_SCOPE, *check.columns],
-                                                   ignore_row_if="any_value_is_missing", meta=meta)
+        return gxe.ExpectCompoundColumnsToBeUnique(
+            column_list=[MANIFEST_SCOPE, *check.columns], ignore_row_if="any_value_is_missing", meta=meta
+        )
     raise ValueError(f"no GX expectation for check kind {kind}")
 
 
@@ -120,8 +126,10 @@ MANIFEST_SCOPE = "_manifest"
 def gx_frame(frame: pd.DataFrame, outcomes: list[Outcome]) -> pd.DataFrame:
     """The raw columns plus every derived column, without copying the raw data."""
     data: dict[str, pd.Series] = {
-        MANIFEST_SCOPE: frame[MANIFEST_SCOPE] if MANIFEST_SCOPE in frame.columns
-        else pd.Series("manifest", index=frame.index, dtype=object)}
+        MANIFEST_SCOPE: frame[MANIFEST_SCOPE]
+        if MANIFEST_SCOPE in frame.columns
+        else pd.Series("manifest", index=frame.index, dtype=object)
+    }
     for outcome in outcomes:
         for column in outcome.check.columns:
             data[column] = frame[column]
@@ -139,12 +147,17 @@ def run_suite(suite_name: str, frame: pd.DataFrame, outcomes: list[Outcome]) -> 
         config = item.expectation_config
         counts = item.result or {}
         unexpected = counts.get("unexpected_count")
-        rows.append({
-            "id": (config.meta or {}).get("check_id"), "type": config.type, "success": bool(item.success),
-            "unexpected_count": int(unexpected) if unexpected is not None else (0 if item.success else None),
-            "element_count": counts.get("element_count"), "missing_count": counts.get("missing_count"),
-            "exception": bool(item.exception_info and item.exception_info.get("raised_exception")),
-        })
+        rows.append(
+            {
+                "id": (config.meta or {}).get("check_id"),
+                "type": config.type,
+                "success": bool(item.success),
+                "unexpected_count": int(unexpected) if unexpected is not None else (0 if item.success else None),
+                "element_count": counts.get("element_count"),
+                "missing_count": counts.get("missing_count"),
+                "exception": bool(item.exception_info and item.exception_info.get("raised_exception")),
+            }
+        )
     return {"success": bool(result.success), "statistics": dict(result.statistics), "results": rows}
 
 
@@ -159,7 +172,11 @@ def run_gx(frames: dict[str, tuple[pd.DataFrame, list[Outcome]]]) -> dict[str, A
         return {"enabled": True, "error": f"{type(exc).__name__}", "seconds": time.perf_counter() - started}
     results = [row for suite in suites.values() for row in suite.pop("results")]
     return {
-        "enabled": True, "version": gx.__version__, "success": all(s["success"] for s in suites.values()),
-        "suites": suites, "results": results, "seconds": round(time.perf_counter() - started, 4),
+        "enabled": True,
+        "version": gx.__version__,
+        "success": all(s["success"] for s in suites.values()),
+        "suites": suites,
+        "results": results,
+        "seconds": round(time.perf_counter() - started, 4),
         "cpu_seconds": round(time.process_time() - started_cpu, 4),
     }

@@ -51,14 +51,28 @@ class Evaluated:
     masks_seconds: float
 
     def result(self, gx_section: dict[str, object]) -> ValidationResult:
-        report = build_report(self.manifest, self.now, self.outcomes, self.flags, self.screenable, self.quarantine,
-                              self.mrz_summary, gx_section, self.masks_seconds)
-        log.info("validated %s: %d travellers, %d screenable, %d quarantined, %d flags, %d/%d expectations met",
-                 self.manifest.manifest_id, len(self.manifest.travellers), len(self.screenable),
-                 len(self.quarantine), len(self.flags), report["statistics"]["successful_expectations"],
-                 report["statistics"]["evaluated_expectations"])
-        return ValidationResult(flags=self.flags, screenable=self.screenable, quarantine=self.quarantine,
-                                report=report)
+        report = build_report(
+            self.manifest,
+            self.now,
+            self.outcomes,
+            self.flags,
+            self.screenable,
+            self.quarantine,
+            self.mrz_summary,
+            gx_section,
+            self.masks_seconds,
+        )
+        log.info(
+            "validated %s: %d travellers, %d screenable, %d quarantined, %d flags, %d/%d expectations met",
+            self.manifest.manifest_id,
+            len(self.manifest.travellers),
+            len(self.screenable),
+            len(self.quarantine),
+            len(self.flags),
+            report["statistics"]["successful_expectations"],
+            report["statistics"]["evaluated_expectations"],
+        )
+        return ValidationResult(flags=self.flags, screenable=self.screenable, quarantine=self.quarantine, report=report)
 
 
 def evaluate_manifest(manifest: Manifest, now: datetime | None = None) -> Evaluated:
@@ -69,25 +83,39 @@ def evaluate_manifest(manifest: Manifest, now: datetime | None = None) -> Evalua
     flight = flight_frame(manifest)
     t_eval = Evaluator(travellers, now)
     f_eval = Evaluator(flight, now)
-    outcomes = {spec.TRAVELLER: evaluate_suite(t_eval, spec.TRAVELLER),
-                spec.FLIGHT: evaluate_suite(f_eval, spec.FLIGHT)}
+    outcomes = {
+        spec.TRAVELLER: evaluate_suite(t_eval, spec.TRAVELLER),
+        spec.FLIGHT: evaluate_suite(f_eval, spec.FLIGHT),
+    }
     flags = flight_flags(manifest, outcomes[spec.FLIGHT])
     flags += traveller_flags(manifest, travellers, outcomes[spec.TRAVELLER])
     mrz_found, mrz_summary = mrz_flags(manifest, now)
     flags += mrz_found
-    missing = {c: np.flatnonzero(travellers[c].isna().to_numpy()).tolist()
-               for c in schemas.screening_required_columns()}
+    missing = {
+        c: np.flatnonzero(travellers[c].isna().to_numpy()).tolist() for c in schemas.screening_required_columns()
+    }
     screenable, quarantine = split_screenable(manifest, missing)
-    return Evaluated(manifest, now, travellers, flight, outcomes, flags, screenable, quarantine, mrz_summary,
-                     time.perf_counter() - started)
+    return Evaluated(
+        manifest,
+        now,
+        travellers,
+        flight,
+        outcomes,
+        flags,
+        screenable,
+        quarantine,
+        mrz_summary,
+        time.perf_counter() - started,
+    )
 
 
 def _use_gx(use_gx: bool | None) -> bool:
     return gx_enabled_by_default() if use_gx is None else use_gx
 
 
-def validate_manifest(manifest: Manifest, *, now: datetime | None = None,
-                      use_gx: bool | None = None) -> ValidationResult:
+def validate_manifest(
+    manifest: Manifest, *, now: datetime | None = None, use_gx: bool | None = None
+) -> ValidationResult:
     """Validate one manifest: flags from vectorised masks, quarantine of unscreenable travellers, and a
     JSON-ready report of every expectation (cross-checked by a Great Expectations run unless disabled)."""
     evaluated = evaluate_manifest(manifest, now)
@@ -95,13 +123,18 @@ def validate_manifest(manifest: Manifest, *, now: datetime | None = None,
     if _use_gx(use_gx):
         from screening.validate.gx_suite import run_gx
 
-        gx_section = run_gx({spec.TRAVELLER: (evaluated.travellers, evaluated.outcomes[spec.TRAVELLER]),
-                             spec.FLIGHT: (evaluated.flight, evaluated.outcomes[spec.FLIGHT])})
+        gx_section = run_gx(
+            {
+                spec.TRAVELLER: (evaluated.travellers, evaluated.outcomes[spec.TRAVELLER]),
+                spec.FLIGHT: (evaluated.flight, evaluated.outcomes[spec.FLIGHT]),
+            }
+        )
     return evaluated.result(gx_section)
 
 
-def validate_batch(manifests: list[Manifest], *, now: datetime | None = None,
-                   use_gx: bool | None = None) -> list[ValidationResult]:
+def validate_batch(
+    manifests: list[Manifest], *, now: datetime | None = None, use_gx: bool | None = None
+) -> list[ValidationResult]:
     """Validate several manifests with one Great Expectations audit run over all their rows: GX's cost is
     mostly fixed per run (about 0.4 s, more under load), so a busy hub pays it once per batch, not once per
     flight. Each manifest's report keeps its own expectation counts from the fast path, and carries the
@@ -117,8 +150,9 @@ def validate_batch(manifests: list[Manifest], *, now: datetime | None = None,
     return [e.result(gx_section) for e in evaluated]
 
 
-def _batch_agreement(gx_section: dict[str, object], frames: dict[str, tuple[pd.DataFrame, list[Outcome]]]
-                     ) -> dict[str, object]:
+def _batch_agreement(
+    gx_section: dict[str, object], frames: dict[str, tuple[pd.DataFrame, list[Outcome]]]
+) -> dict[str, object]:
     """Compare GX's counts with the fast path's over the whole batch; per-manifest reports then carry the
     verdict (not batch counts, which would not match one manifest's own)."""
     results = gx_section.pop("results", None)
@@ -143,9 +177,18 @@ def _concat(evaluated: list[Evaluated], suite: str) -> tuple[pd.DataFrame, list[
     merged = []
     for position, first in enumerate(evaluated[0].outcomes[suite]):
         parts = [e.outcomes[suite][position] for e in evaluated]
-        derived = (pd.concat([p.derived for p in parts], ignore_index=True)
-                   if first.derived is not None and all(p.derived is not None for p in parts) else None)
-        merged.append(Outcome(check=first.check, failing=np.concatenate([p.failing for p in parts]),
-                              evaluated=sum(p.evaluated for p in parts), derived_name=first.derived_name,
-                              derived=derived))
+        derived = (
+            pd.concat([p.derived for p in parts], ignore_index=True)
+            if first.derived is not None and all(p.derived is not None for p in parts)
+            else None
+        )
+        merged.append(
+            Outcome(
+                check=first.check,
+                failing=np.concatenate([p.failing for p in parts]),
+                evaluated=sum(p.evaluated for p in parts),
+                derived_name=first.derived_name,
+                derived=derived,
+            )
+        )
     return frame, merged

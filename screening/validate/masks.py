@@ -102,8 +102,7 @@ class Evaluator:
         """ISO 8601 instants with offset, in UTC (NaT when missing, malformed or naive)."""
         if name not in self._instants:
             values = [parse_instant(v) if isinstance(v, str) else None for v in self.column(name)]
-            self._instants[name] = pd.to_datetime(pd.Series(values, index=self.frame.index, dtype=object),
-                                                  utc=True)
+            self._instants[name] = pd.to_datetime(pd.Series(values, index=self.frame.index, dtype=object), utc=True)
         return self._instants[name]
 
     def is_temporal_instant(self, name: str) -> bool:
@@ -158,8 +157,11 @@ class Evaluator:
     def _validity(self, check: Check, parsed: pd.Series) -> Outcome:
         present = self._present(check)
         valid = parsed.notna().to_numpy()
-        derived = pd.Series(np.where(present, valid, None),  # type: ignore[call-overload]  # pandas-stubs
-                            index=self.frame.index, dtype=object)  # type: ignore[arg-type]
+        derived = pd.Series(
+            np.where(present, valid, None),  # type: ignore[call-overload]  # pandas-stubs
+            index=self.frame.index,
+            dtype=object,  # type: ignore[arg-type]
+        )
         return Outcome(check, present & ~valid, int(present.sum()), f"{check.id}__valid", derived)
 
     def _date(self, check: Check) -> Outcome:
@@ -180,8 +182,7 @@ class Evaluator:
     def _max_age(self, check: Check) -> Outcome:
         born = self.dates(check.column)
         today: date = self.now.date()
-        before_birthday = (born.dt.month > today.month) | ((born.dt.month == today.month)
-                                                            & (born.dt.day > today.day))
+        before_birthday = (born.dt.month > today.month) | ((born.dt.month == today.month) & (born.dt.day > today.day))
         years = (today.year - born.dt.year - before_birthday.astype("float64")).astype("float64")
         years = years.where(born.notna())
         failing = (years > check.params["max_years"]).fillna(False).astype(bool).to_numpy()

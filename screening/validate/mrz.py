@@ -156,7 +156,7 @@ def _long_number(head: str, digit: str, optional: str) -> tuple[str, str, str]:
     if digit != "<" or not optional or optional[0] == "<":
         return head, digit, optional
     tail = optional.split("<", 1)[0]
-    rest = optional[len(tail):]
+    rest = optional[len(tail) :]
     return head + tail[:-1], tail[-1], rest
 
 
@@ -169,8 +169,21 @@ def _parse_td1(l1: str, l2: str, l3: str) -> MRZ:
         CheckResult("date_of_expiry", digit_ok(l2[8:14], l2[14])),
         CheckResult("composite", digit_ok(l1[5:30] + l2[0:7] + l2[8:15] + l2[18:29], l2[29])),
     ]
-    return MRZ("TD1", _code(l1[0:2]), _code(l1[2:5]), _strip(number), _code(l2[15:18]), l2[0:6], l2[7],
-               l2[8:14], surname, given, truncated, (optional1 + l2[18:29]).strip("<"), checks)
+    return MRZ(
+        "TD1",
+        _code(l1[0:2]),
+        _code(l1[2:5]),
+        _strip(number),
+        _code(l2[15:18]),
+        l2[0:6],
+        l2[7],
+        l2[8:14],
+        surname,
+        given,
+        truncated,
+        (optional1 + l2[18:29]).strip("<"),
+        checks,
+    )
 
 
 def _parse_two_line(layout: str, l1: str, l2: str) -> MRZ:
@@ -190,5 +203,18 @@ def _parse_two_line(layout: str, l1: str, l2: str) -> MRZ:
         checks.append(CheckResult("composite", digit_ok(l2[0:10] + l2[13:20] + l2[21:43], l2[43])))
     elif layout == "TD2":
         checks.append(CheckResult("composite", digit_ok(l2[0:10] + l2[13:20] + l2[21:35], l2[35])))
-    return MRZ(layout, _code(l1[0:2]), _code(l1[2:5]), _strip(number), _code(l2[10:13]), l2[13:19], l2[20],
-               l2[21:27], surname, given, truncated, optional.strip("<"), checks)
+    return MRZ(
+        layout,
+        _code(l1[0:2]),
+        _code(l1[2:5]),
+        _strip(number),
+        _code(l2[10:13]),
+        l2[13:19],
+        l2[20],
+        l2[21:27],
+        surname,
+        given,
+        truncated,
+        optional.strip("<"),
+        checks,
+    )

@@ -69,8 +69,7 @@ def _name_agrees(declared: str | None, printed: str, truncated: bool) -> bool:
         letters = _letters(form)
         if letters == target or _fold_digraphs(letters) == folded_target:
             return True
-        if truncated and target and (letters.startswith(target)
-                                     or _fold_digraphs(letters).startswith(folded_target)):
+        if truncated and target and (letters.startswith(target) or _fold_digraphs(letters).startswith(folded_target)):
             return True
     return False
 
@@ -137,36 +136,79 @@ def mrz_flags(manifest: Manifest, now: datetime) -> tuple[list[Flag], dict[str, 
                 mrz = parse_mrz(lines)
             except MRZFormatError as exc:
                 stats["mrz_unreadable"] += 1
-                flags.append(flag(manifest, ref, "DATA_QUALITY", DQ_MRZ_FORMAT, "MEDIUM",
-                                  f"mrz is not a readable ICAO Doc 9303 MRZ: {exc}{where}", field="mrz",
-                                  mrz_index=index, source_line=line))
+                flags.append(
+                    flag(
+                        manifest,
+                        ref,
+                        "DATA_QUALITY",
+                        DQ_MRZ_FORMAT,
+                        "MEDIUM",
+                        f"mrz is not a readable ICAO Doc 9303 MRZ: {exc}{where}",
+                        field="mrz",
+                        mrz_index=index,
+                        source_line=line,
+                    )
+                )
                 continue
             layouts[mrz.layout] += 1
             stats["check_digits_checked"] += len(mrz.checks)
             failed = mrz.failed_checks
             failures.update(failed)
             if failed:
-                flags.append(flag(manifest, ref, "DOCUMENT", DOC_CHECK_DIGIT_INVALID, "HIGH",
-                                  f"{mrz.layout} MRZ check digit invalid for: {', '.join(failed)} "
-                                  f"(ICAO Doc 9303 7-3-1){where}", fields=failed, layout=mrz.layout,
-                                  mrz_index=index, source_line=line))
+                flags.append(
+                    flag(
+                        manifest,
+                        ref,
+                        "DOCUMENT",
+                        DOC_CHECK_DIGIT_INVALID,
+                        "HIGH",
+                        f"{mrz.layout} MRZ check digit invalid for: {', '.join(failed)} (ICAO Doc 9303 7-3-1){where}",
+                        fields=failed,
+                        layout=mrz.layout,
+                        mrz_index=index,
+                        source_line=line,
+                    )
+                )
             if mrz.invalid_dates:
-                flags.append(flag(manifest, ref, "DATA_QUALITY", DQ_MRZ_FORMAT, "MEDIUM",
-                                  f"{mrz.layout} MRZ {', '.join(mrz.invalid_dates)} is not a calendar date"
-                                  f"{where}",
-                                  fields=mrz.invalid_dates, layout=mrz.layout, mrz_index=index,
-                                  source_line=line))
+                flags.append(
+                    flag(
+                        manifest,
+                        ref,
+                        "DATA_QUALITY",
+                        DQ_MRZ_FORMAT,
+                        "MEDIUM",
+                        f"{mrz.layout} MRZ {', '.join(mrz.invalid_dates)} is not a calendar date{where}",
+                        fields=mrz.invalid_dates,
+                        layout=mrz.layout,
+                        mrz_index=index,
+                        source_line=line,
+                    )
+                )
             differing = mismatched_fields(traveller, mrz)
             mismatches.update(differing)
             if differing:
-                flags.append(flag(manifest, ref, "DATA_QUALITY", DQ_MRZ_MISMATCH, "MEDIUM",
-                                  f"{mrz.layout} MRZ disagrees with declared {', '.join(differing)}{where}",
-                                  fields=differing, layout=mrz.layout, mrz_index=index, source_line=line))
+                flags.append(
+                    flag(
+                        manifest,
+                        ref,
+                        "DATA_QUALITY",
+                        DQ_MRZ_MISMATCH,
+                        "MEDIUM",
+                        f"{mrz.layout} MRZ disagrees with declared {', '.join(differing)}{where}",
+                        fields=differing,
+                        layout=mrz.layout,
+                        mrz_index=index,
+                        source_line=line,
+                    )
+                )
     summary: dict[str, Any] = {
-        "travellers_with_mrz": stats["travellers_with_mrz"], "mrz_checked": stats["mrz_checked"],
-        "mrz_unreadable": stats["mrz_unreadable"], "by_layout": dict(layouts),
+        "travellers_with_mrz": stats["travellers_with_mrz"],
+        "mrz_checked": stats["mrz_checked"],
+        "mrz_unreadable": stats["mrz_unreadable"],
+        "by_layout": dict(layouts),
         "check_digits_checked": stats["check_digits_checked"],
-        "check_digit_failures": sum(failures.values()), "check_digit_failures_by_field": dict(failures),
+        "check_digit_failures": sum(failures.values()),
+        "check_digit_failures_by_field": dict(failures),
         "mismatches_by_field": dict(mismatches),
     }
     return flags, summary

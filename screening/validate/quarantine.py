@@ -11,8 +11,9 @@ from screening.model import Manifest, QuarantineRecord
 _NAME_FIELDS = {"surname", "given_names"}
 
 
-def split_screenable(manifest: Manifest, missing_rows: dict[str, list[int]]
-                     ) -> tuple[list[dict[str, Any]], list[QuarantineRecord]]:
+def split_screenable(
+    manifest: Manifest, missing_rows: dict[str, list[int]]
+) -> tuple[list[dict[str, Any]], list[QuarantineRecord]]:
     """missing_rows: screening-required column -> row positions where it is missing."""
     reasons: dict[int, list[str]] = {}
     for column in schemas.screening_required_columns():
@@ -28,9 +29,15 @@ def split_screenable(manifest: Manifest, missing_rows: dict[str, list[int]]
         code = "NO_NAME" if _NAME_FIELDS & set(columns) else "MISSING_" + "_".join(c.upper() for c in columns)
         line = str(traveller.get("source_line") or pos)
         ref = traveller.get("traveller_ref") or f"source_line:{line}"
-        quarantine.append(QuarantineRecord(
-            source_file=manifest.source_file, record_ref=line, reason_code=code,
-            message=f"{manifest.source_file}: {line}: traveller {ref} has no {', '.join(columns)}; "
-                    "cannot be screened",
-            raw=json.dumps(traveller, ensure_ascii=False, default=str), travellers=1))
+        quarantine.append(
+            QuarantineRecord(
+                source_file=manifest.source_file,
+                record_ref=line,
+                reason_code=code,
+                message=f"{manifest.source_file}: {line}: traveller {ref} has no {', '.join(columns)}; "
+                "cannot be screened",
+                raw=json.dumps(traveller, ensure_ascii=False, default=str),
+                travellers=1,
+            )
+        )
     return screenable, quarantine

@@ -41,10 +41,17 @@ def expectation_type(check: spec.Check) -> str:
 def expectation_entry(outcome: Outcome) -> dict[str, Any]:
     check = outcome.check
     entry: dict[str, Any] = {
-        "id": check.id, "suite": check.suite, "expectation_type": expectation_type(check),
-        "columns": list(check.columns), "derived_column": outcome.derived_name, "rule_id": check.rule_id,
-        "flag_type": check.flag_type, "severity": check.severity, "evaluated": outcome.evaluated,
-        "unexpected_count": outcome.unexpected_count, "success": outcome.unexpected_count == 0,
+        "id": check.id,
+        "suite": check.suite,
+        "expectation_type": expectation_type(check),
+        "columns": list(check.columns),
+        "derived_column": outcome.derived_name,
+        "rule_id": check.rule_id,
+        "flag_type": check.flag_type,
+        "severity": check.severity,
+        "evaluated": outcome.evaluated,
+        "unexpected_count": outcome.unexpected_count,
+        "success": outcome.unexpected_count == 0,
     }
     params = {k: v for k, v in check.params.items() if k not in ("values",)}
     if "values" in check.params:
@@ -58,9 +65,17 @@ def expectation_entry(outcome: Outcome) -> dict[str, Any]:
 def suite_identity() -> dict[str, Any]:
     """Which checks and which reference data judged this manifest, so a stored report can be audited
     against the exact suite definition (the fingerprint changes whenever a check or a code list does)."""
-    checks = [{"id": c.id, "suite": c.suite, "kind": c.kind, "columns": list(c.columns), "rule_id": c.rule_id,
-               "params": {k: (list(v) if isinstance(v, tuple) else v) for k, v in c.params.items()}}
-              for c in spec.build_checks()]
+    checks = [
+        {
+            "id": c.id,
+            "suite": c.suite,
+            "kind": c.kind,
+            "columns": list(c.columns),
+            "rule_id": c.rule_id,
+            "params": {k: (list(v) if isinstance(v, tuple) else v) for k, v in c.params.items()},
+        }
+        for c in spec.build_checks()
+    ]
     value_sets = {name: sorted(named_value_set(name)) for name in NAMED_VALUE_SETS}
     payload = json.dumps({"checks": checks, "value_sets": value_sets}, sort_keys=True).encode()
     return {
@@ -70,7 +85,8 @@ def suite_identity() -> dict[str, Any]:
         "reference_data": {
             "icao_country_codes": len(value_sets["icao_country_codes"]),
             "iata_airports": len(value_sets["iata_airports"]),
-            "airportsdata": _version("airportsdata"), "pycountry": _version("pycountry"),
+            "airportsdata": _version("airportsdata"),
+            "pycountry": _version("pycountry"),
         },
     }
 
@@ -82,10 +98,17 @@ def _version(package: str) -> str | None:
         return None
 
 
-def build_report(manifest: Manifest, now: datetime, outcomes: dict[str, list[Outcome]], flags: list[Flag],
-                 screenable: list[dict[str, Any]], quarantine: list[QuarantineRecord],
-                 mrz_summary: dict[str, Any], gx_section: dict[str, Any], masks_seconds: float
-                 ) -> dict[str, Any]:
+def build_report(
+    manifest: Manifest,
+    now: datetime,
+    outcomes: dict[str, list[Outcome]],
+    flags: list[Flag],
+    screenable: list[dict[str, Any]],
+    quarantine: list[QuarantineRecord],
+    mrz_summary: dict[str, Any],
+    gx_section: dict[str, Any],
+    masks_seconds: float,
+) -> dict[str, Any]:
     entries = [expectation_entry(o) for suite in (spec.FLIGHT, spec.TRAVELLER) for o in outcomes[suite]]
     gx_counts = {r["id"]: r for r in gx_section.get("results", [])}
     for entry in entries:
@@ -95,8 +118,7 @@ def build_report(manifest: Manifest, now: datetime, outcomes: dict[str, list[Out
             entry["gx_unexpected_count"] = gx["unexpected_count"]
             entry["engines_agree"] = gx["unexpected_count"] == entry["unexpected_count"]
     failed = sum(1 for e in entries if not e["success"])
-    mrz_faults = any(mrz_summary.get(key) for key in ("check_digit_failures", "mrz_unreadable",
-                                                        "mismatches_by_field"))
+    mrz_faults = any(mrz_summary.get(key) for key in ("check_digit_failures", "mrz_unreadable", "mismatches_by_field"))
     return {
         "report_version": REPORT_VERSION,
         "manifest_id": manifest.manifest_id,

@@ -11,20 +11,56 @@ import pycountry
 from screening.countries import iso3_to_icao
 
 _OVERRIDES: dict[str, str] = {
-    "DEMOCRATIC PEOPLE'S REPUBLIC OF KOREA": "PRK", "KOREA, NORTH": "PRK", "NORTH KOREA": "PRK",
-    "KOREA, SOUTH": "KOR", "SOUTH KOREA": "KOR", "REPUBLIC OF KOREA": "KOR",
-    "IRAN (ISLAMIC REPUBLIC OF)": "IRN", "IRAN": "IRN", "SYRIA": "SYR", "RUSSIA": "RUS",
-    "TÜRKIYE": "TUR", "TURKIYE": "TUR", "TURKEY": "TUR", "STATE OF PALESTINE": "PSE",
-    "PALESTINIAN": "PSE", "WEST BANK": "PSE", "GAZA": "PSE",
-    "UNITED KINGDOM OF GREAT BRITAIN AND NORTHERN IRELAND": "GBR", "UNITED KINGDOM": "GBR", "UK": "GBR",
-    "UNITED STATES OF AMERICA": "USA", "UNITED STATES": "USA", "USA": "USA",
-    "DEMOCRATIC REPUBLIC OF THE CONGO": "COD", "CONGO, DEMOCRATIC REPUBLIC OF THE": "COD",
-    "CONGO": "COG", "REPUBLIC OF THE CONGO": "COG", "BURMA": "MMR", "VENEZUELA": "VEN",
-    "BOLIVIA": "BOL", "TANZANIA": "TZA", "UNITED REPUBLIC OF TANZANIA": "TZA", "LAOS": "LAO",
-    "VIETNAM": "VNM", "MOLDOVA": "MDA", "KOSOVO": "RKS", "IVORY COAST": "CIV", "COTE D IVOIRE": "CIV",
-    "MACEDONIA": "MKD", "CZECH REPUBLIC": "CZE", "THE GAMBIA": "GMB", "GAMBIA, THE": "GMB",
-    "BAHAMAS, THE": "BHS", "CAPE VERDE": "CPV", "SWAZILAND": "SWZ", "BRUNEI": "BRN",
-    "GERMANY": "DEU", "TAIWAN": "TWN", "CRIMEA": "UKR", "HOLY SEE": "VAT",
+    "DEMOCRATIC PEOPLE'S REPUBLIC OF KOREA": "PRK",
+    "KOREA, NORTH": "PRK",
+    "NORTH KOREA": "PRK",
+    "KOREA, SOUTH": "KOR",
+    "SOUTH KOREA": "KOR",
+    "REPUBLIC OF KOREA": "KOR",
+    "IRAN (ISLAMIC REPUBLIC OF)": "IRN",
+    "IRAN": "IRN",
+    "SYRIA": "SYR",
+    "RUSSIA": "RUS",
+    "TÜRKIYE": "TUR",
+    "TURKIYE": "TUR",
+    "TURKEY": "TUR",
+    "STATE OF PALESTINE": "PSE",
+    "PALESTINIAN": "PSE",
+    "WEST BANK": "PSE",
+    "GAZA": "PSE",
+    "UNITED KINGDOM OF GREAT BRITAIN AND NORTHERN IRELAND": "GBR",
+    "UNITED KINGDOM": "GBR",
+    "UK": "GBR",
+    "UNITED STATES OF AMERICA": "USA",
+    "UNITED STATES": "USA",
+    "USA": "USA",
+    "DEMOCRATIC REPUBLIC OF THE CONGO": "COD",
+    "CONGO, DEMOCRATIC REPUBLIC OF THE": "COD",
+    "CONGO": "COG",
+    "REPUBLIC OF THE CONGO": "COG",
+    "BURMA": "MMR",
+    "VENEZUELA": "VEN",
+    "BOLIVIA": "BOL",
+    "TANZANIA": "TZA",
+    "UNITED REPUBLIC OF TANZANIA": "TZA",
+    "LAOS": "LAO",
+    "VIETNAM": "VNM",
+    "MOLDOVA": "MDA",
+    "KOSOVO": "RKS",
+    "IVORY COAST": "CIV",
+    "COTE D IVOIRE": "CIV",
+    "MACEDONIA": "MKD",
+    "CZECH REPUBLIC": "CZE",
+    "THE GAMBIA": "GMB",
+    "GAMBIA, THE": "GMB",
+    "BAHAMAS, THE": "BHS",
+    "CAPE VERDE": "CPV",
+    "SWAZILAND": "SWZ",
+    "BRUNEI": "BRN",
+    "GERMANY": "DEU",
+    "TAIWAN": "TWN",
+    "CRIMEA": "UKR",
+    "HOLY SEE": "VAT",
 }
 
 
@@ -41,8 +77,7 @@ def country_to_icao(name: str | None) -> str | None:
     if key in _OVERRIDES:
         return iso3_to_icao(_OVERRIDES[key])
     if len(key) in (2, 3) and key.isalpha():
-        found = (pycountry.countries.get(alpha_2=key) if len(key) == 2
-                 else pycountry.countries.get(alpha_3=key))
+        found = pycountry.countries.get(alpha_2=key) if len(key) == 2 else pycountry.countries.get(alpha_3=key)
         if found is not None:
             return iso3_to_icao(found.alpha_3)
     for field in ("name", "official_name", "common_name"):

@@ -22,25 +22,35 @@ def load_watchlist_csv(path: str | Path) -> WatchlistLoad:
         v = row.values
         primary = v.get("full_name") or " ".join(p for p in (v.get("given_names"), v.get("surname")) if p)
         if not v.get("entry_id") or not primary:
-            skipped.append(QuarantineRecord(read.path, str(row.line), "WATCHLIST_ENTRY_INCOMPLETE",
-                                            f"{read.path}: line {row.line}: needs entry_id and a name",
-                                            row.raw, 0))
+            skipped.append(
+                QuarantineRecord(
+                    read.path,
+                    str(row.line),
+                    "WATCHLIST_ENTRY_INCOMPLETE",
+                    f"{read.path}: line {row.line}: needs entry_id and a name",
+                    row.raw,
+                    0,
+                )
+            )
             continue
         list_name = v.get("list_name") or Path(path).stem
         list_names.add(list_name)
-        entries.append(WatchlistEntry(
-            entry_id=v["entry_id"] or "",
-            list_name=list_name,
-            names=[primary, *split_multi(v.get("aliases"), separator)],
-            surname=v.get("surname") or "",
-            given_names=v.get("given_names") or "",
-            dates_of_birth=split_multi(v.get("date_of_birth"), separator),
-            nationalities=[n.upper() for n in split_multi(v.get("nationality"), separator)],
-            sex=(v.get("sex") or "").upper(),
-            document_numbers=[normalise_document_number(d)
-                              for d in split_multi(v.get("document_numbers"), separator)],
-            category=v.get("category") or "",
-            reason=v.get("reason") or "",
-        ))
+        entries.append(
+            WatchlistEntry(
+                entry_id=v["entry_id"] or "",
+                list_name=list_name,
+                names=[primary, *split_multi(v.get("aliases"), separator)],
+                surname=v.get("surname") or "",
+                given_names=v.get("given_names") or "",
+                dates_of_birth=split_multi(v.get("date_of_birth"), separator),
+                nationalities=[n.upper() for n in split_multi(v.get("nationality"), separator)],
+                sex=(v.get("sex") or "").upper(),
+                document_numbers=[
+                    normalise_document_number(d) for d in split_multi(v.get("document_numbers"), separator)
+                ],
+                category=v.get("category") or "",
+                reason=v.get("reason") or "",
+            )
+        )
     list_name = ",".join(sorted(list_names)) or Path(path).stem
     return WatchlistLoad(read.path, list_name, entries, skipped, content_version(data))

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import re
 
-_MONTHS = {m: i for i, m in enumerate(
-    ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"], start=1)}
+_MONTHS = {
+    m: i
+    for i, m in enumerate(["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"], start=1)
+}
 _DAY_MONTH_YEAR = re.compile(r"\b(\d{1,2})\s+([A-Za-z]{3})[A-Za-z]*\.?\s+(\d{4})\b")
 _MONTH_YEAR = re.compile(r"\b([A-Za-z]{3})[A-Za-z]*\.?\s+(\d{4})\b")
 _RANGE = re.compile(r"\b(\d{4})\s*(?:to|-|–)\s*(\d{4})\b", re.IGNORECASE)

@@ -20,8 +20,9 @@ NULL = "-0-"
 _SDN_COLUMNS = 12
 _DOB = re.compile(r"^(?:alt\.\s*)?DOB\s+(.+)$", re.IGNORECASE)
 _NATIONALITY = re.compile(r"^(?:alt\.\s*)?(?:nationality|citizen)\s+(.+)$", re.IGNORECASE)
-_PASSPORT = re.compile(r"^(?:alt\.\s*)?Passport\s+([A-Z0-9][A-Z0-9 \-/]*?)(?:\s*\(|\s+issued|\s+expires|$)",
-                       re.IGNORECASE)
+_PASSPORT = re.compile(
+    r"^(?:alt\.\s*)?Passport\s+([A-Z0-9][A-Z0-9 \-/]*?)(?:\s*\(|\s+issued|\s+expires|$)", re.IGNORECASE
+)
 _GENDER = re.compile(r"^Gender\s+(Male|Female)", re.IGNORECASE)
 
 
@@ -87,9 +88,16 @@ def load_ofac_csv(path: str | Path, include_entities: bool = False) -> Watchlist
             continue  # blank line or the DOS end-of-file marker OFAC appends
         raw = ",".join(row)[:2000]
         if len(row) != _SDN_COLUMNS or not _clean(row[0]) or not _clean(row[1]):
-            skipped.append(QuarantineRecord(str(sdn_path), str(line), "WATCHLIST_ENTRY_INCOMPLETE",
-                                            f"{sdn_path}: line {line}: needs {_SDN_COLUMNS} fields with "
-                                            "ent_num and name", raw, 0))
+            skipped.append(
+                QuarantineRecord(
+                    str(sdn_path),
+                    str(line),
+                    "WATCHLIST_ENTRY_INCOMPLETE",
+                    f"{sdn_path}: line {line}: needs {_SDN_COLUMNS} fields with ent_num and name",
+                    raw,
+                    0,
+                )
+            )
             continue
         entry_type = _clean(row[2]).lower() or "entity"
         if entry_type != "individual" and not include_entities:
@@ -98,10 +106,21 @@ def load_ofac_csv(path: str | Path, include_entities: bool = False) -> Watchlist
         remarks = parse_remarks(_clean(row[11]))
         surname, _, given = name.partition(",")
         alias_rows = aliases.get(ent_num, [])
-        entries.append(WatchlistEntry(
-            entry_id=ent_num, list_name=LIST_NAME, names=[name, *(a for a, _ in alias_rows)],
-            surname=surname.strip(), given_names=given.strip(), dates_of_birth=remarks["dob"],
-            nationalities=remarks["nationality"], sex=(remarks["sex"] or [""])[0],
-            document_numbers=remarks["passport"], category=_clean(row[3]), reason=_clean(row[4]),
-            alias_quality=[kind for _, kind in alias_rows], entry_type=entry_type))
+        entries.append(
+            WatchlistEntry(
+                entry_id=ent_num,
+                list_name=LIST_NAME,
+                names=[name, *(a for a, _ in alias_rows)],
+                surname=surname.strip(),
+                given_names=given.strip(),
+                dates_of_birth=remarks["dob"],
+                nationalities=remarks["nationality"],
+                sex=(remarks["sex"] or [""])[0],
+                document_numbers=remarks["passport"],
+                category=_clean(row[3]),
+                reason=_clean(row[4]),
+                alias_quality=[kind for _, kind in alias_rows],
+                entry_type=entry_type,
+            )
+        )
     return WatchlistLoad(str(sdn_path), LIST_NAME, entries, skipped, content_version(data + b"\0" + alt_data))

@@ -42,8 +42,10 @@ def explain_difference(given: str, registered: str) -> str:
             pairs = ", ".join(f"{a}/{b} at position {i + 1}" for i, a, b in diffs)
             return f"document number differs from a registered one only by look-alike characters ({pairs})"
         if len(diffs) == 2 and diffs[1][0] == diffs[0][0] + 1 and diffs[0][1] == diffs[1][2]:
-            return f"document number has two neighbouring characters swapped (positions {diffs[0][0] + 1}-" \
-                   f"{diffs[1][0] + 1}) against a registered one"
+            return (
+                f"document number has two neighbouring characters swapped (positions {diffs[0][0] + 1}-"
+                f"{diffs[1][0] + 1}) against a registered one"
+            )
         if len(diffs) == 1:
             where = diffs[0][0] + 1
             return f"document number differs from a registered one in one character (position {where})"
@@ -96,8 +98,9 @@ class Registry:
             self._similar = (hashes[order], np.asarray(owners, dtype=np.int64)[order], documents)
         return self._similar
 
-    def lookup_similar(self, number: str | None, issuing_state: str | None,
-                       max_results: int = 5) -> list[tuple[RegisteredDocument, str]]:
+    def lookup_similar(
+        self, number: str | None, issuing_state: str | None, max_results: int = 5
+    ) -> list[tuple[RegisteredDocument, str]]:
         """Registered documents of the same issuing state whose number differs from this one only by
         look-alike characters and/or one edit (substitution, insertion, deletion, neighbour swap).
         An exact match is not returned here (lookup() reports it)."""
@@ -139,11 +142,24 @@ def load_registry(paths: list[str | Path]) -> Registry:
             number = normalise_document_number(v.get("document_number"))
             state = (v.get("issuing_state") or "").upper()
             if not number or not state:
-                skipped.append(QuarantineRecord(read.path, str(row.line), "REGISTRY_ENTRY_INCOMPLETE",
-                                                f"{read.path}: line {row.line}: needs document_number and "
-                                                "issuing_state", row.raw, 0))
+                skipped.append(
+                    QuarantineRecord(
+                        read.path,
+                        str(row.line),
+                        "REGISTRY_ENTRY_INCOMPLETE",
+                        f"{read.path}: line {row.line}: needs document_number and issuing_state",
+                        row.raw,
+                        0,
+                    )
+                )
                 continue
             documents[(number, state)] = RegisteredDocument(
-                number, state, (v.get("document_type") or "").upper(), v.get("reported_at") or "",
-                (v.get("status") or "").upper(), read.path, row.line)
+                number,
+                state,
+                (v.get("document_type") or "").upper(),
+                v.get("reported_at") or "",
+                (v.get("status") or "").upper(),
+                read.path,
+                row.line,
+            )
     return Registry(documents, skipped, "|".join(versions))

@@ -94,12 +94,19 @@ def parse_individual(individual: ET.Element) -> WatchlistEntry:
         qualities.append(ORIGINAL_SCRIPT)
     gender = _text(individual, "GENDER").upper()
     return WatchlistEntry(
-        entry_id=reference, list_name=LIST_NAME, names=names,
-        surname=" ".join(p for p in name_parts[1:] if p), given_names=name_parts[0],
-        dates_of_birth=parse_dates_of_birth(individual), nationalities=_nationalities(individual),
-        sex={"MALE": "M", "FEMALE": "F"}.get(gender, ""), document_numbers=_documents(individual),
-        category=_text(individual, "UN_LIST_TYPE"), reason=_text(individual, "LISTED_ON"),
-        alias_quality=qualities)
+        entry_id=reference,
+        list_name=LIST_NAME,
+        names=names,
+        surname=" ".join(p for p in name_parts[1:] if p),
+        given_names=name_parts[0],
+        dates_of_birth=parse_dates_of_birth(individual),
+        nationalities=_nationalities(individual),
+        sex={"MALE": "M", "FEMALE": "F"}.get(gender, ""),
+        document_numbers=_documents(individual),
+        category=_text(individual, "UN_LIST_TYPE"),
+        reason=_text(individual, "LISTED_ON"),
+        alias_quality=qualities,
+    )
 
 
 def load_un_xml(path: str | Path) -> WatchlistLoad:
@@ -118,7 +125,14 @@ def load_un_xml(path: str | Path) -> WatchlistLoad:
             entries.append(parse_individual(individual))
         except ValueError as exc:
             ref = _text(individual, "REFERENCE_NUMBER") or _text(individual, "DATAID") or f"#{position}"
-            skipped.append(QuarantineRecord(str(path), ref, "WATCHLIST_ENTRY_INCOMPLETE",
-                                            f"{path}: INDIVIDUAL {ref}: {exc}",
-                                            ET.tostring(individual, encoding="unicode")[:2000], 0))
+            skipped.append(
+                QuarantineRecord(
+                    str(path),
+                    ref,
+                    "WATCHLIST_ENTRY_INCOMPLETE",
+                    f"{path}: INDIVIDUAL {ref}: {exc}",
+                    ET.tostring(individual, encoding="unicode")[:2000],
+                    0,
+                )
+            )
     return WatchlistLoad(str(path), LIST_NAME, entries, skipped, content_version(data))

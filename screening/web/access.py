@@ -48,8 +48,7 @@ ROUTES: dict[str, frozenset[str]] = {
 }
 
 # Where each role lands after login.
-HOME = {"officer": "/alerts", "liaison": "/alerts", "carrier": "/flights", "analyst": "/trends",
-        "admin": "/users"}
+HOME = {"officer": "/alerts", "liaison": "/alerts", "carrier": "/flights", "analyst": "/trends", "admin": "/users"}
 
 
 class NotFound(Exception):
@@ -140,11 +139,21 @@ def redact_flight(view: dict[str, Any], scope: Scope) -> dict[str, Any]:
     for flag in every:
         by_rule[flag["rule_id"]] = by_rule.get(flag["rule_id"], 0) + 1
         by_severity[flag["severity"]] = by_severity.get(flag["severity"], 0) + 1
-    counts.update(travellers_flagged=len(kept_travellers), travellers_unflagged=len(unflagged), flags=len(every),
-                  flags_by_rule=dict(sorted(by_rule.items())),
-                  flags_by_severity={s: by_severity[s] for s in q.SEVERITY_RANK if s in by_severity})
-    return {**view, "flagged": kept_travellers, "manifest_flags": manifest_flags, "unflagged": sorted(unflagged),
-            "counts": counts, "list_version": ""}
+    counts.update(
+        travellers_flagged=len(kept_travellers),
+        travellers_unflagged=len(unflagged),
+        flags=len(every),
+        flags_by_rule=dict(sorted(by_rule.items())),
+        flags_by_severity={s: by_severity[s] for s in q.SEVERITY_RANK if s in by_severity},
+    )
+    return {
+        **view,
+        "flagged": kept_travellers,
+        "manifest_flags": manifest_flags,
+        "unflagged": sorted(unflagged),
+        "counts": counts,
+        "list_version": "",
+    }
 
 
 def _is_hit_view(flag: dict[str, Any]) -> bool:

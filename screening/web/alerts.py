@@ -50,8 +50,13 @@ def queue_query(scope: Scope, filters: QueueFilter) -> Any:
         query = query.where(FlagRecord.rule_id == filters.rule.upper())
     if filters.flight:
         text = filters.flight.strip()
-        query = query.where(or_(FlagRecord.flight_number == text, FlagRecord.manifest_id == text,
-                                (FlagRecord.carrier + FlagRecord.flight_number) == text.upper()))
+        query = query.where(
+            or_(
+                FlagRecord.flight_number == text,
+                FlagRecord.manifest_id == text,
+                (FlagRecord.carrier + FlagRecord.flight_number) == text.upper(),
+            )
+        )
     if filters.date_from:
         query = query.where(ManifestRecord.scheduled_departure >= filters.date_from)
     if filters.date_to:
@@ -72,9 +77,14 @@ def _wanted(state: AlertState, status: str) -> bool:
 def decision_view(decision: Any) -> dict[str, Any] | None:
     if decision is None:
         return None
-    return {"decision": decision.decision, "note": decision.note, "actor": decision.actor,
-            "decided_at": decision.decided_at.strftime("%Y-%m-%d %H:%M UTC"), "manifest_id": decision.manifest_id,
-            "traveller_ref": decision.traveller_ref}
+    return {
+        "decision": decision.decision,
+        "note": decision.note,
+        "actor": decision.actor,
+        "decided_at": decision.decided_at.strftime("%Y-%m-%d %H:%M UTC"),
+        "manifest_id": decision.manifest_id,
+        "traveller_ref": decision.traveller_ref,
+    }
 
 
 def alert_row(state: AlertState, manifest: ManifestRecord) -> dict[str, Any]:
@@ -108,9 +118,13 @@ def alert_queue(session: Session, scope: Scope, filters: QueueFilter, limit: int
     chosen = [s for s in states if _wanted(s, filters.status)]
     counts = {"open": sum(1 for s in states if s.is_open), "total": len(states)}
     counts["closed"] = counts["total"] - counts["open"]
-    return {"alerts": [alert_row(s, manifests[s.flag.manifest_id]) for s in chosen[:limit]],
-            "shown": min(limit, len(chosen)), "matching": len(chosen), "counts": counts,
-            "filters": filters.__dict__}
+    return {
+        "alerts": [alert_row(s, manifests[s.flag.manifest_id]) for s in chosen[:limit]],
+        "shown": min(limit, len(chosen)),
+        "matching": len(chosen),
+        "counts": counts,
+        "filters": filters.__dict__,
+    }
 
 
 def alert_detail(session: Session, scope: Scope, alert_id: int) -> dict[str, Any]:
@@ -118,8 +132,11 @@ def alert_detail(session: Session, scope: Scope, alert_id: int) -> dict[str, Any
     flag = scope.hit(session.get(FlagRecord, alert_id))
     manifest = scope.manifest(session, flag.manifest_id)
     state = alert_states(session, [flag])[0]
-    traveller = session.scalar(select(TravellerRecord).where(
-        TravellerRecord.manifest_id == flag.manifest_id, TravellerRecord.traveller_ref == flag.traveller_ref))
+    traveller = session.scalar(
+        select(TravellerRecord).where(
+            TravellerRecord.manifest_id == flag.manifest_id, TravellerRecord.traveller_ref == flag.traveller_ref
+        )
+    )
     return {
         **alert_row(state, manifest),
         "flag": flag_view(flag),
@@ -127,8 +144,12 @@ def alert_detail(session: Session, scope: Scope, alert_id: int) -> dict[str, Any
         "traveller": identity(traveller),
         "listed": listed_view(state.snapshot),
         "current": manifest.rules_version == flag.rules_version,
-        "flight": {"departure_airport": manifest.departure_airport, "arrival_airport": manifest.arrival_airport,
-                   "scheduled_departure": manifest.scheduled_departure, "screened_at": manifest.screened_at},
+        "flight": {
+            "departure_airport": manifest.departure_airport,
+            "arrival_airport": manifest.arrival_airport,
+            "scheduled_departure": manifest.scheduled_departure,
+            "screened_at": manifest.screened_at,
+        },
         "identity_key_known": bool(state.identity_key),
         "entry_version": state.entry_hash,
         "history": [decision_view(d) for d in history(session, state)],

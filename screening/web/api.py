@@ -39,9 +39,15 @@ def api_session(request: Request, credentials: Credentials) -> JSONResponse:
     if account is None:
         return JSONResponse({"detail": "wrong name or password"}, status_code=401)
     session = state.codec.new(account.name)
-    response = JSONResponse({"user": account.name, "role": account.role, "carriers": list(account.carriers),
-                             "csrf_token": session.csrf,
-                             "idle_timeout_seconds": state.codec.settings.idle_seconds})
+    response = JSONResponse(
+        {
+            "user": account.name,
+            "role": account.role,
+            "carriers": list(account.carriers),
+            "csrf_token": session.csrf,
+            "idle_timeout_seconds": state.codec.settings.idle_seconds,
+        }
+    )
     response.set_cookie(COOKIE, state.codec.dump(session), **state.codec.cookie_options())  # type: ignore[arg-type]
     return response
 
@@ -70,5 +76,10 @@ def api_alert_decision(request: Request, alert_id: int, body: DecisionIn) -> dic
     who = web.caller(request)
     with web.web_state(request).db() as db:
         record = record_decision(db, who, alert_id, body.decision, body.note)
-        return {"alert_id": alert_id, "decision": record.decision, "note": record.note, "actor": record.actor,
-                "decided_at": record.decided_at.isoformat()}
+        return {
+            "alert_id": alert_id,
+            "decision": record.decision,
+            "note": record.note,
+            "actor": record.actor,
+            "decided_at": record.decided_at.isoformat(),
+        }

@@ -80,8 +80,9 @@ def caller(request: Request) -> Caller:
     return found
 
 
-def audit_event(db: Session, who: Caller | str, action: str, subject: str,
-                detail: dict[str, Any] | None = None) -> None:
+def audit_event(
+    db: Session, who: Caller | str, action: str, subject: str, detail: dict[str, Any] | None = None
+) -> None:
     """Every view of personal data, decision, export and notification: one audit row per event."""
     actor = who if isinstance(who, str) else who.name
     audit(db, actor, action, subject, detail or {}, key=f"web|{uuid.uuid4().hex}")
@@ -110,7 +111,8 @@ async def enforce(request: Request) -> None:
     if request.method not in SAFE_METHODS:
         presented = request.headers.get("x-csrf-token")
         if presented is None and request.headers.get("content-type", "").startswith(
-                ("application/x-www-form-urlencoded", "multipart/form-data")):
+            ("application/x-www-form-urlencoded", "multipart/form-data")
+        ):
             form = await request.form()
             value = form.get("csrf_token")
             presented = value if isinstance(value, str) else None
@@ -140,8 +142,9 @@ def create_app(config: WebConfig, *, migrate: bool = True) -> FastAPI:
 
         with state.db() as db:
             remember_lists(db, config.watchlists)
-    app = FastAPI(title="Screening workspace", docs_url=None, redoc_url=None, openapi_url=None,
-                  dependencies=[Depends(enforce)])
+    app = FastAPI(
+        title="Screening workspace", docs_url=None, redoc_url=None, openapi_url=None, dependencies=[Depends(enforce)]
+    )
     app.state.web = state
     app.include_router(pages.router)
     app.include_router(api.router)
@@ -161,9 +164,11 @@ def create_app(config: WebConfig, *, migrate: bool = True) -> FastAPI:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("Cache-Control", "no-store")
-        response.headers.setdefault("Content-Security-Policy",
-                                    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-                                    "form-action 'self'; frame-ancestors 'none'")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+            "form-action 'self'; frame-ancestors 'none'",
+        )
         return response
 
     @app.exception_handler(NotFound)
@@ -175,8 +180,11 @@ def create_app(config: WebConfig, *, migrate: bool = True) -> FastAPI:
     @app.exception_handler(LoginRequired)
     async def login_required(request: Request, _exc: LoginRequired) -> Response:
         if _is_api(request):
-            return JSONResponse({"detail": "login required (POST /api/session)"}, status_code=401,
-                                headers={"WWW-Authenticate": "Cookie"})
+            return JSONResponse(
+                {"detail": "login required (POST /api/session)"},
+                status_code=401,
+                headers={"WWW-Authenticate": "Cookie"},
+            )
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         from urllib.parse import quote
 
@@ -188,8 +196,12 @@ def create_app(config: WebConfig, *, migrate: bool = True) -> FastAPI:
     async def csrf_rejected(request: Request, _exc: CsrfRejected) -> Response:
         if _is_api(request):
             return JSONResponse({"detail": "CSRF token missing or wrong (send X-CSRF-Token)"}, status_code=403)
-        return pages.message_page(request, "Refused", "The form was stale or not sent by this workspace "
-                                  "(CSRF check failed). Reload the page and try again.", 403)
+        return pages.message_page(
+            request,
+            "Refused",
+            "The form was stale or not sent by this workspace (CSRF check failed). Reload the page and try again.",
+            403,
+        )
 
     @app.exception_handler(LoginThrottled)
     async def throttled(request: Request, exc: LoginThrottled) -> Response:

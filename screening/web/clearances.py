@@ -26,8 +26,15 @@ from screening.web.listed import pairs_in, snapshots
 DECISIONS = ("TRUE_MATCH", "FALSE_POSITIVE", "NEEDS_INFO")
 OPEN, CLEARED = "OPEN", "CLEARED"
 # The traveller fields the screening compares: a change in any of them is a different person to decide on.
-PERSON_FIELDS = ("surname", "given_names", "date_of_birth", "sex", "nationality", "document_number",
-                 "document_issuing_state")
+PERSON_FIELDS = (
+    "surname",
+    "given_names",
+    "date_of_birth",
+    "sex",
+    "nationality",
+    "document_number",
+    "document_issuing_state",
+)
 
 
 @cache
@@ -50,8 +57,11 @@ def _norm(value: Any) -> str:
 def identity_key(data: dict[str, Any]) -> str:
     """Stable across trips: document number, issuing state and date of birth. Empty when one is missing
     (such a traveller is never cleared automatically)."""
-    parts = [_norm(data.get("document_number")).replace(" ", ""), _norm(data.get("document_issuing_state")),
-             _norm(data.get("date_of_birth"))]
+    parts = [
+        _norm(data.get("document_number")).replace(" ", ""),
+        _norm(data.get("document_issuing_state")),
+        _norm(data.get("date_of_birth")),
+    ]
     if not all(parts):
         return ""
     return "id:" + _keyed("|".join(parts))
@@ -70,8 +80,9 @@ def flag_entry_hash(flag: FlagRecord, snapshot: ListedEntrySnapshot | None) -> s
         if snapshot is not None:
             return snapshot.entry_hash
         return "list:" + (flag.list_version or "")
-    raw = "|".join([flag.rule_id, flag.watchlist_entry_id, str((flag.details or {}).get("status", "")),
-                    flag.explanation])
+    raw = "|".join(
+        [flag.rule_id, flag.watchlist_entry_id, str((flag.details or {}).get("status", "")), flag.explanation]
+    )
     return "doc:" + hashlib.sha256(raw.encode()).hexdigest()[:32]
 
 
@@ -111,10 +122,13 @@ def _travellers(session: Session, flags: Sequence[FlagRecord]) -> dict[tuple[str
     keys = list(dict.fromkeys((f.manifest_id, f.traveller_ref) for f in flags if f.traveller_ref))
     found: dict[tuple[str, str], dict[str, Any]] = {}
     for start in range(0, len(keys), 300):
-        chunk = keys[start:start + 300]
+        chunk = keys[start : start + 300]
         asked = set(chunk)
-        for t in session.scalars(select(TravellerRecord).where(*pairs_in(
-                (TravellerRecord.manifest_id, TravellerRecord.traveller_ref), chunk))):
+        for t in session.scalars(
+            select(TravellerRecord).where(
+                *pairs_in((TravellerRecord.manifest_id, TravellerRecord.traveller_ref), chunk)
+            )
+        ):
             if (t.manifest_id, t.traveller_ref) in asked:
                 found[(t.manifest_id, t.traveller_ref)] = dict(t.data or {}) if t.pseudonymised_at is None else {}
     return found
@@ -124,11 +138,11 @@ def _decisions(session: Session, flags: Sequence[FlagRecord], identities: set[st
     found: dict[int, AlertDecision] = {}
     ids = sorted(i for i in identities if i)
     for start in range(0, len(ids), 300):
-        for d in session.scalars(select(AlertDecision).where(AlertDecision.identity_key.in_(ids[start:start + 300]))):
+        for d in session.scalars(select(AlertDecision).where(AlertDecision.identity_key.in_(ids[start : start + 300]))):
             found[d.id] = d
     own = list(dict.fromkeys((f.manifest_id, f.flag_key) for f in flags))
     for start in range(0, len(own), 300):
-        chunk = own[start:start + 300]
+        chunk = own[start : start + 300]
         asked = set(chunk)
         query = select(AlertDecision).where(*pairs_in((AlertDecision.manifest_id, AlertDecision.flag_key), chunk))
         for d in session.scalars(query):
@@ -142,14 +156,16 @@ def alert_states(session: Session, flags: Sequence[FlagRecord]) -> list[AlertSta
     alert for the same person data and entry version, or when it is a FALSE_POSITIVE made for the same
     identity key, person data, list entry and entry version; the latest applicable decision wins."""
     travellers = _travellers(session, flags)
-    snaps = snapshots(session, ((f.list_version, f.list_name, f.watchlist_entry_id)
-                                for f in flags if f.flag_type == "WATCHLIST"))
+    snaps = snapshots(
+        session, ((f.list_version, f.list_name, f.watchlist_entry_id) for f in flags if f.flag_type == "WATCHLIST")
+    )
     states = []
     for flag in flags:
         data = travellers.get((flag.manifest_id, flag.traveller_ref), {})
         snap = snaps.get((flag.list_version, flag.list_name, flag.watchlist_entry_id))
-        states.append(AlertState(flag, data, identity_key(data), person_hash(data), flag_entry_hash(flag, snap),
-                                 snap, None))
+        states.append(
+            AlertState(flag, data, identity_key(data), person_hash(data), flag_entry_hash(flag, snap), snap, None)
+        )
     decisions = _decisions(session, flags, {s.identity_key for s in states})
     for state in states:
         for d in decisions:
@@ -163,19 +179,27 @@ def alert_states(session: Session, flags: Sequence[FlagRecord]) -> list[AlertSta
 def _remembered_for(decision: AlertDecision, state: AlertState) -> bool:
     """A false positive decided for the same person (identity key) and the same list entry and rule."""
     flag = state.flag
-    return (decision.decision == "FALSE_POSITIVE" and bool(state.identity_key)
-            and decision.identity_key == state.identity_key and decision.list_name == flag.list_name
-            and decision.watchlist_entry_id == flag.watchlist_entry_id and decision.rule_id == flag.rule_id)
+    return (
+        decision.decision == "FALSE_POSITIVE"
+        and bool(state.identity_key)
+        and decision.identity_key == state.identity_key
+        and decision.list_name == flag.list_name
+        and decision.watchlist_entry_id == flag.watchlist_entry_id
+        and decision.rule_id == flag.rule_id
+    )
 
 
 def history(session: Session, state: AlertState) -> list[AlertDecision]:
     """Every decision made on this alert or on this person against this entry (any version), newest first."""
     query = select(AlertDecision).where(
-        (AlertDecision.manifest_id == state.flag.manifest_id) & (AlertDecision.flag_key == state.flag.flag_key))
+        (AlertDecision.manifest_id == state.flag.manifest_id) & (AlertDecision.flag_key == state.flag.flag_key)
+    )
     rows = {d.id: d for d in session.scalars(query)}
     if state.identity_key:
-        query = select(AlertDecision).where(AlertDecision.identity_key == state.identity_key,
-                                            AlertDecision.watchlist_entry_id == state.flag.watchlist_entry_id)
+        query = select(AlertDecision).where(
+            AlertDecision.identity_key == state.identity_key,
+            AlertDecision.watchlist_entry_id == state.flag.watchlist_entry_id,
+        )
         rows.update({d.id: d for d in session.scalars(query)})
     return sorted(rows.values(), key=lambda d: (d.decided_at.replace(tzinfo=None), d.id), reverse=True)
 
@@ -192,10 +216,20 @@ def decide_alert(session: Session, flag: FlagRecord, decision: str, note: str, a
         raise InputError("a decision needs a note saying why")
     state = alert_states(session, [flag])[0]
     record = AlertDecision(
-        manifest_id=flag.manifest_id, flag_key=flag.flag_key, traveller_ref=flag.traveller_ref,
-        rule_id=flag.rule_id, list_name=flag.list_name, watchlist_entry_id=flag.watchlist_entry_id,
-        identity_key=state.identity_key, person_hash=state.person_hash, entry_hash=state.entry_hash,
-        decision=decision, note=note[:4000], actor=actor, decided_at=datetime.now(UTC))
+        manifest_id=flag.manifest_id,
+        flag_key=flag.flag_key,
+        traveller_ref=flag.traveller_ref,
+        rule_id=flag.rule_id,
+        list_name=flag.list_name,
+        watchlist_entry_id=flag.watchlist_entry_id,
+        identity_key=state.identity_key,
+        person_hash=state.person_hash,
+        entry_hash=state.entry_hash,
+        decision=decision,
+        note=note[:4000],
+        actor=actor,
+        decided_at=datetime.now(UTC),
+    )
     session.add(record)
     session.flush()
     return record

@@ -20,8 +20,17 @@ from screening.watchlists.loader import load_watchlist
 from screening.watchlists.model import WatchlistEntry, WatchlistLoad
 
 # What identifies a listed person; the free-text reason and alias grading do not change who is listed.
-ENTRY_FIELDS = ("list_name", "entry_id", "names", "dates_of_birth", "nationalities", "sex", "document_numbers",
-                "category", "entry_type")
+ENTRY_FIELDS = (
+    "list_name",
+    "entry_id",
+    "names",
+    "dates_of_birth",
+    "nationalities",
+    "sex",
+    "document_numbers",
+    "category",
+    "entry_type",
+)
 
 
 def combined_version(loads: Sequence[WatchlistLoad]) -> str:
@@ -41,29 +50,37 @@ def remember_lists(session: Session, paths: Iterable[str | Path]) -> str:
     """Snapshot every entry of these lists under their combined version (idempotent); returns the version."""
     loads = [load_watchlist(p) for p in paths]
     version = combined_version(loads)
-    known = set(session.scalars(select(ListedEntrySnapshot.entry_id).where(
-        ListedEntrySnapshot.list_version == version)))
+    known = set(
+        session.scalars(select(ListedEntrySnapshot.entry_id).where(ListedEntrySnapshot.list_version == version))
+    )
     rows = []
     for load in loads:
         for entry in load.entries:
             if entry.entry_id in known:
                 continue
             known.add(entry.entry_id)
-            rows.append({"list_version": version, "list_name": entry.list_name, "entry_id": entry.entry_id,
-                         "entry_hash": entry_hash(entry),
-                         "data": {**asdict(entry), "list_file_version": load.version}})
+            rows.append(
+                {
+                    "list_version": version,
+                    "list_name": entry.list_name,
+                    "entry_id": entry.entry_id,
+                    "entry_hash": entry_hash(entry),
+                    "data": {**asdict(entry), "list_file_version": load.version},
+                }
+            )
     if rows:
         session.execute(insert(ListedEntrySnapshot), rows)
     return version
 
 
-def snapshots(session: Session,
-              keys: Iterable[tuple[str, str, str]]) -> dict[tuple[str, str, str], ListedEntrySnapshot]:
+def snapshots(
+    session: Session, keys: Iterable[tuple[str, str, str]]
+) -> dict[tuple[str, str, str], ListedEntrySnapshot]:
     """(list_version, list_name, entry_id) -> snapshot, for those that were recorded."""
     wanted = list(dict.fromkeys(keys))
     found: dict[tuple[str, str, str], ListedEntrySnapshot] = {}
     for start in range(0, len(wanted), 300):
-        chunk = wanted[start:start + 300]
+        chunk = wanted[start : start + 300]
         asked = set(chunk)
         columns = (ListedEntrySnapshot.list_version, ListedEntrySnapshot.list_name, ListedEntrySnapshot.entry_id)
         for snap in session.scalars(select(ListedEntrySnapshot).where(*pairs_in(columns, chunk))):

@@ -31,17 +31,23 @@ from screening.web.sessions import COOKIE, LOGIN_COOKIE
 router = APIRouter()
 WEB_TEMPLATES = PACKAGE_DIR / "web" / "templates"
 SANCTION_ACTIONS = ("confirm", "appeal", "waive")
-NAV = (("alert_queue", "/alerts", "Alerts"), ("flight_list", "/flights", "Flights"),
-       ("sanction_list", "/sanctions", "Sanctions"), ("trends_page", "/trends", "Trends"),
-       ("audit_log", "/audit", "Audit log"), ("user_list", "/users", "Users"))
+NAV = (
+    ("alert_queue", "/alerts", "Alerts"),
+    ("flight_list", "/flights", "Flights"),
+    ("sanction_list", "/sanctions", "Sanctions"),
+    ("trends_page", "/trends", "Trends"),
+    ("audit_log", "/audit", "Audit log"),
+    ("user_list", "/users", "Users"),
+)
 
 
 @cache
 def templates() -> jinja2.Environment:
     """The report templates (so the flight, trend and carrier pages are the reports) plus the web ones."""
     base = environment()
-    env = base.overlay(loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(WEB_TEMPLATES),
-                                                   jinja2.FileSystemLoader(TEMPLATES_DIR)]))
+    env = base.overlay(
+        loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(WEB_TEMPLATES), jinja2.FileSystemLoader(TEMPLATES_DIR)])
+    )
     return env
 
 
@@ -49,9 +55,17 @@ def page(request: Request, template: str, status_code: int = 200, **context: Any
     found = getattr(request.state, "caller", None)
     nav = [(href, label) for name, href, label in NAV if found is not None and route_allows(name, found.account.role)]
     context.setdefault("generated_at", datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"))
-    html = templates().get_template(template).render(
-        request_path=request.url.path, user=found.account if found else None,
-        csrf=found.session.csrf if found else "", nav=nav, **context)
+    html = (
+        templates()
+        .get_template(template)
+        .render(
+            request_path=request.url.path,
+            user=found.account if found else None,
+            csrf=found.session.csrf if found else "",
+            nav=nav,
+            **context,
+        )
+    )
     return HTMLResponse(html, status_code=status_code)
 
 
@@ -62,10 +76,17 @@ def message_page(request: Request, title: str, message: str, status_code: int) -
 def login_page(request: Request, error: str = "", status_code: int = 200, next_url: str = "") -> HTMLResponse:
     codec = web.web_state(request).codec
     cookie, token = codec.login_token()
-    response = page(request, "web_login.html.j2", status_code, error=error, login_token=token,
-                    next_url=next_url or request.query_params.get("next", ""))
-    response.set_cookie(LOGIN_COOKIE, cookie, httponly=True, samesite="strict", path="/",
-                        secure=codec.settings.secure, max_age=15 * 60)
+    response = page(
+        request,
+        "web_login.html.j2",
+        status_code,
+        error=error,
+        login_token=token,
+        next_url=next_url or request.query_params.get("next", ""),
+    )
+    response.set_cookie(
+        LOGIN_COOKIE, cookie, httponly=True, samesite="strict", path="/", secure=codec.settings.secure, max_age=15 * 60
+    )
     return response
 
 
@@ -79,8 +100,13 @@ def login_form(request: Request) -> HTMLResponse:
 
 
 @router.post("/login", name="login")
-def login(request: Request, name: Annotated[str, Form()], password: Annotated[str, Form()],
-          login_token: Annotated[str, Form()] = "", next_url: Annotated[str, Form(alias="next")] = "") -> Response:
+def login(
+    request: Request,
+    name: Annotated[str, Form()],
+    password: Annotated[str, Form()],
+    login_token: Annotated[str, Form()] = "",
+    next_url: Annotated[str, Form(alias="next")] = "",
+) -> Response:
     state = web.web_state(request)
     if not state.codec.login_token_ok(request.cookies.get(LOGIN_COOKIE), login_token):
         return login_page(request, "The login form was stale; please log in again.", 403, next_url)
@@ -120,8 +146,14 @@ def queue_filter(request: Request) -> QueueFilter:
                 date.fromisoformat(p[key])
             except ValueError:
                 raise InputError(f"{key} must be a date YYYY-MM-DD") from None
-    return QueueFilter(flight=p.get("flight", ""), carrier=p.get("carrier", ""), rule=p.get("rule", ""),
-                       date_from=p.get("from", ""), date_to=p.get("to", ""), status=status)
+    return QueueFilter(
+        flight=p.get("flight", ""),
+        carrier=p.get("carrier", ""),
+        rule=p.get("rule", ""),
+        date_from=p.get("from", ""),
+        date_to=p.get("to", ""),
+        status=status,
+    )
 
 
 @router.get("/alerts", name="alert_queue")
@@ -142,14 +174,28 @@ def alert_export(request: Request) -> Response:
     with web.web_state(request).db() as db:
         view = alert_queue(db, who.scope, filters, limit=100_000)
         web.audit_event(db, who, "export_alerts", "alerts", {"filters": filters.__dict__, "rows": view["shown"]})
-    columns = ["alert_id", "manifest_id", "carrier", "flight_number", "scheduled_departure", "traveller_ref",
-               "traveller_name", "rule_id", "severity", "score", "watchlist_entry_id", "list_name", "status"]
+    columns = [
+        "alert_id",
+        "manifest_id",
+        "carrier",
+        "flight_number",
+        "scheduled_departure",
+        "traveller_ref",
+        "traveller_name",
+        "rule_id",
+        "severity",
+        "score",
+        "watchlist_entry_id",
+        "list_name",
+        "status",
+    ]
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, columns, extrasaction="ignore")
     writer.writeheader()
     writer.writerows(view["alerts"])
-    return Response(buffer.getvalue(), media_type="text/csv",
-                    headers={"Content-Disposition": 'attachment; filename="alerts.csv"'})
+    return Response(
+        buffer.getvalue(), media_type="text/csv", headers={"Content-Disposition": 'attachment; filename="alerts.csv"'}
+    )
 
 
 @router.get("/alerts/{alert_id}", name="alert_page")
@@ -157,15 +203,17 @@ def alert_page(request: Request, alert_id: int) -> HTMLResponse:
     who = web.caller(request)
     with web.web_state(request).db() as db:
         view = alert_detail(db, who.scope, alert_id)
-        web.audit_event(db, who, "view_alert", view["manifest_id"],
-                        {"alert_id": alert_id, "traveller_ref": view["traveller_ref"]})
+        web.audit_event(
+            db, who, "view_alert", view["manifest_id"], {"alert_id": alert_id, "traveller_ref": view["traveller_ref"]}
+        )
     can_decide = route_allows("alert_decide", who.account.role)
     return page(request, "web_alert.html.j2", a=view, decisions=DECISIONS, can_decide=can_decide)
 
 
 @router.post("/alerts/{alert_id}/decision", name="alert_decide")
-def alert_decide(request: Request, alert_id: int, decision: Annotated[str, Form()],
-                 note: Annotated[str, Form()] = "") -> Response:
+def alert_decide(
+    request: Request, alert_id: int, decision: Annotated[str, Form()], note: Annotated[str, Form()] = ""
+) -> Response:
     who = web.caller(request)
     with web.web_state(request).db() as db:
         record_decision(db, who, alert_id, decision, note)
@@ -177,9 +225,18 @@ def record_decision(db: Any, who: web.Caller, alert_id: int, decision: str, note
     flag = who.scope.hit(db.get(FlagRecord, alert_id))
     who.scope.manifest(db, flag.manifest_id)
     record = decide_alert(db, flag, decision, note, who.name)
-    web.audit_event(db, who, "alert_decision", flag.manifest_id,
-                    {"alert_id": alert_id, "traveller_ref": flag.traveller_ref, "decision": record.decision,
-                     "watchlist_entry_id": flag.watchlist_entry_id})
+    web.audit_event(
+        db,
+        who,
+        "alert_decision",
+        flag.manifest_id,
+        {
+            "alert_id": alert_id,
+            "traveller_ref": flag.traveller_ref,
+            "decision": record.decision,
+            "watchlist_entry_id": flag.watchlist_entry_id,
+        },
+    )
     return record
 
 
@@ -194,20 +251,31 @@ def flight_list(request: Request) -> HTMLResponse:
         manifests = list(db.scalars(query))
         counts: dict[str, dict[str, int]] = {}
         if manifests:
-            flag_query = (select(FlagRecord.manifest_id, FlagRecord.flag_type, FlagRecord.rule_id, func.count())
-                          .join(ManifestRecord, ManifestRecord.manifest_id == FlagRecord.manifest_id)
-                          .where(FlagRecord.rules_version == ManifestRecord.rules_version,
-                                 FlagRecord.manifest_id.in_([m.manifest_id for m in manifests]))
-                          .group_by(FlagRecord.manifest_id, FlagRecord.flag_type, FlagRecord.rule_id))
+            flag_query = (
+                select(FlagRecord.manifest_id, FlagRecord.flag_type, FlagRecord.rule_id, func.count())
+                .join(ManifestRecord, ManifestRecord.manifest_id == FlagRecord.manifest_id)
+                .where(
+                    FlagRecord.rules_version == ManifestRecord.rules_version,
+                    FlagRecord.manifest_id.in_([m.manifest_id for m in manifests]),
+                )
+                .group_by(FlagRecord.manifest_id, FlagRecord.flag_type, FlagRecord.rule_id)
+            )
             for manifest_id, flag_type, rule_id, n in db.execute(flag_query):
                 kind = "hits" if (flag_type in HIT_TYPES or rule_id in q.HIT_RULES) else "breaches"
                 counts.setdefault(manifest_id, {"hits": 0, "breaches": 0})[kind] += n
-    rows = [{"manifest_id": m.manifest_id, "carrier": m.carrier, "flight_number": m.flight_number,
-             "route": f"{m.departure_airport or '?'} → {m.arrival_airport or '?'}",
-             "scheduled_departure": m.scheduled_departure or "", "travellers": m.travellers_in,
-             "breaches": counts.get(m.manifest_id, {}).get("breaches", 0),
-             "hits": counts.get(m.manifest_id, {}).get("hits", 0) if scope.sees_hits else None}
-            for m in manifests]
+    rows = [
+        {
+            "manifest_id": m.manifest_id,
+            "carrier": m.carrier,
+            "flight_number": m.flight_number,
+            "route": f"{m.departure_airport or '?'} → {m.arrival_airport or '?'}",
+            "scheduled_departure": m.scheduled_departure or "",
+            "travellers": m.travellers_in,
+            "breaches": counts.get(m.manifest_id, {}).get("breaches", 0),
+            "hits": counts.get(m.manifest_id, {}).get("hits", 0) if scope.sees_hits else None,
+        }
+        for m in manifests
+    ]
     return page(request, "web_flights.html.j2", flights=rows, sees_hits=scope.sees_hits)
 
 
@@ -222,12 +290,19 @@ def flight_data(db: Any, who: web.Caller, manifest_id: str) -> dict[str, Any]:
         hits = [f for f in q.current_flags(db, [manifest]) if q.is_hit(f)]
         for state in alert_states(db, hits):
             decision = state.decision
-            alerts.append({"alert_id": state.flag.id, "traveller_ref": state.flag.traveller_ref,
-                           "rule_id": state.flag.rule_id, "score": state.flag.score,
-                           "watchlist_entry_id": state.flag.watchlist_entry_id, "status": state.status,
-                           "decided_by": decision.actor if decision else "",
-                           "decided_at": decision.decided_at.strftime("%Y-%m-%d %H:%M UTC") if decision else "",
-                           "note": decision.note if decision else ""})
+            alerts.append(
+                {
+                    "alert_id": state.flag.id,
+                    "traveller_ref": state.flag.traveller_ref,
+                    "rule_id": state.flag.rule_id,
+                    "score": state.flag.score,
+                    "watchlist_entry_id": state.flag.watchlist_entry_id,
+                    "status": state.status,
+                    "decided_by": decision.actor if decision else "",
+                    "decided_at": decision.decided_at.strftime("%Y-%m-%d %H:%M UTC") if decision else "",
+                    "note": decision.note if decision else "",
+                }
+            )
     view["alerts"] = alerts
     return view
 
@@ -238,8 +313,14 @@ def flight_page(request: Request, manifest_id: str) -> HTMLResponse:
     with web.web_state(request).db() as db:
         view = flight_data(db, who, manifest_id)
         web.audit_event(db, who, "view_flight", manifest_id, {"travellers_shown": len(view["flagged"])})
-    return page(request, "web_flight.html.j2", **view, sees_hits=who.scope.sees_hits,
-                can_notify=route_allows("flight_notify", who.account.role), notice=request.query_params.get("done", ""))
+    return page(
+        request,
+        "web_flight.html.j2",
+        **view,
+        sees_hits=who.scope.sees_hits,
+        can_notify=route_allows("flight_notify", who.account.role),
+        notice=request.query_params.get("done", ""),
+    )
 
 
 @router.post("/flights/{manifest_id}/notify", name="flight_notify")
@@ -250,8 +331,9 @@ def flight_notify(request: Request, manifest_id: str, recipient_state: Annotated
     state = web.web_state(request)
     with state.db() as db:
         who.scope.manifest(db, manifest_id)
-    path = write_notification(state.config.database_url, manifest_id, recipient_state, state.config.reports_dir,
-                              actor=who.name)
+    path = write_notification(
+        state.config.database_url, manifest_id, recipient_state, state.config.reports_dir, actor=who.name
+    )
     done = urlencode({"done": f"notification for {recipient_state.upper()} written: {path.name}"})
     return RedirectResponse(f"/flights/{manifest_id}?{done}", status_code=303)
 
@@ -270,15 +352,33 @@ def sanction_list(request: Request) -> HTMLResponse:
             query = query.where(SanctionRecord.status == status.upper())
         rows = list(db.scalars(query.limit(500)))
         latest = decisions_for_manifests(db, sorted({s.manifest_id for s in rows}))
-        sanctions = [{"sanction_id": s.sanction_id, "manifest_id": s.manifest_id, "carrier": s.carrier,
-                      "flight_number": s.flight_number, "traveller_ref": s.traveller_ref, "rule_id": s.rule_id,
-                      "framework": s.framework, "amount": s.amount, "currency": s.currency, "status": s.status,
-                      "explanation": s.explanation, "decision": _sanction_decision(latest.get(s.sanction_id))}
-                     for s in rows]
+        sanctions = [
+            {
+                "sanction_id": s.sanction_id,
+                "manifest_id": s.manifest_id,
+                "carrier": s.carrier,
+                "flight_number": s.flight_number,
+                "traveller_ref": s.traveller_ref,
+                "rule_id": s.rule_id,
+                "framework": s.framework,
+                "amount": s.amount,
+                "currency": s.currency,
+                "status": s.status,
+                "explanation": s.explanation,
+                "decision": _sanction_decision(latest.get(s.sanction_id)),
+            }
+            for s in rows
+        ]
         web.audit_event(db, who, "view_sanctions", "sanctions", {"shown": len(sanctions)})
-    return page(request, "web_sanctions.html.j2", sanctions=sanctions, status=status,
-                can_decide=route_allows("sanction_decide", who.account.role), actions=SANCTION_ACTIONS,
-                notice=request.query_params.get("done", ""))
+    return page(
+        request,
+        "web_sanctions.html.j2",
+        sanctions=sanctions,
+        status=status,
+        can_decide=route_allows("sanction_decide", who.account.role),
+        actions=SANCTION_ACTIONS,
+        notice=request.query_params.get("done", ""),
+    )
 
 
 def _sanction_decision(record: Any) -> str:
@@ -288,8 +388,9 @@ def _sanction_decision(record: Any) -> str:
 
 
 @router.post("/sanctions/{sanction_id}/decision", name="sanction_decide")
-def sanction_decide(request: Request, sanction_id: str, action: Annotated[str, Form()],
-                    reason: Annotated[str, Form()] = "") -> Response:
+def sanction_decide(
+    request: Request, sanction_id: str, action: Annotated[str, Form()], reason: Annotated[str, Form()] = ""
+) -> Response:
     from screening.sanction_decisions import Action, decide_sanction
 
     who = web.caller(request)
@@ -314,11 +415,24 @@ def audit_log(request: Request) -> HTMLResponse:
         except ValueError:
             raise InputError("since must be a date or time, YYYY-MM-DD[THH:MM]") from None
     with web.web_state(request).db() as db:
-        events = [{"at": e.at.strftime("%Y-%m-%d %H:%M:%S"), "actor": e.actor, "action": e.action,
-                   "subject": e.subject, "detail": e.detail}
-                  for e in query_audit(db, since, p.get("actor") or None, p.get("manifest") or None, 500)]
-    return page(request, "web_audit.html.j2", events=events, since=p.get("since", ""), actor=p.get("actor", ""),
-                manifest=p.get("manifest", ""))
+        events = [
+            {
+                "at": e.at.strftime("%Y-%m-%d %H:%M:%S"),
+                "actor": e.actor,
+                "action": e.action,
+                "subject": e.subject,
+                "detail": e.detail,
+            }
+            for e in query_audit(db, since, p.get("actor") or None, p.get("manifest") or None, 500)
+        ]
+    return page(
+        request,
+        "web_audit.html.j2",
+        events=events,
+        since=p.get("since", ""),
+        actor=p.get("actor", ""),
+        manifest=p.get("manifest", ""),
+    )
 
 
 def _period(request: Request, default_days: int) -> q.Period:
@@ -368,11 +482,15 @@ def user_list(request: Request) -> HTMLResponse:
 
 
 @router.post("/users", name="user_add")
-def user_add(request: Request, name: Annotated[str, Form()], role: Annotated[str, Form()],
-             password: Annotated[str, Form()], carriers: Annotated[str, Form()] = "") -> Response:
+def user_add(
+    request: Request,
+    name: Annotated[str, Form()],
+    role: Annotated[str, Form()],
+    password: Annotated[str, Form()],
+    carriers: Annotated[str, Form()] = "",
+) -> Response:
     who = web.caller(request)
     with web.web_state(request).db() as db:
         account = add_user(db, name.strip(), role, carriers.replace(",", " ").split(), password)
         web.audit_event(db, who, "user_add", account.name, {"role": account.role, "carriers": list(account.carriers)})
     return RedirectResponse("/users?" + urlencode({"done": f"user {account.name} saved"}), status_code=303)
-

@@ -50,8 +50,9 @@ def session_settings(data_dir: Path) -> SessionSettings:
             with os.fdopen(fd, "w") as handle:
                 handle.write(secrets.token_urlsafe(48))
         secret = path.read_text().strip()
-    return SessionSettings(secret=secret, idle_seconds=settings.web_session_minutes * 60,
-                           secure=settings.web_secure_cookies)
+    return SessionSettings(
+        secret=secret, idle_seconds=settings.web_session_minutes * 60, secure=settings.web_secure_cookies
+    )
 
 
 class SessionCodec:
@@ -96,8 +97,13 @@ class SessionCodec:
         return isinstance(nonce, str) and hmac.compare_digest(nonce, cookie)
 
     def cookie_options(self) -> dict[str, object]:
-        return {"httponly": True, "samesite": "strict", "secure": self.settings.secure, "path": "/",
-                "max_age": self.settings.idle_seconds}
+        return {
+            "httponly": True,
+            "samesite": "strict",
+            "secure": self.settings.secure,
+            "path": "/",
+            "max_age": self.settings.idle_seconds,
+        }
 
 
 def csrf_ok(session: SessionData, presented: str | None) -> bool:
