@@ -130,3 +130,10 @@ def test_published_ofac_list_loads_individuals() -> None:
     load = load_watchlist(path)
     assert len(load.entries) == 4620 and not load.skipped
     assert sum(1 for e in load.entries if e.dates_of_birth) > 4000
+
+
+def test_an_xml_file_that_is_not_the_un_list_is_refused_clearly(tmp_path):
+    other = tmp_path / "other.xml"
+    other.write_text('<?xml version="1.0"?><SOMETHING_ELSE/>', encoding="utf-8")
+    with pytest.raises(InputError, match="not a watchlist this project reads"):
+        load_watchlist(other)

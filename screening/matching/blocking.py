@@ -12,20 +12,13 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 import numpy as np
-from pandas.util import hash_array
 
+from screening.hashing import stable_hashes
 from screening.matching.scoring import sound_code
 
 _VOWELS = str.maketrans("", "", "AEIOUYHW")
 PREFIX = 6  # parts longer than this also meet parts sharing their first PREFIX letters
 LONG = 5  # parts this long also get delete-two keys (two typos in a long part are common)
-
-
-def stable_hashes(keys: list[str]) -> np.ndarray:
-    """64-bit hashes that are the same in every process and run (pandas' SipHash with its fixed key;
-    Python's hash() is salted per process). Vectorised: millions of keys hash in about a second. A rare
-    collision only adds a candidate part, which the similarity check then drops."""
-    return hash_array(np.asarray(keys, dtype=object), categorize=False)
 
 
 def skeleton(token: str) -> str:

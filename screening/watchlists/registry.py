@@ -13,8 +13,8 @@ from rapidfuzz.distance import OSA
 
 from screening import schemas
 from screening.countries import to_iso3
+from screening.hashing import stable_hashes
 from screening.ingest.tabular import read_csv
-from screening.matching.blocking import stable_hashes
 from screening.model import QuarantineRecord
 from screening.watchlists.model import content_version
 
