@@ -158,3 +158,28 @@ def refresh_watchlist_index() -> dict[str, Any]:
         "registry_version": registry.version,
         "registry_skipped": len(registry.skipped),
     }
+
+
+def run_in_process(cfg: dict[str, Any], raw_files: list[str]) -> dict[str, Any]:
+    """The manifest_screening DAG's tasks in their order, in this process, on the same folders and with
+    the same stage functions (for tests and for an operator retracing a run without Airflow)."""
+    from screening import stages
+
+    run_dir, multipart_dir = Path(cfg["run_dir"]), Path(cfg["multipart_dir"])
+    reads = [
+        read
+        for raw in raw_files
+        for read in stages.parse_to_work(
+            raw, run_dir, Path(cfg["quarantine_dir"]), multipart_dir, cfg["run_id"], cfg["multipart_wait_minutes"]
+        )
+    ]
+    folders = stages.gather_stage(reads, run_dir, multipart_dir, cfg["run_id"], cfg["multipart_wait_minutes"])
+    stages.validate_batch_stage(folders)
+    for folder in folders:
+        stages.screen_stage(folder, cfg["watchlists"], cfg["registries"], cfg["rules_dir"], cfg.get("index_dir"))
+        stages.obligations_stage(folder, cfg["rules_dir"])
+        stages.persist_stage(folder, cfg["database_url"], cfg["run_id"])
+        stages.report_stage(folder, cfg["database_url"], Path(cfg["reports_dir"]))
+    return stages.summarise_run(
+        run_dir, Path(cfg["out_dir"]), raw_files, cfg["run_id"], cfg["database_url"], time.time()
+    )

@@ -217,10 +217,6 @@ def isolate(stage: str, manifest_dir: str, step: Any) -> str:
     return manifest_dir
 
 
-def validate_stage(manifest_dir: str) -> str:
-    return validate_batch_stage([manifest_dir])[0]
-
-
 def validate_batch_stage(manifest_dirs: list[str]) -> list[str]:
     """Validate a batch of manifest folders; one Great Expectations audit run covers the batch, and a
     manifest validation fails on is quarantined whole (screening.pipeline.validate_guarded)."""

@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -18,8 +17,7 @@ import pytest
 from sqlalchemy import JSON, String, Text, select
 from sqlalchemy import text as sql
 
-from screening import stages
-from screening.dag_support import land_and_select, resolve_run_config
+from screening.dag_support import land_and_select, resolve_run_config, run_in_process
 from screening.personal_data import file_place
 from screening.report.exports import Scope, export_records
 from screening.report.notify import write_notification
@@ -249,26 +247,7 @@ def _deliver(intake: Path, lists: Path) -> None:
 
 def _run_like_the_dag(cfg: dict) -> None:
     """The manifest_screening DAG's stages in order, without Airflow (same functions, same folders)."""
-    landed = land_and_select(cfg)
-    reads = [
-        f
-        for raw in landed
-        for f in stages.parse_to_work(
-            raw, Path(cfg["run_dir"]), Path(cfg["quarantine_dir"]), Path(cfg["multipart_dir"]), cfg["run_id"]
-        )
-    ]
-    folders = stages.gather_stage(
-        reads, Path(cfg["run_dir"]), Path(cfg["multipart_dir"]), cfg["run_id"], cfg["multipart_wait_minutes"]
-    )
-    stages.validate_batch_stage(folders)
-    for folder in folders:
-        stages.screen_stage(folder, cfg["watchlists"], cfg["registries"], cfg["rules_dir"], cfg["index_dir"])
-        stages.obligations_stage(folder, cfg["rules_dir"])
-        stages.persist_stage(folder, cfg["database_url"], cfg["run_id"])
-        stages.report_stage(folder, cfg["database_url"], Path(cfg["reports_dir"]))
-    stages.summarise_run(
-        Path(cfg["run_dir"]), Path(cfg["out_dir"]), landed, cfg["run_id"], cfg["database_url"], time.time()
-    )
+    run_in_process(cfg, land_and_select(cfg))
 
 
 def _file_text(path: Path) -> str:

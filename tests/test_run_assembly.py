@@ -156,17 +156,22 @@ def test_a_dag_run_with_nothing_to_do_is_quiet_and_green(tmp_path):
 
 def dag_path(files: list[Path], tmp_path: Path, sample_lists, rules_dir, database_url: str) -> dict:
     """The DAG's tasks, in order, in this process: the same steps over files."""
-    run_dir, run_id = tmp_path / "work" / "run-1", "run-1"
-    reads = [d for f in files for d in stages.parse_to_work(str(f), run_dir, tmp_path / "q", tmp_path / "mp", run_id)]
-    folders = stages.gather_stage(reads, run_dir, tmp_path / "mp", run_id, 120)
-    stages.validate_batch_stage(folders)
-    lists = [str(p) for p in sample_lists["watchlists"]]
-    registries = [str(p) for p in sample_lists["registries"]]
-    for folder in folders:
-        stages.screen_stage(folder, lists, registries, str(rules_dir))
-        stages.obligations_stage(folder, str(rules_dir))
-        stages.persist_stage(folder, database_url, run_id)
-    return stages.summarise_run(run_dir, tmp_path / "dag-out", [str(f) for f in files], run_id, database_url)
+    from screening.dag_support import run_in_process
+
+    cfg = {
+        "run_id": "run-1",
+        "run_dir": str(tmp_path / "work" / "run-1"),
+        "quarantine_dir": str(tmp_path / "q"),
+        "multipart_dir": str(tmp_path / "mp"),
+        "multipart_wait_minutes": 120,
+        "database_url": database_url,
+        "watchlists": [str(p) for p in sample_lists["watchlists"]],
+        "rules_dir": str(rules_dir),
+        "registries": [str(p) for p in sample_lists["registries"]],
+        "reports_dir": str(tmp_path / "reports"),
+        "out_dir": str(tmp_path / "dag-out"),
+    }
+    return run_in_process(cfg, [str(f) for f in files])
 
 
 def comparable(summary: dict) -> dict:
