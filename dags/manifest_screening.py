@@ -147,6 +147,7 @@ def manifest_screening() -> None:
             cfg["run_id"],
             cfg["database_url"],
             cfg.get("started_at"),
+            Path(cfg["reports_dir"]),
         )
 
     cfg = resolve_config()

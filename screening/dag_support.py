@@ -181,5 +181,11 @@ def run_in_process(cfg: dict[str, Any], raw_files: list[str]) -> dict[str, Any]:
         stages.persist_stage(folder, cfg["database_url"], cfg["run_id"])
         stages.report_stage(folder, cfg["database_url"], Path(cfg["reports_dir"]))
     return stages.summarise_run(
-        run_dir, Path(cfg["out_dir"]), raw_files, cfg["run_id"], cfg["database_url"], time.time()
+        run_dir,
+        Path(cfg["out_dir"]),
+        raw_files,
+        cfg["run_id"],
+        cfg["database_url"],
+        time.time(),
+        Path(cfg["reports_dir"]),
     )

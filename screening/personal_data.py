@@ -177,6 +177,7 @@ FILES: tuple[Place, ...] = (
     _none("multipart/.lock", "lock directory"),
     _none("index/", "watchlist index, built from the published lists, not from manifests"),
     Place("reports/flights/", "flight reports with flagged travellers' names and documents", TRAVELLER, "rebuild"),
+    _none("reports/runs/", "run reports: counts per run, rule and currency, waiting multi-part sets' ids"),
     _none("reports/carriers/", "per-carrier counts and flag totals"),
     _none("reports/trends/", "counts per day and rule"),
     Place(

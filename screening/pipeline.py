@@ -132,11 +132,12 @@ def run_validation(manifest: Manifest, now: datetime | None = None) -> Any:
     return result
 
 
-def run_validation_batch(manifests: list[Manifest], now: datetime | None = None) -> list[Any]:
-    """Stage validate for several manifests at once (one Great Expectations audit run for the batch)."""
+def run_validation_batch(manifests: list[Manifest], now: datetime | None = None, *, wait: bool = True) -> list[Any]:
+    """Stage validate for several manifests at once (one Great Expectations audit run for the batch; with
+    wait=False it may still run when this returns: see screening.validate.complete_audits)."""
     from screening.validate import validate_batch
 
-    results = validate_batch(manifests, now=now)
+    results = validate_batch(manifests, now=now, wait=wait)
     for manifest, result in zip(manifests, results, strict=True):
         result.flags = list(result.flags) + control_flags(manifest)
     return results
@@ -188,14 +189,15 @@ class RunResult:
 
 
 def validate_guarded(
-    manifests: list[Manifest], now: datetime | None = None
+    manifests: list[Manifest], now: datetime | None = None, *, wait: bool = True
 ) -> list[tuple[Any, QuarantineRecord | None]]:
-    """Validation for a batch in one Great Expectations run; if the batch fails, each manifest alone, so
-    one manifest's fault quarantines that manifest only."""
+    """Validation for a batch in one Great Expectations run (wait=False: the audit may finish while the
+    run screens); if the batch fails, each manifest alone, so one manifest's fault quarantines that
+    manifest only."""
     from screening.run import guarded, is_transient
 
     try:
-        return [(result, None) for result in run_validation_batch(manifests, now=now)]
+        return [(result, None) for result in run_validation_batch(manifests, now=now, wait=wait)]
     except Exception as exc:
         if is_transient(exc):
             raise
@@ -224,10 +226,14 @@ def process_manifests(
     now: datetime | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> tuple[list[ManifestOutcome], list[QuarantineRecord]]:
-    """validate -> screen -> obligations -> sanctions for every manifest of a run."""
+    """validate -> screen -> obligations -> sanctions for every manifest of a run; the validation audit
+    (Great Expectations) runs meanwhile and is in every report when this returns."""
+    from screening.validate import complete_audits
+
     outcomes: list[ManifestOutcome] = []
     failed: list[QuarantineRecord] = []
-    for manifest, (validation, failure) in zip(manifests, validate_guarded(manifests, now=now), strict=True):
+    validations = validate_guarded(manifests, now=now, wait=False)
+    for manifest, (validation, failure) in zip(manifests, validations, strict=True):
         if progress:
             progress(manifest.manifest_id)
         result = failure if failure is not None else process_after_validation(manifest, validation, ctx, now)
@@ -235,6 +241,7 @@ def process_manifests(
             failed.append(result)
         else:
             outcomes.append(result)
+    complete_audits([validation for validation, _ in validations if validation is not None])
     return outcomes, failed
 
 
@@ -351,9 +358,13 @@ def write_outputs_for(
     quarantine: list[QuarantineRecord],
     summary: dict[str, Any],
 ) -> dict[str, Path]:
+    """The four outputs, then the run report (report.html) drawn from the same summary."""
     from screening.outputs import write_outputs
+    from screening.report.run import RUN_REPORT, write_run_report
 
-    return write_outputs(out_dir, flags, sanctions, quarantine, summary)
+    paths = write_outputs(out_dir, flags, sanctions, quarantine, summary)
+    paths[RUN_REPORT] = write_run_report(out_dir, summary)
+    return paths
 
 
 def persist_run(

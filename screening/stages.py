@@ -363,9 +363,11 @@ def summarise_run(
     run_id: str,
     database_url: str | None,
     started_at: float | None = None,
+    reports_dir: Path | None = None,
 ) -> dict[str, Any]:
     """Collect every manifest folder of a run into the four outputs of docs/architecture.md §3, with the same
-    summary function and accounting as the CLI. A run that found nothing writes an empty, green summary."""
+    summary function and accounting as the CLI. A run that found nothing writes an empty, green summary.
+    With reports_dir, the run report is also listed on the reports index (Run reports)."""
     from screening.pipeline import summarise, write_outputs_for
 
     assembly = workdir.load_json(run_dir / ASSEMBLY_JSON, {})
@@ -421,4 +423,8 @@ def summarise_run(
             repo.finish_run(session, run_id, summary)
             for raw in raw_files:
                 repo.mark_file(session, raw, "QUARANTINED" if raw in unreadable else "SCREENED")
+    if reports_dir is not None and summary.get("files_in"):  # a quiet poll adds no page to the index
+        from screening.report.run import publish_run_report
+
+        publish_run_report(paths["report.html"], Path(reports_dir), run_id)
     return {"summary": summary, "outputs": {k: str(v) for k, v in paths.items()}}

@@ -66,6 +66,10 @@ def test_a_lone_part_waits_and_is_neither_screened_nor_sanctioned(tmp_path, ctx)
     assert 0 < waiting["wait_left_minutes"] <= 120
     assert summary["invariant_holds"]
     assert json.loads((tmp_path / "out" / "summary.json").read_text())["waiting"] == summary["waiting"]
+    report = (tmp_path / "out" / "report.html").read_text()
+    waiting_section = report.split('id="waiting"', 1)[1].split("<h2", 1)[0]
+    assert waiting["manifest_id"] in waiting_section and "ZZ0456/250301" in waiting_section
+    assert "waiting for other parts" in report and "(1)" in waiting_section
 
 
 def test_an_expired_wait_releases_the_set_with_one_incomplete_flag(tmp_path, ctx):
@@ -203,6 +207,8 @@ def test_the_dag_steps_and_the_cli_give_the_same_run(tmp_path, ctx, samples, sam
     cli = screen_files(files, ctx, tmp_path / "cli-out", database_url=f"sqlite:///{tmp_path / 'cli.db'}")
     dag = dag_path(files, tmp_path, sample_lists, rules_dir, f"sqlite:///{tmp_path / 'dag.db'}")
     assert comparable(dag["summary"]) == comparable(cli.summary)
+    for out in ("dag-out", "cli-out"):  # both write the run report from their summary
+        assert 'id="waiting"' in (tmp_path / out / "report.html").read_text()
     for name in ("flags.csv", "sanctions.csv"):
         assert sorted((tmp_path / "dag-out" / name).read_text().splitlines()) == sorted(
             (tmp_path / "cli-out" / name).read_text().splitlines()

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import Progress
@@ -11,7 +12,9 @@ from rich.progress import Progress
 from screening.cli import console, handles_errors
 from screening.cli.render import print_summary
 from screening.errors import InputError
-from screening.pipeline import RunResult
+
+if TYPE_CHECKING:  # the pipeline (pandas...) is imported when a command runs, not when the CLI starts
+    from screening.pipeline import RunResult
 
 
 @handles_errors
@@ -38,12 +41,39 @@ def screen(
 ) -> None:
     """Screen manifests against watchlists, the document registry and the rules."""
     from screening.config import load_settings
-    from screening.pipeline import load_context, screen_files
 
     for path in [*manifest, *watchlist, *(registry or [])]:
         if not path.exists():
             raise InputError(f"{path}: no such file")
-    rules_dir = rules or load_settings().rules_dir
+    settings = load_settings()
+    with audit_side_process(settings.validate_gx):
+        _screen(
+            manifest, watchlist, out, registry, rules or settings.rules_dir, database_url, multipart_dir, multipart_wait
+        )
+
+
+def audit_side_process(enabled: bool) -> AbstractContextManager[object]:
+    """The validation audit's side process (screening.validate.gx_worker), started before anything else so
+    that Great Expectations' start-up overlaps the run; nothing when the audit is off."""
+    if not enabled:
+        return nullcontext()
+    from screening.validate.gx_worker import audit_worker
+
+    return audit_worker()
+
+
+def _screen(
+    manifest: list[Path],
+    watchlist: list[Path],
+    out: Path,
+    registry: list[Path] | None,
+    rules_dir: Path,
+    database_url: str | None,
+    multipart_dir: Path | None,
+    multipart_wait: float,
+) -> None:
+    from screening.pipeline import load_context, screen_files
+
     with console.status("loading watchlists, registry and rules"):
         ctx = load_context(watchlist, registry or [], rules_dir)
     with Progress(console=console, transient=True) as progress:

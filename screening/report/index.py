@@ -15,6 +15,7 @@ from typing import Any
 from screening.report.render import write_report
 
 KINDS = {
+    "runs": "Run reports",
     "flights": "Flight reports",
     "carriers": "Carrier compliance reports",
     "trends": "Trend reports",

@@ -11,10 +11,12 @@ How it fits together:
   mrz_checks.py  check digits and agreement of the MRZ with the declared fields.
 - gx_suite.py  the same checks as a Great Expectations suite, run on a pandas datasource for the stored,
                auditable result (counts only); quiet, one ephemeral context per process.
+- gx_worker.py the same audit in a side process started at the beginning of a CLI run, so GX's start-up
+               overlaps reading and screening instead of adding to them.
 - report.py    the JSON-ready report the pipeline stores per manifest and run.
 """
 
-from screening.validate.manifest import validate_batch, validate_manifest
+from screening.validate.manifest import complete_audits, validate_batch, validate_manifest
 from screening.validate.result import ValidationResult
 
-__all__ = ["ValidationResult", "validate_batch", "validate_manifest"]
+__all__ = ["ValidationResult", "complete_audits", "validate_batch", "validate_manifest"]

@@ -6,8 +6,10 @@ partial_unexpected_list would otherwise carry values (personal data) into the st
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import os
+import sys
 import time
 import uuid
 from functools import cache
@@ -24,9 +26,32 @@ _DATASOURCE = "screening_validate"
 _RESULT_FORMAT = {"result_format": "BASIC", "partial_unexpected_count": 0, "include_unexpected_rows": False}
 
 
+def defer_scipy_stats() -> None:
+    """GX imports scipy.stats at import time only for distribution expectations this suite never uses
+    (KL divergence, KS tests); that import is about 1 s of CPU, a third of GX's start-up. Register it as
+    a lazy module (importlib.util.LazyLoader): it loads in full on first attribute use, so nothing that
+    needs it loses it. Bound on the scipy package too, so `from scipy import stats` does not import it."""
+    if "scipy.stats" in sys.modules:
+        return
+    try:
+        import scipy
+    except ImportError:  # GX would fail on its own import; let it say so
+        return
+    spec = importlib.util.find_spec("scipy.stats")
+    if spec is None or spec.loader is None:
+        return
+    loader = importlib.util.LazyLoader(spec.loader)
+    spec.loader = loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["scipy.stats"] = module
+    loader.exec_module(module)
+    scipy.stats = module
+
+
 def quiet_gx() -> None:
-    """Before GX is imported: no analytics, no INFO chatter, no tqdm bars."""
+    """Before GX is imported: no analytics, no INFO chatter, no tqdm bars, no eager scipy.stats."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    defer_scipy_stats()
     for name in (
         "great_expectations",
         "great_expectations.core",
@@ -138,9 +163,16 @@ def gx_frame(frame: pd.DataFrame, outcomes: list[Outcome]) -> pd.DataFrame:
     return pd.DataFrame(data, index=frame.index, copy=False)
 
 
-def run_suite(suite_name: str, frame: pd.DataFrame, outcomes: list[Outcome]) -> dict[str, Any]:
+def warm_up() -> None:
+    """Import GX and build the context and both suites now (an audit worker does this while the run reads)."""
+    for name in spec.SUITES:
+        suite_and_batch(name)
+
+
+def run_suite(suite_name: str, frame: pd.DataFrame) -> dict[str, Any]:
+    """One suite over a frame from gx_frame (the raw and derived columns it reads)."""
     suite, batch_definition = suite_and_batch(suite_name)
-    batch = batch_definition.get_batch(batch_parameters={"dataframe": gx_frame(frame, outcomes)})
+    batch = batch_definition.get_batch(batch_parameters={"dataframe": frame})
     result = batch.validate(suite, result_format=_RESULT_FORMAT)
     rows = []
     for item in result.results:
@@ -162,11 +194,17 @@ def run_suite(suite_name: str, frame: pd.DataFrame, outcomes: list[Outcome]) -> 
 
 
 def run_gx(frames: dict[str, tuple[pd.DataFrame, list[Outcome]]]) -> dict[str, Any]:
-    """Run every suite; a GX failure is reported, never raised (flags do not depend on GX)."""
+    """Run every suite on the fast path's frames and outcomes (see run_prepared)."""
+    return run_prepared({name: gx_frame(frame, outcomes) for name, (frame, outcomes) in frames.items()})
+
+
+def run_prepared(frames: dict[str, pd.DataFrame]) -> dict[str, Any]:
+    """Run every suite on its gx_frame; a GX failure is reported, never raised (flags do not depend on
+    GX). Counts only: what comes back can cross a process boundary and be stored."""
     started, started_cpu = time.perf_counter(), time.process_time()
     try:
         gx = gx_module()
-        suites = {name: run_suite(name, frame, outcomes) for name, (frame, outcomes) in frames.items()}
+        suites = {name: run_suite(name, frame) for name, frame in frames.items()}
     except Exception as exc:  # GX is the audit trail, not the gate: record why it did not run
         log.warning("great expectations run failed: %s", type(exc).__name__)
         return {"enabled": True, "error": f"{type(exc).__name__}", "seconds": time.perf_counter() - started}

@@ -18,7 +18,7 @@ from screening.validate.frame import flight_frame, traveller_frame
 from screening.validate.masks import Evaluator, Outcome
 from screening.validate.mrz_checks import mrz_flags
 from screening.validate.quarantine import split_screenable
-from screening.validate.report import build_report
+from screening.validate.report import attach_gx, build_report
 from screening.validate.result import ValidationResult
 
 log = logging.getLogger(__name__)
@@ -121,33 +121,57 @@ def validate_manifest(
     evaluated = evaluate_manifest(manifest, now)
     gx_section: dict[str, object] = {"enabled": False}
     if _use_gx(use_gx):
-        from screening.validate.gx_suite import run_gx
+        from screening.validate.gx_suite import gx_frame
+        from screening.validate.gx_worker import start_audit
 
-        gx_section = run_gx(
-            {
-                spec.TRAVELLER: (evaluated.travellers, evaluated.outcomes[spec.TRAVELLER]),
-                spec.FLIGHT: (evaluated.flight, evaluated.outcomes[spec.FLIGHT]),
-            }
-        )
+        frames = {
+            spec.TRAVELLER: gx_frame(evaluated.travellers, evaluated.outcomes[spec.TRAVELLER]),
+            spec.FLIGHT: gx_frame(evaluated.flight, evaluated.outcomes[spec.FLIGHT]),
+        }
+        gx_section = start_audit(frames).result()
     return evaluated.result(gx_section)
 
 
 def validate_batch(
-    manifests: list[Manifest], *, now: datetime | None = None, use_gx: bool | None = None
+    manifests: list[Manifest], *, now: datetime | None = None, use_gx: bool | None = None, wait: bool = True
 ) -> list[ValidationResult]:
     """Validate several manifests with one Great Expectations audit run over all their rows: GX's cost is
     mostly fixed per run (about 0.4 s, more under load), so a busy hub pays it once per batch, not once per
     flight. Each manifest's report keeps its own expectation counts from the fast path, and carries the
-    batch's GX result (`gx.scope` says which manifests it covered)."""
-    evaluated = [evaluate_manifest(m, now) for m in manifests]
-    gx_section: dict[str, object] = {"enabled": False}
-    if evaluated and _use_gx(use_gx):
-        from screening.validate.gx_suite import run_gx
+    batch's GX result (`gx.scope` says which manifests it covered).
 
-        frames = {suite: _concat(evaluated, suite) for suite in (spec.TRAVELLER, spec.FLIGHT)}
-        gx_section = _batch_agreement(run_gx(frames), frames)
-        gx_section["scope"] = [e.manifest.manifest_id for e in evaluated]
-    return [e.result(gx_section) for e in evaluated]
+    With wait=False the audit may still be running (in the audit worker, screening.validate.gx_worker)
+    when this returns: the reports say `gx.pending` until `complete_audits(results)` puts the result in."""
+    evaluated = [evaluate_manifest(m, now) for m in manifests]
+    if not (evaluated and _use_gx(use_gx)):
+        return [e.result({"enabled": False}) for e in evaluated]
+    from screening.validate.gx_suite import gx_frame
+    from screening.validate.gx_worker import start_audit
+
+    frames = {suite: _concat(evaluated, suite) for suite in spec.SUITES}
+    pending = start_audit({name: gx_frame(frame, outcomes) for name, (frame, outcomes) in frames.items()})
+    results = [e.result({"enabled": True, "pending": True}) for e in evaluated]
+    scope = [e.manifest.manifest_id for e in evaluated]
+
+    def finish() -> None:
+        gx_section = _batch_agreement(pending.result(), frames)
+        gx_section["scope"] = scope
+        for result in results:
+            attach_gx(result.report, gx_section)
+            result.finish_audit = None
+
+    for result in results:
+        result.finish_audit = finish
+    if wait:
+        finish()
+    return results
+
+
+def complete_audits(results: list[ValidationResult]) -> None:
+    """Wait for every audit still running for these results and put each result into its reports."""
+    for result in results:
+        if result.finish_audit is not None:
+            result.finish_audit()
 
 
 def _batch_agreement(

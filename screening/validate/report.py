@@ -110,16 +110,9 @@ def build_report(
     masks_seconds: float,
 ) -> dict[str, Any]:
     entries = [expectation_entry(o) for suite in (spec.FLIGHT, spec.TRAVELLER) for o in outcomes[suite]]
-    gx_counts = {r["id"]: r for r in gx_section.get("results", [])}
-    for entry in entries:
-        gx = gx_counts.get(entry["id"])
-        if gx is not None:
-            entry["gx_success"] = gx["success"]
-            entry["gx_unexpected_count"] = gx["unexpected_count"]
-            entry["engines_agree"] = gx["unexpected_count"] == entry["unexpected_count"]
     failed = sum(1 for e in entries if not e["success"])
     mrz_faults = any(mrz_summary.get(key) for key in ("check_digit_failures", "mrz_unreadable", "mismatches_by_field"))
-    return {
+    report = {
         "report_version": REPORT_VERSION,
         "manifest_id": manifest.manifest_id,
         "carrier": manifest.carrier,
@@ -145,6 +138,23 @@ def build_report(
         },
         "expectations": entries,
         "mrz": mrz_summary,
-        "gx": {k: v for k, v in gx_section.items() if k != "results"},
-        "seconds": {"masks": round(masks_seconds, 4), "gx": gx_section.get("seconds")},
+        "gx": {},
+        "seconds": {"masks": round(masks_seconds, 4), "gx": None},
     }
+    attach_gx(report, gx_section)
+    return report
+
+
+def attach_gx(report: dict[str, Any], gx_section: dict[str, Any]) -> None:
+    """Put a GX audit result into a built report, in place: GX's verdict beside each expectation of the
+    fast path and the report's `gx` section. In place because the audit may finish after the report was
+    built and handed on (screening.validate.gx_worker): whoever holds the report sees the result."""
+    gx_counts = {r["id"]: r for r in gx_section.get("results", [])}
+    for entry in report["expectations"]:
+        gx = gx_counts.get(entry["id"])
+        if gx is not None:
+            entry["gx_success"] = gx["success"]
+            entry["gx_unexpected_count"] = gx["unexpected_count"]
+            entry["engines_agree"] = gx["unexpected_count"] == entry["unexpected_count"]
+    report["gx"] = {k: v for k, v in gx_section.items() if k != "results"}
+    report["seconds"]["gx"] = gx_section.get("seconds")

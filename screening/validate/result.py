@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,6 +17,8 @@ class ValidationResult:
     screenable: list[dict[str, Any]] = field(default_factory=list)
     quarantine: list[QuarantineRecord] = field(default_factory=list)
     report: dict[str, Any] = field(default_factory=dict)
+    # set while a Great Expectations audit of this result still runs (validate.manifest.complete_audits)
+    finish_audit: Callable[[], None] | None = field(default=None, repr=False, compare=False)
 
     @property
     def travellers_in(self) -> int:

@@ -14,6 +14,7 @@ from screening import schemas
 # Suites: one row per traveller, or the single row of flight fields.
 TRAVELLER = "traveller"
 FLIGHT = "flight"
+SUITES = (TRAVELLER, FLIGHT)
 
 # Kinds of check; the order is the precedence for flags on one field (first fault wins).
 NOT_NULL = "not_null"
