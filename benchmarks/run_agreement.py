@@ -1,0 +1,104 @@
+"""One run, one truth, shown file by file: for each sample and each shared GTAS message, what `screening
+screen` reports (summary.json) beside what the store holds after the DAG's tasks ran on the same file
+(screening.dag_support.run_in_process, SQLite). Prints a table; exit 1 if any row disagrees.
+
+    .venv/bin/python benchmarks/run_agreement.py [--shared ../shared] [--wait-minutes 0]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLES = REPO / "data" / "samples"
+
+
+def inputs(shared: Path) -> list[Path]:
+    gtas = shared / "data" / "messages" / "gtas"
+    messages = sorted(p for p in gtas.glob("*") if p.suffix in (".txt", ".edi") and "LICENSE" not in p.name)
+    return sorted(SAMPLES.glob("*.csv")) + sorted(SAMPLES.glob("*.edi")) + messages
+
+
+def cli_counts(summary: dict) -> tuple[int, int, int, int]:
+    flags = sum(summary["flags_by_rule"].values())
+    return summary["manifests"], summary["travellers_screened"], flags, summary["sanctions_total"]
+
+
+def store_counts(url: str, run_id: str) -> tuple[int, int, int, int]:
+    from screening.store.db import session_scope
+    from screening.store.models import FlagRecord, ManifestRecord, SanctionRecord, TravellerRecord
+
+    with session_scope(url) as session:
+        ids = list(session.scalars(select(ManifestRecord.manifest_id).where(ManifestRecord.last_run_id == run_id)))
+
+        def count(model) -> int:
+            return int(session.scalar(select(func.count()).select_from(model).where(model.manifest_id.in_(ids))) or 0)
+
+        screened = session.scalar(
+            select(func.sum(ManifestRecord.travellers_screened)).where(ManifestRecord.manifest_id.in_(ids))
+        )
+        stored_travellers = count(TravellerRecord)  # every traveller of a stored manifest, screened or not
+        in_manifests = session.scalar(
+            select(func.sum(ManifestRecord.travellers_in)).where(ManifestRecord.manifest_id.in_(ids))
+        )
+        if stored_travellers != int(in_manifests or 0):
+            raise SystemExit(f"store: {stored_travellers} traveller rows for {in_manifests} travellers in")
+        return len(ids), int(screened or 0), count(FlagRecord), count(SanctionRecord)
+
+
+def dag_run(path: Path, scratch: Path, wait_minutes: float) -> tuple[str, str]:
+    from screening.dag_support import run_in_process
+
+    url = f"sqlite:///{scratch / 'dag.db'}"
+    cfg = {
+        "run_id": "agreement",
+        "run_dir": str(scratch / "work"),
+        "quarantine_dir": str(scratch / "q"),
+        "multipart_dir": str(scratch / "mp"),
+        "multipart_wait_minutes": wait_minutes,
+        "database_url": url,
+        "watchlists": [str(SAMPLES / "lists" / "watchlist.csv")],
+        "registries": [str(SAMPLES / "lists" / "lost_stolen_documents.csv")],
+        "rules_dir": str(REPO / "rules"),
+        "reports_dir": str(scratch / "reports"),
+        "out_dir": str(scratch / "dag-out"),
+    }
+    run_in_process(cfg, [str(path)])
+    return url, "agreement"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--shared", type=Path, default=REPO.parent / "shared")
+    parser.add_argument("--wait-minutes", type=float, default=0, help="multi-part wait (0: release at once)")
+    args = parser.parse_args()
+    from screening.pipeline import load_context, screen_files
+
+    ctx = load_context(
+        [SAMPLES / "lists" / "watchlist.csv"], [SAMPLES / "lists" / "lost_stolen_documents.csv"], REPO / "rules"
+    )
+    header = f"{'file':38} {'CLI m/t/f/s':>20} {'store after DAG':>20}  equal"
+    print(header)
+    print("-" * len(header))
+    disagree = 0
+    for path in inputs(args.shared):
+        with tempfile.TemporaryDirectory() as tmp:
+            scratch = Path(tmp)
+            cli = screen_files([path], ctx, scratch / "cli-out", multipart_wait_minutes=args.wait_minutes)
+            url, run_id = dag_run(path, scratch, args.wait_minutes)
+            cli_row, store_row = cli_counts(cli.summary), store_counts(url, run_id)
+        same = cli_row == store_row
+        disagree += not same
+        fmt = "/".join
+        print(f"{path.name:38} {fmt(map(str, cli_row)):>20} {fmt(map(str, store_row)):>20}  {'yes' if same else 'NO'}")
+    print("m/t/f/s: manifests / travellers screened / flags / sanctions")
+    return 1 if disagree else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
