@@ -19,8 +19,12 @@ SAMPLES = REPO / "data" / "samples"
 
 
 def inputs(shared: Path) -> list[Path]:
-    gtas = shared / "data" / "messages" / "gtas"
-    messages = sorted(p for p in gtas.glob("*") if p.suffix in (".txt", ".edi") and "LICENSE" not in p.name)
+    messages = sorted(
+        p
+        for folder in ("gtas", "paxlst_misc")
+        for p in (shared / "data" / "messages" / folder).glob("*")
+        if p.suffix in (".txt", ".edi") and "LICENSE" not in p.name
+    )
     return sorted(SAMPLES.glob("*.csv")) + sorted(SAMPLES.glob("*.edi")) + messages
 
 

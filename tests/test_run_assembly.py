@@ -194,10 +194,11 @@ def comparable(summary: dict) -> dict:
 
 
 def every_input(samples: Path) -> list[Path]:
-    shared = (
-        sorted(p for p in GTAS.glob("*") if p.suffix in (".txt", ".edi") and "LICENSE" not in p.name)
-        if GTAS.exists()
-        else []
+    shared = sorted(  # every shared PAXLST/PNRGOV message (none when ../shared is absent)
+        p
+        for folder in (GTAS, GTAS.parent / "paxlst_misc")
+        for p in folder.glob("*")
+        if p.suffix in (".txt", ".edi") and "LICENSE" not in p.name
     )
     return sorted(samples.glob("*.csv")) + sorted(samples.glob("*.edi")) + shared
 
