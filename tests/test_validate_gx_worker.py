@@ -50,3 +50,13 @@ def test_a_dead_worker_is_reported_and_the_flags_stand(samples):
     for got, want in zip(results, expected, strict=True):
         assert "error" in got.report["gx"] and "success" not in got.report["gx"]
         assert [f.as_row() for f in got.flags] == [f.as_row() for f in want.flags]
+
+
+def test_an_unused_worker_is_stopped_at_once():
+    import signal
+
+    with audit_worker() as worker:
+        pass
+    assert not worker._process.is_alive()
+    # terminated, not waited for while it imports GX (about 2 s of CPU): a quiet run stays quick
+    assert worker._process.exitcode == -signal.SIGTERM

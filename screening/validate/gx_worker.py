@@ -55,6 +55,7 @@ class GxWorker:
         self._process.start()
         child.close()
         self._busy = False
+        self._used = False
 
     def audit(self, frames: dict[str, pd.DataFrame]) -> PendingAudit:
         if self._busy:  # one audit at a time: the pipe carries one answer per question
@@ -63,7 +64,7 @@ class GxWorker:
             self._connection.send(frames)
         except (OSError, ValueError) as exc:
             return PendingAudit(error=f"worker unavailable ({type(exc).__name__})")
-        self._busy = True
+        self._busy = self._used = True
         return PendingAudit(receive=self.receive)
 
     def receive(self) -> dict[str, Any]:
@@ -75,12 +76,16 @@ class GxWorker:
             self._busy = False
 
     def close(self) -> None:
-        with suppress(OSError, ValueError):  # already gone: nothing to tell it
-            self._connection.send(None)
-        self._connection.close()
-        self._process.join(timeout=5)
+        """Stop the worker. One never asked for an audit (a quiet run, a run whose every manifest failed)
+        is stopped at once rather than waited for while it is still importing GX."""
+        if self._used:
+            with suppress(OSError, ValueError):  # already gone: nothing to tell it
+                self._connection.send(None)
+            self._process.join(timeout=5)
         if self._process.is_alive():
             self._process.terminate()
+            self._process.join(timeout=5)
+        self._connection.close()
 
 
 class PendingAudit:
