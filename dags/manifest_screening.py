@@ -83,7 +83,7 @@ def manifest_screening() -> None:
         from pathlib import Path
 
         from screening.dag_support import batches, run_stage
-        from screening.stages import gather_stage
+        from screening.stages import gather_stage, waiting_screener_for
 
         count = len(reads)  # index, not iterate: iterating a lazy XCom sequence probes one past the end
         folders = run_stage(
@@ -93,6 +93,7 @@ def manifest_screening() -> None:
             Path(cfg["multipart_dir"]),
             cfg["run_id"],
             cfg["multipart_wait_minutes"],
+            waiting_screener_for(cfg["watchlists"], cfg["registries"], cfg["rules_dir"], cfg.get("index_dir")),
         )
         return batches(folders, cfg["batch_size"])
 

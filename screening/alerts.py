@@ -19,7 +19,7 @@ log = logging.getLogger("screening.alerts")
 
 @dataclass
 class Alert:
-    kind: str  # TASK_FAILED | NOT_SCREENED_IN_TIME | MULTIPART_WAITING
+    kind: str  # TASK_FAILED | NOT_SCREENED_IN_TIME | MULTIPART_WAITING | WAITING_WATCHLIST_HIT
     dag_id: str
     task_id: str
     subject: str  # manifest id, file checksum or map index

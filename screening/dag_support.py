@@ -173,7 +173,12 @@ def run_in_process(cfg: dict[str, Any], raw_files: list[str]) -> dict[str, Any]:
             raw, run_dir, Path(cfg["quarantine_dir"]), multipart_dir, cfg["run_id"], cfg["multipart_wait_minutes"]
         )
     ]
-    folders = stages.gather_stage(reads, run_dir, multipart_dir, cfg["run_id"], cfg["multipart_wait_minutes"])
+    screen_waiting = stages.waiting_screener_for(
+        cfg["watchlists"], cfg["registries"], cfg["rules_dir"], cfg.get("index_dir")
+    )
+    folders = stages.gather_stage(
+        reads, run_dir, multipart_dir, cfg["run_id"], cfg["multipart_wait_minutes"], screen_waiting
+    )
     stages.validate_batch_stage(folders)
     for folder in folders:
         stages.screen_stage(folder, cfg["watchlists"], cfg["registries"], cfg["rules_dir"], cfg.get("index_dir"))

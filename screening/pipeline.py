@@ -103,6 +103,24 @@ def watchlist_flags(manifest: Manifest, travellers: list[dict[str, Any]], ctx: S
     return flags
 
 
+def waiting_screener(ctx: ScreeningContext) -> Callable[[list[dict[str, Any]]], list[dict[str, Any]]]:
+    """The early watchlist check of travellers held in a waiting multi-part set (screening.run.assemble):
+    what a liaison officer needs to act on (refs, entries, scores; no names), before the set is complete."""
+
+    def screen(travellers: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [
+            {
+                "traveller_ref": match.traveller_ref,
+                "watchlist_entry_id": match.entry.entry_id,
+                "list_name": match.entry.list_name,
+                "score": round(match.score, 4),
+            }
+            for match in ctx.index.screen(travellers, ctx.match_config)
+        ]
+
+    return screen
+
+
 def control_flags(manifest: Manifest) -> list[Flag]:
     """Message-level findings a reader attached (PAXLST counts, control references): flagged, never dropped."""
     flags = []
@@ -324,7 +342,7 @@ def screen_files(
         due = assembler.release_due()  # sets whose wait is over (held earlier in multipart_dir, or wait 0)
         if due:
             reads.append(run.FileRead("multipart-timeout", manifests=due))
-        assembly = run.assemble(reads, assembler)
+        assembly = run.assemble(reads, assembler, screen_waiting=waiting_screener(ctx))
     outcomes, failed = process_manifests(assembly.manifests, ctx, now=now, progress=progress)
     quarantine = list(assembly.quarantine) + failed + [q for o in outcomes for q in o.quarantine]
     summary = summarise(

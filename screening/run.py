@@ -29,6 +29,9 @@ from screening.model import Manifest, ParseResult, QuarantineRecord
 
 log = logging.getLogger(__name__)
 
+# travellers of a waiting set -> their watchlist hits (traveller_ref, watchlist_entry_id, list_name, score)
+WaitingScreener = Callable[[list[dict[str, Any]]], list[dict[str, Any]]]
+
 FILE_UNREADABLE = "FILE_UNREADABLE"
 READER_FAILED = "READER_FAILED"
 MANIFEST_FAILED = "MANIFEST_FAILED"
@@ -127,11 +130,20 @@ def read_files(paths: Sequence[str | Path], assembler: Any = None) -> list[FileR
     return [read_file(path, assembler) for path in paths]
 
 
-def assemble(reads: Sequence[FileRead], assembler: Any = None, carried_in: int | None = None) -> Assembly:
-    """The run's manifests: same-identity manifests combined, waiting sets listed with their counts."""
+def assemble(
+    reads: Sequence[FileRead],
+    assembler: Any = None,
+    carried_in: int | None = None,
+    screen_waiting: WaitingScreener | None = None,
+) -> Assembly:
+    """The run's manifests: same-identity manifests combined, waiting sets listed with their counts and,
+    with screen_waiting, the watchlist hits among the travellers they hold so far."""
     ready = [m for r in reads for m in r.manifests]
     manifests, quarantine = combine_same_identity(ready)
     waiting = assembler.pending() if assembler is not None else []
+    if screen_waiting is not None:
+        for held in waiting:
+            held["watchlist_hits"] = early_hits(screen_waiting, assembler.held_travellers(held["set_id"]))
     waiting_here = sum(int(w.get("travellers_this_run", 0)) for w in waiting)
     if carried_in is None:
         carried_in = sum(int((m.part_info or {}).get("carried_in", 0)) for m in ready)
@@ -143,6 +155,19 @@ def assemble(reads: Sequence[FileRead], assembler: Any = None, carried_in: int |
         waiting_here,
         [r.error for r in reads if r.error],
     )
+
+
+def early_hits(screen_waiting: WaitingScreener, travellers: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
+    """Watchlist hits among a waiting set's travellers (refs, entry ids and scores only), before the set is
+    complete: obligations and sanctions wait for the whole list, a listed person does not. None when the
+    check itself failed (the set still waits and is screened in full on release)."""
+    try:
+        return screen_waiting(travellers)
+    except Exception as exc:
+        if is_transient(exc):
+            raise
+        log.warning("early watchlist check of a waiting set failed: %s", type(exc).__name__)
+        return None
 
 
 def transmission_order(manifest: Manifest) -> tuple[str, str]:
@@ -301,6 +326,7 @@ def waiting_summary(waiting: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
             "travellers_this_run": int(w.get("travellers_this_run", 0)),
             "first_seen": w.get("first_seen"),
             "wait_left_minutes": w.get("wait_left_minutes"),
+            "watchlist_hits": w.get("watchlist_hits"),
         }
         for w in waiting
     ]

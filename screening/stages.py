@@ -163,11 +163,17 @@ def _load_read(folder: Path) -> Any:
 
 
 def gather_stage(
-    read_dirs: list[str], run_dir: Path, multipart_dir: Path, run_id: str, wait_minutes: float
+    read_dirs: list[str],
+    run_dir: Path,
+    multipart_dir: Path,
+    run_id: str,
+    wait_minutes: float,
+    screen_waiting: Any = None,
 ) -> list[str]:
     """Step assemble (screening.run.assemble) over every file read in this run: sets whose wait is over
     are released incomplete, same-identity manifests combined, one folder written per manifest, and the
-    run's accounting kept in _assembly.json for the summary."""
+    run's accounting kept in _assembly.json for the summary (with the early watchlist hits of the sets
+    still waiting, given screen_waiting: see waiting_screener_for)."""
     from screening import run
 
     assembler = _assembler(multipart_dir, run_id, wait_minutes)
@@ -175,7 +181,7 @@ def gather_stage(
     due = assembler.release_due()
     if due:
         reads.append(run.FileRead("multipart-timeout", manifests=due))
-    assembly = run.assemble(reads, assembler)
+    assembly = run.assemble(reads, assembler, screen_waiting=screen_waiting)
     folders = []
     for manifest in assembly.manifests:
         folder = run_dir / manifest.manifest_id
@@ -183,6 +189,7 @@ def gather_stage(
             (folder / stale).unlink(missing_ok=True)
         folders.append(str(workdir.save_manifest(manifest, folder)))
     workdir.save_records(run_dir / PARSE_QUARANTINE_DIR / "assembly.json", assembly.quarantine)
+    alert_early_hits(assembly.waiting)
     workdir.save_json(
         run_dir / ASSEMBLY_JSON,
         {
@@ -194,6 +201,41 @@ def gather_stage(
         },
     )
     return folders
+
+
+def alert_early_hits(waiting: list[dict[str, Any]]) -> None:
+    """An operator alert for a waiting set with watchlist hits, once: in the run its new part arrived."""
+    from screening.alerts import Alert, send_alert
+
+    for held in waiting:
+        hits = held.get("watchlist_hits")
+        if hits and held.get("travellers_this_run"):
+            send_alert(
+                Alert(
+                    "WAITING_WATCHLIST_HIT",
+                    "manifest_screening",
+                    "gather",
+                    str(held.get("manifest_id")),
+                    f"multi-part message {held.get('common_ref')}: {len(hits)} watchlist hit(s) among the "
+                    f"{held.get('travellers')} travellers held so far (parts {held.get('parts')}); the set "
+                    "still waits for its other parts",
+                )
+            )
+
+
+def waiting_screener_for(
+    watchlists: list[str], registries: list[str], rules_dir: str, index_dir: str | None = None
+) -> Any:
+    """The CLI's early check of waiting sets (screening.pipeline.waiting_screener) for a DAG task: the
+    lists are loaded only when a set is actually waiting, once per worker process."""
+
+    def screen(travellers: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        from screening.pipeline import waiting_screener
+
+        ctx = cached_context(tuple(watchlists), tuple(registries), rules_dir, index_dir)
+        return waiting_screener(ctx)(travellers)
+
+    return screen
 
 
 def failed(folder: Path) -> bool:

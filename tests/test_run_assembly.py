@@ -270,3 +270,30 @@ def test_a_rescreen_says_what_it_changed(tmp_path, ctx, samples, sample_lists, r
     changed = screen_files(files, no_hits, tmp_path / "c", database_url=sqlite_url).summary["rescreen_changes"]
     removed = [f for c in changed.values() for f in c["flags_removed"]]
     assert any("WATCHLIST_MATCH" in str(f) for f in removed)
+
+
+def test_a_waiting_set_is_checked_against_the_watchlists_at_once(tmp_path, ctx):
+    """Obligations and sanctions wait for the whole list; a listed person among the parts held does not."""
+    part = tmp_path / "part1.edi"
+    text = (FIXTURES / PARTS[0]).read_text().replace("NAD+FL+++BRAVO:BEN'", "NAD+FL+++KOVALENKO:VIKTOR ANDRIIOVYCH'")
+    part.write_text(text.replace("RFF+ABO:R2'", "RFF+ABO:R2'DTM+329:750314'"))
+    result = screen_files([part], ctx, tmp_path / "out")
+    [waiting] = result.summary["waiting"]
+    assert [(h["traveller_ref"], h["watchlist_entry_id"]) for h in waiting["watchlist_hits"]] == [("R2", "WL-0001")]
+    assert result.summary["flags_by_rule"] == {} and result.summary["sanctions_total"] == 0
+    assert result.summary["travellers_waiting"] == 2 and result.summary["invariant_holds"]
+    report = (tmp_path / "out" / "report.html").read_text()
+    assert "R2 ~ NATIONAL-SAMPLE WL-0001" in report and "KOVALENKO" not in report  # refs, never names
+
+
+def test_the_dag_checks_a_waiting_set_and_alerts_once(tmp_path, sample_lists, rules_dir, monkeypatch):
+    monkeypatch.setenv("SCREENING_DATA_DIR", str(tmp_path / "var"))
+    part = tmp_path / "part1.edi"
+    text = (FIXTURES / PARTS[0]).read_text().replace("NAD+FL+++BRAVO:BEN'", "NAD+FL+++KOVALENKO:VIKTOR ANDRIIOVYCH'")
+    part.write_text(text)
+    dag = dag_path([part], tmp_path, sample_lists, rules_dir, f"sqlite:///{tmp_path / 'dag.db'}")
+    [waiting] = dag["summary"]["waiting"]
+    assert [h["watchlist_entry_id"] for h in waiting["watchlist_hits"]] == ["WL-0001"]
+    alerts = (tmp_path / "var" / "alerts.jsonl").read_text().splitlines()
+    assert [json.loads(a)["kind"] for a in alerts] == ["WAITING_WATCHLIST_HIT"]
+    assert "KOVALENKO" not in alerts[0]

@@ -43,15 +43,26 @@ def print_waiting(waiting: list[dict[str, Any]]) -> None:
     """Multi-part sets held for their other parts: neither screened against obligations nor sanctioned yet."""
     if not waiting:
         return
-    table = Table(title="Waiting for other parts (not yet screened)")
-    for column in ("manifest", "message", "parts held", "travellers", "wait left (min)"):
+    table = Table(title="Waiting for other parts (obligations and sanctions wait; watchlists checked)")
+    for column in ("manifest", "message", "parts held", "travellers", "wait left (min)", "watchlist hits"):
         table.add_column(column)
+    hits = []
     for item in waiting:
+        found = item.get("watchlist_hits")
         table.add_row(
             str(item.get("manifest_id")),
             str(item.get("common_ref")),
             ", ".join(str(p) for p in item.get("parts") or []),
             str(item.get("travellers")),
             str(item.get("wait_left_minutes")),
+            "not checked" if found is None else str(len(found)),
         )
+        hits += [(item, hit) for hit in found or []]
     out.print(table)
+    for item, hit in hits:
+        out.print(
+            f"watchlist hit in waiting set {item.get('manifest_id')}: traveller {hit['traveller_ref']} ~ "
+            f"{hit['list_name']} {hit['watchlist_entry_id']} (score {hit['score']})",
+            highlight=False,
+            soft_wrap=True,
+        )

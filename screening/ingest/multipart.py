@@ -176,6 +176,15 @@ class MultipartAssembler:
                 out.append(meta)
         return out
 
+    def held_travellers(self, set_id: str) -> list[dict[str, Any]]:
+        """The travellers of a waiting set's parts held so far, in part order (for the early watchlist
+        check: a listed person should not wait two hours for the rest of the list)."""
+        set_dir = self.state_dir / "sets" / set_id
+        if not set_dir.is_dir():
+            return []
+        parts = self._parts(set_dir)
+        return [dict(t) for n in sorted(parts) for t in parts[n]["manifest"].get("travellers") or []]
+
     # -- internals --------------------------------------------------------------------------------
 
     def _offer(self, manifest: Manifest, info: dict[str, Any], source_file: str) -> list[Manifest] | None:
