@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from screening.model import Flag, Manifest
+from screening.vocabulary import DOCUMENT
 from screening.watchlists.registry import Registry
 
 
@@ -29,7 +30,7 @@ def document_flags(manifest: Manifest, travellers: list[dict[str, Any]], registr
                 carrier=manifest.carrier,
                 flight_number=manifest.flight_number,
                 traveller_ref=ref,
-                flag_type="DOCUMENT",
+                flag_type=DOCUMENT,
                 rule_id="DOC_REPORTED_LOST_STOLEN",
                 severity="CRITICAL",
                 score=1.0,
@@ -53,7 +54,7 @@ def _similar_flags(manifest: Manifest, ref: str, kind: str, document: dict[str, 
             carrier=manifest.carrier,
             flight_number=manifest.flight_number,
             traveller_ref=ref,
-            flag_type="DOCUMENT",
+            flag_type=DOCUMENT,
             rule_id="DOC_REPORTED_LOST_STOLEN_SIMILAR",
             severity="MEDIUM",
             score=0.9,

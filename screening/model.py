@@ -7,10 +7,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
-from screening import schemas
-
-FLAG_TYPES = ("WATCHLIST", "DOCUMENT", "OBLIGATION", "DATA_QUALITY")
-SEVERITIES = ("LOW", "MEDIUM", "HIGH", "CRITICAL")
+from screening import schemas, vocabulary
 
 
 @dataclass
@@ -24,7 +21,7 @@ class QuarantineRecord:
     raw: str
     travellers: int = 1  # how many travellers this record stands for (0 for a non-traveller record)
 
-    CSV_COLUMNS = ("source_file", "record_ref", "reason_code", "message", "raw", "travellers")
+    CSV_COLUMNS = vocabulary.QUARANTINE_CSV_COLUMNS
 
     def __post_init__(self) -> None:
         # PostgreSQL text refuses NUL and lone surrogates; the raw text keeps everything else as sent
@@ -170,19 +167,7 @@ class Flag:
     list_version: str = ""
     rules_version: str = ""
 
-    CSV_COLUMNS = (
-        "manifest_id",
-        "carrier",
-        "flight_number",
-        "traveller_ref",
-        "flag_type",
-        "rule_id",
-        "severity",
-        "score",
-        "watchlist_entry_id",
-        "list_name",
-        "explanation",
-    )
+    CSV_COLUMNS = vocabulary.FLAGS_CSV_COLUMNS
 
     def as_row(self) -> dict[str, Any]:
         return {c: getattr(self, c) for c in self.CSV_COLUMNS}
@@ -204,24 +189,12 @@ class Sanction:
     explanation: str
     rules_version: str = ""
 
-    CSV_COLUMNS = (
-        "sanction_id",
-        "carrier",
-        "flight_number",
-        "traveller_ref",
-        "rule_id",
-        "framework",
-        "amount",
-        "currency",
-        "status",
-        "explanation",
-    )
+    CSV_COLUMNS = vocabulary.SANCTIONS_CSV_COLUMNS
 
     @property
     def sanction_id(self) -> str:
         """Deterministic: one record per carrier, flight, traveller, rule and framework."""
-        key = f"{self.manifest_id}|{self.traveller_ref}|{self.rule_id}|{self.framework}"
-        return "S-" + hashlib.sha1(key.encode()).hexdigest()[:16]
+        return vocabulary.sanction_id(self.manifest_id, self.traveller_ref, self.rule_id, self.framework)
 
     def as_row(self) -> dict[str, Any]:
         return {c: getattr(self, c) for c in self.CSV_COLUMNS}

@@ -11,6 +11,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from screening.countries import to_iso3
+from screening.vocabulary import Severity
 
 Basis = Literal["per_person", "per_journey"]
 ExemptionKind = Literal[
@@ -108,7 +109,7 @@ class Framework(_Model):
 class RuleDef(_Model):
     id: str
     scope: Literal["traveller", "manifest"]
-    severity: Literal["LOW", "MEDIUM", "HIGH", "CRITICAL"]
+    severity: Severity
     enabled: bool = True
     traveller_types: list[Literal["PAX", "CREW"]] = ["PAX", "CREW"]
     description: str = ""

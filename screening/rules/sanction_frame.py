@@ -4,7 +4,6 @@ turned into WAIVED records that say why."""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 
 import numpy as np
@@ -14,33 +13,12 @@ from screening.rules.exemptions import exemption_table, reason
 from screening.rules.frame import FlightTable, ensure_columns
 from screening.rules.models import RuleSet
 from screening.rules.registry import BREACH_RULES
-
-SANCTION_COLUMNS = [
-    "sanction_id",
-    "manifest_id",
-    "carrier",
-    "flight_number",
-    "traveller_ref",
-    "rule_id",
-    "framework",
-    "amount",
-    "currency",
-    "status",
-    "explanation",
-    "rules_version",
-]
-STATUSES = ("PROPOSED", "CONFIRMED", "WAIVED", "APPEALED")
+from screening.vocabulary import PROPOSED, SANCTION_FRAME_COLUMNS, WAIVED, sanction_id
 
 
 def empty_sanctions() -> pd.DataFrame:
-    out = pd.DataFrame({c: pd.Series(dtype="string") for c in SANCTION_COLUMNS})
+    out = pd.DataFrame({c: pd.Series(dtype="string") for c in SANCTION_FRAME_COLUMNS})
     return out.astype({"amount": "float64"})
-
-
-def sanction_id(manifest_id: str, traveller_ref: str, rule_id: str, framework: str) -> str:
-    """Same key as screening.model.Sanction.sanction_id: re-runs replace, never duplicate."""
-    key = f"{manifest_id}|{traveller_ref}|{rule_id}|{framework}"
-    return "S-" + hashlib.sha1(key.encode()).hexdigest()[:16]
 
 
 def _money(currency: str, amount: float) -> str:
@@ -79,7 +57,7 @@ def sanctions_frame(
     *,
     decisions: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
-    """Sanction records for `flags` (FLAG_COLUMNS; frameworks may be empty) over `travellers` (history shape).
+    """Sanction records for `flags` (FLAG_FRAME_COLUMNS; frameworks may be empty) over `travellers` (history shape).
     `decisions` maps sanction_id -> CONFIRMED/APPEALED/WAIVED recorded by officers (kept on re-runs)."""
     # only carrier breaches are sanctioned (rules check refuses a framework that sanctions a risk)
     sanctionable = {r for f in ruleset.frameworks.values() for r in f.sanctioned_rules} & BREACH_RULES
@@ -183,7 +161,7 @@ def sanctions_frame(
         sanction_id(m, t, r, f)
         for m, t, r, f in zip(rows["manifest_id"], rows["traveller_ref"], rule_arr, fw_arr, strict=True)
     ]
-    status = np.where(waived, "WAIVED", "PROPOSED").astype(object)
+    status = np.where(waived, WAIVED, PROPOSED).astype(object)
     if decisions:
         status = np.array([decisions.get(i, s) for i, s in zip(ids, status, strict=True)], dtype=object)
     explanation = _explanations(

@@ -20,10 +20,11 @@ from screening import schemas
 from screening.errors import InputError
 from screening.model import Flag, Manifest, parse_instant
 from screening.obligations import manifest_frame
-from screening.rules.evaluate import FLAG_COLUMNS, empty_flags
+from screening.rules.evaluate import empty_flags
 from screening.rules.frame import ensure_columns
 from screening.rules.models import RuleSet
 from screening.rules.registry import stage_of
+from screening.vocabulary import FLAG_FRAME_COLUMNS, WATCHLIST
 
 ALL_STAGES = frozenset({"validation", "reader", "matching", "documents"})
 DOCUMENT_NUMBER_KEPT = "(declared)"  # the store keeps whether a document number was sent, not the number
@@ -34,7 +35,7 @@ class History:
     """Travellers in the history shape plus the flags of the stages a backtest does not re-run."""
 
     travellers: pd.DataFrame
-    carried: pd.DataFrame = field(default_factory=empty_flags)  # FLAG_COLUMNS + flag_type etc.
+    carried: pd.DataFrame = field(default_factory=empty_flags)  # FLAG_FRAME_COLUMNS + score etc.
     stages_known: frozenset[str] = frozenset()
     notes: list[str] = field(default_factory=list)  # what this history cannot re-evaluate, said up front
     list_versions: set[str] = field(default_factory=set)
@@ -72,8 +73,8 @@ def carried_frame(flags: list[Flag]) -> pd.DataFrame:
         )
     extra = ["score", "watchlist_entry_id", "list_name", "list_version"]
     if not rows:
-        return pd.DataFrame({c: pd.Series(dtype="object") for c in FLAG_COLUMNS + extra})
-    return pd.DataFrame(rows, columns=FLAG_COLUMNS + extra)
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in [*FLAG_FRAME_COLUMNS, *extra]})
+    return pd.DataFrame(rows, columns=[*FLAG_FRAME_COLUMNS, *extra])
 
 
 def screenable(manifest: Manifest) -> list[dict[str, Any]]:
@@ -222,7 +223,7 @@ def read_store(
                             f.rules_version,
                         )
                     )
-                    if f.flag_type == "WATCHLIST" and f.list_version:
+                    if f.flag_type == WATCHLIST and f.list_version:
                         versions.add(f.list_version)
                 if record.list_version:
                     versions.add(record.list_version)

@@ -26,8 +26,9 @@ from screening.store.models import (
     ScreeningRun,
     TravellerRecord,
 )
+from screening.vocabulary import DECIDED_STATUSES
 
-FINAL_SANCTION_STATUSES = {"CONFIRMED", "APPEALED"}
+FINAL_SANCTION_STATUSES = DECIDED_STATUSES  # officers' decisions, kept on re-runs
 
 
 def utcnow() -> datetime:

@@ -11,6 +11,7 @@ from screening.countries import same_country
 from screening.model import Flag, Manifest
 from screening.validate.flags import flag
 from screening.validate.mrz import MRZ, MRZFormatError, parse_mrz
+from screening.vocabulary import DATA_QUALITY, DOCUMENT
 
 DOC_CHECK_DIGIT_INVALID = "DOC_CHECK_DIGIT_INVALID"
 DQ_MRZ_FORMAT = "DQ_MRZ_FORMAT"
@@ -140,7 +141,7 @@ def mrz_flags(manifest: Manifest, now: datetime) -> tuple[list[Flag], dict[str, 
                     flag(
                         manifest,
                         ref,
-                        "DATA_QUALITY",
+                        DATA_QUALITY,
                         DQ_MRZ_FORMAT,
                         "MEDIUM",
                         f"mrz is not a readable ICAO Doc 9303 MRZ: {exc}{where}",
@@ -159,7 +160,7 @@ def mrz_flags(manifest: Manifest, now: datetime) -> tuple[list[Flag], dict[str, 
                     flag(
                         manifest,
                         ref,
-                        "DOCUMENT",
+                        DOCUMENT,
                         DOC_CHECK_DIGIT_INVALID,
                         "HIGH",
                         f"{mrz.layout} MRZ check digit invalid for: {', '.join(failed)} (ICAO Doc 9303 7-3-1){where}",
@@ -174,7 +175,7 @@ def mrz_flags(manifest: Manifest, now: datetime) -> tuple[list[Flag], dict[str, 
                     flag(
                         manifest,
                         ref,
-                        "DATA_QUALITY",
+                        DATA_QUALITY,
                         DQ_MRZ_FORMAT,
                         "MEDIUM",
                         f"{mrz.layout} MRZ {', '.join(mrz.invalid_dates)} is not a calendar date{where}",
@@ -191,7 +192,7 @@ def mrz_flags(manifest: Manifest, now: datetime) -> tuple[list[Flag], dict[str, 
                     flag(
                         manifest,
                         ref,
-                        "DATA_QUALITY",
+                        DATA_QUALITY,
                         DQ_MRZ_MISMATCH,
                         "MEDIUM",
                         f"{mrz.layout} MRZ disagrees with declared {', '.join(differing)}{where}",

@@ -10,6 +10,7 @@ from functools import cache
 from typing import Any
 
 from screening import schemas
+from screening.vocabulary import DATA_QUALITY, OBLIGATION
 
 # Suites: one row per traveller, or the single row of flight fields.
 TRAVELLER = "traveller"
@@ -77,7 +78,7 @@ def build_checks() -> tuple[Check, ...]:
                 tuple(group),
                 UNIQUE,
                 API_DUPLICATE_TRAVELLER,
-                "OBLIGATION",
+                OBLIGATION,
                 "MEDIUM",
                 f"duplicates another traveller's {', '.join(group)} in this manifest",
             )
@@ -97,7 +98,7 @@ def _column_checks(column: str, spec: dict[str, Any]) -> list[Check]:
                 (column,),
                 NOT_NULL,
                 API_INCOMPLETE,
-                "OBLIGATION",
+                OBLIGATION,
                 "HIGH" if suite == FLIGHT else "MEDIUM",
                 "is missing (mandatory API data element)",
             )
@@ -111,7 +112,7 @@ def _column_checks(column: str, spec: dict[str, Any]) -> list[Check]:
                 (column,),
                 NOT_NULL,
                 DQ_MISSING,
-                "DATA_QUALITY",
+                DATA_QUALITY,
                 "MEDIUM",
                 f"is missing, so {needed} cannot be assessed",
             )
@@ -124,7 +125,7 @@ def _column_checks(column: str, spec: dict[str, Any]) -> list[Check]:
                 (column,),
                 LENGTH,
                 DQ_FORMAT,
-                "DATA_QUALITY",
+                DATA_QUALITY,
                 "LOW",
                 f"has a length outside {spec.get('minLength', 0)}..{spec.get('maxLength', 'any')}",
                 {"min_value": spec.get("minLength"), "max_value": spec.get("maxLength")},
@@ -138,7 +139,7 @@ def _column_checks(column: str, spec: dict[str, Any]) -> list[Check]:
                 (column,),
                 REGEX,
                 DQ_FORMAT,
-                "DATA_QUALITY",
+                DATA_QUALITY,
                 "MEDIUM",
                 "does not match the expected format",
                 {"regex": spec["pattern"]},
@@ -152,7 +153,7 @@ def _column_checks(column: str, spec: dict[str, Any]) -> list[Check]:
                 (column,),
                 DATE,
                 DQ_FORMAT,
-                "DATA_QUALITY",
+                DATA_QUALITY,
                 "MEDIUM",
                 "is not a valid calendar date (YYYY-MM-DD)",
             )
@@ -165,7 +166,7 @@ def _column_checks(column: str, spec: dict[str, Any]) -> list[Check]:
                 (column,),
                 DATETIME,
                 DQ_FORMAT,
-                "DATA_QUALITY",
+                DATA_QUALITY,
                 "MEDIUM",
                 "is not an ISO 8601 time with offset or Z within years 0002-9998",
             )
@@ -178,7 +179,7 @@ def _column_checks(column: str, spec: dict[str, Any]) -> list[Check]:
                 (column,),
                 IN_SET,
                 DQ_CODE,
-                "DATA_QUALITY",
+                DATA_QUALITY,
                 "MEDIUM",
                 "is not an allowed code",
                 {"value_set": "enum", "values": tuple(spec["enum"])},
@@ -192,7 +193,7 @@ def _column_checks(column: str, spec: dict[str, Any]) -> list[Check]:
                 (column,),
                 IN_SET,
                 DQ_CODE,
-                "DATA_QUALITY",
+                DATA_QUALITY,
                 "MEDIUM",
                 "is not an ICAO Doc 9303 country code",
                 {"value_set": "icao_country_codes"},
@@ -206,7 +207,7 @@ def _column_checks(column: str, spec: dict[str, Any]) -> list[Check]:
                 (column,),
                 IN_SET,
                 DQ_CODE,
-                "DATA_QUALITY",
+                DATA_QUALITY,
                 "MEDIUM",
                 "is not an IATA airport code known to airportsdata",
                 {"value_set": "iata_airports"},
@@ -220,7 +221,7 @@ def _column_checks(column: str, spec: dict[str, Any]) -> list[Check]:
                 (column,),
                 CODE_PATTERN,
                 DQ_CODE,
-                "DATA_QUALITY",
+                DATA_QUALITY,
                 "MEDIUM",
                 "is not an ICAO Doc 9303 / PAXLST document code",
                 {"regex": spec["x-code-pattern"]},
@@ -234,7 +235,7 @@ def _column_checks(column: str, spec: dict[str, Any]) -> list[Check]:
                 (column,),
                 NOT_FUTURE,
                 DQ_DATE,
-                "DATA_QUALITY",
+                DATA_QUALITY,
                 "HIGH",
                 "is in the future",
             )
@@ -248,7 +249,7 @@ def _column_checks(column: str, spec: dict[str, Any]) -> list[Check]:
                     (column,),
                     MAX_AGE,
                     DQ_DATE,
-                    "DATA_QUALITY",
+                    DATA_QUALITY,
                     "MEDIUM",
                     f"gives an age above {years} years",
                     {"max_years": years},
@@ -272,7 +273,7 @@ def _cross_checks(specs: dict[str, Any]) -> list[Check]:
                     (expiry, birth),
                     AFTER,
                     DQ_DATE,
-                    "DATA_QUALITY",
+                    DATA_QUALITY,
                     "MEDIUM",
                     f"is not after {birth}",
                 )
@@ -287,7 +288,7 @@ def _cross_checks(specs: dict[str, Any]) -> list[Check]:
                         (expiry, issue),
                         AFTER,
                         DQ_DATE,
-                        "DATA_QUALITY",
+                        DATA_QUALITY,
                         "MEDIUM",
                         f"is not after {issue}",
                     )
@@ -300,7 +301,7 @@ def _cross_checks(specs: dict[str, Any]) -> list[Check]:
                 ("scheduled_arrival", "scheduled_departure"),
                 AFTER,
                 DQ_DATE,
-                "DATA_QUALITY",
+                DATA_QUALITY,
                 "HIGH",
                 "is not after scheduled_departure",
             )

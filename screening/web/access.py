@@ -12,9 +12,9 @@ from typing import Any, TypeVar
 
 from screening.report import queries as q
 from screening.store.models import ManifestRecord
+from screening.vocabulary import HIT_FLAG_TYPES as HIT_TYPES  # watchlist and document-registry hits
 from screening.web.accounts import Account
 
-HIT_TYPES = ("WATCHLIST", "DOCUMENT")  # watchlist and document-registry hits (screening.report.queries.is_hit)
 PUBLIC = frozenset({"public"})
 ALL_ROLES = frozenset({"officer", "liaison", "analyst", "carrier", "admin"})
 OFFICER = frozenset({"officer"})
