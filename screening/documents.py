@@ -5,14 +5,12 @@ such as O/0 and I/1 can hide a reported document)."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from screening.model import Flag, Manifest
+from screening.model import Document, Flag, Manifest, Traveller
 from screening.vocabulary import DOCUMENT
 from screening.watchlists.registry import Registry
 
 
-def document_flags(manifest: Manifest, travellers: list[dict[str, Any]], registry: Registry) -> list[Flag]:
+def document_flags(manifest: Manifest, travellers: list[Traveller], registry: Registry) -> list[Flag]:
     screenable = {str(t.get("traveller_ref") or "") for t in travellers}
     flags: list[Flag] = []
     for document in manifest.documents:
@@ -47,7 +45,7 @@ def document_flags(manifest: Manifest, travellers: list[dict[str, Any]], registr
     return flags
 
 
-def _similar_flags(manifest: Manifest, ref: str, kind: str, document: dict[str, Any], registry: Registry) -> list[Flag]:
+def _similar_flags(manifest: Manifest, ref: str, kind: str, document: Document, registry: Registry) -> list[Flag]:
     return [
         Flag(
             manifest_id=manifest.manifest_id,

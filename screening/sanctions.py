@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from screening.model import Flag, Manifest, Sanction
+from screening.model import Flag, Manifest, Sanction, Traveller
 from screening.obligations import manifest_frame
 from screening.rules.models import RuleSet
 from screening.rules.sanction_frame import sanctions_frame
@@ -32,7 +32,7 @@ def flags_frame(flags: list[Flag]) -> pd.DataFrame:
 def sanctions_for(
     manifest: Manifest,
     flags: list[Flag],
-    travellers: list[dict[str, Any]],
+    travellers: list[Traveller],
     ruleset: RuleSet,
     *,
     decisions: Mapping[str, str] | None = None,

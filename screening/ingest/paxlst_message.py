@@ -11,12 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import cache
-from typing import Any
 
-from screening import schemas
 from screening.ingest.edifact import Segment
 from screening.ingest.paxlst_values import is_digits, parse_date, parse_local_time, split_flight
+from screening.model import Document, Traveller, new_traveller
 
 PERSON_QUALIFIERS = {"FL": "PAX", "DDU": "PAX", "FM": "CREW", "DDT": "CREW"}
 CREW_LIST_CODES = {"250", "336"}  # BGM 1001: crew list, master crew list
@@ -53,8 +51,8 @@ class TravellerGroup:
     """GR4 as read: the traveller (or the reason it could not be read) and its documents."""
 
     segments: list[Segment]
-    traveller: dict[str, Any] | None = None
-    documents: list[dict[str, Any]] = field(default_factory=list)
+    traveller: Traveller | None = None
+    documents: list[Document] = field(default_factory=list)
     error: TravellerError | None = None
     abo: str = ""
     ignored: list[int] = field(default_factory=list)  # positions of damaged segments skipped
@@ -149,14 +147,8 @@ def read_legs(group: list[Segment]) -> list[Leg]:
     return legs
 
 
-@cache
-def _traveller_columns() -> tuple[str, ...]:
-    """Read once: the schema is the source of truth but does not change while a process runs."""
-    return tuple(schemas.traveller_columns())
-
-
 def read_traveller(group: list[Segment], traveller_type: str, reference: date) -> TravellerGroup:
-    """GR4 to a traveller dict (schemas.traveller_columns() + source_line) and its document dicts."""
+    """GR4 to a Traveller (schemas.traveller_columns() + source_line) and its Documents."""
     result = TravellerGroup(group)
     try:
         _fill(result, traveller_type, reference)
@@ -173,13 +165,12 @@ def _fill(result: TravellerGroup, traveller_type: str, reference: date) -> None:
     surname = name[0].strip() if name else ""
     if not surname:
         raise TravellerError("PAXLST_NO_NAME", f"segment {nad.position}: NAD has no surname (C080)")
-    t: dict[str, Any] = dict.fromkeys(_traveller_columns())
+    t = new_traveller({}, f"segment {nad.position}")
     t["surname"] = surname
     t["given_names"] = " ".join(p.strip() for p in name[1:] if p.strip()) or None
     t["traveller_type"] = "CREW" if PERSON_QUALIFIERS[nad.value(0)] == "CREW" else traveller_type
-    t["source_line"] = f"segment {nad.position}"
     docs = result.documents
-    doc: dict[str, Any] | None = None
+    doc: Document | None = None
     for seg in result.segments[1:]:
         tag = seg.tag
         qualifier, sub, second, third = seg.head()
@@ -283,7 +274,7 @@ def read_message(segments: list[Segment], fallback_reference: date) -> MessageCo
     return content
 
 
-def legs_travelled(traveller: dict[str, Any], legs: list[Leg]) -> list[int]:
+def legs_travelled(traveller: Traveller, legs: list[Leg]) -> list[int]:
     """Indexes of the legs a traveller is on: from the leg leaving their port of embarkation (LOC 178)
     to the leg reaching their port of disembarkation (LOC 179); all legs when these do not match."""
     if len(legs) == 1:

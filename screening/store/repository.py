@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
-from screening.model import Flag, Manifest, QuarantineRecord, Sanction
+from screening.model import Flag, Manifest, QuarantineRecord, Sanction, Traveller
 from screening.store.models import (
     AuditEvent,
     FlagRecord,
@@ -125,7 +125,7 @@ def save_manifest_results(
     *,
     run_id: str,
     manifest: Manifest,
-    screened: list[dict[str, Any]],
+    screened: list[Traveller],
     quarantined: int,
     flags: list[Flag],
     sanctions: list[Sanction],
@@ -418,7 +418,7 @@ def query_audit(
     return list(session.scalars(query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit)))
 
 
-def _traveller_data(manifest: Manifest, traveller: dict[str, Any]) -> dict[str, Any]:
+def _traveller_data(manifest: Manifest, traveller: Traveller) -> dict[str, Any]:
     """The traveller as declared, plus what backtests need of its further documents (`_documents`: types,
     issuers, expiry, whether a number was sent; never the number, which retention would not cover)."""
     data = _jsonable(traveller)

@@ -4,6 +4,7 @@ the declared fields (DQ_MRZ_MISMATCH). Explanations name fields, never their val
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -81,7 +82,7 @@ def _sex_agrees(declared: str | None, printed: str) -> bool:
     return declared == printed or (printed == "<" and declared in ("X", "U"))
 
 
-def mismatched_fields(traveller: dict[str, Any], mrz: MRZ) -> list[str]:
+def mismatched_fields(traveller: Mapping[str, Any], mrz: MRZ) -> list[str]:
     """Declared fields that the MRZ contradicts (visa MRZs are compared with the visa fields)."""
     prefix = "visa" if mrz.is_visa else "document"
     number_field = f"{prefix}_number"
