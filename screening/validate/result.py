@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from screening.model import Flag, QuarantineRecord
+from screening.model import Flag, QuarantineRecord, Traveller
 
 
 @dataclass
@@ -13,7 +13,7 @@ class ValidationResult:
     """Invariant: len(screenable) + sum(q.travellers for q in quarantine) == travellers in the manifest."""
 
     flags: list[Flag] = field(default_factory=list)
-    screenable: list[dict[str, Any]] = field(default_factory=list)
+    screenable: list[Traveller] = field(default_factory=list)
     quarantine: list[QuarantineRecord] = field(default_factory=list)
     report: dict[str, Any] = field(default_factory=dict)
 
