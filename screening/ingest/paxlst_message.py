@@ -160,7 +160,18 @@ def read_traveller(group: list[Segment], traveller_type: str, reference: date) -
 
 
 def _fill(result: TravellerGroup, traveller_type: str, reference: date) -> None:
-    nad = result.segments[0]
+    """The traveller of a GR4 group: its NAD, then each segment, then its first travel document and visa
+    copied onto the traveller's own document and visa columns."""
+    t = _named_traveller(result.segments[0], traveller_type)
+    doc: Document | None = None
+    for seg in result.segments[1:]:
+        doc = _read_segment(seg, t, doc, result, reference)
+    _declare_documents(t, result.documents)
+    result.traveller = t
+
+
+def _named_traveller(nad: Segment, traveller_type: str) -> Traveller:
+    """NAD (C080 name parts): no surname, no traveller."""
     name = nad.components(3)
     surname = name[0].strip() if name else ""
     if not surname:
@@ -169,52 +180,62 @@ def _fill(result: TravellerGroup, traveller_type: str, reference: date) -> None:
     t["surname"] = surname
     t["given_names"] = " ".join(p.strip() for p in name[1:] if p.strip()) or None
     t["traveller_type"] = "CREW" if PERSON_QUALIFIERS[nad.value(0)] == "CREW" else traveller_type
-    docs = result.documents
-    doc: Document | None = None
-    for seg in result.segments[1:]:
-        tag = seg.tag
-        qualifier, sub, second, third = seg.head()
-        if tag == "DTM":
-            if qualifier == "36" and doc is not None:
-                doc["expiry"] = parse_date(sub, reference, birth=False)
-            elif qualifier == "329" and not t["date_of_birth"]:
-                t["date_of_birth"] = parse_date(sub, reference, birth=True)
-        elif tag == "LOC":
-            if qualifier == "91" and doc is not None:
-                doc["issuing_state"] = second.strip() or None
-            elif qualifier == "178":
-                t["embarkation"] = second.strip() or None
-            elif qualifier == "179":
-                t["disembarkation"] = second.strip() or None
-        elif tag == "DOC":
-            kind = qualifier.strip()
-            doc = {
-                "traveller_ref": None,
-                "document_type": kind or None,
-                "document_number": second.strip() or None,
-                "issuing_state": None,
-                "expiry": None,
-                "is_visa": kind.upper() == "V",
-            }
-            docs.append(doc)
-        elif tag == "RFF":
-            value = sub.strip()
-            if qualifier == "AVF":
-                t["booking_ref"] = value or None
-            elif qualifier == "ABO":
-                result.abo = value
-            elif qualifier == "SEA":
-                t["seat"] = value or None
-        elif tag == "ATT":
-            if qualifier == "2":
-                t["sex"] = third.strip() or None
-        elif tag == "NAT":
-            t["nationality"] = second.strip() or None
-        elif tag not in _IGNORED_TRAVELLER_TAGS and not _TAG.match(tag):
-            if seg.value(0).strip() in PERSON_QUALIFIERS or "NAD" in tag:
-                # most likely a damaged NAD: what follows may be another person's data
-                raise TravellerError("PAXLST_MALFORMED_SEGMENT", f"segment {seg.position}: malformed segment tag")
-            result.ignored.append(seg.position)  # a damaged segment costs its data, not the traveller
+    return t
+
+
+def _read_segment(
+    seg: Segment, t: Traveller, doc: Document | None, result: TravellerGroup, reference: date
+) -> Document | None:
+    """One segment of the group into the traveller or into its current document (DTM 36 and LOC 91 follow
+    their DOC); returns the current document, a new one after a DOC."""
+    tag = seg.tag
+    qualifier, sub, second, third = seg.head()
+    if tag == "DTM":
+        if qualifier == "36" and doc is not None:
+            doc["expiry"] = parse_date(sub, reference, birth=False)
+        elif qualifier == "329" and not t["date_of_birth"]:
+            t["date_of_birth"] = parse_date(sub, reference, birth=True)
+    elif tag == "LOC":
+        if qualifier == "91" and doc is not None:
+            doc["issuing_state"] = second.strip() or None
+        elif qualifier == "178":
+            t["embarkation"] = second.strip() or None
+        elif qualifier == "179":
+            t["disembarkation"] = second.strip() or None
+    elif tag == "DOC":
+        kind = qualifier.strip()
+        doc = {
+            "traveller_ref": None,
+            "document_type": kind or None,
+            "document_number": second.strip() or None,
+            "issuing_state": None,
+            "expiry": None,
+            "is_visa": kind.upper() == "V",
+        }
+        result.documents.append(doc)
+    elif tag == "RFF":
+        value = sub.strip()
+        if qualifier == "AVF":
+            t["booking_ref"] = value or None
+        elif qualifier == "ABO":
+            result.abo = value
+        elif qualifier == "SEA":
+            t["seat"] = value or None
+    elif tag == "ATT":
+        if qualifier == "2":
+            t["sex"] = third.strip() or None
+    elif tag == "NAT":
+        t["nationality"] = second.strip() or None
+    elif tag not in _IGNORED_TRAVELLER_TAGS and not _TAG.match(tag):
+        if seg.value(0).strip() in PERSON_QUALIFIERS or "NAD" in tag:
+            # most likely a damaged NAD: what follows may be another person's data
+            raise TravellerError("PAXLST_MALFORMED_SEGMENT", f"segment {seg.position}: malformed segment tag")
+        result.ignored.append(seg.position)  # a damaged segment costs its data, not the traveller
+    return doc
+
+
+def _declare_documents(t: Traveller, docs: list[Document]) -> None:
+    """The first travel document and the first visa fill the traveller's document and visa columns."""
     travel = next((d for d in docs if not d["is_visa"]), None)
     if travel:
         t["document_type"], t["document_number"] = travel["document_type"], travel["document_number"]
@@ -226,7 +247,6 @@ def _fill(result: TravellerGroup, traveller_type: str, reference: date) -> None:
             visa["issuing_state"],
             visa["expiry"],
         )
-    result.traveller = t
 
 
 def read_declared_total(trailer: list[Segment], crew_list: bool) -> tuple[int | None, Segment | None, str]:
