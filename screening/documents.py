@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from screening.model import Document, Flag, Manifest, Traveller
 from screening.vocabulary import DOCUMENT
-from screening.watchlists.registry import Registry
+from screening.watchlists.registry import RULE_EXACT, RULE_SIMILAR, Registry
 
 
 def document_flags(manifest: Manifest, travellers: list[Traveller], registry: Registry) -> list[Flag]:
@@ -29,7 +29,7 @@ def document_flags(manifest: Manifest, travellers: list[Traveller], registry: Re
                 flight_number=manifest.flight_number,
                 traveller_ref=ref,
                 flag_type=DOCUMENT,
-                rule_id="DOC_REPORTED_LOST_STOLEN",
+                rule_id=RULE_EXACT,
                 severity="CRITICAL",
                 score=1.0,
                 list_name="document_registry",
@@ -53,7 +53,7 @@ def _similar_flags(manifest: Manifest, ref: str, kind: str, document: Document, 
             flight_number=manifest.flight_number,
             traveller_ref=ref,
             flag_type=DOCUMENT,
-            rule_id="DOC_REPORTED_LOST_STOLEN_SIMILAR",
+            rule_id=RULE_SIMILAR,
             severity="MEDIUM",
             score=0.9,
             list_name="document_registry",

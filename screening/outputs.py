@@ -87,10 +87,6 @@ def atomic_write_text(path: Path, text: str) -> None:
         raise
 
 
-def write_csv(path: Path, columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> None:
-    atomic_write_text(path, csv_text(columns, rows))
-
-
 def write_outputs(
     out_dir: Path,
     flags: list[Flag],

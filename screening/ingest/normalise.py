@@ -10,7 +10,6 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from screening import schemas
 from screening.model import Document, Traveller
 
 _KEEP_CASE = {"surname", "given_names", "traveller_ref", "booking_ref"}
@@ -66,10 +65,6 @@ def traveller_documents(traveller: Traveller) -> list[Document]:
             }
         )
     return docs
-
-
-def known_columns() -> set[str]:
-    return set(schemas.columns(schemas.MANIFEST_CSV))
 
 
 DQ_VALUE_CLEANED = "DQ_VALUE_CLEANED"

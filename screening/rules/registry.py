@@ -358,11 +358,6 @@ RISK_RULES: frozenset[str] = frozenset(r for r, s in RULES.items() if s.kind == 
 BREACH_RULES: frozenset[str] = frozenset(r for r, s in RULES.items() if s.kind == "breach")
 # flag types that are risks whatever their rule id (a list loader may add new watchlist rule ids)
 RISK_FLAG_TYPES = frozenset(HIT_FLAG_TYPES)
-DATA_QUALITY_PREFIXES = ("DQ_", "EDIFACT_", "PAXLST_", "WATCHLIST_ENTRY_")
-
-
-def spec_of(rule_id: str) -> RuleSpec | None:
-    return RULES.get(rule_id)
 
 
 def kind_of(rule_id: str, flag_type: str = "") -> Kind:

@@ -104,9 +104,6 @@ class Scope:
             raise NotFound(manifest_id)
         return manifest
 
-    def flag_visible(self, flag: Any) -> bool:
-        return self.carrier_ok(flag.carrier) and (self.sees_hits or not q.is_hit(flag))
-
     def hit(self, flag: Any) -> Any:
         """A hit flag for the alert pages, or NotFound."""
         if flag is None or not q.is_hit(flag) or not self.sees_hits or not self.carrier_ok(flag.carrier):
