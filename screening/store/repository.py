@@ -167,6 +167,28 @@ def save_manifest_results(
         for key, value in values.items():
             setattr(record, key, value)
     session.flush()
+    _replace_travellers(session, manifest)
+    saved = _replace_flags(session, run_id, manifest_id, flags, rules_version, list_version)
+    save_sanctions(session, run_id, manifest_id, sanctions, rules_version)
+    record_transmission(session, run_id, manifest, flags=saved, sanctions=len(sanctions))
+    session.flush()
+    changes = _changes(before, _results_of(session, manifest_id, rules_version))
+    if record is not None and any(changes.values()):  # an identical re-run (a retry) changes nothing
+        audit(
+            session,
+            "pipeline",
+            "manifest_rescreened",
+            manifest_id,
+            changes,
+            key=f"rescreen|{run_id}|{manifest_id}|{rules_version}",
+            manifest_id=manifest_id,
+        )
+    return changes
+
+
+def _replace_travellers(session: Session, manifest: Manifest) -> None:
+    """The manifest's travellers as declared (the latest transmission's)."""
+    manifest_id = manifest.manifest_id
     session.execute(delete(TravellerRecord).where(TravellerRecord.manifest_id == manifest_id))
     session.add_all(
         TravellerRecord(
@@ -174,6 +196,12 @@ def save_manifest_results(
         )
         for t in manifest.travellers
     )
+
+
+def _replace_flags(
+    session: Session, run_id: str, manifest_id: str, flags: list[Flag], rules_version: str, list_version: str
+) -> int:
+    """This manifest's flags under this rules version, one per flag key; returns how many were saved."""
     session.execute(
         delete(FlagRecord).where(FlagRecord.manifest_id == manifest_id, FlagRecord.rules_version == rules_version)
     )
@@ -205,21 +233,7 @@ def save_manifest_results(
                 created_at=now,
             )
         )
-    save_sanctions(session, run_id, manifest_id, sanctions, rules_version)
-    record_transmission(session, run_id, manifest, flags=len(seen), sanctions=len(sanctions))
-    session.flush()
-    changes = _changes(before, _results_of(session, manifest_id, rules_version))
-    if record is not None and any(changes.values()):  # an identical re-run (a retry) changes nothing
-        audit(
-            session,
-            "pipeline",
-            "manifest_rescreened",
-            manifest_id,
-            changes,
-            key=f"rescreen|{run_id}|{manifest_id}|{rules_version}",
-            manifest_id=manifest_id,
-        )
-    return changes
+    return len(seen)
 
 
 def _results_of(session: Session, manifest_id: str, rules_version: str | None) -> dict[str, Any]:
