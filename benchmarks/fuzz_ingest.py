@@ -646,7 +646,7 @@ def mutate_json(r: random.Random, base: dict[str, Any]) -> tuple[bytes, int, lis
             special["__DEEP__"] = "[" * depth + "]" * depth
             t[r.choice(["surname", "mrz", "given_names"])] = "__DEEP__"
         elif op == "nul_in_name" and isinstance(t, dict):
-            t["surname"] = (t.get("surname") or "") + "\u0000\u0007"
+            t["surname"] = f"{t.get('surname') or ''}\u0000\u0007"  # an earlier op may have made it a number
         elif op == "surrogate" and isinstance(t, dict):
             special["__SURR__"] = '"A\\ud800B"'
             t["given_names"] = "__SURR__"

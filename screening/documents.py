@@ -5,13 +5,12 @@ such as O/0 and I/1 can hide a reported document)."""
 
 from __future__ import annotations
 
-from typing import Any
+from screening.model import Document, Flag, Manifest, Traveller
+from screening.vocabulary import DOCUMENT
+from screening.watchlists.registry import RULE_EXACT, RULE_SIMILAR, Registry
 
-from screening.model import Flag, Manifest
-from screening.watchlists.registry import Registry
 
-
-def document_flags(manifest: Manifest, travellers: list[dict[str, Any]], registry: Registry) -> list[Flag]:
+def document_flags(manifest: Manifest, travellers: list[Traveller], registry: Registry) -> list[Flag]:
     screenable = {str(t.get("traveller_ref") or "") for t in travellers}
     flags: list[Flag] = []
     for document in manifest.documents:
@@ -29,8 +28,8 @@ def document_flags(manifest: Manifest, travellers: list[dict[str, Any]], registr
                 carrier=manifest.carrier,
                 flight_number=manifest.flight_number,
                 traveller_ref=ref,
-                flag_type="DOCUMENT",
-                rule_id="DOC_REPORTED_LOST_STOLEN",
+                flag_type=DOCUMENT,
+                rule_id=RULE_EXACT,
                 severity="CRITICAL",
                 score=1.0,
                 list_name="document_registry",
@@ -46,15 +45,15 @@ def document_flags(manifest: Manifest, travellers: list[dict[str, Any]], registr
     return flags
 
 
-def _similar_flags(manifest: Manifest, ref: str, kind: str, document: dict[str, Any], registry: Registry) -> list[Flag]:
+def _similar_flags(manifest: Manifest, ref: str, kind: str, document: Document, registry: Registry) -> list[Flag]:
     return [
         Flag(
             manifest_id=manifest.manifest_id,
             carrier=manifest.carrier,
             flight_number=manifest.flight_number,
             traveller_ref=ref,
-            flag_type="DOCUMENT",
-            rule_id="DOC_REPORTED_LOST_STOLEN_SIMILAR",
+            flag_type=DOCUMENT,
+            rule_id=RULE_SIMILAR,
             severity="MEDIUM",
             score=0.9,
             list_name="document_registry",

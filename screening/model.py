@@ -1,16 +1,124 @@
-"""Canonical records passed between pipeline stages, matching the Arrow schemas in screening.schemas."""
+"""Canonical records passed between pipeline stages, matching the JSON Schemas in schemas/ and the Arrow
+schemas in screening.schemas (tests/test_records.py keeps the typed records and the schemas equal).
+
+Travellers and documents are TypedDicts: plain dicts at run time (JSON state, Parquet and the store take
+them unchanged), typed for mypy and for the reader of the code."""
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import Any
+from functools import cache
+from typing import Any, TypedDict, cast
 
-from screening import schemas
+from screening import schemas, vocabulary
 
-FLAG_TYPES = ("WATCHLIST", "DOCUMENT", "OBLIGATION", "DATA_QUALITY")
-SEVERITIES = ("LOW", "MEDIUM", "HIGH", "CRITICAL")
+
+class Traveller(TypedDict, total=False):
+    """One traveller as the readers give it: the traveller, document and visa columns of
+    schemas/manifest_csv.schema.json (text as declared, None when not given), its x-optional-extras and
+    its x-reader-fields. A JSON manifest may add further keys of its own; they are kept as sent."""
+
+    traveller_type: str | None
+    traveller_ref: str | None
+    surname: str | None
+    given_names: str | None
+    date_of_birth: str | None
+    sex: str | None
+    nationality: str | None
+    document_type: str | None
+    document_number: str | None
+    document_issuing_state: str | None
+    document_expiry: str | None
+    visa_number: str | None
+    visa_issuing_state: str | None
+    visa_expiry: str | None
+    embarkation: str | None
+    disembarkation: str | None
+    booking_ref: str | None
+    seat: str | None
+    document_issue_date: str | None  # x-optional-extras
+    source_line: str  # x-reader-fields: where the reader found it
+    mrz: list[str]  # x-reader-fields: MRZ lines a JSON manifest may send
+
+
+class Document(TypedDict):
+    """One travel document or visa of a traveller (screening.schemas.document_arrow_schema without the
+    manifest_id): PAXLST may send several DOC groups, a CSV or JSON traveller one document and a visa."""
+
+    traveller_ref: str | None
+    document_type: str | None
+    document_number: str | None
+    issuing_state: str | None
+    expiry: str | None
+    is_visa: bool
+
+
+def new_traveller(values: Mapping[str, Any], source_line: str, extras: Mapping[str, Any] | None = None) -> Traveller:
+    """A Traveller with every schema column (None when not given), a JSON manifest's own extra keys and
+    where it was read: the one place a reader's loose mapping becomes the typed record."""
+    record: dict[str, Any] = {c: values.get(c) for c in _traveller_columns()}
+    record.update(extras or {})
+    record["source_line"] = source_line
+    return cast(Traveller, record)
+
+
+@cache
+def _traveller_columns() -> tuple[str, ...]:
+    return tuple(schemas.traveller_columns())  # read once: the schema does not change while a process runs
+
+
+def renamed_documents(documents: list[Document], renames: Mapping[str, str]) -> list[Document]:
+    """Copies of the documents with the traveller references a merge renamed (the travellers' own renames)."""
+    out: list[Document] = []
+    for document in documents:
+        ref = document["traveller_ref"]
+        out.append({**document, "traveller_ref": renames.get(ref, ref) if ref is not None else None})
+    return out
+
+
+class QuarantineRow(TypedDict):
+    """quarantine.csv's row (schemas/quarantine_csv.schema.json)."""
+
+    source_file: str
+    record_ref: str
+    reason_code: str
+    message: str
+    raw: str
+    travellers: int
+
+
+class FlagRow(TypedDict):
+    """flags.csv's row (schemas/flags_csv.schema.json)."""
+
+    manifest_id: str
+    carrier: str
+    flight_number: str
+    traveller_ref: str
+    flag_type: str
+    rule_id: str
+    severity: str
+    score: float | None
+    watchlist_entry_id: str
+    list_name: str
+    explanation: str
+
+
+class SanctionRow(TypedDict):
+    """sanctions.csv's row (schemas/sanctions_csv.schema.json)."""
+
+    sanction_id: str
+    carrier: str
+    flight_number: str
+    traveller_ref: str
+    rule_id: str
+    framework: str
+    amount: float
+    currency: str
+    status: str
+    explanation: str
 
 
 @dataclass
@@ -24,7 +132,7 @@ class QuarantineRecord:
     raw: str
     travellers: int = 1  # how many travellers this record stands for (0 for a non-traveller record)
 
-    CSV_COLUMNS = ("source_file", "record_ref", "reason_code", "message", "raw", "travellers")
+    CSV_COLUMNS = vocabulary.QUARANTINE_CSV_COLUMNS
 
     def __post_init__(self) -> None:
         # PostgreSQL text refuses NUL and lone surrogates; the raw text keeps everything else as sent
@@ -36,9 +144,9 @@ class QuarantineRecord:
                 value = value.replace("\x00", "\ufffd").encode("utf-8", "replace").decode("utf-8")
             setattr(self, name, value)
 
-    def as_row(self) -> dict[str, Any]:
+    def as_row(self) -> QuarantineRow:
         """quarantine.csv's row (docs/architecture.md §3: `travellers` is how many travellers it holds)."""
-        return asdict(self)
+        return cast(QuarantineRow, asdict(self))
 
 
 @dataclass
@@ -57,8 +165,8 @@ class Manifest:
     declared_total: int | None = None
     parts: int = 1
     source_file: str = ""
-    travellers: list[dict[str, Any]] = field(default_factory=list)
-    documents: list[dict[str, Any]] = field(default_factory=list)
+    travellers: list[Traveller] = field(default_factory=list)
+    documents: list[Document] = field(default_factory=list)
     source_format: str = ""  # csv, json or paxlst: which reader produced it
     part_info: dict[str, Any] | None = None  # PAXLST: the message part (UNH 0068/0070/0073) and leg
     incomplete_reason: str | None = None  # set when a multi-part set was released without all its parts
@@ -100,7 +208,7 @@ class Manifest:
         return data
 
 
-def list_type(travellers: list[dict[str, Any]]) -> str:
+def list_type(travellers: Sequence[Mapping[str, Any]]) -> str:
     """CREW when every traveller is crew (a crew list), PAX otherwise: for readers without a BGM code."""
     kinds = {str(t.get("traveller_type") or "").upper() for t in travellers}
     return "CREW" if kinds == {"CREW"} else "PAX"
@@ -170,22 +278,10 @@ class Flag:
     list_version: str = ""
     rules_version: str = ""
 
-    CSV_COLUMNS = (
-        "manifest_id",
-        "carrier",
-        "flight_number",
-        "traveller_ref",
-        "flag_type",
-        "rule_id",
-        "severity",
-        "score",
-        "watchlist_entry_id",
-        "list_name",
-        "explanation",
-    )
+    CSV_COLUMNS = vocabulary.FLAGS_CSV_COLUMNS
 
-    def as_row(self) -> dict[str, Any]:
-        return {c: getattr(self, c) for c in self.CSV_COLUMNS}
+    def as_row(self) -> FlagRow:
+        return cast(FlagRow, {c: getattr(self, c) for c in self.CSV_COLUMNS})
 
 
 @dataclass
@@ -204,27 +300,15 @@ class Sanction:
     explanation: str
     rules_version: str = ""
 
-    CSV_COLUMNS = (
-        "sanction_id",
-        "carrier",
-        "flight_number",
-        "traveller_ref",
-        "rule_id",
-        "framework",
-        "amount",
-        "currency",
-        "status",
-        "explanation",
-    )
+    CSV_COLUMNS = vocabulary.SANCTIONS_CSV_COLUMNS
 
     @property
     def sanction_id(self) -> str:
         """Deterministic: one record per carrier, flight, traveller, rule and framework."""
-        key = f"{self.manifest_id}|{self.traveller_ref}|{self.rule_id}|{self.framework}"
-        return "S-" + hashlib.sha1(key.encode()).hexdigest()[:16]
+        return vocabulary.sanction_id(self.manifest_id, self.traveller_ref, self.rule_id, self.framework)
 
-    def as_row(self) -> dict[str, Any]:
-        return {c: getattr(self, c) for c in self.CSV_COLUMNS}
+    def as_row(self) -> SanctionRow:
+        return cast(SanctionRow, {c: getattr(self, c) for c in self.CSV_COLUMNS})
 
 
 def usable_instant(value: datetime) -> bool:

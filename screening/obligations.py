@@ -5,24 +5,21 @@ travellers gives exactly the flags the pipeline gave."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 import pandas as pd
 
-from screening.model import Flag, Manifest
+from screening.model import Document, Flag, Manifest, Traveller
 from screening.rules.context import FLIGHT_COLUMNS
 from screening.rules.evaluate import evaluate_frame
 from screening.rules.frame import history_columns
 from screening.rules.models import RuleSet
 
 
-def manifest_frame(
-    manifest: Manifest, travellers: list[dict[str, Any]], ruleset: RuleSet | None = None
-) -> pd.DataFrame:
+def manifest_frame(manifest: Manifest, travellers: list[Traveller], ruleset: RuleSet | None = None) -> pd.DataFrame:
     """Travellers of one manifest with its flight columns, in the stored-history shape."""
     flight = {c: getattr(manifest, c, None) for c in FLIGHT_COLUMNS if c != "manifest_id"}
     flight["manifest_id"] = manifest.manifest_id
-    docs_by_ref: dict[str, list[dict[str, Any]]] = {}
+    docs_by_ref: dict[str, list[Document]] = {}
     for doc in manifest.documents or []:
         docs_by_ref.setdefault(str(doc.get("traveller_ref") or ""), []).append(doc)
     own = [c for c in history_columns() if c not in FLIGHT_COLUMNS]
@@ -71,7 +68,7 @@ def flags_from_frame(flags: pd.DataFrame) -> list[Flag]:
 
 
 def apply_obligations(
-    manifest: Manifest, travellers: list[dict[str, Any]], ruleset: RuleSet, *, now: datetime | None = None
+    manifest: Manifest, travellers: list[Traveller], ruleset: RuleSet, *, now: datetime | None = None
 ) -> list[Flag]:
     """OBLIGATION flags for one manifest: per-traveller rules, then per-manifest rules (traveller_ref "").
     `now` stands in for a missing transmitted_at (the time we received the data)."""

@@ -213,10 +213,6 @@ SETTINGS_PLACES = {
 }
 
 
-def store_place(table: str, column: str) -> Place | None:
-    return next((p for p in STORE if p.where == f"{table}.{column}"), None)
-
-
 def file_place(relative: str) -> Place | None:
     """The entry governing a path relative to the data dir (longest matching prefix)."""
     best = None

@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from screening.documents import document_flags
 from screening.matching import MatchConfig, WatchlistIndex, load_match_config
-from screening.model import Flag, Manifest, QuarantineRecord, Sanction
+from screening.model import Flag, Manifest, QuarantineRecord, Sanction, Traveller
 from screening.rules import RuleSet, load_ruleset
 from screening.watchlists.loader import load_watchlist
 from screening.watchlists.registry import Registry, load_registry
@@ -64,7 +64,7 @@ def load_context(
 @dataclass
 class ManifestOutcome:
     manifest: Manifest
-    screened: list[dict[str, Any]]
+    screened: list[Traveller]
     quarantine: list[QuarantineRecord]
     flags: list[Flag]
     sanctions: list[Sanction]
@@ -75,9 +75,9 @@ class ManifestOutcome:
         return sum(q.travellers for q in self.quarantine)
 
 
-def watchlist_flags(manifest: Manifest, travellers: list[dict[str, Any]], ctx: ScreeningContext) -> list[Flag]:
+def watchlist_flags(manifest: Manifest, travellers: list[Traveller], ctx: ScreeningContext) -> list[Flag]:
     flags = []
-    for match in ctx.index.screen(travellers, ctx.match_config):
+    for match in ctx.index.screen(cast(list[dict[str, Any]], travellers), ctx.match_config):  # matching: untyped
         flags.append(
             Flag(
                 manifest_id=manifest.manifest_id,
@@ -161,7 +161,7 @@ def run_validation_batch(manifests: list[Manifest], now: datetime | None = None,
     return results
 
 
-def run_screening(manifest: Manifest, screened: list[dict[str, Any]], ctx: ScreeningContext) -> list[Flag]:
+def run_screening(manifest: Manifest, screened: list[Traveller], ctx: ScreeningContext) -> list[Flag]:
     """Stage screen: watchlists and the lost/stolen document registry."""
     flags = watchlist_flags(manifest, screened, ctx) + document_flags(manifest, screened, ctx.registry)
     for flag in flags:
@@ -171,7 +171,7 @@ def run_screening(manifest: Manifest, screened: list[dict[str, Any]], ctx: Scree
 
 def run_obligations(
     manifest: Manifest,
-    screened: list[dict[str, Any]],
+    screened: list[Traveller],
     earlier_flags: list[Flag],
     ruleset: RuleSet,
     now: datetime | None = None,

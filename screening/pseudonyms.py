@@ -31,9 +31,6 @@ class PseudonymKey:
     secret: bytes
     source: str  # "SCREENING_PSEUDONYM_KEY" or the key file's path
 
-    def describe(self) -> str:
-        return f"pseudonym key: {self.source}"
-
 
 def pseudonym_key(settings: Settings | None = None) -> PseudonymKey:
     """The configured secret, else the data dir's key file, created (0600, never overwritten) on first use."""

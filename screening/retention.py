@@ -37,6 +37,7 @@ from screening.store.models import (
     SanctionRecord,
     TravellerRecord,
 )
+from screening.vocabulary import DATA_QUALITY
 
 log = logging.getLogger(__name__)
 REMOVED = "removed by data retention"
@@ -107,7 +108,7 @@ class _Deadlines:
         if ref in self.due:
             return self.due[ref] <= self.now
         # no traveller row: a quarantined traveller's data-quality flag, or a traveller already deleted
-        rule = inv.QUARANTINED if flag_type == "DATA_QUALITY" else inv.FLAGGED
+        rule = inv.QUARANTINED if flag_type == DATA_QUALITY else inv.FLAGGED
         return _aware(fallback) + self.policy.period(rule) <= self.now
 
 
@@ -115,7 +116,7 @@ def _deadlines(session: Session, policy: RetentionPolicy, now: datetime) -> _Dea
     flagged = {
         (m, t)
         for m, t in session.execute(
-            select(FlagRecord.manifest_id, FlagRecord.traveller_ref).where(FlagRecord.flag_type != "DATA_QUALITY")
+            select(FlagRecord.manifest_id, FlagRecord.traveller_ref).where(FlagRecord.flag_type != DATA_QUALITY)
         )
     }
     screened = dict(session.execute(select(ManifestRecord.manifest_id, ManifestRecord.screened_at)).all())

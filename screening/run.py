@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from screening.errors import InputError, ScreeningError
-from screening.model import Manifest, ParseResult, QuarantineRecord
+from screening.model import Manifest, ParseResult, QuarantineRecord, renamed_documents
 
 log = logging.getLogger(__name__)
 
@@ -251,9 +251,7 @@ def merge_manifests(group: Sequence[Manifest]) -> Manifest:
     for manifest in group:
         renames = unique_refs(manifest, seen, findings, merged.message_ref or "")
         merged.travellers.extend(manifest.travellers)
-        merged.documents.extend(
-            dict(d, traveller_ref=renames.get(d["traveller_ref"], d["traveller_ref"])) for d in manifest.documents
-        )
+        merged.documents.extend(renamed_documents(manifest.documents, renames))
         findings.extend(f for f in manifest.control_findings if f not in findings)
     findings.append(
         ctl.finding(

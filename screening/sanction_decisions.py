@@ -16,16 +16,17 @@ from sqlalchemy.orm import Session
 from screening.errors import InputError, ScreeningError
 from screening.store import repository as repo
 from screening.store.models import SanctionDecisionRecord, SanctionRecord
+from screening.vocabulary import APPEALED, CONFIRMED, PROPOSED, WAIVED
 
 Action = Literal["confirm", "appeal", "waive"]
 ACTIONS: tuple[str, ...] = get_args(Action)
-TARGET_STATUS: dict[str, str] = {"confirm": "CONFIRMED", "appeal": "APPEALED", "waive": "WAIVED"}
+TARGET_STATUS: dict[str, str] = {"confirm": CONFIRMED, "appeal": APPEALED, "waive": WAIVED}
 # status now -> statuses an officer may move it to
 TRANSITIONS: dict[str, frozenset[str]] = {
-    "PROPOSED": frozenset({"CONFIRMED", "APPEALED", "WAIVED"}),
-    "APPEALED": frozenset({"CONFIRMED", "WAIVED"}),
-    "CONFIRMED": frozenset(),
-    "WAIVED": frozenset(),
+    PROPOSED: frozenset({CONFIRMED, APPEALED, WAIVED}),
+    APPEALED: frozenset({CONFIRMED, WAIVED}),
+    CONFIRMED: frozenset(),
+    WAIVED: frozenset(),
 }
 
 

@@ -8,13 +8,13 @@ from typing import Any
 
 import pandas as pd
 
-from screening.model import Flag, Manifest, Sanction
+from screening.model import Flag, Manifest, Sanction, Traveller
 from screening.obligations import manifest_frame
-from screening.rules.evaluate import FLAG_COLUMNS
 from screening.rules.models import RuleSet
-from screening.rules.sanction_frame import STATUSES, sanctions_frame
+from screening.rules.sanction_frame import sanctions_frame
+from screening.vocabulary import FLAG_FRAME_COLUMNS
 
-__all__ = ["STATUSES", "flags_frame", "sanctions_for"]
+__all__ = ["flags_frame", "sanctions_for"]
 
 
 def flags_frame(flags: list[Flag]) -> pd.DataFrame:
@@ -22,17 +22,17 @@ def flags_frame(flags: list[Flag]) -> pd.DataFrame:
     rows = []
     for f in flags:
         frameworks = (f.details or {}).get("frameworks") or []
-        row: dict[str, Any] = {c: getattr(f, c, "") for c in FLAG_COLUMNS if c != "frameworks"}
+        row: dict[str, Any] = {c: getattr(f, c, "") for c in FLAG_FRAME_COLUMNS if c != "frameworks"}
         row["frameworks"] = "|".join(frameworks) if isinstance(frameworks, list) else str(frameworks)
         row["traveller_ref"] = f.traveller_ref or ""
         rows.append(row)
-    return pd.DataFrame(rows, columns=FLAG_COLUMNS)
+    return pd.DataFrame(rows, columns=list(FLAG_FRAME_COLUMNS))
 
 
 def sanctions_for(
     manifest: Manifest,
     flags: list[Flag],
-    travellers: list[dict[str, Any]],
+    travellers: list[Traveller],
     ruleset: RuleSet,
     *,
     decisions: Mapping[str, str] | None = None,

@@ -56,36 +56,16 @@ def screening_required_columns() -> list[str]:
     return list(load_schema(MANIFEST_CSV)["x-screening-required"])
 
 
-def personal_columns(name: str = MANIFEST_CSV) -> list[str]:
-    return [c for c, spec in load_schema(name)["properties"].items() if spec.get("x-personal")]
-
-
 def country_columns() -> list[str]:
     return [c for c, spec in load_schema(MANIFEST_CSV)["properties"].items() if spec.get("x-country")]
 
 
 # Canonical tables between pipeline stages. Values stay the text the carrier declared (normalised
 # whitespace and case), so validation can tell "missing" from "malformed"; typed views are derived.
-FLIGHT_EXTRA_FIELDS = [
-    ("manifest_id", pa.string()),
-    ("message_ref", pa.string()),
-    ("message_type", pa.string()),
-    ("declared_total", pa.int64()),
-    ("parts", pa.int64()),
-    ("source_file", pa.string()),
-]
-
-
 def traveller_arrow_schema() -> pa.Schema:
     fields = [pa.field("manifest_id", pa.string(), nullable=False)]
     fields += [pa.field(c, pa.string()) for c in traveller_columns()]
     fields += [pa.field("source_line", pa.string())]
-    return pa.schema(fields)
-
-
-def manifest_arrow_schema() -> pa.Schema:
-    fields = [pa.field(c, pa.string()) for c in flight_columns()]
-    fields += [pa.field(n, t) for n, t in FLIGHT_EXTRA_FIELDS]
     return pa.schema(fields)
 
 
@@ -113,10 +93,6 @@ def property_specs(name: str = MANIFEST_CSV) -> dict[str, dict[str, Any]]:
 def api_mandatory_columns() -> list[str]:
     """API data elements a carrier must transmit (Directive 2004/82/EC art. 3(2), Reg. (EU) 2025/12)."""
     return [c for c, spec in property_specs().items() if spec.get("x-api-mandatory")]
-
-
-def airport_columns() -> list[str]:
-    return [c for c, spec in property_specs().items() if spec.get("x-airport")]
 
 
 def unique_column_groups() -> list[list[str]]:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from screening import workdir
+from screening.model import Traveller
 
 VALIDATION_JSON = "validation.json"
 SCREENABLE_JSON = "screenable.json"
@@ -277,7 +278,7 @@ def validate_batch_stage(manifest_dirs: list[str]) -> list[str]:
     return manifest_dirs
 
 
-def _screenable(folder: Path, manifest: Any) -> list[dict[str, Any]]:
+def _screenable(folder: Path, manifest: Any) -> list[Traveller]:
     """The travellers validation kept, in manifest order (duplicate refs stay: each is screened)."""
     from collections import Counter
 

@@ -7,13 +7,13 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from screening import schemas
-from screening.model import Flag, Manifest, QuarantineRecord, Sanction
+from screening.model import Document, Flag, Manifest, QuarantineRecord, Sanction, Traveller
 from screening.outputs import atomic_write_text
 
 MANIFEST_JSON = "manifest.json"
@@ -61,11 +61,11 @@ def save_manifest(manifest: Manifest, folder: Path) -> Path:
 
 def load_manifest(folder: Path) -> Manifest:
     meta = json.loads((folder / MANIFEST_JSON).read_text(encoding="utf-8"))
-    travellers = []
+    travellers: list[Traveller] = []
     for row in pq.read_table(folder / TRAVELLERS_PARQUET).to_pylist():
         extras = json.loads(row.pop("extras") or "{}")
         row.pop("manifest_id", None)
-        travellers.append({**row, **extras})
+        travellers.append(cast(Traveller, {**row, **extras}))  # as save_manifest wrote the typed records
     documents = pq.read_table(folder / DOCUMENTS_PARQUET).to_pylist()
     for doc in documents:
         doc.pop("manifest_id", None)
@@ -78,7 +78,7 @@ def load_manifest(folder: Path) -> Manifest:
         parts=meta.get("parts") or 1,
         source_file=meta.get("source_file") or "",
         travellers=travellers,
-        documents=documents,
+        documents=cast(list[Document], documents),
         source_format=meta.get("source_format") or "",
         part_info=meta.get("part_info"),
         incomplete_reason=meta.get("incomplete_reason"),

@@ -8,8 +8,10 @@ import json
 from pathlib import Path
 
 import pytest
+from jsonschema import Draft202012Validator
 from typer.testing import CliRunner
 
+from screening import schemas
 from screening.cli import _register, app
 
 runner = CliRunner()
@@ -93,6 +95,21 @@ def test_outputs_have_the_contract_columns(screened):
         "validation",
     ):
         assert key in summary
+
+
+OUTPUT_SCHEMAS = [("flags.csv", "flags_csv"), ("sanctions.csv", "sanctions_csv"), ("quarantine.csv", "quarantine_csv")]
+
+
+@pytest.mark.parametrize(("name", "schema"), OUTPUT_SCHEMAS)
+def test_written_csvs_match_their_output_schemas(screened, name, schema):
+    """schemas/*_csv.schema.json describe the run outputs like the input schemas describe the inputs:
+    the header is the schema's properties in order, and every row is valid against the schema."""
+    header, rows = read_csv(screened[0] / name)
+    assert header == schemas.columns(schema)
+    assert rows, f"the samples give {name} rows to check"
+    validator = Draft202012Validator(schemas.load_schema(schema))
+    problems = [f"row {i}: {e.message}" for i, row in enumerate(rows) for e in validator.iter_errors(row)]
+    assert problems == []
 
 
 def test_nothing_is_lost(screened):

@@ -7,7 +7,7 @@ from pathlib import Path
 from screening import schemas
 from screening.ingest.normalise import clean_result, normalise_traveller, traveller_documents
 from screening.ingest.tabular import read_csv
-from screening.model import Manifest, ParseResult, QuarantineRecord, list_type
+from screening.model import Manifest, ParseResult, QuarantineRecord, list_type, new_traveller
 
 
 def parse_manifest_csv(path: str | Path, data: bytes | None = None) -> ParseResult:
@@ -41,8 +41,7 @@ def parse_manifest_csv(path: str | Path, data: bytes | None = None) -> ParseResu
                 source_file=read.path,
             )
             by_key[key] = manifest
-        traveller = {c: values.get(c) for c in schemas.traveller_columns()}
-        traveller["source_line"] = str(row.line)
+        traveller = new_traveller(values, str(row.line))
         manifest.travellers.append(traveller)
         manifest.documents.extend(traveller_documents(traveller))
     result.manifests = list(by_key.values())

@@ -13,7 +13,7 @@ from screening.errors import InputError
 from screening.ingest import paxlst_controls as ctl
 from screening.ingest.normalise import clean_result, normalise_traveller, traveller_documents, usable_count
 from screening.ingest.tabular import decode_text
-from screening.model import Manifest, ParseResult, QuarantineRecord, list_type
+from screening.model import Manifest, ParseResult, QuarantineRecord, list_type, new_traveller
 
 
 def parse_manifest_json(path: str | Path, data: bytes | None = None) -> ParseResult:
@@ -132,7 +132,7 @@ def _read_manifest(path: str, index: int, item: Any, result: ParseResult) -> Non
             continue
         known = normalise_traveller({c: traveller.get(c) for c in schemas.traveller_columns()})
         extras = {k: v for k, v in traveller.items() if k not in known}
-        record: dict[str, Any] = {**known, **extras, "source_line": ref}
+        record = new_traveller(known, ref, extras)
         manifest.travellers.append(record)
         manifest.documents.extend(traveller_documents(record))
     declared = str(item.get("message_type") or "").upper()

@@ -37,7 +37,7 @@ from typing import Any
 
 from screening.ingest import paxlst_controls as ctl
 from screening.ingest.paxlst import parse_paxlst
-from screening.model import Manifest, ParseResult, QuarantineRecord
+from screening.model import Manifest, ParseResult, QuarantineRecord, renamed_documents
 
 EXTRA_ATTRIBUTES = ("part_info", "incomplete_reason", ctl.FINDINGS_ATTR)
 _MANIFEST_FIELDS = tuple(f.name for f in fields(Manifest))
@@ -354,9 +354,7 @@ def merge_parts(
         held += int(info.get("message_travellers") or len(part.travellers))
         renames = unique_refs(part, seen_refs, findings, merged.message_ref or "")
         merged.travellers.extend(part.travellers)
-        merged.documents.extend(
-            dict(d, traveller_ref=renames.get(d["traveller_ref"], d["traveller_ref"])) for d in part.documents
-        )
+        merged.documents.extend(renamed_documents(part.documents, renames))
         for item in ctl.findings_of(part):
             if item["rule_id"] not in (ctl.API_COUNT_MISMATCH, ctl.API_INCOMPLETE) and item not in findings:
                 findings.append(item)
@@ -398,7 +396,7 @@ def unique_refs(
     """traveller_ref stays unique across parts; a repeat gets a suffix and a finding."""
     renames: dict[str, str] = {}
     for traveller in part.travellers:
-        ref = traveller["traveller_ref"]
+        ref = str(traveller["traveller_ref"])
         if ref in seen:
             seen[ref] += 1
             new = f"{ref}-{seen[ref]}"

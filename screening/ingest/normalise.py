@@ -7,14 +7,15 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from typing import Any
 
-from screening import schemas
+from screening.model import Document, Traveller
 
 _KEEP_CASE = {"surname", "given_names", "traveller_ref", "booking_ref"}
 
 
-def normalise_traveller(values: dict[str, Any]) -> dict[str, str | None]:
+def normalise_traveller(values: Mapping[str, Any]) -> dict[str, str | None]:
     """Upper-case codes and trim; names keep their case (names.py normalises them for matching)."""
     out: dict[str, str | None] = {}
     for key, value in values.items():
@@ -38,9 +39,9 @@ def normalise_traveller(values: dict[str, Any]) -> dict[str, str | None]:
     return out
 
 
-def traveller_documents(traveller: dict[str, Any]) -> list[dict[str, Any]]:
+def traveller_documents(traveller: Traveller) -> list[Document]:
     """The document rows a CSV/JSON traveller carries: the travel document and, if given, the visa."""
-    docs = []
+    docs: list[Document] = []
     if traveller.get("document_number") or traveller.get("document_type"):
         docs.append(
             {
@@ -64,10 +65,6 @@ def traveller_documents(traveller: dict[str, Any]) -> list[dict[str, Any]]:
             }
         )
     return docs
-
-
-def known_columns() -> set[str]:
-    return set(schemas.columns(schemas.MANIFEST_CSV))
 
 
 DQ_VALUE_CLEANED = "DQ_VALUE_CLEANED"

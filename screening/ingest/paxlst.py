@@ -49,7 +49,7 @@ from screening.ingest.paxlst_message import (
     read_message,
 )
 from screening.ingest.paxlst_values import interchange_time, is_digits, iso_local_time
-from screening.model import Manifest, ParseResult, QuarantineRecord
+from screening.model import Document, Manifest, ParseResult, QuarantineRecord, Traveller, new_traveller
 
 log = logging.getLogger(__name__)
 
@@ -415,7 +415,7 @@ class _Reader:
         findings: list[dict[str, str]],
         refs: list[str],
     ) -> None:
-        travellers: list[tuple[dict[str, Any], list[dict[str, Any]]]] = []
+        travellers: list[tuple[Traveller, list[Document]]] = []
         for group, ref in zip(content.groups, refs, strict=True):
             if group.error is not None or group.traveller is None:
                 reason = group.error.reason_code if group.error else "PAXLST_BROKEN_TRAVELLER"
@@ -428,9 +428,9 @@ class _Reader:
                 )
                 continue
             self.accounted.add(group.position)
-            traveller = normalise_traveller(group.traveller)
-            traveller["traveller_ref"] = ref
-            traveller["source_line"] = group.traveller["source_line"]
+            traveller = new_traveller(
+                {**normalise_traveller(group.traveller), "traveller_ref": ref}, group.traveller["source_line"]
+            )
             documents = [_normalise_document(d, ref) for d in group.documents]
             travellers.append((traveller, documents))
         for index, leg in enumerate(legs):
@@ -472,8 +472,8 @@ class _Reader:
                 manifest.documents = [d for _, docs in travellers for d in docs]
             for traveller, documents in travellers if len(legs) > 1 else ():
                 if index in legs_travelled(traveller, legs):
-                    manifest.travellers.append(dict(traveller))
-                    manifest.documents.extend(dict(d) for d in documents)
+                    manifest.travellers.append(traveller.copy())
+                    manifest.documents.extend(d.copy() for d in documents)
             info = dict(part, leg=index + 1, legs=len(legs))
             ctl.attach(manifest, "part_info", info)
             ctl.attach(manifest, ctl.FINDINGS_ATTR, leg_findings)
@@ -505,7 +505,7 @@ def _lone_part_reason(part: dict[str, Any], message_ref: str) -> str | None:
     return f"part {part['sequence']} of multi-part message {message_ref} read on its own; other parts not assembled"
 
 
-def _normalise_document(document: dict[str, Any], traveller_ref: str) -> dict[str, Any]:
+def _normalise_document(document: Document, traveller_ref: str) -> Document:
     number = document.get("document_number")
     return {
         "traveller_ref": traveller_ref,

@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from screening.ingest.edifact import Segment
+from screening.vocabulary import DATA_QUALITY, OBLIGATION
 
 EDIFACT_CONTROL = "EDIFACT_CONTROL"
 API_COUNT_MISMATCH = "API_COUNT_MISMATCH"
@@ -35,7 +36,7 @@ FINDINGS_ATTR = "control_findings"
 
 
 def finding(rule_id: str, message: str, record_ref: str = "", message_ref: str = "") -> dict[str, str]:
-    flag_type = "OBLIGATION" if rule_id.startswith("API_") else "DATA_QUALITY"
+    flag_type = OBLIGATION if rule_id.startswith("API_") else DATA_QUALITY
     return {
         "rule_id": rule_id,
         "flag_type": flag_type,

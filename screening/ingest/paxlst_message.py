@@ -11,12 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import cache
-from typing import Any
 
-from screening import schemas
 from screening.ingest.edifact import Segment
 from screening.ingest.paxlst_values import is_digits, parse_date, parse_local_time, split_flight
+from screening.model import Document, Traveller, new_traveller
 
 PERSON_QUALIFIERS = {"FL": "PAX", "DDU": "PAX", "FM": "CREW", "DDT": "CREW"}
 CREW_LIST_CODES = {"250", "336"}  # BGM 1001: crew list, master crew list
@@ -53,8 +51,8 @@ class TravellerGroup:
     """GR4 as read: the traveller (or the reason it could not be read) and its documents."""
 
     segments: list[Segment]
-    traveller: dict[str, Any] | None = None
-    documents: list[dict[str, Any]] = field(default_factory=list)
+    traveller: Traveller | None = None
+    documents: list[Document] = field(default_factory=list)
     error: TravellerError | None = None
     abo: str = ""
     ignored: list[int] = field(default_factory=list)  # positions of damaged segments skipped
@@ -149,14 +147,8 @@ def read_legs(group: list[Segment]) -> list[Leg]:
     return legs
 
 
-@cache
-def _traveller_columns() -> tuple[str, ...]:
-    """Read once: the schema is the source of truth but does not change while a process runs."""
-    return tuple(schemas.traveller_columns())
-
-
 def read_traveller(group: list[Segment], traveller_type: str, reference: date) -> TravellerGroup:
-    """GR4 to a traveller dict (schemas.traveller_columns() + source_line) and its document dicts."""
+    """GR4 to a Traveller (schemas.traveller_columns() + source_line) and its Documents."""
     result = TravellerGroup(group)
     try:
         _fill(result, traveller_type, reference)
@@ -168,62 +160,82 @@ def read_traveller(group: list[Segment], traveller_type: str, reference: date) -
 
 
 def _fill(result: TravellerGroup, traveller_type: str, reference: date) -> None:
-    nad = result.segments[0]
+    """The traveller of a GR4 group: its NAD, then each segment, then its first travel document and visa
+    copied onto the traveller's own document and visa columns."""
+    t = _named_traveller(result.segments[0], traveller_type)
+    doc: Document | None = None
+    for seg in result.segments[1:]:
+        doc = _read_segment(seg, t, doc, result, reference)
+    _declare_documents(t, result.documents)
+    result.traveller = t
+
+
+def _named_traveller(nad: Segment, traveller_type: str) -> Traveller:
+    """NAD (C080 name parts): no surname, no traveller."""
     name = nad.components(3)
     surname = name[0].strip() if name else ""
     if not surname:
         raise TravellerError("PAXLST_NO_NAME", f"segment {nad.position}: NAD has no surname (C080)")
-    t: dict[str, Any] = dict.fromkeys(_traveller_columns())
+    t = new_traveller({}, f"segment {nad.position}")
     t["surname"] = surname
     t["given_names"] = " ".join(p.strip() for p in name[1:] if p.strip()) or None
     t["traveller_type"] = "CREW" if PERSON_QUALIFIERS[nad.value(0)] == "CREW" else traveller_type
-    t["source_line"] = f"segment {nad.position}"
-    docs = result.documents
-    doc: dict[str, Any] | None = None
-    for seg in result.segments[1:]:
-        tag = seg.tag
-        qualifier, sub, second, third = seg.head()
-        if tag == "DTM":
-            if qualifier == "36" and doc is not None:
-                doc["expiry"] = parse_date(sub, reference, birth=False)
-            elif qualifier == "329" and not t["date_of_birth"]:
-                t["date_of_birth"] = parse_date(sub, reference, birth=True)
-        elif tag == "LOC":
-            if qualifier == "91" and doc is not None:
-                doc["issuing_state"] = second.strip() or None
-            elif qualifier == "178":
-                t["embarkation"] = second.strip() or None
-            elif qualifier == "179":
-                t["disembarkation"] = second.strip() or None
-        elif tag == "DOC":
-            kind = qualifier.strip()
-            doc = {
-                "traveller_ref": None,
-                "document_type": kind or None,
-                "document_number": second.strip() or None,
-                "issuing_state": None,
-                "expiry": None,
-                "is_visa": kind.upper() == "V",
-            }
-            docs.append(doc)
-        elif tag == "RFF":
-            value = sub.strip()
-            if qualifier == "AVF":
-                t["booking_ref"] = value or None
-            elif qualifier == "ABO":
-                result.abo = value
-            elif qualifier == "SEA":
-                t["seat"] = value or None
-        elif tag == "ATT":
-            if qualifier == "2":
-                t["sex"] = third.strip() or None
-        elif tag == "NAT":
-            t["nationality"] = second.strip() or None
-        elif tag not in _IGNORED_TRAVELLER_TAGS and not _TAG.match(tag):
-            if seg.value(0).strip() in PERSON_QUALIFIERS or "NAD" in tag:
-                # most likely a damaged NAD: what follows may be another person's data
-                raise TravellerError("PAXLST_MALFORMED_SEGMENT", f"segment {seg.position}: malformed segment tag")
-            result.ignored.append(seg.position)  # a damaged segment costs its data, not the traveller
+    return t
+
+
+def _read_segment(
+    seg: Segment, t: Traveller, doc: Document | None, result: TravellerGroup, reference: date
+) -> Document | None:
+    """One segment of the group into the traveller or into its current document (DTM 36 and LOC 91 follow
+    their DOC); returns the current document, a new one after a DOC."""
+    tag = seg.tag
+    qualifier, sub, second, third = seg.head()
+    if tag == "DTM":
+        if qualifier == "36" and doc is not None:
+            doc["expiry"] = parse_date(sub, reference, birth=False)
+        elif qualifier == "329" and not t["date_of_birth"]:
+            t["date_of_birth"] = parse_date(sub, reference, birth=True)
+    elif tag == "LOC":
+        if qualifier == "91" and doc is not None:
+            doc["issuing_state"] = second.strip() or None
+        elif qualifier == "178":
+            t["embarkation"] = second.strip() or None
+        elif qualifier == "179":
+            t["disembarkation"] = second.strip() or None
+    elif tag == "DOC":
+        kind = qualifier.strip()
+        doc = {
+            "traveller_ref": None,
+            "document_type": kind or None,
+            "document_number": second.strip() or None,
+            "issuing_state": None,
+            "expiry": None,
+            "is_visa": kind.upper() == "V",
+        }
+        result.documents.append(doc)
+    elif tag == "RFF":
+        value = sub.strip()
+        if qualifier == "AVF":
+            t["booking_ref"] = value or None
+        elif qualifier == "ABO":
+            result.abo = value
+        elif qualifier == "SEA":
+            t["seat"] = value or None
+    elif tag == "ATT":
+        if qualifier == "2":
+            t["sex"] = third.strip() or None
+    elif tag == "NAT":
+        t["nationality"] = second.strip() or None
+    elif tag not in _IGNORED_TRAVELLER_TAGS and not _TAG.match(tag):
+        if seg.value(0).strip() in PERSON_QUALIFIERS or "NAD" in tag:
+            # most likely a damaged NAD: what follows may be another person's data
+            raise TravellerError("PAXLST_MALFORMED_SEGMENT", f"segment {seg.position}: malformed segment tag")
+        result.ignored.append(seg.position)  # a damaged segment costs its data, not the traveller
+    return doc
+
+
+def _declare_documents(t: Traveller, docs: list[Document]) -> None:
+    """The first travel document and the first visa fill the traveller's document and visa columns."""
     travel = next((d for d in docs if not d["is_visa"]), None)
     if travel:
         t["document_type"], t["document_number"] = travel["document_type"], travel["document_number"]
@@ -235,7 +247,6 @@ def _fill(result: TravellerGroup, traveller_type: str, reference: date) -> None:
             visa["issuing_state"],
             visa["expiry"],
         )
-    result.traveller = t
 
 
 def read_declared_total(trailer: list[Segment], crew_list: bool) -> tuple[int | None, Segment | None, str]:
@@ -283,7 +294,7 @@ def read_message(segments: list[Segment], fallback_reference: date) -> MessageCo
     return content
 
 
-def legs_travelled(traveller: dict[str, Any], legs: list[Leg]) -> list[int]:
+def legs_travelled(traveller: Traveller, legs: list[Leg]) -> list[int]:
     """Indexes of the legs a traveller is on: from the leg leaving their port of embarkation (LOC 178)
     to the leg reaching their port of disembarkation (LOC 179); all legs when these do not match."""
     if len(legs) == 1:

@@ -13,8 +13,7 @@ from sqlalchemy.orm import Session
 from screening.report import queries as q
 from screening.report.render import safe_name, write_report
 from screening.sanction_decisions import decisions_for_manifests
-
-SANCTION_STATUSES = ("PROPOSED", "CONFIRMED", "APPEALED", "WAIVED")
+from screening.vocabulary import SANCTION_STATUSES
 
 
 def carrier_path(reports_dir: Path, carrier: str, period: q.Period) -> Path:

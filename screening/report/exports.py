@@ -23,40 +23,11 @@ from screening.report.render import generated_at, safe_name
 from screening.store import repository
 from screening.store.db import safe_url, session_scope
 from screening.store.models import FlagRecord, SanctionRecord
+from screening.vocabulary import FLAG_EXPORT_COLUMNS as FLAG_COLUMNS
+from screening.vocabulary import SANCTION_EXPORT_COLUMNS as SANCTION_COLUMNS
 
 KINDS = ("flags", "sanctions")
 FORMATS = ("csv", "json")
-FLAG_COLUMNS = (
-    "manifest_id",
-    "carrier",
-    "flight_number",
-    "scheduled_departure",
-    "traveller_ref",
-    "flag_type",
-    "rule_id",
-    "severity",
-    "score",
-    "watchlist_entry_id",
-    "list_name",
-    "list_version",
-    "rules_version",
-    "explanation",
-)
-SANCTION_COLUMNS = (
-    "sanction_id",
-    "manifest_id",
-    "carrier",
-    "flight_number",
-    "scheduled_departure",
-    "traveller_ref",
-    "rule_id",
-    "framework",
-    "amount",
-    "currency",
-    "status",
-    "rules_version",
-    "explanation",
-)
 
 
 def default_actor() -> str:

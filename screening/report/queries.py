@@ -23,8 +23,8 @@ from screening.store.models import (
     SanctionRecord,
     TravellerRecord,
 )
+from screening.vocabulary import SEVERITY_RANK
 
-SEVERITY_RANK = {"CRITICAL": 4, "HIGH": 3, "MEDIUM": 2, "LOW": 1}
 LATE_RULES = ("API_LATE",)
 INCOMPLETE_RULES = ("API_INCOMPLETE", "API_COUNT_MISMATCH")
 # what hit notifications to partner states carry (schemas/hit_notification.schema.json); every risk rule of

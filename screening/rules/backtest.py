@@ -12,6 +12,7 @@ import pandas as pd
 from screening.rules.evaluate import evaluate_frame
 from screening.rules.models import RuleSet
 from screening.rules.sanction_frame import sanctions_frame
+from screening.vocabulary import WAIVED
 
 KEYS = ["manifest_id", "carrier", "flight_number", "traveller_ref"]
 CHANGED_COLUMNS = KEYS + [
@@ -65,9 +66,9 @@ def _flag_counts(base: pd.DataFrame, cand: pd.DataFrame, by: str) -> pd.DataFram
 
 def _sanction_sums(base: pd.DataFrame, cand: pd.DataFrame, by: str) -> pd.DataFrame:
     def agg(df: pd.DataFrame, tag: str) -> pd.DataFrame:
-        live = df[df["status"] != "WAIVED"]
+        live = df[df["status"] != WAIVED]
         g = live.groupby([by, "currency"])
-        waived = df[df["status"] == "WAIVED"].groupby([by, "currency"]).size().rename(f"waived_{tag}")
+        waived = df[df["status"] == WAIVED].groupby([by, "currency"]).size().rename(f"waived_{tag}")
         return pd.concat([g.size().rename(f"records_{tag}"), g["amount"].sum().rename(f"amount_{tag}"), waived], axis=1)
 
     out = pd.concat([agg(base, "baseline"), agg(cand, "candidate")], axis=1).fillna(0)

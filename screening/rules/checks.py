@@ -21,70 +21,76 @@ def _codes(doc: LocatedYaml, where: tuple[Any, ...], values: list[Any] | None, w
 
 
 def obligation_problems(doc: LocatedYaml) -> list[Problem]:
+    """Every problem of obligations.yaml: its rules against the rule registry, each located at its line."""
     data = doc.data or {}
     out: list[Problem] = []
     rules = data.get("rules") or {}
     external = data.get("external_rules") or {}
     for rule_id in rules:
-        if rule_id not in IMPLEMENTED_RULES:
-            out.append(
-                Problem(
-                    doc.path,
-                    doc.line(("rules", rule_id)),
-                    f"unknown rule id {rule_id}: not implemented here (implemented: "
-                    f"{', '.join(IMPLEMENTED_RULES)}); list ids from other stages under external_rules",
-                )
-            )
-        if rule_id in external:
-            out.append(
-                Problem(
-                    doc.path,
-                    doc.line(("external_rules", rule_id)),
-                    f"rule {rule_id} is defined both under rules and external_rules",
-                )
-            )
-        spec = rules[rule_id] or {}
-        entry = RULES.get(rule_id)
-        if entry is not None and spec.get("scope") and spec.get("scope") != entry.scope:
-            out.append(
-                Problem(
-                    doc.path,
-                    doc.line(("rules", rule_id, "scope")),
-                    f"rule {rule_id} is evaluated per {entry.scope} (screening/rules/registry.py), not "
-                    f"per {spec.get('scope')}",
-                )
-            )
-        if spec.get("requiring_categories") and rule_id != "VISA_REQUIRED_MISSING":
-            out.append(
-                Problem(
-                    doc.path,
-                    doc.line(("rules", rule_id, "requiring_categories")),
-                    "requiring_categories only applies to VISA_REQUIRED_MISSING",
-                )
-            )
+        out += _rule_problems(doc, rule_id, rules[rule_id] or {}, external)
     for rule_id, spec in external.items():
-        entry = RULES.get(rule_id)
-        where = doc.line(("external_rules", rule_id))
-        if entry is None:
-            out.append(
-                Problem(
-                    doc.path,
-                    where,
-                    f"unknown rule id {rule_id}: no stage produces it (rules are "
-                    "listed in screening/rules/registry.py)",
-                )
-            )
-        elif entry.stage == "obligations":
-            out.append(Problem(doc.path, where, f"rule {rule_id} is an obligation rule: define it under rules"))
-        elif (spec or {}).get("produced_by") and (spec or {}).get("produced_by") != entry.stage:
-            out.append(
-                Problem(
-                    doc.path,
-                    where,
-                    f"rule {rule_id} is produced by {entry.stage}, not {(spec or {}).get('produced_by')}",
-                )
-            )
+        out += _external_rule_problems(doc, rule_id, spec or {})
     return out
+
+
+def _rule_problems(doc: LocatedYaml, rule_id: str, spec: dict[str, Any], external: dict[str, Any]) -> list[Problem]:
+    """An obligation rule: implemented here, defined once, evaluated at its registry scope."""
+    out: list[Problem] = []
+    if rule_id not in IMPLEMENTED_RULES:
+        out.append(
+            Problem(
+                doc.path,
+                doc.line(("rules", rule_id)),
+                f"unknown rule id {rule_id}: not implemented here (implemented: "
+                f"{', '.join(IMPLEMENTED_RULES)}); list ids from other stages under external_rules",
+            )
+        )
+    if rule_id in external:
+        out.append(
+            Problem(
+                doc.path,
+                doc.line(("external_rules", rule_id)),
+                f"rule {rule_id} is defined both under rules and external_rules",
+            )
+        )
+    entry = RULES.get(rule_id)
+    if entry is not None and spec.get("scope") and spec.get("scope") != entry.scope:
+        out.append(
+            Problem(
+                doc.path,
+                doc.line(("rules", rule_id, "scope")),
+                f"rule {rule_id} is evaluated per {entry.scope} (screening/rules/registry.py), not "
+                f"per {spec.get('scope')}",
+            )
+        )
+    if spec.get("requiring_categories") and rule_id != "VISA_REQUIRED_MISSING":
+        out.append(
+            Problem(
+                doc.path,
+                doc.line(("rules", rule_id, "requiring_categories")),
+                "requiring_categories only applies to VISA_REQUIRED_MISSING",
+            )
+        )
+    return out
+
+
+def _external_rule_problems(doc: LocatedYaml, rule_id: str, spec: dict[str, Any]) -> list[Problem]:
+    """A rule another stage produces: known to the registry, not an obligation rule, from its own stage."""
+    entry = RULES.get(rule_id)
+    where = doc.line(("external_rules", rule_id))
+    if entry is None:
+        return [
+            Problem(
+                doc.path,
+                where,
+                f"unknown rule id {rule_id}: no stage produces it (rules are listed in screening/rules/registry.py)",
+            )
+        ]
+    if entry.stage == "obligations":
+        return [Problem(doc.path, where, f"rule {rule_id} is an obligation rule: define it under rules")]
+    if spec.get("produced_by") and spec.get("produced_by") != entry.stage:
+        return [Problem(doc.path, where, f"rule {rule_id} is produced by {entry.stage}, not {spec.get('produced_by')}")]
+    return []
 
 
 def _fine_problems(doc: LocatedYaml, where: tuple[Any, ...], fine: dict[str, Any]) -> list[Problem]:
@@ -100,6 +106,7 @@ def _fine_problems(doc: LocatedYaml, where: tuple[Any, ...], fine: dict[str, Any
 
 
 def framework_problems(doc: LocatedYaml, known_rules: set[str]) -> list[Problem]:
+    """Every problem of frameworks.yaml, framework by framework, each located at its line."""
     data = doc.data or {}
     out: list[Problem] = []
     groups = data.get("country_groups") or {}
@@ -108,85 +115,112 @@ def framework_problems(doc: LocatedYaml, known_rules: set[str]) -> list[Problem]
     frameworks = data.get("frameworks") or {}
     for fid, fw in frameworks.items():
         at = ("frameworks", fid)
-        applies = fw.get("applies_to") or {}
-        out += _codes(doc, (*at, "applies_to", "destinations"), applies.get("destinations"), f"framework {fid}")
-        for i, group in enumerate(applies.get("destination_groups") or []):
-            if group not in groups:
-                out.append(
-                    Problem(
-                        doc.path,
-                        doc.line((*at, "applies_to", "destination_groups", i)),
-                        f"unknown country group {group!r} (define it under country_groups)",
-                    )
-                )
-        if not applies.get("destinations") and not applies.get("destination_groups"):
-            out.append(Problem(doc.path, doc.line((*at, "applies_to")), f"framework {fid} applies nowhere"))
-        start, end = fw.get("effective_from"), fw.get("effective_until")
-        if start and end and str(start) >= str(end):
-            out.append(
-                Problem(
-                    doc.path,
-                    doc.line((*at, "effective_until")),
-                    f"effective_until {end} is not after effective_from {start}",
-                )
-            )
+        out += _scope_problems(doc, at, fid, fw, groups)
         fines = fw.get("fines") or {}
         for kind in ("per_person", "per_journey"):
             if isinstance(fines.get(kind), dict):
                 out += _fine_problems(doc, (*at, "fines", kind), fines[kind])
-        sanctioned = fw.get("sanctioned_rules") or {}
-        for rule_id, spec in sanctioned.items():
-            where = (*at, "sanctioned_rules", rule_id)
-            if rule_id not in known_rules:
-                out.append(Problem(doc.path, doc.line(where), f"unknown rule id {rule_id} in framework {fid}"))
-            basis = (spec or {}).get("basis")
-            if basis and not isinstance(fines.get(basis), dict):
-                out.append(
-                    Problem(
-                        doc.path,
-                        doc.line(where),
-                        f"{rule_id} is fined {basis} but framework {fid} has no fines.{basis} amount",
-                    )
-                )
-        for rule_id in sanctioned:
-            entry = RULES.get(rule_id)
-            if entry is None:
-                continue
-            line = doc.line((*at, "sanctioned_rules", rule_id))
-            if not entry.sanctionable:
-                out.append(
-                    Problem(
-                        doc.path,
-                        line,
-                        f"framework {fid} sanctions {rule_id}, which is a {entry.kind} "
-                        "finding, not a carrier obligation failure",
-                    )
-                )
-            for needed in entry.framework_fields:
-                if not fw.get(needed):
-                    out.append(Problem(doc.path, line, f"framework {fid} sanctions {rule_id} but has no {needed}"))
-        seen_kinds: dict[str, int] = {}
-        for i, ex in enumerate(fw.get("exemptions") or []):
-            kind = str((ex or {}).get("kind"))
-            if kind in seen_kinds:
-                out.append(
-                    Problem(
-                        doc.path,
-                        doc.line((*at, "exemptions", i)),
-                        f"exemption {kind} listed twice in framework {fid}",
-                    )
-                )
-            seen_kinds[str(kind)] = i
-            for j, rule_id in enumerate((ex or {}).get("rules") or []):
-                if rule_id not in sanctioned:
-                    out.append(
-                        Problem(
-                            doc.path,
-                            doc.line((*at, "exemptions", i, "rules", j)),
-                            f"exemption {kind} names {rule_id}, which framework {fid} does not sanction",
-                        )
-                    )
+        out += _sanctioned_problems(doc, at, fid, fw, known_rules)
+        out += _exemption_problems(doc, at, fid, fw)
     out += _exclusive_overlaps(doc, frameworks, groups)
+    return out
+
+
+def _scope_problems(
+    doc: LocatedYaml, at: tuple[Any, ...], fid: str, fw: dict[str, Any], groups: dict[str, Any]
+) -> list[Problem]:
+    """Where and when a framework applies: known countries and groups, somewhere, a period that is one."""
+    applies = fw.get("applies_to") or {}
+    out = _codes(doc, (*at, "applies_to", "destinations"), applies.get("destinations"), f"framework {fid}")
+    for i, group in enumerate(applies.get("destination_groups") or []):
+        if group not in groups:
+            out.append(
+                Problem(
+                    doc.path,
+                    doc.line((*at, "applies_to", "destination_groups", i)),
+                    f"unknown country group {group!r} (define it under country_groups)",
+                )
+            )
+    if not applies.get("destinations") and not applies.get("destination_groups"):
+        out.append(Problem(doc.path, doc.line((*at, "applies_to")), f"framework {fid} applies nowhere"))
+    start, end = fw.get("effective_from"), fw.get("effective_until")
+    if start and end and str(start) >= str(end):
+        out.append(
+            Problem(
+                doc.path,
+                doc.line((*at, "effective_until")),
+                f"effective_until {end} is not after effective_from {start}",
+            )
+        )
+    return out
+
+
+def _sanctioned_problems(
+    doc: LocatedYaml, at: tuple[Any, ...], fid: str, fw: dict[str, Any], known_rules: set[str]
+) -> list[Problem]:
+    """Each sanctioned rule: known, fined on a basis the framework has an amount for, a carrier breach
+    (rule registry), and the framework fields the rule needs present."""
+    out: list[Problem] = []
+    fines = fw.get("fines") or {}
+    sanctioned = fw.get("sanctioned_rules") or {}
+    for rule_id, spec in sanctioned.items():
+        where = (*at, "sanctioned_rules", rule_id)
+        if rule_id not in known_rules:
+            out.append(Problem(doc.path, doc.line(where), f"unknown rule id {rule_id} in framework {fid}"))
+        basis = (spec or {}).get("basis")
+        if basis and not isinstance(fines.get(basis), dict):
+            out.append(
+                Problem(
+                    doc.path,
+                    doc.line(where),
+                    f"{rule_id} is fined {basis} but framework {fid} has no fines.{basis} amount",
+                )
+            )
+    for rule_id in sanctioned:
+        entry = RULES.get(rule_id)
+        if entry is None:
+            continue
+        line = doc.line((*at, "sanctioned_rules", rule_id))
+        if not entry.sanctionable:
+            out.append(
+                Problem(
+                    doc.path,
+                    line,
+                    f"framework {fid} sanctions {rule_id}, which is a {entry.kind} "
+                    "finding, not a carrier obligation failure",
+                )
+            )
+        for needed in entry.framework_fields:
+            if not fw.get(needed):
+                out.append(Problem(doc.path, line, f"framework {fid} sanctions {rule_id} but has no {needed}"))
+    return out
+
+
+def _exemption_problems(doc: LocatedYaml, at: tuple[Any, ...], fid: str, fw: dict[str, Any]) -> list[Problem]:
+    """Each exemption kind once, naming only rules the framework sanctions."""
+    out: list[Problem] = []
+    sanctioned = fw.get("sanctioned_rules") or {}
+    seen_kinds: dict[str, int] = {}
+    for i, ex in enumerate(fw.get("exemptions") or []):
+        kind = str((ex or {}).get("kind"))
+        if kind in seen_kinds:
+            out.append(
+                Problem(
+                    doc.path,
+                    doc.line((*at, "exemptions", i)),
+                    f"exemption {kind} listed twice in framework {fid}",
+                )
+            )
+        seen_kinds[str(kind)] = i
+        for j, rule_id in enumerate((ex or {}).get("rules") or []):
+            if rule_id not in sanctioned:
+                out.append(
+                    Problem(
+                        doc.path,
+                        doc.line((*at, "exemptions", i, "rules", j)),
+                        f"exemption {kind} names {rule_id}, which framework {fid} does not sanction",
+                    )
+                )
     return out
 
 

@@ -14,23 +14,11 @@ from screening.rules.context import fmt_instant
 from screening.rules.frame import FlightTable, ensure_columns, text
 from screening.rules.models import RuleSet
 from screening.rules.timing import add_months, parse_partial_dates
-
-FLAG_COLUMNS = [
-    "manifest_id",
-    "carrier",
-    "flight_number",
-    "traveller_ref",
-    "flag_type",
-    "rule_id",
-    "severity",
-    "explanation",
-    "frameworks",
-    "rules_version",
-]
+from screening.vocabulary import FLAG_FRAME_COLUMNS, OBLIGATION
 
 
 def empty_flags() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype="string") for c in FLAG_COLUMNS})
+    return pd.DataFrame({c: pd.Series(dtype="string") for c in FLAG_FRAME_COLUMNS})
 
 
 def _day_text(days: np.ndarray) -> pd.Series:
@@ -106,7 +94,7 @@ def _flags(
             "carrier": df["carrier"].to_numpy(dtype=object)[idx],
             "flight_number": df["flight_number"].to_numpy(dtype=object)[idx],
             "traveller_ref": facts.ref[idx],
-            "flag_type": "OBLIGATION",
+            "flag_type": OBLIGATION,
             "rule_id": rule_id,
             "severity": ruleset.rules[rule_id].severity,
             "explanation": explanation.to_numpy(dtype=object),
@@ -271,7 +259,7 @@ def api_late(facts: TravellerFacts, ruleset: RuleSet) -> pd.DataFrame:
                 "carrier": flight["carrier"],
                 "flight_number": flight["flight_number"],
                 "traveller_ref": "",
-                "flag_type": "OBLIGATION",
+                "flag_type": OBLIGATION,
                 "rule_id": "API_LATE",
                 "severity": rule.severity,
                 "explanation": f"API data transmitted {fmt_instant(ctx.transmitted)}, after {parts}.",
@@ -279,11 +267,11 @@ def api_late(facts: TravellerFacts, ruleset: RuleSet) -> pd.DataFrame:
                 "rules_version": ruleset.version,
             }
         )
-    return pd.DataFrame(rows, columns=FLAG_COLUMNS) if rows else empty_flags()
+    return pd.DataFrame(rows, columns=list(FLAG_FRAME_COLUMNS)) if rows else empty_flags()
 
 
 def evaluate_frame(df: pd.DataFrame, ruleset: RuleSet, *, now: datetime | None = None) -> pd.DataFrame:
-    """Flags (FLAG_COLUMNS) for every traveller row of `df` (flight columns + traveller columns), one
+    """Flags (FLAG_FRAME_COLUMNS) for every traveller row of `df` (flight columns + traveller columns), one
     evaluator per enabled obligation rule of the registry (screening.rules.registry).
     `frameworks` names the frameworks a flag breaches when that differs per framework (API_LATE,
     DOC_VALIDITY_SHORT); empty means every framework in force that sanctions the rule."""

@@ -76,7 +76,3 @@ def exemption_table(df: pd.DataFrame, flights: FlightTable, ruleset: RuleSet) ->
 
 def reason(kind: str) -> str:
     return REASONS.get(kind, kind)
-
-
-def any_exempt(table: pd.DataFrame) -> np.ndarray:
-    return np.asarray(table.to_numpy().any(axis=1), dtype=bool)

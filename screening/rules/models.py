@@ -11,6 +11,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from screening.countries import to_iso3
+from screening.vocabulary import Severity
 
 Basis = Literal["per_person", "per_journey"]
 ExemptionKind = Literal[
@@ -68,9 +69,6 @@ class Exemption(_Model):
     rules: list[str] | None = None  # None: every rule the framework sanctions
     source: str
 
-    def covers(self, rule_id: str) -> bool:
-        return self.rules is None or rule_id in self.rules
-
 
 class AppliesTo(_Model):
     destinations: list[str] = []
@@ -108,7 +106,7 @@ class Framework(_Model):
 class RuleDef(_Model):
     id: str
     scope: Literal["traveller", "manifest"]
-    severity: Literal["LOW", "MEDIUM", "HIGH", "CRITICAL"]
+    severity: Severity
     enabled: bool = True
     traveller_types: list[Literal["PAX", "CREW"]] = ["PAX", "CREW"]
     description: str = ""
@@ -159,10 +157,6 @@ class RuleSet:
     # (destination ISO3, nationality ISO3) -> category, overrides applied
     visa: dict[tuple[str, str], str] = field(default_factory=dict)
     visa_provenance: dict[str, object] = field(default_factory=dict)
-
-    @property
-    def known_rule_ids(self) -> set[str]:
-        return set(self.rules) | set(self.external_rules)
 
     def enabled(self, rule_id: str) -> bool:
         rule = self.rules.get(rule_id)

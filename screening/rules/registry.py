@@ -20,6 +20,7 @@ import pandas as pd
 
 from screening.rules import evaluate as ev
 from screening.rules.context import fmt_instant
+from screening.vocabulary import HIT_FLAG_TYPES, OBLIGATION
 
 if TYPE_CHECKING:
     from screening.rules.models import RuleSet
@@ -356,12 +357,7 @@ IMPLEMENTED_RULES: tuple[str, ...] = tuple(r for r, s in RULES.items() if s.stag
 RISK_RULES: frozenset[str] = frozenset(r for r, s in RULES.items() if s.kind == "risk")
 BREACH_RULES: frozenset[str] = frozenset(r for r, s in RULES.items() if s.kind == "breach")
 # flag types that are risks whatever their rule id (a list loader may add new watchlist rule ids)
-RISK_FLAG_TYPES = frozenset({"WATCHLIST", "DOCUMENT"})
-DATA_QUALITY_PREFIXES = ("DQ_", "EDIFACT_", "PAXLST_", "WATCHLIST_ENTRY_")
-
-
-def spec_of(rule_id: str) -> RuleSpec | None:
-    return RULES.get(rule_id)
+RISK_FLAG_TYPES = frozenset(HIT_FLAG_TYPES)
 
 
 def kind_of(rule_id: str, flag_type: str = "") -> Kind:
@@ -372,7 +368,7 @@ def kind_of(rule_id: str, flag_type: str = "") -> Kind:
         return spec.kind
     if flag_type in RISK_FLAG_TYPES:
         return "risk"
-    return "data_quality" if flag_type != "OBLIGATION" else "breach"
+    return "data_quality" if flag_type != OBLIGATION else "breach"
 
 
 def is_risk(rule_id: str, flag_type: str = "") -> bool:

@@ -11,8 +11,8 @@ from pathlib import Path
 import pandas as pd
 
 from screening.matching import MatchConfig, WatchlistIndex, load_match_config
-from screening.rules.evaluate import FLAG_COLUMNS
 from screening.rules.stored import History
+from screening.vocabulary import FLAG_FRAME_COLUMNS, WATCHLIST
 
 
 def matching_differences(baseline_dir: Path, candidate_dir: Path) -> list[str]:
@@ -41,7 +41,7 @@ def rescreen(history: History, index: WatchlistIndex, config: MatchConfig, rules
                     "carrier": first["carrier"],
                     "flight_number": first["flight_number"],
                     "traveller_ref": match.traveller_ref,
-                    "flag_type": "WATCHLIST",
+                    "flag_type": WATCHLIST,
                     "rule_id": "WATCHLIST_MATCH",
                     "severity": config.severity,
                     "explanation": match.explanation,
@@ -54,5 +54,5 @@ def rescreen(history: History, index: WatchlistIndex, config: MatchConfig, rules
                 }
             )
     kept = history.carried[history.carried["rule_id"] != "WATCHLIST_MATCH"]
-    fresh = pd.DataFrame(rows, columns=list(kept.columns) if len(kept.columns) else FLAG_COLUMNS)
+    fresh = pd.DataFrame(rows, columns=list(kept.columns) if len(kept.columns) else list(FLAG_FRAME_COLUMNS))
     return pd.concat([kept, fresh], ignore_index=True) if len(fresh) else kept.reset_index(drop=True)

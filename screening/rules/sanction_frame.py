@@ -4,8 +4,9 @@ turned into WAIVED records that say why."""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -14,33 +15,12 @@ from screening.rules.exemptions import exemption_table, reason
 from screening.rules.frame import FlightTable, ensure_columns
 from screening.rules.models import RuleSet
 from screening.rules.registry import BREACH_RULES
-
-SANCTION_COLUMNS = [
-    "sanction_id",
-    "manifest_id",
-    "carrier",
-    "flight_number",
-    "traveller_ref",
-    "rule_id",
-    "framework",
-    "amount",
-    "currency",
-    "status",
-    "explanation",
-    "rules_version",
-]
-STATUSES = ("PROPOSED", "CONFIRMED", "WAIVED", "APPEALED")
+from screening.vocabulary import PROPOSED, SANCTION_FRAME_COLUMNS, WAIVED, sanction_id
 
 
 def empty_sanctions() -> pd.DataFrame:
-    out = pd.DataFrame({c: pd.Series(dtype="string") for c in SANCTION_COLUMNS})
+    out = pd.DataFrame({c: pd.Series(dtype="string") for c in SANCTION_FRAME_COLUMNS})
     return out.astype({"amount": "float64"})
-
-
-def sanction_id(manifest_id: str, traveller_ref: str, rule_id: str, framework: str) -> str:
-    """Same key as screening.model.Sanction.sanction_id: re-runs replace, never duplicate."""
-    key = f"{manifest_id}|{traveller_ref}|{rule_id}|{framework}"
-    return "S-" + hashlib.sha1(key.encode()).hexdigest()[:16]
 
 
 def _money(currency: str, amount: float) -> str:
@@ -79,7 +59,7 @@ def sanctions_frame(
     *,
     decisions: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
-    """Sanction records for `flags` (FLAG_COLUMNS; frameworks may be empty) over `travellers` (history shape).
+    """Sanction records for `flags` (FLAG_FRAME_COLUMNS; frameworks may be empty) over `travellers` (history shape).
     `decisions` maps sanction_id -> CONFIRMED/APPEALED/WAIVED recorded by officers (kept on re-runs)."""
     # only carrier breaches are sanctioned (rules check refuses a framework that sanctions a risk)
     sanctionable = {r for f in ruleset.frameworks.values() for r in f.sanctioned_rules} & BREACH_RULES
@@ -92,8 +72,64 @@ def sanctions_frame(
     flags = flags[flags["manifest_id"].isin(ctx_by_id)].reset_index(drop=True)
     if flags.empty:
         return empty_sanctions()
+    rows = _framework_rows(flags, ctx_by_id)
+    if rows.empty:
+        return empty_sanctions()
+    rows = _with_exemptions(rows, travellers, table, ruleset)
+    lines = _Lines.of(rows)
+    waived_by, waive_src = _waivers(rows, lines, ruleset)
+    fines = _nominal_fines(rows, lines, travellers, ruleset)
+    waived = waived_by != ""
+    due = np.where(waived, 0.0, fines.nominal)
+    rows, amount = _capped(rows, due, fines.cap)
+    capped = (amount < due) & ~waived
+    ids = [
+        sanction_id(m, t, r, f)
+        for m, t, r, f in zip(rows["manifest_id"], rows["traveller_ref"], lines.rule, lines.framework, strict=True)
+    ]
+    status = np.where(waived, WAIVED, PROPOSED).astype(object)
+    if decisions:
+        status = np.array([decisions.get(i, s) for i, s in zip(ids, status, strict=True)], dtype=object)
+    explanation = _explanations(
+        pd.DataFrame(
+            {
+                "rule": lines.rule,
+                "fw": lines.framework,
+                "basis": fines.basis,
+                "per_traveller": lines.per_traveller,
+                "n": np.where(lines.per_traveller, 0, fines.n_in_manifest),
+                "waived_by": waived_by,
+                "capped": capped,
+                "amount": np.where(capped, amount, 0.0),
+                "nominal": fines.nominal,
+                "cap": fines.cap,
+                "currency": fines.currency,
+                "source": fines.source,
+                "waive_src": waive_src,
+            }
+        )
+    )
+    return pd.DataFrame(
+        {
+            "sanction_id": ids,
+            "manifest_id": rows["manifest_id"].to_numpy(dtype=object),
+            "carrier": rows["carrier"].to_numpy(dtype=object),
+            "flight_number": rows["flight_number"].to_numpy(dtype=object),
+            "traveller_ref": rows["traveller_ref"].to_numpy(dtype=object),
+            "rule_id": lines.rule,
+            "framework": lines.framework,
+            "amount": amount,
+            "currency": fines.currency,
+            "status": status,
+            "explanation": explanation,
+            "rules_version": ruleset.version,
+        }
+    )
 
-    # 1. which frameworks sanction each flag (per manifest, rule and breached-framework list)
+
+def _framework_rows(flags: pd.DataFrame, ctx_by_id: Mapping[str, Any]) -> pd.DataFrame:
+    """One row per flag and framework that sanctions it (a flag's own framework list narrows them), and one
+    record per carrier, flight, traveller, rule and framework, however often a stage flagged it."""
     fw_col = flags["frameworks"].fillna("").astype(str) if "frameworks" in flags else pd.Series("", index=flags.index)
     combo = flags["manifest_id"].astype(str) + "\t" + flags["rule_id"].astype(str) + "\t" + fw_col
     codes, uniques = pd.factorize(combo)
@@ -106,35 +142,69 @@ def sanctions_frame(
         )
     rows = flags.assign(framework=pd.Series([lists[c] for c in codes], index=flags.index, dtype=object))
     rows = rows.explode("framework").dropna(subset=["framework"])
-    # one record per carrier, flight, traveller, rule and framework, however often a stage flagged it
     rows["traveller_ref"] = rows["traveller_ref"].fillna("").astype(str)
-    rows = rows.drop_duplicates(["manifest_id", "traveller_ref", "rule_id", "framework"]).reset_index(drop=True)
-    if rows.empty:
-        return empty_sanctions()
+    return rows.drop_duplicates(["manifest_id", "traveller_ref", "rule_id", "framework"]).reset_index(drop=True)
 
-    # 2. exemptions of the flagged travellers
+
+def _with_exemptions(
+    rows: pd.DataFrame, travellers: pd.DataFrame, table: FlightTable, ruleset: RuleSet
+) -> pd.DataFrame:
+    """The rows with one boolean column per exemption kind the flagged traveller qualifies for."""
     exempt = exemption_table(travellers, table, ruleset)
     exempt["manifest_id"] = travellers["manifest_id"].astype(str).to_numpy()
     exempt["traveller_ref"] = travellers["traveller_ref"].astype("string").fillna("").to_numpy()
     exempt = exempt.drop_duplicates(["manifest_id", "traveller_ref"])
-    rows["traveller_ref"] = rows["traveller_ref"].fillna("").astype(str)
     rows = rows.merge(exempt, on=["manifest_id", "traveller_ref"], how="left")
     kinds = [c for c in exempt.columns if c not in ("manifest_id", "traveller_ref")]
     rows[kinds] = rows[kinds].fillna(False).astype(bool)
+    return rows
+
+
+@dataclass(frozen=True)
+class _Lines:
+    """The columns every step reads, as arrays in row order."""
+
+    framework: np.ndarray
+    rule: np.ndarray
+    per_traveller: np.ndarray  # a traveller's own record (else the manifest's)
+
+    @classmethod
+    def of(cls, rows: pd.DataFrame) -> _Lines:
+        return cls(
+            rows["framework"].to_numpy(dtype=object),
+            rows["rule_id"].to_numpy(dtype=object),
+            (rows["traveller_ref"] != "").to_numpy(),
+        )
+
+
+def _waivers(rows: pd.DataFrame, lines: _Lines, ruleset: RuleSet) -> tuple[np.ndarray, np.ndarray]:
+    """(exemption kind, its legal source) per row: the first exemption of the row's framework that covers
+    its rule and applies to its traveller; empty when none does."""
     waived_by = np.full(len(rows), "", dtype=object)
     waive_src = np.full(len(rows), "", dtype=object)
-    fw_arr = rows["framework"].to_numpy(dtype=object)
-    rule_arr = rows["rule_id"].to_numpy(dtype=object)
-    per_traveller = (rows["traveller_ref"] != "").to_numpy()
     for fw in ruleset.frameworks.values():
-        in_fw = fw_arr == fw.id
+        in_fw = lines.framework == fw.id
         for ex in fw.exemptions:
-            covered = np.isin(rule_arr, ex.rules) if ex.rules is not None else np.ones(len(rows), dtype=bool)
-            hit = in_fw & covered & per_traveller & rows[ex.kind].to_numpy() & (waived_by == "")
+            covered = np.isin(lines.rule, ex.rules) if ex.rules is not None else np.ones(len(rows), dtype=bool)
+            hit = in_fw & covered & lines.per_traveller & rows[ex.kind].to_numpy() & (waived_by == "")
             waived_by[hit] = ex.kind
             waive_src[hit] = ex.source
+    return waived_by, waive_src
 
-    # 3. nominal amounts
+
+@dataclass(frozen=True)
+class _Fines:
+    nominal: np.ndarray  # before exemptions and caps
+    cap: np.ndarray  # the most one infringement (manifest, rule, framework) may cost
+    currency: np.ndarray
+    basis: np.ndarray  # per_person or per_journey
+    source: np.ndarray  # legal sources of the fine and of the rule's sanction
+    n_in_manifest: np.ndarray  # travellers of the row's manifest (a manifest-level record counts them all)
+
+
+def _nominal_fines(rows: pd.DataFrame, lines: _Lines, travellers: pd.DataFrame, ruleset: RuleSet) -> _Fines:
+    """Each row's fine under its framework: per person (a manifest-level record costs one per traveller,
+    capped by the lump sum per infringement) or per journey (one fine per flight and rule)."""
     counts = travellers.groupby("manifest_id").size()
     n_in_manifest = rows["manifest_id"].map(counts).fillna(0).to_numpy(dtype=float)
     nominal = np.zeros(len(rows))
@@ -143,81 +213,36 @@ def sanctions_frame(
     basis = np.empty(len(rows), dtype=object)
     source = np.empty(len(rows), dtype=object)
     for fw in ruleset.frameworks.values():
-        in_fw = fw_arr == fw.id
+        in_fw = lines.framework == fw.id
         if not in_fw.any():
             continue
         currency[in_fw] = fw.currency
         for rid, spec in fw.sanctioned_rules.items():
-            m = in_fw & (rule_arr == rid)
+            m = in_fw & (lines.rule == rid)
             fine = fw.fine_for(rid)
             if not m.any() or fine is None:
                 continue
             basis[m] = spec.basis
             source[m] = f"{fine.source}; {spec.source}"
             if spec.basis == "per_person":
-                nominal[m] = np.where(per_traveller[m], fine.amount, fine.amount * n_in_manifest[m])
+                nominal[m] = np.where(lines.per_traveller[m], fine.amount, fine.amount * n_in_manifest[m])
                 if fw.fines.lump_sum_cap is not None:
                     cap[m] = fw.fines.lump_sum_cap.amount
             else:  # per journey: one fine per flight and rule, however many travellers are flagged
                 nominal[m] = fine.amount
                 cap[m] = fine.amount
-    waived = waived_by != ""
-    due = np.where(waived, 0.0, nominal)
+    return _Fines(nominal, cap, currency, basis, source, n_in_manifest)
 
-    # 4. caps per infringement (manifest, rule, framework), allocated in traveller_ref order
-    rows["_due"] = due
-    rows["_order"] = np.arange(len(rows))
+
+def _capped(rows: pd.DataFrame, due: np.ndarray, cap: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
+    """(rows in their order, amounts): the cap of each infringement (manifest, rule, framework) allocated
+    to its records in traveller_ref order, so the first travellers carry the fine and the rest the remainder."""
+    rows = rows.assign(_due=due, _order=np.arange(len(rows)))
     rows = rows.sort_values(["manifest_id", "rule_id", "framework", "traveller_ref"], kind="stable")
     order = rows["_order"].to_numpy()
     due_sorted = rows["_due"].to_numpy()
     before = rows.groupby(["manifest_id", "rule_id", "framework"], sort=False)["_due"].cumsum().to_numpy() - due_sorted
-    cap_sorted = cap[order]
-    amount_sorted = np.clip(np.minimum(due_sorted, cap_sorted - before), 0.0, None)
+    amount_sorted = np.clip(np.minimum(due_sorted, cap[order] - before), 0.0, None)
     amount = np.empty(len(rows))
     amount[order] = amount_sorted
-    rows = rows.sort_values("_order").reset_index(drop=True)
-    capped = (amount < due) & ~waived
-
-    # 5. records
-    ids = [
-        sanction_id(m, t, r, f)
-        for m, t, r, f in zip(rows["manifest_id"], rows["traveller_ref"], rule_arr, fw_arr, strict=True)
-    ]
-    status = np.where(waived, "WAIVED", "PROPOSED").astype(object)
-    if decisions:
-        status = np.array([decisions.get(i, s) for i, s in zip(ids, status, strict=True)], dtype=object)
-    explanation = _explanations(
-        pd.DataFrame(
-            {
-                "rule": rule_arr,
-                "fw": fw_arr,
-                "basis": basis,
-                "per_traveller": per_traveller,
-                "n": np.where(per_traveller, 0, n_in_manifest),
-                "waived_by": waived_by,
-                "capped": capped,
-                "amount": np.where(capped, amount, 0.0),
-                "nominal": nominal,
-                "cap": cap,
-                "currency": currency,
-                "source": source,
-                "waive_src": waive_src,
-            }
-        )
-    )
-    return pd.DataFrame(
-        {
-            "sanction_id": ids,
-            "manifest_id": rows["manifest_id"].to_numpy(dtype=object),
-            "carrier": rows["carrier"].to_numpy(dtype=object),
-            "flight_number": rows["flight_number"].to_numpy(dtype=object),
-            "traveller_ref": rows["traveller_ref"].to_numpy(dtype=object),
-            "rule_id": rule_arr,
-            "framework": fw_arr,
-            "amount": amount,
-            "currency": currency,
-            "status": status,
-            "explanation": explanation,
-            "rules_version": ruleset.version,
-        }
-    )
+    return rows.sort_values("_order").reset_index(drop=True), amount

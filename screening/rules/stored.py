@@ -12,18 +12,19 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 
 from screening import schemas
 from screening.errors import InputError
-from screening.model import Flag, Manifest, parse_instant
+from screening.model import Document, Flag, Manifest, Traveller, parse_instant
 from screening.obligations import manifest_frame
-from screening.rules.evaluate import FLAG_COLUMNS, empty_flags
+from screening.rules.evaluate import empty_flags
 from screening.rules.frame import ensure_columns
 from screening.rules.models import RuleSet
 from screening.rules.registry import stage_of
+from screening.vocabulary import FLAG_FRAME_COLUMNS, WATCHLIST
 
 ALL_STAGES = frozenset({"validation", "reader", "matching", "documents"})
 DOCUMENT_NUMBER_KEPT = "(declared)"  # the store keeps whether a document number was sent, not the number
@@ -34,7 +35,7 @@ class History:
     """Travellers in the history shape plus the flags of the stages a backtest does not re-run."""
 
     travellers: pd.DataFrame
-    carried: pd.DataFrame = field(default_factory=empty_flags)  # FLAG_COLUMNS + flag_type etc.
+    carried: pd.DataFrame = field(default_factory=empty_flags)  # FLAG_FRAME_COLUMNS + score etc.
     stages_known: frozenset[str] = frozenset()
     notes: list[str] = field(default_factory=list)  # what this history cannot re-evaluate, said up front
     list_versions: set[str] = field(default_factory=set)
@@ -72,11 +73,11 @@ def carried_frame(flags: list[Flag]) -> pd.DataFrame:
         )
     extra = ["score", "watchlist_entry_id", "list_name", "list_version"]
     if not rows:
-        return pd.DataFrame({c: pd.Series(dtype="object") for c in FLAG_COLUMNS + extra})
-    return pd.DataFrame(rows, columns=FLAG_COLUMNS + extra)
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in [*FLAG_FRAME_COLUMNS, *extra]})
+    return pd.DataFrame(rows, columns=[*FLAG_FRAME_COLUMNS, *extra])
 
 
-def screenable(manifest: Manifest) -> list[dict[str, Any]]:
+def screenable(manifest: Manifest) -> list[Traveller]:
     """What validation lets through to screening: travellers with every screening-required field."""
     required = schemas.screening_required_columns()
     return [t for t in manifest.travellers if all(str(t.get(c) or "").strip() for c in required)]
@@ -85,9 +86,7 @@ def screenable(manifest: Manifest) -> list[dict[str, Any]]:
 NO_TRAVELLER = "-"  # traveller_type of the flight-only row of a manifest with nobody screenable
 
 
-def _frame(
-    manifest: Manifest, travellers: list[dict[str, Any]], ruleset: RuleSet | None, manifest_id: str
-) -> pd.DataFrame:
+def _frame(manifest: Manifest, travellers: list[Traveller], ruleset: RuleSet | None, manifest_id: str) -> pd.DataFrame:
     """As the obligation stage sees it. A manifest whose travellers were all quarantined still gets its
     manifest-level rules (API_LATE) and sanctions: one flight-only row no traveller rule applies to."""
     frame = manifest_frame(manifest, travellers or [{"traveller_type": NO_TRAVELLER}], ruleset)
@@ -222,7 +221,7 @@ def read_store(
                             f.rules_version,
                         )
                     )
-                    if f.flag_type == "WATCHLIST" and f.list_version:
+                    if f.flag_type == WATCHLIST and f.list_version:
                         versions.add(f.list_version)
                 if record.list_version:
                     versions.add(record.list_version)
@@ -237,8 +236,9 @@ def read_store(
 
 
 def _manifest_of(record: Any, data: list[dict[str, Any]]) -> Manifest:
-    documents: list[dict[str, Any]] = []
-    travellers = []
+    """The manifest as stored (travellers.data, written from the typed records by the store)."""
+    documents: list[Document] = []
+    travellers: list[Traveller] = []
     seen: set[str] = set()
     for item in data:
         docs = item.pop("_documents", None) or []
@@ -250,8 +250,8 @@ def _manifest_of(record: Any, data: list[dict[str, Any]]) -> Manifest:
             doc = dict(doc)
             doc["document_number"] = DOCUMENT_NUMBER_KEPT if doc.pop("has_number", False) else None
             doc["traveller_ref"] = item.get("traveller_ref")
-            documents.append(doc)
-        travellers.append(item)
+            documents.append(cast(Document, doc))
+        travellers.append(cast(Traveller, item))
     return Manifest(
         carrier=record.carrier,
         flight_number=record.flight_number,

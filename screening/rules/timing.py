@@ -4,7 +4,7 @@ the arrival airport's local date, month arithmetic, and partial (year-only) docu
 from __future__ import annotations
 
 import calendar
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from functools import cache
 
 import numpy as np
@@ -62,10 +62,6 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def minutes(n: int) -> timedelta:
-    return timedelta(minutes=n)
-
-
 def parse_partial_dates(values: pd.Series, end_of_period: bool = True) -> np.ndarray:
     """datetime64[D] array from YYYY-MM-DD, YYYY-MM or YYYY text; NaT when absent or malformed.
     A year-only or year-month date stands for the last (or first) day of that period."""
@@ -87,7 +83,3 @@ def parse_partial_dates(values: pd.Series, end_of_period: bool = True) -> np.nda
         start_y = start.to_numpy().astype("datetime64[Y]")
         out[year] = ((start_y + 1).astype("datetime64[D]") - 1) if end_of_period else start_y.astype("datetime64[D]")
     return out
-
-
-def to_day64(day: date | None) -> np.datetime64:
-    return np.datetime64(day, "D") if day else np.datetime64("NaT")

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
-from screening.model import Flag, Manifest, QuarantineRecord, Sanction
+from screening.model import Flag, Manifest, QuarantineRecord, Sanction, Traveller
 from screening.store.models import (
     AuditEvent,
     FlagRecord,
@@ -26,8 +26,9 @@ from screening.store.models import (
     ScreeningRun,
     TravellerRecord,
 )
+from screening.vocabulary import DECIDED_STATUSES
 
-FINAL_SANCTION_STATUSES = {"CONFIRMED", "APPEALED"}
+FINAL_SANCTION_STATUSES = DECIDED_STATUSES  # officers' decisions, kept on re-runs
 
 
 def utcnow() -> datetime:
@@ -124,7 +125,7 @@ def save_manifest_results(
     *,
     run_id: str,
     manifest: Manifest,
-    screened: list[dict[str, Any]],
+    screened: list[Traveller],
     quarantined: int,
     flags: list[Flag],
     sanctions: list[Sanction],
@@ -166,6 +167,28 @@ def save_manifest_results(
         for key, value in values.items():
             setattr(record, key, value)
     session.flush()
+    _replace_travellers(session, manifest)
+    saved = _replace_flags(session, run_id, manifest_id, flags, rules_version, list_version)
+    save_sanctions(session, run_id, manifest_id, sanctions, rules_version)
+    record_transmission(session, run_id, manifest, flags=saved, sanctions=len(sanctions))
+    session.flush()
+    changes = _changes(before, _results_of(session, manifest_id, rules_version))
+    if record is not None and any(changes.values()):  # an identical re-run (a retry) changes nothing
+        audit(
+            session,
+            "pipeline",
+            "manifest_rescreened",
+            manifest_id,
+            changes,
+            key=f"rescreen|{run_id}|{manifest_id}|{rules_version}",
+            manifest_id=manifest_id,
+        )
+    return changes
+
+
+def _replace_travellers(session: Session, manifest: Manifest) -> None:
+    """The manifest's travellers as declared (the latest transmission's)."""
+    manifest_id = manifest.manifest_id
     session.execute(delete(TravellerRecord).where(TravellerRecord.manifest_id == manifest_id))
     session.add_all(
         TravellerRecord(
@@ -173,6 +196,12 @@ def save_manifest_results(
         )
         for t in manifest.travellers
     )
+
+
+def _replace_flags(
+    session: Session, run_id: str, manifest_id: str, flags: list[Flag], rules_version: str, list_version: str
+) -> int:
+    """This manifest's flags under this rules version, one per flag key; returns how many were saved."""
     session.execute(
         delete(FlagRecord).where(FlagRecord.manifest_id == manifest_id, FlagRecord.rules_version == rules_version)
     )
@@ -204,21 +233,7 @@ def save_manifest_results(
                 created_at=now,
             )
         )
-    save_sanctions(session, run_id, manifest_id, sanctions, rules_version)
-    record_transmission(session, run_id, manifest, flags=len(seen), sanctions=len(sanctions))
-    session.flush()
-    changes = _changes(before, _results_of(session, manifest_id, rules_version))
-    if record is not None and any(changes.values()):  # an identical re-run (a retry) changes nothing
-        audit(
-            session,
-            "pipeline",
-            "manifest_rescreened",
-            manifest_id,
-            changes,
-            key=f"rescreen|{run_id}|{manifest_id}|{rules_version}",
-            manifest_id=manifest_id,
-        )
-    return changes
+    return len(seen)
 
 
 def _results_of(session: Session, manifest_id: str, rules_version: str | None) -> dict[str, Any]:
@@ -417,7 +432,7 @@ def query_audit(
     return list(session.scalars(query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit)))
 
 
-def _traveller_data(manifest: Manifest, traveller: dict[str, Any]) -> dict[str, Any]:
+def _traveller_data(manifest: Manifest, traveller: Traveller) -> dict[str, Any]:
     """The traveller as declared, plus what backtests need of its further documents (`_documents`: types,
     issuers, expiry, whether a number was sent; never the number, which retention would not cover)."""
     data = _jsonable(traveller)

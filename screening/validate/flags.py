@@ -11,6 +11,7 @@ import pandas as pd
 from screening.model import Flag, Manifest
 from screening.validate import spec
 from screening.validate.masks import Outcome, first_occurrence_duplicates
+from screening.vocabulary import OBLIGATION
 
 LEGAL_BASIS = "Directive 2004/82/EC art. 3(2); Regulation (EU) 2025/12"
 _SINGLE_FIELD = {
@@ -119,7 +120,7 @@ def traveller_flags(manifest: Manifest, frame: pd.DataFrame, outcomes: list[Outc
                 flag(
                     manifest,
                     refs[row],
-                    "OBLIGATION",
+                    OBLIGATION,
                     spec.API_INCOMPLETE,
                     "MEDIUM",
                     text,
@@ -191,7 +192,7 @@ def flight_flags(manifest: Manifest, outcomes: list[Outcome]) -> list[Flag]:
             flag(
                 manifest,
                 "",
-                "OBLIGATION",
+                OBLIGATION,
                 spec.API_INCOMPLETE,
                 "HIGH",
                 f"flight is missing mandatory API data element(s): {', '.join(missing)} ({LEGAL_BASIS})",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -31,7 +32,7 @@ def text_column(values: list[Any]) -> pd.Series:
     return pd.Series(array, dtype="str")
 
 
-def traveller_frame(travellers: list[dict[str, Any]]) -> pd.DataFrame:
+def traveller_frame(travellers: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
     """Built column by column (much faster than from a list of dicts)."""
     data = {name: text_column([t.get(name) for t in travellers]) for name in traveller_field_names()}
     return pd.DataFrame(data)

@@ -4,6 +4,8 @@ the declared fields (DQ_MRZ_MISMATCH). Explanations name fields, never their val
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -11,6 +13,7 @@ from screening.countries import same_country
 from screening.model import Flag, Manifest
 from screening.validate.flags import flag
 from screening.validate.mrz import MRZ, MRZFormatError, parse_mrz
+from screening.vocabulary import DATA_QUALITY, DOCUMENT
 
 DOC_CHECK_DIGIT_INVALID = "DOC_CHECK_DIGIT_INVALID"
 DQ_MRZ_FORMAT = "DQ_MRZ_FORMAT"
@@ -80,7 +83,7 @@ def _sex_agrees(declared: str | None, printed: str) -> bool:
     return declared == printed or (printed == "<" and declared in ("X", "U"))
 
 
-def mismatched_fields(traveller: dict[str, Any], mrz: MRZ) -> list[str]:
+def mismatched_fields(traveller: Mapping[str, Any], mrz: MRZ) -> list[str]:
     """Declared fields that the MRZ contradicts (visa MRZs are compared with the visa fields)."""
     prefix = "visa" if mrz.is_visa else "document"
     number_field = f"{prefix}_number"
@@ -112,103 +115,112 @@ def mismatched_fields(traveller: dict[str, Any], mrz: MRZ) -> list[str]:
     return out
 
 
+@dataclass
+class _Tally:
+    """What the validation report counts of the MRZs it checked."""
+
+    stats: Counter[str] = field(default_factory=Counter)
+    layouts: Counter[str] = field(default_factory=Counter)
+    failures: Counter[str] = field(default_factory=Counter)
+    mismatches: Counter[str] = field(default_factory=Counter)
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "travellers_with_mrz": self.stats["travellers_with_mrz"],
+            "mrz_checked": self.stats["mrz_checked"],
+            "mrz_unreadable": self.stats["mrz_unreadable"],
+            "by_layout": dict(self.layouts),
+            "check_digits_checked": self.stats["check_digits_checked"],
+            "check_digit_failures": sum(self.failures.values()),
+            "check_digit_failures_by_field": dict(self.failures),
+            "mismatches_by_field": dict(self.mismatches),
+        }
+
+
+@dataclass(frozen=True)
+class _Place:
+    """Where an MRZ is: its traveller (ref, or source line), its position among the traveller's MRZs, and
+    the source line quoted when the traveller_ref is not unique in the manifest."""
+
+    ref: str
+    line: Any
+    where: str
+    index: int
+
+
 def mrz_flags(manifest: Manifest, now: datetime) -> tuple[list[Flag], dict[str, Any]]:
     """Flags for every MRZ in the manifest, and counts for the report."""
     del now  # MRZ checks do not depend on the clock (expiry is DOC_EXPIRED's job, on the travel date)
     flags: list[Flag] = []
-    layouts: Counter[str] = Counter()
-    failures: Counter[str] = Counter()
-    mismatches: Counter[str] = Counter()
-    stats = Counter[str]()
+    tally = _Tally()
     with_mrz = [(pos, t) for pos, t in enumerate(manifest.travellers) if t.get("mrz")]
     refs = Counter(t.get("traveller_ref") for t in manifest.travellers) if with_mrz else Counter()
     for pos, traveller in with_mrz:
         groups = mrz_groups(traveller.get("mrz"))
         if not groups:
             continue
-        stats["travellers_with_mrz"] += 1
+        tally.stats["travellers_with_mrz"] += 1
         ref = traveller.get("traveller_ref") or f"source_line:{traveller.get('source_line', pos)}"
         line = traveller.get("source_line")
         where = f" (source line {line})" if refs[traveller.get("traveller_ref")] > 1 else ""
         for index, lines in enumerate(groups):
-            stats["mrz_checked"] += 1
-            try:
-                mrz = parse_mrz(lines)
-            except MRZFormatError as exc:
-                stats["mrz_unreadable"] += 1
-                flags.append(
-                    flag(
-                        manifest,
-                        ref,
-                        "DATA_QUALITY",
-                        DQ_MRZ_FORMAT,
-                        "MEDIUM",
-                        f"mrz is not a readable ICAO Doc 9303 MRZ: {exc}{where}",
-                        field="mrz",
-                        mrz_index=index,
-                        source_line=line,
-                    )
-                )
-                continue
-            layouts[mrz.layout] += 1
-            stats["check_digits_checked"] += len(mrz.checks)
-            failed = mrz.failed_checks
-            failures.update(failed)
-            if failed:
-                flags.append(
-                    flag(
-                        manifest,
-                        ref,
-                        "DOCUMENT",
-                        DOC_CHECK_DIGIT_INVALID,
-                        "HIGH",
-                        f"{mrz.layout} MRZ check digit invalid for: {', '.join(failed)} (ICAO Doc 9303 7-3-1){where}",
-                        fields=failed,
-                        layout=mrz.layout,
-                        mrz_index=index,
-                        source_line=line,
-                    )
-                )
-            if mrz.invalid_dates:
-                flags.append(
-                    flag(
-                        manifest,
-                        ref,
-                        "DATA_QUALITY",
-                        DQ_MRZ_FORMAT,
-                        "MEDIUM",
-                        f"{mrz.layout} MRZ {', '.join(mrz.invalid_dates)} is not a calendar date{where}",
-                        fields=mrz.invalid_dates,
-                        layout=mrz.layout,
-                        mrz_index=index,
-                        source_line=line,
-                    )
-                )
-            differing = mismatched_fields(traveller, mrz)
-            mismatches.update(differing)
-            if differing:
-                flags.append(
-                    flag(
-                        manifest,
-                        ref,
-                        "DATA_QUALITY",
-                        DQ_MRZ_MISMATCH,
-                        "MEDIUM",
-                        f"{mrz.layout} MRZ disagrees with declared {', '.join(differing)}{where}",
-                        fields=differing,
-                        layout=mrz.layout,
-                        mrz_index=index,
-                        source_line=line,
-                    )
-                )
-    summary: dict[str, Any] = {
-        "travellers_with_mrz": stats["travellers_with_mrz"],
-        "mrz_checked": stats["mrz_checked"],
-        "mrz_unreadable": stats["mrz_unreadable"],
-        "by_layout": dict(layouts),
-        "check_digits_checked": stats["check_digits_checked"],
-        "check_digit_failures": sum(failures.values()),
-        "check_digit_failures_by_field": dict(failures),
-        "mismatches_by_field": dict(mismatches),
-    }
-    return flags, summary
+            flags += _one_mrz_flags(manifest, traveller, lines, _Place(ref, line, where, index), tally)
+    return flags, tally.summary()
+
+
+def _one_mrz_flags(
+    manifest: Manifest, traveller: Mapping[str, Any], lines: list[str] | str, at: _Place, tally: _Tally
+) -> list[Flag]:
+    """One MRZ: readable, its check digits, its dates, and its agreement with the declared fields."""
+    tally.stats["mrz_checked"] += 1
+    try:
+        mrz = parse_mrz(lines)
+    except MRZFormatError as exc:
+        tally.stats["mrz_unreadable"] += 1
+        text = f"mrz is not a readable ICAO Doc 9303 MRZ: {exc}{at.where}"
+        return [
+            flag(
+                manifest,
+                at.ref,
+                DATA_QUALITY,
+                DQ_MRZ_FORMAT,
+                "MEDIUM",
+                text,
+                field="mrz",
+                mrz_index=at.index,
+                source_line=at.line,
+            )
+        ]
+    tally.layouts[mrz.layout] += 1
+    tally.stats["check_digits_checked"] += len(mrz.checks)
+    failed = mrz.failed_checks
+    tally.failures.update(failed)
+    differing = mismatched_fields(traveller, mrz)
+    tally.mismatches.update(differing)
+
+    def found(flag_type: str, rule_id: str, severity: str, text: str, fields: list[str]) -> Flag:
+        return flag(
+            manifest,
+            at.ref,
+            flag_type,
+            rule_id,
+            severity,
+            f"{mrz.layout} MRZ {text}{at.where}",
+            fields=fields,
+            layout=mrz.layout,
+            mrz_index=at.index,
+            source_line=at.line,
+        )
+
+    out: list[Flag] = []
+    if failed:
+        text = f"check digit invalid for: {', '.join(failed)} (ICAO Doc 9303 7-3-1)"
+        out.append(found(DOCUMENT, DOC_CHECK_DIGIT_INVALID, "HIGH", text, failed))
+    if mrz.invalid_dates:
+        text = f"{', '.join(mrz.invalid_dates)} is not a calendar date"
+        out.append(found(DATA_QUALITY, DQ_MRZ_FORMAT, "MEDIUM", text, mrz.invalid_dates))
+    if differing:
+        out.append(
+            found(DATA_QUALITY, DQ_MRZ_MISMATCH, "MEDIUM", f"disagrees with declared {', '.join(differing)}", differing)
+        )
+    return out

@@ -3,23 +3,22 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from screening import schemas
-from screening.model import Manifest, QuarantineRecord
+from screening.model import Manifest, QuarantineRecord, Traveller
 
 _NAME_FIELDS = {"surname", "given_names"}
 
 
 def split_screenable(
     manifest: Manifest, missing_rows: dict[str, list[int]]
-) -> tuple[list[dict[str, Any]], list[QuarantineRecord]]:
+) -> tuple[list[Traveller], list[QuarantineRecord]]:
     """missing_rows: screening-required column -> row positions where it is missing."""
     reasons: dict[int, list[str]] = {}
     for column in schemas.screening_required_columns():
         for pos in missing_rows.get(column, []):
             reasons.setdefault(pos, []).append(column)
-    screenable: list[dict[str, Any]] = []
+    screenable: list[Traveller] = []
     quarantine: list[QuarantineRecord] = []
     for pos, traveller in enumerate(manifest.travellers):
         columns = reasons.get(pos)

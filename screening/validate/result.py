@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from screening.model import Flag, QuarantineRecord
+from screening.model import Flag, QuarantineRecord, Traveller
 
 
 @dataclass
@@ -14,7 +14,7 @@ class ValidationResult:
     """Invariant: len(screenable) + sum(q.travellers for q in quarantine) == travellers in the manifest."""
 
     flags: list[Flag] = field(default_factory=list)
-    screenable: list[dict[str, Any]] = field(default_factory=list)
+    screenable: list[Traveller] = field(default_factory=list)
     quarantine: list[QuarantineRecord] = field(default_factory=list)
     report: dict[str, Any] = field(default_factory=dict)
     # set while a Great Expectations audit of this result still runs (validate.manifest.complete_audits)

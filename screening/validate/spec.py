@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from screening import schemas
+from screening.vocabulary import DATA_QUALITY, OBLIGATION
 
 # Suites: one row per traveller, or the single row of flight fields.
 TRAVELLER = "traveller"
@@ -78,7 +79,7 @@ def build_checks() -> tuple[Check, ...]:
                 tuple(group),
                 UNIQUE,
                 API_DUPLICATE_TRAVELLER,
-                "OBLIGATION",
+                OBLIGATION,
                 "MEDIUM",
                 f"duplicates another traveller's {', '.join(group)} in this manifest",
             )
@@ -87,174 +88,107 @@ def build_checks() -> tuple[Check, ...]:
     return tuple(sorted(checks, key=lambda c: (c.suite, order[c.kind])))
 
 
+class _Part(NamedTuple):
+    """One check of one column, before it is given the column's id and suite."""
+
+    suffix: str
+    kind: str
+    rule_id: str
+    flag_type: str
+    severity: str
+    fault: str
+    params: dict[str, Any] = {}
+
+
 def _column_checks(column: str, spec: dict[str, Any]) -> list[Check]:
+    """One column's checks, from its JSON Schema property and x- annotations, always in the same order:
+    presence, form, code, then birth-date plausibility."""
     suite = _suite_of(spec)
-    out: list[Check] = []
+    parts = _presence_checks(spec, suite) + _form_checks(spec) + _code_checks(spec) + _birth_checks(spec)
+    return [
+        Check(
+            f"{column}.{p.suffix}",
+            suite,
+            (column,),
+            p.kind,
+            p.rule_id,
+            p.flag_type,
+            p.severity,
+            p.fault,
+            dict(p.params),
+        )
+        for p in parts
+    ]
+
+
+def _presence_checks(spec: dict[str, Any], suite: str) -> list[_Part]:
     if spec.get("x-api-mandatory"):
-        out.append(
-            Check(
-                f"{column}.present",
-                suite,
-                (column,),
-                NOT_NULL,
-                API_INCOMPLETE,
-                "OBLIGATION",
-                "HIGH" if suite == FLIGHT else "MEDIUM",
-                "is missing (mandatory API data element)",
-            )
-        )
-    elif spec.get("x-required-for"):
+        severity = "HIGH" if suite == FLIGHT else "MEDIUM"
+        return [
+            _Part("present", NOT_NULL, API_INCOMPLETE, OBLIGATION, severity, "is missing (mandatory API data element)")
+        ]
+    if spec.get("x-required-for"):
         needed = ", ".join(spec["x-required-for"])
-        out.append(
-            Check(
-                f"{column}.present",
-                suite,
-                (column,),
-                NOT_NULL,
-                DQ_MISSING,
-                "DATA_QUALITY",
-                "MEDIUM",
-                f"is missing, so {needed} cannot be assessed",
+        return [
+            _Part(
+                "present", NOT_NULL, DQ_MISSING, DATA_QUALITY, "MEDIUM", f"is missing, so {needed} cannot be assessed"
             )
-        )
+        ]
+    return []
+
+
+def _form_checks(spec: dict[str, Any]) -> list[_Part]:
+    out: list[_Part] = []
     if "maxLength" in spec or spec.get("minLength", 0) > 1:
         out.append(
-            Check(
-                f"{column}.length",
-                suite,
-                (column,),
+            _Part(
+                "length",
                 LENGTH,
                 DQ_FORMAT,
-                "DATA_QUALITY",
+                DATA_QUALITY,
                 "LOW",
                 f"has a length outside {spec.get('minLength', 0)}..{spec.get('maxLength', 'any')}",
                 {"min_value": spec.get("minLength"), "max_value": spec.get("maxLength")},
             )
         )
     if "pattern" in spec:
-        out.append(
-            Check(
-                f"{column}.format",
-                suite,
-                (column,),
-                REGEX,
-                DQ_FORMAT,
-                "DATA_QUALITY",
-                "MEDIUM",
-                "does not match the expected format",
-                {"regex": spec["pattern"]},
-            )
-        )
+        fault = "does not match the expected format"
+        out.append(_Part("format", REGEX, DQ_FORMAT, DATA_QUALITY, "MEDIUM", fault, {"regex": spec["pattern"]}))
     if spec.get("format") == "date":
-        out.append(
-            Check(
-                f"{column}.date",
-                suite,
-                (column,),
-                DATE,
-                DQ_FORMAT,
-                "DATA_QUALITY",
-                "MEDIUM",
-                "is not a valid calendar date (YYYY-MM-DD)",
-            )
-        )
+        out.append(_Part("date", DATE, DQ_FORMAT, DATA_QUALITY, "MEDIUM", "is not a valid calendar date (YYYY-MM-DD)"))
     if spec.get("format") == "date-time":
-        out.append(
-            Check(
-                f"{column}.datetime",
-                suite,
-                (column,),
-                DATETIME,
-                DQ_FORMAT,
-                "DATA_QUALITY",
-                "MEDIUM",
-                "is not an ISO 8601 time with offset or Z within years 0002-9998",
-            )
-        )
+        fault = "is not an ISO 8601 time with offset or Z within years 0002-9998"
+        out.append(_Part("datetime", DATETIME, DQ_FORMAT, DATA_QUALITY, "MEDIUM", fault))
+    return out
+
+
+def _code_checks(spec: dict[str, Any]) -> list[_Part]:
+    out: list[_Part] = []
     if "enum" in spec:
-        out.append(
-            Check(
-                f"{column}.code",
-                suite,
-                (column,),
-                IN_SET,
-                DQ_CODE,
-                "DATA_QUALITY",
-                "MEDIUM",
-                "is not an allowed code",
-                {"value_set": "enum", "values": tuple(spec["enum"])},
-            )
-        )
+        params = {"value_set": "enum", "values": tuple(spec["enum"])}
+        out.append(_Part("code", IN_SET, DQ_CODE, DATA_QUALITY, "MEDIUM", "is not an allowed code", params))
     if spec.get("x-country"):
-        out.append(
-            Check(
-                f"{column}.code",
-                suite,
-                (column,),
-                IN_SET,
-                DQ_CODE,
-                "DATA_QUALITY",
-                "MEDIUM",
-                "is not an ICAO Doc 9303 country code",
-                {"value_set": "icao_country_codes"},
-            )
-        )
+        fault = "is not an ICAO Doc 9303 country code"
+        out.append(_Part("code", IN_SET, DQ_CODE, DATA_QUALITY, "MEDIUM", fault, {"value_set": "icao_country_codes"}))
     if spec.get("x-airport"):
-        out.append(
-            Check(
-                f"{column}.code",
-                suite,
-                (column,),
-                IN_SET,
-                DQ_CODE,
-                "DATA_QUALITY",
-                "MEDIUM",
-                "is not an IATA airport code known to airportsdata",
-                {"value_set": "iata_airports"},
-            )
-        )
+        fault = "is not an IATA airport code known to airportsdata"
+        out.append(_Part("code", IN_SET, DQ_CODE, DATA_QUALITY, "MEDIUM", fault, {"value_set": "iata_airports"}))
     if "x-code-pattern" in spec:
+        fault = "is not an ICAO Doc 9303 / PAXLST document code"
         out.append(
-            Check(
-                f"{column}.code",
-                suite,
-                (column,),
-                CODE_PATTERN,
-                DQ_CODE,
-                "DATA_QUALITY",
-                "MEDIUM",
-                "is not an ICAO Doc 9303 / PAXLST document code",
-                {"regex": spec["x-code-pattern"]},
-            )
+            _Part("code", CODE_PATTERN, DQ_CODE, DATA_QUALITY, "MEDIUM", fault, {"regex": spec["x-code-pattern"]})
         )
-    if spec.get("x-date-role") == "birth":
-        out.append(
-            Check(
-                f"{column}.not_future",
-                suite,
-                (column,),
-                NOT_FUTURE,
-                DQ_DATE,
-                "DATA_QUALITY",
-                "HIGH",
-                "is in the future",
-            )
-        )
-        if "x-max-age-years" in spec:
-            years = spec["x-max-age-years"]
-            out.append(
-                Check(
-                    f"{column}.max_age",
-                    suite,
-                    (column,),
-                    MAX_AGE,
-                    DQ_DATE,
-                    "DATA_QUALITY",
-                    "MEDIUM",
-                    f"gives an age above {years} years",
-                    {"max_years": years},
-                )
-            )
+    return out
+
+
+def _birth_checks(spec: dict[str, Any]) -> list[_Part]:
+    if spec.get("x-date-role") != "birth":
+        return []
+    out = [_Part("not_future", NOT_FUTURE, DQ_DATE, DATA_QUALITY, "HIGH", "is in the future")]
+    if "x-max-age-years" in spec:
+        years = spec["x-max-age-years"]
+        fault = f"gives an age above {years} years"
+        out.append(_Part("max_age", MAX_AGE, DQ_DATE, DATA_QUALITY, "MEDIUM", fault, {"max_years": years}))
     return out
 
 
@@ -273,7 +207,7 @@ def _cross_checks(specs: dict[str, Any]) -> list[Check]:
                     (expiry, birth),
                     AFTER,
                     DQ_DATE,
-                    "DATA_QUALITY",
+                    DATA_QUALITY,
                     "MEDIUM",
                     f"is not after {birth}",
                 )
@@ -288,7 +222,7 @@ def _cross_checks(specs: dict[str, Any]) -> list[Check]:
                         (expiry, issue),
                         AFTER,
                         DQ_DATE,
-                        "DATA_QUALITY",
+                        DATA_QUALITY,
                         "MEDIUM",
                         f"is not after {issue}",
                     )
@@ -301,7 +235,7 @@ def _cross_checks(specs: dict[str, Any]) -> list[Check]:
                 ("scheduled_arrival", "scheduled_departure"),
                 AFTER,
                 DQ_DATE,
-                "DATA_QUALITY",
+                DATA_QUALITY,
                 "HIGH",
                 "is not after scheduled_departure",
             )

@@ -12,9 +12,9 @@ from typing import Any, TypeVar
 
 from screening.report import queries as q
 from screening.store.models import ManifestRecord
+from screening.vocabulary import HIT_FLAG_TYPES as HIT_TYPES  # watchlist and document-registry hits
 from screening.web.accounts import Account
 
-HIT_TYPES = ("WATCHLIST", "DOCUMENT")  # watchlist and document-registry hits (screening.report.queries.is_hit)
 PUBLIC = frozenset({"public"})
 ALL_ROLES = frozenset({"officer", "liaison", "analyst", "carrier", "admin"})
 OFFICER = frozenset({"officer"})
@@ -103,9 +103,6 @@ class Scope:
         if manifest is None or not self.carrier_ok(manifest.carrier):
             raise NotFound(manifest_id)
         return manifest
-
-    def flag_visible(self, flag: Any) -> bool:
-        return self.carrier_ok(flag.carrier) and (self.sees_hits or not q.is_hit(flag))
 
     def hit(self, flag: Any) -> Any:
         """A hit flag for the alert pages, or NotFound."""

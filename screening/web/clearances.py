@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from screening.errors import InputError
 from screening.report import queries as q
 from screening.store.models import AlertDecision, FlagRecord, ListedEntrySnapshot, TravellerRecord
+from screening.vocabulary import WATCHLIST
 from screening.web.listed import pairs_in, snapshots
 
 DECISIONS = ("TRUE_MATCH", "FALSE_POSITIVE", "NEEDS_INFO")
@@ -76,7 +77,7 @@ def flag_entry_hash(flag: FlagRecord, snapshot: ListedEntrySnapshot | None) -> s
     """The version of what the traveller was matched against: the entry's content hash when the workspace
     has a snapshot of it; otherwise the whole list version (any list change then alerts again). A document
     hit is versioned by the registry record's status and wording."""
-    if flag.flag_type == "WATCHLIST":
+    if flag.flag_type == WATCHLIST:
         if snapshot is not None:
             return snapshot.entry_hash
         return "list:" + (flag.list_version or "")
@@ -157,7 +158,7 @@ def alert_states(session: Session, flags: Sequence[FlagRecord]) -> list[AlertSta
     identity key, person data, list entry and entry version; the latest applicable decision wins."""
     travellers = _travellers(session, flags)
     snaps = snapshots(
-        session, ((f.list_version, f.list_name, f.watchlist_entry_id) for f in flags if f.flag_type == "WATCHLIST")
+        session, ((f.list_version, f.list_name, f.watchlist_entry_id) for f in flags if f.flag_type == WATCHLIST)
     )
     states = []
     for flag in flags:
