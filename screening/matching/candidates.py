@@ -30,6 +30,9 @@ ALWAYS_SCORED = 12
 # Edit similarity below which only sounding alike can lift a part pair to agreeing (one typo or a swap
 # of two letters always leaves at least this much).
 ROUGH_MIN = 0.5
+# Weight of a lone initial, however rare the letter (engine.query_slots); initials and particles are too
+# weak to bring in a listed name on a date of birth alone.
+INITIAL_WEIGHT = 0.5
 
 
 class CandidateFinder:
@@ -326,9 +329,43 @@ class CandidateFinder:
         limit: int,
         min_estimate: float = 0.0,
         particle_weight: float = 0.3,
+        dob: int | None = None,
     ) -> np.ndarray:
         """Listed name numbers to score for a traveller, best share first, at most `limit`; with
-        min_estimate, only those whose quick estimate (see estimate()) reaches it."""
+        min_estimate, only those whose quick estimate (see estimate()) reaches it. With a full date of
+        birth (YYYYMMDD), then the names born that day sharing a part with the traveller (born())."""
+        found = self._by_share(slots, weights, min_share, limit, min_estimate, particle_weight)
+        if dob is None:
+            return found
+        extra = self.born(slots, weights, dob, particle_weight)
+        return np.concatenate([found, extra[~np.isin(extra, found)]]) if len(extra) else found
+
+    def born(self, slots: list[WeightedSlot], weights: NameWeights, dob: int, particle_weight: float) -> np.ndarray:
+        """Listed names whose entry gives this full date of birth and that hold a part agreeing with one
+        of the traveller's parts (not a particle or an initial): a partial name, a surname alone, with the
+        exact date of birth reaches the scorer, which weighs them (the share rule would not let it)."""
+        names = self.data.names_born(dob)
+        if not len(names):
+            return names
+        hit = np.zeros(len(names), dtype=np.bool_)
+        for forms, weight in slots:
+            if weight <= max(INITIAL_WEIGHT, particle_weight):
+                continue
+            ids, _sims, _size = self.agreeing_parts(forms, weights)
+            if len(ids):
+                hit |= self._gains_in_names(names, ids, np.ones(len(ids))) > 0
+        return names[hit]
+
+    def _by_share(
+        self,
+        slots: list[WeightedSlot],
+        weights: NameWeights,
+        min_share: float,
+        limit: int,
+        min_estimate: float,
+        particle_weight: float,
+    ) -> np.ndarray:
+        """find() without the date-of-birth path."""
         total = sum(w for _, w in slots)
         if not slots or total <= 0:
             return np.empty(0, dtype=np.int64)

@@ -23,7 +23,7 @@ from screening.matching.evidence import (
     nationality_evidence,
     sex_evidence,
 )
-from screening.matching.index_data import MAX_WEIGHT, IndexData
+from screening.matching.index_data import MAX_WEIGHT, IndexData, dob_key
 from screening.matching.names import name_slots, traveller_full_name
 from screening.matching.scoring import NameScore, NameWeights, WeightedSlot, calibrate, score_names
 from screening.watchlists.model import WatchlistEntry, WatchlistLoad
@@ -204,8 +204,9 @@ class WatchlistIndex:
                 out.append((slot.forms, min(weight, INITIAL_WEIGHT) if len(slot.primary) == 1 else weight))
         return out
 
-    def candidates(self, slots: list[WeightedSlot], config: MatchConfig) -> np.ndarray:
-        """Listed names worth scoring (see candidates.py), best first."""
+    def candidates(self, slots: list[WeightedSlot], config: MatchConfig, dob: str | None = None) -> np.ndarray:
+        """Listed names worth scoring (see candidates.py), best first; with the traveller's date of birth,
+        then the names listed with that full date that share a part with the traveller."""
         return self.finder.find(
             slots,
             self._weights(config),
@@ -213,6 +214,7 @@ class WatchlistIndex:
             config.max_candidates_per_traveller,
             config.candidate_cutoff - config.candidate_estimate_margin,
             config.particle_weight,
+            dob_key(dob),
         )
 
     def _weights(self, config: MatchConfig) -> NameWeights:
@@ -262,7 +264,7 @@ class WatchlistIndex:
         if not slots:
             return []
         if names is None:
-            names = self.candidates(slots, config)
+            names = self.candidates(slots, config, traveller.get("date_of_birth"))
             known = self._known(slots, self._weights(config))  # found while generating candidates
         best = self._best_per_entry(slots, names, known, config)
         if not any(traveller.get(k) for k in EVIDENCE_FIELDS):
@@ -381,7 +383,8 @@ class WatchlistIndex:
     def _score_batch(self, traveller: dict[str, Any], slots: list[WeightedSlot], config: MatchConfig) -> list[Match]:
         """score_traveller(traveller, config, limit=max_matches_per_traveller) over the part similarities
         the batch prepared, for the candidates that could be kept only."""
-        names = self._worth_scoring(traveller, self.candidates(slots, config), slots, config)
+        names = self.candidates(slots, config, traveller.get("date_of_birth"))
+        names = self._worth_scoring(traveller, names, slots, config)
         if not len(names):
             return []
         return self.score_traveller(

@@ -172,11 +172,13 @@ def plain_log_odds(
     listed_count: np.ndarray,
     query: Sequence[WeightedSlot],
     weights: NameWeights,
+    agreeing_only: bool = False,
 ) -> np.ndarray:
     """scoring._name_log_odds of the plain alignment (no joined strings) for N names at once: agreeing
     parts (scoring.part_agreement), contradictions, and missing parts on either side. sims (N, Q, L),
     partner (N, Q) from align(); listed_len and listed_first (N, L): each listed part's length and first
-    letter (ord). Sums in another order than score_names, so equal up to rounding."""
+    letter (ord). Sums in another order than score_names, so equal up to rounding. With agreeing_only,
+    only agreeing parts count (an upper bound whatever the other parts' similarities)."""
     n, q = partner.shape
     rows = np.arange(n)[:, None]
     taken = partner >= 0
@@ -207,4 +209,6 @@ def plain_log_odds(
     used[np.nonzero(taken)[0], partner[taken]] = True
     valid = np.arange(width)[None, :] < listed_count[:, None]
     missing_listed = np.where(valid & ~used, weights.missing_listed_log_odds * listed_weight, 0.0)
+    if agreeing_only:
+        return np.where(taken & ((s >= weights.agree_min) | initial), agreement, 0.0).sum(axis=1)
     return per_part.sum(axis=1) + missing_listed.sum(axis=1)
