@@ -151,3 +151,61 @@ def test_batch_screening_flags_as_single_on_un_ofac_with_yente_queries(with_evid
     got = flags(batch.screen_batch(travellers, CONFIG))
     assert got == expected
     assert np.isfinite([f[3] for f in got]).all()
+
+
+def test_prepared_part_tables_are_agreeing_parts() -> None:
+    """The batch's part similarities (vectorised) are the single path's, part by part and bit for bit."""
+    batch, single = WatchlistIndex(small_lists()), WatchlistIndex(small_lists())
+    weights = CONFIG.name_weights()
+    rng = random.Random(4)
+    words = [w for w in single.data.vocabulary if w]
+    queries = [rng.choice(words) for _ in range(400)]
+    queries += [typo(typo(w, rng), rng) for w in queries[:200]]
+    queries += ["MOHAMMAD ALI", "ABDULRAHMAN", "YOUSEF", "ALY", "M", "FAIZ"]
+    parts = list(dict.fromkeys(forms for q in queries for forms, _ in single.query_slots(q, CONFIG)))
+    batch.finder.prepare(parts, weights)
+    agreeing = 0
+    for forms in parts:
+        ids, sims, size = batch.finder.agreeing_parts(forms, weights)
+        expected_ids, expected_sims, expected_size = single.finder.agreeing_parts(forms, weights)
+        assert ids.tolist() == expected_ids.tolist(), forms
+        assert sims.tolist() == expected_sims.tolist(), forms
+        assert size == expected_size
+        agreeing += len(ids)
+    assert agreeing > len(parts)  # most parts agree with some listed part (themselves, variants)
+
+
+def test_log_odds_bound_is_never_below_the_scorer() -> None:
+    """The array bound used to prune is at least score_names' log-odds, and equal to it (up to rounding)
+    wherever the joined strings cannot be read instead."""
+    index = WatchlistIndex(small_lists())
+    weights = CONFIG.name_weights()
+    rng = random.Random(12)
+    queries = ["Lauren Tnkunda", "Abdul Rahman Al Hashimi", "M Ali", "Sanaulah Ghafari", "Kim Jong"]
+    queries += [typo(name, rng) for entry in index.entries for name in entry.names]
+    queries += [typo(typo(name, rng), rng) for entry in index.entries for name in entry.names]
+    queries += [name.split()[-1] for entry in index.entries for name in entry.names]
+    queries += [
+        " ".join(rng.sample(name.split(), len(name.split()))) for entry in index.entries for name in entry.names
+    ]
+    compared = exact = 0
+    for query in queries:
+        slots = index.query_slots(query, CONFIG)
+        names = index.candidates(slots, CONFIG)
+        if not len(names):
+            continue
+        tables = [
+            dict(zip(i.tolist(), s.tolist(), strict=True))
+            for i, s, _ in map(lambda slot: index.finder.agreeing_parts(slot[0], weights), slots)
+        ]
+        _, bounds = index.batch_scorer.name_scores_and_bounds(names, slots, weights, CONFIG.particle_weight)
+        for name, bound in zip(names.tolist(), bounds.tolist(), strict=True):
+            listed, ids = index._listed(name, CONFIG)
+            result = score_names(
+                slots, listed, weights, lambda i, j, ids=ids, tables=tables: max(tables[i].get(v, 0.0) for v in ids[j])
+            )
+            assert bound >= result.log_odds - 1e-9, (query, name)
+            compared += 1
+            exact += abs(bound - result.log_odds) < 1e-9
+    assert compared > 50
+    assert exact >= 0.8 * compared

@@ -10,6 +10,7 @@ from screening.matching import MatchConfig, WatchlistIndex
 from screening.matching.blocking import skeleton, token_keys
 from screening.matching.index_store import load_or_build
 from screening.watchlists.loader import load_watchlist
+from screening.watchlists.model import WatchlistEntry, WatchlistLoad
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "watchlists"
 CONFIG = MatchConfig()
@@ -111,3 +112,25 @@ def test_short_part_swap_and_truncated_long_part_share_keys() -> None:
 def test_part_joined_across_a_particle_is_found(index: WatchlistIndex) -> None:
     found = index.screen([traveller("Juan Carlos", "Garcialopez")], CONFIG)
     assert found and found[0].entry.entry_id == "2675"
+
+
+def test_exact_date_of_birth_brings_in_a_listed_name_sharing_one_part() -> None:
+    """A traveller whose name shares only its surname with a listed name (too little of it for the share
+    rule) gets that name as a candidate when the full date of birth agrees, and only then."""
+    listed = [
+        WatchlistEntry("N1", "NATIONAL", ["Pakhiarvoud Sikeman"], "SIKEMAN", "PAKHIARVOUD", ["1971-02-03"]),
+        WatchlistEntry("N2", "NATIONAL", ["Qorbalinka Sikeman"], "SIKEMAN", "QORBALINKA", ["1971-02"]),
+        WatchlistEntry("N3", "NATIONAL", ["Zorbalinka Qwertyuk"], "QWERTYUK", "ZORBALINKA", ["1971-02-03"]),
+    ]
+    index = WatchlistIndex([WatchlistLoad("test.csv", "NATIONAL", listed, [], "test")])
+    config = MatchConfig(candidate_min_share=0.9)
+    slots = index.query_slots("Teodorvankel Sikeman", config)
+
+    def owners(dob: str | None) -> set[str]:
+        found = index.candidates(slots, config, dob)
+        return {index.entries[int(index.data.name_owner[n])].entry_id for n in found.tolist()}
+
+    assert owners(None) == set()
+    assert owners("1971-02-03") == {"N1"}  # N2 gives no full date, N3 shares no part
+    assert owners("1971-02-04") == set()
+    assert owners("1971-02") == set()  # a partial date is no key

@@ -65,6 +65,9 @@ def test_update_screens_as_a_full_build(tmp_path: Path) -> None:
     updated = IndexData.load(tmp_path / "v1").update(removed, NEW, "v2")
     rebuilt = IndexData.build(kept + NEW, "v2")
     assert updated.name_count == rebuilt.name_count and len(updated.entries) == len(rebuilt.entries)
+    assert updated.dob_keys.tolist() == rebuilt.dob_keys.tolist()  # the date-of-birth table follows
+    assert updated.dob_names.tolist() == rebuilt.dob_names.tolist()
+    assert 19710203 in updated.dob_keys.tolist()  # N1's date, added
     people = travellers(base + NEW)
     expected = flags(WatchlistIndex(data=rebuilt), people)
     assert {f[1] for f in expected} >= {"N1", "N2"}  # the added entries are found

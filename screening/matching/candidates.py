@@ -19,6 +19,7 @@ from rapidfuzz.distance import OSA, Indel
 from screening.matching.blocking import key_strings, lookup_tokens, stable_hashes
 from screening.matching.index_data import IndexData, _ranges
 from screening.matching.scoring import NameWeights, WeightedSlot, slot_similarity, sound_code
+from screening.matching.vectorised import token_similarities
 
 # Postings longer than this are "common" and expanded only when nothing rarer can carry the share.
 COMMON_POSTINGS = 2000
@@ -29,6 +30,9 @@ ALWAYS_SCORED = 12
 # Edit similarity below which only sounding alike can lift a part pair to agreeing (one typo or a swap
 # of two letters always leaves at least this much).
 ROUGH_MIN = 0.5
+# Weight of a lone initial, however rare the letter (engine.query_slots); initials and particles are too
+# weak to bring in a listed name on a date of birth alone.
+INITIAL_WEIGHT = 0.5
 
 
 class CandidateFinder:
@@ -105,53 +109,16 @@ class CandidateFinder:
         vocabulary_size = max(len(d.vocabulary), 1)
         token_pairs = np.unique(token_of * vocabulary_size + vocab_ids)
         pair_token, pair_vocab = token_pairs // vocabulary_size, token_pairs % vocabulary_size
-        # 3. each traveller part (a tuple of forms) gets its forms' pairs: triples (part, form, listed part)
-        tuple_of = np.fromiter((m for m, forms in enumerate(missing) for _ in forms), dtype=np.int64)
+        # 3. (traveller part, listed part) groups: met through the keys of any of the part's forms
+        form_count = np.fromiter((len(forms) for forms in missing), dtype=np.int64, count=len(missing))
+        part_form_ptr = np.concatenate([[0], np.cumsum(form_count)]).astype(np.int64)
+        tuple_of = np.repeat(np.arange(len(missing), dtype=np.int64), form_count)
         form_token = np.fromiter((position[t] for forms in missing for t in forms), dtype=np.int64)
         token_lo = np.searchsorted(pair_token, form_token)
         token_hi = np.searchsorted(pair_token, form_token, side="right")
         triple = _ranges(token_lo, token_hi)
-        t_part = np.repeat(tuple_of, token_hi - token_lo)
-        t_token, t_vocab = pair_token[triple], pair_vocab[triple]
-        a = [tokens[k] for k in t_token.tolist()]
-        b = [d.vocabulary[k] for k in t_vocab.tolist()]
-        osa = process.cpdist(a, b, scorer=OSA.normalized_similarity, dtype=np.float64, workers=1) if a else np.zeros(0)
-        indel = (
-            process.cpdist(a, b, scorer=Indel.normalized_similarity, dtype=np.float64, workers=1) if a else np.zeros(0)
-        )
-        rough = np.maximum(indel, osa).astype(np.float32)  # what cdist's float32 scores give
-        # group triples by (part, listed part): the best over the part's forms, as agreeing_parts does
-        group_key = t_part * vocabulary_size + t_vocab
-        order = np.argsort(group_key, kind="stable")
-        group_key, rough, t_token, t_vocab = group_key[order], rough[order], t_token[order], t_vocab[order]
-        osa, indel = osa[order], indel[order]
-        groups, first = np.unique(group_key, return_index=True)
-        group_of = np.repeat(np.arange(len(groups)), np.diff(np.append(first, len(group_key))))
-        best_rough = np.maximum.reduceat(rough, first) if len(first) else np.zeros(0, dtype=np.float32)
-        sims = np.where(best_rough >= 1.0, 1.0, 0.0)
-        features = self._features()
-        t_len, t_first, t_sound, t_id = self._token_features(tokens)
-        same_first = t_first[t_token] == features["first"][t_vocab]
-        same_sound = t_sound[t_token] == features["sound"][t_vocab]
-        # Where the rough score leaves it open, the exact part similarity of the scorer itself, as
-        # agreeing_parts computes it (its romanisation forms and phonetic rules are not vectorised).
-        exact_groups = np.nonzero((best_rough < 1.0) & (best_rough >= ROUGH_MIN))[0]
-        if len(exact_groups):
-            chosen = groups[exact_groups]
-            sims = sims.astype(np.float64)
-            sims[exact_groups] = [
-                slot_similarity(missing[part], (d.vocabulary[word],), weights)
-                for part, word in zip(
-                    (chosen // vocabulary_size).tolist(), (chosen % vocabulary_size).tolist(), strict=True
-                )
-            ]
-        low = best_rough[group_of] < ROUGH_MIN
-        if low.any():  # only sounding alike can lift these (an initial from any form, a sound from any)
-            initial = np.zeros(len(groups), dtype=np.bool_)
-            sound = np.zeros(len(groups), dtype=np.bool_)
-            np.logical_or.at(initial, group_of[low], same_first[low])
-            np.logical_or.at(sound, group_of[low], same_sound[low])
-            sims = np.where((best_rough < ROUGH_MIN) & initial & sound, weights.phonetic_similarity, sims)
+        groups = np.unique(np.repeat(tuple_of, token_hi - token_lo) * vocabulary_size + pair_vocab[triple])
+        sims = self._group_similarities(groups, vocabulary_size, part_form_ptr, form_token, tokens, weights)
         keep = sims >= weights.agree_min
         groups, sims = groups[keep], sims[keep]
         part_of, ids = groups // vocabulary_size, groups % vocabulary_size
@@ -161,6 +128,66 @@ class CandidateFinder:
         for m, forms in enumerate(missing):
             lo, hi = int(bounds[m]), int(bounds[m + 1])
             self._part_cache[(forms, weights)] = (ids[lo:hi], sims[lo:hi], int(postings[hi] - postings[lo]))
+
+    def _group_similarities(
+        self,
+        groups: np.ndarray,
+        vocabulary_size: int,
+        part_form_ptr: np.ndarray,
+        form_token: np.ndarray,
+        tokens: list[str],
+        weights: NameWeights,
+    ) -> np.ndarray:
+        """slot_similarity(forms of part, (listed part,)) for every group part * vocabulary_size + listed
+        part, as agreeing_parts() decides it (rough edit score over all forms first, the exact similarity
+        where it is open, sounding alike below ROUGH_MIN), for all groups at once (vectorised.py)."""
+        if not len(groups):
+            return np.zeros(0)
+        d = self.data
+        g_part, g_vocab = groups // vocabulary_size, groups % vocabulary_size
+        # every form of the part against the listed part: pairs ordered by group
+        f_lo, f_hi = part_form_ptr[g_part], part_form_ptr[g_part + 1]
+        per_group = f_hi - f_lo
+        p_group = np.repeat(np.arange(len(groups)), per_group)
+        p_token, p_vocab = form_token[_ranges(f_lo, f_hi)], g_vocab[p_group]
+        a = [tokens[k] for k in p_token.tolist()]
+        b = [d.vocabulary[k] for k in p_vocab.tolist()]
+        osa = process.cpdist(a, b, scorer=OSA.normalized_similarity, dtype=np.float64, workers=1)
+        indel = process.cpdist(a, b, scorer=Indel.normalized_similarity, dtype=np.float64, workers=1)
+        rough = np.maximum(indel, osa).astype(np.float32)  # what cdist's float32 scores give
+        starts = np.concatenate([[0], np.cumsum(per_group)[:-1]]).astype(np.int64)
+        best_rough = np.maximum.reduceat(rough, starts)
+        features = self._features()
+        t_len, t_first, t_sound, t_id = self._token_features(tokens)
+        same_first = t_first[p_token] == features["first"][p_vocab]
+        same_sound = t_sound[p_token] == features["sound"][p_vocab]
+        sims = np.where(best_rough >= 1.0, 1.0, 0.0)
+        # Where the rough score leaves it open: the scorer's own part similarity (vectorised.py), best form
+        open_group = (best_rough < 1.0) & (best_rough >= ROUGH_MIN)
+        if open_group.any():
+            pick = np.nonzero(open_group[p_group])[0]
+            exact = token_similarities(
+                [a[k] for k in pick.tolist()],
+                [b[k] for k in pick.tolist()],
+                weights,
+                known={
+                    "la": t_len[p_token[pick]],
+                    "lb": features["len"][p_vocab[pick]],
+                    "same_first": same_first[pick],
+                    "same_sound": same_sound[pick],
+                    "equal": t_id[p_token[pick]] == p_vocab[pick],
+                    "osa": osa[pick],
+                    "indel": indel[pick],
+                },
+            )
+            counts = per_group[open_group]
+            sims[open_group] = np.maximum.reduceat(exact, np.concatenate([[0], np.cumsum(counts)[:-1]]))
+        low = best_rough < ROUGH_MIN
+        if low.any():  # only sounding alike can lift these (an initial from any form, a sound from any)
+            initial = np.logical_or.reduceat(same_first, starts)
+            sound = np.logical_or.reduceat(same_sound, starts)
+            sims = np.where(low & initial & sound, weights.phonetic_similarity, sims)
+        return sims
 
     def lookup(self, ids: np.ndarray, values: np.ndarray, wanted: np.ndarray) -> np.ndarray:
         """values[k] where wanted == ids[k], else 0, for unique `ids`: through a dense buffer over the
@@ -172,6 +199,10 @@ class CandidateFinder:
         out = buffer[wanted]
         buffer[ids] = 0.0
         return out
+
+    def vocab_features(self) -> dict[str, np.ndarray]:
+        """Per vocabulary part: length, first letter (ord) and metaphone code id."""
+        return self._features()
 
     def _features(self) -> dict[str, np.ndarray]:
         """Per vocabulary part: length, first letter and metaphone code (as an integer), computed once."""
@@ -298,9 +329,43 @@ class CandidateFinder:
         limit: int,
         min_estimate: float = 0.0,
         particle_weight: float = 0.3,
+        dob: int | None = None,
     ) -> np.ndarray:
         """Listed name numbers to score for a traveller, best share first, at most `limit`; with
-        min_estimate, only those whose quick estimate (see estimate()) reaches it."""
+        min_estimate, only those whose quick estimate (see estimate()) reaches it. With a full date of
+        birth (YYYYMMDD), then the names born that day sharing a part with the traveller (born())."""
+        found = self._by_share(slots, weights, min_share, limit, min_estimate, particle_weight)
+        if dob is None:
+            return found
+        extra = self.born(slots, weights, dob, particle_weight)
+        return np.concatenate([found, extra[~np.isin(extra, found)]]) if len(extra) else found
+
+    def born(self, slots: list[WeightedSlot], weights: NameWeights, dob: int, particle_weight: float) -> np.ndarray:
+        """Listed names whose entry gives this full date of birth and that hold a part agreeing with one
+        of the traveller's parts (not a particle or an initial): a partial name, a surname alone, with the
+        exact date of birth reaches the scorer, which weighs them (the share rule would not let it)."""
+        names = self.data.names_born(dob)
+        if not len(names):
+            return names
+        hit = np.zeros(len(names), dtype=np.bool_)
+        for forms, weight in slots:
+            if weight <= max(INITIAL_WEIGHT, particle_weight):
+                continue
+            ids, _sims, _size = self.agreeing_parts(forms, weights)
+            if len(ids):
+                hit |= self._gains_in_names(names, ids, np.ones(len(ids))) > 0
+        return names[hit]
+
+    def _by_share(
+        self,
+        slots: list[WeightedSlot],
+        weights: NameWeights,
+        min_share: float,
+        limit: int,
+        min_estimate: float,
+        particle_weight: float,
+    ) -> np.ndarray:
+        """find() without the date-of-birth path."""
         total = sum(w for _, w in slots)
         if not slots or total <= 0:
             return np.empty(0, dtype=np.int64)

@@ -23,12 +23,13 @@ from screening.matching.evidence import (
     nationality_evidence,
     sex_evidence,
 )
-from screening.matching.index_data import MAX_WEIGHT, IndexData
+from screening.matching.index_data import MAX_WEIGHT, IndexData, dob_key
 from screening.matching.names import name_slots, traveller_full_name
 from screening.matching.scoring import NameScore, NameWeights, WeightedSlot, calibrate, score_names
 from screening.watchlists.model import WatchlistEntry, WatchlistLoad
 
 LOW_QUALITY = {"low", "fka"}
+BOUND_MARGIN = 1e-6  # log-odds: the bound sums in another order than the scorer
 EVIDENCE_FIELDS = ("date_of_birth", "nationality", "document_issuing_state", "sex", "document_number")
 
 
@@ -72,6 +73,63 @@ def evidence_parts(traveller: dict[str, Any], entry: WatchlistEntry, config: Mat
         sex_evidence(traveller.get("sex"), entry.sex, config),
         document_evidence(traveller.get("document_number"), entry.document_numbers, config),
     ]
+
+
+@dataclass
+class BestName:
+    """A listed entry's best-scoring name for one traveller (its explanation is written only if returned)."""
+
+    name: int
+    value: float  # name log-odds, low-quality alias adjustment included
+    result: NameScore
+    quality: str
+
+
+def name_detail(result: NameScore, quality: str, config: MatchConfig) -> str:
+    """The name part's explanation: every part's log-odds, and the alias quality when not primary."""
+    detail = result.detail()
+    if quality not in ("primary", ""):
+        detail += f" (listed {quality} alias)"
+    if quality.lower() in LOW_QUALITY:
+        detail += f", low-quality alias {config.low_quality_alias_log_odds:+.2f}"
+    return detail
+
+
+def name_score(
+    slots: list[WeightedSlot],
+    listed: list[WeightedSlot],
+    listed_ids: list[tuple[int, ...]],
+    known: list[dict[int, float]] | None,
+    weights: NameWeights,
+) -> NameScore:
+    """score_names, with the part similarities found during candidate generation when `known`."""
+    if known is None:
+        return score_names(slots, listed, weights)
+
+    def similarity(i: int, j: int) -> float:
+        table = known[i]
+        return max(table.get(v, 0.0) for v in listed_ids[j])
+
+    return score_names(slots, listed, weights, similarity)
+
+
+def evidence_ceiling(traveller: dict[str, Any], config: MatchConfig) -> float:
+    """The most log-odds a traveller's date of birth, nationality, sex and document could add to a name
+    (each feature's best outcome, or nothing when the traveller does not give it)."""
+    ceiling = 0.0
+    if traveller.get("date_of_birth"):
+        ceiling += max(
+            0.0,
+            config.dob_exact_log_odds,
+            config.dob_partial_log_odds,
+            config.dob_swapped_log_odds,
+            config.dob_near_log_odds,
+        )
+    if traveller_nationalities(traveller):
+        ceiling += max(0.0, config.nationality_match_log_odds, config.nationality_mismatch_log_odds)
+    if traveller.get("document_number"):
+        ceiling += max(0.0, config.document_match_log_odds)
+    return ceiling  # sex only ever subtracts; a low-quality alias too
 
 
 def entry_changes(
@@ -146,8 +204,9 @@ class WatchlistIndex:
                 out.append((slot.forms, min(weight, INITIAL_WEIGHT) if len(slot.primary) == 1 else weight))
         return out
 
-    def candidates(self, slots: list[WeightedSlot], config: MatchConfig) -> np.ndarray:
-        """Listed names worth scoring (see candidates.py), best first."""
+    def candidates(self, slots: list[WeightedSlot], config: MatchConfig, dob: str | None = None) -> np.ndarray:
+        """Listed names worth scoring (see candidates.py), best first; with the traveller's date of birth,
+        then the names listed with that full date that share a part with the traveller."""
         return self.finder.find(
             slots,
             self._weights(config),
@@ -155,6 +214,7 @@ class WatchlistIndex:
             config.max_candidates_per_traveller,
             config.candidate_cutoff - config.candidate_estimate_margin,
             config.particle_weight,
+            dob_key(dob),
         )
 
     def _weights(self, config: MatchConfig) -> NameWeights:
@@ -183,6 +243,9 @@ class WatchlistIndex:
         return cached
 
     # -- scoring ---------------------------------------------------------------------------------
+    def traveller_slots(self, traveller: dict[str, Any], config: MatchConfig) -> list[WeightedSlot]:
+        return self.query_slots(traveller_full_name(traveller.get("given_names"), traveller.get("surname")), config)
+
     def score_traveller(
         self,
         traveller: dict[str, Any],
@@ -195,71 +258,93 @@ class WatchlistIndex:
     ) -> list[Match]:
         """Best match per listed entry for one traveller (above the threshold unless keep_below), best
         first, at most `limit`. `names` (with the part similarities `known` for them) may come from the
-        batch path, which has already dropped candidates whose name similarity is below the cutoff."""
+        batch path, which has already dropped candidates that cannot be kept (see _worth_scoring)."""
         if slots is None:
-            slots = self.query_slots(
-                traveller_full_name(traveller.get("given_names"), traveller.get("surname")), config
-            )
+            slots = self.traveller_slots(traveller, config)
         if not slots:
             return []
-        weights = self._weights(config)
         if names is None:
-            names = self.candidates(slots, config)
-            known = self._known(slots, weights)  # found while generating candidates, reused for scoring
-        best: dict[int, Match] = {}
+            names = self.candidates(slots, config, traveller.get("date_of_birth"))
+            known = self._known(slots, self._weights(config))  # found while generating candidates
+        best = self._best_per_entry(slots, names, known, config)
+        if not any(traveller.get(k) for k in EVIDENCE_FIELDS):
+            return self._rank_by_name(traveller, best, config, keep_below, limit)
+        return self._rank_with_evidence(traveller, best, config, keep_below, limit)
+
+    def _best_per_entry(
+        self,
+        slots: list[WeightedSlot],
+        names: np.ndarray,
+        known: list[dict[int, float]] | None,
+        config: MatchConfig,
+    ) -> dict[int, BestName]:
+        """Each listed entry's best name among `names` by name log-odds (ties: the first), names whose
+        similarity is below the candidate cutoff left out (never scored in screening, not kept either)."""
+        weights = self._weights(config)
         d = self.data
+        best: dict[int, BestName] = {}
         seen: dict[tuple[tuple[int, ...], ...], NameScore] = {}  # a common name listed many times
-        for name in names:
-            listed, listed_ids = self._listed(int(name), config)
+        for name in names.tolist():
+            listed, listed_ids = self._listed(name, config)
             signature = tuple(listed_ids)
-            if signature in seen:
-                result = seen[signature]
-            elif known is None:
-                result = seen[signature] = score_names(slots, listed, weights)
-            else:
-
-                def similarity(i: int, j: int, ids: list[tuple[int, ...]] = listed_ids) -> float:
-                    table = known[i]
-                    return max(table.get(v, 0.0) for v in ids[j])
-
-                result = seen[signature] = score_names(slots, listed, weights, similarity)
-            if result.score < config.candidate_cutoff:  # never scored in screening: not kept either
+            result = seen.get(signature)
+            if result is None:
+                result = seen[signature] = name_score(slots, listed, listed_ids, known, weights)
+            if result.score < config.candidate_cutoff:
                 continue
-            owner = int(d.name_owner[name])
             quality = d.qualities[int(d.name_quality[name])]
             value = result.log_odds  # evidence in log-odds; Match.score is its calibrated probability
-            detail = result.detail()
-            if quality not in ("primary", ""):
-                detail += f" (listed {quality} alias)"
             if quality.lower() in LOW_QUALITY:
                 value += config.low_quality_alias_log_odds
-                detail += f", low-quality alias {config.low_quality_alias_log_odds:+.2f}"
+            owner = int(d.name_owner[name])
             current = best.get(owner)
-            if current is not None and current.parts[0].value >= value:
-                continue
-            ref = str(traveller.get("traveller_ref") or "")
-            best[owner] = Match(
-                ref,
-                None,  # type: ignore[arg-type]  # the entry is decoded only for the matches returned
-                d.listed_name(int(name)),
-                float(calibrate(value, config.calibration_slope, config.calibration_intercept)),
-                [MatchPart("name", value, detail)],
-            )
-        if not any(traveller.get(k) for k in EVIDENCE_FIELDS):
-            # Nothing but a name to compare: rank by name and decode only the entries returned.
-            ranked = sorted(best.items(), key=lambda item: -item[1].score)
-            ranked = [(o, m) for o, m in ranked if keep_below or m.score >= config.threshold][:limit]
-            for owner, match in ranked:
-                match.entry = self.entries[owner]
-            return [m for _, m in ranked]
-        out = []
-        for owner, match in best.items():
-            match.entry = self.entries[owner]
-            match.score, match.parts = combine(match.parts[0], evidence_parts(traveller, match.entry, config), config)
-            if keep_below or match.score >= config.threshold:
-                out.append(match)
-        out.sort(key=lambda m: -m.score)
-        return out[:limit]
+            if current is None or current.value < value:
+                best[owner] = BestName(name, value, result, quality)
+        return best
+
+    def _match(self, traveller: dict[str, Any], owner: int, best: BestName, score: float, config: MatchConfig) -> Match:
+        """The Match of a returned entry: its entry decoded and its name explanation written only now."""
+        name_part = MatchPart("name", best.value, name_detail(best.result, best.quality, config))
+        ref = str(traveller.get("traveller_ref") or "")
+        return Match(ref, self.entries[owner], self.data.listed_name(best.name), score, [name_part])
+
+    def _rank_by_name(
+        self,
+        traveller: dict[str, Any],
+        best: dict[int, BestName],
+        config: MatchConfig,
+        keep_below: bool,
+        limit: int | None,
+    ) -> list[Match]:
+        """Nothing but a name to compare: rank by the name's calibrated score."""
+        slope, intercept = config.calibration_slope, config.calibration_intercept
+        scored = [(owner, b, float(calibrate(b.value, slope, intercept))) for owner, b in best.items()]
+        scored.sort(key=lambda item: -item[2])
+        kept = [item for item in scored if keep_below or item[2] >= config.threshold][:limit]
+        return [self._match(traveller, owner, b, score, config) for owner, b, score in kept]
+
+    def _rank_with_evidence(
+        self,
+        traveller: dict[str, Any],
+        best: dict[int, BestName],
+        config: MatchConfig,
+        keep_below: bool,
+        limit: int | None,
+    ) -> list[Match]:
+        """Name log-odds plus date of birth, nationality, sex and document evidence, calibrated."""
+        out: list[tuple[float, int, BestName, list[MatchPart]]] = []
+        for owner, b in best.items():
+            name_part = MatchPart("name", b.value, "")  # explained below, only if returned
+            score, parts = combine(name_part, evidence_parts(traveller, self.entries[owner], config), config)
+            if keep_below or score >= config.threshold:
+                out.append((score, owner, b, parts))
+        out.sort(key=lambda item: -item[0])
+        matches = []
+        for score, owner, b, parts in out[:limit]:
+            match = self._match(traveller, owner, b, score, config)
+            match.parts = [match.parts[0], *parts[1:]]
+            matches.append(match)
+        return matches
 
     def screen(self, travellers: list[dict[str, Any]], config: MatchConfig) -> list[Match]:
         """Flags for a manifest or a batch of manifests, screened as arrays (see screen_batch)."""
@@ -275,12 +360,11 @@ class WatchlistIndex:
     def screen_batch(self, travellers: list[dict[str, Any]], config: MatchConfig) -> list[Match]:
         """Flags for many travellers: the agreeing listed parts of every traveller name part are found in
         one batch (keys hashed at once, one join against the key table, part similarities in rapidfuzz
-        cpdist calls), each traveller's candidates are aligned all at once (numpy), and explanations are
+        cpdist calls and vectorised.token_similarities), each traveller's candidates are scored as arrays
+        (BatchScorer) and only those that could be kept are aligned by the scorer itself; explanations are
         built only for the flags. Same flags, scores and explanations as screen_single."""
         weights = self._weights(config)
-        queries = [
-            self.query_slots(traveller_full_name(t.get("given_names"), t.get("surname")), config) for t in travellers
-        ]
+        queries = [self.traveller_slots(t, config) for t in travellers]
         self.finder.prepare([forms for slots in queries for forms, _ in slots], weights)
         matches: list[Match] = []
         for traveller, slots in zip(travellers, queries, strict=True):
@@ -298,10 +382,9 @@ class WatchlistIndex:
 
     def _score_batch(self, traveller: dict[str, Any], slots: list[WeightedSlot], config: MatchConfig) -> list[Match]:
         """score_traveller(traveller, config, limit=max_matches_per_traveller) over the part similarities
-        the batch prepared. The array name similarities (BatchScorer.name_scores) are not used to prune
-        here: they mirror the similarity of the earlier scorer, and the log-likelihood scorer's romanisation
-        forms can agree where they do not (a pruned true match would be a lost flag)."""
-        names = self.candidates(slots, config)
+        the batch prepared, for the candidates that could be kept only."""
+        names = self.candidates(slots, config, traveller.get("date_of_birth"))
+        names = self._worth_scoring(traveller, names, slots, config)
         if not len(names):
             return []
         return self.score_traveller(
@@ -312,6 +395,21 @@ class WatchlistIndex:
             slots=slots,
             limit=config.max_matches_per_traveller,
         )
+
+    def _worth_scoring(
+        self, traveller: dict[str, Any], names: np.ndarray, slots: list[WeightedSlot], config: MatchConfig
+    ) -> np.ndarray:
+        """The candidates score_traveller could keep: name similarity (exact, as arrays) at least the
+        candidate cutoff, and an upper bound of the name log-odds plus the most the traveller's other
+        evidence could add reaching the threshold. Dropping the others changes no flag."""
+        if not len(names):
+            return names
+        score, bound = self.batch_scorer.name_scores_and_bounds(
+            names, slots, self._weights(config), config.particle_weight
+        )
+        ceiling = evidence_ceiling(traveller, config) + BOUND_MARGIN
+        reach = calibrate(bound + ceiling, config.calibration_slope, config.calibration_intercept)
+        return names[(score >= config.candidate_cutoff) & (np.asarray(reach) >= config.threshold)]
 
 
 def compare(

@@ -17,7 +17,7 @@ from screening.matching.blocking import build_key_table
 from screening.matching.names import name_slots, split_packed_names
 from screening.watchlists.model import WatchlistEntry
 
-FORMAT = "screening-watchlist-index/1"
+FORMAT = "screening-watchlist-index/2"
 MAX_WEIGHT = 3.0  # weight of a part no listed name has (it is as telling as the rarest part)
 _ARRAYS = (
     "token_weight",
@@ -34,6 +34,8 @@ _ARRAYS = (
     "key_tokens",
     "name_text_ptr",
     "entry_ptr",
+    "dob_keys",
+    "dob_names",
 )
 
 
@@ -43,6 +45,23 @@ def rarity_weight(document_frequency: np.ndarray, names: int) -> np.ndarray:
     n = max(names, 2)
     df = np.clip(document_frequency.astype(np.float64), 1, n)
     return (1.0 + (MAX_WEIGHT - 1.0) * np.log(n / df) / math.log(n)).astype(np.float32)
+
+
+def dob_key(value: str | None) -> int | None:
+    """A full date of birth (YYYY-MM-DD...) as the integer YYYYMMDD, or None (partial, range, unreadable)."""
+    text = (value or "").strip()[:10]
+    if len(text) != 10 or text[4] != "-" or text[7] != "-":
+        return None
+    digits = text[:4] + text[5:7] + text[8:10]
+    return int(digits) if digits.isdigit() and digits[4:6] != "00" and digits[6:] != "00" else None
+
+
+def _dob_table(dobs: np.ndarray, names: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(dob_keys, dob_names): every (full date of birth, listed name) pair, sorted by date then name."""
+    keys = np.asarray(dobs, dtype=np.int64)
+    values = np.asarray(names, dtype=np.int32)
+    order = np.lexsort((values, keys))
+    return keys[order], values[order]
 
 
 def _pointer(lengths: np.ndarray) -> np.ndarray:
@@ -64,8 +83,13 @@ def _encode(
 ) -> dict[str, np.ndarray]:
     """Name arrays of `entries` (owners numbered from first_position), extending vocab and qualities."""
     slot_ptr, form_ptr, slot_forms, slot_particle = [0], [0], [], []
-    name_owner, name_quality, texts = [], [], []
+    name_owner: list[int] = []
+    name_quality: list[int] = []
+    texts: list[bytes] = []
+    dobs: list[int] = []
+    dob_names: list[int] = []
     for position, entry in enumerate(entries, start=first_position):
+        full = {k for k in map(dob_key, entry.dates_of_birth) if k is not None}
         for n, raw in enumerate(entry.names):
             quality = "primary" if n == 0 else (entry.alias_quality[n - 1] if n - 1 < len(entry.alias_quality) else "")
             for name in split_packed_names(raw):
@@ -78,6 +102,9 @@ def _encode(
                     form_ptr.append(len(slot_forms))
                     slot_particle.append(slot.particle)
                 slot_ptr.append(len(form_ptr) - 1)
+                for key in full:
+                    dobs.append(key)
+                    dob_names.append(len(name_owner))
                 name_owner.append(position)
                 name_quality.append(qualities.setdefault(quality, len(qualities)))
                 texts.append(name.encode())
@@ -91,6 +118,7 @@ def _encode(
         "name_quality": np.asarray(name_quality, dtype=np.int16),
         "name_text_ptr": _pointer(lengths),
         "name_text": np.frombuffer(b"".join(texts), dtype=np.uint8),
+        "dob_pairs": np.array([dobs, dob_names], dtype=np.int64).reshape(2, -1),  # (date, name in this batch)
     }
 
 
@@ -103,7 +131,10 @@ def _concat_names(first: dict[str, np.ndarray], second: dict[str, np.ndarray]) -
         "name_text_ptr": len(first["name_text"]),
     }
     for key, values in first.items():
-        if key in shift:
+        if key == "dob_pairs":  # the second batch's names come after the first's
+            later = second[key] + np.array([[0], [len(first["name_owner"])]], dtype=np.int64)
+            out[key] = np.concatenate([values, later], axis=1)
+        elif key in shift:
             out[key] = np.concatenate([values, second[key][1:] + shift[key]]).astype(np.int64)
         else:
             out[key] = np.concatenate([values, second[key]]).astype(values.dtype)
@@ -161,6 +192,8 @@ class IndexData:
     key_tokens: np.ndarray
     name_text_ptr: np.ndarray
     entry_ptr: np.ndarray
+    dob_keys: np.ndarray
+    dob_names: np.ndarray
 
     def __init__(
         self,
@@ -218,7 +251,8 @@ class IndexData:
         """The index from its name arrays (slot_ptr, form_ptr, slot_forms, slot_particle, name_owner,
         name_quality, name_text_ptr, name_text) and key table: postings and rarity weights derived with
         numpy, the same for a build and an update."""
-        arrays = {k: v for k, v in names.items() if k != "name_text"}
+        arrays = {k: v for k, v in names.items() if k not in ("name_text", "dob_pairs")}
+        arrays["dob_keys"], arrays["dob_names"] = _dob_table(names["dob_pairs"][0], names["dob_pairs"][1])
         name_count = len(arrays["name_owner"])
         # Postings: which names contain each vocabulary token (in any slot, any form).
         slot_name = np.repeat(np.arange(name_count, dtype=np.int64), np.diff(arrays["slot_ptr"]))
@@ -267,6 +301,7 @@ class IndexData:
             "name_quality": np.asarray(self.name_quality[kept_names], dtype=np.int16),
             "name_text_ptr": _pointer(text_hi - text_lo),
             "name_text": np.asarray(self.name_text[_ranges(text_lo, text_hi)], dtype=np.uint8),
+            "dob_pairs": self._kept_dob_pairs(kept_names),
         }
         vocab = dict(self.vocab_ids)
         qualities = {q: i for i, q in enumerate(self.qualities)}
@@ -289,6 +324,19 @@ class IndexData:
         ]
         entries = LazyEntries(np.frombuffer(blob, dtype=np.uint8), _pointer(np.asarray(lengths, dtype=np.int64)))
         return IndexData._assemble(names, vocabulary, list(qualities), keys, entries, version)
+
+    def _kept_dob_pairs(self, kept_names: np.ndarray) -> np.ndarray:
+        """(date, new name number) of the kept names' dates of birth (kept names renumbered 0, 1, ...)."""
+        renumber = np.full(self.name_count, -1, dtype=np.int64)
+        renumber[kept_names] = np.arange(len(kept_names))
+        names = renumber[np.asarray(self.dob_names, dtype=np.int64)]
+        kept = names >= 0
+        return np.stack([np.asarray(self.dob_keys, dtype=np.int64)[kept], names[kept]])
+
+    def names_born(self, dob: int) -> np.ndarray:
+        """Listed names whose entry gives this full date of birth (YYYYMMDD), in name order."""
+        lo, hi = np.searchsorted(self.dob_keys, [dob, dob + 1])
+        return np.asarray(self.dob_names[lo:hi], dtype=np.int64)
 
     def save(self, folder: str | Path) -> None:
         """Write the arrays (.npy, memory-mappable), vocabulary, names and entries to `folder`."""
@@ -327,7 +375,7 @@ class IndexData:
             raise InputError(f"{folder}: not a {FORMAT} index")
         # Plain ndarray views of the memory maps: same shared pages, without np.memmap's per-slice cost.
         arrays = {key: np.load(folder / f"{key}.npy", mmap_mode="r").view(np.ndarray) for key in _ARRAYS}
-        for small in ("token_weight", "key_hashes"):  # searched on every query: keep in memory
+        for small in ("token_weight", "key_hashes", "dob_keys"):  # searched on every query: keep in memory
             arrays[small] = np.ascontiguousarray(arrays[small])
         text = (folder / "vocabulary.txt").read_text(encoding="utf-8")
         vocabulary = text.split("\n") if text else []
@@ -361,6 +409,7 @@ class IndexData:
             ("postings", int(self.post_ptr[-1]) == len(self.post_names)),
             ("keys", len(self.key_ptr) - 1 == len(self.key_hashes) and int(self.key_ptr[-1]) == len(self.key_tokens)),
             ("name text", int(self.name_text_ptr[-1]) == len(self.name_text)),
+            ("dates of birth", len(self.dob_keys) == len(self.dob_names)),
             (
                 "entries",
                 len(self.entries) == self.meta.get("entries") and int(self.entry_ptr[-1]) == len(self.entries._blob)

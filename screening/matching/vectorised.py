@@ -13,7 +13,7 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA, Indel, Levenshtein
 
-from screening.matching.scoring import NameWeights, sound_code
+from screening.matching.scoring import NameWeights, WeightedSlot, sound_code
 
 
 def _lengths(words: Sequence[str]) -> np.ndarray:
@@ -160,3 +160,55 @@ def joined_similarity(
     if Indel.distance(joined_q, joined_c, score_cutoff=2) <= 2:
         return float(Indel.normalized_similarity(joined_q, joined_c, score_cutoff=weights.joined_min))
     return 0.0
+
+
+def plain_log_odds(
+    sims: np.ndarray,
+    partner: np.ndarray,
+    query_weight: np.ndarray,
+    listed_weight: np.ndarray,
+    listed_len: np.ndarray,
+    listed_first: np.ndarray,
+    listed_count: np.ndarray,
+    query: Sequence[WeightedSlot],
+    weights: NameWeights,
+    agreeing_only: bool = False,
+) -> np.ndarray:
+    """scoring._name_log_odds of the plain alignment (no joined strings) for N names at once: agreeing
+    parts (scoring.part_agreement), contradictions, and missing parts on either side. sims (N, Q, L),
+    partner (N, Q) from align(); listed_len and listed_first (N, L): each listed part's length and first
+    letter (ord). Sums in another order than score_names, so equal up to rounding. With agreeing_only,
+    only agreeing parts count (an upper bound whatever the other parts' similarities)."""
+    n, q = partner.shape
+    rows = np.arange(n)[:, None]
+    taken = partner >= 0
+    j = np.where(taken, partner, 0)
+    s = sims[rows, np.arange(q)[None, :], j]
+    wc = listed_weight[rows, j]
+    wq = np.broadcast_to(query_weight[None, :], (n, q))
+    la = np.array([len(forms[0]) for forms, _ in query], dtype=np.int64)[None, :]
+    a0 = np.array([ord(forms[0][0]) if forms[0] else -2 for forms, _ in query], dtype=np.int64)[None, :]
+    lb = listed_len[rows, j]
+    initial = ((la == 1) != (lb == 1)) & (a0 == listed_first[rows, j])
+    span = max(1e-9, 1.0 - weights.agree_min)
+    share = weights.near_agree_share + (1.0 - weights.near_agree_share) * np.clip(
+        (s - weights.agree_min) / span, 0.0, 1.0
+    )
+    short = np.minimum(la, lb) <= weights.short_part_length
+    weight = np.where(short, np.minimum(wc, weights.short_part_max_weight), wc)
+    share = np.where(short & (s < 1.0), share * weights.short_inexact_factor, share)
+    agreement = np.where(initial, weights.initial_log_odds, weights.agree_log_odds * weight * share)
+    contradiction = weights.contradiction_log_odds + weights.contradiction_weight_log_odds * np.maximum(wq, wc)
+    per_part = np.where(
+        taken,
+        np.where((s >= weights.agree_min) | initial, agreement, contradiction),
+        weights.missing_traveller_log_odds * wq,
+    )
+    width = listed_weight.shape[1]
+    used = np.zeros((n, width), dtype=np.bool_)
+    used[np.nonzero(taken)[0], partner[taken]] = True
+    valid = np.arange(width)[None, :] < listed_count[:, None]
+    missing_listed = np.where(valid & ~used, weights.missing_listed_log_odds * listed_weight, 0.0)
+    if agreeing_only:
+        return np.where(taken & ((s >= weights.agree_min) | initial), agreement, 0.0).sum(axis=1)
+    return per_part.sum(axis=1) + missing_listed.sum(axis=1)
