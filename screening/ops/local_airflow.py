@@ -82,6 +82,10 @@ class LocalAirflow:
             result = self.sql_alchemy_conn.replace("postgresql+psycopg2://", "db+postgresql://")
             self.env["AIRFLOW__CELERY__RESULT_BACKEND"] = result
             self.env["AIRFLOW__CELERY__WORKER_CONCURRENCY"] = str(self.parallelism)
+            # a queue of its own: two installations on one broker (parallel test runs) must not take each
+            # other's tasks (they would fail on the other's JWT secret)
+            self.queue = f"screening-{secret[:12]}"
+            self.env["AIRFLOW__OPERATORS__DEFAULT_QUEUE"] = self.queue
         self.env.update(self.extra_env)
 
     def airflow(self, *args: str, check: bool = True, timeout: float = 300) -> str:
@@ -117,7 +121,8 @@ class LocalAirflow:
         self._start("scheduler", "scheduler")
         self._start("dag-processor", "dag-processor")
         if self.executor.endswith("CeleryExecutor"):
-            self._start("celery-worker", "celery", "worker", "--concurrency", str(self.parallelism))
+            queue = self.env.get("AIRFLOW__OPERATORS__DEFAULT_QUEUE", "default")
+            self._start("celery-worker", "celery", "worker", "--concurrency", str(self.parallelism), "--queues", queue)
         return self
 
     def __exit__(self, *exc: Any) -> None:
