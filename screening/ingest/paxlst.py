@@ -433,6 +433,45 @@ class _Reader:
         findings: list[dict[str, str]],
         refs: list[str],
     ) -> None:
+        """One manifest per leg, with the travellers on that leg; unreadable traveller groups quarantined."""
+        travellers = self._readable_travellers(content, refs)
+        for index, leg in enumerate(legs):
+            departure, dep_ok = iso_local_time(leg.departure_local, leg.departure_raw, leg.departure_airport)
+            arrival, arr_ok = iso_local_time(leg.arrival_local, leg.arrival_raw, leg.arrival_airport)
+            leg_findings = list(findings)
+            for text, ok, airport in (
+                (departure, dep_ok, leg.departure_airport),
+                (arrival, arr_ok, leg.arrival_airport),
+            ):
+                if text and not ok:
+                    leg_findings.append(_time_zone_unknown(leg, airport, message_ref))
+            manifest = Manifest(
+                carrier=leg.carrier,
+                flight_number=leg.flight_number,
+                departure_airport=leg.departure_airport,
+                arrival_airport=leg.arrival_airport,
+                scheduled_departure=departure,
+                scheduled_arrival=arrival,
+                transmitted_at=self.transmitted_at,
+                message_ref=message_ref,
+                source_format="paxlst",
+                message_type="CREW" if content.document_code in CREW_LIST_CODES else "PAX",
+                declared_total=content.declared_total,
+                parts=1,
+                source_file=self.source_file,
+            )
+            _board(manifest, travellers, legs, index)
+            info = dict(part, leg=index + 1, legs=len(legs))
+            ctl.attach(manifest, "part_info", info)
+            ctl.attach(manifest, ctl.FINDINGS_ATTR, leg_findings)
+            ctl.set_incomplete(manifest, _lone_part_reason(part, message_ref), message_ref)
+            leg_findings = ctl.findings_of(manifest)
+            self.findings.extend(f for f in leg_findings if f not in self.findings)
+            self.result.manifests.append(manifest)
+
+    def _readable_travellers(self, content: MessageContent, refs: list[str]) -> list[tuple[Traveller, list[Document]]]:
+        """Each traveller group read, with its reference, as a Traveller and its Documents; a group that
+        could not be read is quarantined (one traveller)."""
         travellers: list[tuple[Traveller, list[Document]]] = []
         for group, ref in zip(content.groups, refs, strict=True):
             if group.error is not None or group.traveller is None:
@@ -451,54 +490,31 @@ class _Reader:
             )
             documents = [_normalise_document(d, ref) for d in group.documents]
             travellers.append((traveller, documents))
-        for index, leg in enumerate(legs):
-            departure, dep_ok = iso_local_time(leg.departure_local, leg.departure_raw, leg.departure_airport)
-            arrival, arr_ok = iso_local_time(leg.arrival_local, leg.arrival_raw, leg.arrival_airport)
-            leg_findings = list(findings)
-            for text, ok, airport in (
-                (departure, dep_ok, leg.departure_airport),
-                (arrival, arr_ok, leg.arrival_airport),
-            ):
-                if text and not ok:
-                    leg_findings.append(
-                        ctl.finding(
-                            ctl.PAXLST_TIME_ZONE_UNKNOWN,
-                            f"segment {leg.position}: time at airport "
-                            f"'{(airport or '')[:5]}' kept as local time without UTC offset (airport unknown or "
-                            "time unreadable)",
-                            f"segment {leg.position}",
-                            message_ref,
-                        )
-                    )
-            manifest = Manifest(
-                carrier=leg.carrier,
-                flight_number=leg.flight_number,
-                departure_airport=leg.departure_airport,
-                arrival_airport=leg.arrival_airport,
-                scheduled_departure=departure,
-                scheduled_arrival=arrival,
-                transmitted_at=self.transmitted_at,
-                message_ref=message_ref,
-                source_format="paxlst",
-                message_type="CREW" if content.document_code in CREW_LIST_CODES else "PAX",
-                declared_total=content.declared_total,
-                parts=1,
-                source_file=self.source_file,
-            )
-            if len(legs) == 1:  # the common case: no copies needed
-                manifest.travellers = [t for t, _ in travellers]
-                manifest.documents = [d for _, docs in travellers for d in docs]
-            for traveller, documents in travellers if len(legs) > 1 else ():
-                if index in legs_travelled(traveller, legs):
-                    manifest.travellers.append(traveller.copy())
-                    manifest.documents.extend(d.copy() for d in documents)
-            info = dict(part, leg=index + 1, legs=len(legs))
-            ctl.attach(manifest, "part_info", info)
-            ctl.attach(manifest, ctl.FINDINGS_ATTR, leg_findings)
-            ctl.set_incomplete(manifest, _lone_part_reason(part, message_ref), message_ref)
-            leg_findings = ctl.findings_of(manifest)
-            self.findings.extend(f for f in leg_findings if f not in self.findings)
-            self.result.manifests.append(manifest)
+        return travellers
+
+
+def _time_zone_unknown(leg: Leg, airport: str | None, message_ref: str) -> dict[str, str]:
+    return ctl.finding(
+        ctl.PAXLST_TIME_ZONE_UNKNOWN,
+        f"segment {leg.position}: time at airport "
+        f"'{(airport or '')[:5]}' kept as local time without UTC offset (airport unknown or "
+        "time unreadable)",
+        f"segment {leg.position}",
+        message_ref,
+    )
+
+
+def _board(manifest: Manifest, travellers: list[tuple[Traveller, list[Document]]], legs: list[Leg], index: int) -> None:
+    """The travellers (and their documents) on leg `index`: all of them on a single-leg flight, else
+    copies for the legs each one travels (a progressive flight)."""
+    if len(legs) == 1:  # the common case: no copies needed
+        manifest.travellers = [t for t, _ in travellers]
+        manifest.documents = [d for _, docs in travellers for d in docs]
+        return
+    for traveller, documents in travellers:
+        if index in legs_travelled(traveller, legs):
+            manifest.travellers.append(traveller.copy())
+            manifest.documents.extend(d.copy() for d in documents)
 
 
 @dataclass
