@@ -109,35 +109,13 @@ def backtest(
     re-run when its settings differ and --watchlist is given. What could not be re-evaluated is printed first."""
     from screening.rules import load_ruleset
     from screening.rules.backtest import compare
-    from screening.rules.rescreen import load_index, matching_differences, rescreen
+    from screening.rules.rescreen import carried_flags
 
     base_rules, cand_rules = load_ruleset(baseline), load_ruleset(rules)
     loaded = _load(history, first, last, carriers)
-    notes = list(loaded.notes)
-    candidate_carried = None
-    carried = loaded.carried
-    differences = matching_differences(baseline, rules)
-    if differences and watchlists:
-        from screening.matching import load_match_config
-
-        index = load_index(watchlists)
-        carried = rescreen(loaded, index, load_match_config(baseline), base_rules.version)
-        candidate_carried = rescreen(loaded, index, load_match_config(rules), cand_rules.version)
-        recorded = sorted(loaded.list_versions)
-        notes.append(
-            f"matching settings differ ({'; '.join(differences)}): WATCHLIST_MATCH re-screened under "
-            f"each side's settings against list version {index.version}"
-            + (
-                f" (the history was screened against {', '.join(recorded)})"
-                if recorded and recorded != [index.version]
-                else ""
-            )
-        )
-    elif differences:
-        notes.append(
-            f"matching settings differ ({'; '.join(differences)}) but no --watchlist was given: "
-            "WATCHLIST_MATCH outcomes are carried from the history unchanged, NOT re-evaluated"
-        )
+    carried, candidate_carried, notes = carried_flags(
+        loaded, baseline, rules, watchlists or [], (base_rules.version, cand_rules.version)
+    )
     for note in notes:
         out.print(f"note: {note}", style="bold yellow", soft_wrap=True)
     result = compare(

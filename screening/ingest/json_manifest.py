@@ -79,6 +79,7 @@ def _dump(value: Any) -> str:
 
 
 def _read_manifest(path: str, index: int, item: Any, result: ParseResult) -> None:
+    """One manifest object: quarantined whole without a travellers list or a flight key, else a Manifest."""
     where = f"manifests[{index}]"
     travellers = item.get("travellers") if isinstance(item, dict) else None
     if not isinstance(item, dict) or not isinstance(travellers, list):
@@ -123,6 +124,15 @@ def _read_manifest(path: str, index: int, item: Any, result: ParseResult) -> Non
             ctl.FINDINGS_ATTR,
             [ctl.finding("DQ_VALUE_CLEANED", f"{where}: declared_total is not a usable count; ignored", where)],
         )
+    _read_travellers(path, where, travellers, manifest, result)
+    declared = str(item.get("message_type") or "").upper()
+    manifest.message_type = declared if declared in ("PAX", "CREW") else list_type(manifest.travellers)
+    result.manifests.append(manifest)
+
+
+def _read_travellers(path: str, where: str, travellers: list[Any], manifest: Manifest, result: ParseResult) -> None:
+    """Each traveller object into the manifest, with its documents and its own extra keys; anything else
+    in the list is quarantined (one traveller each)."""
     for t_index, traveller in enumerate(travellers):
         ref = f"{where}.travellers[{t_index}]"
         if not isinstance(traveller, dict):
@@ -135,6 +145,3 @@ def _read_manifest(path: str, index: int, item: Any, result: ParseResult) -> Non
         record = new_traveller(known, ref, extras)
         manifest.travellers.append(record)
         manifest.documents.extend(traveller_documents(record))
-    declared = str(item.get("message_type") or "").upper()
-    manifest.message_type = declared if declared in ("PAX", "CREW") else list_type(manifest.travellers)
-    result.manifests.append(manifest)

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -163,76 +164,93 @@ class _Reader:
         return self.result
 
     def _walk(self, segments: list[Segment]) -> None:
-        unb: Segment | None = None
-        ung: Segment | None = None
-        groups = messages = group_messages = 0
+        """The interchange segment by segment: each message read, each envelope segment checked against
+        what it closes, anything else between messages kept as stray text."""
+        envelope = _Envelope()
         stray: list[Segment] = []
-        found = self.interchange_findings
         i, n = 0, len(segments)
         while i < n:
             seg = segments[i]
-            tag = seg.tag
-            if tag in _CLOSERS:
+            if seg.tag in _CLOSERS:
                 self._flush_stray(stray)
-            if tag == "UNH":
-                j, misplaced = _message_end(segments, i)
-                has_unt = j < n and segments[j].tag == "UNT"
-                message = segments[i : j + 1] if has_unt else segments[i:j]
-                if misplaced:
-                    skip = {id(s) for s in misplaced}
-                    message = [s for s in message if id(s) not in skip]
-                    for seg_out in misplaced:
-                        found.append(
-                            ctl.finding(
-                                ctl.EDIFACT_CONTROL,
-                                f"segment {seg_out.position}: {seg_out.tag} inside a message ignored (misplaced)",
-                                f"segment {seg_out.position}",
-                            )
-                        )
-                self._message(message, has_unt)
-                messages += 1
-                group_messages += 1
-                i = j + 1 if has_unt else j
+            if seg.tag == "UNH":
+                i = self._take_message(segments, i)
+                envelope.messages += 1
+                envelope.group_messages += 1
                 continue
-            if tag == "UNB":
-                unb = seg
-                self.transmitted_at = interchange_time(seg.value(3, 0), seg.value(3, 1))
-                if self.transmitted_at:
-                    self.fallback_reference = date.fromisoformat(self.transmitted_at[:10])
-            elif tag == "UNG":
-                ung, groups, group_messages = seg, groups + 1, 0
-            elif tag == "UNE":
-                found += ctl.check_count("messages", seg, seg.value(0), group_messages)
-                if ung is not None:
-                    found += ctl.check_reference(seg, seg.value(1), ung.value(4), "UNG")
-                ung = None
-            elif tag == "UNZ":
-                found += ctl.check_count("groups" if groups else "messages", seg, seg.value(0), groups or messages)
-                if unb is not None:
-                    found += ctl.check_reference(seg, seg.value(1), unb.value(4), "UNB")
-                unb = None
-            elif tag == "UNT":
-                found.append(
-                    ctl.finding(
-                        ctl.EDIFACT_CONTROL, f"segment {seg.position}: UNT without UNH", f"segment {seg.position}"
-                    )
-                )
-            else:
+            if not self._envelope_segment(seg, envelope):
                 stray.append(seg)
             i += 1
         self._flush_stray(stray)
-        if unb is not None:
+        found = self.interchange_findings
+        if envelope.unb is not None:
             found.append(
                 ctl.finding(
-                    ctl.EDIFACT_CONTROL, "interchange has no UNZ (truncated or damaged)", f"segment {unb.position}"
+                    ctl.EDIFACT_CONTROL,
+                    "interchange has no UNZ (truncated or damaged)",
+                    f"segment {envelope.unb.position}",
                 )
             )
-        if ung is not None:
+        if envelope.ung is not None:
             found.append(
                 ctl.finding(
-                    ctl.EDIFACT_CONTROL, "functional group has no UNE (truncated or damaged)", f"segment {ung.position}"
+                    ctl.EDIFACT_CONTROL,
+                    "functional group has no UNE (truncated or damaged)",
+                    f"segment {envelope.ung.position}",
                 )
             )
+
+    def _take_message(self, segments: list[Segment], i: int) -> int:
+        """Read the message starting at UNH segments[i] (envelope segments inside it are findings, not
+        part of it); returns the index after it."""
+        n = len(segments)
+        j, misplaced = _message_end(segments, i)
+        has_unt = j < n and segments[j].tag == "UNT"
+        message = segments[i : j + 1] if has_unt else segments[i:j]
+        if misplaced:
+            skip = {id(s) for s in misplaced}
+            message = [s for s in message if id(s) not in skip]
+            for seg_out in misplaced:
+                self.interchange_findings.append(
+                    ctl.finding(
+                        ctl.EDIFACT_CONTROL,
+                        f"segment {seg_out.position}: {seg_out.tag} inside a message ignored (misplaced)",
+                        f"segment {seg_out.position}",
+                    )
+                )
+        self._message(message, has_unt)
+        return j + 1 if has_unt else j
+
+    def _envelope_segment(self, seg: Segment, envelope: _Envelope) -> bool:
+        """UNB, UNG, UNE, UNZ (counts and control references checked) or a UNT without UNH; False for any
+        other segment."""
+        found = self.interchange_findings
+        tag = seg.tag
+        if tag == "UNB":
+            envelope.unb = seg
+            self.transmitted_at = interchange_time(seg.value(3, 0), seg.value(3, 1))
+            if self.transmitted_at:
+                self.fallback_reference = date.fromisoformat(self.transmitted_at[:10])
+        elif tag == "UNG":
+            envelope.ung, envelope.groups, envelope.group_messages = seg, envelope.groups + 1, 0
+        elif tag == "UNE":
+            found += ctl.check_count("messages", seg, seg.value(0), envelope.group_messages)
+            if envelope.ung is not None:
+                found += ctl.check_reference(seg, seg.value(1), envelope.ung.value(4), "UNG")
+            envelope.ung = None
+        elif tag == "UNZ":
+            counted = envelope.groups or envelope.messages
+            found += ctl.check_count("groups" if envelope.groups else "messages", seg, seg.value(0), counted)
+            if envelope.unb is not None:
+                found += ctl.check_reference(seg, seg.value(1), envelope.unb.value(4), "UNB")
+            envelope.unb = None
+        elif tag == "UNT":
+            found.append(
+                ctl.finding(ctl.EDIFACT_CONTROL, f"segment {seg.position}: UNT without UNH", f"segment {seg.position}")
+            )
+        else:
+            return False
+        return True
 
     def _account_for_the_rest(self, ix: Interchange) -> None:
         """Accounting by construction: any person NAD the walk did not place (in a manifest or a quarantine
@@ -415,6 +433,45 @@ class _Reader:
         findings: list[dict[str, str]],
         refs: list[str],
     ) -> None:
+        """One manifest per leg, with the travellers on that leg; unreadable traveller groups quarantined."""
+        travellers = self._readable_travellers(content, refs)
+        for index, leg in enumerate(legs):
+            departure, dep_ok = iso_local_time(leg.departure_local, leg.departure_raw, leg.departure_airport)
+            arrival, arr_ok = iso_local_time(leg.arrival_local, leg.arrival_raw, leg.arrival_airport)
+            leg_findings = list(findings)
+            for text, ok, airport in (
+                (departure, dep_ok, leg.departure_airport),
+                (arrival, arr_ok, leg.arrival_airport),
+            ):
+                if text and not ok:
+                    leg_findings.append(_time_zone_unknown(leg, airport, message_ref))
+            manifest = Manifest(
+                carrier=leg.carrier,
+                flight_number=leg.flight_number,
+                departure_airport=leg.departure_airport,
+                arrival_airport=leg.arrival_airport,
+                scheduled_departure=departure,
+                scheduled_arrival=arrival,
+                transmitted_at=self.transmitted_at,
+                message_ref=message_ref,
+                source_format="paxlst",
+                message_type="CREW" if content.document_code in CREW_LIST_CODES else "PAX",
+                declared_total=content.declared_total,
+                parts=1,
+                source_file=self.source_file,
+            )
+            _board(manifest, travellers, legs, index)
+            info = dict(part, leg=index + 1, legs=len(legs))
+            ctl.attach(manifest, "part_info", info)
+            ctl.attach(manifest, ctl.FINDINGS_ATTR, leg_findings)
+            ctl.set_incomplete(manifest, _lone_part_reason(part, message_ref), message_ref)
+            leg_findings = ctl.findings_of(manifest)
+            self.findings.extend(f for f in leg_findings if f not in self.findings)
+            self.result.manifests.append(manifest)
+
+    def _readable_travellers(self, content: MessageContent, refs: list[str]) -> list[tuple[Traveller, list[Document]]]:
+        """Each traveller group read, with its reference, as a Traveller and its Documents; a group that
+        could not be read is quarantined (one traveller)."""
         travellers: list[tuple[Traveller, list[Document]]] = []
         for group, ref in zip(content.groups, refs, strict=True):
             if group.error is not None or group.traveller is None:
@@ -433,54 +490,42 @@ class _Reader:
             )
             documents = [_normalise_document(d, ref) for d in group.documents]
             travellers.append((traveller, documents))
-        for index, leg in enumerate(legs):
-            departure, dep_ok = iso_local_time(leg.departure_local, leg.departure_raw, leg.departure_airport)
-            arrival, arr_ok = iso_local_time(leg.arrival_local, leg.arrival_raw, leg.arrival_airport)
-            leg_findings = list(findings)
-            for text, ok, airport in (
-                (departure, dep_ok, leg.departure_airport),
-                (arrival, arr_ok, leg.arrival_airport),
-            ):
-                if text and not ok:
-                    leg_findings.append(
-                        ctl.finding(
-                            ctl.PAXLST_TIME_ZONE_UNKNOWN,
-                            f"segment {leg.position}: time at airport "
-                            f"'{(airport or '')[:5]}' kept as local time without UTC offset (airport unknown or "
-                            "time unreadable)",
-                            f"segment {leg.position}",
-                            message_ref,
-                        )
-                    )
-            manifest = Manifest(
-                carrier=leg.carrier,
-                flight_number=leg.flight_number,
-                departure_airport=leg.departure_airport,
-                arrival_airport=leg.arrival_airport,
-                scheduled_departure=departure,
-                scheduled_arrival=arrival,
-                transmitted_at=self.transmitted_at,
-                message_ref=message_ref,
-                source_format="paxlst",
-                message_type="CREW" if content.document_code in CREW_LIST_CODES else "PAX",
-                declared_total=content.declared_total,
-                parts=1,
-                source_file=self.source_file,
-            )
-            if len(legs) == 1:  # the common case: no copies needed
-                manifest.travellers = [t for t, _ in travellers]
-                manifest.documents = [d for _, docs in travellers for d in docs]
-            for traveller, documents in travellers if len(legs) > 1 else ():
-                if index in legs_travelled(traveller, legs):
-                    manifest.travellers.append(traveller.copy())
-                    manifest.documents.extend(d.copy() for d in documents)
-            info = dict(part, leg=index + 1, legs=len(legs))
-            ctl.attach(manifest, "part_info", info)
-            ctl.attach(manifest, ctl.FINDINGS_ATTR, leg_findings)
-            ctl.set_incomplete(manifest, _lone_part_reason(part, message_ref), message_ref)
-            leg_findings = ctl.findings_of(manifest)
-            self.findings.extend(f for f in leg_findings if f not in self.findings)
-            self.result.manifests.append(manifest)
+        return travellers
+
+
+def _time_zone_unknown(leg: Leg, airport: str | None, message_ref: str) -> dict[str, str]:
+    return ctl.finding(
+        ctl.PAXLST_TIME_ZONE_UNKNOWN,
+        f"segment {leg.position}: time at airport "
+        f"'{(airport or '')[:5]}' kept as local time without UTC offset (airport unknown or "
+        "time unreadable)",
+        f"segment {leg.position}",
+        message_ref,
+    )
+
+
+def _board(manifest: Manifest, travellers: list[tuple[Traveller, list[Document]]], legs: list[Leg], index: int) -> None:
+    """The travellers (and their documents) on leg `index`: all of them on a single-leg flight, else
+    copies for the legs each one travels (a progressive flight)."""
+    if len(legs) == 1:  # the common case: no copies needed
+        manifest.travellers = [t for t, _ in travellers]
+        manifest.documents = [d for _, docs in travellers for d in docs]
+        return
+    for traveller, documents in travellers:
+        if index in legs_travelled(traveller, legs):
+            manifest.travellers.append(traveller.copy())
+            manifest.documents.extend(d.copy() for d in documents)
+
+
+@dataclass
+class _Envelope:
+    """The interchange (UNB) and functional group (UNG) open while walking, and what they hold so far."""
+
+    unb: Segment | None = None
+    ung: Segment | None = None
+    groups: int = 0
+    messages: int = 0
+    group_messages: int = 0
 
 
 def _part_info(unh: Segment, travellers: int) -> dict[str, Any]:

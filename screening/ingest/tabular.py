@@ -57,19 +57,7 @@ def read_csv(path: str | Path, schema_name: str, data: bytes | None = None) -> C
     text = decode_text(data, path)
     lines = list(io.StringIO(text, newline=""))  # physical lines as the csv module sees them
     first = next((i for i, line in enumerate(lines) if line.strip()), 0)
-    try:
-        header = [h.strip().lower() for h in next(csv.reader([lines[first]], strict=True))]
-    except (StopIteration, IndexError, csv.Error) as exc:
-        raise InputError(f"{path}: line {first + 1}: no readable header row") from exc
-    missing = [c for c in schemas.required_columns(schema_name) if c not in header]
-    if missing:
-        raise InputError(
-            f"{path}: line {first + 1}: header lacks required column(s) {', '.join(missing)} "
-            f"(see schemas/{schema_name}.schema.json)"
-        )
-    duplicated = sorted({h for h in header if header.count(h) > 1})
-    if duplicated:
-        raise InputError(f"{path}: line {first + 1}: header repeats column(s) {', '.join(duplicated)}")
+    header = _header(lines[first] if lines else "", first + 1, path, schema_name)
     rows: list[CsvRow] = []
     quarantine: list[QuarantineRecord] = []
     width = len(header)
@@ -105,6 +93,24 @@ def read_csv(path: str | Path, schema_name: str, data: bytes | None = None) -> C
         values = {h: (v.strip() or None) for h, v in zip(header, fields, strict=True)}
         rows.append(CsvRow(line=line_no, raw=raw, values=values))
     return CsvRead(path=path, header=header, rows=rows, quarantine=quarantine)
+
+
+def _header(line: str, line_no: int, path: str, schema_name: str) -> list[str]:
+    """The header row's column names (lower case): readable, with the schema's required columns, none twice."""
+    try:
+        header = [h.strip().lower() for h in next(csv.reader([line], strict=True))]
+    except (StopIteration, csv.Error) as exc:
+        raise InputError(f"{path}: line {line_no}: no readable header row") from exc
+    missing = [c for c in schemas.required_columns(schema_name) if c not in header]
+    if missing:
+        raise InputError(
+            f"{path}: line {line_no}: header lacks required column(s) {', '.join(missing)} "
+            f"(see schemas/{schema_name}.schema.json)"
+        )
+    duplicated = sorted({h for h in header if header.count(h) > 1})
+    if duplicated:
+        raise InputError(f"{path}: line {line_no}: header repeats column(s) {', '.join(duplicated)}")
+    return header
 
 
 def _record_at(lines: list[str], i: int, width: int) -> tuple[list[str] | None, int, str]:

@@ -49,18 +49,7 @@ def explain_traveller(
     if manifest.empty:
         raise InputError(f"manifest {manifest_id} is not in the history")
     manifest = ensure_columns(manifest)
-    positions = np.flatnonzero(manifest["traveller_ref"].astype("string").fillna("").to_numpy() == traveller_ref)
-    own = (
-        carried[
-            (carried["manifest_id"] == manifest_id) & (carried["traveller_ref"].fillna("").astype(str) == traveller_ref)
-        ]
-        if carried is not None
-        else None
-    )
-    quarantined = not len(positions) and own is not None and not own.empty
-    if not len(positions) and not quarantined:
-        raise InputError(f"traveller {traveller_ref} is not in manifest {manifest_id}")
-    i = int(positions[0]) if len(positions) else 0
+    i, quarantined = _locate(manifest, carried, manifest_id, traveller_ref)
     facts = TravellerFacts(manifest, ruleset)
     verdict = Verdict(facts, ruleset, i, stages_known)
     ctx = verdict.ctx
@@ -74,20 +63,9 @@ def explain_traveller(
     )
     for rule_id, spec in RULES.items():
         if quarantined and spec.stage in ("obligations", "matching", "documents") and spec.scope == "traveller":
-            hit = mine[mine["rule_id"] == rule_id]
-            result.outcomes.append(
-                RuleOutcome(rule_id, "FLAGGED", str(hit["explanation"].iloc[0]))
-                if not hit.empty
-                else RuleOutcome(
-                    rule_id,
-                    "NOT_EVALUATED",
-                    "Traveller quarantined by validation "
-                    "(not screenable): this rule does not run on it, as in the "
-                    "pipeline.",
-                )
-            )
-            continue
-        result.outcomes.append(_outcome(rule_id, spec, ruleset, mine, verdict))
+            result.outcomes.append(_quarantined_outcome(rule_id, mine))
+        else:
+            result.outcomes.append(_outcome(rule_id, spec, ruleset, mine, verdict))
     if not quarantined:
         exempt = exemption_table(manifest, facts.flights, ruleset).iloc[i]
         result.exemptions = [f"{kind}: {reason(str(kind))}" for kind, on in exempt.items() if on]
@@ -96,13 +74,48 @@ def explain_traveller(
             f"traveller {traveller_ref} was quarantined by validation; only its validation flags "
             "and the manifest's flags apply"
         )
+    result.sanctions = _own_sanctions(flags, manifest, ruleset, traveller_ref)
+    return result
+
+
+def _locate(
+    manifest: pd.DataFrame, carried: pd.DataFrame | None, manifest_id: str, traveller_ref: str
+) -> tuple[int, bool]:
+    """(row of the traveller in the manifest, whether it was quarantined): a traveller missing from the
+    history but with carried flags of its own was quarantined by validation."""
+    positions = np.flatnonzero(manifest["traveller_ref"].astype("string").fillna("").to_numpy() == traveller_ref)
+    own = (
+        carried[
+            (carried["manifest_id"] == manifest_id) & (carried["traveller_ref"].fillna("").astype(str) == traveller_ref)
+        ]
+        if carried is not None
+        else None
+    )
+    quarantined = not len(positions) and own is not None and not own.empty
+    if not len(positions) and not quarantined:
+        raise InputError(f"traveller {traveller_ref} is not in manifest {manifest_id}")
+    return (int(positions[0]) if len(positions) else 0), bool(quarantined)
+
+
+def _quarantined_outcome(rule_id: str, mine: pd.DataFrame) -> RuleOutcome:
+    hit = mine[mine["rule_id"] == rule_id]
+    if not hit.empty:
+        return RuleOutcome(rule_id, "FLAGGED", str(hit["explanation"].iloc[0]))
+    return RuleOutcome(
+        rule_id,
+        "NOT_EVALUATED",
+        "Traveller quarantined by validation (not screenable): this rule does not run on it, as in the pipeline.",
+    )
+
+
+def _own_sanctions(
+    flags: pd.DataFrame, manifest: pd.DataFrame, ruleset: RuleSet, traveller_ref: str
+) -> list[dict[str, Any]]:
+    """The sanctions the manifest's flags give that are the traveller's own or the whole manifest's."""
     sanctions = sanctions_frame(flags, manifest, ruleset)
     srefs = sanctions["traveller_ref"].fillna("").astype(str)
     sanctions = sanctions[(srefs == traveller_ref) | (srefs == "")]
-    result.sanctions = [
-        {str(k): v for k, v in r.items()} for r in sanctions.drop(columns=["rules_version"]).to_dict("records")
-    ]
-    return result
+    return [{str(k): v for k, v in r.items()} for r in sanctions.drop(columns=["rules_version"]).to_dict("records")]
 
 
 def _outcome(rule_id: str, spec: RuleSpec, ruleset: RuleSet, mine: pd.DataFrame, verdict: Verdict) -> RuleOutcome:

@@ -21,6 +21,43 @@ def matching_differences(baseline_dir: Path, candidate_dir: Path) -> list[str]:
     return [f"{key} {base[key]} -> {cand[key]}" for key in base if base[key] != cand[key]]
 
 
+def carried_flags(
+    history: History,
+    baseline_dir: Path,
+    candidate_dir: Path,
+    watchlists: Sequence[Path],
+    versions: tuple[str, str],
+) -> tuple[pd.DataFrame, pd.DataFrame | None, list[str]]:
+    """(baseline's carried flags, candidate's or None for the same, notes) for a backtest: when the matching
+    settings differ and watchlists are given, WATCHLIST_MATCH is re-screened under each side's settings;
+    the notes (the history's own first) say what was re-evaluated and what was carried unchanged.
+    `versions` are the baseline's and the candidate's rules versions."""
+    notes = list(history.notes)
+    differences = matching_differences(baseline_dir, candidate_dir)
+    if differences and watchlists:
+        index = load_index(watchlists)
+        base_version, cand_version = versions
+        carried = rescreen(history, index, load_match_config(baseline_dir), base_version)
+        candidate_carried = rescreen(history, index, load_match_config(candidate_dir), cand_version)
+        recorded = sorted(history.list_versions)
+        notes.append(
+            f"matching settings differ ({'; '.join(differences)}): WATCHLIST_MATCH re-screened under "
+            f"each side's settings against list version {index.version}"
+            + (
+                f" (the history was screened against {', '.join(recorded)})"
+                if recorded and recorded != [index.version]
+                else ""
+            )
+        )
+        return carried, candidate_carried, notes
+    if differences:
+        notes.append(
+            f"matching settings differ ({'; '.join(differences)}) but no --watchlist was given: "
+            "WATCHLIST_MATCH outcomes are carried from the history unchanged, NOT re-evaluated"
+        )
+    return history.carried, None, notes
+
+
 def load_index(watchlists: Sequence[Path]) -> WatchlistIndex:
     from screening.watchlists.loader import load_watchlist
 

@@ -90,25 +90,7 @@ def sanctions_frame(
     status = np.where(waived, WAIVED, PROPOSED).astype(object)
     if decisions:
         status = np.array([decisions.get(i, s) for i, s in zip(ids, status, strict=True)], dtype=object)
-    explanation = _explanations(
-        pd.DataFrame(
-            {
-                "rule": lines.rule,
-                "fw": lines.framework,
-                "basis": fines.basis,
-                "per_traveller": lines.per_traveller,
-                "n": np.where(lines.per_traveller, 0, fines.n_in_manifest),
-                "waived_by": waived_by,
-                "capped": capped,
-                "amount": np.where(capped, amount, 0.0),
-                "nominal": fines.nominal,
-                "cap": fines.cap,
-                "currency": fines.currency,
-                "source": fines.source,
-                "waive_src": waive_src,
-            }
-        )
-    )
+    explanation = _explanations(_explained_facts(lines, fines, waived_by, waive_src, capped, amount))
     return pd.DataFrame(
         {
             "sanction_id": ids,
@@ -123,6 +105,34 @@ def sanctions_frame(
             "status": status,
             "explanation": explanation,
             "rules_version": ruleset.version,
+        }
+    )
+
+
+def _explained_facts(
+    lines: _Lines,
+    fines: _Fines,
+    waived_by: np.ndarray,
+    waive_src: np.ndarray,
+    capped: np.ndarray,
+    amount: np.ndarray,
+) -> pd.DataFrame:
+    """What a record's explanation quotes, one row per record (see _explanation)."""
+    return pd.DataFrame(
+        {
+            "rule": lines.rule,
+            "fw": lines.framework,
+            "basis": fines.basis,
+            "per_traveller": lines.per_traveller,
+            "n": np.where(lines.per_traveller, 0, fines.n_in_manifest),
+            "waived_by": waived_by,
+            "capped": capped,
+            "amount": np.where(capped, amount, 0.0),
+            "nominal": fines.nominal,
+            "cap": fines.cap,
+            "currency": fines.currency,
+            "source": fines.source,
+            "waive_src": waive_src,
         }
     )
 

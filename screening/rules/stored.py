@@ -203,24 +203,7 @@ def read_store(
                 for f in stored:
                     if record.rules_version and f.rules_version != record.rules_version:
                         continue
-                    flags.append(
-                        Flag(
-                            f.manifest_id,
-                            f.carrier,
-                            f.flight_number,
-                            f.traveller_ref,
-                            f.flag_type,
-                            f.rule_id,
-                            f.severity,
-                            f.explanation,
-                            f.score,
-                            f.watchlist_entry_id,
-                            f.list_name,
-                            dict(f.details or {}),
-                            f.list_version,
-                            f.rules_version,
-                        )
-                    )
+                    flags.append(_flag_of(f))
                     if f.flag_type == WATCHLIST and f.list_version:
                         versions.add(f.list_version)
                 if record.list_version:
@@ -233,6 +216,26 @@ def read_store(
     if not frames:
         notes.append("no stored manifest matches the dates and carriers given")
     return _assemble(frames, flags, notes, url, versions)
+
+
+def _flag_of(f: Any) -> Flag:
+    """A stored flag (FlagRecord) as the Flag the pipeline made."""
+    return Flag(
+        f.manifest_id,
+        f.carrier,
+        f.flight_number,
+        f.traveller_ref,
+        f.flag_type,
+        f.rule_id,
+        f.severity,
+        f.explanation,
+        f.score,
+        f.watchlist_entry_id,
+        f.list_name,
+        dict(f.details or {}),
+        f.list_version,
+        f.rules_version,
+    )
 
 
 def _manifest_of(record: Any, data: list[dict[str, Any]]) -> Manifest:

@@ -139,26 +139,13 @@ def save_manifest_results(
     manifest_id = manifest.manifest_id
     record = session.get(ManifestRecord, manifest_id)
     before = _results_of(session, manifest_id, record.rules_version if record is not None else None)
-    values = dict(
-        carrier=manifest.carrier,
-        flight_number=manifest.flight_number,
-        departure_airport=manifest.departure_airport,
-        arrival_airport=manifest.arrival_airport,
-        scheduled_departure=manifest.scheduled_departure,
-        scheduled_arrival=manifest.scheduled_arrival,
-        transmitted_at=manifest.transmitted_at,
-        message_ref=manifest.message_ref,
-        message_type=manifest.message_type,
-        declared_total=manifest.declared_total,
-        parts=manifest.parts,
-        source_file=manifest.source_file,
-        travellers_in=len(manifest.travellers),
-        travellers_screened=len(screened),
-        travellers_quarantined=quarantined,
-        last_run_id=run_id,
+    values = _manifest_values(
+        manifest,
+        screened=len(screened),
+        quarantined=quarantined,
+        run_id=run_id,
         rules_version=rules_version,
         list_version=list_version,
-        screened_at=utcnow(),
         validation=validation,
     )
     if record is None:
@@ -184,6 +171,41 @@ def save_manifest_results(
             manifest_id=manifest_id,
         )
     return changes
+
+
+def _manifest_values(
+    manifest: Manifest,
+    *,
+    screened: int,
+    quarantined: int,
+    run_id: str,
+    rules_version: str,
+    list_version: str,
+    validation: dict[str, Any],
+) -> dict[str, Any]:
+    """The manifests row of this screening: the flight as transmitted, its counts and versions."""
+    return dict(
+        carrier=manifest.carrier,
+        flight_number=manifest.flight_number,
+        departure_airport=manifest.departure_airport,
+        arrival_airport=manifest.arrival_airport,
+        scheduled_departure=manifest.scheduled_departure,
+        scheduled_arrival=manifest.scheduled_arrival,
+        transmitted_at=manifest.transmitted_at,
+        message_ref=manifest.message_ref,
+        message_type=manifest.message_type,
+        declared_total=manifest.declared_total,
+        parts=manifest.parts,
+        source_file=manifest.source_file,
+        travellers_in=len(manifest.travellers),
+        travellers_screened=screened,
+        travellers_quarantined=quarantined,
+        last_run_id=run_id,
+        rules_version=rules_version,
+        list_version=list_version,
+        screened_at=utcnow(),
+        validation=validation,
+    )
 
 
 def _replace_travellers(session: Session, manifest: Manifest) -> None:

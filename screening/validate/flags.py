@@ -111,26 +111,23 @@ def traveller_flags(manifest: Manifest, frame: pd.DataFrame, outcomes: list[Outc
                     ),
                 )
             )
-    for row, fields in missing.items():
-        text = f"missing mandatory API data element(s): {', '.join(fields)} ({LEGAL_BASIS}){where[row]}"
-        out.append(
-            (
-                row,
-                0,
-                flag(
-                    manifest,
-                    refs[row],
-                    OBLIGATION,
-                    spec.API_INCOMPLETE,
-                    "MEDIUM",
-                    text,
-                    fields=fields,
-                    source_line=lines[row],
-                ),
-            )
-        )
+    out.extend((row, 0, f) for row, f in _incomplete_flags(manifest, missing, refs, lines, where))
     out.sort(key=lambda item: (item[0], item[1]))
     return [f for _, _, f in out]
+
+
+def _incomplete_flags(
+    manifest: Manifest, missing: dict[int, list[str]], refs: np.ndarray, lines: np.ndarray, where: np.ndarray
+) -> list[tuple[int, Flag]]:
+    """One API_INCOMPLETE per traveller, naming every mandatory element it lacks."""
+    out = []
+    for row, fields in missing.items():
+        text = f"missing mandatory API data element(s): {', '.join(fields)} ({LEGAL_BASIS}){where[row]}"
+        found = flag(
+            manifest, refs[row], OBLIGATION, spec.API_INCOMPLETE, "MEDIUM", text, fields=fields, source_line=lines[row]
+        )
+        out.append((row, found))
+    return out
 
 
 def _duplicate_flags(

@@ -10,7 +10,7 @@ from functools import cache
 from importlib import metadata
 from typing import Any
 
-from screening.model import Flag, Manifest, QuarantineRecord
+from screening.model import Flag, Manifest, QuarantineRecord, Traveller
 from screening.validate import spec
 from screening.validate.masks import NAMED_VALUE_SETS, Outcome, named_value_set
 
@@ -103,7 +103,7 @@ def build_report(
     now: datetime,
     outcomes: dict[str, list[Outcome]],
     flags: list[Flag],
-    screenable: list[dict[str, Any]],
+    screenable: list[Traveller],
     quarantine: list[QuarantineRecord],
     mrz_summary: dict[str, Any],
     gx_section: dict[str, Any],

@@ -153,7 +153,13 @@ def create_app(config: WebConfig, *, migrate: bool = True) -> FastAPI:
     if missing:  # a route nobody decided access for must not exist
         raise RuntimeError(f"routes without an access rule in screening.web.access.ROUTES: {missing}")
 
-    @app.middleware("http")
+    app.middleware("http")(_session_refresher(state))
+    for error, page in _ERROR_PAGES.items():
+        app.add_exception_handler(error, page)
+    return app
+
+
+def _session_refresher(state: WebState) -> Any:
     async def refresh_session(request: Request, call_next: Any) -> Response:
         """Sliding idle timeout: a request with a valid session re-signs its cookie; security headers."""
         response: Response = await call_next(request)
@@ -171,51 +177,70 @@ def create_app(config: WebConfig, *, migrate: bool = True) -> FastAPI:
         )
         return response
 
-    @app.exception_handler(NotFound)
-    async def not_found(request: Request, _exc: NotFound) -> Response:
-        if _is_api(request):
-            return JSONResponse({"detail": "not found"}, status_code=404)
-        return pages.message_page(request, "Not found", "There is no such page or record.", 404)
+    return refresh_session
 
-    @app.exception_handler(LoginRequired)
-    async def login_required(request: Request, _exc: LoginRequired) -> Response:
-        if _is_api(request):
-            return JSONResponse(
-                {"detail": "login required (POST /api/session)"},
-                status_code=401,
-                headers={"WWW-Authenticate": "Cookie"},
-            )
-        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        from urllib.parse import quote
 
-        response = RedirectResponse(f"/login?next={quote(target)}", status_code=303)
-        response.delete_cookie(COOKIE, path="/")
-        return response
+async def _not_found(request: Request, _exc: Exception) -> Response:
+    from screening.web import pages
 
-    @app.exception_handler(CsrfRejected)
-    async def csrf_rejected(request: Request, _exc: CsrfRejected) -> Response:
-        if _is_api(request):
-            return JSONResponse({"detail": "CSRF token missing or wrong (send X-CSRF-Token)"}, status_code=403)
-        return pages.message_page(
-            request,
-            "Refused",
-            "The form was stale or not sent by this workspace (CSRF check failed). Reload the page and try again.",
-            403,
+    if _is_api(request):
+        return JSONResponse({"detail": "not found"}, status_code=404)
+    return pages.message_page(request, "Not found", "There is no such page or record.", 404)
+
+
+async def _login_required(request: Request, _exc: Exception) -> Response:
+    if _is_api(request):
+        return JSONResponse(
+            {"detail": "login required (POST /api/session)"},
+            status_code=401,
+            headers={"WWW-Authenticate": "Cookie"},
         )
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    from urllib.parse import quote
 
-    @app.exception_handler(LoginThrottled)
-    async def throttled(request: Request, exc: LoginThrottled) -> Response:
-        if _is_api(request):
-            return JSONResponse({"detail": str(exc)}, status_code=429)
-        return pages.login_page(request, str(exc), 429)
+    response = RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+    response.delete_cookie(COOKIE, path="/")
+    return response
 
-    @app.exception_handler(ScreeningError)
-    async def screening_error(request: Request, exc: ScreeningError) -> Response:
-        if _is_api(request):
-            return JSONResponse({"detail": str(exc)}, status_code=400)
-        return pages.message_page(request, "Not done", str(exc), 400)
 
-    return app
+async def _csrf_rejected(request: Request, _exc: Exception) -> Response:
+    from screening.web import pages
+
+    if _is_api(request):
+        return JSONResponse({"detail": "CSRF token missing or wrong (send X-CSRF-Token)"}, status_code=403)
+    return pages.message_page(
+        request,
+        "Refused",
+        "The form was stale or not sent by this workspace (CSRF check failed). Reload the page and try again.",
+        403,
+    )
+
+
+async def _throttled(request: Request, exc: Exception) -> Response:
+    from screening.web import pages
+
+    if _is_api(request):
+        return JSONResponse({"detail": str(exc)}, status_code=429)
+    return pages.login_page(request, str(exc), 429)
+
+
+async def _screening_error(request: Request, exc: Exception) -> Response:
+    from screening.web import pages
+
+    if _is_api(request):
+        return JSONResponse({"detail": str(exc)}, status_code=400)
+    return pages.message_page(request, "Not done", str(exc), 400)
+
+
+# What the workspace answers for each refusal: JSON for /api/, a page otherwise. Starlette looks handlers
+# up along the exception's class hierarchy, so the specific ones win over ScreeningError.
+_ERROR_PAGES: dict[type[Exception], Any] = {
+    NotFound: _not_found,
+    LoginRequired: _login_required,
+    CsrfRejected: _csrf_rejected,
+    LoginThrottled: _throttled,
+    ScreeningError: _screening_error,
+}
 
 
 def home_for(account: Account) -> str:

@@ -21,6 +21,7 @@ from screening.report.render import TEMPLATES_DIR, environment
 from screening.resources import PACKAGE_DIR
 from screening.store.models import FlagRecord, ManifestRecord, SanctionRecord
 from screening.store.repository import query_audit
+from screening.vocabulary import SANCTION_STATUSES
 from screening.web import app as web
 from screening.web.access import HIT_TYPES, NotFound, redact_flight, route_allows
 from screening.web.accounts import ROLES, add_user, authenticate, list_users
@@ -375,6 +376,7 @@ def sanction_list(request: Request) -> HTMLResponse:
         "web_sanctions.html.j2",
         sanctions=sanctions,
         status=status,
+        statuses=SANCTION_STATUSES,
         can_decide=route_allows("sanction_decide", who.account.role),
         actions=SANCTION_ACTIONS,
         notice=request.query_params.get("done", ""),
