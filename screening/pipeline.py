@@ -18,6 +18,7 @@ from screening.documents import document_flags
 from screening.matching import MatchConfig, WatchlistIndex, load_match_config
 from screening.model import Flag, Manifest, QuarantineRecord, Sanction, Traveller
 from screening.rules import RuleSet, load_ruleset
+from screening.vocabulary import WAIVED
 from screening.watchlists.loader import load_watchlist
 from screening.watchlists.registry import Registry, load_registry
 
@@ -294,7 +295,7 @@ def summarise(
     accounted = screened + quarantined + waiting_travellers
     amounts: dict[str, float] = {}
     for s in sanctions:
-        if s.status != "WAIVED":
+        if s.status != WAIVED:
             amounts[s.currency] = amounts.get(s.currency, 0.0) + s.amount
     summary = {
         "files_in": files_in,
@@ -330,19 +331,11 @@ def screen_files(
     """Screen carrier files end to end without Airflow, through the same steps as the DAG (screening.run);
     writes the four outputs and, if asked, the store. Multi-part parts are held in `multipart_dir` (a
     temporary folder when not given: sets still incomplete at the end are reported as waiting)."""
-    import tempfile
-
     from screening import run
 
     started = time.perf_counter()
     run_id = run_id or f"cli-{uuid.uuid4().hex[:12]}"
-    with tempfile.TemporaryDirectory(prefix="screening-multipart-") as scratch:
-        assembler = run.in_memory_assembler(multipart_dir or scratch, multipart_wait_minutes, run_id, now)
-        reads = run.read_files(paths, assembler)
-        due = assembler.release_due()  # sets whose wait is over (held earlier in multipart_dir, or wait 0)
-        if due:
-            reads.append(run.FileRead("multipart-timeout", manifests=due))
-        assembly = run.assemble(reads, assembler, screen_waiting=waiting_screener(ctx))
+    assembly = read_and_assemble(paths, ctx, run_id, multipart_dir, multipart_wait_minutes, now)
     outcomes, failed = process_manifests(assembly.manifests, ctx, now=now, progress=progress)
     quarantine = list(assembly.quarantine) + failed + [q for o in outcomes for q in o.quarantine]
     summary = summarise(
@@ -367,6 +360,30 @@ def screen_files(
     sanctions = [s for o in outcomes for s in o.sanctions]
     output_paths = write_outputs_for(out_dir, flags, sanctions, quarantine, summary)
     return RunResult(run_id, outcomes, quarantine, summary, output_paths, assembly.errors, [q.message for q in failed])
+
+
+def read_and_assemble(
+    paths: Sequence[str | Path],
+    ctx: ScreeningContext,
+    run_id: str,
+    multipart_dir: str | Path | None,
+    multipart_wait_minutes: float,
+    now: datetime | None,
+) -> Any:
+    """Steps read and assemble of the CLI's run (screening.run): every file read alone, sets whose wait is
+    over released, waiting sets checked against the watchlists. Without multipart_dir the held parts live
+    in a temporary folder for this run only."""
+    import tempfile
+
+    from screening import run
+
+    with tempfile.TemporaryDirectory(prefix="screening-multipart-") as scratch:
+        assembler = run.in_memory_assembler(multipart_dir or scratch, multipart_wait_minutes, run_id, now)
+        reads = run.read_files(paths, assembler)
+        due = assembler.release_due()  # sets whose wait is over (held earlier in multipart_dir, or wait 0)
+        if due:
+            reads.append(run.FileRead("multipart-timeout", manifests=due))
+        return run.assemble(reads, assembler, screen_waiting=waiting_screener(ctx))
 
 
 def write_outputs_for(

@@ -399,6 +399,49 @@ def _stage_seconds(run_dir: Path) -> dict[str, float]:
     return totals
 
 
+def _run_quarantine(run_dir: Path, folders: list[Path], outcomes: list[Any]) -> tuple[list[Any], list[str]]:
+    """Everything the run quarantined (files, whole manifests, travellers) and the manifests no stage
+    finished (a task that did not run: named in the summary, never silently missing)."""
+    quarantine = list(workdir.load_quarantine(run_dir / PARSE_QUARANTINE_DIR / "assembly.json"))  # files' too
+    unfinished = []
+    for folder in folders:
+        if failed(folder):
+            quarantine.extend(workdir.load_quarantine(folder / FAILED_JSON))
+        elif not (folder / FLAGS_ALL).exists():
+            unfinished.append(folder.name)
+    for outcome in outcomes:
+        quarantine.extend(outcome.quarantine)
+    return quarantine, unfinished
+
+
+def _store_run(
+    database_url: str,
+    run_id: str,
+    folders: list[Path],
+    quarantine: list[Any],
+    summary: dict[str, Any],
+    raw_files: list[str],
+) -> None:
+    """The run's own records (the manifests were stored by their persist tasks): run, quarantine, files."""
+    from screening.store import repository as repo
+    from screening.store.db import session_scope, upgrade_database
+
+    upgrade_database(database_url)
+    unreadable = {q.source_file for q in quarantine if q.reason_code == "FILE_UNREADABLE"}
+    versions = [workdir.load_json(f / VERSIONS_JSON, {}) for f in folders]
+    with session_scope(database_url) as session:
+        repo.start_run(
+            session,
+            run_id,
+            next((v["rules_version"] for v in versions if v.get("rules_version")), ""),
+            next((v["list_version"] for v in versions if v.get("list_version")), ""),
+        )
+        repo.save_quarantine(session, run_id, quarantine)
+        repo.finish_run(session, run_id, summary)
+        for raw in raw_files:
+            repo.mark_file(session, raw, "QUARANTINED" if raw in unreadable else "SCREENED")
+
+
 def summarise_run(
     run_dir: Path,
     out_dir: Path,
@@ -416,16 +459,7 @@ def summarise_run(
     assembly = workdir.load_json(run_dir / ASSEMBLY_JSON, {})
     folders = [run_dir / name for name in assembly.get("manifests", [])]
     outcomes = [outcome_from_folder(p) for p in folders if not failed(p) and (p / FLAGS_ALL).exists()]
-    quarantine = []
-    quarantine.extend(workdir.load_quarantine(run_dir / PARSE_QUARANTINE_DIR / "assembly.json"))  # files' too
-    unfinished = []
-    for folder in folders:
-        if failed(folder):
-            quarantine.extend(workdir.load_quarantine(folder / FAILED_JSON))
-        elif not (folder / FLAGS_ALL).exists():
-            unfinished.append(folder.name)
-    for outcome in outcomes:
-        quarantine.extend(outcome.quarantine)
+    quarantine, unfinished = _run_quarantine(run_dir, folders, outcomes)
     seconds = time.time() - started_at if started_at else 0.0
     summary = summarise(
         len(raw_files),
@@ -449,23 +483,7 @@ def summarise_run(
     sanctions = [s for o in outcomes for s in o.sanctions]
     paths = write_outputs_for(out_dir, flags, sanctions, quarantine, summary)
     if database_url:
-        from screening.store import repository as repo
-        from screening.store.db import session_scope, upgrade_database
-
-        upgrade_database(database_url)
-        unreadable = {q.source_file for q in quarantine if q.reason_code == "FILE_UNREADABLE"}
-        versions = [workdir.load_json(f / VERSIONS_JSON, {}) for f in folders]
-        with session_scope(database_url) as session:
-            repo.start_run(
-                session,
-                run_id,
-                next((v["rules_version"] for v in versions if v.get("rules_version")), ""),
-                next((v["list_version"] for v in versions if v.get("list_version")), ""),
-            )
-            repo.save_quarantine(session, run_id, quarantine)
-            repo.finish_run(session, run_id, summary)
-            for raw in raw_files:
-                repo.mark_file(session, raw, "QUARANTINED" if raw in unreadable else "SCREENED")
+        _store_run(database_url, run_id, folders, quarantine, summary, raw_files)
     if reports_dir is not None and summary.get("files_in"):  # a quiet poll adds no page to the index
         from screening.report.run import publish_run_report
 

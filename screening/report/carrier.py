@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from screening.report import queries as q
 from screening.report.render import safe_name, write_report
 from screening.sanction_decisions import decisions_for_manifests
-from screening.vocabulary import SANCTION_STATUSES
+from screening.vocabulary import CONFIRMED, PROPOSED, SANCTION_STATUSES
 
 
 def carrier_path(reports_dir: Path, carrier: str, period: q.Period) -> Path:
@@ -138,7 +138,7 @@ def comparison(current: dict[str, Any], previous: dict[str, Any]) -> list[dict[s
     )
     for status, figures in now["sanctions_by_status"].items():
         earlier = before["sanctions_by_status"].get(status, {"count": 0, "amount": {}})
-        verdict = True if status in ("PROPOSED", "CONFIRMED") else None
+        verdict = True if status in (PROPOSED, CONFIRMED) else None  # money the carrier owes
         rows.append(_row(f"Sanctions {status.lower()}", figures["count"], earlier["count"], worse_when_up=verdict))
         for currency in sorted(set(figures["amount"]) | set(earlier["amount"])):
             rows.append(

@@ -15,6 +15,7 @@ from screening import schemas
 from screening.report import queries as q
 from screening.report.render import render, safe_name
 from screening.store.models import FlagRecord, ManifestRecord, SanctionRecord, TravellerRecord
+from screening.vocabulary import WAIVED
 
 log = logging.getLogger(__name__)
 
@@ -132,7 +133,7 @@ def flight_view(session: Session, manifest_id: str) -> dict[str, Any]:
     unflagged = [t.traveller_ref for t in travellers if t.traveller_ref not in flags_by_ref]
     amounts: defaultdict[str, float] = defaultdict(float)
     for s in sanctions:
-        if s.status != "WAIVED":
+        if s.status != WAIVED:
             amounts[s.currency] += s.amount
     counts = {
         "travellers_in": manifest.travellers_in,
