@@ -147,6 +147,10 @@ def transliterate(text: str) -> tuple[str, ...]:
 _KEY_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(p), r)
     for p, r in (
+        (r"^ABD(?:[AEIOU]{1,2}L?)?$", "ABD"),  # ABDUL/ABDEL/ABDOUL/ABDU alone (ABD AL-BASIT)
+        (r"^ABD(?:[AEIOU]{1,2}L?)?(?=[A-Z]{3})", "ABDL"),  # ABDUL-/ABDEL-/ABDAL-/ABDUR-/ABDI- RAHMAN
+        (r"(?<=\w{3})[AEIOU][LD]?D+INE?$", "UDIN"),  # -UDDIN/-EDDINE/-ALDIN/-IDINE (NASR AL DIN)
+        (r"^J(?=[AEIOU]\w{3})", "Y"),  # JUSUF/YUSUF, JAKUB/YAKUB (Y becomes I below)
         (r"TSCH", "CH"),
         (r"SCH", "SH"),
         (r"DZH", "J"),
@@ -171,6 +175,7 @@ _KEY_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"Y", "I"),
         (r"(?<=[AEIOU])I(?=E)", ""),  # KOLBAYEV -> KOLBAIEV -> KOLBAEV
         (r"(\w)\1+", r"\1"),  # doubled letters
+        (r"(?<=\w{3})[AEIOU]LAH?$", "ULA"),  # -ULLAH/-OLLAH/-ALLAH (AMANULLAH, AMANOLLAH)
         (r"(?<=\w{3})(AH|EH|AA)$", "A"),
         (r"(?<=\w{3})IJ$", "I"),
     )
