@@ -14,6 +14,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA, Indel, Levenshtein
 
 from screening.matching.scoring import NameWeights, sound_code
+from screening.matching.scoring import joined_similarity as joined_similarity  # shared with score_names
 
 
 def _lengths(words: Sequence[str]) -> np.ndarray:
@@ -141,22 +142,3 @@ def align(
     with np.errstate(divide="ignore", invalid="ignore"):
         aligned = np.where(denominator != 0, numerator / np.where(denominator != 0, denominator, 1.0), 0.0)
     return aligned, imperfect, partner
-
-
-def joined_similarity(
-    query: Sequence[str], listed: Sequence[str], partner: Sequence[int], weights: NameWeights
-) -> float:
-    """score_names' joined-strings similarity for one pair, given each query part's aligned listed
-    position (-1 when it had no counterpart)."""
-    keys = {i: float(j) for i, j in enumerate(partner) if j >= 0}
-    following = float(len(listed) + len(query))
-    for i in range(len(query) - 1, -1, -1):
-        if i in keys:
-            following = keys[i]
-        else:
-            keys[i] = following - 0.5 + i / 1000.0
-    joined_q = "".join(query[i] for i in sorted(keys, key=keys.__getitem__))
-    joined_c = "".join(listed)
-    if Indel.distance(joined_q, joined_c, score_cutoff=2) <= 2:
-        return float(Indel.normalized_similarity(joined_q, joined_c, score_cutoff=weights.joined_min))
-    return 0.0
