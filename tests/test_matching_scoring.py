@@ -14,8 +14,8 @@ CONFIG = MatchConfig()
 
 
 def slots(name: str, weights: dict[str, float] | None = None, among: frozenset[str] | None = None) -> list:
-    """Weighted slots; a traveller's (`among` the listed name's parts as written) keeps its compound forms
-    only where the listed name writes them, as screening does (WatchlistIndex.query_slots)."""
+    """Weighted slots; a traveller's (`among` the listed name's forms) gets its compound forms only where
+    the listed name has them, as screening does (WatchlistIndex.query_slots)."""
     weights = weights or {}
     return [
         (s.forms if among is None else s.forms_among(among), 0.3 if s.particle else weights.get(s.primary, 2.0))
@@ -24,7 +24,7 @@ def slots(name: str, weights: dict[str, float] | None = None, among: frozenset[s
 
 
 def name_score(a: str, b: str, weights: dict[str, float] | None = None) -> float:
-    written = frozenset(s.primary for s in name_slots(b))
+    written = frozenset(f for s in name_slots(b) for f in s.forms)
     return score_names(slots(a, weights, written), slots(b, weights), CONFIG.name_weights()).score
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -144,15 +143,9 @@ class WatchlistIndex:
                 if vid is not None and d.post_ptr[vid + 1] == d.post_ptr[vid]:
                     vid = None  # a part only removed entries had (incremental update): unknown
                 weight = float(d.token_weight[vid]) if vid is not None else unknown_weight(slot.primary)
-                forms = slot.forms_among(self.listed_parts)  # compound forms only where a list writes them
+                forms = slot.forms_among(d.vocab_ids)  # its compound forms only where a list writes them
                 out.append((forms, min(weight, INITIAL_WEIGHT) if len(slot.primary) == 1 else weight))
         return out
-
-    @cached_property
-    def listed_parts(self) -> frozenset[str]:
-        """Every listed name part as written (first form of each slot): GHOLAMREZA, not GHOLAM REZA joined."""
-        d = self.data
-        return frozenset(d.vocabulary[int(v)] for v in np.unique(d.slot_forms[d.form_ptr[:-1]]))
 
     def candidates(self, slots: list[WeightedSlot], config: MatchConfig) -> np.ndarray:
         """Listed names worth scoring (see candidates.py), best first."""
@@ -341,7 +334,7 @@ def compare(
             for s in parsed
         ]
 
-    written = frozenset(s.primary for s in name_slots(name_b))  # as screening: see WatchlistIndex.query_slots
+    written = frozenset(f for s in name_slots(name_b) for f in s.forms)  # as screening (query_slots)
     result = score_names(slots(name_a, written), slots(name_b), config.name_weights())
     entry = WatchlistEntry(
         "",

@@ -4,8 +4,11 @@ like particles (AL, BIN, VAN, DE...), which are also joined onto the next part, 
 'AL-HASHIMI' and 'ALHASHIMI' all meet. Each part also carries its transliteration key (translit.py:
 QASIM/KASSEM, KADHIM/KAZIM, SERGEJS/SERGEY, CHANG/JANG meet as equivalences, not typos) and, for an
 English short form, its full forms from the `nicknames` table (BOB -> ROBERT). Digits typed for letters
-inside a part (M0HAMMED, AL1) are read as letters. Order is not kept as meaning: scoring aligns slots
-whatever their order (given/surname swaps, 'SURNAME, Given')."""
+inside a part (M0HAMMED, AL1) are read as letters. Articles meet in every assimilated form (AZ-ZAWAHIRI,
+AL ZAWAHIRI, ALZAWAHIRI; ABD AL-RAHMAN, ABDURRAHMAN). Two neighbouring parts are also a compound
+(GHOLAM REZA / GHOLAMREZA): a traveller's part is searched by its compound forms where a list writes the
+part as one (Slot.forms_among). Order is not kept as meaning: scoring aligns slots whatever their order
+(given/surname swaps, 'SURNAME, Given')."""
 
 from __future__ import annotations
 
@@ -334,12 +337,11 @@ class Slot:
         return self.forms[0]
 
     def forms_among(self, vocabulary: Container[str]) -> tuple[str, ...]:
-        """The forms a traveller's part is searched by: its compound forms only where a listed name has
-        them (a listed compound also has the split spelling, so nothing is lost; unused ones would only
-        cost candidate-search time)."""
-        if not self.compounds:
-            return self.forms
-        return tuple(f for f in self.forms if f not in self.compounds or f in vocabulary)
+        """The forms a traveller's part is searched by: its own, and its compound forms where a listed
+        name writes them as one part (listed names are indexed by their own forms only, so compounds
+        cost neither index size nor candidate-search time)."""
+        found = tuple(c for c in self.compounds if c in vocabulary and c not in self.forms)
+        return (*self.forms, *found) if found else self.forms
 
 
 def split_packed_names(name: str) -> list[str]:
@@ -470,9 +472,9 @@ def _comma_position(name: str, count: int) -> int:
 
 
 def _join_compounds(primary: list[str], slots: list[Slot], comma: int) -> None:
-    """Two neighbouring parts are also one part written together (GHOLAM REZA / GHOLAMREZA, MOON CHI /
-    MUNCHI, FAKHR ZADEH / FAKHRZADEH): both slots get the joined form and its romanisation key, so a
-    name written either way agrees part by part."""
+    """Two neighbouring parts may also be one part written together (GHOLAM REZA / GHOLAMREZA, MOON CHI /
+    MUNCHI): both slots get the joined form and its romanisation key as compounds (see Slot.forms_among),
+    never across the comma of 'SURNAME, Given'."""
     for position in range(len(primary) - 1):
         if position + 1 == comma:
             continue
@@ -486,8 +488,7 @@ def _join_compounds(primary: list[str], slots: list[Slot], comma: int) -> None:
             continue
         extra = tuple(dict.fromkeys((joined, translit_key(joined))))
         for at, slot in ((position, a), (position + 1, b)):
-            added = tuple(f for f in extra if f not in slot.forms)
-            slots[at] = Slot((*slot.forms, *added), slot.particle, slot.title, (*slot.compounds, *added))
+            slots[at] = Slot(slot.forms, slot.particle, slot.title, tuple(dict.fromkeys((*slot.compounds, *extra))))
 
 
 def masculine_forms(token: str) -> list[str]:

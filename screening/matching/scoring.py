@@ -18,8 +18,10 @@ them as arrays and call `calibrate(log_odds_array, config)` (numpy in, numpy out
 Each part pair gets a similarity from rapidfuzz (Indel and OSA distances, so transpositions such as
 AFIZ/FAIZ cost one edit) and a phonetic check (metaphone) for short transliteration variants (ALI/ALY).
 A part with no counterpart (a dropped middle name) costs less than a part that contradicts its
-counterpart (JOHN vs PETER). The joined strings are compared too, which catches a letter moved across a
-part boundary (LAUREN TNKUNDA / LAURENT NKUNDA) and parts split or joined (ABDUL RAHMAN / ABDULRAHMAN).
+counterpart (JOHN vs PETER); a particle or title never contradicts (both count as missing), and a part
+that begins or ends the other (KAMCHY / KAMCHYBEK, MALIK / ABDULMALIK) is a weak agreement. The joined
+strings are compared too, which catches a letter moved across a part boundary (LAUREN TNKUNDA / LAURENT
+NKUNDA) and parts split or joined (ABDUL RAHMAN / ABDULRAHMAN).
 """
 
 from __future__ import annotations

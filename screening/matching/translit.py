@@ -14,8 +14,11 @@ as equivalences rather than typos: Arabic/Persian/Urdu (Q/K, KH/H, GH/G, DH/Z, O
 between vowels, final -YY/-IY/-IJ, Latvian -S: TSCHATAJEV/CHATAYEV, ZELENSKYY/ZELENSKIY/ZELENSKI,
 SERGEJS/SERGEY, LAVROVS/LAVROV), Korean McCune-Reischauer vs Revised Romanization in short syllables
 (CH-/J-, EO/O, K-/G-: CHANG/JANG, MYONG/MYEONG, CHIN/JIN), Chinese Wade-Giles vs pinyin in short
-syllables (HS-/X-/SH-, TS-/Z-). Written for this project from those systems' published tables: the
-libraries we looked at (rigour, jellyfish, anyascii) transliterate scripts but do not fold romanisations.
+syllables (HS-/X-/SH-, TS-/Z-), and the spellings of Arabic compounds (ABDUL-/ABDEL-/ABDUR-/ABDI-,
+-UDDIN/-EDDINE/-AL DIN, -ULLAH/-OLLAH) and of J-/Y- (JUSUF/YUSUF). Written for this project from those
+systems' published tables: jellyfish and anyascii transliterate or encode but do not fold romanisations;
+rigour (OpenSanctions) maps given names across scripts to shared symbols, but needs PyICU and would
+replace the index's forms, so it is not used (yet).
 """
 
 from __future__ import annotations
