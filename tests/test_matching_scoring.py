@@ -193,6 +193,8 @@ def test_yusuf_and_yousef_are_spelling_variants() -> None:
 def test_compound_written_apart_or_together_matches() -> None:
     assert compare("Gholam Reza Soleimani", "Gholamreza Soleimani", CONFIG).is_match
     assert compare("Mohammad Fakhrzadeh", "Mohammad Fakhr Zadeh", CONFIG).is_match
+    detail = compare("Gholam Reza Soleimani", "Gholamreza Soleimani", CONFIG).parts[0].detail
+    assert "REZA (one part with GHOLAMREZA) +0.00" in detail and "not listed" not in detail
     # a shared neighbour does not make two different parts alike
     assert name_score("AHMED KHALFAN", "AHMED KHALIL") < 0.8
 

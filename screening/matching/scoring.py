@@ -34,6 +34,8 @@ import jellyfish
 import numpy as np
 from rapidfuzz.distance import OSA, Indel, Levenshtein
 
+from screening.matching.translit import translit_key
+
 # Slots lighter than this are particles or titles (ordinary parts weigh 1..3 by rarity).
 LIGHT_WEIGHT = 0.9
 # A part contained at the start or end of the other counts as a weak agreement from this length on.
@@ -113,6 +115,7 @@ def _name_log_odds(
     out: list[tuple[str, float]] = []
     used_q = {i for i, _, _ in aligned}
     used_c = {j for _, j, _ in aligned}
+    partner = {i: j for i, j, s in aligned if s >= weights.agree_min}
     if joined > 0:
         for slot in listed:
             out.append(
@@ -129,8 +132,13 @@ def _name_log_odds(
         if s >= weights.agree_min or is_initial:
             label = a if a == b else f"{a}~{b} {s:.2f}"
             out.append((label, part_agreement(s, wc, weights, is_initial, min(len(a), len(b)))))
-        elif (wq < LIGHT_WEIGHT and len(a) > 1) or (wc < LIGHT_WEIGHT and len(b) > 1):
-            # a particle or title says nothing against a part: both count as missing
+        elif (
+            (wq < LIGHT_WEIGHT and len(a) > 1)
+            or (wc < LIGHT_WEIGHT and len(b) > 1)
+            or _joined_with_neighbour(query, listed, partner, i)
+        ):
+            # a particle or title says nothing against a part, nor a part that is one with its agreeing
+            # neighbour (ALI KHAN against ALIKHAN AHMED): both count as missing
             used_q.discard(i)
             used_c.discard(j)
         elif _contained(query[i][0], listed[j][0]):
@@ -151,9 +159,28 @@ def _name_log_odds(
         if j not in used_c:
             out.append((f"listed {slot[0][0]} not given", weights.missing_listed_log_odds * slot[1]))
     for i, slot in enumerate(query):
-        if i not in used_q:
+        if i in used_q:
+            continue
+        whole = _joined_with_neighbour(query, listed, partner, i)
+        if whole:  # GHOLAM REZA against GHOLAMREZA: REZA is part of the agreeing compound
+            out.append((f"{slot[0][0]} (one part with {whole})", 0.0))
+        else:
             out.append((f"{slot[0][0]} not listed", weights.missing_traveller_log_odds * slot[1]))
     return out
+
+
+def _joined_with_neighbour(
+    query: Sequence[WeightedSlot], listed: Sequence[WeightedSlot], partner: dict[int, int], i: int
+) -> str:
+    """The listed part that a traveller part's neighbour agreed with, when the two traveller parts written
+    together are that listed part ('' otherwise)."""
+    for k, pair in ((i - 1, (i - 1, i)), (i + 1, (i, i + 1))):
+        if k in partner:
+            forms = set(listed[partner[k]][0])
+            joined = query[pair[0]][0][0] + query[pair[1]][0][0]
+            if joined in forms or translit_key(joined) in forms:
+                return listed[partner[k]][0][0]
+    return ""
 
 
 def _contained(a: Sequence[str], b: Sequence[str]) -> bool:
