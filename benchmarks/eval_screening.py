@@ -127,14 +127,16 @@ def yente_part(config: MatchConfig, negatives: int, workers: int) -> None:
     negs = pd.read_csv(folder / "negatives_global.csv", dtype=str, keep_default_na=False)
     if negatives < len(negs):
         negs = negs.sample(negatives, random_state=7)
-    # Truth: the UN entry one of whose names is the untreated row's name, or (the files are not strictly
-    # row-aligned: NOOR BARZAN... sits beside MOHAMMAD BARZAN...) an entry named exactly as the treated row.
-    by_name: dict[str, str] = {}
+    # Truth: the UN entries one of whose names is the untreated row's name, or (the files are not strictly
+    # row-aligned: NOOR BARZAN... sits beside MOHAMMAD BARZAN...) entries named exactly as the treated row.
+    # Every entry of that name counts: two listed people can share a name once titles are dropped
+    # (ABDUL RAHMAN AGHA and ABDUL RAHMAN), and the row's date of birth tells which one it is.
+    by_name: dict[str, set[str]] = {}
     for entry in index.entries:
         for name in entry.names:
-            by_name.setdefault(normalise_name(name), entry.entry_id)
+            by_name.setdefault(normalise_name(name), set()).add(entry.entry_id)
     truth_sets = [
-        {t for t in (by_name.get(normalise_name(u)), by_name.get(normalise_name(n))) if t}
+        by_name.get(normalise_name(u), set()) | by_name.get(normalise_name(n), set())
         for u, n in zip(untreated["full_name"], treated["full_name"], strict=True)
     ]
     known = [i for i, t in enumerate(truth_sets) if t]

@@ -201,7 +201,8 @@ class WatchlistIndex:
                 if vid is not None and d.post_ptr[vid + 1] == d.post_ptr[vid]:
                     vid = None  # a part only removed entries had (incremental update): unknown
                 weight = float(d.token_weight[vid]) if vid is not None else unknown_weight(slot.primary)
-                out.append((slot.forms, min(weight, INITIAL_WEIGHT) if len(slot.primary) == 1 else weight))
+                forms = slot.forms_among(d.vocab_ids)  # its compound forms only where a list writes them
+                out.append((forms, min(weight, INITIAL_WEIGHT) if len(slot.primary) == 1 else weight))
         return out
 
     def candidates(self, slots: list[WeightedSlot], config: MatchConfig, dob: str | None = None) -> np.ndarray:
@@ -424,10 +425,15 @@ def compare(
     """Explain one pair the way screening would score it (name_b plays the listed name; parts are
     weighted equally since no list gives their rarity)."""
 
-    def slots(name: str) -> list[WeightedSlot]:
-        return [(s.forms, config.particle_weight if s.particle else 2.0) for s in name_slots(name)]
+    def slots(name: str, among: frozenset[str] | None = None) -> list[WeightedSlot]:
+        parsed = name_slots(name)
+        return [
+            (s.forms if among is None else s.forms_among(among), config.particle_weight if s.particle else 2.0)
+            for s in parsed
+        ]
 
-    result = score_names(slots(name_a), slots(name_b), config.name_weights())
+    written = frozenset(f for s in name_slots(name_b) for f in s.forms)  # as screening (query_slots)
+    result = score_names(slots(name_a, written), slots(name_b), config.name_weights())
     entry = WatchlistEntry(
         "",
         "",

@@ -4,12 +4,16 @@ like particles (AL, BIN, VAN, DE...), which are also joined onto the next part, 
 'AL-HASHIMI' and 'ALHASHIMI' all meet. Each part also carries its transliteration key (translit.py:
 QASIM/KASSEM, KADHIM/KAZIM, SERGEJS/SERGEY, CHANG/JANG meet as equivalences, not typos) and, for an
 English short form, its full forms from the `nicknames` table (BOB -> ROBERT). Digits typed for letters
-inside a part (M0HAMMED, AL1) are read as letters. Order is not kept as meaning: scoring aligns slots
-whatever their order (given/surname swaps, 'SURNAME, Given')."""
+inside a part (M0HAMMED, AL1) are read as letters. Articles meet in every assimilated form (AZ-ZAWAHIRI,
+AL ZAWAHIRI, ALZAWAHIRI; ABD AL-RAHMAN, ABDURRAHMAN). Two neighbouring parts are also a compound
+(GHOLAM REZA / GHOLAMREZA): a traveller's part is searched by its compound forms where a list writes the
+part as one (Slot.forms_among). Order is not kept as meaning: scoring aligns slots whatever their order
+(given/surname swaps, 'SURNAME, Given')."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -68,6 +72,7 @@ HONORIFICS = frozenset(
         "SIRDAR",
         "QARI",
         "QAZI",
+        "HAFIZ",
         "IMAM",
         "ENG",
         "ENGR",
@@ -189,6 +194,7 @@ NAME_LIKE_HONORIFICS = frozenset(
         "SHEIKH",
         "SHAIKH",
         "QARI",
+        "HAFIZ",
     ]
 )
 # Articles and connectors that carry little identity on their own (light slots): ALI AL HASHIMI and
@@ -216,6 +222,18 @@ PARTICLES = frozenset(
         "DAS",
         "DEL",
         "DELLA",
+        "LOS",
+        "LAS",
+        "DI",
+        "DU",
+        "DES",
+        "AR",
+        "AS",
+        "ASH",
+        "AD",
+        "AZ",
+        "ATH",
+        "ADH",
     ]
 )
 # Prefixes whose joined form is a usual spelling (ABDULRAHMAN, ALHASHIMI, ABUBAKAR): the next part
@@ -242,6 +260,21 @@ JOINING = frozenset(
         "ABDAL",
         "ABDOUL",
         "ABDU",
+        "ASH",
+        "ATH",
+        "ADH",
+        "DE",
+        "DEL",
+        "DA",
+        "DI",
+        "DU",
+        "DOS",
+        "DAS",
+        "LOS",
+        "LAS",
+        "VAN",
+        "VON",
+        "DER",
     ]
 )
 # Second halves of compound names often written apart or joined to the part before them
@@ -260,6 +293,12 @@ SUFFIXES = frozenset(
         "ULLAHI",
         "ULHAQ",
         "ULHAK",
+        "ZADEH",
+        "ZADA",
+        "ZADE",
+        "POUR",
+        "NEJAD",
+        "NEZHAD",
     ]
 )
 # Slavic family names change with sex: NOVAK/NOVAKOVA (Czech, Slovak), IVANOV/IVANOVA, PUTIN/PUTINA
@@ -278,6 +317,9 @@ _SEPARATORS = re.compile(r"[^A-Z0-9]+")
 _ALIAS_SPLIT = re.compile(r"\s*;\s*|\s+/\s+|\s+(?:a\.?k\.?a\.?|alias|f\.?k\.?a\.?)\s+", re.IGNORECASE)
 # Digits typed for letters inside a part that has letters (M0HAMMED, AL1, 9HANI).
 _DIGIT_LETTERS = str.maketrans("0123456789", "OIZEASGTBG")
+# Articles (AL and its assimilated forms before sun letters: AR RAHMAN, AZ ZAWAHIRI, ASH SHAMI).
+ARTICLES = frozenset(["AL", "EL", "UL", "AR", "AS", "ASH", "AD", "AZ", "ATH", "ADH"])
+COMPOUND_MAX_LENGTH = 16  # neighbouring parts joined into one only up to this length (a compound name)
 NICKNAME_MAX_FULL_FORMS = 3  # a short form with more full forms than this (AL, ALI) is left alone
 
 
@@ -288,10 +330,18 @@ class Slot:
     forms: tuple[str, ...]
     particle: bool = False
     title: bool = False  # a name-like honorific (light like a particle, left out of normalise_name)
+    compounds: tuple[str, ...] = ()  # forms joining this part with a neighbour (GHOLAM REZA -> GHOLAMREZA)
 
     @property
     def primary(self) -> str:
         return self.forms[0]
+
+    def forms_among(self, vocabulary: Container[str]) -> tuple[str, ...]:
+        """The forms a traveller's part is searched by: its own, and its compound forms where a listed
+        name writes them as one part (listed names are indexed by their own forms only, so compounds
+        cost neither index size nor candidate-search time)."""
+        found = tuple(c for c in self.compounds if c in vocabulary and c not in self.forms)
+        return (*self.forms, *found) if found else self.forms
 
 
 def split_packed_names(name: str) -> list[str]:
@@ -359,32 +409,86 @@ def name_slots(name: str) -> tuple[Slot, ...]:
     primary = token_lists[0]
     # Alternative transliterations become extra forms of the same slot when they tokenise alike.
     alternatives = [tl for tl in token_lists[1:] if len(tl) == len(primary)]
-    slots: list[Slot] = []
-    for position, token in enumerate(primary):
-        variants = [token, *(alt[position] for alt in alternatives)]
-        is_title = (
-            token in NAME_LIKE_HONORIFICS
-            and len(primary) > 1
-            and not (position and _ends_with_article(primary[position - 1]))
-        )
-        is_particle = (token in PARTICLES or (token in SUFFIXES and position > 0) or is_title) and len(primary) > 1
-        previous = primary[position - 1] if position else ""
-        if previous in JOINING and (not is_particle or token in SUFFIXES) and len(primary) > 1:
-            variants += [previous + v for v in list(variants)]
-        if not is_particle and len(primary) > 1:
-            variants += masculine_forms(token)
-        if not is_particle:
-            variants += nickname_full_forms(token)
-            variants += [translit_key(v) for v in list(variants)]
-        slots.append(Slot(tuple(dict.fromkeys(variants)), is_particle, is_title))
+    slots = [_slot(primary, position, alternatives) for position in range(len(primary))]
+    _join_suffixes(primary, slots)
+    _join_compounds(primary, slots, _comma_position(name, len(primary)))
+    return tuple(slots)
+
+
+def _slot(primary: list[str], position: int, alternatives: list[list[str]]) -> Slot:
+    """One part's slot: its spellings, its joined forms after a prefix or article, its masculine base,
+    its full forms if it is a short form, and the romanisation keys of all of them."""
+    token = primary[position]
+    several = len(primary) > 1
+    variants = [token, *(alt[position] for alt in alternatives)]
+    previous = primary[position - 1] if position else ""
+    is_title = token in NAME_LIKE_HONORIFICS and several and not (position and _ends_with_article(previous))
+    is_particle = (token in PARTICLES or (token in SUFFIXES and position > 0) or is_title) and several
+    if previous in JOINING and (not is_particle or token in SUFFIXES) and several:
+        variants += _prefixed(primary, position, variants)
+    if not is_particle and several:
+        variants += masculine_forms(token)
+    if not is_particle:
+        variants += nickname_full_forms(token)
+    if not is_particle or is_title:  # a title that is also a name (SAYID/SAEED) meets its spellings
+        variants += [translit_key(v) for v in list(variants)]
+    return Slot(tuple(dict.fromkeys(variants)), is_particle, is_title)
+
+
+def _prefixed(primary: list[str], position: int, variants: list[str]) -> list[str]:
+    """Joined forms after a prefix: AL HASHIMI -> ALHASHIMI; any article also as AL (EL/UL/AZ ZAWAHIRI
+    -> ALZAWAHIRI, the sun letters assimilated or not); two prefixes: ABD AL RAHMAN -> ABDALRAHMAN,
+    DE LOS REYES -> DELOSREYES."""
+    previous = primary[position - 1]
+    heads = [previous, "AL"] if previous in ARTICLES else [previous]
+    before = primary[position - 2] if position > 1 else ""
+    if before in JOINING:
+        heads += [before + head for head in heads]
+    return [head + v for head in dict.fromkeys(heads) for v in variants]
+
+
+def _join_suffixes(primary: list[str], slots: list[Slot]) -> None:
+    """The part before a compound suffix also gets the joined form (BASHIR UDDIN -> BASHIRUDDIN)."""
     for position, token in enumerate(primary):
         if token in SUFFIXES and position > 0:
             start = position - 1
             while start > 0 and slots[start].particle:
                 start -= 1
             joined = "".join(primary[start : position + 1])
-            slots[start] = Slot(tuple(dict.fromkeys((*slots[start].forms, joined))), slots[start].particle)
-    return tuple(slots)
+            slot = slots[start]
+            slots[start] = Slot(
+                tuple(dict.fromkeys((*slot.forms, joined, translit_key(joined)))), slot.particle, slot.title
+            )
+
+
+def _comma_position(name: str, count: int) -> int:
+    """How many parts stand before the comma of 'SURNAME, Given' (-1 without one): parts either side of
+    it are never one compound."""
+    head, comma, _ = name.partition(",")
+    if not comma:
+        return -1
+    before = len(_strip_honorifics(_tokens(transliterate(head)[0])))
+    return before if 0 < before < count else -1
+
+
+def _join_compounds(primary: list[str], slots: list[Slot], comma: int) -> None:
+    """Two neighbouring parts may also be one part written together (GHOLAM REZA / GHOLAMREZA, MOON CHI /
+    MUNCHI): both slots get the joined form and its romanisation key as compounds (see Slot.forms_among),
+    never across the comma of 'SURNAME, Given'."""
+    for position in range(len(primary) - 1):
+        if position + 1 == comma:
+            continue
+        a, b = slots[position], slots[position + 1]
+        if a.particle or b.particle or not primary[position].isalpha() or not primary[position + 1].isalpha():
+            continue
+        if len(primary[position]) < 2 or len(primary[position + 1]) < 2:
+            continue
+        joined = primary[position] + primary[position + 1]
+        if len(joined) > COMPOUND_MAX_LENGTH:
+            continue
+        extra = tuple(dict.fromkeys((joined, translit_key(joined))))
+        for at, slot in ((position, a), (position + 1, b)):
+            slots[at] = Slot(slot.forms, slot.particle, slot.title, tuple(dict.fromkeys((*slot.compounds, *extra))))
 
 
 def masculine_forms(token: str) -> list[str]:

@@ -18,8 +18,10 @@ them as arrays and call `calibrate(log_odds_array, config)` (numpy in, numpy out
 Each part pair gets a similarity from rapidfuzz (Indel and OSA distances, so transpositions such as
 AFIZ/FAIZ cost one edit) and a phonetic check (metaphone) for short transliteration variants (ALI/ALY).
 A part with no counterpart (a dropped middle name) costs less than a part that contradicts its
-counterpart (JOHN vs PETER). The joined strings are compared too, which catches a letter moved across a
-part boundary (LAUREN TNKUNDA / LAURENT NKUNDA) and parts split or joined (ABDUL RAHMAN / ABDULRAHMAN).
+counterpart (JOHN vs PETER); a particle or title never contradicts (both count as missing), and a part
+that begins or ends the other (KAMCHY / KAMCHYBEK, MALIK / ABDULMALIK) is a weak agreement. The joined
+strings are compared too, which catches a letter moved across a part boundary (LAUREN TNKUNDA / LAURENT
+NKUNDA) and parts split or joined (ABDUL RAHMAN / ABDULRAHMAN).
 """
 
 from __future__ import annotations
@@ -32,6 +34,12 @@ import jellyfish
 import numpy as np
 from rapidfuzz.distance import OSA, Indel, Levenshtein
 
+from screening.matching.translit import translit_key
+
+# Slots lighter than this are particles or titles (ordinary parts weigh 1..3 by rarity).
+LIGHT_WEIGHT = 0.9
+# A part contained at the start or end of the other counts as a weak agreement from this length on.
+CONTAINED_MIN = 4
 # A scored slot: its forms (primary first) and its weight (rarity; particles are light).
 WeightedSlot = tuple[tuple[str, ...], float]
 
@@ -107,6 +115,7 @@ def _name_log_odds(
     out: list[tuple[str, float]] = []
     used_q = {i for i, _, _ in aligned}
     used_c = {j for _, j, _ in aligned}
+    partner = {i: j for i, j, s in aligned if s >= weights.agree_min}
     if joined > 0:
         for slot in listed:
             out.append(
@@ -123,6 +132,22 @@ def _name_log_odds(
         if s >= weights.agree_min or is_initial:
             label = a if a == b else f"{a}~{b} {s:.2f}"
             out.append((label, part_agreement(s, wc, weights, is_initial, min(len(a), len(b)))))
+        elif (
+            (wq < LIGHT_WEIGHT and len(a) > 1)
+            or (wc < LIGHT_WEIGHT and len(b) > 1)
+            or _joined_with_neighbour(query, listed, partner, i)
+        ):
+            # a particle or title says nothing against a part, nor a part that is one with its agreeing
+            # neighbour (ALI KHAN against ALIKHAN AHMED): both count as missing
+            used_q.discard(i)
+            used_c.discard(j)
+        elif _contained(query[i][0], listed[j][0]):
+            out.append(
+                (
+                    f"{a}~{b} (one part of the other)",
+                    part_agreement(weights.agree_min, min(wq, wc), weights, length=min(len(a), len(b))),
+                )
+            )
         else:
             out.append(
                 (
@@ -134,9 +159,41 @@ def _name_log_odds(
         if j not in used_c:
             out.append((f"listed {slot[0][0]} not given", weights.missing_listed_log_odds * slot[1]))
     for i, slot in enumerate(query):
-        if i not in used_q:
+        if i in used_q:
+            continue
+        whole = _joined_with_neighbour(query, listed, partner, i)
+        if whole:  # GHOLAM REZA against GHOLAMREZA: REZA is part of the agreeing compound
+            out.append((f"{slot[0][0]} (one part with {whole})", 0.0))
+        else:
             out.append((f"{slot[0][0]} not listed", weights.missing_traveller_log_odds * slot[1]))
     return out
+
+
+def _joined_with_neighbour(
+    query: Sequence[WeightedSlot], listed: Sequence[WeightedSlot], partner: dict[int, int], i: int
+) -> str:
+    """The listed part that a traveller part's neighbour agreed with, when the two traveller parts written
+    together are that listed part ('' otherwise)."""
+    for k, pair in ((i - 1, (i - 1, i)), (i + 1, (i, i + 1))):
+        if k in partner:
+            forms = set(listed[partner[k]][0])
+            joined = query[pair[0]][0][0] + query[pair[1]][0][0]
+            if joined in forms or translit_key(joined) in forms:
+                return listed[partner[k]][0][0]
+    return ""
+
+
+def _contained(a: Sequence[str], b: Sequence[str]) -> bool:
+    """One part begins or ends the other (ABDULMALIK / MALIK, KAMCHYBEK / KAMCHY): a compound written
+    whole on one side, not a contradiction; the shorter must have CONTAINED_MIN letters."""
+    for x in a:
+        for y in b:
+            short, long_ = (x, y) if len(x) <= len(y) else (y, x)
+            if len(short) >= CONTAINED_MIN and len(long_) > len(short) and long_.startswith(short):
+                return True
+            if len(short) >= CONTAINED_MIN and len(long_) > len(short) and long_.endswith(short):
+                return True
+    return False
 
 
 @lru_cache(maxsize=1_000_000)
@@ -182,6 +239,101 @@ def slot_similarity(a: Sequence[str], b: Sequence[str], weights: NameWeights) ->
     return best
 
 
+@dataclass
+class Alignment:
+    """The order-free greedy pairing of two names' parts and its weighted similarity."""
+
+    aligned: list[tuple[int, int, float]]  # (traveller slot, listed slot, similarity), best pairs first
+    pairs: list[tuple[str, str, float]]  # the agreeing pairs' primary forms
+    order: list[tuple[int, int]]  # (listed slot, traveller slot) of every aligned pair
+    left_q: list[int]  # traveller slots with no counterpart
+    left_c: list[int]  # listed slots with no counterpart
+    similarity: float
+    imperfect: int  # aligned pairs that are not identical
+
+
+def align_parts(
+    query: Sequence[WeightedSlot],
+    listed: Sequence[WeightedSlot],
+    weights: NameWeights,
+    pair_similarity: Callable[[int, int], float] | None = None,
+) -> Alignment:
+    """Best pairs first (equal pairs in name order: the first AL with the first AL); a contradiction
+    costs the weight of the heavier part with no credit, a part left over its cost factor."""
+    if pair_similarity is None:
+        sims = sorted(
+            (-slot_similarity(q[0], c[0], weights), i, j) for i, q in enumerate(query) for j, c in enumerate(listed)
+        )
+    else:
+        sims = sorted((-pair_similarity(i, j), i, j) for i in range(len(query)) for j in range(len(listed)))
+    used_q: set[int] = set()
+    used_c: set[int] = set()
+    numerator = denominator = 0.0
+    out = Alignment([], [], [], [], [], 0.0, 0)
+    for negative, i, j in sims:
+        s = -negative
+        if i in used_q or j in used_c:
+            continue
+        used_q.add(i)
+        used_c.add(j)
+        out.imperfect += s < 1.0
+        out.aligned.append((i, j, s))
+        out.order.append((j, i))
+        if s >= weights.agree_min:
+            numerator += listed[j][1] * s
+            denominator += listed[j][1]
+            out.pairs.append((query[i][0][0], listed[j][0][0], s))
+        else:
+            denominator += max(query[i][1], listed[j][1])
+        if len(used_q) == len(query) or len(used_c) == len(listed):
+            break
+    out.left_q = [i for i in range(len(query)) if i not in used_q]
+    out.left_c = [j for j in range(len(listed)) if j not in used_c]
+    denominator += weights.unmatched_traveller * sum(query[i][1] for i in out.left_q)
+    denominator += weights.unmatched_listed * sum(listed[j][1] for j in out.left_c)
+    out.similarity = numerator / denominator if denominator else 0.0
+    return out
+
+
+def joined_strings(
+    query: Sequence[WeightedSlot], listed: Sequence[WeightedSlot], alignment: Alignment, weights: NameWeights
+) -> float:
+    """Similarity of the joined strings in the listed order (0 when not worth comparing): catches letters
+    moved across part boundaries. A traveller part with no counterpart stays just before the next part
+    it preceded (ABDUL + RAHMAN). Only where a boundary can have moved: parts split or joined (counts
+    differ), or two parts differ (LAUREN TNKUNDA); one differing part is judged on its own (KHI TAILGOR
+    is not HIK TAILGOR)."""
+    shorter, longer = sorted((sum(len(q[0][0]) for q in query), sum(len(c[0][0]) for c in listed)))
+    boundary = len(query) != len(listed) or alignment.imperfect >= 2
+    if alignment.similarity >= 1.0 or not boundary or shorter < weights.joined_min * longer:
+        return 0.0
+    partner = [-1] * len(query)
+    for j, i in alignment.order:
+        partner[i] = j
+    return joined_similarity([q[0][0] for q in query], [c[0][0] for c in listed], partner, weights)
+
+
+def joined_similarity(
+    query: Sequence[str], listed: Sequence[str], partner: Sequence[int], weights: NameWeights
+) -> float:
+    """The joined-strings similarity of two names' parts, given each query part's aligned listed
+    position (-1 when it had no counterpart); shared with the batch scorer (vectorised.py)."""
+    keys = {i: float(j) for i, j in enumerate(partner) if j >= 0}
+    following = float(len(listed) + len(query))
+    for i in range(len(query) - 1, -1, -1):
+        if i in keys:
+            following = keys[i]
+        else:
+            keys[i] = following - 0.5 + i / 1000.0
+    joined_q = "".join(query[i] for i in sorted(keys, key=keys.__getitem__))
+    joined_c = "".join(listed)
+    # At most two insertions/deletions (one letter moved, one typo): a contradicting part beside a long
+    # one is not washed out (SHOUR VELFIRVAILSHIAR is not SHUN VELFIRVAILSHIAR).
+    if Indel.distance(joined_q, joined_c, score_cutoff=2) <= 2:
+        return float(Indel.normalized_similarity(joined_q, joined_c, score_cutoff=weights.joined_min))
+    return 0.0
+
+
 def score_names(
     query: Sequence[WeightedSlot],
     listed: Sequence[WeightedSlot],
@@ -195,78 +347,19 @@ def score_names(
         return NameScore(
             0.0, [], [q[0][0] for q in query], [c[0][0] for c in listed], 0.0, -10.0, [("no name to compare", -10.0)]
         )
-    # Best pairs first; equal pairs in name order (the first AL with the first AL).
-    if pair_similarity is None:
-        sims = sorted(
-            (-slot_similarity(q[0], c[0], weights), i, j) for i, q in enumerate(query) for j, c in enumerate(listed)
-        )
-    else:
-        sims = sorted((-pair_similarity(i, j), i, j) for i in range(len(query)) for j in range(len(listed)))
-    used_q: set[int] = set()
-    used_c: set[int] = set()
-    numerator = denominator = 0.0
-    pairs: list[tuple[str, str, float]] = []
-    order: list[tuple[int, int]] = []
-    aligned_pairs: list[tuple[int, int, float]] = []
-    imperfect = 0  # aligned pairs that are not identical
-    for negative, i, j in sims:
-        s = -negative
-        if i in used_q or j in used_c:
-            continue
-        used_q.add(i)
-        used_c.add(j)
-        wq, wc = query[i][1], listed[j][1]
-        imperfect += s < 1.0
-        aligned_pairs.append((i, j, s))
-        if s >= weights.agree_min:
-            numerator += wc * s
-            denominator += wc
-            pairs.append((query[i][0][0], listed[j][0][0], s))
-            order.append((j, i))
-        else:  # a contradiction costs the weight of the heavier part, with no credit
-            denominator += max(wq, wc)
-            order.append((j, i))
-        if len(used_q) == len(query) or len(used_c) == len(listed):
-            break
-    left_q = [i for i in range(len(query)) if i not in used_q]
-    left_c = [j for j in range(len(listed)) if j not in used_c]
-    denominator += weights.unmatched_traveller * sum(query[i][1] for i in left_q)
-    denominator += weights.unmatched_listed * sum(listed[j][1] for j in left_c)
-    aligned = numerator / denominator if denominator else 0.0
-    # Joined strings in the listed order: catches letters moved across part boundaries. A traveller
-    # part with no counterpart stays just before the next part it preceded (ABDUL + RAHMAN).
-    joined = 0.0
-    shorter, longer = sorted((sum(len(q[0][0]) for q in query), sum(len(c[0][0]) for c in listed)))
-    # Only where a boundary can have moved: parts split or joined (counts differ), or two parts differ
-    # (LAUREN TNKUNDA); one differing part is judged on its own (KHI TAILGOR is not HIK TAILGOR).
-    boundary = len(query) != len(listed) or imperfect >= 2
-    if aligned < 1.0 and boundary and shorter >= weights.joined_min * longer:
-        keys = {i: float(j) for j, i in order}
-        following = float(len(listed) + len(query))
-        for i in range(len(query) - 1, -1, -1):
-            if i in keys:
-                following = keys[i]
-            else:
-                keys[i] = following - 0.5 + i / 1000.0
-        joined_q = "".join(query[i][0][0] for i in sorted(keys, key=keys.__getitem__))
-        joined_c = "".join(c[0][0] for c in listed)
-        # At most two insertions/deletions (one letter moved, one typo): a contradicting part beside a
-        # long one is not washed out (SHOUR VELFIRVAILSHIAR is not SHUN VELFIRVAILSHIAR).
-        if Indel.distance(joined_q, joined_c, score_cutoff=2) <= 2:
-            joined = Indel.normalized_similarity(joined_q, joined_c, score_cutoff=weights.joined_min)
-    score = max(aligned, joined)
-    joined_used = joined if joined > aligned else 0.0
-    contributions = _name_log_odds(query, listed, aligned_pairs, joined_used, weights)
-    by_parts = sum(v for _, v in contributions)
+    alignment = align_parts(query, listed, weights, pair_similarity)
+    joined = joined_strings(query, listed, alignment, weights)
+    joined_used = joined if joined > alignment.similarity else 0.0
+    contributions = _name_log_odds(query, listed, alignment.aligned, joined_used, weights)
     if joined_used:  # the joined reading is taken only if it is the stronger evidence
-        plain = _name_log_odds(query, listed, aligned_pairs, 0.0, weights)
-        if sum(v for _, v in plain) >= by_parts:
+        plain = _name_log_odds(query, listed, alignment.aligned, 0.0, weights)
+        if sum(v for _, v in plain) >= sum(v for _, v in contributions):
             contributions, joined_used = plain, 0.0
     return NameScore(
-        score,
-        pairs,
-        [query[i][0][0] for i in left_q],
-        [listed[j][0][0] for j in left_c],
+        max(alignment.similarity, joined),
+        alignment.pairs,
+        [query[i][0][0] for i in alignment.left_q],
+        [listed[j][0][0] for j in alignment.left_c],
         joined_used,
         sum(v for _, v in contributions),
         contributions,

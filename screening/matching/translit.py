@@ -14,8 +14,11 @@ as equivalences rather than typos: Arabic/Persian/Urdu (Q/K, KH/H, GH/G, DH/Z, O
 between vowels, final -YY/-IY/-IJ, Latvian -S: TSCHATAJEV/CHATAYEV, ZELENSKYY/ZELENSKIY/ZELENSKI,
 SERGEJS/SERGEY, LAVROVS/LAVROV), Korean McCune-Reischauer vs Revised Romanization in short syllables
 (CH-/J-, EO/O, K-/G-: CHANG/JANG, MYONG/MYEONG, CHIN/JIN), Chinese Wade-Giles vs pinyin in short
-syllables (HS-/X-/SH-, TS-/Z-). Written for this project from those systems' published tables: the
-libraries we looked at (rigour, jellyfish, anyascii) transliterate scripts but do not fold romanisations.
+syllables (HS-/X-/SH-, TS-/Z-), and the spellings of Arabic compounds (ABDUL-/ABDEL-/ABDUR-/ABDI-,
+-UDDIN/-EDDINE/-AL DIN, -ULLAH/-OLLAH) and of J-/Y- (JUSUF/YUSUF). Written for this project from those
+systems' published tables: jellyfish and anyascii transliterate or encode but do not fold romanisations;
+rigour (OpenSanctions) maps given names across scripts to shared symbols, but needs PyICU and would
+replace the index's forms, so it is not used (yet).
 """
 
 from __future__ import annotations
@@ -147,6 +150,10 @@ def transliterate(text: str) -> tuple[str, ...]:
 _KEY_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(p), r)
     for p, r in (
+        (r"^ABD(?:[AEIOU]{1,2}L?)?$", "ABD"),  # ABDUL/ABDEL/ABDOUL/ABDU alone (ABD AL-BASIT)
+        (r"^ABD(?:[AEIOU]{1,2}L?)?(?=[A-Z]{3})", "ABDL"),  # ABDUL-/ABDEL-/ABDAL-/ABDUR-/ABDI- RAHMAN
+        (r"(?<=\w{3})[AEIOU][LD]?D+INE?$", "UDIN"),  # -UDDIN/-EDDINE/-ALDIN/-IDINE (NASR AL DIN)
+        (r"^J(?=[AEIOU]\w{3})", "Y"),  # JUSUF/YUSUF, JAKUB/YAKUB (Y becomes I below)
         (r"TSCH", "CH"),
         (r"SCH", "SH"),
         (r"DZH", "J"),
@@ -171,6 +178,7 @@ _KEY_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"Y", "I"),
         (r"(?<=[AEIOU])I(?=E)", ""),  # KOLBAYEV -> KOLBAIEV -> KOLBAEV
         (r"(\w)\1+", r"\1"),  # doubled letters
+        (r"(?<=\w{3})[AEIOU]LAH?$", "ULA"),  # -ULLAH/-OLLAH/-ALLAH (AMANULLAH, AMANOLLAH)
         (r"(?<=\w{3})(AH|EH|AA)$", "A"),
         (r"(?<=\w{3})IJ$", "I"),
     )

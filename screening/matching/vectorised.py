@@ -13,7 +13,8 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA, Indel, Levenshtein
 
-from screening.matching.scoring import NameWeights, WeightedSlot, sound_code
+from screening.matching.scoring import CONTAINED_MIN, NameWeights, WeightedSlot, sound_code
+from screening.matching.scoring import joined_similarity as joined_similarity  # shared with score_names
 
 
 def _lengths(words: Sequence[str]) -> np.ndarray:
@@ -143,25 +144,6 @@ def align(
     return aligned, imperfect, partner
 
 
-def joined_similarity(
-    query: Sequence[str], listed: Sequence[str], partner: Sequence[int], weights: NameWeights
-) -> float:
-    """score_names' joined-strings similarity for one pair, given each query part's aligned listed
-    position (-1 when it had no counterpart)."""
-    keys = {i: float(j) for i, j in enumerate(partner) if j >= 0}
-    following = float(len(listed) + len(query))
-    for i in range(len(query) - 1, -1, -1):
-        if i in keys:
-            following = keys[i]
-        else:
-            keys[i] = following - 0.5 + i / 1000.0
-    joined_q = "".join(query[i] for i in sorted(keys, key=keys.__getitem__))
-    joined_c = "".join(listed)
-    if Indel.distance(joined_q, joined_c, score_cutoff=2) <= 2:
-        return float(Indel.normalized_similarity(joined_q, joined_c, score_cutoff=weights.joined_min))
-    return 0.0
-
-
 def plain_log_odds(
     sims: np.ndarray,
     partner: np.ndarray,
@@ -174,11 +156,12 @@ def plain_log_odds(
     weights: NameWeights,
     agreeing_only: bool = False,
 ) -> np.ndarray:
-    """scoring._name_log_odds of the plain alignment (no joined strings) for N names at once: agreeing
-    parts (scoring.part_agreement), contradictions, and missing parts on either side. sims (N, Q, L),
-    partner (N, Q) from align(); listed_len and listed_first (N, L): each listed part's length and first
-    letter (ord). Sums in another order than score_names, so equal up to rounding. With agreeing_only,
-    only agreeing parts count (an upper bound whatever the other parts' similarities)."""
+    """An upper bound of scoring._name_log_odds of the plain alignment (no joined strings) for N names at
+    once: agreeing parts exactly (scoring.part_agreement), the most a pair that does not agree could give,
+    and missing parts on either side. sims (N, Q, L), partner (N, Q) from align(); listed_len and
+    listed_first (N, L): each listed part's length and first letter (ord). Sums in another order than
+    score_names (engine.BOUND_MARGIN covers the rounding). With agreeing_only, only what pairs could
+    agree on counts (an upper bound whatever the other parts' similarities)."""
     n, q = partner.shape
     rows = np.arange(n)[:, None]
     taken = partner >= 0
@@ -198,17 +181,22 @@ def plain_log_odds(
     weight = np.where(short, np.minimum(wc, weights.short_part_max_weight), wc)
     share = np.where(short & (s < 1.0), share * weights.short_inexact_factor, share)
     agreement = np.where(initial, weights.initial_log_odds, weights.agree_log_odds * weight * share)
-    contradiction = weights.contradiction_log_odds + weights.contradiction_weight_log_odds * np.maximum(wq, wc)
-    per_part = np.where(
-        taken,
-        np.where((s >= weights.agree_min) | initial, agreement, contradiction),
-        weights.missing_traveller_log_odds * wq,
-    )
+    agrees = (s >= weights.agree_min) | initial
+    # A pair that does not agree is, for the scorer, a contradiction, or a part contained in the other (a
+    # weak agreement), or, for a particle, a title or a part written as one with its agreeing neighbour,
+    # two missing parts (scoring._name_log_odds). Which one needs the strings; the bound takes the most
+    # any of them gives: never the contradiction, which is below the other two.
+    contained = weights.agree_log_odds * weights.near_agree_share * np.minimum(wq, wc)
+    as_missing = weights.missing_listed_log_odds * wc  # the traveller part costs nothing when joined
+    unsure = np.maximum(np.where(np.minimum(la, lb) >= CONTAINED_MIN, contained, -np.inf), as_missing)
+    # a traveller part the list lacks costs nothing when it is one with its agreeing neighbour
+    missing_query = weights.missing_traveller_log_odds * wq if q < 2 else np.zeros_like(wq)
+    per_part = np.where(taken, np.where(agrees, agreement, unsure), missing_query)
     width = listed_weight.shape[1]
     used = np.zeros((n, width), dtype=np.bool_)
     used[np.nonzero(taken)[0], partner[taken]] = True
     valid = np.arange(width)[None, :] < listed_count[:, None]
     missing_listed = np.where(valid & ~used, weights.missing_listed_log_odds * listed_weight, 0.0)
     if agreeing_only:
-        return np.where(taken & ((s >= weights.agree_min) | initial), agreement, 0.0).sum(axis=1)
+        return np.where(taken, np.where(agrees, agreement, np.maximum(unsure, 0.0)), 0.0).sum(axis=1)
     return per_part.sum(axis=1) + missing_listed.sum(axis=1)
