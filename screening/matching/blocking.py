@@ -89,4 +89,6 @@ def lookup_tokens(token: str, key_hashes: np.ndarray, key_pointer: np.ndarray, k
     positions = positions[key_hashes[positions] == wanted]
     if not len(positions):
         return np.empty(0, dtype=np.int32)
-    return np.unique(np.concatenate([key_tokens[key_pointer[p] : key_pointer[p + 1]] for p in positions]))
+    found = np.concatenate([key_tokens[key_pointer[p] : key_pointer[p + 1]] for p in positions])
+    ordered = np.sort(found)  # np.unique's hash path is slow in numpy 2.4 (see index_data.unique_values)
+    return ordered[np.concatenate([[True], ordered[1:] != ordered[:-1]])]
