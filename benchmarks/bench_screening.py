@@ -228,6 +228,48 @@ def manifest_case(config: MatchConfig) -> None:
     )
 
 
+def lists_case(config: MatchConfig, negatives: int) -> None:
+    """Candidate recall on UN + OFAC with the yente fixture: its positives (as listed and treated with
+    typos and reordering) and a sample of its negatives, name only and with date of birth, nationality
+    and sex."""
+    import pandas as pd
+
+    from screening.watchlists.country_names import country_to_icao
+    from screening.watchlists.loader import load_watchlist
+
+    root = shared_data_dir()
+    paths = [root / "watchlists" / "un_consolidated_2026-02-27.xml", root / "watchlists" / "ofac_sdn_2021"]
+    yente = root / "eval" / "yente_candidate_generation"
+    if not all(p.exists() for p in [*paths, yente]):
+        print("lists case skipped: ../shared/data (watchlists, yente fixture) is absent")
+        return
+    index = WatchlistIndex([load_watchlist(p) for p in paths])
+    frames = [
+        pd.read_csv(yente / "positives_un_untreated.csv", dtype=str, keep_default_na=False),
+        pd.read_csv(yente / "positives_un_treated.csv", dtype=str, keep_default_na=False),
+        pd.read_csv(yente / "negatives_global.csv", dtype=str, keep_default_na=False).sample(negatives, random_state=7),
+    ]
+    rows = pd.concat(frames).to_dict("records")
+    print(
+        f"\nCandidate recall on UN + OFAC ({index.data.name_count:,} names) with the yente fixture: "
+        f"{len(rows):,} travellers (683 + 683 positives, {negatives:,} negatives)"
+    )
+    for evidence in (False, True):
+        travellers = [
+            {
+                "traveller_ref": str(k),
+                "given_names": row["full_name"],
+                "surname": "",
+                "date_of_birth": (row["date_of_birth"] or None) if evidence else None,
+                "nationality": country_to_icao(row["nationality"]) if evidence and row["nationality"] else None,
+                "sex": {"male": "M", "female": "F"}.get(row["gender"]) if evidence else None,
+            }
+            for k, row in enumerate(rows)
+        ]
+        index.finder._part_cache.clear()
+        report_recall(index, config, travellers, "with date of birth, nationality, sex" if evidence else "name only")
+
+
 def large_case(
     config: MatchConfig, names: int, travellers_n: int, workers: int, seed: int, sample: int, single: int = 0
 ) -> None:
@@ -412,13 +454,16 @@ def main() -> None:
         help="travellers also screened one at a time (the reference path), 0 to skip",
     )
     parser.add_argument("--seed", type=int, default=11)
-    parser.add_argument("--case", choices=("manifest", "large", "registry", "all"), default="all")
+    parser.add_argument("--case", choices=("manifest", "lists", "large", "registry", "all"), default="all")
+    parser.add_argument("--negatives", type=int, default=3000, help="yente negatives in the lists case")
     parser.add_argument("--documents", type=int, default=1_000_000, help="registry size (registry case)")
     parser.add_argument("--rules", type=Path, default=default_rules_dir())
     args = parser.parse_args()
     config = load_match_config(args.rules)
     if args.case in ("manifest", "all"):
         manifest_case(config)
+    if args.case in ("lists", "all"):
+        lists_case(config, args.negatives)
     if args.case in ("registry", "all"):
         registry_case(args.documents, 10_000, args.seed)
     if args.case in ("large", "all"):

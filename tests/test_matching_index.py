@@ -127,7 +127,7 @@ def test_exact_date_of_birth_brings_in_a_listed_name_sharing_one_part() -> None:
     slots = index.query_slots("Teodorvankel Sikeman", config)
 
     def owners(dob: str | None) -> set[str]:
-        found = index.candidates(slots, config, dob)
+        found = index.candidates(slots, config, {"date_of_birth": dob})
         return {index.entries[int(index.data.name_owner[n])].entry_id for n in found.tolist()}
 
     assert owners(None) == set()

@@ -204,18 +204,29 @@ class WatchlistIndex:
                 out.append((slot.forms, min(weight, INITIAL_WEIGHT) if len(slot.primary) == 1 else weight))
         return out
 
-    def candidates(self, slots: list[WeightedSlot], config: MatchConfig, dob: str | None = None) -> np.ndarray:
-        """Listed names worth scoring (see candidates.py), best first; with the traveller's date of birth,
-        then the names listed with that full date that share a part with the traveller."""
-        return self.finder.find(
+    def candidates(
+        self, slots: list[WeightedSlot], config: MatchConfig, traveller: dict[str, Any] | None = None
+    ) -> np.ndarray:
+        """Listed names worth scoring (see candidates.py), best first; for a traveller, then the names
+        listed with their full date of birth that share a part with them, and the names sharing a
+        not-common part whose name log-odds bound (with the most the traveller's evidence could add)
+        reaches the threshold, whatever share of the name they cover."""
+        traveller = traveller or {}
+        weights = self._weights(config)
+        found = self.finder.find(
             slots,
-            self._weights(config),
+            weights,
             config.candidate_min_share,
             config.max_candidates_per_traveller,
             config.candidate_cutoff - config.candidate_estimate_margin,
             config.particle_weight,
-            dob_key(dob),
+            dob_key(traveller.get("date_of_birth")),
         )
+        extra = self.finder.rare_sharing(slots, weights, config.particle_weight)
+        extra = extra[~np.isin(extra, found)]
+        if not len(extra):
+            return found
+        return np.concatenate([found, self._worth_scoring(traveller, extra, slots, config)])
 
     def _weights(self, config: MatchConfig) -> NameWeights:
         if self._weights_for is not config:
@@ -264,7 +275,7 @@ class WatchlistIndex:
         if not slots:
             return []
         if names is None:
-            names = self.candidates(slots, config, traveller.get("date_of_birth"))
+            names = self.candidates(slots, config, traveller)
             known = self._known(slots, self._weights(config))  # found while generating candidates
         best = self._best_per_entry(slots, names, known, config)
         if not any(traveller.get(k) for k in EVIDENCE_FIELDS):
@@ -383,8 +394,7 @@ class WatchlistIndex:
     def _score_batch(self, traveller: dict[str, Any], slots: list[WeightedSlot], config: MatchConfig) -> list[Match]:
         """score_traveller(traveller, config, limit=max_matches_per_traveller) over the part similarities
         the batch prepared, for the candidates that could be kept only."""
-        names = self.candidates(slots, config, traveller.get("date_of_birth"))
-        names = self._worth_scoring(traveller, names, slots, config)
+        names = self._worth_scoring(traveller, self.candidates(slots, config, traveller), slots, config)
         if not len(names):
             return []
         return self.score_traveller(
