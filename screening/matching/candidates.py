@@ -356,19 +356,6 @@ class CandidateFinder:
                 hit |= self._gains_in_names(names, ids, np.ones(len(ids))) > 0
         return names[hit]
 
-    def rare_sharing(self, slots: list[WeightedSlot], weights: NameWeights, particle_weight: float) -> np.ndarray:
-        """Names holding a listed part that agrees with a traveller part (not a particle or an initial)
-        whose agreeing listed parts are not common (COMMON_POSTINGS names at most): the names a partial
-        match can reach the threshold with, whatever share of the traveller's name they cover."""
-        chunks = []
-        for forms, weight in slots:
-            if weight <= max(INITIAL_WEIGHT, particle_weight):
-                continue
-            ids, sims, size = self.agreeing_parts(forms, weights)
-            if len(ids) and size <= COMMON_POSTINGS:
-                chunks.append(self._expand((forms, weights), ids, sims)[0])
-        return unique_values(np.concatenate(chunks)).astype(np.int64) if chunks else np.empty(0, dtype=np.int64)
-
     def _by_share(
         self,
         slots: list[WeightedSlot],

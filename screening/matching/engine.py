@@ -207,26 +207,18 @@ class WatchlistIndex:
     def candidates(
         self, slots: list[WeightedSlot], config: MatchConfig, traveller: dict[str, Any] | None = None
     ) -> np.ndarray:
-        """Listed names worth scoring (see candidates.py), best first; for a traveller, then the names
-        listed with their full date of birth that share a part with them, and the names sharing a
-        not-common part whose name log-odds bound (with the most the traveller's evidence could add)
-        reaches the threshold, whatever share of the name they cover."""
+        """Listed names worth scoring (see candidates.py), best first; for a traveller with a full date of
+        birth, then the names listed with that date that share a part with them."""
         traveller = traveller or {}
-        weights = self._weights(config)
-        found = self.finder.find(
+        return self.finder.find(
             slots,
-            weights,
+            self._weights(config),
             config.candidate_min_share,
             config.max_candidates_per_traveller,
             config.candidate_cutoff - config.candidate_estimate_margin,
             config.particle_weight,
             dob_key(traveller.get("date_of_birth")),
         )
-        extra = self.finder.rare_sharing(slots, weights, config.particle_weight)
-        extra = extra[~np.isin(extra, found)]
-        if not len(extra):
-            return found
-        return np.concatenate([found, self._worth_scoring(traveller, extra, slots, config)])
 
     def _weights(self, config: MatchConfig) -> NameWeights:
         if self._weights_for is not config:
