@@ -39,8 +39,9 @@ def key_strings(token: str) -> set[str]:
     if len(token) >= 3:
         ones = {token[:i] + token[i + 1 :] for i in range(len(token))}
         keys.update("=" + k for k in ones)
-        if len(token) >= LONG:
-            keys.update("=" + k[:i] + k[i + 1 :] for k in ones for i in range(len(k)))
+        if len(token) >= LONG:  # two positions deleted, each pair once (i < j)
+            n = len(token)
+            keys.update("=" + token[:i] + token[i + 1 : j] + token[j + 1 :] for i in range(n) for j in range(i + 1, n))
     if len(token) >= PREFIX + 1:  # long parts truncated (machine-readable zones cut long names)
         keys.add("<" + token[:PREFIX])
     if len(token) >= 3 and token.isalpha():
