@@ -31,7 +31,7 @@ from screening.watchlists.model import WatchlistEntry, WatchlistLoad
 LOW_QUALITY = {"low", "fka"}
 BOUND_MARGIN = 1e-6  # log-odds: the bound sums in another order than the scorer
 # Below this many candidates the scorer itself is quicker than the array bound's fixed cost (numpy calls).
-BOUND_MIN_NAMES = 24
+BOUND_MIN_NAMES = 8
 EVIDENCE_FIELDS = ("date_of_birth", "nationality", "document_issuing_state", "sex", "document_number")
 
 
@@ -407,7 +407,7 @@ class WatchlistIndex:
         candidate cutoff, and an upper bound of the name log-odds plus the most the traveller's other
         evidence could add reaching the threshold. Dropping the others changes no flag; a few candidates
         go to the scorer as they are."""
-        if len(names) < BOUND_MIN_NAMES:
+        if len(names) < max(BOUND_MIN_NAMES, 1):
             return names
         score, bound = self.batch_scorer.name_scores_and_bounds(
             names, slots, self._weights(config), config.particle_weight
