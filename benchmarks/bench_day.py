@@ -199,7 +199,12 @@ def main() -> None:
             f"= {work_seconds / args.parallelism:.1f} s over {args.parallelism} slots"
         )
         for name, seconds in sorted(stage.items()):
-            print(f"    {name:<22} {seconds:8.1f} s")
+            print(f"    {name:<22} {seconds:8.1f} s  {seconds / max(work_seconds, 1e-9):6.1%} of the stage work")
+        screen_s = sum(v for k, v in stage.items() if k.startswith("screen"))
+        print(
+            f"  screen stage (watchlists, registry): {screen_s:.1f} s = {screen_s / max(work_seconds, 1e-9):.1%} of "
+            f"the stage work, {screen_s / args.parallelism / wall:.1%} of the wall time"
+        )
         overhead = wall - work_seconds / args.parallelism
         print(f"  Airflow overhead (wall - work/slots):         {overhead:.1f} s ({overhead / wall:.0%} of wall)")
         print(f"  flags by rule: {summary['flags_by_rule']}")

@@ -1,16 +1,22 @@
-"""Screening speed, each figure beside exhaustive rapidfuzz cdist on the same input in the same run.
+"""Screening speed and candidate recall, each speed beside exhaustive rapidfuzz cdist on the same input in
+the same run.
 
-    .venv/bin/python benchmarks/bench_screening.py                        # manifest case + 1M names
-    .venv/bin/python benchmarks/bench_screening.py --names 200000 --travellers 20000   # quick
+    .venv/bin/python benchmarks/bench_screening.py --case all --names 1000000 --travellers 20000
+    .venv/bin/python benchmarks/bench_screening.py --case large --names 100000 --travellers 5000   # quick
 
-Case 1: a 300-traveller manifest against UN + OFAC (../shared/data), index built, saved and loaded first.
-Case 2: a synthetic list of --names names (pseudo-words with Zipf-distributed parts, so common parts have
-huge posting lists as MOHAMMED does in real lists) and --travellers travellers (2% are listed names with
-one typo) screened in batches of 500 (WatchlistIndex.screen, the batch path) by --workers processes
-sharing one memory-mapped index; the first --single travellers are also screened one at a time
-(screen_single, the reference path) for the ratio. Then an incremental update of the index. Candidate
-recall is measured on a 1,000-traveller sample: of the pairs an exhaustive rapidfuzz scan finds,
-how many our blocking keeps.
+Case 1 (manifest): a 300-traveller manifest against UN + OFAC (../shared/data), index built, saved and
+loaded first.
+Case 2 (lists): candidate recall on UN + OFAC with the yente fixture's positives (683 as listed, 683
+treated) and --negatives of its negatives, name only and with date of birth, nationality and sex.
+Case 3 (large): a synthetic list of --names names (pseudo-words with Zipf-distributed parts, so common
+parts have huge posting lists as MOHAMMED does in real lists) and --travellers travellers (2% are listed
+names with one typo) screened in batches of 500 (WatchlistIndex.screen, the batch path) by --workers
+processes sharing one memory-mapped index; the first --single travellers are also screened one at a time
+(screen_single, the reference path) for the ratio. Then an incremental update of the index.
+
+Candidate recall (benchmarks/candidate_recall.py): of the flags exhaustive scoring with our own scorer
+gives on a --sample of travellers (every listed name that could reach the threshold, found without the
+blocking keys), how many screening gives.
 """
 
 from __future__ import annotations
@@ -228,10 +234,52 @@ def manifest_case(config: MatchConfig) -> None:
     )
 
 
+def lists_case(config: MatchConfig, negatives: int) -> None:
+    """Candidate recall on UN + OFAC with the yente fixture: its positives (as listed and treated with
+    typos and reordering) and a sample of its negatives, name only and with date of birth, nationality
+    and sex."""
+    import pandas as pd
+
+    from screening.watchlists.country_names import country_to_icao
+    from screening.watchlists.loader import load_watchlist
+
+    root = shared_data_dir()
+    paths = [root / "watchlists" / "un_consolidated_2026-02-27.xml", root / "watchlists" / "ofac_sdn_2021"]
+    yente = root / "eval" / "yente_candidate_generation"
+    if not all(p.exists() for p in [*paths, yente]):
+        print("lists case skipped: ../shared/data (watchlists, yente fixture) is absent")
+        return
+    index = WatchlistIndex([load_watchlist(p) for p in paths])
+    frames = [
+        pd.read_csv(yente / "positives_un_untreated.csv", dtype=str, keep_default_na=False),
+        pd.read_csv(yente / "positives_un_treated.csv", dtype=str, keep_default_na=False),
+        pd.read_csv(yente / "negatives_global.csv", dtype=str, keep_default_na=False).sample(negatives, random_state=7),
+    ]
+    rows = pd.concat(frames).to_dict("records")
+    print(
+        f"\nCandidate recall on UN + OFAC ({index.data.name_count:,} names) with the yente fixture: "
+        f"{len(rows):,} travellers (683 + 683 positives, {negatives:,} negatives)"
+    )
+    for evidence in (False, True):
+        travellers = [
+            {
+                "traveller_ref": str(k),
+                "given_names": row["full_name"],
+                "surname": "",
+                "date_of_birth": (row["date_of_birth"] or None) if evidence else None,
+                "nationality": country_to_icao(row["nationality"]) if evidence and row["nationality"] else None,
+                "sex": {"male": "M", "female": "F"}.get(row["gender"]) if evidence else None,
+            }
+            for k, row in enumerate(rows)
+        ]
+        index.finder._part_cache.clear()
+        report_recall(index, config, travellers, "with date of birth, nationality, sex" if evidence else "name only")
+
+
 def large_case(
     config: MatchConfig, names: int, travellers_n: int, workers: int, seed: int, sample: int, single: int = 0
 ) -> None:
-    print(f"\nCase 2: {travellers_n:,} travellers vs synthetic {names:,}-name list, {workers} worker(s)")
+    print(f"\nCase 3: {travellers_n:,} travellers vs synthetic {names:,}-name list, {workers} worker(s)")
     with tempfile.TemporaryDirectory() as folder:
         ctx = mp.get_context("fork")
         queue = ctx.Queue()
@@ -412,13 +460,16 @@ def main() -> None:
         help="travellers also screened one at a time (the reference path), 0 to skip",
     )
     parser.add_argument("--seed", type=int, default=11)
-    parser.add_argument("--case", choices=("manifest", "large", "registry", "all"), default="all")
+    parser.add_argument("--case", choices=("manifest", "lists", "large", "registry", "all"), default="all")
+    parser.add_argument("--negatives", type=int, default=3000, help="yente negatives in the lists case")
     parser.add_argument("--documents", type=int, default=1_000_000, help="registry size (registry case)")
     parser.add_argument("--rules", type=Path, default=default_rules_dir())
     args = parser.parse_args()
     config = load_match_config(args.rules)
     if args.case in ("manifest", "all"):
         manifest_case(config)
+    if args.case in ("lists", "all"):
+        lists_case(config, args.negatives)
     if args.case in ("registry", "all"):
         registry_case(args.documents, 10_000, args.seed)
     if args.case in ("large", "all"):

@@ -161,16 +161,18 @@ def measure(index: WatchlistIndex, config: MatchConfig, travellers: list[dict[st
     truth = exhaustive_truth(index, config, travellers)
     truth_s = time.perf_counter() - t0
     index.finder._part_cache.clear()
-    flagged: dict[str, set[str]] = {}
+    flagged: dict[str, dict[str, float]] = {}
     for match in index.screen(travellers, config):
-        flagged.setdefault(match.traveller_ref, set()).add(match.entry.entry_id)
+        flagged.setdefault(match.traveller_ref, {})[match.entry.entry_id] = match.score
     total = kept = 0
     lost = []
     for traveller, expected in zip(travellers, truth, strict=True):
-        ours = flagged.get(str(traveller.get("traveller_ref") or ""), set())
+        ours = flagged.get(str(traveller.get("traveller_ref") or ""), {})
+        full = len(ours) >= config.max_matches_per_traveller
         for entry_id, score, _listed in expected:
             total += 1
-            if entry_id in ours:
+            # kept if flagged, or displaced from a full list by flags scoring at least as much (ties)
+            if entry_id in ours or (full and min(ours.values()) >= score):
                 kept += 1
             elif len(lost) < 10:
                 lost.append((str(traveller.get("traveller_ref")), entry_id, round(score, 4)))

@@ -127,10 +127,21 @@ def test_exact_date_of_birth_brings_in_a_listed_name_sharing_one_part() -> None:
     slots = index.query_slots("Teodorvankel Sikeman", config)
 
     def owners(dob: str | None) -> set[str]:
-        found = index.candidates(slots, config, dob)
+        found = index.candidates(slots, config, {"date_of_birth": dob})
         return {index.entries[int(index.data.name_owner[n])].entry_id for n in found.tolist()}
 
     assert owners(None) == set()
     assert owners("1971-02-03") == {"N1"}  # N2 gives no full date, N3 shares no part
     assert owners("1971-02-04") == set()
     assert owners("1971-02") == set()  # a partial date is no key
+
+
+def test_long_parts_meet_every_part_two_deletions_away() -> None:
+    from screening.matching.blocking import LONG, key_strings
+
+    token = "PAKHIARVOUD"
+    assert len(token) >= LONG
+    deleted_twice = {token[:i] + token[i + 1 :] for i in range(len(token))}
+    deleted_twice = {k[:i] + k[i + 1 :] for k in deleted_twice for i in range(len(k))}
+    assert {"=" + k for k in deleted_twice} <= key_strings(token)
+    assert len(deleted_twice) > 40

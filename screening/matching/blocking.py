@@ -39,8 +39,9 @@ def key_strings(token: str) -> set[str]:
     if len(token) >= 3:
         ones = {token[:i] + token[i + 1 :] for i in range(len(token))}
         keys.update("=" + k for k in ones)
-        if len(token) >= LONG:
-            keys.update("=" + k[:i] + k[i + 1 :] for k in ones for i in range(len(k)))
+        if len(token) >= LONG:  # two positions deleted, each pair once (i < j)
+            n = len(token)
+            keys.update("=" + token[:i] + token[i + 1 : j] + token[j + 1 :] for i in range(n) for j in range(i + 1, n))
     if len(token) >= PREFIX + 1:  # long parts truncated (machine-readable zones cut long names)
         keys.add("<" + token[:PREFIX])
     if len(token) >= 3 and token.isalpha():
@@ -89,4 +90,6 @@ def lookup_tokens(token: str, key_hashes: np.ndarray, key_pointer: np.ndarray, k
     positions = positions[key_hashes[positions] == wanted]
     if not len(positions):
         return np.empty(0, dtype=np.int32)
-    return np.unique(np.concatenate([key_tokens[key_pointer[p] : key_pointer[p + 1]] for p in positions]))
+    found = np.concatenate([key_tokens[key_pointer[p] : key_pointer[p + 1]] for p in positions])
+    ordered = np.sort(found)  # np.unique's hash path is slow in numpy 2.4 (see index_data.unique_values)
+    return ordered[np.concatenate([[True], ordered[1:] != ordered[:-1]])]

@@ -17,7 +17,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA, Indel
 
 from screening.matching.blocking import key_strings, lookup_tokens, stable_hashes
-from screening.matching.index_data import IndexData, _ranges
+from screening.matching.index_data import IndexData, _ranges, unique_values
 from screening.matching.scoring import NameWeights, WeightedSlot, slot_similarity, sound_code
 from screening.matching.vectorised import token_similarities
 
@@ -55,7 +55,7 @@ class CandidateFinder:
             return found
         d = self.data
         looked = [lookup_tokens(f, d.key_hashes, d.key_ptr, d.key_tokens) for f in forms]
-        ids = np.unique(np.concatenate(looked)) if len(looked) > 1 else looked[0]
+        ids = unique_values(np.concatenate(looked)) if len(looked) > 1 else looked[0]
         sims = np.zeros(len(ids))
         if len(ids):
             # rapidfuzz in C first; the exact part similarity (phonetic, swaps) only where it could agree
@@ -107,7 +107,7 @@ class CandidateFinder:
         vocab_ids = d.key_tokens[_ranges(starts, ends)].astype(np.int64)
         token_of = np.repeat(owner, ends - starts)
         vocabulary_size = max(len(d.vocabulary), 1)
-        token_pairs = np.unique(token_of * vocabulary_size + vocab_ids)
+        token_pairs = unique_values(token_of * vocabulary_size + vocab_ids)
         pair_token, pair_vocab = token_pairs // vocabulary_size, token_pairs % vocabulary_size
         # 3. (traveller part, listed part) groups: met through the keys of any of the part's forms
         form_count = np.fromiter((len(forms) for forms in missing), dtype=np.int64, count=len(missing))
@@ -117,7 +117,7 @@ class CandidateFinder:
         token_lo = np.searchsorted(pair_token, form_token)
         token_hi = np.searchsorted(pair_token, form_token, side="right")
         triple = _ranges(token_lo, token_hi)
-        groups = np.unique(np.repeat(tuple_of, token_hi - token_lo) * vocabulary_size + pair_vocab[triple])
+        groups = unique_values(np.repeat(tuple_of, token_hi - token_lo) * vocabulary_size + pair_vocab[triple])
         sims = self._group_similarities(groups, vocabulary_size, part_form_ptr, form_token, tokens, weights)
         keep = sims >= weights.agree_min
         groups, sims = groups[keep], sims[keep]

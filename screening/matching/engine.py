@@ -30,6 +30,8 @@ from screening.watchlists.model import WatchlistEntry, WatchlistLoad
 
 LOW_QUALITY = {"low", "fka"}
 BOUND_MARGIN = 1e-6  # log-odds: the bound sums in another order than the scorer
+# Below this many candidates the scorer itself is quicker than the array bound's fixed cost (numpy calls).
+BOUND_MIN_NAMES = 8
 EVIDENCE_FIELDS = ("date_of_birth", "nationality", "document_issuing_state", "sex", "document_number")
 
 
@@ -205,9 +207,12 @@ class WatchlistIndex:
                 out.append((forms, min(weight, INITIAL_WEIGHT) if len(slot.primary) == 1 else weight))
         return out
 
-    def candidates(self, slots: list[WeightedSlot], config: MatchConfig, dob: str | None = None) -> np.ndarray:
-        """Listed names worth scoring (see candidates.py), best first; with the traveller's date of birth,
-        then the names listed with that full date that share a part with the traveller."""
+    def candidates(
+        self, slots: list[WeightedSlot], config: MatchConfig, traveller: dict[str, Any] | None = None
+    ) -> np.ndarray:
+        """Listed names worth scoring (see candidates.py), best first; for a traveller with a full date of
+        birth, then the names listed with that date that share a part with them."""
+        traveller = traveller or {}
         return self.finder.find(
             slots,
             self._weights(config),
@@ -215,7 +220,7 @@ class WatchlistIndex:
             config.max_candidates_per_traveller,
             config.candidate_cutoff - config.candidate_estimate_margin,
             config.particle_weight,
-            dob_key(dob),
+            dob_key(traveller.get("date_of_birth")),
         )
 
     def _weights(self, config: MatchConfig) -> NameWeights:
@@ -265,7 +270,7 @@ class WatchlistIndex:
         if not slots:
             return []
         if names is None:
-            names = self.candidates(slots, config, traveller.get("date_of_birth"))
+            names = self.candidates(slots, config, traveller)
             known = self._known(slots, self._weights(config))  # found while generating candidates
         best = self._best_per_entry(slots, names, known, config)
         if not any(traveller.get(k) for k in EVIDENCE_FIELDS):
@@ -384,8 +389,7 @@ class WatchlistIndex:
     def _score_batch(self, traveller: dict[str, Any], slots: list[WeightedSlot], config: MatchConfig) -> list[Match]:
         """score_traveller(traveller, config, limit=max_matches_per_traveller) over the part similarities
         the batch prepared, for the candidates that could be kept only."""
-        names = self.candidates(slots, config, traveller.get("date_of_birth"))
-        names = self._worth_scoring(traveller, names, slots, config)
+        names = self._worth_scoring(traveller, self.candidates(slots, config, traveller), slots, config)
         if not len(names):
             return []
         return self.score_traveller(
@@ -402,8 +406,9 @@ class WatchlistIndex:
     ) -> np.ndarray:
         """The candidates score_traveller could keep: name similarity (exact, as arrays) at least the
         candidate cutoff, and an upper bound of the name log-odds plus the most the traveller's other
-        evidence could add reaching the threshold. Dropping the others changes no flag."""
-        if not len(names):
+        evidence could add reaching the threshold. Dropping the others changes no flag; a few candidates
+        go to the scorer as they are."""
+        if len(names) < max(BOUND_MIN_NAMES, 1):
             return names
         score, bound = self.batch_scorer.name_scores_and_bounds(
             names, slots, self._weights(config), config.particle_weight
