@@ -14,6 +14,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, cast
 
+from screening import rule_ids
 from screening.documents import document_flags
 from screening.matching import MatchConfig, WatchlistIndex, load_match_config
 from screening.model import Flag, Manifest, QuarantineRecord, Sanction, Traveller
@@ -86,7 +87,7 @@ def watchlist_flags(manifest: Manifest, travellers: list[Traveller], ctx: Screen
                 flight_number=manifest.flight_number,
                 traveller_ref=match.traveller_ref,
                 flag_type="WATCHLIST",
-                rule_id="WATCHLIST_MATCH",
+                rule_id=rule_ids.WATCHLIST_MATCH,
                 severity=ctx.match_config.severity,
                 score=round(match.score, 4),
                 watchlist_entry_id=match.entry.entry_id,

@@ -101,3 +101,12 @@ def test_late_manifest_to_a_state_without_framework_is_flagged_not_sanctioned() 
     # in time: no flag
     m.transmitted_at = "2026-03-01T22:30:00Z"
     assert not [f for f in apply_obligations(m, m.travellers, ruleset) if f.rule_id == "API_LATE"]
+
+
+def test_the_rule_id_names_are_the_registry_s_ids():
+    from screening import rule_ids
+    from screening.rules.registry import RULES
+
+    assert set(rule_ids.ALL) == set(RULES) and len(rule_ids.ALL) == len(set(rule_ids.ALL))
+    for rule_id in rule_ids.ALL:
+        assert getattr(rule_ids, rule_id) == rule_id

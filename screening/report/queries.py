@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from screening import rule_ids
 from screening.errors import InputError, StoreError
 from screening.model import parse_instant
 from screening.rules import registry
@@ -25,11 +26,11 @@ from screening.store.models import (
 )
 from screening.vocabulary import SEVERITY_RANK
 
-LATE_RULES = ("API_LATE",)
-INCOMPLETE_RULES = ("API_INCOMPLETE", "API_COUNT_MISMATCH")
+LATE_RULES = (rule_ids.API_LATE,)
+INCOMPLETE_RULES = (rule_ids.API_INCOMPLETE, rule_ids.API_COUNT_MISMATCH)
 # what hit notifications to partner states carry (schemas/hit_notification.schema.json); every risk rule of
 # the registry (look-alike documents too) counts as a hit, never a breach, in reports
-HIT_RULES = ("WATCHLIST_MATCH", "DOC_REPORTED_LOST_STOLEN")
+HIT_RULES = (rule_ids.WATCHLIST_MATCH, rule_ids.DOC_REPORTED_LOST_STOLEN)
 _CHUNK = 500
 
 

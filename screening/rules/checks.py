@@ -6,6 +6,7 @@ from __future__ import annotations
 from itertools import combinations
 from typing import Any
 
+from screening import rule_ids
 from screening.countries import is_icao_code, to_iso3
 from screening.rules.problems import Problem
 from screening.rules.registry import IMPLEMENTED_RULES, RULES
@@ -63,7 +64,7 @@ def _rule_problems(doc: LocatedYaml, rule_id: str, spec: dict[str, Any], externa
                 f"per {spec.get('scope')}",
             )
         )
-    if spec.get("requiring_categories") and rule_id != "VISA_REQUIRED_MISSING":
+    if spec.get("requiring_categories") and rule_id != rule_ids.VISA_REQUIRED_MISSING:
         out.append(
             Problem(
                 doc.path,

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from screening import rule_ids
 from screening.countries import to_iso3
 from screening.rules.context import fmt_instant
 from screening.rules.frame import FlightTable, ensure_columns, text
@@ -110,7 +111,7 @@ def _sub(values: np.ndarray, mask: np.ndarray) -> pd.Series:
 
 
 def doc_missing(facts: TravellerFacts, ruleset: RuleSet) -> pd.DataFrame:
-    mask = facts.rule_applies(ruleset, "DOC_MISSING") & (facts.no_number | facts.no_type)
+    mask = facts.rule_applies(ruleset, rule_ids.DOC_MISSING) & (facts.no_number | facts.no_type)
     what = np.where(
         facts.no_number & facts.no_type,
         "document number and type",
@@ -123,7 +124,7 @@ def doc_missing(facts: TravellerFacts, ruleset: RuleSet) -> pd.DataFrame:
         + _sub(what, mask)
         + " missing); the carrier must check documents required for entry."
     )
-    return _flags(facts, mask, ruleset, "DOC_MISSING", expl)
+    return _flags(facts, mask, ruleset, rule_ids.DOC_MISSING, expl)
 
 
 def _expiry_text(facts: TravellerFacts, mask: np.ndarray) -> pd.Series:
@@ -140,7 +141,7 @@ def _expiry_text(facts: TravellerFacts, mask: np.ndarray) -> pd.Series:
 
 def doc_expired(facts: TravellerFacts, ruleset: RuleSet) -> pd.DataFrame:
     ok = ~np.isnat(facts.expiry) & ~np.isnat(facts.arrival)
-    mask = facts.rule_applies(ruleset, "DOC_EXPIRED") & ok
+    mask = facts.rule_applies(ruleset, rule_ids.DOC_EXPIRED) & ok
     mask[mask] = facts.expiry[mask] < facts.arrival[mask]
     basis = facts.flights.per_flight([c.arrival_date_basis for c in facts.flights.contexts])
     expl = (
@@ -154,15 +155,15 @@ def doc_expired(facts: TravellerFacts, ruleset: RuleSet) -> pd.DataFrame:
         + _sub(basis, mask)
         + ")."
     )
-    return _flags(facts, mask, ruleset, "DOC_EXPIRED", expl)
+    return _flags(facts, mask, ruleset, rule_ids.DOC_EXPIRED, expl)
 
 
 def doc_validity_short(facts: TravellerFacts, ruleset: RuleSet) -> pd.DataFrame:
     ok = ~np.isnat(facts.expiry) & ~np.isnat(facts.required) & ~np.isnat(facts.arrival) & (facts.months > 0)
-    mask = facts.rule_applies(ruleset, "DOC_VALIDITY_SHORT") & ok
+    mask = facts.rule_applies(ruleset, rule_ids.DOC_VALIDITY_SHORT) & ok
     mask[mask] = (facts.expiry[mask] >= facts.arrival[mask]) & (facts.expiry[mask] < facts.required[mask])
     if not mask.any():
-        return _flags(facts, mask, ruleset, "DOC_VALIDITY_SHORT", pd.Series(dtype="string"))
+        return _flags(facts, mask, ruleset, rule_ids.DOC_VALIDITY_SHORT, pd.Series(dtype="string"))
     # frameworks whose own validity period is breached (sanctions are per framework)
     ft = facts.flights
     names = np.full(int(mask.sum()), "", dtype=object)
@@ -196,17 +197,17 @@ def doc_validity_short(facts: TravellerFacts, ruleset: RuleSet) -> pd.DataFrame:
         + _sub(src, mask)
         + "."
     )
-    return _flags(facts, mask, ruleset, "DOC_VALIDITY_SHORT", expl, pd.Series(names))
+    return _flags(facts, mask, ruleset, rule_ids.DOC_VALIDITY_SHORT, expl, pd.Series(names))
 
 
 def visa_required_missing(facts: TravellerFacts, ruleset: RuleSet) -> pd.DataFrame:
-    rule = ruleset.rules.get("VISA_REQUIRED_MISSING")
+    rule = ruleset.rules.get(rule_ids.VISA_REQUIRED_MISSING)
     if rule is None:
         return empty_flags()
     requires = np.isin(facts.visa_category, list(rule.requiring_categories))
     in_time = np.isnat(facts.visa_expiry) | np.isnat(facts.arrival) | (facts.visa_expiry >= facts.arrival)
     visa_valid = facts.visa_number & in_time & facts.visa_issuer_ok
-    mask = facts.rule_applies(ruleset, "VISA_REQUIRED_MISSING") & requires & ~facts.national & ~visa_valid
+    mask = facts.rule_applies(ruleset, rule_ids.VISA_REQUIRED_MISSING) & requires & ~facts.national & ~visa_valid
     cat = _sub(facts.visa_category, mask).str.replace("_", " ")
     wrong_issuer = (
         "the declared visa was issued by " + _sub(facts.visa_issuer, mask) + ", not valid for the destination"
@@ -236,12 +237,12 @@ def visa_required_missing(facts: TravellerFacts, ruleset: RuleSet) -> pd.DataFra
         + reason
         + "."
     )
-    return _flags(facts, mask, ruleset, "VISA_REQUIRED_MISSING", expl)
+    return _flags(facts, mask, ruleset, rule_ids.VISA_REQUIRED_MISSING, expl)
 
 
 def api_late(facts: TravellerFacts, ruleset: RuleSet) -> pd.DataFrame:
     """Per manifest: transmitted after a framework's deadline (all compared as UTC instants)."""
-    rule = ruleset.rules.get("API_LATE")
+    rule = ruleset.rules.get(rule_ids.API_LATE)
     if rule is None or not rule.enabled:
         return empty_flags()
     rows = []
@@ -260,7 +261,7 @@ def api_late(facts: TravellerFacts, ruleset: RuleSet) -> pd.DataFrame:
                 "flight_number": flight["flight_number"],
                 "traveller_ref": "",
                 "flag_type": OBLIGATION,
-                "rule_id": "API_LATE",
+                "rule_id": rule_ids.API_LATE,
                 "severity": rule.severity,
                 "explanation": f"API data transmitted {fmt_instant(ctx.transmitted)}, after {parts}.",
                 "frameworks": "|".join(d.framework for d in late),

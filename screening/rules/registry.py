@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 import pandas as pd
 
+from screening import rule_ids
 from screening.rules import evaluate as ev
 from screening.rules.context import fmt_instant
 from screening.vocabulary import HIT_FLAG_TYPES, OBLIGATION
@@ -216,7 +217,7 @@ RULES: dict[str, RuleSpec] = {
     s.id: s
     for s in (
         RuleSpec(
-            "DOC_MISSING",
+            rule_ids.DOC_MISSING,
             "traveller",
             "HIGH",
             "obligations",
@@ -229,7 +230,7 @@ RULES: dict[str, RuleSpec] = {
             ev.doc_missing,
         ),
         RuleSpec(
-            "DOC_EXPIRED",
+            rule_ids.DOC_EXPIRED,
             "traveller",
             "HIGH",
             "obligations",
@@ -242,7 +243,7 @@ RULES: dict[str, RuleSpec] = {
             ev.doc_expired,
         ),
         RuleSpec(
-            "DOC_VALIDITY_SHORT",
+            rule_ids.DOC_VALIDITY_SHORT,
             "traveller",
             "MEDIUM",
             "obligations",
@@ -255,7 +256,7 @@ RULES: dict[str, RuleSpec] = {
             ev.doc_validity_short,
         ),
         RuleSpec(
-            "VISA_REQUIRED_MISSING",
+            rule_ids.VISA_REQUIRED_MISSING,
             "traveller",
             "HIGH",
             "obligations",
@@ -268,7 +269,7 @@ RULES: dict[str, RuleSpec] = {
             ev.visa_required_missing,
         ),
         RuleSpec(
-            "API_LATE",
+            rule_ids.API_LATE,
             "manifest",
             "MEDIUM",
             "obligations",
@@ -281,7 +282,7 @@ RULES: dict[str, RuleSpec] = {
             ev.api_late,
         ),
         _external(
-            "API_INCOMPLETE",
+            rule_ids.API_INCOMPLETE,
             "traveller",
             "MEDIUM",
             "validation",
@@ -291,7 +292,7 @@ RULES: dict[str, RuleSpec] = {
             "Every mandatory API data element is present",
         ),
         _external(
-            "API_COUNT_MISMATCH",
+            rule_ids.API_COUNT_MISMATCH,
             "manifest",
             "MEDIUM",
             "reader",
@@ -301,7 +302,7 @@ RULES: dict[str, RuleSpec] = {
             "The declared total matches the travellers sent, or none was declared",
         ),
         _external(
-            "API_DUPLICATE_TRAVELLER",
+            rule_ids.API_DUPLICATE_TRAVELLER,
             "traveller",
             "MEDIUM",
             "validation",
@@ -311,7 +312,7 @@ RULES: dict[str, RuleSpec] = {
             "The traveller was sent once",
         ),
         _external(
-            "DOC_CHECK_DIGIT_INVALID",
+            rule_ids.DOC_CHECK_DIGIT_INVALID,
             "traveller",
             "MEDIUM",
             "validation",
@@ -321,7 +322,7 @@ RULES: dict[str, RuleSpec] = {
             "MRZ check digits verify, or no MRZ was sent",
         ),
         _external(
-            "WATCHLIST_MATCH",
+            rule_ids.WATCHLIST_MATCH,
             "traveller",
             "HIGH",
             "matching",
@@ -331,7 +332,7 @@ RULES: dict[str, RuleSpec] = {
             "No watchlist entry scored at or above the matching threshold",
         ),
         _external(
-            "DOC_REPORTED_LOST_STOLEN",
+            rule_ids.DOC_REPORTED_LOST_STOLEN,
             "traveller",
             "CRITICAL",
             "documents",
@@ -341,7 +342,7 @@ RULES: dict[str, RuleSpec] = {
             "The document is not in the lost/stolen registry",
         ),
         _external(
-            "DOC_REPORTED_LOST_STOLEN_SIMILAR",
+            rule_ids.DOC_REPORTED_LOST_STOLEN_SIMILAR,
             "traveller",
             "MEDIUM",
             "documents",

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from screening import rule_ids
 from screening.matching import MatchConfig, WatchlistIndex, load_match_config
 from screening.rules.stored import History
 from screening.vocabulary import FLAG_FRAME_COLUMNS, WATCHLIST
@@ -79,7 +80,7 @@ def rescreen(history: History, index: WatchlistIndex, config: MatchConfig, rules
                     "flight_number": first["flight_number"],
                     "traveller_ref": match.traveller_ref,
                     "flag_type": WATCHLIST,
-                    "rule_id": "WATCHLIST_MATCH",
+                    "rule_id": rule_ids.WATCHLIST_MATCH,
                     "severity": config.severity,
                     "explanation": match.explanation,
                     "frameworks": "",
@@ -90,6 +91,6 @@ def rescreen(history: History, index: WatchlistIndex, config: MatchConfig, rules
                     "list_version": index.version,
                 }
             )
-    kept = history.carried[history.carried["rule_id"] != "WATCHLIST_MATCH"]
+    kept = history.carried[history.carried["rule_id"] != rule_ids.WATCHLIST_MATCH]
     fresh = pd.DataFrame(rows, columns=list(kept.columns) if len(kept.columns) else list(FLAG_FRAME_COLUMNS))
     return pd.concat([kept, fresh], ignore_index=True) if len(fresh) else kept.reset_index(drop=True)

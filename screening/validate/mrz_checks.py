@@ -9,13 +9,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from screening import rule_ids
 from screening.countries import same_country
 from screening.model import Flag, Manifest
 from screening.validate.flags import flag
 from screening.validate.mrz import MRZ, MRZFormatError, parse_mrz
 from screening.vocabulary import DATA_QUALITY, DOCUMENT
 
-DOC_CHECK_DIGIT_INVALID = "DOC_CHECK_DIGIT_INVALID"
+DOC_CHECK_DIGIT_INVALID = rule_ids.DOC_CHECK_DIGIT_INVALID
 DQ_MRZ_FORMAT = "DQ_MRZ_FORMAT"
 DQ_MRZ_MISMATCH = "DQ_MRZ_MISMATCH"
 _DIGRAPHS = (("AE", "A"), ("OE", "O"), ("UE", "U"), ("AA", "A"))

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, NamedTuple
 
-from screening import schemas
+from screening import rule_ids, schemas
 from screening.vocabulary import DATA_QUALITY, OBLIGATION
 
 # Suites: one row per traveller, or the single row of flight fields.
@@ -35,8 +35,8 @@ DQ_FORMAT = "DQ_FORMAT"
 DQ_CODE = "DQ_CODE"
 DQ_DATE = "DQ_DATE"
 DQ_MISSING = "DQ_MISSING"
-API_INCOMPLETE = "API_INCOMPLETE"
-API_DUPLICATE_TRAVELLER = "API_DUPLICATE_TRAVELLER"
+API_INCOMPLETE = rule_ids.API_INCOMPLETE
+API_DUPLICATE_TRAVELLER = rule_ids.API_DUPLICATE_TRAVELLER
 
 
 @dataclass(frozen=True)

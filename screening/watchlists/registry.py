@@ -11,15 +11,15 @@ from pathlib import Path
 import numpy as np
 from rapidfuzz.distance import OSA
 
-from screening import schemas
+from screening import rule_ids, schemas
 from screening.countries import to_iso3
 from screening.hashing import stable_hashes
 from screening.ingest.tabular import read_csv
 from screening.model import QuarantineRecord
 from screening.watchlists.model import content_version
 
-RULE_EXACT = "DOC_REPORTED_LOST_STOLEN"
-RULE_SIMILAR = "DOC_REPORTED_LOST_STOLEN_SIMILAR"
+RULE_EXACT = rule_ids.DOC_REPORTED_LOST_STOLEN
+RULE_SIMILAR = rule_ids.DOC_REPORTED_LOST_STOLEN_SIMILAR
 # Characters that OCR, handwriting or keying confuse; each folds to the digit it looks like.
 LOOK_ALIKE = {"O": "0", "Q": "0", "D": "0", "I": "1", "L": "1", "S": "5", "B": "8", "Z": "2", "G": "6"}
 _FOLD = str.maketrans(LOOK_ALIKE)
