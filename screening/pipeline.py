@@ -19,6 +19,7 @@ from screening.documents import document_flags
 from screening.matching import MatchConfig, WatchlistIndex, load_match_config
 from screening.model import Flag, Manifest, QuarantineRecord, Sanction, Traveller
 from screening.rules import RuleSet, load_ruleset
+from screening.run import EarlyHit, WaitingScreener
 from screening.vocabulary import WAIVED
 from screening.watchlists.loader import load_watchlist
 from screening.watchlists.registry import Registry, load_registry
@@ -105,19 +106,19 @@ def watchlist_flags(manifest: Manifest, travellers: list[Traveller], ctx: Screen
     return flags
 
 
-def waiting_screener(ctx: ScreeningContext) -> Callable[[list[dict[str, Any]]], list[dict[str, Any]]]:
+def waiting_screener(ctx: ScreeningContext) -> WaitingScreener:
     """The early watchlist check of travellers held in a waiting multi-part set (screening.run.assemble):
     what a liaison officer needs to act on (refs, entries, scores; no names), before the set is complete."""
 
-    def screen(travellers: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    def screen(travellers: list[Traveller]) -> list[EarlyHit]:
         return [
-            {
-                "traveller_ref": match.traveller_ref,
-                "watchlist_entry_id": match.entry.entry_id,
-                "list_name": match.entry.list_name,
-                "score": round(match.score, 4),
-            }
-            for match in ctx.index.screen(travellers, ctx.match_config)
+            EarlyHit(
+                traveller_ref=match.traveller_ref,
+                watchlist_entry_id=match.entry.entry_id,
+                list_name=match.entry.list_name,
+                score=round(match.score, 4),
+            )
+            for match in ctx.index.screen(cast(list[dict[str, Any]], travellers), ctx.match_config)
         ]
 
     return screen

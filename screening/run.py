@@ -22,15 +22,25 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 from screening.errors import InputError, ScreeningError
-from screening.model import Manifest, ParseResult, QuarantineRecord, renamed_documents
+from screening.model import Manifest, ParseResult, QuarantineRecord, Traveller, renamed_documents
 
 log = logging.getLogger(__name__)
 
-# travellers of a waiting set -> their watchlist hits (traveller_ref, watchlist_entry_id, list_name, score)
-WaitingScreener = Callable[[list[dict[str, Any]]], list[dict[str, Any]]]
+
+class EarlyHit(TypedDict):
+    """A watchlist hit among the travellers of a set still waiting for its other parts (no names)."""
+
+    traveller_ref: str
+    watchlist_entry_id: str
+    list_name: str
+    score: float
+
+
+# travellers of a waiting set -> their watchlist hits
+WaitingScreener = Callable[[list[Traveller]], list[EarlyHit]]
 
 FILE_UNREADABLE = "FILE_UNREADABLE"
 READER_FAILED = "READER_FAILED"
@@ -157,7 +167,7 @@ def assemble(
     )
 
 
-def early_hits(screen_waiting: WaitingScreener, travellers: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
+def early_hits(screen_waiting: WaitingScreener, travellers: list[Traveller]) -> list[EarlyHit] | None:
     """Watchlist hits among a waiting set's travellers (refs, entry ids and scores only), before the set is
     complete: obligations and sanctions wait for the whole list, a listed person does not. None when the
     check itself failed (the set still waits and is screened in full on release)."""

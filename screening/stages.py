@@ -12,6 +12,7 @@ from typing import Any
 
 from screening import workdir
 from screening.model import Traveller
+from screening.run import EarlyHit, WaitingScreener
 
 VALIDATION_JSON = "validation.json"
 SCREENABLE_JSON = "screenable.json"
@@ -226,11 +227,11 @@ def alert_early_hits(waiting: list[dict[str, Any]]) -> None:
 
 def waiting_screener_for(
     watchlists: list[str], registries: list[str], rules_dir: str, index_dir: str | None = None
-) -> Any:
+) -> WaitingScreener:
     """The CLI's early check of waiting sets (screening.pipeline.waiting_screener) for a DAG task: the
     lists are loaded only when a set is actually waiting, once per worker process."""
 
-    def screen(travellers: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    def screen(travellers: list[Traveller]) -> list[EarlyHit]:
         from screening.pipeline import waiting_screener
 
         ctx = cached_context(tuple(watchlists), tuple(registries), rules_dir, index_dir)

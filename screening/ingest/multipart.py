@@ -37,7 +37,7 @@ from typing import Any
 
 from screening.ingest import paxlst_controls as ctl
 from screening.ingest.paxlst import parse_paxlst
-from screening.model import Manifest, ParseResult, QuarantineRecord, renamed_documents
+from screening.model import Manifest, ParseResult, QuarantineRecord, Traveller, renamed_documents
 
 EXTRA_ATTRIBUTES = ("part_info", "incomplete_reason", ctl.FINDINGS_ATTR)
 _MANIFEST_FIELDS = tuple(f.name for f in fields(Manifest))
@@ -176,14 +176,14 @@ class MultipartAssembler:
                 out.append(meta)
         return out
 
-    def held_travellers(self, set_id: str) -> list[dict[str, Any]]:
+    def held_travellers(self, set_id: str) -> list[Traveller]:
         """The travellers of a waiting set's parts held so far, in part order (for the early watchlist
         check: a listed person should not wait two hours for the rest of the list)."""
         set_dir = self.state_dir / "sets" / set_id
         if not set_dir.is_dir():
             return []
         parts = self._parts(set_dir)
-        return [dict(t) for n in sorted(parts) for t in parts[n]["manifest"].get("travellers") or []]
+        return [t for n in sorted(parts) for t in manifest_from_dict(parts[n]["manifest"]).travellers]
 
     # -- internals --------------------------------------------------------------------------------
 
