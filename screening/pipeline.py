@@ -246,9 +246,11 @@ def process_manifests(
     ctx: ScreeningContext,
     now: datetime | None = None,
     progress: Callable[[str], None] | None = None,
+    while_auditing: Callable[[], None] | None = None,
 ) -> tuple[list[ManifestOutcome], list[QuarantineRecord]]:
     """validate -> screen -> obligations -> sanctions for every manifest of a run; the validation audit
-    (Great Expectations) runs meanwhile and is in every report when this returns."""
+    (Great Expectations) runs meanwhile and is in every report when this returns. `while_auditing` is
+    more work to do before waiting for the audit (the CLI prepares the store)."""
     from screening.validate import complete_audits
 
     outcomes: list[ManifestOutcome] = []
@@ -262,6 +264,8 @@ def process_manifests(
             failed.append(result)
         else:
             outcomes.append(result)
+    if while_auditing is not None:
+        while_auditing()
     complete_audits([validation for validation, _ in validations if validation is not None])
     return outcomes, failed
 
@@ -338,7 +342,8 @@ def screen_files(
     started = time.perf_counter()
     run_id = run_id or f"cli-{uuid.uuid4().hex[:12]}"
     assembly = read_and_assemble(paths, ctx, run_id, multipart_dir, multipart_wait_minutes, now)
-    outcomes, failed = process_manifests(assembly.manifests, ctx, now=now, progress=progress)
+    prepare = partial(prepare_store, database_url) if database_url else None
+    outcomes, failed = process_manifests(assembly.manifests, ctx, now=now, progress=progress, while_auditing=prepare)
     quarantine = list(assembly.quarantine) + failed + [q for o in outcomes for q in o.quarantine]
     summary = summarise(
         len(paths),
@@ -402,6 +407,14 @@ def write_outputs_for(
     paths = write_outputs(out_dir, flags, sanctions, quarantine, summary)
     paths[RUN_REPORT] = write_run_report(out_dir, summary)
     return paths
+
+
+def prepare_store(database_url: str) -> None:
+    """The store's schema brought up to date (and its modules imported) ahead of persist_run."""
+    from screening.store import repository  # noqa: F401 - imported now, used by persist_run
+    from screening.store.db import upgrade_database
+
+    upgrade_database(database_url)
 
 
 def persist_run(

@@ -11,6 +11,7 @@ import logging
 import os
 import sys
 import time
+import types
 import uuid
 from functools import cache
 from typing import Any
@@ -26,32 +27,49 @@ _DATASOURCE = "screening_validate"
 _RESULT_FORMAT = {"result_format": "BASIC", "partial_unexpected_count": 0, "include_unexpected_rows": False}
 
 
-def defer_scipy_stats() -> None:
-    """GX imports scipy.stats at import time only for distribution expectations this suite never uses
-    (KL divergence, KS tests); that import is about 1 s of CPU, a third of GX's start-up. Register it as
-    a lazy module (importlib.util.LazyLoader): it loads in full on first attribute use, so nothing that
-    needs it loses it. Bound on the scipy package too, so `from scipy import stats` does not import it."""
-    if "scipy.stats" in sys.modules:
-        return
-    try:
-        import scipy
-    except ImportError:  # GX would fail on its own import; let it say so
-        return
-    spec = importlib.util.find_spec("scipy.stats")
-    if spec is None or spec.loader is None:
-        return
-    loader = importlib.util.LazyLoader(spec.loader)
-    spec.loader = loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["scipy.stats"] = module
-    loader.exec_module(module)
-    scipy.stats = module
+class _Deferred(types.ModuleType):
+    """Stands in for a module until something uses one of its attributes, then imports it for real and
+    hands the attribute over. Its __spec__ is the real one, so `import name` finds it without loading."""
+
+    def __getattr__(self, attribute: str) -> Any:
+        real = self.__dict__.get("_real")
+        if real is None:
+            if sys.modules.get(self.__name__) is self:
+                del sys.modules[self.__name__]
+            real = importlib.import_module(self.__name__)
+            self.__dict__["_real"] = real
+        return getattr(real, attribute)
+
+
+# Imported by GX at its own import only for expectations and renderers this suite never uses (KL
+# divergence, KS tests, charts): about 1 s of GX's 2 s start-up. Deferred, they load on first use.
+DEFERRED_MODULES = ("scipy.stats", "altair")
+
+
+def defer_unused_imports() -> None:
+    """Register DEFERRED_MODULES as stand-ins (nothing that needs one loses it: first use loads it)."""
+    for name in DEFERRED_MODULES:
+        if name in sys.modules:
+            continue
+        try:
+            spec = importlib.util.find_spec(name)
+        except ImportError:
+            continue
+        if spec is None:
+            continue
+        stub = _Deferred(name)
+        stub.__spec__ = spec
+        stub.__file__ = spec.origin
+        sys.modules[name] = stub
+        parent, _, child = name.rpartition(".")
+        if parent:  # `from scipy import stats` reads the attribute on the package
+            setattr(importlib.import_module(parent), child, stub)
 
 
 def quiet_gx() -> None:
-    """Before GX is imported: no analytics, no INFO chatter, no tqdm bars, no eager scipy.stats."""
+    """Before GX is imported: no analytics, no INFO chatter, no tqdm bars, no unused eager imports."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-    defer_scipy_stats()
+    defer_unused_imports()
     for name in (
         "great_expectations",
         "great_expectations.core",
