@@ -333,7 +333,7 @@ def positives(entries: list[WatchlistEntry], rng: random.Random) -> list[dict[st
         good = [
             n
             for n, q in zip(e.names[1:], e.alias_quality, strict=False)
-            if q in ("Good", "aka") and len(normalise_name(n).split()) >= 2
+            if q == "good" and len(normalise_name(n).split()) >= 2
         ]
         if good:
             out.append((e, normalise_name(rng.choice(good)), None))

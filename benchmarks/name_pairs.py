@@ -28,16 +28,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from screening.matching import load_match_config  # noqa: E402
 from screening.matching.pairs import compare_pairs  # noqa: E402
 from screening.resources import default_rules_dir, shared_data_dir  # noqa: E402
+from screening.vocabulary import ALIAS_LOW, ALIAS_ORIGINAL_SCRIPT  # noqa: E402
 from screening.watchlists.loader import load_watchlist  # noqa: E402
 from screening.watchlists.model import WatchlistEntry  # noqa: E402
 
-ORIGINAL = "Original script"
+ORIGINAL = ALIAS_ORIGINAL_SCRIPT
 
 
 def _kind(quality: str) -> str:
     if quality == ORIGINAL:
         return "original script"
-    return "low-quality alias" if quality.lower().startswith("low") else "good alias"
+    return "low-quality alias" if quality == ALIAS_LOW else "good alias"
 
 
 def positives(entries: list[WatchlistEntry]) -> list[dict[str, str]]:

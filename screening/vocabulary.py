@@ -42,6 +42,41 @@ SANCTION_STATUSES: tuple[SanctionStatus, ...] = (PROPOSED, CONFIRMED, APPEALED, 
 # statuses only an officer sets: a re-run keeps them (screening.store.repository)
 DECIDED_STATUSES: frozenset[str] = frozenset({CONFIRMED, APPEALED})
 
+# Alias quality: what a list says of an alias, in the few words the matcher acts on (the lists' own words,
+# UN QUALITY Good/Low, OFAC aka/fka/nka, UN NAME_ORIGINAL_SCRIPT, are mapped at load time).
+AliasQuality = Literal["good", "low", "former", "original_script", "unspecified"]
+ALIAS_GOOD: Final = "good"  # UN Good, OFAC aka (also known as) and nka (now known as)
+ALIAS_LOW: Final = "low"  # UN Low: a vague or partial alias the list itself doubts
+ALIAS_FORMER: Final = "former"  # OFAC fka (formerly known as)
+ALIAS_ORIGINAL_SCRIPT: Final = "original_script"  # the name as written in its own script
+ALIAS_UNSPECIFIED: Final = "unspecified"  # the list says nothing (our CSV format)
+ALIAS_QUALITIES: tuple[AliasQuality, ...] = (
+    ALIAS_GOOD,
+    ALIAS_LOW,
+    ALIAS_FORMER,
+    ALIAS_ORIGINAL_SCRIPT,
+    ALIAS_UNSPECIFIED,
+)
+# aliases weighed down by low_quality_alias_log_odds (rules/screening.yaml)
+LOW_QUALITY_ALIASES: frozenset[str] = frozenset({ALIAS_LOW, ALIAS_FORMER})
+_LIST_WORDS: dict[str, AliasQuality] = {
+    "good": ALIAS_GOOD,
+    "aka": ALIAS_GOOD,
+    "nka": ALIAS_GOOD,
+    "strong": ALIAS_GOOD,
+    "low": ALIAS_LOW,
+    "weak": ALIAS_LOW,
+    "fka": ALIAS_FORMER,
+    "original script": ALIAS_ORIGINAL_SCRIPT,
+    "original_script": ALIAS_ORIGINAL_SCRIPT,
+}
+
+
+def alias_quality(word: str | None) -> AliasQuality:
+    """A list's own word for an alias's quality as one of ALIAS_QUALITIES (unknown words: unspecified)."""
+    return _LIST_WORDS.get(" ".join((word or "").lower().split()), ALIAS_UNSPECIFIED)
+
+
 # Run outputs: the CSV files' columns, in file order, from their schemas.
 FLAGS_CSV_SCHEMA: Final = "flags_csv"
 SANCTIONS_CSV_SCHEMA: Final = "sanctions_csv"

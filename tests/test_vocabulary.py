@@ -49,3 +49,14 @@ def test_one_sanction_id_for_the_record_and_the_frame() -> None:
     assert sanction.sanction_id != vocabulary.sanction_id("M1", "P002", "DOC_EXPIRED", "EU")
     pattern = schemas.load_schema("sanctions_csv")["properties"]["sanction_id"]["pattern"]
     assert re.fullmatch(pattern, sanction.sanction_id)
+
+
+def test_alias_qualities_are_normalised_at_load_time():
+    from screening.vocabulary import ALIAS_QUALITIES, alias_quality
+    from screening.watchlists.model import WatchlistEntry
+
+    words = {"Good": "good", "aka": "good", "nka": "good", "Low": "low", "fka": "former"}
+    words |= {"Original script": "original_script", "": "unspecified", "something else": "unspecified"}
+    assert {w: alias_quality(w) for w in words} == words
+    entry = WatchlistEntry("1", "UN", ["A B", "C D", "E F"], alias_quality=["Good", "fka"])
+    assert entry.alias_quality == ["good", "former"] and set(entry.alias_quality) <= set(ALIAS_QUALITIES)

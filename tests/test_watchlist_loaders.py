@@ -28,7 +28,7 @@ def test_un_individual_with_aliases_dates_nationalities_documents() -> None:
     entry = next(e for e in load.entries if e.entry_id == "QDi.431")
     assert entry.list_name == "UN_CONSOLIDATED"
     assert entry.names[:4] == ["SANAULLAH GHAFARI", "Shahab al Muhajir", "Javad Rahigi", "Jawad Rahiqi"]
-    assert entry.alias_quality == ["Good", "Low", "Low", "Original script"]
+    assert entry.alias_quality == ["good", "low", "low", "original_script"]  # the list's words, normalised
     assert entry.names[-1] == "ثناء اللہ غفاری"
     assert entry.dates_of_birth == ["1994-10-28", "1990", "1973/1974", "1973-11"]
     assert entry.nationalities == ["AFG"] and entry.sex == "M"
@@ -51,7 +51,7 @@ def test_un_malformed_individual_is_skipped_and_reported_entities_ignored() -> N
 def test_un_summary_counts_aliases_per_quality() -> None:
     summary = load_watchlist(FIXTURES / "un_small.xml").summary()
     assert summary["entries"] == 2 and summary["skipped"] == 1
-    assert summary["aliases_by_quality"] == {"Good": 1, "Low": 2, "Original script": 1}
+    assert summary["aliases_by_quality"] == {"good": 1, "low": 2, "original_script": 1}
 
 
 def test_version_is_a_content_hash() -> None:
@@ -87,7 +87,7 @@ def test_ofac_individuals_with_aliases_and_remarks() -> None:
     assert [e.entry_id for e in load.entries] == ["2674", "2675"]  # the company is not a person
     entry = load.entries[0]
     assert entry.names == ["ABDOLLAHI, Ali", "ABDOLAHI, Aly", "ABDULLAHI, Ali"]
-    assert entry.alias_quality == ["aka", "fka"]
+    assert entry.alias_quality == ["good", "former"]  # OFAC aka, fka
     assert entry.dates_of_birth == ["1959-01-10", "1960/1962"]
     assert entry.nationalities == ["IRN", "IRQ"] and entry.sex == "M"
     assert entry.document_numbers == ["A0003039", "B123456"]
@@ -118,8 +118,8 @@ def test_published_un_list_loads_every_individual() -> None:
         pytest.skip("../shared/data/watchlists is absent (public UN list, not part of the repository)")
     summary = load_watchlist(path).summary()
     assert summary["entries"] == 730 and summary["skipped"] == 0
-    assert summary["aliases_by_quality"]["Original script"] == 336
-    assert summary["aliases_by_quality"]["Good"] >= 1524 and summary["aliases_by_quality"]["Low"] >= 615
+    assert summary["aliases_by_quality"]["original_script"] == 336
+    assert summary["aliases_by_quality"]["good"] >= 1524 and summary["aliases_by_quality"]["low"] >= 615
 
 
 @pytest.mark.shared

@@ -17,7 +17,7 @@ class MatchConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     threshold: float = Field(
-        0.1031, ge=0, le=1, description="calibrated probability at or above which a match is flagged"
+        0.1388, ge=0, le=1, description="calibrated probability at or above which a match is flagged"
     )
     candidate_cutoff: float = Field(
         0.35, ge=0, le=1, description="name similarity below which a candidate is dropped unscored"
@@ -58,8 +58,8 @@ class MatchConfig(BaseModel):
     sex_mismatch_log_odds: float = Field(-2.5, ge=-30, le=0)
     document_match_log_odds: float = Field(8.0, ge=0, le=30)
     low_quality_alias_log_odds: float = Field(-0.7, ge=-30, le=0)
-    calibration_slope: float = Field(0.9520, gt=0, le=10)
-    calibration_intercept: float = Field(-6.5009, ge=-50, le=50)
+    calibration_slope: float = Field(0.9656, gt=0, le=10)
+    calibration_intercept: float = Field(-6.2698, ge=-50, le=50)
     severity: str = "HIGH"
     max_matches_per_traveller: int = Field(5, ge=1)
     max_candidates_per_traveller: int = Field(200, ge=1)

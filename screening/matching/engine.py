@@ -26,9 +26,9 @@ from screening.matching.evidence import (
 from screening.matching.index_data import MAX_WEIGHT, IndexData, dob_key
 from screening.matching.names import name_slots, traveller_full_name
 from screening.matching.scoring import NameScore, NameWeights, WeightedSlot, calibrate, score_names
+from screening.vocabulary import ALIAS_UNSPECIFIED, LOW_QUALITY_ALIASES
 from screening.watchlists.model import WatchlistEntry, WatchlistLoad
 
-LOW_QUALITY = {"low", "fka"}
 BOUND_MARGIN = 1e-6  # log-odds: the bound sums in another order than the scorer
 # Below this many candidates the scorer itself is quicker than the array bound's fixed cost (numpy calls).
 BOUND_MIN_NAMES = 8
@@ -90,9 +90,9 @@ class BestName:
 def name_detail(result: NameScore, quality: str, config: MatchConfig) -> str:
     """The name part's explanation: every part's log-odds, and the alias quality when not primary."""
     detail = result.detail()
-    if quality not in ("primary", ""):
-        detail += f" (listed {quality} alias)"
-    if quality.lower() in LOW_QUALITY:
+    if quality not in ("primary", "", ALIAS_UNSPECIFIED):
+        detail += f" (listed {quality.replace('_', ' ')} alias)"
+    if quality in LOW_QUALITY_ALIASES:
         detail += f", low-quality alias {config.low_quality_alias_log_odds:+.2f}"
     return detail
 
@@ -300,7 +300,7 @@ class WatchlistIndex:
                 continue
             quality = d.qualities[int(d.name_quality[name])]
             value = result.log_odds  # evidence in log-odds; Match.score is its calibrated probability
-            if quality.lower() in LOW_QUALITY:
+            if quality in LOW_QUALITY_ALIASES:
                 value += config.low_quality_alias_log_odds
             owner = int(d.name_owner[name])
             current = best.get(owner)

@@ -17,7 +17,7 @@ from screening.matching.blocking import build_key_table
 from screening.matching.names import name_slots, split_packed_names
 from screening.watchlists.model import WatchlistEntry
 
-FORMAT = "screening-watchlist-index/2"
+FORMAT = "screening-watchlist-index/3"  # 3: alias qualities in the vocabulary's words
 MAX_WEIGHT = 3.0  # weight of a part no listed name has (it is as telling as the rarest part)
 _ARRAYS = (
     "token_weight",

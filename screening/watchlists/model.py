@@ -6,6 +6,7 @@ import hashlib
 from dataclasses import dataclass, field
 
 from screening.model import QuarantineRecord
+from screening.vocabulary import alias_quality
 
 
 @dataclass
@@ -24,8 +25,13 @@ class WatchlistEntry:
     document_numbers: list[str] = field(default_factory=list)
     category: str = ""
     reason: str = ""
-    alias_quality: list[str] = field(default_factory=list)  # per alias in names[1:], e.g. "Good"/"Low"
+    alias_quality: list[str] = field(default_factory=list)  # per alias in names[1:]: vocabulary.ALIAS_QUALITIES
     entry_type: str = "individual"  # lists also carry entities, vessels; person screening uses individuals
+
+    def __post_init__(self) -> None:
+        # every reader's own words (UN Good/Low, OFAC aka/fka) become the few the matcher acts on, here,
+        # once, whatever the reader: nothing downstream knows a list's vocabulary
+        self.alias_quality = [alias_quality(q) for q in self.alias_quality]
 
 
 @dataclass

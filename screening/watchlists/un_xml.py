@@ -9,12 +9,13 @@ from pathlib import Path
 
 from screening.errors import InputError
 from screening.model import QuarantineRecord
+from screening.vocabulary import ALIAS_ORIGINAL_SCRIPT
 from screening.watchlists.country_names import country_to_icao
 from screening.watchlists.dates import parse_date_text
 from screening.watchlists.model import WatchlistEntry, WatchlistLoad, content_version
 
 LIST_NAME = "UN_CONSOLIDATED"
-ORIGINAL_SCRIPT = "Original script"
+ORIGINAL_SCRIPT = ALIAS_ORIGINAL_SCRIPT
 _ALIAS_SPLIT = re.compile(r";|\s+[b-h]\)\s+")
 _NOT_A_COUNTRY = {"NA", "N/A", "UNKNOWN"}
 
