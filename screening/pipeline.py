@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from screening import rule_ids
 from screening.documents import document_flags
@@ -80,7 +80,7 @@ class ManifestOutcome:
 
 def watchlist_flags(manifest: Manifest, travellers: list[Traveller], ctx: ScreeningContext) -> list[Flag]:
     flags = []
-    for match in ctx.index.screen(cast(list[dict[str, Any]], travellers), ctx.match_config):  # matching: untyped
+    for match in ctx.index.screen(travellers, ctx.match_config):
         flags.append(
             Flag(
                 manifest_id=manifest.manifest_id,
@@ -118,7 +118,7 @@ def waiting_screener(ctx: ScreeningContext) -> WaitingScreener:
                 list_name=match.entry.list_name,
                 score=round(match.score, 4),
             )
-            for match in ctx.index.screen(cast(list[dict[str, Any]], travellers), ctx.match_config)
+            for match in ctx.index.screen(travellers, ctx.match_config)
         ]
 
     return screen

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ from screening.matching.evidence import (
 from screening.matching.index_data import MAX_WEIGHT, IndexData, dob_key
 from screening.matching.names import name_slots, traveller_full_name
 from screening.matching.scoring import NameScore, NameWeights, WeightedSlot, calibrate, score_names
+from screening.model import Traveller
 from screening.vocabulary import ALIAS_UNSPECIFIED, LOW_QUALITY_ALIASES
 from screening.watchlists.model import WatchlistEntry, WatchlistLoad
 
@@ -62,13 +64,13 @@ class Comparison:
         }
 
 
-def traveller_nationalities(traveller: dict[str, Any]) -> list[str]:
+def traveller_nationalities(traveller: Traveller) -> list[str]:
     """Nationality, plus the passport's issuing state (a dual national may travel on either)."""
     values = [traveller.get("nationality"), traveller.get("document_issuing_state")]
     return [str(v).upper() for v in values if v]
 
 
-def evidence_parts(traveller: dict[str, Any], entry: WatchlistEntry, config: MatchConfig) -> list[MatchPart | None]:
+def evidence_parts(traveller: Traveller, entry: WatchlistEntry, config: MatchConfig) -> list[MatchPart | None]:
     return [
         dob_evidence(traveller.get("date_of_birth"), entry.dates_of_birth, config),
         nationality_evidence(traveller_nationalities(traveller), entry.nationalities, config),
@@ -115,7 +117,7 @@ def name_score(
     return score_names(slots, listed, weights, similarity)
 
 
-def evidence_ceiling(traveller: dict[str, Any], config: MatchConfig) -> float:
+def evidence_ceiling(traveller: Traveller, config: MatchConfig) -> float:
     """The most log-odds a traveller's date of birth, nationality, sex and document could add to a name
     (each feature's best outcome, or nothing when the traveller does not give it)."""
     ceiling = 0.0
@@ -208,7 +210,7 @@ class WatchlistIndex:
         return out
 
     def candidates(
-        self, slots: list[WeightedSlot], config: MatchConfig, traveller: dict[str, Any] | None = None
+        self, slots: list[WeightedSlot], config: MatchConfig, traveller: Traveller | None = None
     ) -> np.ndarray:
         """Listed names worth scoring (see candidates.py), best first; for a traveller with a full date of
         birth, then the names listed with that date that share a part with them."""
@@ -249,12 +251,12 @@ class WatchlistIndex:
         return cached
 
     # -- scoring ---------------------------------------------------------------------------------
-    def traveller_slots(self, traveller: dict[str, Any], config: MatchConfig) -> list[WeightedSlot]:
+    def traveller_slots(self, traveller: Traveller, config: MatchConfig) -> list[WeightedSlot]:
         return self.query_slots(traveller_full_name(traveller.get("given_names"), traveller.get("surname")), config)
 
     def score_traveller(
         self,
-        traveller: dict[str, Any],
+        traveller: Traveller,
         config: MatchConfig,
         names: np.ndarray | None = None,
         keep_below: bool = False,
@@ -308,7 +310,7 @@ class WatchlistIndex:
                 best[owner] = BestName(name, value, result, quality)
         return best
 
-    def _match(self, traveller: dict[str, Any], owner: int, best: BestName, score: float, config: MatchConfig) -> Match:
+    def _match(self, traveller: Traveller, owner: int, best: BestName, score: float, config: MatchConfig) -> Match:
         """The Match of a returned entry: its entry decoded and its name explanation written only now."""
         name_part = MatchPart("name", best.value, name_detail(best.result, best.quality, config))
         ref = str(traveller.get("traveller_ref") or "")
@@ -316,7 +318,7 @@ class WatchlistIndex:
 
     def _rank_by_name(
         self,
-        traveller: dict[str, Any],
+        traveller: Traveller,
         best: dict[int, BestName],
         config: MatchConfig,
         keep_below: bool,
@@ -331,7 +333,7 @@ class WatchlistIndex:
 
     def _rank_with_evidence(
         self,
-        traveller: dict[str, Any],
+        traveller: Traveller,
         best: dict[int, BestName],
         config: MatchConfig,
         keep_below: bool,
@@ -352,18 +354,18 @@ class WatchlistIndex:
             matches.append(match)
         return matches
 
-    def screen(self, travellers: list[dict[str, Any]], config: MatchConfig) -> list[Match]:
+    def screen(self, travellers: Sequence[Traveller], config: MatchConfig) -> list[Match]:
         """Flags for a manifest or a batch of manifests, screened as arrays (see screen_batch)."""
         return self.screen_batch(travellers, config)
 
-    def screen_single(self, travellers: list[dict[str, Any]], config: MatchConfig) -> list[Match]:
+    def screen_single(self, travellers: Sequence[Traveller], config: MatchConfig) -> list[Match]:
         """The same flags, one traveller at a time through score_traveller (the reference path)."""
         matches: list[Match] = []
         for traveller in travellers:
             matches.extend(self.score_traveller(traveller, config, limit=config.max_matches_per_traveller))
         return matches
 
-    def screen_batch(self, travellers: list[dict[str, Any]], config: MatchConfig) -> list[Match]:
+    def screen_batch(self, travellers: Sequence[Traveller], config: MatchConfig) -> list[Match]:
         """Flags for many travellers: the agreeing listed parts of every traveller name part are found in
         one batch (keys hashed at once, one join against the key table, part similarities in rapidfuzz
         cpdist calls and vectorised.token_similarities), each traveller's candidates are scored as arrays
@@ -386,7 +388,7 @@ class WatchlistIndex:
             known.append(dict(zip(ids.tolist(), sims.tolist(), strict=True)))
         return known
 
-    def _score_batch(self, traveller: dict[str, Any], slots: list[WeightedSlot], config: MatchConfig) -> list[Match]:
+    def _score_batch(self, traveller: Traveller, slots: list[WeightedSlot], config: MatchConfig) -> list[Match]:
         """score_traveller(traveller, config, limit=max_matches_per_traveller) over the part similarities
         the batch prepared, for the candidates that could be kept only."""
         names = self._worth_scoring(traveller, self.candidates(slots, config, traveller), slots, config)
@@ -402,7 +404,7 @@ class WatchlistIndex:
         )
 
     def _worth_scoring(
-        self, traveller: dict[str, Any], names: np.ndarray, slots: list[WeightedSlot], config: MatchConfig
+        self, traveller: Traveller, names: np.ndarray, slots: list[WeightedSlot], config: MatchConfig
     ) -> np.ndarray:
         """The candidates score_traveller could keep: name similarity (exact, as arrays) at least the
         candidate cutoff, and an upper bound of the name log-odds plus the most the traveller's other
@@ -446,7 +448,7 @@ def compare(
         dates_of_birth=[dob_b] if dob_b else [],
         nationalities=[nationality_b.upper()] if nationality_b else [],
     )
-    traveller = {"date_of_birth": dob_a, "nationality": nationality_a}
+    traveller = Traveller(date_of_birth=dob_a, nationality=nationality_a)
     score, parts = combine(
         MatchPart("name", result.log_odds, result.detail()), evidence_parts(traveller, entry, config), config
     )

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import cast
 
 import pandas as pd
 
 from screening import rule_ids
 from screening.matching import MatchConfig, WatchlistIndex, load_match_config
+from screening.model import Traveller
 from screening.rules.stored import History
 from screening.vocabulary import FLAG_FRAME_COLUMNS, WATCHLIST
 
@@ -72,7 +74,8 @@ def rescreen(history: History, index: WatchlistIndex, config: MatchConfig, rules
     for manifest_id, group in df.groupby("manifest_id", sort=False):
         travellers = [{str(k): (None if pd.isna(v) else v) for k, v in rec.items()} for rec in group.to_dict("records")]
         first = travellers[0]
-        for match in index.screen(travellers, config):
+        # history rows: the traveller columns, and the flight's beside them (read below)
+        for match in index.screen(cast(list[Traveller], travellers), config):
             rows.append(
                 {
                     "manifest_id": manifest_id,
