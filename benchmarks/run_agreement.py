@@ -56,24 +56,21 @@ def store_counts(url: str, run_id: str) -> tuple[int, int, int, int]:
 
 
 def dag_run(path: Path, scratch: Path, wait_minutes: float) -> tuple[str, str]:
-    from screening.dag_support import run_in_process
+    """The DAG's tasks on one file, with the DAG's own run configuration (resolve_run_config) over a
+    scratch data folder; the wait is set after, as 0 is not a valid setting (it means "release now")."""
+    import os
 
-    url = f"sqlite:///{scratch / 'dag.db'}"
-    cfg = {
-        "run_id": "agreement",
-        "run_dir": str(scratch / "work"),
-        "quarantine_dir": str(scratch / "q"),
-        "multipart_dir": str(scratch / "mp"),
-        "multipart_wait_minutes": wait_minutes,
-        "database_url": url,
+    from screening.dag_support import resolve_run_config, run_in_process
+
+    os.environ["SCREENING_DATA_DIR"] = str(scratch / "var")
+    params = {
         "watchlists": [str(SAMPLES / "lists" / "watchlist.csv")],
         "registries": [str(SAMPLES / "lists" / "lost_stolen_documents.csv")],
         "rules_dir": str(REPO / "rules"),
-        "reports_dir": str(scratch / "reports"),
-        "out_dir": str(scratch / "dag-out"),
     }
+    cfg = resolve_run_config(params, "agreement") | {"multipart_wait_minutes": wait_minutes}
     run_in_process(cfg, [str(path)])
-    return url, "agreement"
+    return cfg["database_url"], cfg["run_id"]
 
 
 def main() -> int:

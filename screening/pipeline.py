@@ -20,7 +20,7 @@ from screening.matching import MatchConfig, WatchlistIndex, load_match_config
 from screening.model import Flag, Manifest, QuarantineRecord, Sanction, Traveller
 from screening.rules import RuleSet, load_ruleset
 from screening.run import EarlyHit, WaitingScreener
-from screening.vocabulary import WAIVED
+from screening.vocabulary import WAIVED, WATCHLIST
 from screening.watchlists.loader import load_watchlist
 from screening.watchlists.registry import Registry, load_registry
 
@@ -87,7 +87,7 @@ def watchlist_flags(manifest: Manifest, travellers: list[Traveller], ctx: Screen
                 carrier=manifest.carrier,
                 flight_number=manifest.flight_number,
                 traveller_ref=match.traveller_ref,
-                flag_type="WATCHLIST",
+                flag_type=WATCHLIST,
                 rule_id=rule_ids.WATCHLIST_MATCH,
                 severity=ctx.match_config.severity,
                 score=round(match.score, 4),
@@ -425,10 +425,10 @@ def persist_run(
     summary: dict[str, Any],
     ctx: ScreeningContext,
 ) -> None:
+    """Store the run's manifests, quarantine and run record in one transaction (after prepare_store)."""
     from screening.store import repository as repo
-    from screening.store.db import session_scope, upgrade_database
+    from screening.store.db import session_scope
 
-    upgrade_database(database_url)
     with session_scope(database_url) as session:
         repo.start_run(session, run_id, ctx.rules_version, ctx.list_version)
         changes = {
