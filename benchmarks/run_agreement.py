@@ -25,12 +25,20 @@ def inputs(shared: Path) -> list[Path]:
         for p in (shared / "data" / "messages" / folder).glob("*")
         if p.suffix in (".txt", ".edi") and "LICENSE" not in p.name
     )
-    return sorted(SAMPLES.glob("*.csv")) + sorted(SAMPLES.glob("*.edi")) + messages
+    repro = sorted(p for p in (shared / "repro").glob("*") if p.suffix in (".csv", ".edi", ".json"))
+    return sorted(SAMPLES.glob("*.csv")) + sorted(SAMPLES.glob("*.edi")) + messages + repro
 
 
 def cli_counts(summary: dict) -> tuple[int, int, int, int]:
     flags = sum(summary["flags_by_rule"].values())
     return summary["manifests"], summary["travellers_screened"], flags, summary["sanctions_total"]
+
+
+def accounting(summary: dict) -> str:
+    """in = screened + quarantined + waiting, as summary.json says it."""
+    parts = (summary["travellers_in"], summary["travellers_screened"], summary["travellers_quarantined"])
+    held = summary["travellers_waiting"]
+    return f"{parts[0]}={parts[1]}+{parts[2]}+{held} {'ok' if summary['invariant_holds'] else 'BROKEN'}"
 
 
 def store_counts(url: str, run_id: str) -> tuple[int, int, int, int]:
@@ -55,7 +63,7 @@ def store_counts(url: str, run_id: str) -> tuple[int, int, int, int]:
         return len(ids), int(screened or 0), count(FlagRecord), count(SanctionRecord)
 
 
-def dag_run(path: Path, scratch: Path, wait_minutes: float) -> tuple[str, str]:
+def dag_run(paths: list[Path], scratch: Path, wait_minutes: float) -> tuple[str, str]:
     """The DAG's tasks on one file, with the DAG's own run configuration (resolve_run_config) over a
     scratch data folder; the wait is set after, as 0 is not a valid setting (it means "release now")."""
     import os
@@ -69,7 +77,7 @@ def dag_run(path: Path, scratch: Path, wait_minutes: float) -> tuple[str, str]:
         "rules_dir": str(REPO / "rules"),
     }
     cfg = resolve_run_config(params, "agreement") | {"multipart_wait_minutes": wait_minutes}
-    run_in_process(cfg, [str(path)])
+    run_in_process(cfg, [str(p) for p in paths])
     return cfg["database_url"], cfg["run_id"]
 
 
@@ -83,20 +91,29 @@ def main() -> int:
     ctx = load_context(
         [SAMPLES / "lists" / "watchlist.csv"], [SAMPLES / "lists" / "lost_stolen_documents.csv"], REPO / "rules"
     )
-    header = f"{'file':38} {'CLI m/t/f/s':>20} {'store after DAG':>20}  equal"
+    header = f"{'file':38} {'CLI m/t/f/s':>14} {'store after DAG':>16}  equal  CLI in=scr+quar+wait"
     print(header)
     print("-" * len(header))
     disagree = 0
-    for path in inputs(args.shared):
+    files = inputs(args.shared)
+    runs = [[p] for p in files]
+    split = sorted(p for p in files if p.name.startswith("same_flight_part"))
+    if split:
+        runs.append(split)  # one flight over two files, in one run
+    for paths in runs:
         with tempfile.TemporaryDirectory() as tmp:
             scratch = Path(tmp)
-            cli = screen_files([path], ctx, scratch / "cli-out", multipart_wait_minutes=args.wait_minutes)
-            url, run_id = dag_run(path, scratch, args.wait_minutes)
+            cli = screen_files(paths, ctx, scratch / "cli-out", multipart_wait_minutes=args.wait_minutes)
+            url, run_id = dag_run(paths, scratch, args.wait_minutes)
             cli_row, store_row = cli_counts(cli.summary), store_counts(url, run_id)
-        same = cli_row == store_row
+        same = cli_row == store_row and cli.summary["invariant_holds"]
         disagree += not same
         fmt = "/".join
-        print(f"{path.name:38} {fmt(map(str, cli_row)):>20} {fmt(map(str, store_row)):>20}  {'yes' if same else 'NO'}")
+        name = " + ".join(p.name for p in paths)
+        print(
+            f"{name:38} {fmt(map(str, cli_row)):>14} {fmt(map(str, store_row)):>16}  {'yes' if same else 'NO':5}"
+            f"  {accounting(cli.summary)}"
+        )
     print("m/t/f/s: manifests / travellers screened / flags / sanctions")
     return 1 if disagree else 0
 
