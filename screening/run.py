@@ -24,6 +24,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TypedDict
 
+from screening import quarantine_reasons as reasons
 from screening.errors import InputError, ScreeningError
 from screening.model import Manifest, ParseResult, QuarantineRecord, Traveller, renamed_documents
 
@@ -42,11 +43,6 @@ class EarlyHit(TypedDict):
 # travellers of a waiting set -> their watchlist hits
 WaitingScreener = Callable[[list[Traveller]], list[EarlyHit]]
 
-FILE_UNREADABLE = "FILE_UNREADABLE"
-READER_FAILED = "READER_FAILED"
-MANIFEST_FAILED = "MANIFEST_FAILED"
-SUPERSEDED = "SUPERSEDED"
-DUPLICATE_PART = "DUPLICATE_PART"
 MANIFEST_MERGED = "MANIFEST_MERGED"
 MERGEABLE_FORMATS = frozenset({"csv", "json"})
 
@@ -110,12 +106,15 @@ def read_file(path: str | Path, assembler: Any = None, data: bytes | None = None
             data = Path(source).read_bytes()
         result = parse_file(source, data)
     except InputError as exc:  # the reader says how many travellers it could see, when it knows
-        return _unreadable(source, data, FILE_UNREADABLE, str(exc), getattr(exc, "travellers", None))
+        return _unreadable(source, data, reasons.FILE_UNREADABLE, str(exc), getattr(exc, "travellers", None))
     except (RecursionError, MemoryError, Exception) as exc:  # a reader bug must not stop the run
         log.error("reader failed on %s: %s", source, type(exc).__name__)
         log.debug("reader traceback: %s", traceback.format_exc())
         return _unreadable(
-            source, data, READER_FAILED, f"{source}: the reader failed ({type(exc).__name__}); the file is kept whole"
+            source,
+            data,
+            reasons.READER_FAILED,
+            f"{source}: the reader failed ({type(exc).__name__}); the file is kept whole",
         )
     travellers_in = result.travellers_in
     if assembler is not None and sniff_format(source, data) == "paxlst":
@@ -222,7 +221,7 @@ def _superseded(earlier: Manifest, latest: Manifest) -> QuarantineRecord:
         }
     )
     return QuarantineRecord(
-        earlier.source_file, f"message {ref}", SUPERSEDED, message, raw, travellers=len(earlier.travellers)
+        earlier.source_file, f"message {ref}", reasons.SUPERSEDED, message, raw, travellers=len(earlier.travellers)
     )
 
 
@@ -306,7 +305,7 @@ def manifest_failed(manifest: Manifest, stage: str, exc: BaseException) -> Quara
     return QuarantineRecord(
         manifest.source_file,
         manifest.manifest_id,
-        MANIFEST_FAILED,
+        reasons.MANIFEST_FAILED,
         f"{manifest.manifest_id}: stage {stage} failed ({detail}); the manifest is kept whole for a re-run",
         raw,
         travellers=len(manifest.travellers),

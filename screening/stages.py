@@ -10,6 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from screening import quarantine_reasons as reasons
 from screening import workdir
 from screening.model import Traveller
 from screening.run import EarlyHit, WaitingScreener
@@ -428,7 +429,7 @@ def _store_run(
     from screening.store.db import session_scope, upgrade_database
 
     upgrade_database(database_url)
-    unreadable = {q.source_file for q in quarantine if q.reason_code == "FILE_UNREADABLE"}
+    unreadable = {q.source_file for q in quarantine if q.reason_code == reasons.FILE_UNREADABLE}
     versions = [workdir.load_json(f / VERSIONS_JSON, {}) for f in folders]
     with session_scope(database_url) as session:
         repo.start_run(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from screening import quarantine_reasons as reasons
 from screening import schemas
 from screening.ingest.normalise import clean_result, normalise_traveller, traveller_documents
 from screening.ingest.tabular import read_csv
@@ -25,7 +26,7 @@ def parse_manifest_csv(path: str | Path, data: bytes | None = None) -> ParseResu
                 QuarantineRecord(
                     read.path,
                     str(row.line),
-                    "MISSING_FLIGHT_KEY",
+                    reasons.MISSING_FLIGHT_KEY,
                     f"{read.path}: line {row.line}: no {', '.join(missing_key)}: the traveller "
                     "cannot be attributed to a flight",
                     row.raw,

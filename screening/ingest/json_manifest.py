@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from screening import quarantine_reasons as reasons
 from screening import schemas
 from screening.errors import InputError
 from screening.ingest import paxlst_controls as ctl
@@ -52,7 +53,7 @@ def parse_manifest_json(path: str | Path, data: bytes | None = None) -> ParseRes
                 QuarantineRecord(
                     path,
                     f"manifests[{index}]",
-                    "MANIFEST_UNREADABLE",
+                    reasons.MANIFEST_UNREADABLE,
                     f"{path}: manifests[{index}]: a value is nested too deeply to read",
                     "",
                     travellers=len(travellers) if isinstance(travellers, list) else 0,
@@ -88,7 +89,7 @@ def _read_manifest(path: str, index: int, item: Any, result: ParseResult) -> Non
             QuarantineRecord(
                 path,
                 where,
-                "MANIFEST_UNREADABLE",
+                reasons.MANIFEST_UNREADABLE,
                 f"{path}: {where}: not an object with a travellers list",
                 _dump(item),
                 travellers=count,
@@ -102,7 +103,7 @@ def _read_manifest(path: str, index: int, item: Any, result: ParseResult) -> Non
             QuarantineRecord(
                 path,
                 where,
-                "MISSING_FLIGHT_KEY",
+                reasons.MISSING_FLIGHT_KEY,
                 f"{path}: {where}: no {', '.join(missing)}: {len(travellers)} traveller(s) cannot be attributed "
                 "to a flight",
                 _dump(item),
@@ -137,7 +138,9 @@ def _read_travellers(path: str, where: str, travellers: list[Any], manifest: Man
         ref = f"{where}.travellers[{t_index}]"
         if not isinstance(traveller, dict):
             result.quarantine.append(
-                QuarantineRecord(path, ref, "TRAVELLER_UNREADABLE", f"{path}: {ref}: not an object", _dump(traveller))
+                QuarantineRecord(
+                    path, ref, reasons.TRAVELLER_UNREADABLE, f"{path}: {ref}: not an object", _dump(traveller)
+                )
             )
             continue
         known = normalise_traveller({c: traveller.get(c) for c in schemas.traveller_columns()})

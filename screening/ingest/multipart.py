@@ -35,6 +35,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from screening import quarantine_reasons as reasons
 from screening.ingest import paxlst_controls as ctl
 from screening.ingest.paxlst import parse_paxlst
 from screening.model import Manifest, ParseResult, QuarantineRecord, Traveller, renamed_documents
@@ -127,7 +128,7 @@ class MultipartAssembler:
                         QuarantineRecord(
                             result.source_file,
                             f"part {info.get('sequence')}",
-                            "DUPLICATE_PART",
+                            reasons.DUPLICATE_PART,
                             f"{result.source_file}: part {info.get('sequence')} of multi-part message "
                             f"{info.get('common_ref') or ''} received again with the same content; the copy "
                             "already held is used",

@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+from screening import quarantine_reasons as reasons
 from screening.ingest import paxlst_controls as ctl
 from screening.ingest.edifact import Interchange, Segment, decode, read_interchange
 from screening.ingest.normalise import clean_result, normalise_traveller
@@ -68,7 +69,7 @@ def parse_paxlst(data: bytes, source_file: str) -> ParseResult:
         return _whole_file(
             data,
             source_file,
-            "PAXLST_READER_ERROR",
+            reasons.PAXLST_READER_ERROR,
             f"{source_file}: the reader could not process this file ({type(exc).__name__})",
         )
 
@@ -150,7 +151,7 @@ class _Reader:
             return _whole_file(
                 self.data,
                 self.source_file,
-                "EDIFACT_NO_INTERCHANGE",
+                reasons.EDIFACT_NO_INTERCHANGE,
                 f"{self.source_file}: no UNB or UNH segment found: not an EDIFACT interchange",
             )
         self.ix = interchange
@@ -259,7 +260,7 @@ class _Reader:
         if left:
             self._quarantine(
                 f"segment {left[0].position}",
-                "PAXLST_UNPLACED_TRAVELLER",
+                reasons.PAXLST_UNPLACED_TRAVELLER,
                 f"{len(left)} traveller NAD segment(s) could not be placed in a message",
                 left,
                 len(left),
@@ -270,7 +271,7 @@ class _Reader:
                 QuarantineRecord(
                     self.source_file,
                     "envelope",
-                    "EDIFACT_OUTSIDE_INTERCHANGE",
+                    reasons.EDIFACT_OUTSIDE_INTERCHANGE,
                     f"{self.source_file}: {outside} traveller NAD segment(s) before the interchange start (UNA/UNB)",
                     ix.leading_text,
                     outside,
@@ -286,7 +287,7 @@ class _Reader:
         if persons:
             self._quarantine(
                 f"segment {first}",
-                "EDIFACT_OUTSIDE_MESSAGE",
+                reasons.EDIFACT_OUTSIDE_MESSAGE,
                 f"segments {first}-{stray[-1].position} lie outside any UNH..UNT message",
                 stray,
                 persons,
@@ -330,12 +331,12 @@ class _Reader:
         where = f"segment {unh.position}"
         if message_type == "PNRGOV":
             tifs = sum(1 for s in body if s.tag == "TIF")
-            self._quarantine(where, "PNRGOV_NOT_SUPPORTED", "PNRGOV not supported", segments, tifs)
+            self._quarantine(where, reasons.PNRGOV_NOT_SUPPORTED, "PNRGOV not supported", segments, tifs)
             return
         if message_type != "PAXLST":
             self._quarantine(
                 where,
-                "EDIFACT_UNSUPPORTED_MESSAGE",
+                reasons.EDIFACT_UNSUPPORTED_MESSAGE,
                 f"{where}: message type '{message_type[:10]}' is not PAXLST",
                 segments,
                 count_person_segments(body),
@@ -346,7 +347,7 @@ class _Reader:
         if not legs:
             self._quarantine(
                 where,
-                "PAXLST_NO_FLIGHT",
+                reasons.PAXLST_NO_FLIGHT,
                 f"{where}: message {unh_ref[:35]} has no readable flight (TDT carrier and number)",
                 segments,
                 len(content.groups),
@@ -475,7 +476,7 @@ class _Reader:
         travellers: list[tuple[Traveller, list[Document]]] = []
         for group, ref in zip(content.groups, refs, strict=True):
             if group.error is not None or group.traveller is None:
-                reason = group.error.reason_code if group.error else "PAXLST_BROKEN_TRAVELLER"
+                reason = group.error.reason_code if group.error else reasons.PAXLST_BROKEN_TRAVELLER
                 self._quarantine(
                     f"segment {group.position}",
                     reason,

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from screening import quarantine_reasons as reasons
 from screening.ingest.edifact import Segment
 from screening.ingest.paxlst_values import is_digits, parse_date, parse_local_time, split_flight
 from screening.model import Document, Traveller, new_traveller
@@ -155,7 +156,9 @@ def read_traveller(group: list[Segment], traveller_type: str, reference: date) -
     except TravellerError as exc:
         result.error = exc
     except (IndexError, ValueError, AttributeError, TypeError) as exc:
-        result.error = TravellerError("PAXLST_BROKEN_TRAVELLER", f"traveller group unreadable ({type(exc).__name__})")
+        result.error = TravellerError(
+            reasons.PAXLST_BROKEN_TRAVELLER, f"traveller group unreadable ({type(exc).__name__})"
+        )
     return result
 
 
@@ -175,7 +178,7 @@ def _named_traveller(nad: Segment, traveller_type: str) -> Traveller:
     name = nad.components(3)
     surname = name[0].strip() if name else ""
     if not surname:
-        raise TravellerError("PAXLST_NO_NAME", f"segment {nad.position}: NAD has no surname (C080)")
+        raise TravellerError(reasons.PAXLST_NO_NAME, f"segment {nad.position}: NAD has no surname (C080)")
     t = new_traveller({}, f"segment {nad.position}")
     t["surname"] = surname
     t["given_names"] = " ".join(p.strip() for p in name[1:] if p.strip()) or None
@@ -229,7 +232,7 @@ def _read_segment(
     elif tag not in _IGNORED_TRAVELLER_TAGS and not _TAG.match(tag):
         if seg.value(0).strip() in PERSON_QUALIFIERS or "NAD" in tag:
             # most likely a damaged NAD: what follows may be another person's data
-            raise TravellerError("PAXLST_MALFORMED_SEGMENT", f"segment {seg.position}: malformed segment tag")
+            raise TravellerError(reasons.PAXLST_MALFORMED_SEGMENT, f"segment {seg.position}: malformed segment tag")
         result.ignored.append(seg.position)  # a damaged segment costs its data, not the traveller
     return doc
 

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from screening import quarantine_reasons as reasons
 from screening import schemas
 from screening.errors import InputError
 from screening.model import QuarantineRecord
@@ -72,7 +73,7 @@ def read_csv(path: str | Path, schema_name: str, data: bytes | None = None) -> C
         i += used
         if fields is None:
             quarantine.append(
-                QuarantineRecord(path, str(line_no), "ROW_UNPARSEABLE", f"{path}: line {line_no}: {error}", raw)
+                QuarantineRecord(path, str(line_no), reasons.ROW_UNPARSEABLE, f"{path}: line {line_no}: {error}", raw)
             )
             continue
         if not any(f.strip() for f in fields):
@@ -84,7 +85,7 @@ def read_csv(path: str | Path, schema_name: str, data: bytes | None = None) -> C
                 QuarantineRecord(
                     path,
                     str(line_no),
-                    "ROW_FIELD_COUNT",
+                    reasons.ROW_FIELD_COUNT,
                     f"{path}: line {line_no}: {len(fields)} fields where the header has {width}",
                     raw,
                 )

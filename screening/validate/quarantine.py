@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from screening import quarantine_reasons as reasons
 from screening import schemas
 from screening.model import Manifest, QuarantineRecord, Traveller
 
@@ -14,18 +15,18 @@ def split_screenable(
     manifest: Manifest, missing_rows: dict[str, list[int]]
 ) -> tuple[list[Traveller], list[QuarantineRecord]]:
     """missing_rows: screening-required column -> row positions where it is missing."""
-    reasons: dict[int, list[str]] = {}
+    missing: dict[int, list[str]] = {}
     for column in schemas.screening_required_columns():
         for pos in missing_rows.get(column, []):
-            reasons.setdefault(pos, []).append(column)
+            missing.setdefault(pos, []).append(column)
     screenable: list[Traveller] = []
     quarantine: list[QuarantineRecord] = []
     for pos, traveller in enumerate(manifest.travellers):
-        columns = reasons.get(pos)
+        columns = missing.get(pos)
         if not columns:
             screenable.append(traveller)
             continue
-        code = "NO_NAME" if _NAME_FIELDS & set(columns) else "MISSING_" + "_".join(c.upper() for c in columns)
+        code = reasons.NO_NAME if _NAME_FIELDS & set(columns) else reasons.missing_columns(columns)
         line = str(traveller.get("source_line") or pos)
         ref = traveller.get("traveller_ref") or f"source_line:{line}"
         quarantine.append(

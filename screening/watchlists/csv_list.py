@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from screening import quarantine_reasons as reasons
 from screening import schemas
 from screening.ingest.tabular import read_csv, split_multi
 from screening.model import QuarantineRecord
@@ -26,7 +27,7 @@ def load_watchlist_csv(path: str | Path) -> WatchlistLoad:
                 QuarantineRecord(
                     read.path,
                     str(row.line),
-                    "WATCHLIST_ENTRY_INCOMPLETE",
+                    reasons.WATCHLIST_ENTRY_INCOMPLETE,
                     f"{read.path}: line {row.line}: needs entry_id and a name",
                     row.raw,
                     0,

@@ -9,6 +9,7 @@ import io
 import re
 from pathlib import Path
 
+from screening import quarantine_reasons as reasons
 from screening.errors import InputError
 from screening.model import QuarantineRecord
 from screening.watchlists.country_names import country_to_icao
@@ -92,7 +93,7 @@ def load_ofac_csv(path: str | Path, include_entities: bool = False) -> Watchlist
                 QuarantineRecord(
                     str(sdn_path),
                     str(line),
-                    "WATCHLIST_ENTRY_INCOMPLETE",
+                    reasons.WATCHLIST_ENTRY_INCOMPLETE,
                     f"{sdn_path}: line {line}: needs {_SDN_COLUMNS} fields with ent_num and name",
                     raw,
                     0,

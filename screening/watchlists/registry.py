@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 from rapidfuzz.distance import OSA
 
+from screening import quarantine_reasons as reasons
 from screening import rule_ids, schemas
 from screening.countries import to_iso3
 from screening.hashing import stable_hashes
@@ -146,7 +147,7 @@ def load_registry(paths: list[str | Path]) -> Registry:
                     QuarantineRecord(
                         read.path,
                         str(row.line),
-                        "REGISTRY_ENTRY_INCOMPLETE",
+                        reasons.REGISTRY_ENTRY_INCOMPLETE,
                         f"{read.path}: line {row.line}: needs document_number and issuing_state",
                         row.raw,
                         0,

@@ -7,6 +7,7 @@ import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from screening import quarantine_reasons as reasons
 from screening.errors import InputError
 from screening.model import QuarantineRecord
 from screening.vocabulary import ALIAS_ORIGINAL_SCRIPT
@@ -130,7 +131,7 @@ def load_un_xml(path: str | Path) -> WatchlistLoad:
                 QuarantineRecord(
                     str(path),
                     ref,
-                    "WATCHLIST_ENTRY_INCOMPLETE",
+                    reasons.WATCHLIST_ENTRY_INCOMPLETE,
                     f"{path}: INDIVIDUAL {ref}: {exc}",
                     ET.tostring(individual, encoding="unicode")[:2000],
                     0,
