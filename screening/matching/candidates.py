@@ -100,6 +100,8 @@ class CandidateFinder:
         counts = np.fromiter((len(k) for k in key_lists), dtype=np.int64, count=len(key_lists))
         hashes = stable_hashes([k for keys in key_lists for k in keys])
         owner = np.repeat(np.arange(len(tokens), dtype=np.int64), counts)
+        order = np.argsort(hashes)  # the table read in order: far fewer cache misses on a big index
+        hashes, owner = hashes[order], owner[order]
         at = np.minimum(np.searchsorted(d.key_hashes, hashes), max(len(d.key_hashes) - 1, 0))
         hit = d.key_hashes[at] == hashes if len(d.key_hashes) else np.zeros(len(hashes), dtype=np.bool_)
         at, owner = at[hit], owner[hit]
