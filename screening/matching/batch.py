@@ -22,7 +22,6 @@ class BatchScorer:
         self.data = data
         self.finder = finder
         self._vocab_len: np.ndarray | None = None
-        self._end_hashes: tuple[np.ndarray, np.ndarray] | None = None
         self._contained_cache: dict[tuple[tuple[str, ...], tuple[int, ...]], bool] = {}
 
     @property
@@ -192,22 +191,6 @@ class BatchScorer:
             out[:, left] |= agreeing[:, left + 1] & member[rows, j[:, left + 1]]
         return out
 
-    def _ends(self) -> tuple[np.ndarray, np.ndarray]:
-        """Per vocabulary part, a hash of its first and of its last CONTAINED_MIN letters (0 if shorter):
-        one part can begin or end another only where these agree (computed once)."""
-        if self._end_hashes is None or len(self._end_hashes[0]) != len(self.data.vocabulary):
-            vocabulary = self.data.vocabulary
-            count = len(vocabulary)
-            self._end_hashes = (
-                np.fromiter(
-                    (hash(w[:CONTAINED_MIN]) if len(w) >= CONTAINED_MIN else 0 for w in vocabulary), np.int64, count
-                ),
-                np.fromiter(
-                    (hash(w[-CONTAINED_MIN:]) if len(w) >= CONTAINED_MIN else 0 for w in vocabulary), np.int64, count
-                ),
-            )
-        return self._end_hashes
-
     def _contained(
         self,
         slots: list[WeightedSlot],
@@ -219,7 +202,7 @@ class BatchScorer:
         """scoring._contained(traveller part's forms, aligned listed part's forms) for (rows, parts); the
         scorer's own test runs only for pairs where a form of each has the same first or last letters."""
         out = np.zeros(len(rows), dtype=np.bool_)
-        head, tail = self._ends()
+        head, tail = self.finder.ends()
         lo, hi = forms_of.span(rows, partner[rows, parts])
         per_pair = hi - lo
         listed = forms_of.forms[_ranges(lo, hi)]
@@ -231,8 +214,11 @@ class BatchScorer:
                 continue
             heads = np.array([hash(f[:CONTAINED_MIN]) for f in long_forms], dtype=np.int64)
             tails = np.array([hash(f[-CONTAINED_MIN:]) for f in long_forms], dtype=np.int64)
-            mine = part_of_form == i
-            maybe |= mine & (np.isin(head[listed], heads) | np.isin(tail[listed], tails))
+            mine = np.flatnonzero(part_of_form == i)
+            ids = listed[mine]
+            maybe[mine] = (head[ids][:, None] == heads[None, :]).any(axis=1) | (
+                tail[ids][:, None] == tails[None, :]
+            ).any(axis=1)
         if not maybe.any():
             return out
         starts = np.concatenate([[0], np.cumsum(per_pair)[:-1]]).astype(np.int64)

@@ -18,7 +18,7 @@ from rapidfuzz.distance import OSA, Indel
 
 from screening.matching.blocking import key_strings, lookup_tokens, stable_hashes
 from screening.matching.index_data import IndexData, _ranges, unique_values
-from screening.matching.scoring import NameWeights, WeightedSlot, slot_similarity, sound_code
+from screening.matching.scoring import CONTAINED_MIN, NameWeights, WeightedSlot, slot_similarity, sound_code
 from screening.matching.vectorised import token_similarities
 
 # Postings longer than this are "common" and expanded only when nothing rarer can carry the share.
@@ -69,6 +69,7 @@ class CandidateFinder:
         self._sound_ids: dict[str, int] = {}
         self._buffer: np.ndarray | None = None
         self._letters: np.ndarray | None = None
+        self._end_hashes: tuple[np.ndarray, np.ndarray] | None = None
 
     def agreeing_parts(self, forms: tuple[str, ...], weights: NameWeights) -> tuple[np.ndarray, np.ndarray, int]:
         """(sorted vocabulary ids, their similarity, total postings) of listed parts agreeing with a part."""
@@ -389,6 +390,22 @@ class CandidateFinder:
             + weights.unmatched_listed * (listed_total - matched)
         )
         return np.where(denominator > 0, credit / np.maximum(denominator, 1e-9), 0.0)
+
+    def ends(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per vocabulary part, a hash of its first and of its last CONTAINED_MIN letters (0 if shorter):
+        one part can begin or end another (scoring._contained) only where these agree (computed once)."""
+        if self._end_hashes is None or len(self._end_hashes[0]) != len(self.data.vocabulary):
+            vocabulary = self.data.vocabulary
+            count = len(vocabulary)
+            self._end_hashes = (
+                np.fromiter(
+                    (hash(w[:CONTAINED_MIN]) if len(w) >= CONTAINED_MIN else 0 for w in vocabulary), np.int64, count
+                ),
+                np.fromiter(
+                    (hash(w[-CONTAINED_MIN:]) if len(w) >= CONTAINED_MIN else 0 for w in vocabulary), np.int64, count
+                ),
+            )
+        return self._end_hashes
 
     def find(
         self,
