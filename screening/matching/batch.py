@@ -2,7 +2,9 @@
 listed part) pair comes from the agreeing-parts tables the candidate search already holds (a join on
 vocabulary ids, no string work), the listed parts' weights from the index arrays, and the alignment from
 vectorised.align. Joined strings (letters moved across a part boundary) are compared only for the few pairs
-where they can change the score. Gives score_names' scores bit for bit (tests check it)."""
+where they can change the score. Gives score_names' scores bit for bit and its log-odds up to the rounding
+of another summing order (tests check both), so the batch path sends only the candidates that can be
+flagged to the scorer."""
 
 from __future__ import annotations
 
@@ -55,10 +57,12 @@ class BatchScorer:
         particle_weight: float,
         agreeing_only: bool = False,
     ) -> tuple[np.ndarray, np.ndarray]:
-        """(score_names(...).score exactly, an upper bound of score_names(...).log_odds) per name, with the
-        part similarities the candidate search knows. The bound is the plain alignment's log-odds (the same
-        contributions as scoring._name_log_odds, summed in another order) and, where the joined strings can
-        be read instead, the best the joined reading could give (every listed part agreeing fully)."""
+        """(score_names(...).score exactly, score_names(...).log_odds) per name, with the part similarities
+        the candidate search knows. The log-odds are scoring._name_log_odds' contributions as arrays
+        (vectorised.name_log_odds; the two string tests, a part one with its neighbour and a part one
+        begins or ends, from _joined_neighbour and _contained), summed in another order, so equal up to
+        rounding (engine.BOUND_MARGIN), and the joined reading where score_names takes it. With
+        agreeing_only, instead an upper bound whatever the similarities of the pairs that do not agree."""
         d = self.data
         names = np.asarray(names, dtype=np.int64)
         n, q = len(names), len(slots)

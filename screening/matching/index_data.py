@@ -171,19 +171,13 @@ def _merge_keys(
 
 
 def build_workers(entries: int) -> int:
-    """Processes for a full build: up to two (the deployment's cores) for a big list, one for a small list,
-    inside a daemon process (which may not fork workers) or where fork is unavailable;
-    SCREENING_INDEX_WORKERS overrides the number."""
-    configured = os.environ.get("SCREENING_INDEX_WORKERS", "").strip()
-    if configured.isdigit():
-        wanted = max(1, int(configured))
-    elif entries < PARALLEL_BUILD_MIN:
+    """Processes for a full build: up to two (the deployment's cores) for a big list; one for a small
+    list, inside a daemon process (which may not fork workers) or where fork is unavailable."""
+    if entries < PARALLEL_BUILD_MIN:
         return 1
-    else:
-        wanted = min(2, os.cpu_count() or 1)
-    if wanted > 1 and (mp.current_process().daemon or "fork" not in mp.get_all_start_methods()):
+    if mp.current_process().daemon or "fork" not in mp.get_all_start_methods():
         return 1
-    return wanted
+    return min(2, os.cpu_count() or 1)
 
 
 _BUILD_ENTRIES: Sequence[WatchlistEntry] = ()  # set for the forked build workers only
