@@ -87,6 +87,11 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
+def children_peak_mb() -> float:
+    """The largest peak of this process's finished children (the parallel build's workers)."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0
+
+
 # -- workers (fork: the memory-mapped index is shared) ---------------------------------------------------
 _INDEX: WatchlistIndex | None = None
 _CONFIG: MatchConfig | None = None
@@ -152,6 +157,7 @@ def _build_and_save(names: int, seed: int, folder: str, queue: Any) -> None:
             "build_s": built - made,
             "save_s": time.perf_counter() - built,
             "peak_mb": peak_mb(),
+            "workers_peak_mb": children_peak_mb(),
             "vocabulary": index.data.meta["vocabulary"],
         }
     )
@@ -289,7 +295,8 @@ def large_case(
         child.join()
         print(
             f"  list generated {stats['generate_s']:.1f} s; index built {stats['build_s']:.1f} s "
-            f"(+ saved {stats['save_s']:.1f} s); build process peak {stats['peak_mb']:.0f} MB; "
+            f"(+ saved {stats['save_s']:.1f} s); build process peak {stats['peak_mb']:.0f} MB "
+            f"(its build workers' peak {stats['workers_peak_mb']:.0f} MB each); "
             f"{stats['vocabulary']:,} distinct name parts"
         )
         t0 = time.perf_counter()

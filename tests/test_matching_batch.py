@@ -175,20 +175,21 @@ def test_prepared_part_tables_are_agreeing_parts() -> None:
     assert agreeing > len(parts)  # most parts agree with some listed part (themselves, variants)
 
 
-def test_log_odds_bound_is_never_below_the_scorer() -> None:
-    """The array bound used to prune is at least score_names' log-odds, and equal to it (up to rounding)
-    wherever the joined strings cannot be read instead."""
+def test_batch_log_odds_are_the_scorers() -> None:
+    """The array log-odds used to prune are score_names' log-odds (up to the rounding of another summing
+    order), joined strings, particles, contained parts and parts one with their neighbour included."""
     index = WatchlistIndex(small_lists())
     weights = CONFIG.name_weights()
     rng = random.Random(12)
     queries = ["Lauren Tnkunda", "Abdul Rahman Al Hashimi", "M Ali", "Sanaulah Ghafari", "Kim Jong"]
+    queries += ["Abdul Malik Hassan", "Gholam Reza Nouri", "Ali Khan Ahmed", "Kamchy Bekov", "Sheikh Omar Bakri"]
     queries += [typo(name, rng) for entry in index.entries for name in entry.names]
     queries += [typo(typo(name, rng), rng) for entry in index.entries for name in entry.names]
     queries += [name.split()[-1] for entry in index.entries for name in entry.names]
     queries += [
         " ".join(rng.sample(name.split(), len(name.split()))) for entry in index.entries for name in entry.names
     ]
-    compared = exact = 0
+    compared = 0
     for query in queries:
         slots = index.query_slots(query, CONFIG)
         names = index.candidates(slots, CONFIG)
@@ -204,8 +205,6 @@ def test_log_odds_bound_is_never_below_the_scorer() -> None:
             result = score_names(
                 slots, listed, weights, lambda i, j, ids=ids, tables=tables: max(tables[i].get(v, 0.0) for v in ids[j])
             )
-            assert bound >= result.log_odds - 1e-9, (query, name)
+            assert abs(bound - result.log_odds) < 1e-9, (query, name, bound, result.contributions)
             compared += 1
-            exact += abs(bound - result.log_odds) < 1e-9
     assert compared > 50
-    assert exact >= 0.8 * compared

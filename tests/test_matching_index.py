@@ -145,3 +145,26 @@ def test_long_parts_meet_every_part_two_deletions_away() -> None:
     deleted_twice = {k[:i] + k[i + 1 :] for k in deleted_twice for i in range(len(k))}
     assert {"=" + k for k in deleted_twice} <= key_strings(token)
     assert len(deleted_twice) > 40
+
+
+def test_parallel_build_gives_the_one_process_arrays() -> None:
+    """Names normalised and keys hashed in two forked workers: the same vocabulary numbering, qualities and
+    arrays as one process (so a saved index does not depend on how it was built)."""
+    import numpy as np
+
+    from screening.matching.index_data import IndexData
+
+    loads = [
+        load_watchlist(FIXTURES / "un_small.xml"),
+        load_watchlist(FIXTURES / "ofac"),
+        load_watchlist(FIXTURES / "watchlist_small.csv"),
+    ]
+    entries = [e for load in loads for e in load.entries]
+    one = IndexData.build(entries, "v", workers=1)
+    two = IndexData.build(entries, "v", workers=2)
+    assert one.vocabulary == two.vocabulary and one.qualities == two.qualities
+    assert set(one.arrays) == set(two.arrays)
+    for key, values in one.arrays.items():
+        assert np.array_equal(values, two.arrays[key]), key
+    assert np.array_equal(one.name_text, two.name_text)
+    assert len(set(one.qualities)) > 2  # the fixture lists have alias qualities to merge

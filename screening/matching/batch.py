@@ -2,7 +2,9 @@
 listed part) pair comes from the agreeing-parts tables the candidate search already holds (a join on
 vocabulary ids, no string work), the listed parts' weights from the index arrays, and the alignment from
 vectorised.align. Joined strings (letters moved across a part boundary) are compared only for the few pairs
-where they can change the score. Gives score_names' scores bit for bit (tests check it)."""
+where they can change the score. Gives score_names' scores bit for bit and its log-odds up to the rounding
+of another summing order (tests check both), so the batch path sends only the candidates that can be
+flagged to the scorer."""
 
 from __future__ import annotations
 
@@ -10,8 +12,9 @@ import numpy as np
 
 from screening.matching.candidates import INITIAL_WEIGHT, CandidateFinder
 from screening.matching.index_data import IndexData, _ranges
-from screening.matching.scoring import NameWeights, WeightedSlot
-from screening.matching.vectorised import align, joined_similarity, plain_log_odds
+from screening.matching.scoring import CONTAINED_MIN, NameWeights, WeightedSlot, _contained
+from screening.matching.translit import translit_key
+from screening.matching.vectorised import align, joined_similarity, name_log_odds, part_agreements, plain_log_odds
 
 
 class BatchScorer:
@@ -21,6 +24,7 @@ class BatchScorer:
         self.data = data
         self.finder = finder
         self._vocab_len: np.ndarray | None = None
+        self._contained_cache: dict[tuple[tuple[str, ...], tuple[int, ...]], bool] = {}
 
     @property
     def vocab_len(self) -> np.ndarray:
@@ -53,10 +57,12 @@ class BatchScorer:
         particle_weight: float,
         agreeing_only: bool = False,
     ) -> tuple[np.ndarray, np.ndarray]:
-        """(score_names(...).score exactly, an upper bound of score_names(...).log_odds) per name, with the
-        part similarities the candidate search knows. The bound is the plain alignment's log-odds (the same
-        contributions as scoring._name_log_odds, summed in another order) and, where the joined strings can
-        be read instead, the best the joined reading could give (every listed part agreeing fully)."""
+        """(score_names(...).score exactly, score_names(...).log_odds) per name, with the part similarities
+        the candidate search knows. The log-odds are scoring._name_log_odds' contributions as arrays
+        (vectorised.name_log_odds; the two string tests, a part one with its neighbour and a part one
+        begins or ends, from _joined_neighbour and _contained), summed in another order, so equal up to
+        rounding (engine.BOUND_MARGIN), and the joined reading where score_names takes it. With
+        agreeing_only, instead an upper bound whatever the similarities of the pairs that do not agree."""
         d = self.data
         names = np.asarray(names, dtype=np.int64)
         n, q = len(names), len(slots)
@@ -88,18 +94,25 @@ class BatchScorer:
         part_len[row, column] = first_len
         listed_first = np.full((n, width), -1, dtype=np.int64)
         listed_first[row, column] = self.finder.vocab_features()["first"][first_form]
-        plain = plain_log_odds(
-            sims,
-            partner,
-            query_weight,
-            listed_weight,
-            part_len,
-            listed_first,
-            slot_count,
-            slots,
-            weights,
-            agreeing_only,
-        )
+        if agreeing_only:
+            plain = plain_log_odds(
+                sims, partner, query_weight, listed_weight, part_len, listed_first, slot_count, slots, weights, True
+            )
+        else:
+            forms_of = _FormsOf(forms, form_starts, slot_count)
+            plain = name_log_odds(
+                sims,
+                partner,
+                query_weight,
+                listed_weight,
+                part_len,
+                listed_first,
+                slot_count,
+                slots,
+                weights,
+                self._joined_neighbour(slots, sims, partner, forms, form_starts, row, column, width, weights),
+                lambda rows, parts: self._contained(slots, rows, parts, partner, forms_of),
+            )
         # Joined strings: only where a boundary can have moved, the lengths are close and (at most two
         # insertions/deletions apart) the lengths differ by two or less.
         query_len = sum(len(forms_[0]) for forms_, _ in slots)
@@ -110,18 +123,19 @@ class BatchScorer:
         maybe = (aligned < 1.0) & boundary & close
         score = aligned
         bound = plain
-        if (close if agreeing_only else maybe).any():  # the joined reading: every listed part agreeing fully at most
+        valid = np.arange(width)[None, :] < slot_count[:, None]
+        if agreeing_only and close.any():  # the joined reading: every listed part agreeing fully at most
             capped = np.where(
                 part_len <= weights.short_part_length,
                 np.minimum(listed_weight, weights.short_part_max_weight),
                 listed_weight,
             )
-            valid = np.arange(width)[None, :] < slot_count[:, None]
             joined_best = weights.agree_log_odds * np.where(valid, capped, 0.0).sum(axis=1)
-            bound = np.where(close if agreeing_only else maybe, np.maximum(plain, joined_best), plain)
+            bound = np.where(close, np.maximum(plain, joined_best), plain)
         candidates_joined = np.nonzero(maybe)[0]
         if len(candidates_joined):
             score = aligned.copy()
+            joined_at = np.zeros(n)
             query_parts = [forms_[0] for forms_, _ in slots]
             vocabulary = d.vocabulary
             for k in candidates_joined.tolist():
@@ -129,6 +143,115 @@ class BatchScorer:
                 listed_parts = [
                     vocabulary[int(d.slot_forms[d.form_ptr[s]])] for s in range(lo, lo + int(slot_count[k]))
                 ]
-                joined = joined_similarity(query_parts, listed_parts, partner[k].tolist(), weights)
-                score[k] = max(aligned[k], joined)
+                joined_at[k] = joined_similarity(query_parts, listed_parts, partner[k].tolist(), weights)
+                score[k] = max(aligned[k], joined_at[k])
+            if not agreeing_only:
+                # score_names reads the joined strings when they agree more than the parts and give more
+                # log-odds: every listed part agreeing at the joined similarity
+                used = (joined_at > aligned) & (joined_at > 0)
+                if used.any():
+                    per_part = part_agreements(
+                        np.broadcast_to(joined_at[:, None], (n, width)), listed_weight, part_len, weights
+                    )
+                    joined_sum = np.where(valid, per_part, 0.0).sum(axis=1)
+                    bound = np.where(used & (joined_sum > plain), joined_sum, plain)
         return score, bound
+
+    def _joined_neighbour(
+        self,
+        slots: list[WeightedSlot],
+        sims: np.ndarray,
+        partner: np.ndarray,
+        forms: np.ndarray,
+        form_starts: np.ndarray,
+        row: np.ndarray,
+        column: np.ndarray,
+        width: int,
+        weights: NameWeights,
+    ) -> np.ndarray:
+        """(N, Q): scoring._joined_with_neighbour for every name and traveller part: the part written
+        together with its left or right neighbour (or that string's transliteration key) is a form of the
+        listed part the neighbour agreed with. Only traveller parts whose joined string is a listed part
+        at all need the arrays."""
+        n, q = partner.shape
+        out = np.zeros((n, q), dtype=np.bool_)
+        if q < 2:
+            return out
+        ids = self.data.vocab_ids
+        rows = np.arange(n)
+        taken = partner >= 0
+        j = np.where(taken, partner, 0)
+        agreeing = taken & (sims[rows[:, None], np.arange(q)[None, :], j] >= weights.agree_min)
+        for left in range(q - 1):
+            joined = slots[left][0][0] + slots[left + 1][0][0]
+            wanted = {v for v in (ids.get(joined), ids.get(translit_key(joined))) if v is not None}
+            if not wanted:
+                continue
+            per_form = np.isin(forms, np.array(sorted(wanted), dtype=forms.dtype))
+            member = np.zeros((n, width), dtype=np.bool_)
+            member[row, column] = np.logical_or.reduceat(per_form, form_starts)
+            # the right part with its agreeing left neighbour, and the left part with its agreeing right one
+            out[:, left + 1] |= agreeing[:, left] & member[rows, j[:, left]]
+            out[:, left] |= agreeing[:, left + 1] & member[rows, j[:, left + 1]]
+        return out
+
+    def _contained(
+        self,
+        slots: list[WeightedSlot],
+        rows: np.ndarray,
+        parts: np.ndarray,
+        partner: np.ndarray,
+        forms_of: _FormsOf,
+    ) -> np.ndarray:
+        """scoring._contained(traveller part's forms, aligned listed part's forms) for (rows, parts); the
+        scorer's own test runs only for pairs where a form of each has the same first or last letters."""
+        out = np.zeros(len(rows), dtype=np.bool_)
+        head, tail = self.finder.ends()
+        lo, hi = forms_of.span(rows, partner[rows, parts])
+        per_pair = hi - lo
+        listed = forms_of.forms[_ranges(lo, hi)]
+        part_of_form = np.repeat(parts, per_pair)
+        maybe = np.zeros(len(listed), dtype=np.bool_)
+        for i, (query_forms, _weight) in enumerate(slots):
+            long_forms = [f for f in query_forms if len(f) >= CONTAINED_MIN]
+            if not long_forms:
+                continue
+            heads = np.array([hash(f[:CONTAINED_MIN]) for f in long_forms], dtype=np.int64)
+            tails = np.array([hash(f[-CONTAINED_MIN:]) for f in long_forms], dtype=np.int64)
+            mine = np.flatnonzero(part_of_form == i)
+            ids = listed[mine]
+            maybe[mine] = (head[ids][:, None] == heads[None, :]).any(axis=1) | (
+                tail[ids][:, None] == tails[None, :]
+            ).any(axis=1)
+        if not maybe.any():
+            return out
+        starts = np.concatenate([[0], np.cumsum(per_pair)[:-1]]).astype(np.int64)
+        open_pairs = np.nonzero(np.logical_or.reduceat(maybe, starts) & (per_pair > 0))[0]
+        cache = self._contained_cache
+        if len(cache) > 100_000:
+            cache.clear()
+        vocabulary = self.data.vocabulary
+        for k in open_pairs.tolist():
+            i = int(parts[k])
+            ids = tuple(listed[starts[k] : starts[k] + per_pair[k]].tolist())
+            key = (slots[i][0], ids)
+            found = cache.get(key)
+            if found is None:
+                found = cache[key] = _contained(slots[i][0], tuple(vocabulary[v] for v in ids))
+            out[k] = found
+        return out
+
+
+class _FormsOf:
+    """Where each listed part's forms (vocabulary ids) are among the scored names' gathered forms."""
+
+    def __init__(self, forms: np.ndarray, form_starts: np.ndarray, slot_count: np.ndarray):
+        self.forms = forms
+        self.form_starts = form_starts
+        self.form_ends = np.append(form_starts[1:], len(forms))
+        self.first_slot = np.concatenate([[0], np.cumsum(slot_count)[:-1]])
+
+    def span(self, rows: np.ndarray, columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Where the forms of listed part `columns` of name `rows` are in `forms` (start, end)."""
+        t = self.first_slot[rows] + columns
+        return self.form_starts[t], self.form_ends[t]

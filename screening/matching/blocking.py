@@ -60,6 +60,12 @@ def token_keys(token: str) -> tuple[int, ...]:
 
 def build_key_table(vocabulary: Iterable[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(sorted key hashes, CSR pointer, vocabulary ids) so a key finds every part that has it."""
+    return key_table(*vocabulary_keys(vocabulary))
+
+
+def vocabulary_keys(vocabulary: Iterable[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(every part's key hashes, one part after the other; how many each part has): the costly half of
+    build_key_table, which a parallel build runs on slices of the vocabulary (key_table joins them)."""
     hashed: list[np.ndarray] = []
     counts: list[int] = []
     chunk: list[str] = []
@@ -73,9 +79,14 @@ def build_key_table(vocabulary: Iterable[str]) -> tuple[np.ndarray, np.ndarray, 
     if chunk:
         hashed.append(stable_hashes(chunk))
     keys_arr = np.concatenate(hashed) if hashed else np.empty(0, dtype=np.uint64)
+    return keys_arr, np.asarray(counts, dtype=np.int64)
+
+
+def key_table(hashes: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The key table from vocabulary_keys' output (parts numbered in order)."""
     tokens_arr = np.repeat(np.arange(len(counts), dtype=np.int32), counts)
-    order = np.argsort(keys_arr, kind="stable")
-    keys_arr, tokens_arr = keys_arr[order], tokens_arr[order]
+    order = np.argsort(hashes, kind="stable")
+    keys_arr, tokens_arr = hashes[order], tokens_arr[order]
     unique, starts = np.unique(keys_arr, return_index=True)
     pointer = np.append(starts, len(keys_arr)).astype(np.int64)
     return unique, pointer, tokens_arr

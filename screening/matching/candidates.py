@@ -18,7 +18,7 @@ from rapidfuzz.distance import OSA, Indel
 
 from screening.matching.blocking import key_strings, lookup_tokens, stable_hashes
 from screening.matching.index_data import IndexData, _ranges, unique_values
-from screening.matching.scoring import NameWeights, WeightedSlot, slot_similarity, sound_code
+from screening.matching.scoring import CONTAINED_MIN, NameWeights, WeightedSlot, slot_similarity, sound_code
 from screening.matching.vectorised import token_similarities
 
 # Postings longer than this are "common" and expanded only when nothing rarer can carry the share.
@@ -35,6 +35,28 @@ ROUGH_MIN = 0.5
 INITIAL_WEIGHT = 0.5
 
 
+def letter_counts(words: list[str]) -> np.ndarray:
+    """(len(words), 27): how often each of A-Z occurs in each word, every other character in the last
+    column (an overcount of shared letters there keeps bounds built on it safe)."""
+    lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
+    codes = np.frombuffer("".join(words).encode("utf-32-le"), dtype=np.uint32).astype(np.int64) - ord("A")
+    column = np.where((codes >= 0) & (codes < 26), codes, 26)
+    cell = np.repeat(np.arange(len(words), dtype=np.int64), lengths) * 27 + column
+    counts = np.bincount(cell, minlength=27 * len(words)).reshape(len(words), 27)
+    return counts.astype(np.uint16)  # no name part has 65,536 of one letter
+
+
+def _sum_by_name(names: np.ndarray, gains: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(sorted distinct names, each one's gains summed in input order), as np.unique(return_inverse) and
+    np.bincount would give, by one stable sort (numpy 2's unique with an inverse is several times slower)."""
+    if not len(names):
+        return names, gains
+    order = np.argsort(names, kind="stable")
+    ordered = names[order]
+    starts = np.flatnonzero(np.concatenate([[True], ordered[1:] != ordered[:-1]]))
+    return ordered[starts], np.add.reduceat(gains[order], starts)
+
+
 class CandidateFinder:
     """Per-index candidate search with a cache of each traveller name part's agreeing listed parts."""
 
@@ -46,6 +68,8 @@ class CandidateFinder:
         self._vocab_features: dict[str, np.ndarray] | None = None
         self._sound_ids: dict[str, int] = {}
         self._buffer: np.ndarray | None = None
+        self._letters: np.ndarray | None = None
+        self._end_hashes: tuple[np.ndarray, np.ndarray] | None = None
 
     def agreeing_parts(self, forms: tuple[str, ...], weights: NameWeights) -> tuple[np.ndarray, np.ndarray, int]:
         """(sorted vocabulary ids, their similarity, total postings) of listed parts agreeing with a part."""
@@ -100,6 +124,8 @@ class CandidateFinder:
         counts = np.fromiter((len(k) for k in key_lists), dtype=np.int64, count=len(key_lists))
         hashes = stable_hashes([k for keys in key_lists for k in keys])
         owner = np.repeat(np.arange(len(tokens), dtype=np.int64), counts)
+        order = np.argsort(hashes)  # the table read in order: far fewer cache misses on a big index
+        hashes, owner = hashes[order], owner[order]
         at = np.minimum(np.searchsorted(d.key_hashes, hashes), max(len(d.key_hashes) - 1, 0))
         hit = d.key_hashes[at] == hashes if len(d.key_hashes) else np.zeros(len(hashes), dtype=np.bool_)
         at, owner = at[hit], owner[hit]
@@ -118,7 +144,11 @@ class CandidateFinder:
         token_hi = np.searchsorted(pair_token, form_token, side="right")
         triple = _ranges(token_lo, token_hi)
         groups = unique_values(np.repeat(tuple_of, token_hi - token_lo) * vocabulary_size + pair_vocab[triple])
-        sims = self._group_similarities(groups, vocabulary_size, part_form_ptr, form_token, tokens, weights)
+        sims = np.zeros(len(groups))
+        open_groups = self._could_agree(groups, vocabulary_size, part_form_ptr, form_token, tokens, weights)
+        sims[open_groups] = self._group_similarities(
+            groups[open_groups], vocabulary_size, part_form_ptr, form_token, tokens, weights
+        )
         keep = sims >= weights.agree_min
         groups, sims = groups[keep], sims[keep]
         part_of, ids = groups // vocabulary_size, groups % vocabulary_size
@@ -128,6 +158,46 @@ class CandidateFinder:
         for m, forms in enumerate(missing):
             lo, hi = int(bounds[m]), int(bounds[m + 1])
             self._part_cache[(forms, weights)] = (ids[lo:hi], sims[lo:hi], int(postings[hi] - postings[lo]))
+
+    def _could_agree(
+        self,
+        groups: np.ndarray,
+        vocabulary_size: int,
+        part_form_ptr: np.ndarray,
+        form_token: np.ndarray,
+        tokens: list[str],
+        weights: NameWeights,
+    ) -> np.ndarray:
+        """Groups (as for _group_similarities) with a (form, listed part) pair that could agree, by letter
+        counts alone: an edit similarity is at most 2 * shared letters / (both lengths) (OSA and Indel
+        distances are at least the bag distance), one edit needs a bag distance of at most 1, and
+        sounding alike or an initial needs nothing of the letters. The others are below agree_min for
+        token_similarity, and skip its rapidfuzz calls (most pairs the keys meet in a big list)."""
+        if not len(groups):
+            return np.zeros(0, dtype=np.bool_)
+        features = self._features()
+        g_part, g_vocab = groups // vocabulary_size, groups % vocabulary_size
+        f_lo, f_hi = part_form_ptr[g_part], part_form_ptr[g_part + 1]
+        per_group = f_hi - f_lo
+        p_group = np.repeat(np.arange(len(groups)), per_group)
+        p_token, p_vocab = form_token[_ranges(f_lo, f_hi)], g_vocab[p_group]
+        t_len, t_first, t_sound, _t_id = self._token_features(tokens)
+        shared = np.minimum(letter_counts(tokens)[p_token], self._letter_counts()[p_vocab]).sum(axis=1, dtype=np.int64)
+        la, lb = t_len[p_token], features["len"][p_vocab]
+        possible = (
+            (2 * shared >= weights.agree_min * (la + lb) - 1e-9)
+            | (np.maximum(la, lb) - shared <= 1)
+            | (np.minimum(la, lb) <= 1)
+            | ((t_first[p_token] == features["first"][p_vocab]) & (t_sound[p_token] == features["sound"][p_vocab]))
+        )
+        starts = np.concatenate([[0], np.cumsum(per_group)[:-1]]).astype(np.int64)
+        return np.logical_or.reduceat(possible, starts) & (per_group > 0)
+
+    def _letter_counts(self) -> np.ndarray:
+        """letter_counts of the vocabulary, computed once."""
+        if self._letters is None or len(self._letters) != len(self.data.vocabulary):
+            self._letters = letter_counts(self.data.vocabulary)
+        return self._letters
 
     def _group_similarities(
         self,
@@ -321,6 +391,22 @@ class CandidateFinder:
         )
         return np.where(denominator > 0, credit / np.maximum(denominator, 1e-9), 0.0)
 
+    def ends(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per vocabulary part, a hash of its first and of its last CONTAINED_MIN letters (0 if shorter):
+        one part can begin or end another (scoring._contained) only where these agree (computed once)."""
+        if self._end_hashes is None or len(self._end_hashes[0]) != len(self.data.vocabulary):
+            vocabulary = self.data.vocabulary
+            count = len(vocabulary)
+            self._end_hashes = (
+                np.fromiter(
+                    (hash(w[:CONTAINED_MIN]) if len(w) >= CONTAINED_MIN else 0 for w in vocabulary), np.int64, count
+                ),
+                np.fromiter(
+                    (hash(w[-CONTAINED_MIN:]) if len(w) >= CONTAINED_MIN else 0 for w in vocabulary), np.int64, count
+                ),
+            )
+        return self._end_hashes
+
     def find(
         self,
         slots: list[WeightedSlot],
@@ -392,8 +478,8 @@ class CandidateFinder:
             names, best = self._expand((forms, weights), ids, sims)
             names_list.append(names)
             gains_list.append(best * weight)
-        unique, inverse = np.unique(np.concatenate(names_list), return_inverse=True)
-        shared = np.bincount(inverse, weights=np.concatenate(gains_list)) / total
+        unique, shared = _sum_by_name(np.concatenate(names_list), np.concatenate(gains_list))
+        shared = shared / total
         keep = shared + deferred_weight / total >= min_share
         unique, shared = unique[keep], shared[keep]
         for ids, gains in deferred:

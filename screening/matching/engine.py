@@ -407,17 +407,26 @@ class WatchlistIndex:
         self, traveller: Traveller, names: np.ndarray, slots: list[WeightedSlot], config: MatchConfig
     ) -> np.ndarray:
         """The candidates score_traveller could keep: name similarity (exact, as arrays) at least the
-        candidate cutoff, and an upper bound of the name log-odds plus the most the traveller's other
-        evidence could add reaching the threshold. Dropping the others changes no flag; a few candidates
-        go to the scorer as they are."""
+        candidate cutoff, and the name log-odds (exact as arrays, up to summing order), the low-quality
+        alias adjustment and the most the traveller's other evidence could add reaching the threshold.
+        Dropping the others changes no flag; a traveller with no evidence sends its flags only to the
+        scorer. A few candidates go to the scorer as they are."""
         if len(names) < max(BOUND_MIN_NAMES, 1):
             return names
-        score, bound = self.batch_scorer.name_scores_and_bounds(
+        score, log_odds = self.batch_scorer.name_scores_and_bounds(
             names, slots, self._weights(config), config.particle_weight
         )
+        value = log_odds + self._alias_adjustment(config)[self.data.name_quality[names]]
         ceiling = evidence_ceiling(traveller, config) + BOUND_MARGIN
-        reach = calibrate(bound + ceiling, config.calibration_slope, config.calibration_intercept)
+        reach = calibrate(value + ceiling, config.calibration_slope, config.calibration_intercept)
         return names[(score >= config.candidate_cutoff) & (np.asarray(reach) >= config.threshold)]
+
+    def _alias_adjustment(self, config: MatchConfig) -> np.ndarray:
+        """Log-odds added to a name by its alias quality (index in data.qualities), as _best_per_entry adds it."""
+        adjustment = np.array(
+            [config.low_quality_alias_log_odds if q in LOW_QUALITY_ALIASES else 0.0 for q in self.data.qualities]
+        )
+        return adjustment
 
 
 def compare(

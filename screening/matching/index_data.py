@@ -7,17 +7,21 @@ from __future__ import annotations
 
 import json
 import math
+import multiprocessing as mp
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
 from screening.errors import InputError
-from screening.matching.blocking import build_key_table
+from screening.matching.blocking import build_key_table, key_table, vocabulary_keys
 from screening.matching.names import name_slots, split_packed_names
 from screening.watchlists.model import WatchlistEntry
 
 FORMAT = "screening-watchlist-index/3"  # 3: alias qualities in the vocabulary's words
+# A build of this many entries or more normalises names in parallel (build_workers()).
+PARALLEL_BUILD_MIN = 20_000
 MAX_WEIGHT = 3.0  # weight of a part no listed name has (it is as telling as the rarest part)
 _ARRAYS = (
     "token_weight",
@@ -166,6 +170,61 @@ def _merge_keys(
     return unique, np.append(starts, len(hashes)).astype(np.int64), tokens
 
 
+def build_workers(entries: int) -> int:
+    """Processes for a full build: up to two (the deployment's cores) for a big list; one for a small
+    list, inside a daemon process (which may not fork workers) or where fork is unavailable."""
+    if entries < PARALLEL_BUILD_MIN:
+        return 1
+    if mp.current_process().daemon or "fork" not in mp.get_all_start_methods():
+        return 1
+    return min(2, os.cpu_count() or 1)
+
+
+_BUILD_ENTRIES: Sequence[WatchlistEntry] = ()  # set for the forked build workers only
+
+
+def _encode_slice(bounds: tuple[int, int]) -> tuple[dict[str, np.ndarray], list[str], list[str]]:
+    """In a build worker: _encode of entries[lo:hi] with its own vocabulary and qualities."""
+    lo, hi = bounds
+    vocab: dict[str, int] = {}
+    qualities: dict[str, int] = {"": 0}
+    names = _encode(_BUILD_ENTRIES[lo:hi], lo, vocab, qualities)
+    return names, list(vocab), list(qualities)
+
+
+def _build_parallel(
+    entries: Sequence[WatchlistEntry], workers: int
+) -> tuple[dict[str, np.ndarray], list[str], list[str], tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """(name arrays, vocabulary, qualities, key table) as the one-process build gives them: slices of the
+    entries encoded in forked workers, their vocabularies merged in slice order (a part keeps the number
+    of its first occurrence), then the key hashes of slices of the merged vocabulary."""
+    global _BUILD_ENTRIES
+    bounds = np.linspace(0, len(entries), workers + 1).astype(np.int64).tolist()
+    _BUILD_ENTRIES = entries
+    try:
+        with mp.get_context("fork").Pool(workers) as pool:
+            parts = pool.map(_encode_slice, list(zip(bounds[:-1], bounds[1:], strict=True)), chunksize=1)
+            vocab: dict[str, int] = {}
+            qualities: dict[str, int] = {"": 0}
+            merged: dict[str, np.ndarray] | None = None
+            for names, local_vocab, local_qualities in parts:
+                to_global = np.fromiter(
+                    (vocab.setdefault(t, len(vocab)) for t in local_vocab), dtype=np.int32, count=len(local_vocab)
+                )
+                quality_of = np.array([qualities.setdefault(q, len(qualities)) for q in local_qualities], np.int16)
+                names["slot_forms"] = to_global[names["slot_forms"]] if len(to_global) else names["slot_forms"]
+                names["name_quality"] = quality_of[names["name_quality"]]
+                merged = names if merged is None else _concat_names(merged, names)
+            vocabulary = list(vocab)
+            cut = np.linspace(0, len(vocabulary), workers + 1).astype(np.int64).tolist()
+            hashed = pool.map(vocabulary_keys, [vocabulary[a:b] for a, b in zip(cut[:-1], cut[1:], strict=True)])
+    finally:
+        _BUILD_ENTRIES = ()
+    assert merged is not None
+    keys = key_table(np.concatenate([h for h, _ in hashed]), np.concatenate([c for _, c in hashed]))
+    return merged, vocabulary, list(qualities), keys
+
+
 class LazyEntries(Sequence[WatchlistEntry]):
     """Entries stored as JSON records in one memory-mapped blob, decoded on access."""
 
@@ -242,7 +301,13 @@ class IndexData:
         return out
 
     @classmethod
-    def build(cls, entries: list[WatchlistEntry], version: str) -> IndexData:
+    def build(cls, entries: list[WatchlistEntry], version: str, workers: int | None = None) -> IndexData:
+        """The index of `entries`; with workers > 1 (by default build_workers()), names are normalised and
+        blocking keys hashed in that many forked processes, giving the same arrays as one process."""
+        workers = build_workers(len(entries)) if workers is None else workers
+        if workers > 1:
+            names, vocabulary, quality_list, keys = _build_parallel(entries, workers)
+            return cls._assemble(names, vocabulary, quality_list, keys, entries, version)
         vocab: dict[str, int] = {}
         qualities: dict[str, int] = {"": 0}
         names = _encode(entries, 0, vocab, qualities)

@@ -7,13 +7,13 @@ machinery (blocking, candidate join, evidence) as it is.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA, Indel, Levenshtein
 
-from screening.matching.scoring import CONTAINED_MIN, NameWeights, WeightedSlot, sound_code
+from screening.matching.scoring import CONTAINED_MIN, LIGHT_WEIGHT, NameWeights, WeightedSlot, sound_code
 from screening.matching.scoring import joined_similarity as joined_similarity  # shared with score_names
 
 
@@ -200,3 +200,72 @@ def plain_log_odds(
     if agreeing_only:
         return np.where(taken, np.where(agrees, agreement, np.maximum(unsure, 0.0)), 0.0).sum(axis=1)
     return per_part.sum(axis=1) + missing_listed.sum(axis=1)
+
+
+def part_agreements(similarity: np.ndarray, weight: np.ndarray, length: np.ndarray, weights: NameWeights) -> np.ndarray:
+    """scoring.part_agreement(similarity, weight, weights, length=length) elementwise (not for initials),
+    the same operations in the same order, so each value is the scorer's bit for bit."""
+    span = max(1e-9, 1.0 - weights.agree_min)
+    share = weights.near_agree_share + (1.0 - weights.near_agree_share) * np.minimum(
+        1.0, np.maximum(0.0, (similarity - weights.agree_min) / span)
+    )
+    short = length <= weights.short_part_length
+    weight = np.where(short, np.minimum(weight, weights.short_part_max_weight), weight)
+    share = np.where(short & (similarity < 1.0), share * weights.short_inexact_factor, share)
+    return weights.agree_log_odds * weight * share
+
+
+def name_log_odds(
+    sims: np.ndarray,
+    partner: np.ndarray,
+    query_weight: np.ndarray,
+    listed_weight: np.ndarray,
+    listed_len: np.ndarray,
+    listed_first: np.ndarray,
+    listed_count: np.ndarray,
+    query: Sequence[WeightedSlot],
+    weights: NameWeights,
+    joined_neighbour: np.ndarray,
+    contained: Callable[[np.ndarray, np.ndarray], np.ndarray],
+) -> np.ndarray:
+    """scoring._name_log_odds of the plain alignment (no joined strings) for N names at once, summed in
+    another order (engine.BOUND_MARGIN covers the rounding). Arrays as for plain_log_odds; the two string
+    tests come from the caller: joined_neighbour (N, Q), whether a query part written together with a
+    neighbour is the listed part that neighbour agreed with (scoring._joined_with_neighbour), and
+    contained(rows, query parts) -> bool, scoring._contained for those aligned pairs."""
+    n, q = partner.shape
+    rows = np.arange(n)[:, None]
+    taken = partner >= 0
+    j = np.where(taken, partner, 0)
+    s = sims[rows, np.arange(q)[None, :], j]
+    wc = listed_weight[rows, j]
+    wq = np.broadcast_to(query_weight[None, :], (n, q))
+    la = np.array([len(forms[0]) for forms, _ in query], dtype=np.int64)[None, :]
+    a0 = np.array([ord(forms[0][0]) if forms[0] else -2 for forms, _ in query], dtype=np.int64)[None, :]
+    lb = listed_len[rows, j]
+    shorter = np.minimum(la, lb)
+    # 1. an agreeing pair, or an initial against a part it begins
+    initial = ((la == 1) != (lb == 1)) & (a0 == listed_first[rows, j])
+    agrees = taken & ((s >= weights.agree_min) | initial)
+    agreement = np.where(initial, weights.initial_log_odds, part_agreements(s, wc, shorter, weights))
+    # 2. a particle, a title or a part one with its agreeing neighbour: both parts count as missing
+    other = taken & ~agrees
+    apart = other & ((((wq < LIGHT_WEIGHT) & (la > 1)) | ((wc < LIGHT_WEIGHT) & (lb > 1))) | joined_neighbour)
+    # 3. one part begins or ends the other: a weak agreement; 4. else a contradiction
+    judged = other & ~apart
+    is_contained = np.zeros((n, q), dtype=np.bool_)
+    if judged.any():
+        pick_rows, pick_parts = np.nonzero(judged)
+        is_contained[pick_rows, pick_parts] = contained(pick_rows, pick_parts)
+    weak = part_agreements(np.full((n, q), weights.agree_min), np.minimum(wq, wc), shorter, weights)
+    contradiction = weights.contradiction_log_odds + weights.contradiction_weight_log_odds * np.maximum(wq, wc)
+    paired = taken & ~apart
+    per_pair = np.where(paired, np.where(agrees, agreement, np.where(is_contained, weak, contradiction)), 0.0)
+    # missing parts: a traveller part one with its agreeing neighbour costs nothing
+    missing_query = np.where(paired, 0.0, np.where(joined_neighbour, 0.0, weights.missing_traveller_log_odds * wq))
+    width = listed_weight.shape[1]
+    used = np.zeros((n, width), dtype=np.bool_)
+    used[np.nonzero(paired)[0], partner[paired]] = True
+    valid = np.arange(width)[None, :] < listed_count[:, None]
+    missing_listed = np.where(valid & ~used, weights.missing_listed_log_odds * listed_weight, 0.0)
+    return per_pair.sum(axis=1) + missing_query.sum(axis=1) + missing_listed.sum(axis=1)
