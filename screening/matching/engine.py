@@ -435,11 +435,11 @@ def compare(
     def slots(name: str, among: frozenset[str] | None = None) -> list[WeightedSlot]:
         parsed = name_slots(name)
         return [
-            (s.forms if among is None else s.forms_among(among), config.particle_weight if s.particle else 2.0)
+            (s.listed_forms() if among is None else s.forms_among(among), config.particle_weight if s.particle else 2.0)
             for s in parsed
         ]
 
-    written = frozenset(f for s in name_slots(name_b) for f in s.forms)  # as screening (query_slots)
+    written = frozenset(f for s in name_slots(name_b) for f in s.listed_forms())  # as screening (query_slots)
     result = score_names(slots(name_a, written), slots(name_b), config.name_weights())
     entry = WatchlistEntry(
         "",
