@@ -209,3 +209,29 @@ def test_log_odds_bound_is_never_below_the_scorer() -> None:
             exact += abs(bound - result.log_odds) < 1e-9
     assert compared > 50
     assert exact >= 0.8 * compared
+
+
+def test_a_kunya_alone_is_found_on_date_of_birth_and_nationality_by_both_paths() -> None:
+    """ABU X or AL-X alone says nothing of the listed names: with the listed full date of birth and
+    nationality it is flagged (batch and single alike); with the date of birth alone, or another
+    nationality, or a given name beside it, it is not."""
+    from screening.watchlists.model import WatchlistEntry, WatchlistLoad
+
+    entry = WatchlistEntry(
+        "e1", "TEST", ["ABDULLAH AHMED ABDULLAH"], dates_of_birth=["1963-06-06"], nationalities=["EGY"]
+    )
+    other = WatchlistEntry("e2", "TEST", ["JOHN SMITH"], dates_of_birth=["1963-06-06"], nationalities=["GBR"])
+    load = WatchlistLoad("test", "TEST", [entry, other], [], "v1")
+    single, batch = WatchlistIndex([load]), WatchlistIndex([load])
+    base = {"surname": "", "date_of_birth": "1963-06-06", "nationality": "EGY"}
+    travellers = [
+        {**base, "traveller_ref": "kunya", "given_names": "AL-MASRI, Abu Mohamed"},
+        {**base, "traveller_ref": "no-nationality", "given_names": "ABU MARYAM", "nationality": None},
+        {**base, "traveller_ref": "other-nationality", "given_names": "ABU MARYAM", "nationality": "FRA"},
+        {**base, "traveller_ref": "given-name", "given_names": "KHALID AL-MASRI"},
+        {**base, "traveller_ref": "other-day", "given_names": "ABU MARYAM", "date_of_birth": "1963-06-07"},
+    ]
+    expected = flags(single.screen_single(travellers, CONFIG))
+    assert [(f[0], f[1]) for f in expected] == [("kunya", "e1")]
+    assert "kunya or laqab alone" in expected[0][4]
+    assert flags(batch.screen_batch(travellers, CONFIG)) == expected

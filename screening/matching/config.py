@@ -58,6 +58,7 @@ class MatchConfig(BaseModel):
     sex_mismatch_log_odds: float = Field(-2.5, ge=-30, le=0)
     document_match_log_odds: float = Field(8.0, ge=0, le=30)
     low_quality_alias_log_odds: float = Field(-0.7, ge=-30, le=0)
+    byname_log_odds: float = Field(-1.0, ge=-30, le=0)
     calibration_slope: float = Field(0.9656, gt=0, le=10)
     calibration_intercept: float = Field(-6.2698, ge=-50, le=50)
     severity: str = "HIGH"

@@ -329,6 +329,8 @@ ARTICLES = frozenset(["AL", "EL", "UL", "AR", "AS", "ASH", "AD", "AZ", "ATH", "A
 # Arabic-script particles and prefixes as anyascii writes them (no vowels) -> their usual Latin spelling,
 # so they are light or joining like their Latin forms (ابن لادن: BN LDN -> BIN LDN; عبد الله: BD -> ABD).
 ABJAD_WORDS = {"BN": "BIN", "BNT": "BINT", "BW": "ABU", "BY": "ABI", "BD": "ABD", "M": "UMM", "L": "AL"}
+# A kunya (ABU HAMZA, UMM ...: "father/mother of") begins with these.
+KUNYA_HEADS = frozenset(["ABU", "ABOU", "ABO", "UMM", "UM", "OUM"])
 SKELETON_MARK = "#"  # begins every skeleton form, and ends an abjad part's (see _skeletons)
 COMPOUND_MAX_LENGTH = 16  # neighbouring parts joined into one only up to this length (a compound name)
 NICKNAME_MAX_FULL_FORMS = 3  # a short form with more full forms than this (AL, ALI) is left alone
@@ -580,3 +582,26 @@ def normalise_name(name: str | None) -> str:
 def traveller_full_name(given_names: str | None, surname: str | None) -> str:
     """The name as one string for display and for comparison (order does not matter to scoring)."""
     return " ".join(p.strip() for p in (given_names, surname) if p and p.strip())
+
+
+@lru_cache(maxsize=100_000)
+def is_byname_only(name: str) -> bool:
+    """Whether a name is nothing but bynames: kunyas (ABU HAMZA, UMM ...) and laqabs or nisbas written with
+    the article (AL-MASRI, AL-FILISTINI), titles aside: 'AL-MASRI, Abu Mohamed', 'ABU ZUBAIDA'. Such a
+    name says nothing about the given and family names a listed person's record holds, so it can neither
+    confirm nor contradict them (engine: such a traveller is weighed on date of birth and the rest)."""
+    slots = name_slots(name)
+    tokens = [slot.primary for slot in slots]
+    found = False
+    position = 0
+    while position < len(slots):
+        slot, token = slots[position], tokens[position]
+        if token in KUNYA_HEADS and position + 1 < len(slots) and not slots[position + 1].particle:
+            found, position = True, position + 2
+        elif slot.particle or slot.title:
+            position += 1
+        elif position and tokens[position - 1] in ARTICLES:
+            found, position = True, position + 1
+        else:
+            return False
+    return found
