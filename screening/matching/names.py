@@ -18,14 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from screening.matching.translit import (
-    consonant_skeleton,
-    is_abjad,
-    is_hangul,
-    korean_forms,
-    translit_key,
-    transliterate,
-)
+from screening.matching.translit import consonant_skeleton, is_abjad, translit_key, transliterate
 
 # Titles, honorifics, ranks and generational suffixes: they say nothing about who someone is.
 HONORIFICS = frozenset(
@@ -438,19 +431,10 @@ def name_slots(name: str) -> tuple[Slot, ...]:
     primary = token_lists[0]
     # Alternative transliterations become extra forms of the same slot when they tokenise alike.
     alternatives = [tl for tl in token_lists[1:] if len(tl) == len(primary)]
-    if is_hangul(name):  # Revised Romanization (anyascii) also as McCune-Reischauer (KIM, PAK, RI)
-        alternatives += _korean_alternatives(primary)
     slots = [_slot(primary, position, alternatives, abjad) for position in range(len(primary))]
     _join_suffixes(primary, slots)
     _join_compounds(primary, slots, _comma_position(name, len(primary)))
     return tuple(slots)
-
-
-def _korean_alternatives(primary: list[str]) -> list[list[str]]:
-    """Token lists of a Korean name's McCune-Reischauer forms, one per alternative a syllable has."""
-    forms = [korean_forms(t) for t in primary]
-    depth = max((len(f) for f in forms), default=0)
-    return [[f[k] if k < len(f) else t for t, f in zip(primary, forms, strict=True)] for k in range(depth)]
 
 
 def _slot(primary: list[str], position: int, alternatives: list[list[str]], abjad: bool = False) -> Slot:
