@@ -17,7 +17,7 @@ class MatchConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     threshold: float = Field(
-        0.1783, ge=0, le=1, description="calibrated probability at or above which a match is flagged"
+        0.1784, ge=0, le=1, description="calibrated probability at or above which a match is flagged"
     )
     candidate_cutoff: float = Field(
         0.25, ge=0, le=1, description="name similarity below which a candidate is dropped unscored"
