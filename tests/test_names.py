@@ -163,3 +163,27 @@ def test_romance_particles_join_and_religious_titles_are_light() -> None:
     assert hafiz.particle and hafiz.title
     assert "SAID" in name_slots("Sayid Khan")[0].forms  # a name-like title meets its spellings (SAEED)
     assert "FAKHRZADEH" in name_slots("Fakhr Zadeh, Mohsen")[0].forms  # Persian -ZADEH
+
+
+def test_ayn_and_hamza_marks_do_not_split_a_part_in_arabic_script() -> None:
+    assert normalise_name("سعيد") == "SYD"  # anyascii writes ع as `: S`YD must stay one part
+
+
+def test_arabic_script_meets_latin_by_consonant_skeleton_as_a_near_agreement() -> None:
+    from screening.matching import MatchConfig
+    from screening.matching.engine import compare
+
+    config = MatchConfig()
+    laden = compare("أسامة بن لادن", "Usama bin Laden", config)
+    assert laden.parts[0].value > 2.0 and "LDN~LADEN" in laden.parts[0].detail
+    assert "SMH~USAMA" in laden.parts[0].detail and "BIN" in laden.parts[0].detail  # بن read as BIN
+    # a skeleton lost the vowels: an agreement by it is near (below 1.00), never exact
+    assert "1.00" not in compare("محمد", "Mohammed", config).parts[0].detail
+    assert compare("محمد", "Mohammed", config).parts[0].value > 0
+    # the article written onto the name (البغدادي) meets the name without it
+    assert compare("البغدادي", "Baghdadi", config).parts[0].value > 1.0
+    # Latin names never meet by skeleton (MAHMUD and MUHAMMAD share MHMD): Latin travellers carry none
+    latin = [slot.forms_among(frozenset(["#mhmd"])) for slot in name_slots("Mahmud")]
+    assert not any(form.startswith("#") for forms in latin for form in forms)
+    assert "#mhmd" in name_slots("Mahmud")[0].listed_forms()
+    assert compare("Mahmud", "Muhammad", config).parts[0].value < 0

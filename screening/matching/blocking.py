@@ -44,7 +44,7 @@ def key_strings(token: str) -> set[str]:
             keys.update("=" + token[:i] + token[i + 1 : j] + token[j + 1 :] for i in range(n) for j in range(i + 1, n))
     if len(token) >= PREFIX + 1:  # long parts truncated (machine-readable zones cut long names)
         keys.add("<" + token[:PREFIX])
-    if len(token) >= 3 and token.isalpha():
+    if len(token) >= 3 and token.isalpha() and token.isupper():  # not a skeleton form (names.py: lower case)
         keys.add("p" + sound_code(token))
         bones = skeleton(token)
         if len(bones) >= 2:

@@ -17,10 +17,10 @@ class MatchConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     threshold: float = Field(
-        0.1388, ge=0, le=1, description="calibrated probability at or above which a match is flagged"
+        0.1784, ge=0, le=1, description="calibrated probability at or above which a match is flagged"
     )
     candidate_cutoff: float = Field(
-        0.35, ge=0, le=1, description="name similarity below which a candidate is dropped unscored"
+        0.25, ge=0, le=1, description="name similarity below which a candidate is dropped unscored"
     )
     candidate_min_share: float = Field(
         0.5,
@@ -41,8 +41,8 @@ class MatchConfig(BaseModel):
     part_agree_log_odds: float = Field(1.6, ge=0, le=20)
     part_near_agree_share: float = Field(0.45, ge=0, le=1)
     part_initial_log_odds: float = Field(0.4, ge=-20, le=20)
-    part_contradiction_log_odds: float = Field(-1.2, ge=-20, le=0)
-    part_contradiction_weight_log_odds: float = Field(-0.6, ge=-20, le=0)
+    part_contradiction_log_odds: float = Field(-0.8, ge=-20, le=0)
+    part_contradiction_weight_log_odds: float = Field(-0.4, ge=-20, le=0)
     part_missing_listed_log_odds: float = Field(-0.25, ge=-20, le=0)
     part_missing_traveller_log_odds: float = Field(-0.5, ge=-20, le=0)
     short_part_length: int = Field(4, ge=0, le=20)
@@ -58,8 +58,9 @@ class MatchConfig(BaseModel):
     sex_mismatch_log_odds: float = Field(-2.5, ge=-30, le=0)
     document_match_log_odds: float = Field(8.0, ge=0, le=30)
     low_quality_alias_log_odds: float = Field(-0.7, ge=-30, le=0)
-    calibration_slope: float = Field(0.9656, gt=0, le=10)
-    calibration_intercept: float = Field(-6.2698, ge=-50, le=50)
+    byname_log_odds: float = Field(-1.0, ge=-30, le=0)
+    calibration_slope: float = Field(1.0154, gt=0, le=10)
+    calibration_intercept: float = Field(-6.7566, ge=-50, le=50)
     severity: str = "HIGH"
     max_matches_per_traveller: int = Field(5, ge=1)
     max_candidates_per_traveller: int = Field(200, ge=1)

@@ -25,7 +25,7 @@ from screening.matching.evidence import (
     sex_evidence,
 )
 from screening.matching.index_data import MAX_WEIGHT, IndexData, dob_key
-from screening.matching.names import name_slots, traveller_full_name
+from screening.matching.names import is_byname_only, name_slots, traveller_full_name
 from screening.matching.scoring import NameScore, NameWeights, WeightedSlot, calibrate, score_names
 from screening.model import Traveller
 from screening.vocabulary import ALIAS_UNSPECIFIED, LOW_QUALITY_ALIASES
@@ -275,6 +275,7 @@ class WatchlistIndex:
             names = self.candidates(slots, config, traveller)
             known = self._known(slots, self._weights(config))  # found while generating candidates
         best = self._best_per_entry(slots, names, known, config)
+        self._add_bynames(traveller, best, config)
         if not any(traveller.get(k) for k in EVIDENCE_FIELDS):
             return self._rank_by_name(traveller, best, config, keep_below, limit)
         return self._rank_with_evidence(traveller, best, config, keep_below, limit)
@@ -309,6 +310,30 @@ class WatchlistIndex:
             if current is None or current.value < value:
                 best[owner] = BestName(name, value, result, quality)
         return best
+
+    def _byname_names(self, traveller: Traveller) -> np.ndarray:
+        """For a traveller whose name is only a kunya or laqab (ABU HAMZA, AL-MASRI: names.is_byname_only)
+        and who gives a full date of birth, the listed names born that day; none otherwise."""
+        dob = dob_key(traveller.get("date_of_birth"))
+        if dob is None or not is_byname_only(
+            traveller_full_name(traveller.get("given_names"), traveller.get("surname"))
+        ):
+            return np.empty(0, dtype=np.int64)
+        return self.data.names_born(dob)
+
+    def _add_bynames(self, traveller: Traveller, best: dict[int, BestName], config: MatchConfig) -> None:
+        """A kunya or laqab alone neither confirms nor contradicts a listed person's names: every entry
+        born on the traveller's full date of birth is weighed with the name at byname_log_odds (unless
+        its names agree better), so date of birth, nationality and sex decide (ABU X with the listed
+        date of birth and nationality is found)."""
+        value = config.byname_log_odds
+        for name in self._byname_names(traveller).tolist():
+            owner = int(self.data.name_owner[name])
+            current = best.get(owner)
+            if current is None or current.value < value:
+                detail = "a kunya or laqab alone: neither confirms nor contradicts the listed names"
+                result = NameScore(0.0, [], [], [], 0.0, value, [(detail, value)])
+                best[owner] = BestName(name, value, result, self.data.qualities[int(self.data.name_quality[name])])
 
     def _match(self, traveller: Traveller, owner: int, best: BestName, score: float, config: MatchConfig) -> Match:
         """The Match of a returned entry: its entry decoded and its name explanation written only now."""
@@ -392,7 +417,7 @@ class WatchlistIndex:
         """score_traveller(traveller, config, limit=max_matches_per_traveller) over the part similarities
         the batch prepared, for the candidates that could be kept only."""
         names = self._worth_scoring(traveller, self.candidates(slots, config, traveller), slots, config)
-        if not len(names):
+        if not len(names) and not len(self._byname_names(traveller)):
             return []
         return self.score_traveller(
             traveller,
@@ -444,11 +469,11 @@ def compare(
     def slots(name: str, among: frozenset[str] | None = None) -> list[WeightedSlot]:
         parsed = name_slots(name)
         return [
-            (s.forms if among is None else s.forms_among(among), config.particle_weight if s.particle else 2.0)
+            (s.listed_forms() if among is None else s.forms_among(among), config.particle_weight if s.particle else 2.0)
             for s in parsed
         ]
 
-    written = frozenset(f for s in name_slots(name_b) for f in s.forms)  # as screening (query_slots)
+    written = frozenset(f for s in name_slots(name_b) for f in s.listed_forms())  # as screening (query_slots)
     result = score_names(slots(name_a, written), slots(name_b), config.name_weights())
     entry = WatchlistEntry(
         "",

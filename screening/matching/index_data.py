@@ -19,7 +19,8 @@ from screening.matching.blocking import build_key_table, key_table, vocabulary_k
 from screening.matching.names import name_slots, split_packed_names
 from screening.watchlists.model import WatchlistEntry
 
-FORMAT = "screening-watchlist-index/3"  # 3: alias qualities in the vocabulary's words
+# 3: alias qualities in the vocabulary's words; 4: consonant-skeleton forms of Latin parts (names.py)
+FORMAT = "screening-watchlist-index/4"
 # A build of this many entries or more normalises names in parallel (build_workers()).
 PARALLEL_BUILD_MIN = 20_000
 MAX_WEIGHT = 3.0  # weight of a part no listed name has (it is as telling as the rarest part)
@@ -113,7 +114,7 @@ def _encode(
                 if not slots:
                     continue
                 for slot in slots:
-                    for form in slot.forms:
+                    for form in slot.listed_forms():
                         slot_forms.append(vocab.setdefault(form, len(vocab)))
                     form_ptr.append(len(slot_forms))
                     slot_particle.append(slot.particle)

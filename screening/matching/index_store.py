@@ -14,7 +14,8 @@ from screening.matching.engine import WatchlistIndex
 from screening.watchlists.loader import load_watchlist
 from screening.watchlists.model import content_version
 
-_FORMAT_TAG = "v3"  # v2: dates of birth in the index (the DOB candidate path); v3: alias qualities normalised
+# v2: dates of birth in the index (the DOB candidate path); v3: alias qualities normalised; v4: skeletons
+_FORMAT_TAG = "v4"
 _LISTS_FILE = "lists.json"  # which list files an index was built from (to update it when they change)
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from screening.matching.translit import translit_key, transliterate
+from screening.matching.translit import consonant_skeleton, is_abjad, translit_key, transliterate
 
 # Titles, honorifics, ranks and generational suffixes: they say nothing about who someone is.
 HONORIFICS = frozenset(
@@ -319,6 +319,12 @@ _ALIAS_SPLIT = re.compile(r"\s*;\s*|\s+/\s+|\s+(?:a\.?k\.?a\.?|alias|f\.?k\.?a\.
 _DIGIT_LETTERS = str.maketrans("0123456789", "OIZEASGTBG")
 # Articles (AL and its assimilated forms before sun letters: AR RAHMAN, AZ ZAWAHIRI, ASH SHAMI).
 ARTICLES = frozenset(["AL", "EL", "UL", "AR", "AS", "ASH", "AD", "AZ", "ATH", "ADH"])
+# Arabic-script particles and prefixes as anyascii writes them (no vowels) -> their usual Latin spelling,
+# so they are light or joining like their Latin forms (ابن لادن: BN LDN -> BIN LDN; عبد الله: BD -> ABD).
+ABJAD_WORDS = {"BN": "BIN", "BNT": "BINT", "BW": "ABU", "BY": "ABI", "BD": "ABD", "M": "UMM", "L": "AL"}
+# A kunya (ABU HAMZA, UMM ...: "father/mother of") begins with these.
+KUNYA_HEADS = frozenset(["ABU", "ABOU", "ABO", "UMM", "UM", "OUM"])
+SKELETON_MARK = "#"  # begins every skeleton form, and ends an abjad part's (see _skeletons)
 COMPOUND_MAX_LENGTH = 16  # neighbouring parts joined into one only up to this length (a compound name)
 NICKNAME_MAX_FULL_FORMS = 3  # a short form with more full forms than this (AL, ALI) is left alone
 
@@ -331,17 +337,30 @@ class Slot:
     particle: bool = False
     title: bool = False  # a name-like honorific (light like a particle, left out of normalise_name)
     compounds: tuple[str, ...] = ()  # forms joining this part with a neighbour (GHOLAM REZA -> GHOLAMREZA)
+    # Consonant skeletons ("#mhmd"; an abjad part's "#mhmd#"), in lower case: every other form is upper
+    # case, so a skeleton never resembles a written part and meets only other skeletons (see _skeletons).
+    skeletons: tuple[str, ...] = ()
+    abjad: bool = False  # written in an abjad (Arabic script...): its forms are mostly consonants
 
     @property
     def primary(self) -> str:
         return self.forms[0]
 
     def forms_among(self, vocabulary: Container[str]) -> tuple[str, ...]:
-        """The forms a traveller's part is searched by: its own, and its compound forms where a listed
+        """The forms a traveller's part is searched by: its own, its compound forms where a listed
         name writes them as one part (listed names are indexed by their own forms only, so compounds
-        cost neither index size nor candidate-search time)."""
+        cost neither index size nor candidate-search time) and, for an abjad-script part, its consonant
+        skeletons, which meet the skeletons of listed Latin parts (listed_forms)."""
         found = tuple(c for c in self.compounds if c in vocabulary and c not in self.forms)
+        if self.abjad:
+            found += self.skeletons
         return (*self.forms, *found) if found else self.forms
+
+    def listed_forms(self) -> tuple[str, ...]:
+        """The forms a listed part is indexed by: its own and, for a Latin part, its consonant skeletons,
+        so that a traveller's name in Arabic script (محمد: MHMD) meets MOHAMMED. A traveller's Latin part
+        never carries skeletons (forms_among), so Latin names never meet by skeleton (MAHMUD/MUHAMMAD)."""
+        return self.forms if self.abjad else (*self.forms, *self.skeletons)
 
 
 def split_packed_names(name: str) -> list[str]:
@@ -405,19 +424,23 @@ def name_slots(name: str) -> tuple[Slot, ...]:
     if not name or not name.strip():
         return ()
     forms = transliterate(name)
+    abjad = is_abjad(name)
     token_lists = [_strip_honorifics(_tokens(form)) for form in forms]
+    if abjad:
+        token_lists = [[ABJAD_WORDS.get(t, t) for t in tl] for tl in token_lists]
     primary = token_lists[0]
     # Alternative transliterations become extra forms of the same slot when they tokenise alike.
     alternatives = [tl for tl in token_lists[1:] if len(tl) == len(primary)]
-    slots = [_slot(primary, position, alternatives) for position in range(len(primary))]
+    slots = [_slot(primary, position, alternatives, abjad) for position in range(len(primary))]
     _join_suffixes(primary, slots)
     _join_compounds(primary, slots, _comma_position(name, len(primary)))
     return tuple(slots)
 
 
-def _slot(primary: list[str], position: int, alternatives: list[list[str]]) -> Slot:
+def _slot(primary: list[str], position: int, alternatives: list[list[str]], abjad: bool = False) -> Slot:
     """One part's slot: its spellings, its joined forms after a prefix or article, its masculine base,
-    its full forms if it is a short form, and the romanisation keys of all of them."""
+    its full forms if it is a short form, the romanisation keys of all of them and their consonant
+    skeletons."""
     token = primary[position]
     several = len(primary) > 1
     variants = [token, *(alt[position] for alt in alternatives)]
@@ -426,13 +449,36 @@ def _slot(primary: list[str], position: int, alternatives: list[list[str]]) -> S
     is_particle = (token in PARTICLES or (token in SUFFIXES and position > 0) or is_title) and several
     if previous in JOINING and (not is_particle or token in SUFFIXES) and several:
         variants += _prefixed(primary, position, variants)
-    if not is_particle and several:
-        variants += masculine_forms(token)
-    if not is_particle:
+    if abjad:  # consonants only: Latin spelling rules (SY -> SH, nicknames SYD -> SIDNEY) do not apply
+        pass
+    elif not is_particle:
+        if several:
+            variants += masculine_forms(token)
         variants += nickname_full_forms(token)
-    if not is_particle or is_title:  # a title that is also a name (SAYID/SAEED) meets its spellings
+    if not abjad and (not is_particle or is_title):  # a title that is also a name (SAYID/SAEED) meets its spellings
         variants += [translit_key(v) for v in list(variants)]
-    return Slot(tuple(dict.fromkeys(variants)), is_particle, is_title)
+    bones = _skeletons(variants, abjad) if not is_particle and token.isalpha() else ()
+    return Slot(tuple(dict.fromkeys(variants)), is_particle, is_title, skeletons=bones, abjad=abjad)
+
+
+def _skeletons(variants: list[str], abjad: bool) -> tuple[str, ...]:
+    """The consonant skeleton of each form, in lower case (see Slot.skeletons); an abjad part's also
+    without a leading L (the article written onto the name: البغدادي, LBGDD, is also BAGHDADI).
+
+    An abjad part's skeleton ends in one more mark than a listed Latin part's, so the two are one edit
+    apart, never equal: a skeleton lost the vowels (HMD is HAMID, AHMAD, HAMIDI and AHMADI), so agreeing
+    by it is a near agreement, nearer the longer the skeleton (token_similarity: 0.8 for one consonant,
+    0.91 for MHMD), never the exact agreement of a spelling."""
+    out: list[str] = []
+    for variant in variants:
+        bones = consonant_skeleton(variant)
+        if not bones:
+            continue
+        out.append(bones)
+        if abjad and len(bones) > 3 and bones.startswith("L"):
+            out.append(bones[1:])
+    end = SKELETON_MARK if abjad else ""
+    return tuple(dict.fromkeys(SKELETON_MARK + b.lower() + end for b in out))
 
 
 def _prefixed(primary: list[str], position: int, variants: list[str]) -> list[str]:
@@ -457,7 +503,12 @@ def _join_suffixes(primary: list[str], slots: list[Slot]) -> None:
             joined = "".join(primary[start : position + 1])
             slot = slots[start]
             slots[start] = Slot(
-                tuple(dict.fromkeys((*slot.forms, joined, translit_key(joined)))), slot.particle, slot.title
+                tuple(dict.fromkeys((*slot.forms, joined, translit_key(joined)))),
+                slot.particle,
+                slot.title,
+                slot.compounds,
+                slot.skeletons,
+                slot.abjad,
             )
 
 
@@ -488,7 +539,14 @@ def _join_compounds(primary: list[str], slots: list[Slot], comma: int) -> None:
             continue
         extra = tuple(dict.fromkeys((joined, translit_key(joined))))
         for at, slot in ((position, a), (position + 1, b)):
-            slots[at] = Slot(slot.forms, slot.particle, slot.title, tuple(dict.fromkeys((*slot.compounds, *extra))))
+            slots[at] = Slot(
+                slot.forms,
+                slot.particle,
+                slot.title,
+                tuple(dict.fromkeys((*slot.compounds, *extra))),
+                slot.skeletons,
+                slot.abjad,
+            )
 
 
 def masculine_forms(token: str) -> list[str]:
@@ -508,3 +566,26 @@ def normalise_name(name: str | None) -> str:
 def traveller_full_name(given_names: str | None, surname: str | None) -> str:
     """The name as one string for display and for comparison (order does not matter to scoring)."""
     return " ".join(p.strip() for p in (given_names, surname) if p and p.strip())
+
+
+@lru_cache(maxsize=100_000)
+def is_byname_only(name: str) -> bool:
+    """Whether a name is nothing but bynames: kunyas (ABU HAMZA, UMM ...) and laqabs or nisbas written with
+    the article (AL-MASRI, AL-FILISTINI), titles aside: 'AL-MASRI, Abu Mohamed', 'ABU ZUBAIDA'. Such a
+    name says nothing about the given and family names a listed person's record holds, so it can neither
+    confirm nor contradict them (engine: such a traveller is weighed on date of birth and the rest)."""
+    slots = name_slots(name)
+    tokens = [slot.primary for slot in slots]
+    found = False
+    position = 0
+    while position < len(slots):
+        slot, token = slots[position], tokens[position]
+        if token in KUNYA_HEADS and position + 1 < len(slots) and not slots[position + 1].particle:
+            found, position = True, position + 2
+        elif slot.particle or slot.title:
+            position += 1
+        elif position and tokens[position - 1] in ARTICLES:
+            found, position = True, position + 1
+        else:
+            return False
+    return found
