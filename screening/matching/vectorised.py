@@ -144,6 +144,30 @@ def align(
     return aligned, imperfect, partner
 
 
+def _aligned_pairs(
+    sims: np.ndarray,
+    partner: np.ndarray,
+    query_weight: np.ndarray,
+    listed_weight: np.ndarray,
+    listed_len: np.ndarray,
+    query: Sequence[WeightedSlot],
+) -> tuple[np.ndarray, ...]:
+    """The arrays both log-odds readings start from, per (name, query part): row index, whether the part
+    is aligned, its partner column, the pair's similarity, both weights, both lengths and the query part's
+    first letter (ord)."""
+    n, q = partner.shape
+    rows = np.arange(n)[:, None]
+    taken = partner >= 0
+    j = np.where(taken, partner, 0)
+    s = sims[rows, np.arange(q)[None, :], j]
+    wc = listed_weight[rows, j]
+    wq = np.broadcast_to(query_weight[None, :], (n, q))
+    la = np.array([len(forms[0]) for forms, _ in query], dtype=np.int64)[None, :]
+    a0 = np.array([ord(forms[0][0]) if forms[0] else -2 for forms, _ in query], dtype=np.int64)[None, :]
+    lb = listed_len[rows, j]
+    return rows, taken, j, s, wc, wq, la, a0, lb
+
+
 def plain_log_odds(
     sims: np.ndarray,
     partner: np.ndarray,
@@ -163,15 +187,9 @@ def plain_log_odds(
     score_names (engine.BOUND_MARGIN covers the rounding). With agreeing_only, only what pairs could
     agree on counts (an upper bound whatever the other parts' similarities)."""
     n, q = partner.shape
-    rows = np.arange(n)[:, None]
-    taken = partner >= 0
-    j = np.where(taken, partner, 0)
-    s = sims[rows, np.arange(q)[None, :], j]
-    wc = listed_weight[rows, j]
-    wq = np.broadcast_to(query_weight[None, :], (n, q))
-    la = np.array([len(forms[0]) for forms, _ in query], dtype=np.int64)[None, :]
-    a0 = np.array([ord(forms[0][0]) if forms[0] else -2 for forms, _ in query], dtype=np.int64)[None, :]
-    lb = listed_len[rows, j]
+    rows, taken, j, s, wc, wq, la, a0, lb = _aligned_pairs(
+        sims, partner, query_weight, listed_weight, listed_len, query
+    )
     initial = ((la == 1) != (lb == 1)) & (a0 == listed_first[rows, j])
     span = max(1e-9, 1.0 - weights.agree_min)
     share = weights.near_agree_share + (1.0 - weights.near_agree_share) * np.clip(
@@ -234,15 +252,9 @@ def name_log_odds(
     neighbour is the listed part that neighbour agreed with (scoring._joined_with_neighbour), and
     contained(rows, query parts) -> bool, scoring._contained for those aligned pairs."""
     n, q = partner.shape
-    rows = np.arange(n)[:, None]
-    taken = partner >= 0
-    j = np.where(taken, partner, 0)
-    s = sims[rows, np.arange(q)[None, :], j]
-    wc = listed_weight[rows, j]
-    wq = np.broadcast_to(query_weight[None, :], (n, q))
-    la = np.array([len(forms[0]) for forms, _ in query], dtype=np.int64)[None, :]
-    a0 = np.array([ord(forms[0][0]) if forms[0] else -2 for forms, _ in query], dtype=np.int64)[None, :]
-    lb = listed_len[rows, j]
+    rows, taken, j, s, wc, wq, la, a0, lb = _aligned_pairs(
+        sims, partner, query_weight, listed_weight, listed_len, query
+    )
     shorter = np.minimum(la, lb)
     # 1. an agreeing pair, or an initial against a part it begins
     initial = ((la == 1) != (lb == 1)) & (a0 == listed_first[rows, j])
