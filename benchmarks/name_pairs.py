@@ -1,14 +1,22 @@
 """Labelled name pairs from a published list, scored on names alone with `screening compare --pairs`'s
-function: precision, recall and F1 at the configured threshold, per kind of pair.
+function: precision, recall and F1 at the configured names-alone threshold, per kind of pair.
 
-Positives are the list's own: each individual's primary name beside its name in the original script
-(Arabic, Cyrillic, Han...; UN "Original script"), beside each good alias and each low-quality alias.
-Negatives are the same number of primary names of two different listed people: half chosen at random,
-half "hard" (the two names share a name part, as MOHAMMED or KHAN do). Names only: no date of birth, no
-nationality, so this measures the name score and nothing else. The UN list is issue 11's acceptance set:
-measure on it, never tune on it.
+Positives are the list's own: each individual's alias (OFAC alt.csv, or the UN list's aliases and names
+in the original script) beside its primary name, classified by benchmarks/alias_set.py's kinds.
+Negatives are as many pairs of primary names of two different listed people: half chosen at random,
+half "hard" (the two names share a name part, as MOHAMMED or KHAN do). Two different people listed
+under the same name after normalisation are left out of the negatives and counted: on names alone they
+are the same name, which no name matcher can or should tell apart. Names only: no date of birth, no
+nationality, so this measures the name score and nothing else.
 
-    .venv/bin/python benchmarks/name_pairs.py                      # UN list in ../shared/data
+OFAC is the development set (`--split dev` tunes `names_only_threshold`: `--fit` prints the cut with the
+best F1; `held-out` is measured only); the UN list is issue 11's acceptance set: measure on it, never
+tune on it. Beside the F1 on all pairs it prints the F1 on positives that share a similar name part
+with the primary name (an alias under a different name altogether is beyond any name matcher), and
+rapidfuzz's token_sort_ratio at its best cutoff on the same pairs as a reference.
+
+    .venv/bin/python benchmarks/name_pairs.py                          # UN list in ../shared/data
+    .venv/bin/python benchmarks/name_pairs.py --source ofac --split dev --fit
     .venv/bin/python benchmarks/name_pairs.py --write /tmp/pairs.csv   # then: screening compare --pairs
 """
 
@@ -21,114 +29,145 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks.alias_set import SOURCES, alias_set, split_of  # noqa: E402
 from screening.matching import load_match_config  # noqa: E402
+from screening.matching.names import normalise_name  # noqa: E402
 from screening.matching.pairs import compare_pairs  # noqa: E402
-from screening.resources import default_rules_dir, shared_data_dir  # noqa: E402
-from screening.vocabulary import ALIAS_LOW, ALIAS_ORIGINAL_SCRIPT  # noqa: E402
-from screening.watchlists.loader import load_watchlist  # noqa: E402
+from screening.resources import default_rules_dir  # noqa: E402
 from screening.watchlists.model import WatchlistEntry  # noqa: E402
 
-ORIGINAL = ALIAS_ORIGINAL_SCRIPT
+DIFFERENT_NAME = "other name"  # alias_set's kind for an alias sharing no similar part with the primary name
 
 
-def _kind(quality: str) -> str:
-    if quality == ORIGINAL:
-        return "original script"
-    return "low-quality alias" if quality == ALIAS_LOW else "good alias"
+def positives(rows: list[dict[str, str | None]]) -> list[dict[str, str]]:
+    return [
+        {"name1": str(r["given_names"]), "name2": str(r["primary"]), "kind": str(r["kind"]), "label": "1"} for r in rows
+    ]
 
 
-def positives(entries: list[WatchlistEntry]) -> list[dict[str, str]]:
-    rows = []
-    for entry in entries:
-        for alias, quality in zip(entry.names[1:], entry.alias_quality, strict=False):
-            if alias and alias != entry.names[0]:
-                rows.append({"name1": alias, "name2": entry.names[0], "kind": _kind(quality), "label": "1"})
-    return rows
-
-
-def negatives(entries: list[WatchlistEntry], count: int, rng: random.Random) -> list[dict[str, str]]:
-    """Half random pairs of different people, half sharing a name part (the hard ones)."""
+def negatives(primaries: list[WatchlistEntry], count: int, rng: random.Random) -> tuple[list[dict[str, str]], int]:
+    """Half random pairs of different people, half sharing a name part (the hard ones); and how many
+    drawn pairs were left out because both people are listed under the same normalised name."""
+    names = [e.names[0] for e in primaries]
+    same_name = 0
     by_part: dict[str, list[int]] = defaultdict(list)
-    for i, entry in enumerate(entries):
-        for part in set(entry.names[0].upper().split()):
+    for i, name in enumerate(names):
+        for part in sorted(set(name.upper().split())):  # sorted: the same pairs in every run
             if len(part) > 2:
                 by_part[part].append(i)
     shared = [ids for ids in by_part.values() if len(ids) > 1]
-    rows = []
-    while len(rows) < count // 2:
-        i, j = rng.sample(range(len(entries)), 2)
-        rows.append({"name1": entries[i].names[0], "name2": entries[j].names[0], "kind": "random", "label": "0"})
-    while len(rows) < count and shared:
-        i, j = rng.sample(rng.choice(shared), 2)
-        rows.append({"name1": entries[i].names[0], "name2": entries[j].names[0], "kind": "shares a part", "label": "0"})
-    return rows
+    rows: list[dict[str, str]] = []
+    while len(rows) < count:
+        hard = len(rows) >= count // 2
+        if hard and not shared:
+            break
+        i, j = rng.sample(rng.choice(shared), 2) if hard else rng.sample(range(len(names)), 2)
+        if normalise_name(names[i]) == normalise_name(names[j]):
+            same_name += 1
+            continue
+        rows.append(
+            {
+                "name1": names[i],
+                "name2": names[j],
+                "kind": "people sharing a part" if hard else "random people",
+                "label": "0",
+            }
+        )
+    return rows, same_name
 
 
-def scores(frame: pd.DataFrame) -> dict[str, float]:
-    truth, said = frame["label"] == "1", frame["is_match"].astype(bool)
+def confusion(truth: np.ndarray, said: np.ndarray) -> dict[str, float]:
     tp, fp, fn = int((truth & said).sum()), int((~truth & said).sum()), int((truth & ~said).sum())
     precision = tp / (tp + fp) if tp + fp else 1.0
     recall = tp / (tp + fn) if tp + fn else 1.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"pairs": len(frame), "precision": precision, "recall": recall, "f1": f1}
+    f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+    return {"precision": precision, "recall": recall, "f1": f1}
+
+
+def best_cut(truth: np.ndarray, score: np.ndarray, cuts: np.ndarray) -> tuple[float, float]:
+    """(best F1, the cut giving it) over the given cuts."""
+    return max((confusion(truth, score >= cut)["f1"], float(cut)) for cut in cuts)
 
 
 def rapidfuzz_reference(frame: pd.DataFrame) -> tuple[float, float]:
     """The same pairs by rapidfuzz token_sort_ratio on the names as ICAO-transliterated capitals, at the
     cutoff with the best F1 on these very pairs (an oracle cutoff: flattering to the reference)."""
-    import numpy as np
     from rapidfuzz import fuzz, process
-
-    from screening.matching.names import normalise_name
 
     left = [normalise_name(a) for a in frame["name1"]]
     right = [normalise_name(b) for b in frame["name2"]]
     similarity = process.cpdist(left, right, scorer=fuzz.token_sort_ratio, dtype=np.float64, workers=-1)
-    truth = (frame["label"] == "1").to_numpy()
-    best = (0.0, 0.0)
-    for cutoff in range(20, 101):
-        said = similarity >= cutoff
-        tp, fp, fn = int((truth & said).sum()), int((~truth & said).sum()), int((truth & ~said).sum())
-        f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
-        best = max(best, (f1, float(cutoff)))
-    return best
+    return best_cut((frame["label"] == "1").to_numpy(), similarity, np.arange(20, 101, dtype=np.float64))
+
+
+def pair_set(source: str, split: str, seed: int) -> tuple[pd.DataFrame, int]:
+    primaries, rows = alias_set(source, split)
+    if source == "ofac" and split != "all":
+        primaries = [e for e in primaries if split_of(e.entry_id) == split]
+    pos = positives(rows)
+    neg, same_name = negatives(primaries, len(pos), random.Random(seed))
+    return pd.DataFrame(pos + neg), same_name
+
+
+def report(frame: pd.DataFrame, threshold: float) -> None:
+    truth, score = (frame["label"] == "1").to_numpy(), frame["score"].to_numpy()
+    similar = (frame["kind"] != DIFFERENT_NAME).to_numpy()
+    for label, keep in (("all pairs", np.ones(len(frame), bool)), ("sharing a similar part", similar)):
+        c = confusion(truth[keep], score[keep] >= threshold)
+        f1, cut = best_cut(truth[keep], score[keep], np.linspace(0.0, 1.0, 1001))
+        print(
+            f"{label:24} P {c['precision']:.3f}  R {c['recall']:.3f}  F1 {c['f1']:.3f}"
+            f"   (best F1 on these pairs {f1:.3f} at {cut:.3f})"
+        )
+    for kind, group in frame.groupby("kind"):
+        hit = (group["score"] >= threshold).mean()
+        what = "recall" if group["label"].iloc[0] == "1" else "false matches"
+        print(f"  {kind:22} {len(group):6d} pairs  {what} {hit:.3f}")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--list", type=Path, default=None, help="UN XML (default: the shared UN list)")
+    parser.add_argument("--source", choices=sorted(SOURCES), default="un")
+    parser.add_argument("--split", choices=("all", "dev", "held-out"), default="all", help="OFAC only")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--threshold", type=float, default=None, help="instead of names_only_threshold")
+    parser.add_argument("--fit", action="store_true", help="print the names-alone cut with the best F1")
     parser.add_argument("--write", type=Path, default=None, help="also write the pairs CSV here")
     args = parser.parse_args()
-    path = args.list or (shared_data_dir() / "watchlists" / "un_consolidated_2026-02-27.xml")
-    if not path.exists():
-        print(f"no list at {path}: pass --list", file=sys.stderr)
+    if args.source == "un" and args.split != "all":
+        parser.error("the UN list is the acceptance set: it has no dev/held-out split")
+    try:
+        frame, same_name = pair_set(args.source, args.split, args.seed)
+    except FileNotFoundError as exc:
+        print(f"{exc}: the shared data is not beside this checkout", file=sys.stderr)
         return 2
-    entries = [e for e in load_watchlist(path).entries if e.entry_type == "individual" and e.names]
-    rng = random.Random(args.seed)
-    pos = positives(entries)
-    frame = pd.DataFrame(pos + negatives(entries, len(pos), rng))
     if args.write:
         frame.drop(columns=["kind"]).to_csv(args.write, index=False)
     config = load_match_config(default_rules_dir())
+    threshold = config.names_only_threshold if args.threshold is None else args.threshold
     started = time.perf_counter()
     scored = compare_pairs(frame, config)
     seconds = time.perf_counter() - started
-    overall = scores(scored)
-    print(f"{path.name}: {len(entries)} individuals, {overall['pairs']} pairs, threshold {config.threshold}")
-    print(f"{'all pairs':22} P {overall['precision']:.3f}  R {overall['recall']:.3f}  F1 {overall['f1']:.3f}")
-    for kind, group in scored.groupby("kind"):
-        label = group["label"].iloc[0]
-        hit = group["is_match"].astype(bool).mean()
-        what = "recall" if label == "1" else "false matches"
-        print(f"  {kind:20} {len(group):6d} pairs  {what} {hit:.3f}")
+    if args.threshold is not None:
+        scored["is_match"] = scored["score"] >= threshold
+    print(
+        f"{args.source} {args.split}: {(frame['label'] == '1').sum()} alias pairs, {(frame['label'] == '0').sum()} "
+        f"pairs of different people ({same_name} drawn pairs of different people listed under the same name "
+        f"left out); names-alone threshold {threshold}"
+    )
+    report(scored, threshold)
     print(f"scored in {seconds:.1f} s ({len(scored) / seconds:.0f} pairs/s)")
     f1, cutoff = rapidfuzz_reference(frame)
     print(f"reference: rapidfuzz token_sort_ratio, best cutoff {cutoff:.0f} on these pairs: F1 {f1:.3f}")
+    if args.fit:
+        truth = (scored["label"] == "1").to_numpy()
+        f1, cut = best_cut(truth, scored["score"].to_numpy(), np.linspace(0.0, 1.0, 10001))
+        print(f"fit: names_only_threshold {cut:.4f} gives F1 {f1:.3f} on these pairs")
     return 0
 
 

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from screening.matching import MatchConfig, compare, compare_pairs
+from screening.matching.engine import part_rarity
 from screening.matching.evidence import dob_evidence, nationality_evidence, sex_evidence
 from screening.matching.names import name_slots
 from screening.matching.scoring import calibrate, score_names, token_similarity
@@ -171,13 +172,44 @@ def test_compare_pairs_adds_score_and_is_match() -> None:
     out = compare_pairs(frame, CONFIG)
     assert list(out["is_match"]) == [True, False]
     assert "SMITH +" in out["explanation"].iloc[0] and "date_of_birth" in out["explanation"].iloc[0]
-    expected = compare("Jon Smith", "John Smith", CONFIG, dob_a="1980-01-01", dob_b="1980").score
+    rarity = part_rarity(frame["name2"])
+    expected = compare("Jon Smith", "John Smith", CONFIG, dob_a="1980-01-01", dob_b="1980", rarity=rarity).score
     assert out["score"].iloc[0] == pytest.approx(expected, abs=1e-4)
 
 
+def test_pairs_weigh_parts_by_their_rarity_among_the_second_names() -> None:
+    # KHAN is in every listed name, OKONKWO in one: agreeing on KHAN alone says far less.
+    listed = ["IMRAN KHAN", "AHMED KHAN", "SALIM KHAN", "NASIR KHAN", "CHINEDU OKONKWO KHAN"]
+    rarity = part_rarity(listed)
+    assert rarity["KHAN"] == pytest.approx(1.0) and rarity["OKONKWO"] > 2.5
+    frame = pd.DataFrame({"name1": ["TARIQ KHAN", "TARIQ OKONKWO"], "name2": ["IMRAN KHAN", "CHINEDU OKONKWO KHAN"]})
+    frame = pd.concat([frame, pd.DataFrame({"name1": listed, "name2": listed})], ignore_index=True)
+    common, rare = compare_pairs(frame, CONFIG)["score"].iloc[:2]
+    assert rare > common
+
+
+def test_names_alone_are_judged_at_their_own_operating_point() -> None:
+    names_only = compare("GHAILANI AHMED", "AHMED KHALFAN GHAILANI", CONFIG)
+    assert names_only.threshold == CONFIG.names_only_threshold
+    # A date of birth on one side only is no evidence: still names alone.
+    assert compare("GHAILANI AHMED", "AHMED KHALFAN GHAILANI", CONFIG, dob_a="1974-03-14").threshold == (
+        CONFIG.names_only_threshold
+    )
+    with_dob = compare("GHAILANI AHMED", "AHMED KHALFAN GHAILANI", CONFIG, dob_a="1974-03-14", dob_b="1974-03-14")
+    assert with_dob.threshold == CONFIG.threshold
+    # Between the two cuts, the verdict follows the operating point in force.
+    score = names_only.score
+    split = CONFIG.model_copy(update={"threshold": min(1.0, score + 0.01), "names_only_threshold": score - 0.01})
+    assert compare("GHAILANI AHMED", "AHMED KHALFAN GHAILANI", split).is_match
+    assert not compare(
+        "GHAILANI AHMED", "AHMED KHALFAN GHAILANI", split.model_copy(update={"names_only_threshold": score + 0.01})
+    ).is_match
+
+
 def test_one_differing_short_part_is_not_rescued_by_joined_strings() -> None:
-    assert not compare("KHI TAILGOR", "HIK TAILGOR", CONFIG).is_match
-    assert not compare("SHOUR VELFIRVAILSHIAR", "SHUN VELFIRVAILSHIAR", CONFIG).is_match
+    at_screening_cut = CONFIG.model_copy(update={"names_only_threshold": CONFIG.threshold})
+    assert not compare("KHI TAILGOR", "HIK TAILGOR", at_screening_cut).is_match
+    assert not compare("SHOUR VELFIRVAILSHIAR", "SHUN VELFIRVAILSHIAR", at_screening_cut).is_match
 
 
 def test_parts_of_very_different_length_do_not_agree() -> None:

@@ -45,7 +45,7 @@ def compare(
     if as_json:
         print(
             json.dumps(
-                {"name_a": name_a, "name_b": name_b, "threshold": config.threshold, **result.to_json()},
+                {"name_a": name_a, "name_b": name_b, **result.to_json()},
                 indent=2,
                 ensure_ascii=False,
             )
@@ -53,7 +53,7 @@ def compare(
         return
     table = Table(
         title=f"probability {result.score:.3f} - {'MATCH' if result.is_match else 'no match'} "
-        f"at threshold {config.threshold}"
+        f"at threshold {result.threshold}" + ("" if result.threshold == config.threshold else " (names alone)")
     )
     table.add_column("part")
     table.add_column("log-odds", justify="right")

@@ -19,6 +19,13 @@ class MatchConfig(BaseModel):
     threshold: float = Field(
         0.1784, ge=0, le=1, description="calibrated probability at or above which a match is flagged"
     )
+    names_only_threshold: float = Field(
+        0.0167,
+        ge=0,
+        le=1,
+        description="the same, for a comparison on names alone (no date of birth, nationality, sex or "
+        "document on both sides): `screening compare` and `compare --pairs`",
+    )
     candidate_cutoff: float = Field(
         0.25, ge=0, le=1, description="name similarity below which a candidate is dropped unscored"
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,8 +24,8 @@ from screening.matching.evidence import (
     nationality_evidence,
     sex_evidence,
 )
-from screening.matching.index_data import MAX_WEIGHT, IndexData, dob_key
-from screening.matching.names import is_byname_only, name_slots, traveller_full_name
+from screening.matching.index_data import MAX_WEIGHT, IndexData, dob_key, rarity_weight
+from screening.matching.names import Slot, is_byname_only, name_slots, traveller_full_name
 from screening.matching.scoring import NameScore, NameWeights, WeightedSlot, calibrate, score_names
 from screening.model import Traveller
 from screening.vocabulary import ALIAS_UNSPECIFIED, LOW_QUALITY_ALIASES
@@ -55,11 +55,13 @@ class Comparison:
     score: float
     is_match: bool
     parts: list[MatchPart]
+    threshold: float  # the operating point it was judged at: names alone have their own
 
     def to_json(self) -> dict[str, Any]:
         return {
             "score": round(self.score, 4),
             "is_match": self.is_match,
+            "threshold": self.threshold,
             "parts": [{"feature": p.feature, "value": round(p.value, 4), "detail": p.detail} for p in self.parts],
         }
 
@@ -152,6 +154,18 @@ def entry_changes(
         else:
             added.append(entry)
     return sorted(p for positions in pending.values() for p in positions), added
+
+
+def part_rarity(names: Iterable[str]) -> dict[str, float]:
+    """Each name part's rarity weight among these names, as the index weighs a list's parts (1 for a part
+    every name has, up to MAX_WEIGHT for a part one name has): for comparing pairs against a column."""
+    frequency: dict[str, int] = {}
+    distinct = set(names)
+    for name in distinct:
+        for part in {s.primary for s in name_slots(name) if not s.particle}:
+            frequency[part] = frequency.get(part, 0) + 1
+    weights = rarity_weight(np.fromiter(frequency.values(), np.int64, len(frequency)), len(distinct))
+    return dict(zip(frequency, weights.astype(float).tolist(), strict=True))
 
 
 def unknown_weight(token: str) -> float:
@@ -462,16 +476,21 @@ def compare(
     dob_b: str | None = None,
     nationality_a: str | None = None,
     nationality_b: str | None = None,
+    rarity: Mapping[str, float] | None = None,
 ) -> Comparison:
-    """Explain one pair the way screening would score it (name_b plays the listed name; parts are
-    weighted equally since no list gives their rarity)."""
+    """Explain one pair the way screening would score it (name_b plays the listed name). `rarity` gives
+    each part's weight as an index would (`part_rarity` over the names compared against); without it
+    every part weighs the same, since one pair tells nothing of how common a part is."""
+
+    def weight(slot: Slot) -> float:
+        if slot.particle:
+            return config.particle_weight
+        if rarity is None:
+            return 2.0
+        return rarity.get(slot.primary) or unknown_weight(slot.primary)
 
     def slots(name: str, among: frozenset[str] | None = None) -> list[WeightedSlot]:
-        parsed = name_slots(name)
-        return [
-            (s.listed_forms() if among is None else s.forms_among(among), config.particle_weight if s.particle else 2.0)
-            for s in parsed
-        ]
+        return [(s.listed_forms() if among is None else s.forms_among(among), weight(s)) for s in name_slots(name)]
 
     written = frozenset(f for s in name_slots(name_b) for f in s.listed_forms())  # as screening (query_slots)
     result = score_names(slots(name_a, written), slots(name_b), config.name_weights())
@@ -483,7 +502,7 @@ def compare(
         nationalities=[nationality_b.upper()] if nationality_b else [],
     )
     traveller = Traveller(date_of_birth=dob_a, nationality=nationality_a)
-    score, parts = combine(
-        MatchPart("name", result.log_odds, result.detail()), evidence_parts(traveller, entry, config), config
-    )
-    return Comparison(score, score >= config.threshold, parts)
+    evidence = evidence_parts(traveller, entry, config)
+    score, parts = combine(MatchPart("name", result.log_odds, result.detail()), evidence, config)
+    threshold = config.threshold if any(evidence) else config.names_only_threshold
+    return Comparison(score, score >= threshold, parts, threshold)

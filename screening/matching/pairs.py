@@ -19,9 +19,11 @@ def _cell(row: Mapping[Any, Any], column: str) -> str | None:
 
 def compare_pairs(frame: pd.DataFrame, config: MatchConfig) -> pd.DataFrame:
     """A copy of `frame` (columns name1, name2, optional dob1, dob2, nationality1, nationality2) with
-    score, is_match and explanation (every part with its log-odds, contradicting ones included)."""
-    from screening.matching.engine import compare
+    score, is_match and explanation (every part with its log-odds, contradicting ones included). The
+    name2 column plays the list: each part weighs by its rarity there, as screening weighs a list's."""
+    from screening.matching.engine import compare, part_rarity
 
+    rarity = part_rarity(str(name) for name in frame["name2"] if isinstance(name, str) and name.strip())
     scores, verdicts, explanations = [], [], []
     rows: list[dict[str, object]] = frame.to_dict("records")  # type: ignore[assignment]  # str column names
     for row in rows:
@@ -33,6 +35,7 @@ def compare_pairs(frame: pd.DataFrame, config: MatchConfig) -> pd.DataFrame:
             dob_b=_cell(row, "dob2"),
             nationality_a=_cell(row, "nationality1"),
             nationality_b=_cell(row, "nationality2"),
+            rarity=rarity,
         )
         scores.append(round(result.score, 4))
         verdicts.append(result.is_match)
