@@ -151,9 +151,11 @@ def transliterate(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(forms))
 
 
-# (pattern, replacement) applied in order; all keys are upper-case Latin letters.
-_KEY_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(p), r)
+# (pattern, replacement) applied in order; all keys are upper-case Latin letters. A pattern without regex
+# syntax stays a plain string and is applied by str.replace, which does what re.sub would in a tenth of
+# the time (an index build computes a key for every part of a million names).
+_KEY_RULES: tuple[tuple[re.Pattern[str] | str, str], ...] = tuple(
+    (p if re.escape(p) == p else re.compile(p), r)
     for p, r in (
         (r"^ABD(?:[AEIOU]{1,2}L?)?$", "ABD"),  # ABDUL/ABDEL/ABDOUL/ABDU alone (ABD AL-BASIT)
         (r"^ABD(?:[AEIOU]{1,2}L?)?(?=[A-Z]{3})", "ABDL"),  # ABDUL-/ABDEL-/ABDAL-/ABDUR-/ABDI- RAHMAN
@@ -211,7 +213,7 @@ _LATVIAN_S = re.compile(r"(?<=\w{3})(OV|EV|IN|J)S$")  # Latvian nominative -S (L
 def _key_once(token: str) -> str:
     t = _LATVIAN_S.sub(lambda m: m.group(1), token)
     for pattern, replacement in _KEY_RULES:
-        t = pattern.sub(replacement, t)
+        t = t.replace(pattern, replacement) if isinstance(pattern, str) else pattern.sub(replacement, t)
     return t
 
 
