@@ -187,3 +187,24 @@ def test_arabic_script_meets_latin_by_consonant_skeleton_as_a_near_agreement() -
     assert not any(form.startswith("#") for forms in latin for form in forms)
     assert "#mhmd" in name_slots("Mahmud")[0].listed_forms()
     assert compare("Mahmud", "Muhammad", config).parts[0].value < 0
+
+
+def test_translit_rule_guards_never_skip_a_rule_that_would_match():
+    """A guard only skips work: applying every rule with re.sub gives the same key on many tokens."""
+    import random
+    import re
+
+    from screening.matching import translit
+
+    def unguarded(rules, token):
+        for pattern, replacement, _ in rules:
+            token = (re.compile(re.escape(pattern)) if isinstance(pattern, str) else pattern).sub(replacement, token)
+        return token
+
+    rng = random.Random(3)
+    letters = "AAEEIIOOUUBCDDGHHJKLLMNNQRSSTTVWXYZ"
+    tokens = ["".join(rng.choice(letters) for _ in range(rng.randint(2, 12))) for _ in range(5_000)]
+    tokens += ["ABDULLAH", "NASRUDDIN", "SERGEJS", "AMANOLLAH", "KOLBAYEV", "HSI", "TSAO", "CHUN", "DJAMAL"]
+    for token in tokens:
+        assert translit._apply(translit._KEY_RULES, token) == unguarded(translit._KEY_RULES, token), token
+        assert translit._apply(translit._SYLLABLE_RULES, token) == unguarded(translit._SYLLABLE_RULES, token), token

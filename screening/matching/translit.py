@@ -151,54 +151,69 @@ def transliterate(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(forms))
 
 
-# (pattern, replacement) applied in order; all keys are upper-case Latin letters. A pattern without regex
-# syntax stays a plain string and is applied by str.replace, which does what re.sub would in a tenth of
-# the time (an index build computes a key for every part of a million names).
-_KEY_RULES: tuple[tuple[re.Pattern[str] | str, str], ...] = tuple(
-    (p if re.escape(p) == p else re.compile(p), r)
-    for p, r in (
-        (r"^ABD(?:[AEIOU]{1,2}L?)?$", "ABD"),  # ABDUL/ABDEL/ABDOUL/ABDU alone (ABD AL-BASIT)
-        (r"^ABD(?:[AEIOU]{1,2}L?)?(?=[A-Z]{3})", "ABDL"),  # ABDUL-/ABDEL-/ABDAL-/ABDUR-/ABDI- RAHMAN
-        (r"(?<=\w{3})[AEIOU][LD]?D+INE?$", "UDIN"),  # -UDDIN/-EDDINE/-ALDIN/-IDINE (NASR AL DIN)
-        (r"^J(?=[AEIOU]\w{3})", "Y"),  # JUSUF/YUSUF, JAKUB/YAKUB (Y becomes I below)
-        (r"TSCH", "CH"),
-        (r"SCH", "SH"),
-        (r"DZH", "J"),
-        (r"DJ", "J"),
-        (r"ZH", "J"),
-        (r"EO", "O"),
-        (r"OE", "U"),
-        (r"OU", "U"),
-        (r"OO", "U"),
-        (r"EE", "I"),
-        (r"(?<=[AEIOU])J(?=[AEIOU]|S?$)", "I"),  # Slavic J between vowels or at the end (SERGEJ, TATJANA)
-        (r"KH", "H"),
-        (r"CH(?=[^AEIOUY]|$)", "H"),
-        (r"GH", "G"),
-        (r"Q", "K"),
-        (r"CK", "K"),
-        (r"DH", "Z"),
-        (r"TH", "T"),
-        (r"PH", "F"),
-        (r"SY", "SH"),
-        (r"W", "V"),
-        (r"Y", "I"),
-        (r"(?<=[AEIOU])I(?=E)", ""),  # KOLBAYEV -> KOLBAIEV -> KOLBAEV
-        (r"(\w)\1+", r"\1"),  # doubled letters
-        (r"(?<=\w{3})[AEIOU]LAH?$", "ULA"),  # -ULLAH/-OLLAH/-ALLAH (AMANULLAH, AMANOLLAH)
-        (r"(?<=\w{3})(AH|EH|AA)$", "A"),
-        (r"(?<=\w{3})IJ$", "I"),
+# (pattern, replacement, guard) applied in order; all keys are upper-case Latin letters. The guard is a
+# substring every match contains: a rule whose guard is absent cannot match and is skipped, and a pattern
+# without regex syntax is applied by str.replace. Either way the key is what re.sub would give, in a
+# fraction of the time (an index build computes a key for every part and joined pair of a million names).
+_Rule = tuple[re.Pattern[str] | str, str, str]
+
+
+def _rules(*rules: tuple[str, str, str | None]) -> tuple[_Rule, ...]:
+    return tuple(
+        (p, r, p) if re.escape(p) == p else (re.compile(p), r, guard if guard is not None else "")
+        for p, r, guard in rules
     )
+
+
+_KEY_RULES: tuple[_Rule, ...] = _rules(
+    (r"^ABD(?:[AEIOU]{1,2}L?)?$", "ABD", "ABD"),  # ABDUL/ABDEL/ABDOUL/ABDU alone (ABD AL-BASIT)
+    (r"^ABD(?:[AEIOU]{1,2}L?)?(?=[A-Z]{3})", "ABDL", "ABD"),  # ABDUL-/ABDEL-/ABDAL-/ABDUR-/ABDI- RAHMAN
+    (r"(?<=\w{3})[AEIOU][LD]?D+INE?$", "UDIN", "DIN"),  # -UDDIN/-EDDINE/-ALDIN/-IDINE (NASR AL DIN)
+    (r"^J(?=[AEIOU]\w{3})", "Y", "J"),  # JUSUF/YUSUF, JAKUB/YAKUB (Y becomes I below)
+    ("TSCH", "CH", None),
+    ("SCH", "SH", None),
+    ("DZH", "J", None),
+    ("DJ", "J", None),
+    ("ZH", "J", None),
+    ("EO", "O", None),
+    ("OE", "U", None),
+    ("OU", "U", None),
+    ("OO", "U", None),
+    ("EE", "I", None),
+    (r"(?<=[AEIOU])J(?=[AEIOU]|S?$)", "I", "J"),  # Slavic J between vowels or at the end (SERGEJ, TATJANA)
+    ("KH", "H", None),
+    (r"CH(?=[^AEIOUY]|$)", "H", "CH"),
+    ("GH", "G", None),
+    ("Q", "K", None),
+    ("CK", "K", None),
+    ("DH", "Z", None),
+    ("TH", "T", None),
+    ("PH", "F", None),
+    ("SY", "SH", None),
+    ("W", "V", None),
+    ("Y", "I", None),
+    (r"(?<=[AEIOU])I(?=E)", "", "IE"),  # KOLBAYEV -> KOLBAIEV -> KOLBAEV
+    (r"(\w)\1+", r"\1", None),  # doubled letters
+    (r"(?<=\w{3})[AEIOU]LAH?$", "ULA", "LA"),  # -ULLAH/-OLLAH/-ALLAH (AMANULLAH, AMANOLLAH)
+    (r"(?<=\w{3})(AH|EH|AA)$", "A", None),
+    (r"(?<=\w{3})IJ$", "I", "IJ"),
 )
 # Applied once, to the part as written: one short syllable (Korean, Chinese romanisations).
-_SYLLABLE_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(p), r)
-    for p, r in (
-        (r"^(CH|J)(?=[AEIOUWY]\w{0,3}$)", "J"),  # Korean McCune-Reischauer CH- / Revised J-
-        (r"^(HS|X|SH)(?=[AEIOUY]\w?$)", "S"),  # Wade-Giles HSI / pinyin XI / SHI
-        (r"^TS(?=[AEIOUY]\w{0,3}$)", "Z"),
-    )
+_SYLLABLE_RULES: tuple[_Rule, ...] = _rules(
+    (r"^(CH|J)(?=[AEIOUWY]\w{0,3}$)", "J", None),  # Korean McCune-Reischauer CH- / Revised J-
+    (r"^(HS|X|SH)(?=[AEIOUY]\w?$)", "S", None),  # Wade-Giles HSI / pinyin XI / SHI
+    (r"^TS(?=[AEIOUY]\w{0,3}$)", "Z", "TS"),
 )
+
+
+def _apply(rules: tuple[_Rule, ...], token: str) -> str:
+    for pattern, replacement, guard in rules:
+        if guard not in token:
+            continue
+        token = token.replace(pattern, replacement) if isinstance(pattern, str) else pattern.sub(replacement, token)
+    return token
+
+
 # Abjads (Arabic, Persian, Urdu, Pashto; Hebrew; Syriac; Thaana) write few or no short vowels, so their
 # transliteration is mostly consonants (محمد -> MHMD); such parts are compared to Latin ones by skeleton.
 _ABJAD = re.compile(
@@ -211,10 +226,8 @@ _LATVIAN_S = re.compile(r"(?<=\w{3})(OV|EV|IN|J)S$")  # Latvian nominative -S (L
 
 
 def _key_once(token: str) -> str:
-    t = _LATVIAN_S.sub(lambda m: m.group(1), token)
-    for pattern, replacement in _KEY_RULES:
-        t = t.replace(pattern, replacement) if isinstance(pattern, str) else pattern.sub(replacement, t)
-    return t
+    t = _LATVIAN_S.sub(lambda m: m.group(1), token) if token.endswith("S") else token
+    return _apply(_KEY_RULES, t)
 
 
 @lru_cache(maxsize=500_000)
@@ -223,10 +236,7 @@ def translit_key(token: str) -> str:
     are not plain letters, or shorter than two letters, are their own key."""
     if len(token) < 2 or not token.isalpha() or not token.isascii():
         return token
-    key = token
-    for pattern, replacement in _SYLLABLE_RULES:
-        key = pattern.sub(replacement, key)
-    key = _key_once(key)
+    key = _key_once(_apply(_SYLLABLE_RULES, token))
     again = _key_once(key)
     while again != key:
         key, again = again, _key_once(again)
