@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Container
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 from screening.matching.translit import consonant_skeleton, is_abjad, translit_key, transliterate
@@ -336,7 +336,7 @@ class Slot:
     forms: tuple[str, ...]
     particle: bool = False
     title: bool = False  # a name-like honorific (light like a particle, left out of normalise_name)
-    compounds: tuple[str, ...] = ()  # forms joining this part with a neighbour (GHOLAM REZA -> GHOLAMREZA)
+    joined: tuple[str, ...] = ()  # this part written together with a neighbour (GHOLAM REZA -> GHOLAMREZA)
     # Consonant skeletons ("#mhmd"; an abjad part's "#mhmd#"), in lower case: every other form is upper
     # case, so a skeleton never resembles a written part and meets only other skeletons (see _skeletons).
     skeletons: tuple[str, ...] = ()
@@ -345,6 +345,13 @@ class Slot:
     @property
     def primary(self) -> str:
         return self.forms[0]
+
+    @cached_property
+    def compounds(self) -> tuple[str, ...]:
+        """The joined forms and their romanisation keys: worked out only when a traveller's part is
+        searched (forms_among), never for the million listed names of an index build, which does not
+        use them."""
+        return tuple(dict.fromkeys(form for joined in self.joined for form in (joined, translit_key(joined))))
 
     def forms_among(self, vocabulary: Container[str]) -> tuple[str, ...]:
         """The forms a traveller's part is searched by: its own, its compound forms where a listed
@@ -506,7 +513,7 @@ def _join_suffixes(primary: list[str], slots: list[Slot]) -> None:
                 tuple(dict.fromkeys((*slot.forms, joined, translit_key(joined)))),
                 slot.particle,
                 slot.title,
-                slot.compounds,
+                slot.joined,
                 slot.skeletons,
                 slot.abjad,
             )
@@ -537,13 +544,12 @@ def _join_compounds(primary: list[str], slots: list[Slot], comma: int) -> None:
         joined = primary[position] + primary[position + 1]
         if len(joined) > COMPOUND_MAX_LENGTH:
             continue
-        extra = tuple(dict.fromkeys((joined, translit_key(joined))))
         for at, slot in ((position, a), (position + 1, b)):
             slots[at] = Slot(
                 slot.forms,
                 slot.particle,
                 slot.title,
-                tuple(dict.fromkeys((*slot.compounds, *extra))),
+                tuple(dict.fromkeys((*slot.joined, joined))),
                 slot.skeletons,
                 slot.abjad,
             )
