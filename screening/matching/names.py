@@ -445,17 +445,34 @@ def name_slots(name: str) -> tuple[Slot, ...]:
 
 
 def _slot(primary: list[str], position: int, alternatives: list[list[str]], abjad: bool = False) -> Slot:
+    """One part's slot (see _slot_of), from what of its neighbours matters: whether a joining prefix
+    or an article stands before it."""
+    previous = primary[position - 1] if position else ""
+    joining = previous in JOINING
+    return _slot_of(
+        (primary[position], *(alt[position] for alt in alternatives)),
+        len(primary) > 1,
+        position > 0,
+        previous if joining else "",
+        primary[position - 2] if joining and position > 1 else "",
+        bool(position) and _ends_with_article(previous),
+        abjad,
+    )
+
+
+@lru_cache(maxsize=100_000)
+def _slot_of(
+    spellings: tuple[str, ...], several: bool, later: bool, prefix: str, before: str, after_article: bool, abjad: bool
+) -> Slot:
     """One part's slot: its spellings, its joined forms after a prefix or article, its masculine base,
     its full forms if it is a short form, the romanisation keys of all of them and their consonant
-    skeletons."""
-    token = primary[position]
-    several = len(primary) > 1
-    variants = [token, *(alt[position] for alt in alternatives)]
-    previous = primary[position - 1] if position else ""
-    is_title = token in NAME_LIKE_HONORIFICS and several and not (position and _ends_with_article(previous))
-    is_particle = (token in PARTICLES or (token in SUFFIXES and position > 0) or is_title) and several
-    if previous in JOINING and (not is_particle or token in SUFFIXES) and several:
-        variants += _prefixed(primary, position, variants)
+    skeletons. Cached: a list's common parts (MOHAMMED, ALI) recur in hundreds of thousands of names."""
+    token = spellings[0]
+    variants = list(spellings)
+    is_title = token in NAME_LIKE_HONORIFICS and several and not after_article
+    is_particle = (token in PARTICLES or (token in SUFFIXES and later) or is_title) and several
+    if prefix and (not is_particle or token in SUFFIXES) and several:
+        variants += _prefixed(prefix, before, variants)
     if abjad:  # consonants only: Latin spelling rules (SY -> SH, nicknames SYD -> SIDNEY) do not apply
         pass
     elif not is_particle:
@@ -488,13 +505,11 @@ def _skeletons(variants: list[str], abjad: bool) -> tuple[str, ...]:
     return tuple(dict.fromkeys(SKELETON_MARK + b.lower() + end for b in out))
 
 
-def _prefixed(primary: list[str], position: int, variants: list[str]) -> list[str]:
-    """Joined forms after a prefix: AL HASHIMI -> ALHASHIMI; any article also as AL (EL/UL/AZ ZAWAHIRI
-    -> ALZAWAHIRI, the sun letters assimilated or not); two prefixes: ABD AL RAHMAN -> ABDALRAHMAN,
-    DE LOS REYES -> DELOSREYES."""
-    previous = primary[position - 1]
+def _prefixed(previous: str, before: str, variants: list[str]) -> list[str]:
+    """Joined forms after a prefix (`previous`, with `before` the part before it): AL HASHIMI ->
+    ALHASHIMI; any article also as AL (EL/UL/AZ ZAWAHIRI -> ALZAWAHIRI, the sun letters assimilated or
+    not); two prefixes: ABD AL RAHMAN -> ABDALRAHMAN, DE LOS REYES -> DELOSREYES."""
     heads = [previous, "AL"] if previous in ARTICLES else [previous]
-    before = primary[position - 2] if position > 1 else ""
     if before in JOINING:
         heads += [before + head for head in heads]
     return [head + v for head in dict.fromkeys(heads) for v in variants]
