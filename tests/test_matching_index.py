@@ -147,6 +147,31 @@ def test_long_parts_meet_every_part_two_deletions_away() -> None:
     assert len(deleted_twice) > 40
 
 
+def test_compounds_with_a_shared_head_or_tail_and_short_sound_alikes_meet() -> None:
+    """Parts the scorer lets agree though three or more edits apart (a long shared head or tail), and
+    two-letter parts that sound alike, share a blocking key."""
+    from screening.matching.blocking import key_strings
+
+    for a, b in (("ABDULAZIZ", "ABDULRAHIM"), ("IBRAHIM", "ABDLRAHIM"), ("TO", "TAE")):
+        assert key_strings(a) & key_strings(b), (a, b)
+
+
+def test_a_short_listed_name_inside_a_long_traveller_name_with_the_long_share() -> None:
+    """A listed name of two parts covers less than half of a four-part traveller name: found only with
+    candidate_min_share_long, and a two-part traveller keeps candidate_min_share."""
+    listed = [WatchlistEntry("R1", "NATIONAL", ["Remadna Abdelhalim"], "REMADNA", "ABDELHALIM")]
+    index = WatchlistIndex([WatchlistLoad("test.csv", "NATIONAL", listed, [], "test")])
+    long_share = MatchConfig(candidate_min_share_long=0.3)
+
+    def found(name: str, config: MatchConfig) -> int:
+        return len(index.candidates(index.query_slots(name, config), config))
+
+    four = "Abdelhalim Hafedzor Abdelfattahqu Remadnova"
+    assert found(four, MatchConfig()) == 0
+    assert found(four, long_share) == 1
+    assert found("Abdelhalim Hafedzorkin", long_share) == found("Abdelhalim Hafedzorkin", MatchConfig())
+
+
 def test_parallel_build_gives_the_one_process_arrays() -> None:
     """Names normalised and keys hashed in two forked workers: the same vocabulary numbering, qualities and
     arrays as one process (so a saved index does not depend on how it was built)."""

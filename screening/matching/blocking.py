@@ -1,8 +1,10 @@
 """Candidate generation keys. A name part meets every listed part within one edit (delete-one keys, as in
 SymSpell: a substitution, insertion, deletion or adjacent swap leaves a shared key), within two edits when
-both parts are long (delete-two keys from LONG letters up), every long part with the same first letters
-(truncated names), every part that sounds alike (metaphone) and
-every part with the same consonant skeleton (MOHAMMAD/MUHAMED -> MD). The union of these keys over all
+both parts are long (delete-two keys from LONG letters up), every long part with the same first PREFIX
+letters (truncated names, and compounds that agree by their long shared head: ABDULAZIZ/ABDULRAHIM,
+ABDALRAZZAQ/ABDALAZIZ, three or more edits apart) or the same last SUFFIX letters (IBRAHIM/ABDLRAHIM),
+every part that sounds alike (metaphone, from two letters: TO/TAE) and every part with the same
+consonant skeleton (MOHAMMAD/MUHAMED -> MD). The union of these keys over all
 parts of a name is the candidate set, so a spelling variant is not lost because one key missed it. Keys
 are stable 64-bit hashes so the table can be saved, memory-mapped and shared."""
 
@@ -17,7 +19,9 @@ from screening.hashing import stable_hashes
 from screening.matching.scoring import sound_code
 
 _VOWELS = str.maketrans("", "", "AEIOUYHW")
-PREFIX = 6  # parts longer than this also meet parts sharing their first PREFIX letters
+PREFIX = 4  # parts of PREFIX_MIN letters or more also meet parts sharing their first PREFIX letters
+PREFIX_MIN = 7
+SUFFIX = 5  # parts longer than this also meet parts sharing their last SUFFIX letters
 LONG = 5  # parts this long also get delete-two keys (two typos in a long part are common)
 
 
@@ -42,10 +46,13 @@ def key_strings(token: str) -> set[str]:
         if len(token) >= LONG:  # two positions deleted, each pair once (i < j)
             n = len(token)
             keys.update("=" + token[:i] + token[i + 1 : j] + token[j + 1 :] for i in range(n) for j in range(i + 1, n))
-    if len(token) >= PREFIX + 1:  # long parts truncated (machine-readable zones cut long names)
+    if len(token) >= PREFIX_MIN:  # long parts truncated (machine-readable zones cut long names), compounds
         keys.add("<" + token[:PREFIX])
-    if len(token) >= 3 and token.isalpha() and token.isupper():  # not a skeleton form (names.py: lower case)
-        keys.add("p" + sound_code(token))
+    if len(token) > SUFFIX:  # compounds with another head (IBRAHIM/ABDLRAHIM)
+        keys.add(">" + token[-SUFFIX:])
+    if len(token) >= 2 and token.isalpha() and token.isupper():  # not a skeleton form (names.py: lower case)
+        keys.add("p" + sound_code(token))  # two letters too: KO/KIU, TO/TAE sound alike
+    if len(token) >= 3 and token.isalpha() and token.isupper():
         bones = skeleton(token)
         if len(bones) >= 2:
             keys.add("s" + bones)

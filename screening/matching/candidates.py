@@ -57,6 +57,28 @@ def _sum_by_name(names: np.ndarray, gains: np.ndarray) -> tuple[np.ndarray, np.n
     return ordered[starts], np.add.reduceat(gains[order], starts)
 
 
+def _best_by_name(names: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(sorted distinct names, each one's largest value), by one sort."""
+    if not len(names):
+        return names, values
+    order = np.argsort(names, kind="stable")
+    ordered = names[order]
+    starts = np.flatnonzero(np.concatenate([[True], ordered[1:] != ordered[:-1]]))
+    return ordered[starts], np.maximum.reduceat(values[order], starts)
+
+
+def _form_pairs(
+    groups: np.ndarray, vocabulary_size: int, part_form_ptr: np.ndarray, form_token: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """For groups part * vocabulary_size + listed part: (forms per group, and for every (form of the part,
+    listed part) pair in group order: its group, the form's token, the listed part)."""
+    g_part, g_vocab = groups // vocabulary_size, groups % vocabulary_size
+    f_lo, f_hi = part_form_ptr[g_part], part_form_ptr[g_part + 1]
+    per_group = f_hi - f_lo
+    p_group = np.repeat(np.arange(len(groups)), per_group)
+    return per_group, p_group, form_token[_ranges(f_lo, f_hi)], g_vocab[p_group]
+
+
 class CandidateFinder:
     """Per-index candidate search with a cache of each traveller name part's agreeing listed parts."""
 
@@ -176,11 +198,7 @@ class CandidateFinder:
         if not len(groups):
             return np.zeros(0, dtype=np.bool_)
         features = self._features()
-        g_part, g_vocab = groups // vocabulary_size, groups % vocabulary_size
-        f_lo, f_hi = part_form_ptr[g_part], part_form_ptr[g_part + 1]
-        per_group = f_hi - f_lo
-        p_group = np.repeat(np.arange(len(groups)), per_group)
-        p_token, p_vocab = form_token[_ranges(f_lo, f_hi)], g_vocab[p_group]
+        per_group, p_group, p_token, p_vocab = _form_pairs(groups, vocabulary_size, part_form_ptr, form_token)
         t_len, t_first, t_sound, _t_id = self._token_features(tokens)
         shared = np.minimum(letter_counts(tokens)[p_token], self._letter_counts()[p_vocab]).sum(axis=1, dtype=np.int64)
         la, lb = t_len[p_token], features["len"][p_vocab]
@@ -214,12 +232,8 @@ class CandidateFinder:
         if not len(groups):
             return np.zeros(0)
         d = self.data
-        g_part, g_vocab = groups // vocabulary_size, groups % vocabulary_size
         # every form of the part against the listed part: pairs ordered by group
-        f_lo, f_hi = part_form_ptr[g_part], part_form_ptr[g_part + 1]
-        per_group = f_hi - f_lo
-        p_group = np.repeat(np.arange(len(groups)), per_group)
-        p_token, p_vocab = form_token[_ranges(f_lo, f_hi)], g_vocab[p_group]
+        per_group, p_group, p_token, p_vocab = _form_pairs(groups, vocabulary_size, part_form_ptr, form_token)
         a = [tokens[k] for k in p_token.tolist()]
         b = [d.vocabulary[k] for k in p_vocab.tolist()]
         osa = process.cpdist(a, b, scorer=OSA.normalized_similarity, dtype=np.float64, workers=1)
@@ -318,13 +332,11 @@ class CandidateFinder:
             i = ids[0]
             names = np.asarray(d.post_names[d.post_ptr[i] : d.post_ptr[i + 1]])
             best = np.full(len(names), sims[0])
-        else:
-            chunks = [d.post_names[d.post_ptr[i] : d.post_ptr[i + 1]] for i in ids]
-            names = np.concatenate(chunks)
-            per_name = np.repeat(sims, [len(c) for c in chunks])
-            order = np.argsort(-per_name, kind="stable")
-            names, first = np.unique(names[order], return_index=True)
-            best = per_name[order][first]
+        else:  # every posting list gathered at once, each name's best similarity by one sort
+            starts, ends = d.post_ptr[ids], d.post_ptr[ids + 1]
+            names = np.asarray(d.post_names[_ranges(starts, ends)])
+            per_name = np.repeat(sims, ends - starts)
+            names, best = _best_by_name(names, per_name)
         self._expand_size += len(names)
         if self._expand_size > _EXPAND_CACHE_NAMES:
             self._expand_cache.clear()
@@ -334,16 +346,19 @@ class CandidateFinder:
 
     def _gains_in_names(self, names: np.ndarray, ids: np.ndarray, gains: np.ndarray) -> np.ndarray:
         """For each candidate name, the best gain of any of its parts among `ids` (0 if none)."""
+        return self._gains_of_parts(names, [(ids, gains)])[0]
+
+    def _gains_of_parts(self, names: np.ndarray, parts: list[tuple[np.ndarray, np.ndarray]]) -> list[np.ndarray]:
+        """_gains_in_names for several (ids, gains) at once: the names' forms are gathered only once."""
         d = self.data
         starts = d.form_ptr[d.slot_ptr[names]]
         ends = d.form_ptr[d.slot_ptr[names + 1]]
         lengths = ends - starts
         if not len(names) or not lengths.sum():
-            return np.zeros(len(names))
-        offsets = np.repeat(starts - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths)
-        forms = np.asarray(d.slot_forms[np.arange(int(lengths.sum())) + offsets])
-        per_form = self.lookup(ids, gains, forms)
-        return np.maximum.reduceat(per_form, np.concatenate([[0], np.cumsum(lengths)[:-1]]))
+            return [np.zeros(len(names)) for _ in parts]
+        forms = np.asarray(d.slot_forms[_ranges(starts, ends)])
+        first = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+        return [np.maximum.reduceat(self.lookup(ids, gains, forms), first) for ids, gains in parts]
 
     def estimate(
         self,
@@ -434,12 +449,15 @@ class CandidateFinder:
         if not len(names):
             return names
         hit = np.zeros(len(names), dtype=np.bool_)
+        parts = []
         for forms, weight in slots:
             if weight <= max(INITIAL_WEIGHT, particle_weight):
                 continue
             ids, _sims, _size = self.agreeing_parts(forms, weights)
             if len(ids):
-                hit |= self._gains_in_names(names, ids, np.ones(len(ids))) > 0
+                parts.append((ids, np.ones(len(ids))))
+        for gained in self._gains_of_parts(names, parts) if parts else []:
+            hit |= gained > 0
         return names[hit]
 
     def _by_share(
@@ -482,8 +500,8 @@ class CandidateFinder:
         shared = shared / total
         keep = shared + deferred_weight / total >= min_share
         unique, shared = unique[keep], shared[keep]
-        for ids, gains in deferred:
-            shared = shared + self._gains_in_names(unique.astype(np.int64), ids, gains) / total
+        for gained in self._gains_of_parts(unique.astype(np.int64), deferred) if deferred else []:
+            shared = shared + gained / total
         good = np.nonzero(shared >= min_share)[0]
         if min_estimate > 0 and len(good) > ALWAYS_SCORED:
             # The best ALWAYS_SCORED by share are always scored (the estimate cannot see parts joined or

@@ -36,6 +36,12 @@ class MatchConfig(BaseModel):
         description="share of the traveller's name weight a listed name must "
         "match (within one edit or sound-alike) to be scored",
     )
+    candidate_min_share_long: float | None = Field(
+        None,
+        ge=0,
+        le=1,
+        description="candidate_min_share for a traveller name of three or more parts (none: the same)",
+    )
     candidate_estimate_margin: float = Field(0.1, ge=0, le=1)
     name_agree_min: float = Field(0.72, ge=0, le=1)
     unmatched_traveller_part: float = Field(0.5, ge=0, le=2)

@@ -26,7 +26,7 @@ from screening.matching.evidence import (
 )
 from screening.matching.index_data import MAX_WEIGHT, IndexData, dob_key, rarity_weight
 from screening.matching.names import Slot, is_byname_only, name_slots, traveller_full_name
-from screening.matching.scoring import NameScore, NameWeights, WeightedSlot, calibrate, score_names
+from screening.matching.scoring import LIGHT_WEIGHT, NameScore, NameWeights, WeightedSlot, calibrate, score_names
 from screening.model import Traveller
 from screening.vocabulary import ALIAS_UNSPECIFIED, LOW_QUALITY_ALIASES
 from screening.watchlists.model import WatchlistEntry, WatchlistLoad
@@ -229,10 +229,13 @@ class WatchlistIndex:
         """Listed names worth scoring (see candidates.py), best first; for a traveller with a full date of
         birth, then the names listed with that date that share a part with them."""
         traveller = traveller or {}
+        min_share = config.candidate_min_share
+        if config.candidate_min_share_long is not None and sum(w >= LIGHT_WEIGHT for _, w in slots) >= 3:
+            min_share = config.candidate_min_share_long
         return self.finder.find(
             slots,
             self._weights(config),
-            config.candidate_min_share,
+            min_share,
             config.max_candidates_per_traveller,
             config.candidate_cutoff - config.candidate_estimate_margin,
             config.particle_weight,

@@ -20,7 +20,7 @@ from screening.matching.names import name_slots, split_packed_names
 from screening.watchlists.model import WatchlistEntry
 
 # 3: alias qualities in the vocabulary's words; 4: consonant-skeleton forms of Latin parts (names.py)
-FORMAT = "screening-watchlist-index/4"
+FORMAT = "screening-watchlist-index/5"  # 5: blocking keys (blocking.py) changed
 # A build of this many entries or more normalises names in parallel (build_workers()).
 PARALLEL_BUILD_MIN = 20_000
 MAX_WEIGHT = 3.0  # weight of a part no listed name has (it is as telling as the rarest part)

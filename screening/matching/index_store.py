@@ -14,8 +14,9 @@ from screening.matching.engine import WatchlistIndex
 from screening.watchlists.loader import load_watchlist
 from screening.watchlists.model import content_version
 
-# v2: dates of birth in the index (the DOB candidate path); v3: alias qualities normalised; v4: skeletons
-_FORMAT_TAG = "v4"
+# v2: dates of birth in the index (the DOB candidate path); v3: alias qualities normalised; v4: skeletons;
+# v5: blocking keys for shared heads and tails of long parts, sounds of two-letter parts
+_FORMAT_TAG = "v5"
 _LISTS_FILE = "lists.json"  # which list files an index was built from (to update it when they change)
 
 
