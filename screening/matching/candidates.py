@@ -46,25 +46,16 @@ def letter_counts(words: list[str]) -> np.ndarray:
     return counts.astype(np.uint16)  # no name part has 65,536 of one letter
 
 
-def _sum_by_name(names: np.ndarray, gains: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(sorted distinct names, each one's gains summed in input order), as np.unique(return_inverse) and
-    np.bincount would give, by one stable sort (numpy 2's unique with an inverse is several times slower)."""
-    if not len(names):
-        return names, gains
-    order = np.argsort(names, kind="stable")
-    ordered = names[order]
-    starts = np.flatnonzero(np.concatenate([[True], ordered[1:] != ordered[:-1]]))
-    return ordered[starts], np.add.reduceat(gains[order], starts)
-
-
-def _best_by_name(names: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(sorted distinct names, each one's largest value), by one sort."""
+def _reduce_by_name(names: np.ndarray, values: np.ndarray, reduce: np.ufunc) -> tuple[np.ndarray, np.ndarray]:
+    """(sorted distinct names, each one's values combined by `reduce` in input order: np.add sums them,
+    np.maximum keeps the largest), by one stable sort (numpy 2's unique with an inverse is several times
+    slower than this)."""
     if not len(names):
         return names, values
     order = np.argsort(names, kind="stable")
     ordered = names[order]
     starts = np.flatnonzero(np.concatenate([[True], ordered[1:] != ordered[:-1]]))
-    return ordered[starts], np.maximum.reduceat(values[order], starts)
+    return ordered[starts], reduce.reduceat(values[order], starts)
 
 
 def _form_pairs(
@@ -336,7 +327,7 @@ class CandidateFinder:
             starts, ends = d.post_ptr[ids], d.post_ptr[ids + 1]
             names = np.asarray(d.post_names[_ranges(starts, ends)])
             per_name = np.repeat(sims, ends - starts)
-            names, best = _best_by_name(names, per_name)
+            names, best = _reduce_by_name(names, per_name, np.maximum)
         self._expand_size += len(names)
         if self._expand_size > _EXPAND_CACHE_NAMES:
             self._expand_cache.clear()
@@ -456,7 +447,7 @@ class CandidateFinder:
             ids, _sims, _size = self.agreeing_parts(forms, weights)
             if len(ids):
                 parts.append((ids, np.ones(len(ids))))
-        for gained in self._gains_of_parts(names, parts) if parts else []:
+        for gained in self._gains_of_parts(names, parts):
             hit |= gained > 0
         return names[hit]
 
@@ -496,11 +487,11 @@ class CandidateFinder:
             names, best = self._expand((forms, weights), ids, sims)
             names_list.append(names)
             gains_list.append(best * weight)
-        unique, shared = _sum_by_name(np.concatenate(names_list), np.concatenate(gains_list))
+        unique, shared = _reduce_by_name(np.concatenate(names_list), np.concatenate(gains_list), np.add)
         shared = shared / total
         keep = shared + deferred_weight / total >= min_share
         unique, shared = unique[keep], shared[keep]
-        for gained in self._gains_of_parts(unique.astype(np.int64), deferred) if deferred else []:
+        for gained in self._gains_of_parts(unique.astype(np.int64), deferred):
             shared = shared + gained / total
         good = np.nonzero(shared >= min_share)[0]
         if min_estimate > 0 and len(good) > ALWAYS_SCORED:
