@@ -48,8 +48,8 @@ def test_vectorised_part_similarity_is_the_scorers() -> None:
     rng = random.Random(3)
     a = [rng.choice(words) for _ in range(3000)]
     b = [typo(w, rng) if rng.random() < 0.5 else rng.choice(words) for w in a]
-    a += ["AFIZ", "EL", "YUSUF", "ALI", "M", "OK", "RI", "MOHAMMAD", "N"]
-    b += ["FAIZ", "LE", "YOUSEF", "ALY", "MUHAMMAD", "OLK", "JI", "MUHAMED", "M"]
+    a += ["AFIZ", "EL", "YUSUF", "ALI", "M", "OK", "RI", "MOHAMMAD", "N", "ALSAHRAUI", "ABDULRAHMAN", "ALHAMID"]
+    b += ["FAIZ", "LE", "YOUSEF", "ALY", "MUHAMMAD", "OLK", "JI", "MUHAMED", "M", "ALSHAMI", "ABDALRAHMAN", "ALHAMEED"]
     weights = CONFIG.name_weights()
     expected = [
         token_similarity(x, y, weights.phonetic_similarity, weights.initial_similarity)

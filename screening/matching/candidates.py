@@ -18,7 +18,14 @@ from rapidfuzz.distance import OSA, Indel
 
 from screening.matching.blocking import key_strings, lookup_tokens, stable_hashes
 from screening.matching.index_data import IndexData, _ranges, unique_values
-from screening.matching.scoring import CONTAINED_MIN, NameWeights, WeightedSlot, slot_similarity, sound_code
+from screening.matching.scoring import (
+    CONTAINED_MIN,
+    NameWeights,
+    WeightedSlot,
+    head_cap,
+    slot_similarity,
+    sound_code,
+)
 from screening.matching.vectorised import token_similarities
 
 # Postings longer than this are "common" and expanded only when nothing rarer can carry the share.
@@ -109,8 +116,8 @@ class CandidateFinder:
                     sims[k] = 1.0
                 elif rough[k] >= ROUGH_MIN:
                     sims[k] = slot_similarity(forms, (words[k],), weights)
-                elif words[k][0] in initials and sound_code(words[k]) in sounds:
-                    sims[k] = weights.phonetic_similarity  # what slot_similarity would give
+                elif words[k][0] in initials and sound_code(words[k]) in sounds:  # what slot_similarity gives
+                    sims[k] = min(weights.phonetic_similarity, head_cap(forms, words[k], *self._credits(weights)))
         keep = sims >= weights.agree_min
         ids, sims = ids[keep], sims[keep]
         size = int(np.sum(d.post_ptr[ids + 1] - d.post_ptr[ids])) if len(ids) else 0
@@ -261,8 +268,18 @@ class CandidateFinder:
         if low.any():  # only sounding alike can lift these (an initial from any form, a sound from any)
             initial = np.logical_or.reduceat(same_first, starts)
             sound = np.logical_or.reduceat(same_sound, starts)
-            sims = np.where(low & initial & sound, weights.phonetic_similarity, sims)
+            alike = np.flatnonzero(low & initial & sound)
+            sims[alike] = weights.phonetic_similarity
+            for g in alike.tolist():  # the joining-head rule (scoring.head_cap), a few groups at most
+                lo = int(starts[g])
+                forms = a[lo : lo + int(per_group[g])]
+                sims[g] = min(sims[g], head_cap(forms, b[lo], *self._credits(weights)))
         return sims
+
+    @staticmethod
+    def _credits(weights: NameWeights) -> tuple[float, float]:
+        """(phonetic, initial) similarity credits, as token_similarity takes them."""
+        return weights.phonetic_similarity, weights.initial_similarity
 
     def lookup(self, ids: np.ndarray, values: np.ndarray, wanted: np.ndarray) -> np.ndarray:
         """values[k] where wanted == ids[k], else 0, for unique `ids`: through a dense buffer over the

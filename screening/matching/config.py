@@ -17,10 +17,10 @@ class MatchConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     threshold: float = Field(
-        0.1784, ge=0, le=1, description="calibrated probability at or above which a match is flagged"
+        0.1780, ge=0, le=1, description="calibrated probability at or above which a match is flagged"
     )
     names_only_threshold: float = Field(
-        0.0167,
+        0.0146,
         ge=0,
         le=1,
         description="the same, for a comparison on names alone (no date of birth, nationality, sex or "
@@ -72,8 +72,8 @@ class MatchConfig(BaseModel):
     document_match_log_odds: float = Field(8.0, ge=0, le=30)
     low_quality_alias_log_odds: float = Field(-0.7, ge=-30, le=0)
     byname_log_odds: float = Field(-1.0, ge=-30, le=0)
-    calibration_slope: float = Field(1.0154, gt=0, le=10)
-    calibration_intercept: float = Field(-6.7566, ge=-50, le=50)
+    calibration_slope: float = Field(1.0330, gt=0, le=10)
+    calibration_intercept: float = Field(-6.8500, ge=-50, le=50)
     severity: str = "HIGH"
     max_matches_per_traveller: int = Field(5, ge=1)
     max_candidates_per_traveller: int = Field(200, ge=1)

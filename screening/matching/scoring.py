@@ -201,9 +201,53 @@ def sound_code(token: str) -> str:
     return jellyfish.metaphone(token) if token.isalpha() else token
 
 
+# Heads Arabic names write joined to the next part (AL-SHAMI, ABU WALID, ABD AL-GHAFUR), longest first. Two
+# parts that begin with the same head agree only as well as what follows it: the shared head alone lifts
+# ALSAHRAUI/ALSHAMI or ABUUBAYDAH/ABUHURAYRAH, different names, to a near agreement by edit distance.
+JOINED_HEADS = ("ABDUL", "ABDEL", "ABDAL", "ABOU", "ABDL", "ABU", "ABD", "BIN", "BEN", "AL", "EL", "UL")
+_HEAD_STARTS = frozenset(h[:2] for h in JOINED_HEADS)
+HEAD_REST_MIN = 3  # a head is taken off only when both parts keep this many letters after it
+
+
+def joined_head_rests(a: str, b: str) -> tuple[str, str] | None:
+    """What follows the longest joining head both parts begin with, or None (no shared head, or a rest
+    shorter than HEAD_REST_MIN: ALI/ALY are not AL + I)."""
+    if a[:2] != b[:2] or a[:2] not in _HEAD_STARTS:
+        return None
+    for head in JOINED_HEADS:
+        if a.startswith(head) and b.startswith(head):
+            n = len(head)
+            if min(len(a), len(b)) - n >= HEAD_REST_MIN:
+                return a[n:], b[n:]
+            return None
+    return None
+
+
 @lru_cache(maxsize=2_000_000)
 def token_similarity(a: str, b: str, phonetic: float = 0.88, initial: float = 0.7) -> float:
-    """Similarity of two name parts in [0, 1]: edit-based, with phonetic and initial-letter credit."""
+    """Similarity of two name parts in [0, 1]: edit-based, with phonetic and initial-letter credit; for
+    two parts with the same joining head (joined_head_rests), at most the similarity of what follows it."""
+    score = _edit_similarity(a, b, phonetic, initial)
+    rests = joined_head_rests(a, b) if 0.0 < score < 1.0 else None
+    if rests is not None:
+        score = min(score, _edit_similarity(rests[0], rests[1], phonetic, initial))
+    return score
+
+
+def head_cap(forms: Sequence[str], word: str, phonetic: float = 0.88, initial: float = 0.7) -> float:
+    """The most the joining-head rule lets any of a part's forms agree with `word` (1.0: no shared head
+    for some form), for similarities decided without token_similarity (sounding alike, candidates.py)."""
+    cap = 0.0
+    for form in forms:
+        rests = joined_head_rests(form, word)
+        if rests is None:
+            return 1.0
+        cap = max(cap, _edit_similarity(rests[0], rests[1], phonetic, initial))
+    return cap
+
+
+def _edit_similarity(a: str, b: str, phonetic: float, initial: float) -> float:
+    """token_similarity without the joining-head rule."""
     if a == b:
         return 1.0
     if not a or not b:

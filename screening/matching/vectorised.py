@@ -13,7 +13,14 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA, Indel, Levenshtein
 
-from screening.matching.scoring import CONTAINED_MIN, LIGHT_WEIGHT, NameWeights, WeightedSlot, sound_code
+from screening.matching.scoring import (
+    CONTAINED_MIN,
+    LIGHT_WEIGHT,
+    NameWeights,
+    WeightedSlot,
+    joined_head_rests,
+    sound_code,
+)
 from screening.matching.scoring import joined_similarity as joined_similarity  # shared with score_names
 
 
@@ -32,7 +39,24 @@ def token_similarities(
 
     `known` may hold what the caller already has as arrays (la, lb: lengths; same_first, same_sound,
     equal: booleans; osa, indel: normalised similarities in float64), so that a batch of pairs between
-    indexed parts needs no per-pair Python at all."""
+    indexed parts needs no per-pair Python beyond the joining-head test of pairs with the same first
+    two letters."""
+    score = _edit_similarities(a, b, weights, known=known)
+    rests = [
+        (k, r) for k in np.flatnonzero((score > 0.0) & (score < 1.0)).tolist() if (r := joined_head_rests(a[k], b[k]))
+    ]
+    if rests:
+        at = np.array([k for k, _ in rests], dtype=np.int64)
+        capped = _edit_similarities([r[0] for _, r in rests], [r[1] for _, r in rests], weights)
+        score = score.copy()
+        score[at] = np.minimum(score[at], capped)
+    return score
+
+
+def _edit_similarities(
+    a: Sequence[str], b: Sequence[str], weights: NameWeights, *, known: dict[str, np.ndarray] | None = None
+) -> np.ndarray:
+    """token_similarities without the joining-head rule (scoring._edit_similarity as arrays)."""
     n = len(a)
     if not n:
         return np.zeros(0)
