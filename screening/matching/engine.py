@@ -369,7 +369,7 @@ class WatchlistIndex:
         """Nothing but a name to compare: rank by the name's calibrated score."""
         slope, intercept = config.calibration_slope, config.calibration_intercept
         scored = [(owner, b, float(calibrate(b.value, slope, intercept))) for owner, b in best.items()]
-        scored.sort(key=lambda item: -item[2])
+        scored.sort(key=lambda item: (-item[2], item[0]))  # ties by entry: the same order on every path
         kept = [item for item in scored if keep_below or item[2] >= config.threshold][:limit]
         return [self._match(traveller, owner, b, score, config) for owner, b, score in kept]
 
@@ -388,7 +388,7 @@ class WatchlistIndex:
             score, parts = combine(name_part, evidence_parts(traveller, self.entries[owner], config), config)
             if keep_below or score >= config.threshold:
                 out.append((score, owner, b, parts))
-        out.sort(key=lambda item: -item[0])
+        out.sort(key=lambda item: (-item[0], item[1]))  # ties by entry: the same order on every path
         matches = []
         for score, owner, b, parts in out[:limit]:
             match = self._match(traveller, owner, b, score, config)
