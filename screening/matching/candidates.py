@@ -12,6 +12,9 @@ vectorised estimate of the name score drops those that cannot reach the candidat
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA, Indel
@@ -77,6 +80,27 @@ def _form_pairs(
     return per_group, p_group, form_token[_ranges(f_lo, f_hi)], g_vocab[p_group]
 
 
+class LazyColumn:
+    """A value per vocabulary part, computed only for the parts asked for (a batch against a million-name
+    list meets a few percent of its parts; computing every part's sound code and letter counts up front
+    cost each fresh worker seconds)."""
+
+    def __init__(self, words: list[str], compute: Callable[[list[str]], np.ndarray], dtype: Any, width: int = 0):
+        self.words = words
+        self.compute = compute
+        self.values = np.zeros((len(words), width) if width else len(words), dtype=dtype)
+        self.done = np.zeros(len(words), dtype=np.bool_)
+
+    def __getitem__(self, ids: np.ndarray) -> np.ndarray:
+        """The values of vocabulary ids `ids` (any shape of int array), computing those not yet known."""
+        missing = ids[~self.done[ids]]
+        if len(missing):
+            missing = unique_values(missing)
+            self.values[missing] = self.compute([self.words[k] for k in missing.tolist()])
+            self.done[missing] = True
+        return self.values[ids]
+
+
 class CandidateFinder:
     """Per-index candidate search with a cache of each traveller name part's agreeing listed parts."""
 
@@ -86,9 +110,10 @@ class CandidateFinder:
         self._expand_cache: dict[tuple[tuple[str, ...], NameWeights], tuple[np.ndarray, np.ndarray]] = {}
         self._expand_size = 0
         self._vocab_features: dict[str, np.ndarray] | None = None
+        self._sound_column: LazyColumn | None = None
         self._sound_ids: dict[str, int] = {}
         self._buffer: np.ndarray | None = None
-        self._letters: np.ndarray | None = None
+        self._letters: LazyColumn | None = None
         self._end_hashes: tuple[np.ndarray, np.ndarray] | None = None
 
     def agreeing_parts(self, forms: tuple[str, ...], weights: NameWeights) -> tuple[np.ndarray, np.ndarray, int]:
@@ -197,23 +222,24 @@ class CandidateFinder:
             return np.zeros(0, dtype=np.bool_)
         features = self._features()
         per_group, p_group, p_token, p_vocab = _form_pairs(groups, vocabulary_size, part_form_ptr, form_token)
+        v_sound = self._sounds(p_vocab)
         t_len, t_first, t_sound, _t_id = self._token_features(tokens)
-        shared = np.minimum(letter_counts(tokens)[p_token], self._letter_counts()[p_vocab]).sum(axis=1, dtype=np.int64)
+        shared = np.minimum(letter_counts(tokens)[p_token], self._letter_counts(p_vocab)).sum(axis=1, dtype=np.int64)
         la, lb = t_len[p_token], features["len"][p_vocab]
         possible = (
             (2 * shared >= weights.agree_min * (la + lb) - 1e-9)
             | (np.maximum(la, lb) - shared <= 1)
             | (np.minimum(la, lb) <= 1)
-            | ((t_first[p_token] == features["first"][p_vocab]) & (t_sound[p_token] == features["sound"][p_vocab]))
+            | ((t_first[p_token] == features["first"][p_vocab]) & (t_sound[p_token] == v_sound))
         )
         starts = np.concatenate([[0], np.cumsum(per_group)[:-1]]).astype(np.int64)
         return np.logical_or.reduceat(possible, starts) & (per_group > 0)
 
-    def _letter_counts(self) -> np.ndarray:
-        """letter_counts of the vocabulary, computed once."""
-        if self._letters is None or len(self._letters) != len(self.data.vocabulary):
-            self._letters = letter_counts(self.data.vocabulary)
-        return self._letters
+    def _letter_counts(self, ids: np.ndarray) -> np.ndarray:
+        """letter_counts of vocabulary parts (each computed once)."""
+        if self._letters is None or len(self._letters.words) != len(self.data.vocabulary):
+            self._letters = LazyColumn(self.data.vocabulary, letter_counts, np.uint16, 27)
+        return self._letters[ids]
 
     def _group_similarities(
         self,
@@ -240,9 +266,10 @@ class CandidateFinder:
         starts = np.concatenate([[0], np.cumsum(per_group)[:-1]]).astype(np.int64)
         best_rough = np.maximum.reduceat(rough, starts)
         features = self._features()
+        v_sound = self._sounds(p_vocab)
         t_len, t_first, t_sound, t_id = self._token_features(tokens)
         same_first = t_first[p_token] == features["first"][p_vocab]
-        same_sound = t_sound[p_token] == features["sound"][p_vocab]
+        same_sound = t_sound[p_token] == v_sound
         sims = np.where(best_rough >= 1.0, 1.0, 0.0)
         # Where the rough score leaves it open: the scorer's own part similarity (vectorised.py), best form
         open_group = (best_rough < 1.0) & (best_rough >= ROUGH_MIN)
@@ -293,27 +320,33 @@ class CandidateFinder:
         return out
 
     def vocab_features(self) -> dict[str, np.ndarray]:
-        """Per vocabulary part: length, first letter (ord) and metaphone code id."""
+        """Per vocabulary part: length and first letter (ord)."""
         return self._features()
 
     def _features(self) -> dict[str, np.ndarray]:
-        """Per vocabulary part: length, first letter and metaphone code (as an integer), computed once."""
+        """Per vocabulary part: length and first letter, computed once (cheap; sounds: _sounds)."""
         if self._vocab_features is None:
             vocabulary = self.data.vocabulary
-            codes: dict[str, int] = {}
-            self._sound_ids = codes
             self._vocab_features = {
                 "len": np.fromiter(map(len, vocabulary), dtype=np.int64, count=len(vocabulary)),
                 "first": np.fromiter(
                     (ord(w[0]) if w else -1 for w in vocabulary), dtype=np.int64, count=len(vocabulary)
                 ),
-                "sound": np.fromiter(
-                    (codes.setdefault(sound_code(w), len(codes)) for w in vocabulary),
-                    dtype=np.int64,
-                    count=len(vocabulary),
-                ),
             }
         return self._vocab_features
+
+    def _sounds(self, ids: np.ndarray) -> np.ndarray:
+        """Metaphone code ids (numbered as met) of vocabulary parts; before _token_features of the
+        traveller parts compared with them, so that a shared code has the same id on both sides."""
+        if self._sound_column is None or len(self._sound_column.words) != len(self.data.vocabulary):
+            codes: dict[str, int] = {}
+            self._sound_ids = codes
+
+            def compute(words: list[str]) -> np.ndarray:
+                return np.fromiter((codes.setdefault(sound_code(w), len(codes)) for w in words), np.int64, len(words))
+
+            self._sound_column = LazyColumn(self.data.vocabulary, compute, np.int64)
+        return self._sound_column[ids]
 
     def _token_features(self, tokens: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Length, first letter, metaphone code id (unique negative ids for codes no listed part has) and
