@@ -235,3 +235,24 @@ def test_a_kunya_alone_is_found_on_date_of_birth_and_nationality_by_both_paths()
     assert [(f[0], f[1]) for f in expected] == [("kunya", "e1")]
     assert "kunya or laqab alone" in expected[0][4]
     assert flags(batch.screen_batch(travellers, CONFIG)) == expected
+
+
+def test_deferred_gains_through_expansions_are_the_gathered_ones() -> None:
+    """A deferred common part's gains read from its cached expansion (after EXPAND_DEFERRED_AFTER
+    deferrals) are those read from the candidates' own parts, bit for bit."""
+    from screening.matching.candidates import EXPAND_DEFERRED_AFTER
+
+    index = WatchlistIndex(small_lists())
+    finder, weights = index.finder, CONFIG.name_weights()
+    names = np.arange(index.data.name_count, dtype=np.int64)  # sorted and distinct, as _by_share gives them
+    deferred = []
+    for query in [index.data.listed_name(k) for k in range(1, index.data.name_count, 7)]:
+        for forms, weight in index.query_slots(query, CONFIG):
+            ids, sims, _size = finder.agreeing_parts(forms, weights)
+            deferred.append((forms, ids, sims, weight))
+    gathered = finder._gains_of_parts(names, [(ids, sims * weight) for _f, ids, sims, weight in deferred])
+    assert sum(int((g > 0).sum()) for g in gathered) > 10  # each listed name holds its own parts
+    for _ in range(EXPAND_DEFERRED_AFTER + 1):
+        got = finder._deferred_gains(names, deferred, weights)
+        assert [g.tolist() for g in got] == [g.tolist() for g in gathered]
+    assert all((forms, weights) in finder._expand_cache for forms, *_ in deferred)

@@ -35,6 +35,9 @@ from screening.matching.vectorised import token_similarities
 COMMON_POSTINGS = 2000
 _CACHE_LIMIT = 100_000
 _EXPAND_CACHE_NAMES = 20_000_000  # name numbers kept in the expansion cache (80 MB)
+# A common part deferred this many times is expanded once (cached) and looked up by binary search after:
+# the common parts recur in most travellers, and reading every candidate's parts cost more.
+EXPAND_DEFERRED_AFTER = 2
 # Candidates (best shared weight first) scored in full whatever their quick estimate says.
 ALWAYS_SCORED = 12
 # Edit similarity below which only sounding alike can lift a part pair to agreeing (one typo or a swap
@@ -66,6 +69,14 @@ def _reduce_by_name(names: np.ndarray, values: np.ndarray, reduce: np.ufunc) -> 
     ordered = names[order]
     starts = np.flatnonzero(np.concatenate([[True], ordered[1:] != ordered[:-1]]))
     return ordered[starts], reduce.reduceat(values[order], starts)
+
+
+def _values_at(keys: np.ndarray, values: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """values[k] where keys[k] == wanted, else 0, for sorted distinct `keys` (a binary search each)."""
+    if not len(keys):
+        return np.zeros(len(wanted))
+    at = np.minimum(np.searchsorted(keys, wanted.astype(keys.dtype, copy=False)), len(keys) - 1)
+    return np.where(keys[at] == wanted, values[at], 0.0)
 
 
 def _form_pairs(
@@ -109,6 +120,7 @@ class CandidateFinder:
         self._part_cache: dict[tuple[tuple[str, ...], NameWeights], tuple[np.ndarray, np.ndarray, int]] = {}
         self._expand_cache: dict[tuple[tuple[str, ...], NameWeights], tuple[np.ndarray, np.ndarray]] = {}
         self._expand_size = 0
+        self._deferrals: dict[tuple[tuple[str, ...], NameWeights], int] = {}
         self._vocab_features: dict[str, np.ndarray] | None = None
         self._sound_column: LazyColumn | None = None
         self._sound_ids: dict[str, int] = {}
@@ -401,6 +413,31 @@ class CandidateFinder:
         first = np.concatenate([[0], np.cumsum(lengths)[:-1]])
         return [np.maximum.reduceat(self.lookup(ids, gains, forms), first) for ids, gains in parts]
 
+    def _deferred_gains(
+        self,
+        names: np.ndarray,
+        deferred: list[tuple[tuple[str, ...], np.ndarray, np.ndarray, float]],
+        weights: NameWeights,
+    ) -> list[np.ndarray]:
+        """_gains_in_names of each deferred (forms, ids, sims, weight) part for sorted distinct `names`:
+        from the part's cached expansion (EXPAND_DEFERRED_AFTER) or from the names' own parts. The same
+        values either way: a name's best similarity times the weight is its best gain (weights >= 0)."""
+        out: list[np.ndarray | None] = []
+        read: list[tuple[np.ndarray, np.ndarray]] = []
+        for forms, ids, sims, weight in deferred:
+            key = (forms, weights)
+            seen = self._deferrals[key] = self._deferrals.get(key, 0) + 1
+            if key in self._expand_cache or seen >= EXPAND_DEFERRED_AFTER:
+                holders, best = self._expand(key, ids, sims)
+                out.append(_values_at(holders, best, names) * weight)
+            else:
+                out.append(None)
+                read.append((ids, sims * weight))
+        from_parts = iter(self._gains_of_parts(names, read) if read else [])
+        if len(self._deferrals) > _CACHE_LIMIT:
+            self._deferrals.clear()
+        return [next(from_parts) if gained is None else gained for gained in out]
+
     def estimate(
         self,
         names: np.ndarray,
@@ -528,7 +565,7 @@ class CandidateFinder:
         for position in range(len(parts) - 1, -1, -1):
             size, weight, ids, gains, forms, sims = parts[position]
             if position > 0 and size > COMMON_POSTINGS and (deferred_weight + weight) / total < min_share:
-                deferred.append((ids, gains))
+                deferred.append((forms, ids, sims, weight))
                 deferred_weight += weight
             else:
                 expand.append((forms, ids, sims, weight))
@@ -541,7 +578,7 @@ class CandidateFinder:
         shared = shared / total
         keep = shared + deferred_weight / total >= min_share
         unique, shared = unique[keep], shared[keep]
-        for gained in self._gains_of_parts(unique.astype(np.int64), deferred):
+        for gained in self._deferred_gains(unique.astype(np.int64), deferred, weights):
             shared = shared + gained / total
         good = np.nonzero(shared >= min_share)[0]
         if min_estimate > 0 and len(good) > ALWAYS_SCORED:
