@@ -75,14 +75,18 @@ def test_batch_name_scores_are_score_names_bit_for_bit() -> None:
     rng = random.Random(9)
     queries += [typo(name, rng) for entry in index.entries for name in entry.names]
     compared = 0
-    for query in queries:
-        slots = index.query_slots(query, CONFIG)
-        names = index.candidates(slots, CONFIG)
+    asked = [(index.candidates(slots, CONFIG), slots) for slots in (index.query_slots(q, CONFIG) for q in queries)]
+    # all queries' names scored at once, in both orders (a query's values are not its group's first one's)
+    together = index.batch_scorer.many_scores_and_bounds(asked, weights, CONFIG.particle_weight)
+    backwards = index.batch_scorer.many_scores_and_bounds(asked[::-1], weights, CONFIG.particle_weight)[::-1]
+    assert [s.tolist() for s, _ in together] == [s.tolist() for s, _ in backwards]
+    for (names, slots), (scores, _bounds) in zip(asked, together, strict=True):
         if not len(names):
             continue
         known = [index.finder.agreeing_parts(forms, weights) for forms, _ in slots]
         tables = [dict(zip(ids.tolist(), sims.tolist(), strict=True)) for ids, sims, _ in known]
         batch = index.batch_scorer.name_scores(names, slots, weights, CONFIG.particle_weight)
+        assert scores.tolist() == batch.tolist()
         for name, value in zip(names.tolist(), batch.tolist(), strict=True):
             listed, ids = index._listed(name, CONFIG)
 
@@ -91,7 +95,7 @@ def test_batch_name_scores_are_score_names_bit_for_bit() -> None:
             ) -> float:
                 return max(tables[i].get(v, 0.0) for v in ids[j])
 
-            assert value == score_names(slots, listed, weights, similarity).score, (query, name)
+            assert value == score_names(slots, listed, weights, similarity).score, (slots, name)
             compared += 1
     assert compared > 20
 
@@ -190,23 +194,29 @@ def test_batch_log_odds_are_the_scorers() -> None:
     queries += [
         " ".join(rng.sample(name.split(), len(name.split()))) for entry in index.entries for name in entry.names
     ]
+    # parts written as one or apart, and a part cut short (one begins the other), in many travellers
+    words = [name.split() for entry in index.entries for name in entry.names]
+    queries += [" ".join([w[0] + w[1], *w[2:]]) for w in words if len(w) >= 3]
+    queries += [" ".join([w[0][:4], w[0][4:], *w[1:]]) for w in words if len(w[0]) >= 8]
+    queries += [" ".join([*w[:-1], cut]) for w in words if len(w[-1]) >= 6 for cut in (w[-1][:4], w[-1][-4:])]
     compared = 0
-    for query in queries:
-        slots = index.query_slots(query, CONFIG)
-        names = index.candidates(slots, CONFIG)
+    asked = [(index.candidates(slots, CONFIG), slots) for slots in (index.query_slots(q, CONFIG) for q in queries)]
+    forwards = index.batch_scorer.many_scores_and_bounds(asked, weights, CONFIG.particle_weight)
+    backwards = index.batch_scorer.many_scores_and_bounds(asked[::-1], weights, CONFIG.particle_weight)[::-1]
+    for (names, slots), (_, bounds), (_, other) in zip(asked, forwards, backwards, strict=True):
+        assert abs(bounds - other).max(initial=0.0) < 1e-9  # a query's values are not its group's first one's
         if not len(names):
             continue
         tables = [
             dict(zip(i.tolist(), s.tolist(), strict=True))
             for i, s, _ in map(lambda slot: index.finder.agreeing_parts(slot[0], weights), slots)
         ]
-        _, bounds = index.batch_scorer.name_scores_and_bounds(names, slots, weights, CONFIG.particle_weight)
         for name, bound in zip(names.tolist(), bounds.tolist(), strict=True):
             listed, ids = index._listed(name, CONFIG)
             result = score_names(
                 slots, listed, weights, lambda i, j, ids=ids, tables=tables: max(tables[i].get(v, 0.0) for v in ids[j])
             )
-            assert abs(bound - result.log_odds) < 1e-9, (query, name, bound, result.contributions)
+            assert abs(bound - result.log_odds) < 1e-9, (slots, name, bound, result.contributions)
             compared += 1
     assert compared > 50
 

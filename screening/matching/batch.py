@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from screening.matching.candidates import INITIAL_WEIGHT, CandidateFinder
+from screening.matching.candidates import INITIAL_WEIGHT, CandidateFinder, _values_at
 from screening.matching.index_data import IndexData, _ranges
 from screening.matching.scoring import CONTAINED_MIN, NameWeights, WeightedSlot, _contained
 from screening.matching.translit import translit_key
@@ -63,9 +63,44 @@ class BatchScorer:
         begins or ends, from _joined_neighbour and _contained), summed in another order, so equal up to
         rounding (engine.BOUND_MARGIN), and the joined reading where score_names takes it. With
         agreeing_only, instead an upper bound whatever the similarities of the pairs that do not agree."""
+        return self.many_scores_and_bounds([(names, slots)], weights, particle_weight, agreeing_only)[0]
+
+    def many_scores_and_bounds(
+        self,
+        queries: list[tuple[np.ndarray, list[WeightedSlot]]],
+        weights: NameWeights,
+        particle_weight: float,
+        agreeing_only: bool = False,
+    ) -> list[tuple[np.ndarray, np.ndarray]]:
+        """name_scores_and_bounds of several travellers' (candidate names, slots): the names of all
+        travellers with the same number of parts are scored as one set of arrays, so the hundred-odd numpy
+        calls of the scoring are paid once per part count, not once per traveller. Each name's values are
+        those it gets alone (the alignment is row by row; sums over padded parts add zeros)."""
+        out: list[tuple[np.ndarray, np.ndarray]] = [(np.zeros(0), np.zeros(0))] * len(queries)
+        by_parts: dict[int, list[int]] = {}
+        for k, (names, slots) in enumerate(queries):
+            if len(names):
+                by_parts.setdefault(len(slots), []).append(k)
+        for members in by_parts.values():
+            group = [(np.asarray(queries[k][0], dtype=np.int64), queries[k][1]) for k in members]
+            score, bound = self._group_scores_and_bounds(group, weights, particle_weight, agreeing_only)
+            ends = np.cumsum([len(names) for names, _ in group]).tolist()
+            for k, lo, hi in zip(members, [0, *ends[:-1]], ends, strict=True):
+                out[k] = (score[lo:hi], bound[lo:hi])
+        return out
+
+    def _group_scores_and_bounds(
+        self,
+        group: list[tuple[np.ndarray, list[WeightedSlot]]],
+        weights: NameWeights,
+        particle_weight: float,
+        agreeing_only: bool,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """many_scores_and_bounds for travellers with the same number of parts, names concatenated."""
         d = self.data
-        names = np.asarray(names, dtype=np.int64)
-        n, q = len(names), len(slots)
+        names = np.concatenate([names for names, _ in group])
+        owner = np.repeat(np.arange(len(group)), [len(names) for names, _ in group])  # each row's traveller
+        n, q = len(names), len(group[0][1])
         slot_lo, slot_hi = d.slot_ptr[names], d.slot_ptr[names + 1]
         slot_count = slot_hi - slot_lo
         slot_index = _ranges(slot_lo, slot_hi)
@@ -74,13 +109,12 @@ class BatchScorer:
         form_lo, form_hi = d.form_ptr[slot_index], d.form_ptr[slot_index + 1]
         forms = d.slot_forms[_ranges(form_lo, form_hi)]
         form_starts = np.concatenate([[0], np.cumsum(form_hi - form_lo)[:-1]]).astype(np.int64)
+        form_owner = np.repeat(owner[row], form_hi - form_lo)
         width = int(slot_count.max())
         sims = np.zeros((n, q, width))
-        for i, (query_forms, _weight) in enumerate(slots):
-            ids, values, _size = self.finder.agreeing_parts(query_forms, weights)
-            if not len(ids):
-                continue
-            per_form = self.finder.lookup(ids, values, forms)
+        keys, values = self._part_tables(group, weights)
+        for i in range(q):  # traveller part i of every row at once: one search in all the travellers' tables
+            per_form = _values_at(keys, values, (form_owner * q + i) * len(d.vocabulary) + forms)
             sims[row, i, column] = np.maximum.reduceat(per_form, form_starts)
         first_form = d.slot_forms[form_lo]
         first_len = self.vocab_len[first_form]
@@ -88,36 +122,44 @@ class BatchScorer:
         listed = np.where(first_len == 1, np.minimum(listed, INITIAL_WEIGHT), listed)
         listed_weight = np.zeros((n, width))
         listed_weight[row, column] = listed
-        query_weight = np.array([w for _, w in slots], dtype=np.float64)
+        query_weight = np.array([[w for _, w in slots] for _, slots in group], dtype=np.float64)[owner]
+        query_len = np.array([[len(f[0]) for f, _ in slots] for _, slots in group], dtype=np.int64)[owner]
+        query_first = np.array(
+            [[ord(f[0][0]) if f[0] else -2 for f, _ in slots] for _, slots in group], dtype=np.int64
+        )[owner]
         aligned, imperfect, partner = align(sims, query_weight, listed_weight, slot_count, weights)
         part_len = np.zeros((n, width), dtype=np.int64)
         part_len[row, column] = first_len
         listed_first = np.full((n, width), -1, dtype=np.int64)
         listed_first[row, column] = self.finder.vocab_features()["first"][first_form]
+        arrays = (
+            sims,
+            partner,
+            query_weight,
+            listed_weight,
+            part_len,
+            listed_first,
+            slot_count,
+            query_len,
+            query_first,
+        )
         if agreeing_only:
-            plain = plain_log_odds(
-                sims, partner, query_weight, listed_weight, part_len, listed_first, slot_count, slots, weights, True
-            )
+            plain = plain_log_odds(*arrays, weights, True)
         else:
             forms_of = _FormsOf(forms, form_starts, slot_count)
             plain = name_log_odds(
-                sims,
-                partner,
-                query_weight,
-                listed_weight,
-                part_len,
-                listed_first,
-                slot_count,
-                slots,
+                *arrays,
                 weights,
-                self._joined_neighbour(slots, sims, partner, forms, form_starts, row, column, width, weights),
-                lambda rows, parts: self._contained(slots, rows, parts, partner, forms_of),
+                self._joined_neighbour(
+                    group, owner, sims, partner, forms, form_starts, form_owner, row, column, width, weights
+                ),
+                lambda rows, parts: self._contained(group, owner, rows, parts, partner, forms_of),
             )
         # Joined strings: only where a boundary can have moved, the lengths are close and (at most two
         # insertions/deletions apart) the lengths differ by two or less.
-        query_len = sum(len(forms_[0]) for forms_, _ in slots)
+        query_total = np.array([sum(len(f[0]) for f, _ in slots) for _, slots in group], dtype=np.int64)[owner]
         listed_len = np.add.reduceat(first_len, np.concatenate([[0], np.cumsum(slot_count)[:-1]]))
-        shorter, longer = np.minimum(query_len, listed_len), np.maximum(query_len, listed_len)
+        shorter, longer = np.minimum(query_total, listed_len), np.maximum(query_total, listed_len)
         boundary = (slot_count != q) | (imperfect >= 2)
         close = (shorter >= weights.joined_min * longer) & (longer - shorter <= 2)
         maybe = (aligned < 1.0) & boundary & close
@@ -136,10 +178,10 @@ class BatchScorer:
         if len(candidates_joined):
             score = aligned.copy()
             joined_at = np.zeros(n)
-            query_parts = [forms_[0] for forms_, _ in slots]
             vocabulary = d.vocabulary
             for k in candidates_joined.tolist():
                 lo = int(slot_lo[k])
+                query_parts = [forms_[0] for forms_, _ in group[int(owner[k])][1]]
                 listed_parts = [
                     vocabulary[int(d.slot_forms[d.form_ptr[s]])] for s in range(lo, lo + int(slot_count[k]))
                 ]
@@ -157,19 +199,32 @@ class BatchScorer:
                     bound = np.where(used & (joined_sum > plain), joined_sum, plain)
         return score, bound
 
+    def _part_tables(
+        self, group: list[tuple[np.ndarray, list[WeightedSlot]]], weights: NameWeights
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The agreeing listed parts of every traveller part of the group, as sorted keys (traveller *
+        parts + part) * vocabulary size + listed part, and their similarities."""
+        tables = [self.finder.agreeing_parts(query_forms, weights) for _, slots in group for query_forms, _ in slots]
+        lengths = np.fromiter((len(t[0]) for t in tables), dtype=np.int64, count=len(tables))
+        base = np.arange(len(tables), dtype=np.int64) * len(self.data.vocabulary)
+        ids = np.concatenate([t[0] for t in tables]).astype(np.int64)
+        return np.repeat(base, lengths) + ids, np.concatenate([t[1] for t in tables])
+
     def _joined_neighbour(
         self,
-        slots: list[WeightedSlot],
+        group: list[tuple[np.ndarray, list[WeightedSlot]]],
+        owner: np.ndarray,
         sims: np.ndarray,
         partner: np.ndarray,
         forms: np.ndarray,
         form_starts: np.ndarray,
+        form_owner: np.ndarray,
         row: np.ndarray,
         column: np.ndarray,
         width: int,
         weights: NameWeights,
     ) -> np.ndarray:
-        """(N, Q): scoring._joined_with_neighbour for every name and traveller part: the part written
+        """(N, Q): scoring._joined_with_neighbour for every name and its traveller's part: the part written
         together with its left or right neighbour (or that string's transliteration key) is a form of the
         listed part the neighbour agreed with. Only traveller parts whose joined string is a listed part
         at all need the arrays."""
@@ -182,12 +237,17 @@ class BatchScorer:
         taken = partner >= 0
         j = np.where(taken, partner, 0)
         agreeing = taken & (sims[rows[:, None], np.arange(q)[None, :], j] >= weights.agree_min)
+        vocabulary_size = max(len(self.data.vocabulary), 1)
         for left in range(q - 1):
-            joined = slots[left][0][0] + slots[left + 1][0][0]
-            wanted = {v for v in (ids.get(joined), ids.get(translit_key(joined))) if v is not None}
+            wanted: list[int] = []  # traveller * vocabulary_size + listed part, for every traveller of the group
+            for t, (_names, slots) in enumerate(group):
+                joined = slots[left][0][0] + slots[left + 1][0][0]
+                found = {v for v in (ids.get(joined), ids.get(translit_key(joined))) if v is not None}
+                wanted.extend(t * vocabulary_size + v for v in sorted(found))
             if not wanted:
                 continue
-            per_form = np.isin(forms, np.array(sorted(wanted), dtype=forms.dtype))
+            keys = np.array(wanted, dtype=np.int64)
+            per_form = _values_at(keys, np.ones(len(keys)), form_owner * vocabulary_size + forms) > 0
             member = np.zeros((n, width), dtype=np.bool_)
             member[row, column] = np.logical_or.reduceat(per_form, form_starts)
             # the right part with its agreeing left neighbour, and the left part with its agreeing right one
@@ -197,7 +257,8 @@ class BatchScorer:
 
     def _contained(
         self,
-        slots: list[WeightedSlot],
+        group: list[tuple[np.ndarray, list[WeightedSlot]]],
+        owner: np.ndarray,
         rows: np.ndarray,
         parts: np.ndarray,
         partner: np.ndarray,
@@ -210,19 +271,23 @@ class BatchScorer:
         lo, hi = forms_of.span(rows, partner[rows, parts])
         per_pair = hi - lo
         listed = forms_of.forms[_ranges(lo, hi)]
-        part_of_form = np.repeat(parts, per_pair)
-        maybe = np.zeros(len(listed), dtype=np.bool_)
-        for i, (query_forms, _weight) in enumerate(slots):
-            long_forms = [f for f in query_forms if len(f) >= CONTAINED_MIN]
-            if not long_forms:
-                continue
-            heads = np.array([hash(f[:CONTAINED_MIN]) for f in long_forms], dtype=np.int64)
-            tails = np.array([hash(f[-CONTAINED_MIN:]) for f in long_forms], dtype=np.int64)
-            mine = np.flatnonzero(part_of_form == i)
-            ids = listed[mine]
-            maybe[mine] = (head[ids][:, None] == heads[None, :]).any(axis=1) | (
-                tail[ids][:, None] == tails[None, :]
-            ).any(axis=1)
+        q = partner.shape[1]
+        # the long forms' first and last letters of every traveller part (traveller * q + part), padded
+        long_forms = [
+            [f for f in query_forms if len(f) >= CONTAINED_MIN] for _, slots in group for query_forms, _ in slots
+        ]
+        most = max(1, max(map(len, long_forms)))
+        heads = np.zeros((len(long_forms), most), dtype=np.int64)
+        tails = np.zeros((len(long_forms), most), dtype=np.int64)
+        has = np.zeros((len(long_forms), most), dtype=np.bool_)
+        for g, found in enumerate(long_forms):
+            heads[g, : len(found)] = [hash(f[:CONTAINED_MIN]) for f in found]
+            tails[g, : len(found)] = [hash(f[-CONTAINED_MIN:]) for f in found]
+            has[g, : len(found)] = True
+        part_of_form = np.repeat(owner[rows] * q + parts, per_pair)
+        maybe = (has[part_of_form] & (head[listed][:, None] == heads[part_of_form])).any(axis=1) | (
+            has[part_of_form] & (tail[listed][:, None] == tails[part_of_form])
+        ).any(axis=1)
         if not maybe.any():
             return out
         starts = np.concatenate([[0], np.cumsum(per_pair)[:-1]]).astype(np.int64)
@@ -232,13 +297,13 @@ class BatchScorer:
             cache.clear()
         vocabulary = self.data.vocabulary
         for k in open_pairs.tolist():
-            i = int(parts[k])
+            query_forms = group[int(owner[rows[k]])][1][int(parts[k])][0]
             ids = tuple(listed[starts[k] : starts[k] + per_pair[k]].tolist())
-            key = (slots[i][0], ids)
-            found = cache.get(key)
-            if found is None:
-                found = cache[key] = _contained(slots[i][0], tuple(vocabulary[v] for v in ids))
-            out[k] = found
+            key = (query_forms, ids)
+            found_ = cache.get(key)
+            if found_ is None:
+                found_ = cache[key] = _contained(query_forms, tuple(vocabulary[v] for v in ids))
+            out[k] = found_
         return out
 
 

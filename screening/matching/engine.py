@@ -34,6 +34,7 @@ from screening.watchlists.model import WatchlistEntry, WatchlistLoad
 BOUND_MARGIN = 1e-6  # log-odds: the bound sums in another order than the scorer
 # Below this many candidates the scorer itself is quicker than the array bound's fixed cost (numpy calls).
 BOUND_MIN_NAMES = 8
+_NO_NAMES = np.empty(0, dtype=np.int64)
 EVIDENCE_FIELDS = ("date_of_birth", "nationality", "document_issuing_state", "sex", "document_number")
 
 
@@ -416,10 +417,12 @@ class WatchlistIndex:
         weights = self._weights(config)
         queries = [self.traveller_slots(t, config) for t in travellers]
         self.finder.prepare([forms for slots in queries for forms, _ in slots], weights)
+        found = [self.candidates(s, config, t) if s else _NO_NAMES for t, s in zip(travellers, queries, strict=True)]
+        kept = self._worth_scoring(travellers, found, queries, config)
         matches: list[Match] = []
-        for traveller, slots in zip(travellers, queries, strict=True):
+        for traveller, slots, names in zip(travellers, queries, kept, strict=True):
             if slots:
-                matches.extend(self._score_batch(traveller, slots, config))
+                matches.extend(self._score_batch(traveller, slots, names, config))
         return matches
 
     def _known(self, slots: list[WeightedSlot], weights: NameWeights) -> list[dict[int, float]]:
@@ -430,10 +433,11 @@ class WatchlistIndex:
             known.append(dict(zip(ids.tolist(), sims.tolist(), strict=True)))
         return known
 
-    def _score_batch(self, traveller: Traveller, slots: list[WeightedSlot], config: MatchConfig) -> list[Match]:
+    def _score_batch(
+        self, traveller: Traveller, slots: list[WeightedSlot], names: np.ndarray, config: MatchConfig
+    ) -> list[Match]:
         """score_traveller(traveller, config, limit=max_matches_per_traveller) over the part similarities
-        the batch prepared, for the candidates that could be kept only."""
-        names = self._worth_scoring(traveller, self.candidates(slots, config, traveller), slots, config)
+        the batch prepared, for the candidates that could be kept only (`names`, see _worth_scoring)."""
         if not len(names) and not len(self._byname_names(traveller)):
             return []
         return self.score_traveller(
@@ -446,22 +450,37 @@ class WatchlistIndex:
         )
 
     def _worth_scoring(
-        self, traveller: Traveller, names: np.ndarray, slots: list[WeightedSlot], config: MatchConfig
-    ) -> np.ndarray:
-        """The candidates score_traveller could keep: name similarity (exact, as arrays) at least the
-        candidate cutoff, and the name log-odds (exact as arrays, up to summing order), the low-quality
-        alias adjustment and the most the traveller's other evidence could add reaching the threshold.
-        Dropping the others changes no flag; a traveller with no evidence sends its flags only to the
-        scorer. A few candidates go to the scorer as they are."""
-        if len(names) < max(BOUND_MIN_NAMES, 1):
-            return names
-        score, log_odds = self.batch_scorer.name_scores_and_bounds(
-            names, slots, self._weights(config), config.particle_weight
+        self,
+        travellers: Sequence[Traveller],
+        found: list[np.ndarray],
+        queries: list[list[WeightedSlot]],
+        config: MatchConfig,
+    ) -> list[np.ndarray]:
+        """Of each traveller's candidates, those score_traveller could keep: name similarity (exact, as
+        arrays) at least the candidate cutoff, and the name log-odds (exact as arrays, up to summing
+        order), the low-quality alias adjustment and the most the traveller's other evidence could add
+        reaching the threshold. Dropping the others changes no flag; a traveller with no evidence sends its
+        flags only to the scorer. A few candidates go to the scorer as they are. All travellers' candidates
+        are scored in one BatchScorer call (many_scores_and_bounds)."""
+        bounded = [k for k, names in enumerate(found) if len(names) >= max(BOUND_MIN_NAMES, 1)]
+        kept = list(found)
+        if not bounded:
+            return kept
+        scored = self.batch_scorer.many_scores_and_bounds(
+            [(found[k], queries[k]) for k in bounded], self._weights(config), config.particle_weight
         )
+        names = np.concatenate([found[k] for k in bounded])
+        score = np.concatenate([score for score, _ in scored])
+        log_odds = np.concatenate([log_odds for _, log_odds in scored])
+        ceilings = [evidence_ceiling(travellers[k], config) + BOUND_MARGIN for k in bounded]
+        ceiling = np.repeat(ceilings, [len(found[k]) for k in bounded])
         value = log_odds + self._alias_adjustment(config)[self.data.name_quality[names]]
-        ceiling = evidence_ceiling(traveller, config) + BOUND_MARGIN
         reach = calibrate(value + ceiling, config.calibration_slope, config.calibration_intercept)
-        return names[(score >= config.candidate_cutoff) & (np.asarray(reach) >= config.threshold)]
+        keep = (score >= config.candidate_cutoff) & (np.asarray(reach) >= config.threshold)
+        ends = np.cumsum([len(found[k]) for k in bounded]).tolist()
+        for k, lo, hi in zip(bounded, [0, *ends[:-1]], ends, strict=True):
+            kept[k] = found[k][keep[lo:hi]]
+        return kept
 
     def _alias_adjustment(self, config: MatchConfig) -> np.ndarray:
         """Log-odds added to a name by its alias quality (index in data.qualities), as _best_per_entry adds it."""

@@ -13,14 +13,7 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA, Indel, Levenshtein
 
-from screening.matching.scoring import (
-    CONTAINED_MIN,
-    LIGHT_WEIGHT,
-    NameWeights,
-    WeightedSlot,
-    joined_head_rests,
-    sound_code,
-)
+from screening.matching.scoring import CONTAINED_MIN, LIGHT_WEIGHT, NameWeights, joined_head_rests, sound_code
 from screening.matching.scoring import joined_similarity as joined_similarity  # shared with score_names
 
 
@@ -122,7 +115,8 @@ def align(
     """Greedy order-free alignment of one traveller's Q parts with N candidate names (score_names' loop).
 
     sims: (N, Q, L) part similarities, listed parts beyond a name's listed_count padded (any value);
-    query_weight: (Q,); listed_weight: (N, L). Returns (aligned score, count of aligned pairs that are not
+    query_weight: (N, Q), each name's traveller's part weights (names of several travellers with Q parts
+    are aligned at once); listed_weight: (N, L). Returns (aligned score, count of aligned pairs that are not
     identical, order key of each query part: the listed position it aligned with, or -1), accumulating in
     score_names' order so the floats are the same."""
     n, q, width = sims.shape
@@ -144,7 +138,7 @@ def align(
         flat = np.argmax(work.reshape(n, q * width), axis=1)
         i, j = flat // width, flat % width
         s = work[rows, i, j]
-        wq, wc = query_weight[i], listed_weight[rows, j]
+        wq, wc = query_weight[rows, i], listed_weight[rows, j]
         agree = s >= weights.agree_min
         numerator = np.where(active & agree, numerator + wc * s, numerator)
         denominator = np.where(active, denominator + np.where(agree, wc, np.maximum(wq, wc)), denominator)
@@ -157,7 +151,7 @@ def align(
         work[on, :, j_on] = -2.0
     left_q = np.zeros(n)
     for i in range(q):  # in index order, as score_names' sum() adds them
-        left_q = left_q + np.where(used_q[:, i], 0.0, query_weight[i])
+        left_q = left_q + np.where(used_q[:, i], 0.0, query_weight[:, i])
     left_c = np.zeros(n)
     for j in range(width):
         left_c = left_c + np.where(valid[:, j] & ~used_c[:, j], listed_weight[:, j], 0.0)
@@ -174,22 +168,20 @@ def _aligned_pairs(
     query_weight: np.ndarray,
     listed_weight: np.ndarray,
     listed_len: np.ndarray,
-    query: Sequence[WeightedSlot],
+    query_len: np.ndarray,
+    query_first: np.ndarray,
 ) -> tuple[np.ndarray, ...]:
     """The arrays both log-odds readings start from, per (name, query part): row index, whether the part
     is aligned, its partner column, the pair's similarity, both weights, both lengths and the query part's
-    first letter (ord)."""
+    first letter (ord); query_weight, query_len and query_first (N, Q) are the names' travellers'."""
     n, q = partner.shape
     rows = np.arange(n)[:, None]
     taken = partner >= 0
     j = np.where(taken, partner, 0)
     s = sims[rows, np.arange(q)[None, :], j]
     wc = listed_weight[rows, j]
-    wq = np.broadcast_to(query_weight[None, :], (n, q))
-    la = np.array([len(forms[0]) for forms, _ in query], dtype=np.int64)[None, :]
-    a0 = np.array([ord(forms[0][0]) if forms[0] else -2 for forms, _ in query], dtype=np.int64)[None, :]
     lb = listed_len[rows, j]
-    return rows, taken, j, s, wc, wq, la, a0, lb
+    return rows, taken, j, s, wc, query_weight, query_len, query_first, lb
 
 
 def plain_log_odds(
@@ -200,19 +192,21 @@ def plain_log_odds(
     listed_len: np.ndarray,
     listed_first: np.ndarray,
     listed_count: np.ndarray,
-    query: Sequence[WeightedSlot],
+    query_len: np.ndarray,
+    query_first: np.ndarray,
     weights: NameWeights,
     agreeing_only: bool = False,
 ) -> np.ndarray:
     """An upper bound of scoring._name_log_odds of the plain alignment (no joined strings) for N names at
     once: agreeing parts exactly (scoring.part_agreement), the most a pair that does not agree could give,
     and missing parts on either side. sims (N, Q, L), partner (N, Q) from align(); listed_len and
-    listed_first (N, L): each listed part's length and first letter (ord). Sums in another order than
+    listed_first (N, L): each listed part's length and first letter (ord); query_weight, query_len and
+    query_first (N, Q): the same of each name's traveller's parts. Sums in another order than
     score_names (engine.BOUND_MARGIN covers the rounding). With agreeing_only, only what pairs could
     agree on counts (an upper bound whatever the other parts' similarities)."""
     n, q = partner.shape
     rows, taken, j, s, wc, wq, la, a0, lb = _aligned_pairs(
-        sims, partner, query_weight, listed_weight, listed_len, query
+        sims, partner, query_weight, listed_weight, listed_len, query_len, query_first
     )
     initial = ((la == 1) != (lb == 1)) & (a0 == listed_first[rows, j])
     span = max(1e-9, 1.0 - weights.agree_min)
@@ -265,7 +259,8 @@ def name_log_odds(
     listed_len: np.ndarray,
     listed_first: np.ndarray,
     listed_count: np.ndarray,
-    query: Sequence[WeightedSlot],
+    query_len: np.ndarray,
+    query_first: np.ndarray,
     weights: NameWeights,
     joined_neighbour: np.ndarray,
     contained: Callable[[np.ndarray, np.ndarray], np.ndarray],
@@ -277,7 +272,7 @@ def name_log_odds(
     contained(rows, query parts) -> bool, scoring._contained for those aligned pairs."""
     n, q = partner.shape
     rows, taken, j, s, wc, wq, la, a0, lb = _aligned_pairs(
-        sims, partner, query_weight, listed_weight, listed_len, query
+        sims, partner, query_weight, listed_weight, listed_len, query_len, query_first
     )
     shorter = np.minimum(la, lb)
     # 1. an agreeing pair, or an initial against a part it begins
