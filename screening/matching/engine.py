@@ -32,8 +32,9 @@ from screening.vocabulary import ALIAS_UNSPECIFIED, LOW_QUALITY_ALIASES
 from screening.watchlists.model import WatchlistEntry, WatchlistLoad
 
 BOUND_MARGIN = 1e-6  # log-odds: the bound sums in another order than the scorer
-# Below this many candidates the scorer itself is quicker than the array bound's fixed cost (numpy calls).
-BOUND_MIN_NAMES = 8
+# Below this many candidates the scorer itself is quicker than the array bound (its fixed cost, the numpy
+# calls, is paid once per batch since the bounds of all travellers are computed at once: one is enough).
+BOUND_MIN_NAMES = 1
 _NO_NAMES = np.empty(0, dtype=np.int64)
 EVIDENCE_FIELDS = ("date_of_birth", "nationality", "document_issuing_state", "sex", "document_number")
 
