@@ -59,6 +59,17 @@ def letter_counts(words: list[str]) -> np.ndarray:
     return counts.astype(np.uint16)  # no name part has 65,536 of one letter
 
 
+def letter_sets(counts: np.ndarray) -> np.ndarray:
+    """Rows of letter_counts as bit sets (bit k: column k occurs)."""
+    return ((counts > 0).astype(np.int64) << np.arange(counts.shape[1], dtype=np.int64)).sum(axis=1)
+
+
+def _letters_allow(shared: np.ndarray, la: np.ndarray, lb: np.ndarray, agree_min: float) -> np.ndarray:
+    """Whether parts of lengths la and lb with `shared` letters in common (or at most that many) could
+    agree by an edit similarity: at most 2 * shared / (la + lb), or one edit (bag distance at most 1)."""
+    return (2 * shared >= agree_min * (la + lb) - 1e-9) | (np.maximum(la, lb) - shared <= 1)
+
+
 def _reduce_by_name(names: np.ndarray, values: np.ndarray, reduce: np.ufunc) -> tuple[np.ndarray, np.ndarray]:
     """(sorted distinct names, each one's values combined by `reduce` in input order: np.add sums them,
     np.maximum keeps the largest), by one stable sort (numpy 2's unique with an inverse is several times
@@ -126,6 +137,7 @@ class CandidateFinder:
         self._sound_ids: dict[str, int] = {}
         self._buffer: np.ndarray | None = None
         self._letters: LazyColumn | None = None
+        self._sets: LazyColumn | None = None
         self._end_hashes: tuple[np.ndarray, np.ndarray] | None = None
 
     def agreeing_parts(self, forms: tuple[str, ...], weights: NameWeights) -> tuple[np.ndarray, np.ndarray, int]:
@@ -236,16 +248,28 @@ class CandidateFinder:
         per_group, p_group, p_token, p_vocab = _form_pairs(groups, vocabulary_size, part_form_ptr, form_token)
         v_sound = self._sounds(p_vocab)
         t_len, t_first, t_sound, _t_id = self._token_features(tokens)
-        shared = np.minimum(letter_counts(tokens)[p_token], self._letter_counts(p_vocab)).sum(axis=1, dtype=np.int64)
         la, lb = t_len[p_token], features["len"][p_vocab]
-        possible = (
-            (2 * shared >= weights.agree_min * (la + lb) - 1e-9)
-            | (np.maximum(la, lb) - shared <= 1)
-            | (np.minimum(la, lb) <= 1)
-            | ((t_first[p_token] == features["first"][p_vocab]) & (t_sound[p_token] == v_sound))
+        possible = (np.minimum(la, lb) <= 1) | (
+            (t_first[p_token] == features["first"][p_vocab]) & (t_sound[p_token] == v_sound)
         )
+        # Letters: first a bound from the letter sets (every letter one part has and the other lacks is one
+        # letter not shared, at least), then the letter counts only for the pairs that bound leaves open.
+        t_counts = letter_counts(tokens)
+        a_set, b_set = letter_sets(t_counts)[p_token], self._letter_sets(p_vocab)
+        most = np.minimum(la - np.bitwise_count(a_set & ~b_set), lb - np.bitwise_count(b_set & ~a_set))
+        counted = np.flatnonzero(~possible & _letters_allow(most, la, lb, weights.agree_min))
+        shared = np.minimum(t_counts[p_token[counted]], self._letter_counts(p_vocab[counted])).sum(
+            axis=1, dtype=np.int64
+        )
+        possible[counted] = _letters_allow(shared, la[counted], lb[counted], weights.agree_min)
         starts = np.concatenate([[0], np.cumsum(per_group)[:-1]]).astype(np.int64)
         return np.logical_or.reduceat(possible, starts) & (per_group > 0)
+
+    def _letter_sets(self, ids: np.ndarray) -> np.ndarray:
+        """letter_sets of vocabulary parts (each computed once)."""
+        if self._sets is None or len(self._sets.words) != len(self.data.vocabulary):
+            self._sets = LazyColumn(self.data.vocabulary, lambda words: letter_sets(letter_counts(words)), np.int64)
+        return self._sets[ids]
 
     def _letter_counts(self, ids: np.ndarray) -> np.ndarray:
         """letter_counts of vocabulary parts (each computed once)."""
