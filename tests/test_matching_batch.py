@@ -266,3 +266,45 @@ def test_deferred_gains_through_expansions_are_the_gathered_ones() -> None:
         got = finder._deferred_gains(names, deferred, weights)
         assert [g.tolist() for g in got] == [g.tolist() for g in gathered]
     assert all((forms, weights) in finder._expand_cache for forms, *_ in deferred)
+
+
+def test_estimates_of_many_travellers_are_each_ones() -> None:
+    """The quick estimate of several travellers' candidates at once is, name by name, the listed side's
+    agreeing weight against its unmatched weight with that traveller's own part similarities."""
+    index = WatchlistIndex(small_lists())
+    finder, weights, particle = index.finder, CONFIG.name_weights(), CONFIG.particle_weight
+    rng = random.Random(6)
+    data = index.data
+    asked = []
+    for entry in index.entries:
+        slots = index.query_slots(typo(entry.names[0], rng), CONFIG)
+        names = np.array(rng.sample(range(data.name_count), 12), dtype=np.int64)
+        asked.append((names, slots, np.array([rng.random() for _ in names])))
+    got = finder.estimate_many(asked, weights, particle)
+    expected = []
+    for names, slots, shared in asked:
+        best: dict[int, float] = {}
+        for forms, _ in slots:
+            ids, sims, _size = finder.agreeing_parts(forms, weights)
+            for i, sim in zip(ids.tolist(), sims.tolist(), strict=True):
+                best[i] = max(best.get(i, 0.0), sim)
+        for name, part_of_shared in zip(names.tolist(), shared.tolist(), strict=True):
+            total = matched = credit = 0.0
+            for _forms, particle_slot, ids in data.name_forms(name):
+                weight = particle if particle_slot else float(data.token_weight[ids[0]])
+                sim = max(best.get(i, 0.0) for i in ids)
+                total += weight
+                if sim >= weights.agree_min:
+                    matched += weight
+                    credit += weight * sim
+            unmatched_query = sum(w for _, w in slots) * min(max(1.0 - part_of_shared, 0.0), 1.0)
+            denominator = (
+                matched + weights.unmatched_traveller * unmatched_query + weights.unmatched_listed * (total - matched)
+            )
+            expected.append(credit / max(denominator, 1e-9) if denominator > 0 else 0.0)
+    # (the listed weights are float32 in the index, so the arrays sum them in float32)
+    bad = [(k, g, e) for k, (g, e) in enumerate(zip(got.tolist(), expected, strict=True)) if abs(g - e) > 1e-6]
+    assert not bad, bad[:5]
+    assert sum(e > 0 for e in expected) > 10  # some candidates agree with their traveller
+    alone = np.concatenate([finder.estimate(names, slots, weights, shared, particle) for names, slots, shared in asked])
+    assert got.tolist() == alone.tolist()

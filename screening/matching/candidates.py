@@ -472,26 +472,39 @@ class CandidateFinder:
     ) -> np.ndarray:
         """Quick, optimistic name score for many candidates at once (numpy, no alignment): the listed
         side's agreeing weight against its unmatched weight, as score_names counts them."""
+        return self.estimate_many([(names, slots, shared)], weights, particle_weight)
+
+    def estimate_many(
+        self,
+        asked: list[tuple[np.ndarray, list[WeightedSlot], np.ndarray]],
+        weights: NameWeights,
+        particle_weight: float,
+    ) -> np.ndarray:
+        """estimate() of several travellers' (names, slots, shared) at once, concatenated: each name's
+        parts looked up in its own traveller's table of agreeing parts (keyed traveller * vocabulary size
+        + listed part, each part's best similarity), so the numpy calls are paid once per batch."""
         d = self.data
-        found = [self.agreeing_parts(forms, weights)[:2] for forms, _ in slots]
-        ids = np.concatenate([f[0] for f in found])
-        sims = np.concatenate([f[1] for f in found])
-        order = np.lexsort((-sims, ids))
-        ids, sims = ids[order], sims[order]
-        ids, first = np.unique(ids, return_index=True)
-        sims = sims[first]
+        size = max(len(d.vocabulary), 1)
+        tables = [
+            (k, self.agreeing_parts(forms, weights)[:2])
+            for k, (_n, slots, _s) in enumerate(asked)
+            for forms, _ in slots
+        ]
+        keys = np.concatenate(
+            [k * size + ids.astype(np.int64) for k, (ids, _sims) in tables] or [np.zeros(0, np.int64)]
+        )
+        keys, best = _reduce_by_name(
+            keys, np.concatenate([sims for _k, (_ids, sims) in tables] or [np.zeros(0)]), np.maximum
+        )
+        names = np.concatenate([np.asarray(n, dtype=np.int64) for n, _slots, _s in asked])
+        owner = np.repeat(np.arange(len(asked), dtype=np.int64), [len(n) for n, _slots, _s in asked])
         slot_lo, slot_hi = d.slot_ptr[names], d.slot_ptr[names + 1]
         slot_count = slot_hi - slot_lo
-        slot_index = np.repeat(slot_lo - np.concatenate([[0], np.cumsum(slot_count)[:-1]]), slot_count) + np.arange(
-            int(slot_count.sum())
-        )
+        slot_index = _ranges(slot_lo, slot_hi)
         form_lo, form_hi = d.form_ptr[slot_index], d.form_ptr[slot_index + 1]
         form_count = form_hi - form_lo
-        form_index = np.repeat(form_lo - np.concatenate([[0], np.cumsum(form_count)[:-1]]), form_count) + np.arange(
-            int(form_count.sum())
-        )
-        forms = d.slot_forms[form_index]
-        per_form = self.lookup(ids, sims, forms)
+        forms = d.slot_forms[_ranges(form_lo, form_hi)]
+        per_form = _values_at(keys, best, np.repeat(np.repeat(owner, slot_count), form_count) * size + forms)
         slot_sim = np.maximum.reduceat(per_form, np.concatenate([[0], np.cumsum(form_count)[:-1]]))
         slot_weight = np.where(d.slot_particle[slot_index], particle_weight, d.token_weight[d.slot_forms[form_lo]])
         agrees = slot_sim >= weights.agree_min
@@ -499,7 +512,8 @@ class CandidateFinder:
         listed_total = np.add.reduceat(slot_weight, starts)
         matched = np.add.reduceat(np.where(agrees, slot_weight, 0.0), starts)
         credit = np.add.reduceat(np.where(agrees, slot_weight * slot_sim, 0.0), starts)
-        query_total = sum(w for _, w in slots)
+        query_total = np.array([sum(w for _, w in slots) for _n, slots, _s in asked], dtype=np.float64)[owner]
+        shared = np.concatenate([np.asarray(s, dtype=np.float64) for _n, _slots, s in asked])
         unmatched_query = query_total * np.clip(1.0 - shared, 0.0, 1.0)
         denominator = (
             matched
@@ -537,11 +551,57 @@ class CandidateFinder:
         """Listed name numbers to score for a traveller, best share first, at most `limit`; with
         min_estimate, only those whose quick estimate (see estimate()) reaches it. With a full date of
         birth (YYYYMMDD), then the names born that day sharing a part with the traveller (born())."""
-        found = self._by_share(slots, weights, min_share, limit, min_estimate, particle_weight)
-        if dob is None:
-            return found
-        extra = self.born(slots, weights, dob, particle_weight)
-        return np.concatenate([found, extra[~np.isin(extra, found)]]) if len(extra) else found
+        return self.find_many([(slots, min_share, dob)], weights, limit, min_estimate, particle_weight)[0]
+
+    def find_many(
+        self,
+        asked: list[tuple[list[WeightedSlot], float, int | None]],
+        weights: NameWeights,
+        limit: int,
+        min_estimate: float = 0.0,
+        particle_weight: float = 0.3,
+    ) -> list[np.ndarray]:
+        """find() for several travellers' (slots, min_share, dob): the quick estimates of all of them in
+        one estimate_many call."""
+        out: list[np.ndarray] = []
+        pending = []  # (traveller, names, shares, candidates by share)
+        for k, (slots, min_share, _dob) in enumerate(asked):
+            unique, shared, good = self._by_share(slots, weights, min_share)
+            if min_estimate > 0 and len(good) > ALWAYS_SCORED:
+                pending.append((k, unique, shared, good[np.argsort(-shared[good], kind="stable")]))
+            elif len(good) > limit:
+                good = good[np.argsort(-shared[good], kind="stable")[:limit]]
+            out.append(unique[good].astype(np.int64))
+        # The best ALWAYS_SCORED by share are always scored (the estimate cannot see parts joined or split
+        # across boundaries); the rest only if their quick estimate could reach the cutoff, and when too
+        # many remain, the best by estimate (a better ranking than share alone).
+        rough_all = (
+            self.estimate_many(
+                [
+                    (unique[good[ALWAYS_SCORED:]].astype(np.int64), asked[k][0], shared[good[ALWAYS_SCORED:]])
+                    for k, unique, shared, good in pending
+                ],
+                weights,
+                particle_weight,
+            )
+            if pending
+            else np.zeros(0)
+        )
+        at = 0
+        for k, unique, _shared, good in pending:
+            rest = good[ALWAYS_SCORED:]
+            rough = rough_all[at : at + len(rest)]
+            at += len(rest)
+            passing = rough >= min_estimate
+            rest, rough = rest[passing], rough[passing]
+            rest = rest[np.argsort(-rough, kind="stable")[: max(limit - ALWAYS_SCORED, 0)]]
+            out[k] = unique[np.concatenate([good[:ALWAYS_SCORED], rest])].astype(np.int64)
+        for k, (slots, _min_share, dob) in enumerate(asked):
+            if dob is not None:
+                extra = self.born(slots, weights, dob, particle_weight)
+                if len(extra):
+                    out[k] = np.concatenate([out[k], extra[~np.isin(extra, out[k])]])
+        return out
 
     def born(self, slots: list[WeightedSlot], weights: NameWeights, dob: int, particle_weight: float) -> np.ndarray:
         """Listed names whose entry gives this full date of birth and that hold a part agreeing with one
@@ -563,18 +623,14 @@ class CandidateFinder:
         return names[hit]
 
     def _by_share(
-        self,
-        slots: list[WeightedSlot],
-        weights: NameWeights,
-        min_share: float,
-        limit: int,
-        min_estimate: float,
-        particle_weight: float,
-    ) -> np.ndarray:
-        """find() without the date-of-birth path."""
+        self, slots: list[WeightedSlot], weights: NameWeights, min_share: float
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(sorted names sharing a part with the traveller, their shares, positions of those whose share
+        reaches min_share), as find() reads them."""
         total = sum(w for _, w in slots)
+        nothing = (np.empty(0, dtype=np.int64), np.zeros(0), np.empty(0, dtype=np.int64))
         if not slots or total <= 0:
-            return np.empty(0, dtype=np.int64)
+            return nothing
         parts = []
         for forms, weight in slots:
             ids, sims, size = self.agreeing_parts(forms, weights)
@@ -583,7 +639,7 @@ class CandidateFinder:
         parts.sort(key=lambda p: p[0])  # rarest first
         reachable = sum(p[1] for p in parts) / total
         if reachable < min_share:
-            return np.empty(0, dtype=np.int64)
+            return nothing
         # Expand rare parts until the common ones left could not reach the share on their own.
         expand, deferred, deferred_weight = [], [], 0.0
         for position in range(len(parts) - 1, -1, -1):
@@ -604,18 +660,4 @@ class CandidateFinder:
         unique, shared = unique[keep], shared[keep]
         for gained in self._deferred_gains(unique.astype(np.int64), deferred, weights):
             shared = shared + gained / total
-        good = np.nonzero(shared >= min_share)[0]
-        if min_estimate > 0 and len(good) > ALWAYS_SCORED:
-            # The best ALWAYS_SCORED by share are always scored (the estimate cannot see parts joined or
-            # split across boundaries); the rest only if their quick estimate could reach the cutoff,
-            # and when too many remain, the best by estimate (a better ranking than share alone).
-            good = good[np.argsort(-shared[good], kind="stable")]
-            rest = good[ALWAYS_SCORED:]
-            rough = self.estimate(unique[rest].astype(np.int64), slots, weights, shared[rest], particle_weight)
-            passing = rough >= min_estimate
-            rest, rough = rest[passing], rough[passing]
-            rest = rest[np.argsort(-rough, kind="stable")[: max(limit - ALWAYS_SCORED, 0)]]
-            good = np.concatenate([good[:ALWAYS_SCORED], rest])
-        elif len(good) > limit:
-            good = good[np.argsort(-shared[good], kind="stable")[:limit]]
-        return unique[good].astype(np.int64)
+        return unique, shared, np.nonzero(shared >= min_share)[0]

@@ -230,18 +230,24 @@ class WatchlistIndex:
     ) -> np.ndarray:
         """Listed names worth scoring (see candidates.py), best first; for a traveller with a full date of
         birth, then the names listed with that date that share a part with them."""
-        traveller = traveller or {}
-        min_share = config.candidate_min_share
-        if config.candidate_min_share_long is not None and sum(w >= LIGHT_WEIGHT for _, w in slots) >= 3:
-            min_share = config.candidate_min_share_long
-        return self.finder.find(
-            slots,
+        return self.many_candidates([slots], config, [traveller or {}])[0]
+
+    def many_candidates(
+        self, queries: list[list[WeightedSlot]], config: MatchConfig, travellers: Sequence[Traveller]
+    ) -> list[np.ndarray]:
+        """candidates() of several travellers at once (CandidateFinder.find_many)."""
+        asked = []
+        for slots, traveller in zip(queries, travellers, strict=True):
+            min_share = config.candidate_min_share
+            if config.candidate_min_share_long is not None and sum(w >= LIGHT_WEIGHT for _, w in slots) >= 3:
+                min_share = config.candidate_min_share_long
+            asked.append((slots, min_share, dob_key(traveller.get("date_of_birth"))))
+        return self.finder.find_many(
+            asked,
             self._weights(config),
-            min_share,
             config.max_candidates_per_traveller,
             config.candidate_cutoff - config.candidate_estimate_margin,
             config.particle_weight,
-            dob_key(traveller.get("date_of_birth")),
         )
 
     def _weights(self, config: MatchConfig) -> NameWeights:
@@ -418,7 +424,14 @@ class WatchlistIndex:
         weights = self._weights(config)
         queries = [self.traveller_slots(t, config) for t in travellers]
         self.finder.prepare([forms for slots in queries for forms, _ in slots], weights)
-        found = [self.candidates(s, config, t) if s else _NO_NAMES for t, s in zip(travellers, queries, strict=True)]
+        asking = [k for k, slots in enumerate(queries) if slots]
+        found = [_NO_NAMES] * len(travellers)
+        for k, names in zip(
+            asking,
+            self.many_candidates([queries[k] for k in asking], config, [travellers[k] for k in asking]),
+            strict=True,
+        ):
+            found[k] = names
         kept = self._worth_scoring(travellers, found, queries, config)
         matches: list[Match] = []
         for traveller, slots, names in zip(travellers, queries, kept, strict=True):
