@@ -493,8 +493,26 @@ class WatchlistIndex:
         keep = (score >= config.candidate_cutoff) & (np.asarray(reach) >= config.threshold)
         ends = np.cumsum([len(found[k]) for k in bounded]).tolist()
         for k, lo, hi in zip(bounded, [0, *ends[:-1]], ends, strict=True):
-            kept[k] = found[k][keep[lo:hi]]
+            rows = lo + np.flatnonzero(keep[lo:hi])
+            if len(rows) and any(travellers[k].get(f) for f in EVIDENCE_FIELDS):
+                rows = rows[self._evidence_reaches(travellers[k], names[rows], value[rows], config)]
+            kept[k] = names[rows]
         return kept
+
+    def _evidence_reaches(
+        self, traveller: Traveller, names: np.ndarray, value: np.ndarray, config: MatchConfig
+    ) -> np.ndarray:
+        """Whether each name's log-odds bound `value` with its entry's own evidence (as
+        _rank_with_evidence sums it, up to BOUND_MARGIN) reaches the threshold: a traveller with a date of
+        birth has most candidates that only the most any evidence could add (evidence_ceiling) kept."""
+        owners = self.data.name_owner[names].tolist()
+        evidence: dict[int, float] = {}
+        for owner in dict.fromkeys(owners):
+            parts = evidence_parts(traveller, self.entries[owner], config)
+            evidence[owner] = sum(p.value for p in parts if p is not None)
+        total = value + np.array([evidence[o] for o in owners]) + BOUND_MARGIN
+        reach = calibrate(total, config.calibration_slope, config.calibration_intercept)
+        return np.asarray(reach) >= config.threshold
 
     def _alias_adjustment(self, config: MatchConfig) -> np.ndarray:
         """Log-odds added to a name by its alias quality (index in data.qualities), as _best_per_entry adds it."""
