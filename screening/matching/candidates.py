@@ -596,31 +596,44 @@ class CandidateFinder:
             rest, rough = rest[passing], rough[passing]
             rest = rest[np.argsort(-rough, kind="stable")[: max(limit - ALWAYS_SCORED, 0)]]
             out[k] = unique[np.concatenate([good[:ALWAYS_SCORED], rest])].astype(np.int64)
-        for k, (slots, _min_share, dob) in enumerate(asked):
-            if dob is not None:
-                extra = self.born(slots, weights, dob, particle_weight)
-                if len(extra):
-                    out[k] = np.concatenate([out[k], extra[~np.isin(extra, out[k])]])
+        dated = [(k, slots, dob) for k, (slots, _min_share, dob) in enumerate(asked) if dob is not None]
+        born = self.born_many([(slots, dob) for _k, slots, dob in dated], weights, particle_weight)
+        for (k, _slots, _dob), extra in zip(dated, born, strict=True):
+            if len(extra):
+                out[k] = np.concatenate([out[k], extra[~np.isin(extra, out[k])]])
         return out
 
     def born(self, slots: list[WeightedSlot], weights: NameWeights, dob: int, particle_weight: float) -> np.ndarray:
         """Listed names whose entry gives this full date of birth and that hold a part agreeing with one
         of the traveller's parts (not a particle or an initial): a partial name, a surname alone, with the
         exact date of birth reaches the scorer, which weighs them (the share rule would not let it)."""
-        names = self.data.names_born(dob)
+        return self.born_many([(slots, dob)], weights, particle_weight)[0]
+
+    def born_many(
+        self, asked: list[tuple[list[WeightedSlot], int]], weights: NameWeights, particle_weight: float
+    ) -> list[np.ndarray]:
+        """born() of several travellers' (slots, full date of birth) at once: the parts of all names born
+        on their days gathered once and looked up among keys traveller * vocabulary size + agreeing part."""
+        d = self.data
+        size = max(len(d.vocabulary), 1)
+        born = [d.names_born(dob) for _slots, dob in asked]
+        keys = [np.zeros(0, dtype=np.int64)]
+        for k, (slots, _dob) in enumerate(asked):
+            if len(born[k]):
+                for forms, weight in slots:
+                    if weight > max(INITIAL_WEIGHT, particle_weight):
+                        keys.append(k * size + self.agreeing_parts(forms, weights)[0].astype(np.int64))
+        names = np.concatenate([np.zeros(0, dtype=np.int64), *born])
         if not len(names):
-            return names
-        hit = np.zeros(len(names), dtype=np.bool_)
-        parts = []
-        for forms, weight in slots:
-            if weight <= max(INITIAL_WEIGHT, particle_weight):
-                continue
-            ids, _sims, _size = self.agreeing_parts(forms, weights)
-            if len(ids):
-                parts.append((ids, np.ones(len(ids))))
-        for gained in self._gains_of_parts(names, parts):
-            hit |= gained > 0
-        return names[hit]
+            return born
+        starts, ends = d.form_ptr[d.slot_ptr[names]], d.form_ptr[d.slot_ptr[names + 1]]
+        owner = np.repeat(np.arange(len(asked), dtype=np.int64), [len(b) for b in born])
+        wanted = np.repeat(owner, ends - starts) * size + d.slot_forms[_ranges(starts, ends)]
+        table = unique_values(np.concatenate(keys))
+        per_form = _values_at(table, np.ones(len(table)), wanted) > 0
+        hit = np.logical_or.reduceat(per_form, np.concatenate([[0], np.cumsum(ends - starts)[:-1]]))
+        bounds = np.cumsum([0, *map(len, born)])
+        return [b[hit[lo:hi]] for b, lo, hi in zip(born, bounds[:-1], bounds[1:], strict=True)]
 
     def _by_share(
         self, slots: list[WeightedSlot], weights: NameWeights, min_share: float
