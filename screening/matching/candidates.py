@@ -421,12 +421,9 @@ class CandidateFinder:
         self._expand_cache[key] = (names, best)
         return names, best
 
-    def _gains_in_names(self, names: np.ndarray, ids: np.ndarray, gains: np.ndarray) -> np.ndarray:
-        """For each candidate name, the best gain of any of its parts among `ids` (0 if none)."""
-        return self._gains_of_parts(names, [(ids, gains)])[0]
-
     def _gains_of_parts(self, names: np.ndarray, parts: list[tuple[np.ndarray, np.ndarray]]) -> list[np.ndarray]:
-        """_gains_in_names for several (ids, gains) at once: the names' forms are gathered only once."""
+        """For each candidate name and each (ids, gains), the best gain of any of the name's parts among
+        `ids` (0 if none); the names' forms are gathered only once for all of them."""
         d = self.data
         starts = d.form_ptr[d.slot_ptr[names]]
         ends = d.form_ptr[d.slot_ptr[names + 1]]
@@ -443,7 +440,7 @@ class CandidateFinder:
         deferred: list[tuple[tuple[str, ...], np.ndarray, np.ndarray, float]],
         weights: NameWeights,
     ) -> list[np.ndarray]:
-        """_gains_in_names of each deferred (forms, ids, sims, weight) part for sorted distinct `names`:
+        """_gains_of_parts of each deferred (forms, ids, sims, weight) part for sorted distinct `names`:
         from the part's cached expansion (EXPAND_DEFERRED_AFTER) or from the names' own parts. The same
         values either way: a name's best similarity times the weight is its best gain (weights >= 0)."""
         out: list[np.ndarray | None] = []
