@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from screening.matching.candidates import INITIAL_WEIGHT, CandidateFinder, _values_at
+from screening.matching.candidates import INITIAL_WEIGHT, CandidateFinder, _in_sorted, _values_at, split_by
 from screening.matching.index_data import IndexData, _ranges
 from screening.matching.scoring import CONTAINED_MIN, NameWeights, WeightedSlot, _contained
 from screening.matching.translit import translit_key
@@ -84,9 +84,11 @@ class BatchScorer:
         for members in by_parts.values():
             group = [(np.asarray(queries[k][0], dtype=np.int64), queries[k][1]) for k in members]
             score, bound = self._group_scores_and_bounds(group, weights, particle_weight, agreeing_only)
-            ends = np.cumsum([len(names) for names, _ in group]).tolist()
-            for k, lo, hi in zip(members, [0, *ends[:-1]], ends, strict=True):
-                out[k] = (score[lo:hi], bound[lo:hi])
+            lengths = [len(names) for names, _ in group]
+            for k, its_score, its_bound in zip(
+                members, split_by(score, lengths), split_by(bound, lengths), strict=True
+            ):
+                out[k] = (its_score, its_bound)
         return out
 
     def _group_scores_and_bounds(
@@ -247,7 +249,7 @@ class BatchScorer:
             if not wanted:
                 continue
             keys = np.array(wanted, dtype=np.int64)
-            per_form = _values_at(keys, np.ones(len(keys)), form_owner * vocabulary_size + forms) > 0
+            per_form = _in_sorted(keys, form_owner * vocabulary_size + forms)
             member = np.zeros((n, width), dtype=np.bool_)
             member[row, column] = np.logical_or.reduceat(per_form, form_starts)
             # the right part with its agreeing left neighbour, and the left part with its agreeing right one
@@ -300,10 +302,10 @@ class BatchScorer:
             query_forms = group[int(owner[rows[k]])][1][int(parts[k])][0]
             ids = tuple(listed[starts[k] : starts[k] + per_pair[k]].tolist())
             key = (query_forms, ids)
-            found_ = cache.get(key)
-            if found_ is None:
-                found_ = cache[key] = _contained(query_forms, tuple(vocabulary[v] for v in ids))
-            out[k] = found_
+            contained = cache.get(key)
+            if contained is None:
+                contained = cache[key] = _contained(query_forms, tuple(vocabulary[v] for v in ids))
+            out[k] = contained
         return out
 
 

@@ -12,7 +12,7 @@ vectorised estimate of the name score drops those that cannot reach the candidat
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -88,6 +88,16 @@ def _values_at(keys: np.ndarray, values: np.ndarray, wanted: np.ndarray) -> np.n
         return np.zeros(len(wanted))
     at = np.minimum(np.searchsorted(keys, wanted.astype(keys.dtype, copy=False)), len(keys) - 1)
     return np.where(keys[at] == wanted, values[at], 0.0)
+
+
+def _in_sorted(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """Whether each of `wanted` is among sorted distinct `keys` (a binary search each)."""
+    return _values_at(keys, np.ones(len(keys)), wanted) > 0
+
+
+def split_by(values: np.ndarray, lengths: Sequence[int]) -> list[np.ndarray]:
+    """`values` cut into consecutive pieces of these lengths (the batch's per-traveller results)."""
+    return np.split(values, np.cumsum(lengths)[:-1]) if len(lengths) else []
 
 
 def _form_pairs(
@@ -584,11 +594,9 @@ class CandidateFinder:
             if pending
             else np.zeros(0)
         )
-        at = 0
-        for k, unique, _shared, good in pending:
+        roughs = split_by(rough_all, [max(len(good) - ALWAYS_SCORED, 0) for _k, _u, _s, good in pending])
+        for (k, unique, _shared, good), rough in zip(pending, roughs, strict=True):
             rest = good[ALWAYS_SCORED:]
-            rough = rough_all[at : at + len(rest)]
-            at += len(rest)
             passing = rough >= min_estimate
             rest, rough = rest[passing], rough[passing]
             rest = rest[np.argsort(-rough, kind="stable")[: max(limit - ALWAYS_SCORED, 0)]]
@@ -627,10 +635,9 @@ class CandidateFinder:
         owner = np.repeat(np.arange(len(asked), dtype=np.int64), [len(b) for b in born])
         wanted = np.repeat(owner, ends - starts) * size + d.slot_forms[_ranges(starts, ends)]
         table = unique_values(np.concatenate(keys))
-        per_form = _values_at(table, np.ones(len(table)), wanted) > 0
+        per_form = _in_sorted(table, wanted)
         hit = np.logical_or.reduceat(per_form, np.concatenate([[0], np.cumsum(ends - starts)[:-1]]))
-        bounds = np.cumsum([0, *map(len, born)])
-        return [b[hit[lo:hi]] for b, lo, hi in zip(born, bounds[:-1], bounds[1:], strict=True)]
+        return [b[h] for b, h in zip(born, split_by(hit, [len(b) for b in born]), strict=True)]
 
     def _by_share(
         self, slots: list[WeightedSlot], weights: NameWeights, min_share: float

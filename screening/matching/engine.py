@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from screening.matching.batch import INITIAL_WEIGHT, BatchScorer
-from screening.matching.candidates import CandidateFinder
+from screening.matching.candidates import CandidateFinder, split_by
 from screening.matching.config import MatchConfig
 from screening.matching.evidence import (
     MatchPart,
@@ -487,16 +487,17 @@ class WatchlistIndex:
         score = np.concatenate([score for score, _ in scored])
         log_odds = np.concatenate([log_odds for _, log_odds in scored])
         ceilings = [evidence_ceiling(travellers[k], config) + BOUND_MARGIN for k in bounded]
-        ceiling = np.repeat(ceilings, [len(found[k]) for k in bounded])
+        lengths = [len(found[k]) for k in bounded]
+        ceiling = np.repeat(ceilings, lengths)
         value = log_odds + self._alias_adjustment(config)[self.data.name_quality[names]]
         reach = calibrate(value + ceiling, config.calibration_slope, config.calibration_intercept)
         keep = (score >= config.candidate_cutoff) & (np.asarray(reach) >= config.threshold)
-        ends = np.cumsum([len(found[k]) for k in bounded]).tolist()
-        for k, lo, hi in zip(bounded, [0, *ends[:-1]], ends, strict=True):
-            rows = lo + np.flatnonzero(keep[lo:hi])
-            if len(rows) and any(travellers[k].get(f) for f in EVIDENCE_FIELDS):
-                rows = rows[self._evidence_reaches(travellers[k], names[rows], value[rows], config)]
-            kept[k] = names[rows]
+        pieces = zip(bounded, split_by(names, lengths), split_by(value, lengths), split_by(keep, lengths), strict=True)
+        for k, its_names, its_value, its_keep in pieces:
+            its_names, its_value = its_names[its_keep], its_value[its_keep]
+            if len(its_names) and any(travellers[k].get(f) for f in EVIDENCE_FIELDS):
+                its_names = its_names[self._evidence_reaches(travellers[k], its_names, its_value, config)]
+            kept[k] = its_names
         return kept
 
     def _evidence_reaches(
