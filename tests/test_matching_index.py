@@ -9,6 +9,7 @@ import pytest
 from screening.matching import MatchConfig, WatchlistIndex
 from screening.matching.blocking import skeleton, token_keys
 from screening.matching.index_store import load_or_build
+from screening.matching.scoring import WeightedSlot
 from screening.watchlists.loader import load_watchlist
 from screening.watchlists.model import WatchlistEntry, WatchlistLoad
 
@@ -114,6 +115,14 @@ def test_part_joined_across_a_particle_is_found(index: WatchlistIndex) -> None:
     assert found and found[0].entry.entry_id == "2675"
 
 
+def candidate_owners(
+    index: WatchlistIndex, slots: list[WeightedSlot], config: MatchConfig, dob: str | None
+) -> set[str]:
+    """Entry ids of a traveller's candidate names, for a traveller giving this date of birth."""
+    found = index.candidates(slots, config, {"date_of_birth": dob})
+    return {index.entries[int(index.data.name_owner[n])].entry_id for n in found.tolist()}
+
+
 def test_exact_date_of_birth_brings_in_a_listed_name_sharing_one_part() -> None:
     """A traveller whose name shares only its surname with a listed name (too little of it for the share
     rule) gets that name as a candidate when the full date of birth agrees, and only then."""
@@ -127,13 +136,36 @@ def test_exact_date_of_birth_brings_in_a_listed_name_sharing_one_part() -> None:
     slots = index.query_slots("Teodorvankel Sikeman", config)
 
     def owners(dob: str | None) -> set[str]:
-        found = index.candidates(slots, config, {"date_of_birth": dob})
-        return {index.entries[int(index.data.name_owner[n])].entry_id for n in found.tolist()}
+        return candidate_owners(index, slots, config, dob)
 
     assert owners(None) == set()
-    assert owners("1971-02-03") == {"N1"}  # N2 gives no full date, N3 shares no part
-    assert owners("1971-02-04") == set()
-    assert owners("1971-02") == set()  # a partial date is no key
+    assert owners("1971-02-03") == {"N1", "N2"}  # N1 by its date, N2 by the year it gives; N3 shares no part
+    assert owners("1971-02-04") == {"N2"}
+    assert owners("1972-02-03") == set()
+    assert owners("1971-02") == {"N1", "N2"}  # a traveller giving only part of the date: any date that year
+
+
+def test_a_listed_year_or_year_range_brings_in_a_name_sharing_a_rarer_part() -> None:
+    """A list that gives only a year of birth (or a range of a few years) brings in a name sharing one part
+    of the traveller's, below the share rule, when the traveller's year is in it; an initial or a particle
+    shared is not enough, nor a range too wide to say anything."""
+    listed = [
+        WatchlistEntry("Y1", "NATIONAL", ["Qorbalinka Sikeman"], "SIKEMAN", "QORBALINKA", ["1966"]),
+        WatchlistEntry("Y2", "NATIONAL", ["Dorvastin Sikeman"], "SIKEMAN", "DORVASTIN", ["1964/1967"]),
+        WatchlistEntry("Y3", "NATIONAL", ["Morvastin Sikeman"], "SIKEMAN", "MORVASTIN", ["1940/1980"]),
+        WatchlistEntry("Y4", "NATIONAL", ["T Qwertyuk"], "QWERTYUK", "T", ["1966"]),
+    ]
+    index = WatchlistIndex([WatchlistLoad("test.csv", "NATIONAL", listed, [], "test")])
+    config = MatchConfig(candidate_min_share=0.9)
+    slots = index.query_slots("Teodorvankel T Sikeman", config)
+
+    def owners(dob: str | None) -> set[str]:
+        return candidate_owners(index, slots, config, dob)
+
+    assert owners(None) == set()
+    assert owners("1966-05-01") == {"Y1", "Y2"}  # Y3's range is too wide, Y4 shares only the initial T
+    assert owners("1965-05-01") == {"Y2"}
+    assert owners("1970-05-01") == set()
 
 
 def test_long_parts_meet_every_part_two_deletions_away() -> None:

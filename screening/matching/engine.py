@@ -24,7 +24,7 @@ from screening.matching.evidence import (
     nationality_evidence,
     sex_evidence,
 )
-from screening.matching.index_data import MAX_WEIGHT, IndexData, dob_key, rarity_weight
+from screening.matching.index_data import MAX_WEIGHT, IndexData, dob_key, rarity_weight, traveller_birth_year
 from screening.matching.names import Slot, is_byname_only, name_slots, traveller_full_name
 from screening.matching.scoring import LIGHT_WEIGHT, NameScore, NameWeights, WeightedSlot, calibrate, score_names
 from screening.model import Traveller
@@ -241,7 +241,8 @@ class WatchlistIndex:
             min_share = config.candidate_min_share
             if config.candidate_min_share_long is not None and sum(w >= LIGHT_WEIGHT for _, w in slots) >= 3:
                 min_share = config.candidate_min_share_long
-            asked.append((slots, min_share, dob_key(traveller.get("date_of_birth"))))
+            dob = traveller.get("date_of_birth")
+            asked.append((slots, min_share, dob_key(dob), traveller_birth_year(dob)))
         return self.finder.find_many(
             asked,
             self._weights(config),

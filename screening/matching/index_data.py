@@ -20,7 +20,8 @@ from screening.matching.names import name_slots, split_packed_names
 from screening.watchlists.model import WatchlistEntry
 
 # 3: alias qualities in the vocabulary's words; 4: consonant-skeleton forms of Latin parts (names.py)
-FORMAT = "screening-watchlist-index/5"  # 5: blocking keys (blocking.py) changed
+# 5: blocking keys (blocking.py) changed; 6: partial dates of birth in the date table (birth_year_keys)
+FORMAT = "screening-watchlist-index/6"
 # A build of this many entries or more normalises names in parallel (build_workers()).
 PARALLEL_BUILD_MIN = 20_000
 MAX_WEIGHT = 3.0  # weight of a part no listed name has (it is as telling as the rarest part)
@@ -61,8 +62,39 @@ def dob_key(value: str | None) -> int | None:
     return int(digits) if digits.isdigit() and digits[4:6] != "00" and digits[6:] != "00" else None
 
 
+# A listed year range wider than this says too little to bring a name in by its year (birth_year_keys).
+YEAR_RANGE_MAX = 10
+
+
+def birth_year_keys(value: str | None) -> list[int]:
+    """The date-table keys (YYYY0000) of a partial listed date of birth: a year, a year and month, or a
+    year range (UN BETWEEN, 1965/1967) of at most YEAR_RANGE_MAX years; none for a full date (dob_key)
+    or an unreadable one. Month 00 never collides with a full date's key."""
+    text = (value or "").strip()
+    if dob_key(text) is not None:
+        return []
+    if "/" in text:
+        low, _, high = text.partition("/")
+        readable = low.isdigit() and high.isdigit() and len(low) == len(high) == 4
+        if readable and 0 <= int(high) - int(low) < YEAR_RANGE_MAX:
+            return [year * 10000 for year in range(int(low), int(high) + 1)]
+        return []
+    year = text[:4]
+    return [int(year) * 10000] if len(year) == 4 and year.isdigit() and text[4:5] in ("", "-") else []
+
+
+def traveller_birth_year(value: str | None) -> tuple[int, bool] | None:
+    """(year, whether the traveller gives only part of the date) of a traveller's date of birth, or None."""
+    text = (value or "").strip()
+    year = text[:4]
+    if len(year) != 4 or not year.isdigit():
+        return None
+    return int(year), dob_key(text) is None
+
+
 def _dob_table(dobs: np.ndarray, names: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(dob_keys, dob_names): every (full date of birth, listed name) pair, sorted by date then name."""
+    """(dob_keys, dob_names): every (full date of birth, listed name) pair, and (YYYY0000, name) for each
+    year a partial date gives (birth_year_keys), sorted by date then name."""
     keys = np.asarray(dobs, dtype=np.int64)
     values = np.asarray(names, dtype=np.int32)
     order = np.lexsort((values, keys))
@@ -107,6 +139,7 @@ def _encode(
     dob_names: list[int] = []
     for position, entry in enumerate(entries, start=first_position):
         full = {k for k in map(dob_key, entry.dates_of_birth) if k is not None}
+        full.update(k for value in entry.dates_of_birth for k in birth_year_keys(value))
         for n, raw in enumerate(entry.names):
             quality = "primary" if n == 0 else (entry.alias_quality[n - 1] if n - 1 < len(entry.alias_quality) else "")
             for name in split_packed_names(raw):
@@ -415,6 +448,14 @@ class IndexData:
         """Listed names whose entry gives this full date of birth (YYYYMMDD), in name order."""
         lo, hi = np.searchsorted(self.dob_keys, [dob, dob + 1])
         return np.asarray(self.dob_names[lo:hi], dtype=np.int64)
+
+    def names_born_in(self, year: int, any_date: bool) -> np.ndarray:
+        """Listed names, sorted, whose entry gives only a year (a year and month, or a year range) that
+        holds `year`; with any_date (a traveller who gives only a year) also those with a full date in it."""
+        key = year * 10000
+        lo, hi = np.searchsorted(self.dob_keys, [key, key + (10000 if any_date else 1)])
+        names = np.asarray(self.dob_names[lo:hi], dtype=np.int64)
+        return unique_values(names) if any_date else names
 
     def save(self, folder: str | Path) -> None:
         """Write the arrays (.npy, memory-mappable), vocabulary, names and entries to `folder`."""
