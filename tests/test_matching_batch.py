@@ -12,8 +12,9 @@ import pandas as pd
 import pytest
 
 from screening.matching import MatchConfig, WatchlistIndex
+from screening.matching.engine import name_score
 from screening.matching.names import SKELETON_MARK
-from screening.matching.scoring import score_names, token_similarity
+from screening.matching.scoring import token_similarity
 from screening.matching.vectorised import token_similarities
 from screening.watchlists.loader import load_watchlist
 from tests.conftest import SHARED_DATA
@@ -89,13 +90,7 @@ def test_batch_name_scores_are_score_names_bit_for_bit() -> None:
         assert scores.tolist() == batch.tolist()
         for name, value in zip(names.tolist(), batch.tolist(), strict=True):
             listed, ids = index._listed(name, CONFIG)
-
-            def similarity(
-                i: int, j: int, ids: list[tuple[int, ...]] = ids, tables: list[dict[int, float]] = tables
-            ) -> float:
-                return max(tables[i].get(v, 0.0) for v in ids[j])
-
-            assert value == score_names(slots, listed, weights, similarity).score, (slots, name)
+            assert value == name_score(slots, listed, ids, tables, weights).score, (slots, name)
             compared += 1
     assert compared > 20
 
@@ -213,9 +208,7 @@ def test_batch_log_odds_are_the_scorers() -> None:
         ]
         for name, bound in zip(names.tolist(), bounds.tolist(), strict=True):
             listed, ids = index._listed(name, CONFIG)
-            result = score_names(
-                slots, listed, weights, lambda i, j, ids=ids, tables=tables: max(tables[i].get(v, 0.0) for v in ids[j])
-            )
+            result = name_score(slots, listed, ids, tables, weights)
             assert abs(bound - result.log_odds) < 1e-9, (slots, name, bound, result.contributions)
             compared += 1
     assert compared > 50
@@ -308,3 +301,34 @@ def test_estimates_of_many_travellers_are_each_ones() -> None:
     assert sum(e > 0 for e in expected) > 10  # some candidates agree with their traveller
     alone = np.concatenate([finder.estimate(names, slots, weights, shared, particle) for names, slots, shared in asked])
     assert got.tolist() == alone.tolist()
+
+
+def test_the_scorer_given_only_agreeing_parts_aligns_as_the_one_computing_every_similarity() -> None:
+    """Screening scores with the tables of agreeing parts the candidate search found; `compare` computes
+    every similarity. An initial against a part it begins (H / HSEIN) and a part ending another (KIPLI /
+    JULKIPLI) are paired by both alike, so both give the same score, not a contradiction on one side."""
+    from screening.watchlists.model import WatchlistEntry, WatchlistLoad
+
+    listed = [
+        WatchlistEntry("T1", "NATIONAL", ["TSAI, Hsein Tai"], dates_of_birth=["1945-08-08"]),
+        WatchlistEntry("T2", "NATIONAL", ["SALIM Y SALAMUDDIN JULKIPLI"], dates_of_birth=["1967-06-20"]),
+        WatchlistEntry("T3", "NATIONAL", ["AL-QUBAYSI, Munir"], dates_of_birth=["1966"]),
+    ]
+    index = WatchlistIndex([WatchlistLoad("test.csv", "NATIONAL", listed, [], "test")])
+    names = np.arange(index.data.name_count, dtype=np.int64)
+    cases = (
+        ("TSAI, ALEX H.T.", "1945-08-08", "H~HSEIN"),
+        ("Kipli Sali", "1967-06-20", "KIPLI~JULKIPLI (one part of the other)"),
+        ("AWAD, Munir A.", "1966", "MUNIR"),
+    )
+    for name, dob, shown in cases:
+        traveller = {"given_names": name, "surname": "", "date_of_birth": dob}
+        slots = index.traveller_slots(traveller, CONFIG)
+        known = index._known(slots, CONFIG.name_weights())
+        screened = index.score_traveller(traveller, CONFIG, names=names, known=known, keep_below=True)
+        computed = index.score_traveller(traveller, CONFIG, names=names, known=None, keep_below=True)
+        assert [(m.entry.entry_id, round(m.score, 12)) for m in screened] == [
+            (m.entry.entry_id, round(m.score, 12)) for m in computed
+        ], name
+        assert screened and screened[0].score >= CONFIG.threshold, (name, screened[0].explanation)
+        assert shown in screened[0].explanation, (name, screened[0].explanation)

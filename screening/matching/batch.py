@@ -12,7 +12,7 @@ import numpy as np
 
 from screening.matching.candidates import INITIAL_WEIGHT, CandidateFinder, _in_sorted, _values_at, split_by
 from screening.matching.index_data import IndexData, _ranges
-from screening.matching.scoring import CONTAINED_MIN, NameWeights, WeightedSlot, _contained
+from screening.matching.scoring import CONTAINED_MIN, CONTAINED_SIMILARITY, NameWeights, WeightedSlot, _contained
 from screening.matching.translit import translit_key
 from screening.matching.vectorised import align, joined_similarity, name_log_odds, part_agreements, plain_log_odds
 
@@ -129,11 +129,15 @@ class BatchScorer:
         query_first = np.array(
             [[ord(f[0][0]) if f[0] else -2 for f, _ in slots] for _, slots in group], dtype=np.int64
         )[owner]
-        aligned, imperfect, partner = align(sims, query_weight, listed_weight, slot_count, weights)
         part_len = np.zeros((n, width), dtype=np.int64)
         part_len[row, column] = first_len
         listed_first = np.full((n, width), -1, dtype=np.int64)
         listed_first[row, column] = self.finder.vocab_features()["first"][first_form]
+        forms_of = _FormsOf(forms, form_starts, slot_count)
+        contained = self._below_agreement(
+            group, owner, sims, query_len, query_first, part_len, listed_first, slot_count, forms_of, weights
+        )
+        aligned, imperfect, partner = align(sims, query_weight, listed_weight, slot_count, weights)
         arrays = (
             sims,
             partner,
@@ -148,14 +152,13 @@ class BatchScorer:
         if agreeing_only:
             plain = plain_log_odds(*arrays, weights, True)
         else:
-            forms_of = _FormsOf(forms, form_starts, slot_count)
             plain = name_log_odds(
                 *arrays,
                 weights,
                 self._joined_neighbour(
                     group, owner, sims, partner, forms, form_starts, form_owner, row, column, width, weights
                 ),
-                lambda rows, parts: self._contained(group, owner, rows, parts, partner, forms_of),
+                lambda rows, parts: contained[rows, parts, partner[rows, parts]],
             )
         # Joined strings: only where a boundary can have moved, the lengths are close and (at most two
         # insertions/deletions apart) the lengths differ by two or less.
@@ -257,23 +260,55 @@ class BatchScorer:
             out[:, left] |= agreeing[:, left + 1] & member[rows, j[:, left + 1]]
         return out
 
+    def _below_agreement(
+        self,
+        group: list[tuple[np.ndarray, list[WeightedSlot]]],
+        owner: np.ndarray,
+        sims: np.ndarray,
+        query_len: np.ndarray,
+        query_first: np.ndarray,
+        part_len: np.ndarray,
+        listed_first: np.ndarray,
+        slot_count: np.ndarray,
+        forms_of: _FormsOf,
+        weights: NameWeights,
+    ) -> np.ndarray:
+        """scoring.below_agreement written into `sims` (N, Q, L) for the pairs that do not agree, so the
+        alignment is score_names' own: an initial against a part it begins, then a part that begins or
+        ends the other. Returns which pairs are the latter (scoring._contained), for name_log_odds."""
+        n, q, width = sims.shape
+        valid = (np.arange(width)[None, :] < slot_count[:, None])[:, None, :]
+        below = valid & (sims < weights.agree_min)
+        initial = (
+            below
+            & ((query_len[:, :, None] == 1) != (part_len[:, None, :] == 1))
+            & (query_first[:, :, None] == listed_first[:, None, :])
+        )
+        sims[initial] = weights.initial_similarity
+        contained = np.zeros((n, q, width), dtype=np.bool_)
+        rows, parts, columns = np.nonzero(below & ~initial)
+        if len(rows):
+            contained[rows, parts, columns] = self._contained(group, owner, rows, parts, columns, forms_of)
+        sims[contained] = CONTAINED_SIMILARITY
+        return contained
+
     def _contained(
         self,
         group: list[tuple[np.ndarray, list[WeightedSlot]]],
         owner: np.ndarray,
         rows: np.ndarray,
         parts: np.ndarray,
-        partner: np.ndarray,
+        columns: np.ndarray,
         forms_of: _FormsOf,
     ) -> np.ndarray:
-        """scoring._contained(traveller part's forms, aligned listed part's forms) for (rows, parts); the
+        """scoring._contained(traveller part's forms, listed part's forms) for (rows, parts, columns); the
         scorer's own test runs only for pairs where a form of each has the same first or last letters."""
         out = np.zeros(len(rows), dtype=np.bool_)
         head, tail = self.finder.ends()
-        lo, hi = forms_of.span(rows, partner[rows, parts])
+        lo, hi = forms_of.span(rows, columns)
         per_pair = hi - lo
         listed = forms_of.forms[_ranges(lo, hi)]
-        q = partner.shape[1]
+        q = len(group[0][1])
         # the long forms' first and last letters of every traveller part (traveller * q + part), padded
         long_forms = [
             [f for f in query_forms if len(f) >= CONTAINED_MIN] for _, slots in group for query_forms, _ in slots

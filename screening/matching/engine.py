@@ -26,7 +26,15 @@ from screening.matching.evidence import (
 )
 from screening.matching.index_data import MAX_WEIGHT, IndexData, dob_key, rarity_weight, traveller_birth_year
 from screening.matching.names import Slot, is_byname_only, name_slots, traveller_full_name
-from screening.matching.scoring import LIGHT_WEIGHT, NameScore, NameWeights, WeightedSlot, calibrate, score_names
+from screening.matching.scoring import (
+    LIGHT_WEIGHT,
+    NameScore,
+    NameWeights,
+    WeightedSlot,
+    below_agreement,
+    calibrate,
+    score_names,
+)
 from screening.model import Traveller
 from screening.vocabulary import ALIAS_UNSPECIFIED, LOW_QUALITY_ALIASES
 from screening.watchlists.model import WatchlistEntry, WatchlistLoad
@@ -116,7 +124,8 @@ def name_score(
 
     def similarity(i: int, j: int) -> float:
         table = known[i]
-        return max(table.get(v, 0.0) for v in listed_ids[j])
+        found = max(table.get(v, 0.0) for v in listed_ids[j])  # the tables hold every agreeing pair
+        return found if found > 0.0 else below_agreement(slots[i][0], listed[j][0], weights)
 
     return score_names(slots, listed, weights, similarity)
 

@@ -40,6 +40,8 @@ from screening.matching.translit import translit_key
 LIGHT_WEIGHT = 0.9
 # A part contained at the start or end of the other counts as a weak agreement from this length on.
 CONTAINED_MIN = 4
+# The similarity the alignment gives a pair that begins or ends the other (below agree_min: not agreeing).
+CONTAINED_SIMILARITY = 0.5
 # A scored slot: its forms (primary first) and its weight (rarity; particles are light).
 WeightedSlot = tuple[tuple[str, ...], float]
 
@@ -271,6 +273,27 @@ def _edit_similarity(a: str, b: str, phonetic: float, initial: float) -> float:
     return score
 
 
+def below_agreement(a: Sequence[str], b: Sequence[str], weights: NameWeights) -> float:
+    """What the alignment orders a pair of slots that does not agree by: the initial credit for an
+    initial against a part it begins, CONTAINED_SIMILARITY for a part that begins or ends the other,
+    else 0. Only these two outcomes of a pair that does not agree give evidence (_name_log_odds), and
+    they need no edit similarity, so a scorer given only the agreeing pairs (screening's tables of
+    agreeing parts, candidates.py) aligns exactly as one computing every similarity."""
+    x, y = a[0], b[0]
+    if (len(x) == 1) != (len(y) == 1) and x[0] == y[0]:
+        return weights.initial_similarity
+    if _contained(a, b):
+        return CONTAINED_SIMILARITY
+    return 0.0
+
+
+def pair_similarity_of(a: Sequence[str], b: Sequence[str], weights: NameWeights) -> float:
+    """The similarity align_parts pairs two slots by: slot_similarity where they agree, else
+    below_agreement."""
+    s = slot_similarity(a, b, weights)
+    return s if s >= weights.agree_min else below_agreement(a, b, weights)
+
+
 def slot_similarity(a: Sequence[str], b: Sequence[str], weights: NameWeights) -> float:
     best = 0.0
     for x in a:
@@ -303,10 +326,11 @@ def align_parts(
     pair_similarity: Callable[[int, int], float] | None = None,
 ) -> Alignment:
     """Best pairs first (equal pairs in name order: the first AL with the first AL); a contradiction
-    costs the weight of the heavier part with no credit, a part left over its cost factor."""
+    costs the weight of the heavier part with no credit, a part left over its cost factor. Pairs that do
+    not agree are ordered by below_agreement (pair_similarity gives the agreeing similarities or that)."""
     if pair_similarity is None:
         sims = sorted(
-            (-slot_similarity(q[0], c[0], weights), i, j) for i, q in enumerate(query) for j, c in enumerate(listed)
+            (-pair_similarity_of(q[0], c[0], weights), i, j) for i, q in enumerate(query) for j, c in enumerate(listed)
         )
     else:
         sims = sorted((-pair_similarity(i, j), i, j) for i in range(len(query)) for j in range(len(listed)))
@@ -386,7 +410,8 @@ def score_names(
 ) -> NameScore:
     """Weighted, order-free alignment of two names' parts, or their joined strings if that agrees more.
     `pair_similarity(i, j)` may supply part similarities already known (screening reuses those found
-    during candidate generation; a pair it does not know counts as not agreeing)."""
+    during candidate generation): the agreeing similarity of a pair, or below_agreement for a pair that
+    does not agree, as pair_similarity_of gives them."""
     if not query or not listed:
         return NameScore(
             0.0, [], [q[0][0] for q in query], [c[0][0] for c in listed], 0.0, -10.0, [("no name to compare", -10.0)]
