@@ -15,6 +15,8 @@ import pytest
 from screening.errors import InputError, ScreeningError
 from screening.matching import MatchConfig, WatchlistIndex
 from screening.matching.index_data import IndexData
+from screening.matching.part_features import FEATURES, part_features
+from screening.matching.scoring import sound_code
 from screening.watchlists.loader import load_watchlist
 from screening.watchlists.model import WatchlistEntry
 
@@ -78,6 +80,22 @@ def test_update_screens_as_a_full_build(tmp_path: Path) -> None:
     assert flags(WatchlistIndex.load(tmp_path / "v2"), people) == expected
 
 
+def test_update_keeps_the_saved_part_features_right(tmp_path: Path) -> None:
+    """The features an update computes for its new parts only are those of its whole vocabulary."""
+    IndexData.build(entries(), "v1").save(tmp_path / "v1")
+    old = IndexData.load(tmp_path / "v1")
+    updated = old.update([1], NEW, "v2")
+    updated.save(tmp_path / "v2")
+    for data in (updated, IndexData.load(tmp_path / "v2")):
+        assert len(data.vocabulary) > len(old.vocabulary)
+        whole = part_features(data.vocabulary, {})
+        for key in FEATURES:
+            if key != "sound_ids":
+                assert np.array_equal(data.arrays[key], whole[key]), key
+        assert [data.sound_codes[k] for k in data.sound_ids.tolist()] == [sound_code(w) for w in data.vocabulary]
+        assert data.sound_ids[: len(old.vocabulary)].tolist() == old.sound_ids.tolist()  # old numbers kept
+
+
 def test_a_part_only_removed_entries_had_counts_as_unknown() -> None:
     base = entries() + NEW
     updated = WatchlistIndex(data=IndexData.build(base, "v1").update([len(base) - 2], [], "v2"))
@@ -115,7 +133,7 @@ def test_entry_changed_in_place_is_removed_and_added() -> None:
     assert removed == [0] and [e.dates_of_birth for e in added] == [["1901-01-01"]]
 
 
-@pytest.mark.parametrize("damage", ["truncate", "drop", "meta", "mismatch"])
+@pytest.mark.parametrize("damage", ["truncate", "drop", "meta", "mismatch", "features"])
 def test_corrupt_index_is_a_project_error(tmp_path: Path, damage: str) -> None:
     folder = tmp_path / "idx"
     IndexData.build(entries(), "v1").save(folder)
@@ -126,6 +144,8 @@ def test_corrupt_index_is_a_project_error(tmp_path: Path, damage: str) -> None:
         (folder / "post_ptr.npy").unlink()
     elif damage == "meta":
         (folder / "meta.json").write_text("{not json")
+    elif damage == "features":
+        np.save(folder / "sound_ids.npy", np.zeros(2, dtype=np.int32))
     else:
         np.save(folder / "form_ptr.npy", np.arange(3, dtype=np.int64))
     with pytest.raises(InputError, match=str(folder)) as raised:

@@ -12,6 +12,7 @@ import numpy as np
 
 from screening.matching.candidates import INITIAL_WEIGHT, CandidateFinder, _in_sorted, _values_at, split_by
 from screening.matching.index_data import IndexData, _ranges
+from screening.matching.part_features import end_hashes
 from screening.matching.scoring import CONTAINED_MIN, CONTAINED_SIMILARITY, NameWeights, WeightedSlot, _contained
 from screening.matching.translit import translit_key
 from screening.matching.vectorised import align, joined_similarity, name_log_odds, part_agreements, plain_log_odds
@@ -317,10 +318,12 @@ class BatchScorer:
         heads = np.zeros((len(long_forms), most), dtype=np.int64)
         tails = np.zeros((len(long_forms), most), dtype=np.int64)
         has = np.zeros((len(long_forms), most), dtype=np.bool_)
-        for g, found in enumerate(long_forms):
-            heads[g, : len(found)] = [hash(f[:CONTAINED_MIN]) for f in found]
-            tails[g, : len(found)] = [hash(f[-CONTAINED_MIN:]) for f in found]
-            has[g, : len(found)] = True
+        count = np.fromiter(map(len, long_forms), dtype=np.int64, count=len(long_forms))
+        row = np.repeat(np.arange(len(long_forms)), count)
+        column = np.arange(len(row)) - np.repeat(np.cumsum(count) - count, count)
+        # the traveller's forms hashed as the index hashed its parts (one call for the whole group)
+        heads[row, column], tails[row, column] = end_hashes([f for found in long_forms for f in found])
+        has[row, column] = True
         part_of_form = np.repeat(owner[rows] * q + parts, per_pair)
         maybe = (has[part_of_form] & (head[listed][:, None] == heads[part_of_form])).any(axis=1) | (
             has[part_of_form] & (tail[listed][:, None] == tails[part_of_form])

@@ -12,8 +12,7 @@ vectorised estimate of the name score drops those that cannot reach the candidat
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 import numpy as np
 from rapidfuzz import process
@@ -21,8 +20,8 @@ from rapidfuzz.distance import OSA, Indel
 
 from screening.matching.blocking import key_strings, lookup_tokens, stable_hashes
 from screening.matching.index_data import IndexData, _ranges, unique_values
+from screening.matching.part_features import letter_counts, letter_sets
 from screening.matching.scoring import (
-    CONTAINED_MIN,
     NameWeights,
     WeightedSlot,
     head_cap,
@@ -46,22 +45,6 @@ ROUGH_MIN = 0.5
 # Weight of a lone initial, however rare the letter (engine.query_slots); initials and particles are too
 # weak to bring in a listed name on a date of birth alone.
 INITIAL_WEIGHT = 0.5
-
-
-def letter_counts(words: list[str]) -> np.ndarray:
-    """(len(words), 27): how often each of A-Z occurs in each word, every other character in the last
-    column (an overcount of shared letters there keeps bounds built on it safe)."""
-    lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
-    codes = np.frombuffer("".join(words).encode("utf-32-le"), dtype=np.uint32).astype(np.int64) - ord("A")
-    column = np.where((codes >= 0) & (codes < 26), codes, 26)
-    cell = np.repeat(np.arange(len(words), dtype=np.int64), lengths) * 27 + column
-    counts = np.bincount(cell, minlength=27 * len(words)).reshape(len(words), 27)
-    return counts.astype(np.uint16)  # no name part has 65,536 of one letter
-
-
-def letter_sets(counts: np.ndarray) -> np.ndarray:
-    """Rows of letter_counts as bit sets (bit k: column k occurs)."""
-    return ((counts > 0).astype(np.int64) << np.arange(counts.shape[1], dtype=np.int64)).sum(axis=1)
 
 
 def _letters_allow(shared: np.ndarray, la: np.ndarray, lb: np.ndarray, agree_min: float) -> np.ndarray:
@@ -112,27 +95,6 @@ def _form_pairs(
     return per_group, p_group, form_token[_ranges(f_lo, f_hi)], g_vocab[p_group]
 
 
-class LazyColumn:
-    """A value per vocabulary part, computed only for the parts asked for (a batch against a million-name
-    list meets a few percent of its parts; computing every part's sound code and letter counts up front
-    cost each fresh worker seconds)."""
-
-    def __init__(self, words: list[str], compute: Callable[[list[str]], np.ndarray], dtype: Any, width: int = 0):
-        self.words = words
-        self.compute = compute
-        self.values = np.zeros((len(words), width) if width else len(words), dtype=dtype)
-        self.done = np.zeros(len(words), dtype=np.bool_)
-
-    def __getitem__(self, ids: np.ndarray) -> np.ndarray:
-        """The values of vocabulary ids `ids` (any shape of int array), computing those not yet known."""
-        missing = ids[~self.done[ids]]
-        if len(missing):
-            missing = unique_values(missing)
-            self.values[missing] = self.compute([self.words[k] for k in missing.tolist()])
-            self.done[missing] = True
-        return self.values[ids]
-
-
 class CandidateFinder:
     """Per-index candidate search with a cache of each traveller name part's agreeing listed parts."""
 
@@ -143,12 +105,7 @@ class CandidateFinder:
         self._expand_size = 0
         self._deferrals: dict[tuple[tuple[str, ...], NameWeights], int] = {}
         self._vocab_features: dict[str, np.ndarray] | None = None
-        self._sound_column: LazyColumn | None = None
-        self._sound_ids: dict[str, int] = {}
         self._buffer: np.ndarray | None = None
-        self._letters: LazyColumn | None = None
-        self._sets: LazyColumn | None = None
-        self._end_hashes: tuple[np.ndarray, np.ndarray] | None = None
 
     def agreeing_parts(self, forms: tuple[str, ...], weights: NameWeights) -> tuple[np.ndarray, np.ndarray, int]:
         """(sorted vocabulary ids, their similarity, total postings) of listed parts agreeing with a part."""
@@ -265,27 +222,15 @@ class CandidateFinder:
         # Letters: first a bound from the letter sets (every letter one part has and the other lacks is one
         # letter not shared, at least), then the letter counts only for the pairs that bound leaves open.
         t_counts = letter_counts(tokens)
-        a_set, b_set = letter_sets(t_counts)[p_token], self._letter_sets(p_vocab)
+        a_set, b_set = letter_sets(t_counts)[p_token], self.data.letter_sets[p_vocab].astype(np.int64)
         most = np.minimum(la - np.bitwise_count(a_set & ~b_set), lb - np.bitwise_count(b_set & ~a_set))
         counted = np.flatnonzero(~possible & _letters_allow(most, la, lb, weights.agree_min))
-        shared = np.minimum(t_counts[p_token[counted]], self._letter_counts(p_vocab[counted])).sum(
+        shared = np.minimum(t_counts[p_token[counted]], self.data.letter_counts[p_vocab[counted]]).sum(
             axis=1, dtype=np.int64
         )
         possible[counted] = _letters_allow(shared, la[counted], lb[counted], weights.agree_min)
         starts = np.concatenate([[0], np.cumsum(per_group)[:-1]]).astype(np.int64)
         return np.logical_or.reduceat(possible, starts) & (per_group > 0)
-
-    def _letter_sets(self, ids: np.ndarray) -> np.ndarray:
-        """letter_sets of vocabulary parts (each computed once)."""
-        if self._sets is None or len(self._sets.words) != len(self.data.vocabulary):
-            self._sets = LazyColumn(self.data.vocabulary, lambda words: letter_sets(letter_counts(words)), np.int64)
-        return self._sets[ids]
-
-    def _letter_counts(self, ids: np.ndarray) -> np.ndarray:
-        """letter_counts of vocabulary parts (each computed once)."""
-        if self._letters is None or len(self._letters.words) != len(self.data.vocabulary):
-            self._letters = LazyColumn(self.data.vocabulary, letter_counts, np.uint16, 27)
-        return self._letters[ids]
 
     def _group_similarities(
         self,
@@ -370,34 +315,19 @@ class CandidateFinder:
         return self._features()
 
     def _features(self) -> dict[str, np.ndarray]:
-        """Per vocabulary part: length and first letter, computed once (cheap; sounds: _sounds)."""
+        """Per vocabulary part: length and first letter (ord; saved with the index, part_features.py)."""
         if self._vocab_features is None:
-            vocabulary = self.data.vocabulary
-            self._vocab_features = {
-                "len": np.fromiter(map(len, vocabulary), dtype=np.int64, count=len(vocabulary)),
-                "first": np.fromiter(
-                    (ord(w[0]) if w else -1 for w in vocabulary), dtype=np.int64, count=len(vocabulary)
-                ),
-            }
+            self._vocab_features = {"len": self.data.part_lengths, "first": self.data.first_letters}
         return self._vocab_features
 
     def _sounds(self, ids: np.ndarray) -> np.ndarray:
-        """Metaphone code ids (numbered as met) of vocabulary parts; before _token_features of the
-        traveller parts compared with them, so that a shared code has the same id on both sides."""
-        if self._sound_column is None or len(self._sound_column.words) != len(self.data.vocabulary):
-            codes: dict[str, int] = {}
-            self._sound_ids = codes
-
-            def compute(words: list[str]) -> np.ndarray:
-                return np.fromiter((codes.setdefault(sound_code(w), len(codes)) for w in words), np.int64, len(words))
-
-            self._sound_column = LazyColumn(self.data.vocabulary, compute, np.int64)
-        return self._sound_column[ids]
+        """Sound code numbers of vocabulary parts (saved with the index, part_features.py)."""
+        return self.data.sound_ids[ids].astype(np.int64)
 
     def _token_features(self, tokens: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Length, first letter, metaphone code id (unique negative ids for codes no listed part has) and
         vocabulary id (-1 if none) of traveller parts."""
-        codes = self._sound_ids
+        codes = self.data.sound_numbers()
         ids = self.data.vocab_ids
         n = len(tokens)
         return (
@@ -530,20 +460,10 @@ class CandidateFinder:
         return np.where(denominator > 0, credit / np.maximum(denominator, 1e-9), 0.0)
 
     def ends(self) -> tuple[np.ndarray, np.ndarray]:
-        """Per vocabulary part, a hash of its first and of its last CONTAINED_MIN letters (0 if shorter):
-        one part can begin or end another (scoring._contained) only where these agree (computed once)."""
-        if self._end_hashes is None or len(self._end_hashes[0]) != len(self.data.vocabulary):
-            vocabulary = self.data.vocabulary
-            count = len(vocabulary)
-            self._end_hashes = (
-                np.fromiter(
-                    (hash(w[:CONTAINED_MIN]) if len(w) >= CONTAINED_MIN else 0 for w in vocabulary), np.int64, count
-                ),
-                np.fromiter(
-                    (hash(w[-CONTAINED_MIN:]) if len(w) >= CONTAINED_MIN else 0 for w in vocabulary), np.int64, count
-                ),
-            )
-        return self._end_hashes
+        """Per vocabulary part, a stable hash of its first and of its last CONTAINED_MIN letters (0 if
+        shorter; part_features.end_hashes, saved with the index): one part can begin or end another
+        (scoring._contained) only where these agree."""
+        return self.data.head_hashes, self.data.tail_hashes
 
     def find(
         self,

@@ -17,11 +17,13 @@ import numpy as np
 from screening.errors import InputError
 from screening.matching.blocking import build_key_table, key_table, vocabulary_keys
 from screening.matching.names import name_slots, split_packed_names
+from screening.matching.part_features import FEATURES, extended_features, part_features
 from screening.watchlists.model import WatchlistEntry
 
 # 3: alias qualities in the vocabulary's words; 4: consonant-skeleton forms of Latin parts (names.py)
-# 5: blocking keys (blocking.py) changed; 6: partial dates of birth in the date table (birth_year_keys)
-FORMAT = "screening-watchlist-index/6"
+# 5: blocking keys (blocking.py) changed; 6: part features (part_features.py) saved;
+# 7: partial dates of birth in the date table (birth_year_keys)
+FORMAT = "screening-watchlist-index/7"
 # A build of this many entries or more normalises names in parallel (build_workers()).
 PARALLEL_BUILD_MIN = 20_000
 MAX_WEIGHT = 3.0  # weight of a part no listed name has (it is as telling as the rarest part)
@@ -42,6 +44,7 @@ _ARRAYS = (
     "entry_ptr",
     "dob_keys",
     "dob_names",
+    *FEATURES,
 )
 
 
@@ -299,6 +302,13 @@ class IndexData:
     entry_ptr: np.ndarray
     dob_keys: np.ndarray
     dob_names: np.ndarray
+    part_lengths: np.ndarray
+    first_letters: np.ndarray
+    sound_ids: np.ndarray
+    letter_sets: np.ndarray
+    letter_counts: np.ndarray
+    head_hashes: np.ndarray
+    tail_hashes: np.ndarray
 
     def __init__(
         self,
@@ -308,15 +318,24 @@ class IndexData:
         name_text: np.ndarray,
         entries: Sequence[WatchlistEntry],
         meta: dict[str, object],
+        sound_codes: list[str],
     ):
         self.__dict__.update(arrays)
         self.arrays = arrays
+        self.sound_codes = sound_codes  # sound_ids[k] is the number of sound_codes' code of part k
+        self._sound_numbers: dict[str, int] | None = None
         self.vocabulary = vocabulary
         self.vocab_ids = {t: i for i, t in enumerate(vocabulary)}
         self.qualities = qualities
         self.name_text = name_text
         self.entries = entries
         self.meta = meta
+
+    def sound_numbers(self) -> dict[str, int]:
+        """Sound code -> its number in sound_ids (made once, on first use)."""
+        if self._sound_numbers is None:
+            self._sound_numbers = {code: k for k, code in enumerate(self.sound_codes)}
+        return self._sound_numbers
 
     @property
     def name_count(self) -> int:
@@ -358,10 +377,13 @@ class IndexData:
         keys: tuple[np.ndarray, np.ndarray, np.ndarray],
         entries: Sequence[WatchlistEntry],
         version: str,
+        previous: IndexData | None = None,
     ) -> IndexData:
         """The index from its name arrays (slot_ptr, form_ptr, slot_forms, slot_particle, name_owner,
         name_quality, name_text_ptr, name_text) and key table: postings and rarity weights derived with
-        numpy, the same for a build and an update."""
+        numpy, the same for a build and an update. The part features (part_features.py) are computed for
+        the whole vocabulary, or with `previous` (an update: its vocabulary begins this one) for the
+        parts it lacks only."""
         arrays = {k: v for k, v in names.items() if k not in ("name_text", "dob_pairs")}
         arrays["dob_keys"], arrays["dob_names"] = _dob_table(names["dob_pairs"][0], names["dob_pairs"][1])
         name_count = len(arrays["name_owner"])
@@ -376,9 +398,16 @@ class IndexData:
         arrays["token_weight"] = rarity_weight(counts, name_count)
         arrays["key_hashes"], arrays["key_ptr"], arrays["key_tokens"] = keys
         arrays["entry_ptr"] = np.zeros(1, dtype=np.int64)
+        if previous is None:
+            codes: dict[str, int] = {}
+            arrays.update(part_features(vocabulary, codes))
+        else:
+            codes = dict(previous.sound_numbers())
+            old = {key: previous.arrays[key] for key in FEATURES}
+            arrays.update(extended_features(old, codes, vocabulary[len(previous.vocabulary) :]))
         live = int(np.count_nonzero(counts))
         meta = {"format": FORMAT, "version": version, "entries": len(entries), "names": name_count, "vocabulary": live}
-        return cls(arrays, vocabulary, qualities, names["name_text"], entries, meta)
+        return cls(arrays, vocabulary, qualities, names["name_text"], entries, meta, list(codes))
 
     def records(self) -> list[bytes]:
         """Each entry as its stored JSON record (raw bytes from the saved blob when memory-mapped)."""
@@ -434,7 +463,7 @@ class IndexData:
             len(json.dumps(vars(e), ensure_ascii=False).encode()) for e in added
         ]
         entries = LazyEntries(np.frombuffer(blob, dtype=np.uint8), _pointer(np.asarray(lengths, dtype=np.int64)))
-        return IndexData._assemble(names, vocabulary, list(qualities), keys, entries, version)
+        return IndexData._assemble(names, vocabulary, list(qualities), keys, entries, version, previous=self)
 
     def _kept_dob_pairs(self, kept_names: np.ndarray) -> np.ndarray:
         """(date, new name number) of the kept names' dates of birth (kept names renumbered 0, 1, ...)."""
@@ -467,6 +496,7 @@ class IndexData:
         (folder / "entries.bin").write_bytes(b"".join(records))
         (folder / "names.bin").write_bytes(self.name_text.tobytes())
         (folder / "vocabulary.txt").write_text("\n".join(self.vocabulary), encoding="utf-8")
+        (folder / "sound_codes.json").write_text(json.dumps(self.sound_codes, ensure_ascii=False), encoding="utf-8")
         for key in _ARRAYS:
             np.save(folder / f"{key}.npy", entry_ptr if key == "entry_ptr" else self.arrays[key])
         (folder / "meta.json").write_text(json.dumps({**self.meta, "qualities": self.qualities}, indent=1))
@@ -509,7 +539,8 @@ class IndexData:
             else np.zeros(0, dtype=np.uint8)
         )
         entries = LazyEntries(blob, arrays["entry_ptr"])
-        return cls(arrays, vocabulary, meta.pop("qualities"), name_text, entries, meta)
+        sound_codes = json.loads((folder / "sound_codes.json").read_text(encoding="utf-8"))
+        return cls(arrays, vocabulary, meta.pop("qualities"), name_text, entries, meta, sound_codes)
 
     def _inconsistency(self) -> str | None:
         """What does not add up between the arrays (a truncated or mixed-up save), or None."""
@@ -525,6 +556,8 @@ class IndexData:
             ("slots", int(self.slot_ptr[-1]) == len(self.form_ptr) - 1 == len(self.slot_particle)),
             ("forms", int(self.form_ptr[-1]) == len(self.slot_forms)),
             ("vocabulary", len(self.post_ptr) - 1 == len(self.vocabulary) == len(self.token_weight)),
+            ("part features", all(len(self.arrays[key]) == len(self.vocabulary) for key in FEATURES)),
+            ("sound codes", not len(self.sound_ids) or int(self.sound_ids.max()) < len(self.sound_codes)),
             ("postings", int(self.post_ptr[-1]) == len(self.post_names)),
             ("keys", len(self.key_ptr) - 1 == len(self.key_hashes) and int(self.key_ptr[-1]) == len(self.key_tokens)),
             ("name text", int(self.name_text_ptr[-1]) == len(self.name_text)),

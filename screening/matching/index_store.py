@@ -15,8 +15,8 @@ from screening.watchlists.loader import load_watchlist
 from screening.watchlists.model import content_version
 
 # v2: dates of birth in the index (the DOB candidate path); v3: alias qualities normalised; v4: skeletons;
-# v5: blocking keys for shared heads and tails of long parts, sounds of two-letter parts
-_FORMAT_TAG = "v5"
+# v5: blocking keys for shared heads and tails of long parts, sounds of two-letter parts; v6: part features
+_FORMAT_TAG = "v7"
 _LISTS_FILE = "lists.json"  # which list files an index was built from (to update it when they change)
 
 
