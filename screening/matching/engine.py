@@ -44,6 +44,7 @@ BOUND_MARGIN = 1e-6  # log-odds: the bound sums in another order than the scorer
 # calls, is paid once per batch since the bounds of all travellers are computed at once: one is enough).
 BOUND_MIN_NAMES = 1
 _NO_NAMES = np.empty(0, dtype=np.int64)
+_EVIDENCE_CACHE_LIMIT = 100_000  # decoded entries kept for the evidence sums (_evidence_entry)
 EVIDENCE_FIELDS = ("date_of_birth", "nationality", "document_issuing_state", "sex", "document_number")
 
 
@@ -198,6 +199,7 @@ class WatchlistIndex:
         self.version: str = str(data.meta["version"])
         self.entries = data.entries
         self._slot_cache: dict[tuple[int, float], tuple[list[WeightedSlot], list[tuple[int, ...]]]] = {}
+        self._evidence_cache: dict[int, WatchlistEntry] = {}
         self.finder = CandidateFinder(data)
         self.batch_scorer = BatchScorer(data, self.finder)
         self._weights_for: MatchConfig | None = None
@@ -403,7 +405,7 @@ class WatchlistIndex:
         out: list[tuple[float, int, BestName, list[MatchPart]]] = []
         for owner, b in best.items():
             name_part = MatchPart("name", b.value, "")  # explained below, only if returned
-            score, parts = combine(name_part, evidence_parts(traveller, self.entries[owner], config), config)
+            score, parts = combine(name_part, evidence_parts(traveller, self._evidence_entry(owner), config), config)
             if keep_below or score >= config.threshold:
                 out.append((score, owner, b, parts))
         out.sort(key=lambda item: (-item[0], item[1]))  # ties by entry: the same order on every path
@@ -519,11 +521,22 @@ class WatchlistIndex:
         owners = self.data.name_owner[names].tolist()
         evidence: dict[int, float] = {}
         for owner in dict.fromkeys(owners):
-            parts = evidence_parts(traveller, self.entries[owner], config)
+            parts = evidence_parts(traveller, self._evidence_entry(owner), config)
             evidence[owner] = sum(p.value for p in parts if p is not None)
         total = value + np.array([evidence[o] for o in owners]) + BOUND_MARGIN
         reach = calibrate(total, config.calibration_slope, config.calibration_intercept)
         return np.asarray(reach) >= config.threshold
+
+    def _evidence_entry(self, owner: int) -> WatchlistEntry:
+        """Entry `owner` as evidence_parts reads it, decoded once (a saved index decodes its JSON record on
+        every access; the candidates of a batch meet the same entries again and again). Kept private to the
+        evidence sums: a Match gets its own decoded entry."""
+        entry = self._evidence_cache.get(owner)
+        if entry is None:
+            if len(self._evidence_cache) > _EVIDENCE_CACHE_LIMIT:
+                self._evidence_cache.clear()
+            entry = self._evidence_cache[owner] = self.entries[owner]
+        return entry
 
     def _alias_adjustment(self, config: MatchConfig) -> np.ndarray:
         """Log-odds added to a name by its alias quality (index in data.qualities), as _best_per_entry adds it."""
