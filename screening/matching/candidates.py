@@ -340,7 +340,7 @@ class CandidateFinder:
     def _expand(
         self, key: tuple[tuple[str, ...], NameWeights], ids: np.ndarray, sims: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Names holding any of `ids`, each with its best part similarity (cached: parts recur)."""
+        """Sorted distinct names holding any of `ids`, each with its best part similarity (cached: parts recur)."""
         found = self._expand_cache.get(key)
         if found is not None:
             return found
@@ -594,7 +594,7 @@ class CandidateFinder:
         for forms, weight in slots:
             ids, sims, size = self.agreeing_parts(forms, weights)
             if len(ids):
-                parts.append((size, weight, ids, sims * weight, forms, sims))
+                parts.append((size, weight, ids, forms, sims))
         parts.sort(key=lambda p: p[0])  # rarest first
         reachable = sum(p[1] for p in parts) / total
         if reachable < min_share and not len(in_year):
@@ -602,7 +602,7 @@ class CandidateFinder:
         # Expand rare parts until the common ones left could not reach the share on their own.
         expand, deferred, deferred_weight = [], [], 0.0
         for position in range(len(parts) - 1, -1, -1):
-            size, weight, ids, gains, forms, sims = parts[position]
+            size, weight, ids, forms, sims = parts[position]
             if position > 0 and size > COMMON_POSTINGS and (deferred_weight + weight) / total < min_share:
                 deferred.append((forms, ids, sims, weight))
                 deferred_weight += weight
@@ -617,7 +617,10 @@ class CandidateFinder:
                 strong.append(names)
         if not names_list:
             return nothing
-        unique, shared = _reduce_by_name(np.concatenate(names_list), np.concatenate(gains_list), np.add)
+        if len(names_list) == 1:  # one part's expansion: its names are already sorted and distinct
+            unique, shared = names_list[0], gains_list[0]
+        else:
+            unique, shared = _reduce_by_name(np.concatenate(names_list), np.concatenate(gains_list), np.add)
         shared = shared / total
         keep = (shared + deferred_weight / total >= min_share) & (reachable >= min_share)
         by_year = none
