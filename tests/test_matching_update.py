@@ -3,6 +3,8 @@ same entries does; a corrupt saved index is a project error naming the folder.""
 
 from __future__ import annotations
 
+import ast
+import importlib.util
 import random
 import shutil
 from dataclasses import replace
@@ -180,3 +182,47 @@ def test_load_or_build_updates_the_previous_version_of_the_same_lists(
     assert len(folders) == 2
     person = [{"traveller_ref": "T", "given_names": "Zorbalinka", "surname": "Qwertyuk"}]
     assert [m.entry.entry_id for m in load_or_build([csv], cache).screen(person, CONFIG)] == ["W900"]
+
+
+def _screening_imports(module: str) -> set[str]:
+    """The screening modules `module` imports at module level, read from its source."""
+    spec = importlib.util.find_spec(module)
+    assert spec is not None and spec.origin is not None
+    tree = ast.parse(Path(spec.origin).read_text(encoding="utf-8"))
+    return {
+        node.module
+        for node in tree.body
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("screening.")
+    }
+
+
+def test_every_module_an_index_is_built_by_is_in_its_code_digest() -> None:
+    from screening.matching.build_digest import BUILD_MODULES
+
+    seen: set[str] = set()
+    todo = ["screening.matching.index_data"]
+    while todo:
+        module = todo.pop()
+        if module not in seen:
+            seen.add(module)
+            todo.extend(_screening_imports(module))
+    assert seen - {"screening.errors", "screening.matching.build_digest"} <= set(BUILD_MODULES)
+
+
+def test_an_index_built_by_other_name_rules_is_refused_on_load_and_rebuilt_not_updated(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from screening.matching import index_data, index_store
+
+    csv = tmp_path / "watchlist.csv"
+    csv.write_text((FIXTURES / "watchlist_small.csv").read_text(encoding="utf-8"), encoding="utf-8")
+    cache = tmp_path / "cache"
+    old = index_store.load_or_build([csv], cache)
+    old_folder = next(p for p in cache.iterdir() if p.is_dir())
+    for module in (index_data, index_store):
+        monkeypatch.setattr(module, "build_code_digest", lambda: "changed-rules")
+    with pytest.raises(InputError, match="other name-matching code"):
+        WatchlistIndex.load(old_folder)
+    new = index_store.load_or_build([csv], cache)
+    assert new.data.meta["code"] == "changed-rules" and len(new.entries) == len(old.entries)
+    assert len([p for p in cache.iterdir() if p.is_dir()]) == 2

@@ -16,6 +16,7 @@ import numpy as np
 
 from screening.errors import InputError
 from screening.matching.blocking import build_key_table, key_table, vocabulary_keys
+from screening.matching.build_digest import build_code_digest
 from screening.matching.names import name_slots, split_packed_names
 from screening.matching.part_features import FEATURES, extended_features, part_features
 from screening.watchlists.model import WatchlistEntry
@@ -406,7 +407,14 @@ class IndexData:
             old = {key: previous.arrays[key] for key in FEATURES}
             arrays.update(extended_features(old, codes, vocabulary[len(previous.vocabulary) :]))
         live = int(np.count_nonzero(counts))
-        meta = {"format": FORMAT, "version": version, "entries": len(entries), "names": name_count, "vocabulary": live}
+        meta = {
+            "format": FORMAT,
+            "code": build_code_digest(),
+            "version": version,
+            "entries": len(entries),
+            "names": name_count,
+            "vocabulary": live,
+        }
         return cls(arrays, vocabulary, qualities, names["name_text"], entries, meta, list(codes))
 
     def records(self) -> list[bytes]:
@@ -522,6 +530,11 @@ class IndexData:
         meta = json.loads((folder / "meta.json").read_text())
         if not isinstance(meta, dict) or meta.get("format") != FORMAT:
             raise InputError(f"{folder}: not a {FORMAT} index")
+        if meta.get("code") != build_code_digest():
+            raise InputError(
+                f"{folder}: built by other name-matching code (digest {meta.get('code')}, this code is "
+                f"{build_code_digest()}): build the index again"
+            )
         # Plain ndarray views of the memory maps: same shared pages, without np.memmap's per-slice cost.
         arrays = {key: np.load(folder / f"{key}.npy", mmap_mode="r").view(np.ndarray) for key in _ARRAYS}
         for small in ("token_weight", "key_hashes", "dob_keys"):  # searched on every query: keep in memory

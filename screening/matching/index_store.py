@@ -10,6 +10,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from screening.matching.build_digest import build_code_digest
 from screening.matching.engine import WatchlistIndex
 from screening.watchlists.loader import load_watchlist
 from screening.watchlists.model import content_version
@@ -31,9 +32,18 @@ def _file_digest(path: Path) -> str:
 
 
 def cache_key(paths: list[str | Path]) -> str:
-    """Key from the lists' contents (not their names or times), so a refreshed list gets a new index."""
+    """Key from the lists' contents (not their names or times) and the code that builds an index, so a
+    refreshed list or a changed name rule gets a new index."""
     digests = sorted(_file_digest(Path(p)) for p in paths)
-    return hashlib.sha256(("|".join(digests) + _FORMAT_TAG).encode()).hexdigest()[:24]
+    return hashlib.sha256(("|".join(digests) + _FORMAT_TAG + build_code_digest()).encode()).hexdigest()[:24]
+
+
+def _built_by_this_code(folder: Path) -> bool:
+    try:
+        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(meta, dict) and meta.get("code") == build_code_digest()
 
 
 def _list_names(paths: list[str | Path]) -> str:
@@ -41,12 +51,13 @@ def _list_names(paths: list[str | Path]) -> str:
 
 
 def previous_index(paths: list[str | Path], cache_dir: Path) -> Path | None:
-    """The newest saved index built from the same list files (an earlier version of their contents)."""
+    """The newest saved index built from the same list files (an earlier version of their contents) by
+    this code: one built by other code is not updated, since its unchanged entries hold the old rules."""
     wanted = _list_names(paths)
     found = [
         p.parent
         for p in cache_dir.glob(f"index-*/{_LISTS_FILE}")
-        if p.read_text(encoding="utf-8") == wanted and (p.parent / "meta.json").exists()
+        if p.read_text(encoding="utf-8") == wanted and _built_by_this_code(p.parent)
     ]
     return max(found, key=lambda p: (p / "meta.json").stat().st_mtime) if found else None
 
