@@ -48,10 +48,11 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
     config = load_match_config(args.rules)
-    raw = config.model_copy(update={"calibration_slope": 1.0, "calibration_intercept": 0.0})
     primaries, positives = alias_set("ofac", "dev")
     negatives = _negative_travellers(50_000)
     index = WatchlistIndex([WatchlistLoad("ofac", "OFAC", primaries, [], "primaries:ofac")])
+    names = index.data.name_count  # the fit is for a list this size (list_size_prior shifts other sizes)
+    raw = config.model_copy(update={"calibration_slope": 1.0, "calibration_intercept": 0.0, "calibration_names": names})
     results = score_all(index, raw, positives + negatives, args.workers)
 
     def logit(p: float) -> float:
@@ -75,7 +76,7 @@ def main() -> None:
         f"{len(x)} candidate pairs ({int(y.sum())} true) from {len(positives)} OFAC development aliases and "
         f"{len(negatives)} ordinary travellers"
     )
-    print(f"calibration_slope: {slope:.4f}\ncalibration_intercept: {intercept:.4f}")
+    print(f"calibration_slope: {slope:.4f}\ncalibration_intercept: {intercept:.4f}\ncalibration_names: {names}")
     print(
         f"log-odds cut for at most {args.rate:.2%} of ordinary travellers: {cut:.3f} -> threshold "
         f"{probability:.4f}; recall there {np.mean(pos_true >= cut):.4f}"

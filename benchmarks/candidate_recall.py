@@ -110,6 +110,7 @@ def exhaustive_truth(
     index: WatchlistIndex, config: MatchConfig, travellers: list[dict[str, Any]]
 ) -> list[list[tuple[str, float, str]]]:
     """Per traveller, the (entry id, score, listed name) exhaustive scoring flags, best first."""
+    config = index.list_config(config)  # calibrated for the list's size, as screening is
     weights = config.name_weights()
     d = index.data
     slots_of = [index.traveller_slots(t, config) for t in travellers]

@@ -71,7 +71,7 @@ def test_store_history_filters_by_dates_and_carriers(samples_store: str) -> None
 
 def _near_misses(tmp_path: Path) -> Path:
     """Two travellers close to listed people (name, sex and nationality right, date of birth wrong): flagged
-    at the configured threshold, not at 0.99."""
+    at the configured threshold, not at 0.9999."""
     path = tmp_path / "manifest_QQ9.csv"
     header = (SAMPLES / "manifest_clean_ZZ101.csv").read_text().splitlines()[0].split(",")
     first = next(csv.reader((SAMPLES / "manifest_clean_ZZ101.csv").read_text().splitlines()[1:]))
@@ -107,7 +107,7 @@ def test_threshold_change_is_re_screened_or_said_not_to_be(context, tmp_path: Pa
     from screening.matching import load_match_config
 
     configured = load_match_config(REPO / "rules").threshold
-    candidate = _candidate(tmp_path, "thr", "screening.yaml", f"threshold: {configured}", "threshold: 0.99")
+    candidate = _candidate(tmp_path, "thr", "screening.yaml", f"threshold: {configured}", "threshold: 0.9999")
     args = [
         "backtest",
         "--rules",
@@ -122,7 +122,7 @@ def test_threshold_change_is_re_screened_or_said_not_to_be(context, tmp_path: Pa
     carried = runner.invoke(app, args)
     assert carried.exit_code == 0, carried.output
     assert carried.output.startswith(
-        f"note: matching settings differ (threshold {configured} -> 0.99) but no --watchlist"
+        f"note: matching settings differ (threshold {configured} -> 0.9999) but no --watchlist"
     )
     assert "0 traveller outcomes changed" in carried.output
     rescreened = runner.invoke(app, [*args, "--watchlist", str(WATCHLIST)])

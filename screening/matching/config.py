@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import yaml
@@ -74,9 +75,46 @@ class MatchConfig(BaseModel):
     byname_log_odds: float = Field(-1.0, ge=-30, le=0)
     calibration_slope: float = Field(1.0330, gt=0, le=10)
     calibration_intercept: float = Field(-6.8500, ge=-50, le=50)
+    calibration_names: int = Field(
+        4620,
+        ge=1,
+        description="names on the list the calibration was fitted on: screening against a list of N names "
+        "adds list_size_prior_weight * log(calibration_names / N) to the intercept (list_size_prior)",
+    )
+    list_size_prior_min_names: int = Field(
+        300,
+        ge=1,
+        description="a list shorter than this is weighed as this long: the smallest size the weight was "
+        "measured at (a two-name list would otherwise flag on a date of birth alone)",
+    )
+    list_size_prior_weight: float = Field(
+        0.68,
+        ge=0,
+        le=2,
+        description="how far a list's size moves the intercept, measured (benchmarks/fit_list_prior.py): 1 is "
+        "the pure prior odds, less when chance agreements grow more slowly than the list",
+    )
+    list_size_prior: bool = Field(
+        True,
+        description="weigh a list's size as the prior odds that a traveller is one given listed person, so a "
+        "score (and the threshold) means the same on a list of any size",
+    )
     severity: str = "HIGH"
     max_matches_per_traveller: int = Field(5, ge=1)
     max_candidates_per_traveller: int = Field(200, ge=1)
+
+    def for_list(self, names: int) -> MatchConfig:
+        """This config for a list of `names` names: with list_size_prior, the intercept takes the prior odds
+        of the list's size (chance agreements grow with the names a traveller is compared with, so a
+        smaller list needs less evidence for the same share of ordinary travellers flagged). Idempotent: the
+        result is calibrated for that size, so applying it again changes nothing."""
+        weighed = max(names, self.list_size_prior_min_names)
+        if not self.list_size_prior or weighed == self.calibration_names:
+            return self
+        shift = self.list_size_prior_weight * math.log(self.calibration_names / weighed)
+        return self.model_copy(
+            update={"calibration_intercept": self.calibration_intercept + shift, "calibration_names": weighed}
+        )
 
     def name_weights(self) -> NameWeights:
         return NameWeights(

@@ -204,6 +204,7 @@ class WatchlistIndex:
         self.batch_scorer = BatchScorer(data, self.finder)
         self._weights_for: MatchConfig | None = None
         self._name_weights = NameWeights()
+        self._list_configs: dict[int, tuple[MatchConfig, MatchConfig]] = {}
 
     def save(self, folder: str | Path) -> None:
         self.data.save(folder)
@@ -262,6 +263,17 @@ class WatchlistIndex:
             config.particle_weight,
         )
 
+    def list_config(self, config: MatchConfig) -> MatchConfig:
+        """`config` calibrated for this index's number of names (MatchConfig.for_list): every scoring
+        entry point applies it, so a score means the same on any list. The same object for the same
+        config (the weights and bounds derived from it are cached by identity)."""
+        known = self._list_configs.get(id(config))
+        if known is None or known[0] is not config:
+            if len(self._list_configs) >= 8:
+                self._list_configs.clear()
+            known = self._list_configs[id(config)] = (config, config.for_list(self.data.name_count))
+        return known[1]
+
     def _weights(self, config: MatchConfig) -> NameWeights:
         if self._weights_for is not config:
             self._weights_for, self._name_weights = config, config.name_weights()
@@ -304,6 +316,7 @@ class WatchlistIndex:
         """Best match per listed entry for one traveller (above the threshold unless keep_below), best
         first, at most `limit`. `names` (with the part similarities `known` for them) may come from the
         batch path, which has already dropped candidates that cannot be kept (see _worth_scoring)."""
+        config = self.list_config(config)
         if slots is None:
             slots = self.traveller_slots(traveller, config)
         if not slots:
@@ -422,6 +435,7 @@ class WatchlistIndex:
 
     def screen_single(self, travellers: Sequence[Traveller], config: MatchConfig) -> list[Match]:
         """The same flags, one traveller at a time through score_traveller (the reference path)."""
+        config = self.list_config(config)
         matches: list[Match] = []
         for traveller in travellers:
             matches.extend(self.score_traveller(traveller, config, limit=config.max_matches_per_traveller))
@@ -433,6 +447,7 @@ class WatchlistIndex:
         cpdist calls and vectorised.token_similarities), each traveller's candidates are scored as arrays
         (BatchScorer) and only those that could be kept are aligned by the scorer itself; explanations are
         built only for the flags. Same flags, scores and explanations as screen_single."""
+        config = self.list_config(config)
         weights = self._weights(config)
         queries = [self.traveller_slots(t, config) for t in travellers]
         self.finder.prepare([forms for slots in queries for forms, _ in slots], weights)
