@@ -37,7 +37,7 @@ def test_typo_and_swap_are_found_with_explanation(index: WatchlistIndex) -> None
     assert [m.entry.entry_id for m in matches] == ["QDi.431"]
     match = matches[0]
     assert match.traveller_ref == "T1" and match.matched_name == "SANAULLAH GHAFARI"
-    assert [p.feature for p in match.parts] == ["name", "date_of_birth", "nationality"]
+    assert [p.feature for p in match.parts] == ["name", "date_of_birth", "nationality", "list_size"]
     assert "date of birth agrees" in match.explanation and 0 < match.score <= 1
 
 

@@ -62,3 +62,16 @@ def test_a_list_shorter_than_the_measured_sizes_is_weighed_as_the_shortest_measu
     assert CONFIG.for_list(2).calibration_intercept == CONFIG.for_list(floor).calibration_intercept
     once = CONFIG.for_list(2)
     assert once.for_list(2) is once and once.for_list(floor) is once
+
+
+@pytest.mark.parametrize("path", ["screen_single", "screen_batch"])
+def test_a_flag_explains_the_list_prior_and_its_parts_sum_to_its_score(path: str) -> None:
+    from screening.matching.scoring import calibrate
+
+    traveller = {"traveller_ref": "T1", "given_names": "Rustam", "surname": "Karimov", "date_of_birth": "1970-03-04"}
+    index = _index(499)
+    [match] = [m for m in getattr(index, path)([traveller], CONFIG) if m.entry.entry_id == "e1"]
+    assert [p.feature for p in match.parts] == ["name", "date_of_birth", "list_size"]
+    assert "list of 500 names: fewer chance agreements" in match.explanation
+    total = sum(p.value for p in match.parts)
+    assert calibrate(total, CONFIG.calibration_slope, CONFIG.calibration_intercept) == pytest.approx(match.score)

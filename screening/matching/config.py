@@ -6,7 +6,7 @@ import math
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from screening.errors import RulesError
 from screening.matching.scoring import NameWeights
@@ -16,6 +16,8 @@ class MatchConfig(BaseModel):
     """Every number that decides a match; the YAML comments explain each one."""
 
     model_config = ConfigDict(extra="forbid")
+    # What for_list added to the intercept (0: not calibrated for a list, or a list of the calibration's size).
+    _list_prior: float = PrivateAttr(0.0)
 
     threshold: float = Field(
         0.1780, ge=0, le=1, description="calibrated probability at or above which a match is flagged"
@@ -112,9 +114,16 @@ class MatchConfig(BaseModel):
         if not self.list_size_prior or weighed == self.calibration_names:
             return self
         shift = self.list_size_prior_weight * math.log(self.calibration_names / weighed)
-        return self.model_copy(
+        adjusted = self.model_copy(
             update={"calibration_intercept": self.calibration_intercept + shift, "calibration_names": weighed}
         )
+        adjusted._list_prior = self._list_prior + shift
+        return adjusted
+
+    @property
+    def list_prior(self) -> float:
+        """What for_list added to the calibration intercept (0 for a config not made by it)."""
+        return self._list_prior
 
     def name_weights(self) -> NameWeights:
         return NameWeights(

@@ -389,7 +389,22 @@ class WatchlistIndex:
         """The Match of a returned entry: its entry decoded and its name explanation written only now."""
         name_part = MatchPart("name", best.value, name_detail(best.result, best.quality, config))
         ref = str(traveller.get("traveller_ref") or "")
-        return Match(ref, self.entries[owner], self.data.listed_name(best.name), score, [name_part])
+        return Match(
+            ref, self.entries[owner], self.data.listed_name(best.name), score, [name_part, *self._list_part(config)]
+        )
+
+    def _list_part(self, config: MatchConfig) -> list[MatchPart]:
+        """The list-size prior as a part of the explanation (none on a list of the calibration's size), in
+        the parts' units (before the slope), so the parts still sum to what was calibrated."""
+        if not config.list_prior:
+            return []
+        names = self.data.name_count
+        more = "more" if config.list_prior < 0 else "fewer"
+        detail = (
+            f"list of {names:,} names: {more} chance agreements than on the list the calibration was "
+            f"fitted on ({config.list_prior:+.2f} prior log-odds)"
+        )
+        return [MatchPart("list_size", config.list_prior / config.calibration_slope, detail)]
 
     def _rank_by_name(
         self,
@@ -425,7 +440,7 @@ class WatchlistIndex:
         matches = []
         for score, owner, b, parts in out[:limit]:
             match = self._match(traveller, owner, b, score, config)
-            match.parts = [match.parts[0], *parts[1:]]
+            match.parts = [match.parts[0], *parts[1:], *match.parts[1:]]
             matches.append(match)
         return matches
 
