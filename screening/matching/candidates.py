@@ -274,6 +274,7 @@ class CandidateFinder:
                     "la": t_len[p_token[pick]],
                     "lb": features["len"][p_vocab[pick]],
                     "same_first": same_first[pick],
+                    "first": t_first[p_token[pick]],
                     "same_sound": same_sound[pick],
                     "equal": t_id[p_token[pick]] == p_vocab[pick],
                     "osa": osa[pick],
