@@ -13,6 +13,7 @@ vectorised estimate of the name score drops those that cannot reach the candidat
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 from rapidfuzz import process
@@ -45,6 +46,7 @@ ROUGH_MIN = 0.5
 # Weight of a lone initial, however rare the letter (engine.query_slots); initials and particles are too
 # weak to bring in a listed name on a date of birth alone.
 INITIAL_WEIGHT = 0.5
+_NO_NAMES = np.empty(0, dtype=np.int64)
 
 
 def _letters_allow(shared: np.ndarray, la: np.ndarray, lb: np.ndarray, agree_min: float) -> np.ndarray:
@@ -59,10 +61,16 @@ def _reduce_by_name(names: np.ndarray, values: np.ndarray, reduce: np.ufunc) -> 
     slower than this)."""
     if not len(names):
         return names, values
+    order, starts = _sorted_runs(names)
+    return names[order][starts], reduce.reduceat(values[order], starts)
+
+
+def _sorted_runs(names: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(stable sorting order of non-empty `names`, where each distinct name's run begins in that order):
+    several value arrays of the same names can then be reduced by name with one sort."""
     order = np.argsort(names, kind="stable")
     ordered = names[order]
-    starts = np.flatnonzero(np.concatenate([[True], ordered[1:] != ordered[:-1]]))
-    return ordered[starts], reduce.reduceat(values[order], starts)
+    return order, np.flatnonzero(np.concatenate([[True], ordered[1:] != ordered[:-1]]))
 
 
 def _values_at(keys: np.ndarray, values: np.ndarray, wanted: np.ndarray) -> np.ndarray:
@@ -106,6 +114,7 @@ class CandidateFinder:
         self._deferrals: dict[tuple[tuple[str, ...], NameWeights], int] = {}
         self._vocab_features: dict[str, np.ndarray] | None = None
         self._buffer: np.ndarray | None = None
+        self._year_cache: dict[tuple[int, bool], np.ndarray] = {}
 
     def agreeing_parts(self, forms: tuple[str, ...], weights: NameWeights) -> tuple[np.ndarray, np.ndarray, int]:
         """(sorted vocabulary ids, their similarity, total postings) of listed parts agreeing with a part."""
@@ -497,8 +506,10 @@ class CandidateFinder:
         out: list[np.ndarray] = []
         pending = []  # (traveller, names, shares, candidates by share)
         years: list[np.ndarray] = []  # names brought in by their listed birth year, per traveller
-        for k, (slots, min_share, _dob, year) in enumerate(asked):
-            unique, shared, good, by_year = self._by_share(slots, weights, min_share, year, particle_weight)
+        shares = self._by_share_many(
+            [(slots, min_share, year) for slots, min_share, _dob, year in asked], weights, particle_weight
+        )
+        for k, (unique, shared, good, by_year) in enumerate(shares):
             years.append(by_year)
             if min_estimate > 0 and len(good) > ALWAYS_SCORED:
                 pending.append((k, unique, shared, good[np.argsort(-shared[good], kind="stable")]))
@@ -585,12 +596,75 @@ class CandidateFinder:
         part of the traveller that is neither an initial nor a particle, those listed with only a year
         holding the traveller's year (any date in it when the traveller gives only a year) are kept below
         the share; the scorer weighs them with that evidence. Common parts deferred below are not read."""
-        total = sum(w for _, w in slots)
+        return self._by_share_many([(slots, min_share, year)], weights, particle_weight)[0]
+
+    def _by_share_many(
+        self,
+        asked: list[tuple[list[WeightedSlot], float, tuple[int, bool] | None]],
+        weights: NameWeights,
+        particle_weight: float,
+    ) -> list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
+        """_by_share of several travellers' (slots, min_share, year): what to expand and defer is decided
+        per traveller (_share_plan), then the expanded names of all of them are summed, kept and matched
+        against their birth years as one set of arrays keyed traveller * name count + name, so the numpy
+        calls are paid once per batch. Each traveller's values are those it gets alone: a key's gains are
+        summed in the same order, and every other operation is element by element."""
         none = np.empty(0, dtype=np.int64)
         nothing = (none, np.zeros(0), none, none)
+        out = [nothing] * len(asked)
+        plans = [
+            (k, plan)
+            for k, (slots, min_share, year) in enumerate(asked)
+            if (plan := self._share_plan(slots, weights, min_share, year, particle_weight)) is not None
+        ]
+        if not plans:
+            return out
+        space = np.int64(max(self.data.name_count, 1))
+        offsets = [np.int64(t) * space for t in range(len(plans))]
+        keys = np.concatenate([offsets[t] + names for t, (_k, p) in enumerate(plans) for names, _g, _s in p.expand])
+        gains = np.concatenate([g for _k, p in plans for _names, g, _s in p.expand])
+        marks = np.concatenate([np.full(len(n), strong) for _k, p in plans for n, _g, strong in p.expand])
+        if len(keys):
+            order, starts = _sorted_runs(keys)
+            keys, shared = keys[order][starts], np.add.reduceat(gains[order], starts)
+            held_by_strong = np.logical_or.reduceat(marks[order], starts)
+        else:
+            shared, held_by_strong = gains, marks
+        row_plan = keys // space
+        unique = keys - row_plan * space
+        shared = shared / np.array([p.total for _k, p in plans])[row_plan]
+        deferred_share = np.array([p.deferred_weight / p.total for _k, p in plans])[row_plan]
+        min_shares = np.array([p.min_share for _k, p in plans])[row_plan]
+        reaching = np.array([p.reachable >= p.min_share for _k, p in plans])[row_plan]
+        keep = (shared + deferred_share >= min_shares) & reaching
+        by_year = self._below_share_by_year(plans, keys, ~keep & held_by_strong, space)
+        bounds = np.searchsorted(row_plan[keep], np.arange(len(plans) + 1))
+        unique, shared, min_shares = unique[keep], shared[keep], min_shares[keep]
+        for t, (_k, plan) in enumerate(plans):  # deferred common parts, added part by part in order
+            lo, hi = int(bounds[t]), int(bounds[t + 1])
+            for gained in self._deferred_gains(unique[lo:hi], plan.deferred, weights) if plan.deferred else []:
+                shared[lo:hi] = shared[lo:hi] + gained / plan.total
+        reached = shared >= min_shares
+        for t, (k, _plan) in enumerate(plans):
+            lo, hi = int(bounds[t]), int(bounds[t + 1])
+            out[k] = (unique[lo:hi], shared[lo:hi], np.nonzero(reached[lo:hi])[0], by_year[t])
+        return out
+
+    def _share_plan(
+        self,
+        slots: list[WeightedSlot],
+        weights: NameWeights,
+        min_share: float,
+        year: tuple[int, bool] | None,
+        particle_weight: float,
+    ) -> _SharePlan | None:
+        """For one traveller, its parts' agreeing listed parts, the rare ones expanded into their names
+        (with their gains) and the common ones deferred until the common parts left could not reach the
+        share on their own; None when no listed name can be brought in."""
+        total = sum(w for _, w in slots)
         if not slots or total <= 0:
-            return nothing
-        in_year = self.data.names_born_in(*year) if year is not None else none
+            return None
+        in_year = self._names_born_in(year) if year is not None else _NO_NAMES
         parts = []
         for forms, weight in slots:
             ids, sims, size = self.agreeing_parts(forms, weights)
@@ -599,37 +673,58 @@ class CandidateFinder:
         parts.sort(key=lambda p: p[0])  # rarest first
         reachable = sum(p[1] for p in parts) / total
         if reachable < min_share and not len(in_year):
-            return nothing
+            return None
         # Expand rare parts until the common ones left could not reach the share on their own.
-        expand, deferred, deferred_weight = [], [], 0.0
+        plan = _SharePlan(total, min_share, reachable, in_year)
         for position in range(len(parts) - 1, -1, -1):
             size, weight, ids, forms, sims = parts[position]
-            if position > 0 and size > COMMON_POSTINGS and (deferred_weight + weight) / total < min_share:
-                deferred.append((forms, ids, sims, weight))
-                deferred_weight += weight
+            if position > 0 and size > COMMON_POSTINGS and (plan.deferred_weight + weight) / total < min_share:
+                plan.deferred.append((forms, ids, sims, weight))
+                plan.deferred_weight += weight
             else:
-                expand.append((forms, ids, sims, weight))
-        names_list, gains_list, strong = [], [], []
-        for forms, ids, sims, weight in expand:
-            names, best = self._expand((forms, weights), ids, sims)
-            names_list.append(names)
-            gains_list.append(best * weight)
-            if weight > max(INITIAL_WEIGHT, particle_weight):
-                strong.append(names)
-        if not names_list:
-            return nothing
-        if len(names_list) == 1:  # one part's expansion: its names are already sorted and distinct
-            unique, shared = names_list[0], gains_list[0]
-        else:
-            unique, shared = _reduce_by_name(np.concatenate(names_list), np.concatenate(gains_list), np.add)
-        shared = shared / total
-        keep = (shared + deferred_weight / total >= min_share) & (reachable >= min_share)
-        by_year = none
-        if len(in_year) and strong:
-            below = unique[~keep].astype(np.int64)
-            below = below[_in_sorted(in_year, below)]
-            by_year = below[_in_sorted(unique_values(np.concatenate(strong).astype(np.int64)), below)]
-        unique, shared = unique[keep], shared[keep]
-        for gained in self._deferred_gains(unique.astype(np.int64), deferred, weights):
-            shared = shared + gained / total
-        return unique, shared, np.nonzero(shared >= min_share)[0], by_year
+                names, best = self._expand((forms, weights), ids, sims)
+                plan.expand.append((names, best * weight, weight > max(INITIAL_WEIGHT, particle_weight)))
+        return plan if plan.expand else None
+
+    def _below_share_by_year(
+        self, plans: list[tuple[int, _SharePlan]], keys: np.ndarray, open_: np.ndarray, space: np.int64
+    ) -> list[np.ndarray]:
+        """Per plan, those of its names (keys traveller * space + name, sorted) below the share and held by
+        one of its strong parts (`open_`) that are listed with only a year holding the traveller's (see
+        _by_share)."""
+        dated = [t for t, (_k, p) in enumerate(plans) if len(p.in_year)]
+        found = [_NO_NAMES] * len(plans)
+        if not dated:
+            return found
+        in_year = np.concatenate([np.int64(t) * space + plans[t][1].in_year for t in dated])
+        wanted = keys[open_]
+        wanted = wanted[_in_sorted(in_year, wanted)]
+        bounds = np.searchsorted(wanted // space, np.arange(len(plans) + 1))
+        for t in dated:
+            found[t] = wanted[bounds[t] : bounds[t + 1]] - np.int64(t) * space
+        return found
+
+    def _names_born_in(self, year: tuple[int, bool]) -> np.ndarray:
+        """IndexData.names_born_in, cached: a batch's travellers give a few dozen distinct years."""
+        found = self._year_cache.get(year)
+        if found is None:
+            if len(self._year_cache) > _CACHE_LIMIT:
+                self._year_cache.clear()
+            found = self._year_cache[year] = self.data.names_born_in(*year)
+        return found
+
+
+@dataclass
+class _SharePlan:
+    """One traveller's share search (_by_share_many): its total weight, share rule, the share its
+    agreeing parts could reach, names listed with only its birth year, the expanded parts' (names,
+    gains, whether the part is strong: neither an initial nor a particle), and the deferred common parts
+    with their summed weight."""
+
+    total: float
+    min_share: float
+    reachable: float
+    in_year: np.ndarray
+    expand: list[tuple[np.ndarray, np.ndarray, bool]] = field(default_factory=list)  # names, gains, strong
+    deferred: list[tuple[tuple[str, ...], np.ndarray, np.ndarray, float]] = field(default_factory=list)
+    deferred_weight: float = 0.0
