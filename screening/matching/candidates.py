@@ -605,10 +605,11 @@ class CandidateFinder:
         particle_weight: float,
     ) -> list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
         """_by_share of several travellers' (slots, min_share, year): what to expand and defer is decided
-        per traveller (_share_plan), then the expanded names of all of them are summed, kept and matched
-        against their birth years as one set of arrays keyed traveller * name count + name, so the numpy
-        calls are paid once per batch. Each traveller's values are those it gets alone: a key's gains are
-        summed in the same order, and every other operation is element by element."""
+        per traveller (_share_plan) and each one's expanded names summed alone (_summed_gains: a sort
+        within the traveller only, none for a single part), then all of them are divided, kept and
+        matched against their birth years as one set of arrays, so those numpy calls are paid once per
+        batch. Each traveller's values are those it gets alone: every batched operation is element by
+        element."""
         none = np.empty(0, dtype=np.int64)
         nothing = (none, np.zeros(0), none, none)
         out = [nothing] * len(asked)
@@ -619,26 +620,19 @@ class CandidateFinder:
         ]
         if not plans:
             return out
-        space = np.int64(max(self.data.name_count, 1))
-        offsets = [np.int64(t) * space for t in range(len(plans))]
-        keys = np.concatenate([offsets[t] + names for t, (_k, p) in enumerate(plans) for names, _g, _s in p.expand])
-        gains = np.concatenate([g for _k, p in plans for _names, g, _s in p.expand])
-        marks = np.concatenate([np.full(len(n), strong) for _k, p in plans for n, _g, strong in p.expand])
-        if len(keys):
-            order, starts = _sorted_runs(keys)
-            keys, shared = keys[order][starts], np.add.reduceat(gains[order], starts)
-            held_by_strong = np.logical_or.reduceat(marks[order], starts)
-        else:
-            shared, held_by_strong = gains, marks
-        row_plan = keys // space
-        unique = keys - row_plan * space
-        shared = shared / np.array([p.total for _k, p in plans])[row_plan]
-        deferred_share = np.array([p.deferred_weight / p.total for _k, p in plans])[row_plan]
-        min_shares = np.array([p.min_share for _k, p in plans])[row_plan]
-        reaching = np.array([p.reachable >= p.min_share for _k, p in plans])[row_plan]
-        keep = (shared + deferred_share >= min_shares) & reaching
-        by_year = self._below_share_by_year(plans, keys, ~keep & held_by_strong, space)
-        bounds = np.searchsorted(row_plan[keep], np.arange(len(plans) + 1))
+        summed = [self._summed_gains(plan) for _k, plan in plans]
+        counts = np.fromiter((len(names) for names, _g, _h in summed), dtype=np.int64, count=len(summed))
+        unique = np.concatenate([names for names, _g, _h in summed]).astype(np.int64, copy=False)
+
+        def per_row(values: list[float] | list[bool]) -> np.ndarray:
+            return np.repeat(np.asarray(values), counts)
+
+        shared = np.concatenate([gains for _n, gains, _h in summed]) / per_row([p.total for _k, p in plans])
+        min_shares = per_row([p.min_share for _k, p in plans])
+        deferred_share = per_row([p.deferred_weight / p.total for _k, p in plans])
+        keep = (shared + deferred_share >= min_shares) & per_row([p.reachable >= p.min_share for _k, p in plans])
+        by_year = self._below_share_by_year(plans, summed, unique, ~keep, counts)
+        bounds = np.concatenate([[0], np.cumsum(keep)])[np.concatenate([[0], np.cumsum(counts)])]
         unique, shared, min_shares = unique[keep], shared[keep], min_shares[keep]
         for t, (_k, plan) in enumerate(plans):  # deferred common parts, added part by part in order
             lo, hi = int(bounds[t]), int(bounds[t + 1])
@@ -686,18 +680,51 @@ class CandidateFinder:
                 plan.expand.append((names, best * weight, weight > max(INITIAL_WEIGHT, particle_weight)))
         return plan if plan.expand else None
 
+    def _summed_gains(self, plan: _SharePlan) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        """(sorted distinct names of a plan's expanded parts, their summed gains in expansion order, and,
+        for a traveller with a birth year, whether one of its strong parts holds each name)."""
+        if len(plan.expand) == 1:  # one part's expansion: its names are already sorted and distinct
+            names, gains, strong = plan.expand[0]
+            return names, gains, np.full(len(names), strong) if len(plan.in_year) else None
+        names = np.concatenate([names for names, _g, _s in plan.expand])
+        gains = np.concatenate([gains for _n, gains, _s in plan.expand])
+        if not len(names):
+            return names, gains, np.zeros(0, dtype=np.bool_) if len(plan.in_year) else None
+        order, starts = _sorted_runs(names)
+        held = None
+        if len(plan.in_year):
+            marks = np.concatenate([np.full(len(n), strong) for n, _g, strong in plan.expand])
+            held = np.logical_or.reduceat(marks[order], starts)
+        return names[order][starts], np.add.reduceat(gains[order], starts), held
+
     def _below_share_by_year(
-        self, plans: list[tuple[int, _SharePlan]], keys: np.ndarray, open_: np.ndarray, space: np.int64
+        self,
+        plans: list[tuple[int, _SharePlan]],
+        summed: list[tuple[np.ndarray, np.ndarray, np.ndarray | None]],
+        names: np.ndarray,
+        below: np.ndarray,
+        counts: np.ndarray,
     ) -> list[np.ndarray]:
-        """Per plan, those of its names (keys traveller * space + name, sorted) below the share and held by
-        one of its strong parts (`open_`) that are listed with only a year holding the traveller's (see
-        _by_share)."""
+        """Per plan, those of its names (`names`, the plans' one after the other, `counts` each) below the
+        share and held by one of its strong parts that are listed with only a year holding the
+        traveller's (see _by_share): one membership search for all, keyed plan * name count + name."""
         dated = [t for t, (_k, p) in enumerate(plans) if len(p.in_year)]
         found = [_NO_NAMES] * len(plans)
         if not dated:
             return found
+        space = np.int64(max(self.data.name_count, 1))
+        starts = np.cumsum(counts) - counts
+        open_ = np.zeros(len(names), dtype=np.bool_)
+        for t in dated:
+            held = summed[t][2]
+            assert held is not None
+            lo = int(starts[t])
+            open_[lo : lo + len(held)] = held
+        open_ &= below
+        rows = np.flatnonzero(open_)
+        plan_of = np.searchsorted(starts, rows, side="right") - 1
+        wanted = plan_of * space + names[rows]
         in_year = np.concatenate([np.int64(t) * space + plans[t][1].in_year for t in dated])
-        wanted = keys[open_]
         wanted = wanted[_in_sorted(in_year, wanted)]
         bounds = np.searchsorted(wanted // space, np.arange(len(plans) + 1))
         for t in dated:
