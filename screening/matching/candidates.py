@@ -178,17 +178,16 @@ class CandidateFinder:
         vocab_ids = d.key_tokens[_ranges(starts, ends)].astype(np.int64)
         token_of = np.repeat(owner, ends - starts)
         vocabulary_size = max(len(d.vocabulary), 1)
-        token_pairs = unique_values(token_of * vocabulary_size + vocab_ids)
-        pair_token, pair_vocab = token_pairs // vocabulary_size, token_pairs % vocabulary_size
-        # 3. (traveller part, listed part) groups: met through the keys of any of the part's forms
+        # 3. (traveller part, listed part) groups: met through the keys of any of the part's forms (each
+        # (token, listed part) pair goes to every part the token is a form of; one sort makes them distinct)
         form_count = np.fromiter((len(forms) for forms in missing), dtype=np.int64, count=len(missing))
         part_form_ptr = np.concatenate([[0], np.cumsum(form_count)]).astype(np.int64)
         tuple_of = np.repeat(np.arange(len(missing), dtype=np.int64), form_count)
         form_token = np.fromiter((position[t] for forms in missing for t in forms), dtype=np.int64)
-        token_lo = np.searchsorted(pair_token, form_token)
-        token_hi = np.searchsorted(pair_token, form_token, side="right")
-        triple = _ranges(token_lo, token_hi)
-        groups = unique_values(np.repeat(tuple_of, token_hi - token_lo) * vocabulary_size + pair_vocab[triple])
+        by_token = np.argsort(form_token, kind="stable")
+        token_forms = np.searchsorted(form_token[by_token], np.arange(len(tokens) + 1))
+        lo, hi = token_forms[token_of], token_forms[token_of + 1]
+        groups = unique_values(tuple_of[by_token][_ranges(lo, hi)] * vocabulary_size + np.repeat(vocab_ids, hi - lo))
         sims = np.zeros(len(groups))
         open_groups = self._could_agree(groups, vocabulary_size, part_form_ptr, form_token, tokens, weights)
         sims[open_groups] = self._group_similarities(
