@@ -115,6 +115,7 @@ class CandidateFinder:
         self._vocab_features: dict[str, np.ndarray] | None = None
         self._buffer: np.ndarray | None = None
         self._year_cache: dict[tuple[int, bool], np.ndarray] = {}
+        self._words: np.ndarray | None = None
 
     def agreeing_parts(self, forms: tuple[str, ...], weights: NameWeights) -> tuple[np.ndarray, np.ndarray, int]:
         """(sorted vocabulary ids, their similarity, total postings) of listed parts agreeing with a part."""
@@ -254,11 +255,10 @@ class CandidateFinder:
         where it is open, sounding alike below ROUGH_MIN), for all groups at once (vectorised.py)."""
         if not len(groups):
             return np.zeros(0)
-        d = self.data
         # every form of the part against the listed part: pairs ordered by group
         per_group, p_group, p_token, p_vocab = _form_pairs(groups, vocabulary_size, part_form_ptr, form_token)
-        a = [tokens[k] for k in p_token.tolist()]
-        b = [d.vocabulary[k] for k in p_vocab.tolist()]
+        a_words, b_words = np.array(tokens, dtype=object)[p_token], self._vocabulary_words()[p_vocab]
+        a, b = a_words.tolist(), b_words.tolist()
         osa = process.cpdist(a, b, scorer=OSA.normalized_similarity, dtype=np.float64, workers=1)
         indel = process.cpdist(a, b, scorer=Indel.normalized_similarity, dtype=np.float64, workers=1)
         rough = np.maximum(indel, osa).astype(np.float32)  # what cdist's float32 scores give
@@ -275,8 +275,8 @@ class CandidateFinder:
         if open_group.any():
             pick = np.nonzero(open_group[p_group])[0]
             exact = token_similarities(
-                [a[k] for k in pick.tolist()],
-                [b[k] for k in pick.tolist()],
+                a_words[pick].tolist(),
+                b_words[pick].tolist(),
                 weights,
                 known={
                     "la": t_len[p_token[pick]],
@@ -318,6 +318,14 @@ class CandidateFinder:
         out = buffer[wanted]
         buffer[ids] = 0.0
         return out
+
+    def _vocabulary_words(self) -> np.ndarray:
+        """The vocabulary as an object array (made once): a batch's hundred thousand listed parts are
+        gathered by one fancy index, not a Python loop."""
+        words = self._words
+        if words is None or len(words) != len(self.data.vocabulary):
+            words = self._words = np.array(self.data.vocabulary, dtype=object)
+        return words
 
     def vocab_features(self) -> dict[str, np.ndarray]:
         """Per vocabulary part: length and first letter (ord)."""
