@@ -614,12 +614,12 @@ class CandidateFinder:
         weights: NameWeights,
         particle_weight: float,
     ) -> list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
-        """_by_share of several travellers' (slots, min_share, year): what to expand and defer is decided
-        per traveller (_share_plan) and each one's expanded names summed alone (_summed_gains: a sort
-        within the traveller only, none for a single part), then all of them are divided, kept and
-        matched against their birth years as one set of arrays, so those numpy calls are paid once per
-        batch. Each traveller's values are those it gets alone: every batched operation is element by
-        element."""
+        """_by_share of several travellers' (slots, min_share, year): what to expand and defer is decided,
+        and the expanded names summed and kept, per traveller (_share_plan, _kept_by_share: a sort within
+        the traveller only, none for a single part, and scalar thresholds on its own arrays, not arrays
+        repeated over a big list's millions of expanded names); the names below the share are matched
+        against birth years for all travellers at once (_below_share_by_year), the step with the most
+        numpy calls. Each traveller's values are those it gets alone."""
         none = np.empty(0, dtype=np.int64)
         nothing = (none, np.zeros(0), none, none)
         out = [nothing] * len(asked)
@@ -628,30 +628,12 @@ class CandidateFinder:
             for k, (slots, min_share, year) in enumerate(asked)
             if (plan := self._share_plan(slots, weights, min_share, year, particle_weight)) is not None
         ]
-        if not plans:
-            return out
-        summed = [self._summed_gains(plan) for _k, plan in plans]
-        counts = np.fromiter((len(names) for names, _g, _h in summed), dtype=np.int64, count=len(summed))
-        unique = np.concatenate([names for names, _g, _h in summed]).astype(np.int64, copy=False)
-
-        def per_row(values: list[float] | list[bool]) -> np.ndarray:
-            return np.repeat(np.asarray(values), counts)
-
-        shared = np.concatenate([gains for _n, gains, _h in summed]) / per_row([p.total for _k, p in plans])
-        min_shares = per_row([p.min_share for _k, p in plans])
-        deferred_share = per_row([p.deferred_weight / p.total for _k, p in plans])
-        keep = (shared + deferred_share >= min_shares) & per_row([p.reachable >= p.min_share for _k, p in plans])
-        by_year = self._below_share_by_year(plans, summed, unique, ~keep, counts)
-        bounds = np.concatenate([[0], np.cumsum(keep)])[np.concatenate([[0], np.cumsum(counts)])]
-        unique, shared, min_shares = unique[keep], shared[keep], min_shares[keep]
-        for t, (_k, plan) in enumerate(plans):  # deferred common parts, added part by part in order
-            lo, hi = int(bounds[t]), int(bounds[t + 1])
-            for gained in self._deferred_gains(unique[lo:hi], plan.deferred, weights) if plan.deferred else []:
-                shared[lo:hi] = shared[lo:hi] + gained / plan.total
-        reached = shared >= min_shares
-        for t, (k, _plan) in enumerate(plans):
-            lo, hi = int(bounds[t]), int(bounds[t + 1])
-            out[k] = (unique[lo:hi], shared[lo:hi], np.nonzero(reached[lo:hi])[0], by_year[t])
+        kept = [self._kept_by_share(plan) for _k, plan in plans]
+        by_year = self._below_share_by_year(plans, [below for _n, _s, below in kept])
+        for (k, plan), (names, shared, _below), extra in zip(plans, kept, by_year, strict=True):
+            for gained in self._deferred_gains(names, plan.deferred, weights) if plan.deferred else []:
+                shared = shared + gained / plan.total  # deferred common parts, added part by part in order
+            out[k] = (names, shared, np.nonzero(shared >= plan.min_share)[0], extra)
         return out
 
     def _share_plan(
@@ -707,37 +689,31 @@ class CandidateFinder:
             held = np.logical_or.reduceat(marks[order], starts)
         return names[order][starts], np.add.reduceat(gains[order], starts), held
 
+    def _kept_by_share(self, plan: _SharePlan) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        """(a plan's names whose share with the deferred parts' whole weight could reach min_share, their
+        shares so far, and for a traveller with a birth year the names below it that a strong part holds)."""
+        names, gains, held = self._summed_gains(plan)
+        names = names.astype(np.int64, copy=False)
+        shared = gains / plan.total
+        keep = (shared + plan.deferred_weight / plan.total >= plan.min_share) & (plan.reachable >= plan.min_share)
+        return names[keep], shared[keep], None if held is None else names[~keep & held]
+
     def _below_share_by_year(
-        self,
-        plans: list[tuple[int, _SharePlan]],
-        summed: list[tuple[np.ndarray, np.ndarray, np.ndarray | None]],
-        names: np.ndarray,
-        below: np.ndarray,
-        counts: np.ndarray,
+        self, plans: list[tuple[int, _SharePlan]], belows: list[np.ndarray | None]
     ) -> list[np.ndarray]:
-        """Per plan, those of its names (`names`, the plans' one after the other, `counts` each) below the
-        share and held by one of its strong parts that are listed with only a year holding the
-        traveller's (see _by_share): one membership search for all, keyed plan * name count + name."""
-        dated = [t for t, (_k, p) in enumerate(plans) if len(p.in_year)]
+        """Per plan, those of its names below the share held by a strong part (`belows`, sorted) that are
+        listed with only a year holding the traveller's (see _by_share): one membership search for all,
+        keyed plan * name count + name."""
         found = [_NO_NAMES] * len(plans)
+        dated = [(t, below) for t, below in enumerate(belows) if below is not None and len(below)]
         if not dated:
             return found
         space = np.int64(max(self.data.name_count, 1))
-        starts = np.cumsum(counts) - counts
-        open_ = np.zeros(len(names), dtype=np.bool_)
-        for t in dated:
-            held = summed[t][2]
-            assert held is not None
-            lo = int(starts[t])
-            open_[lo : lo + len(held)] = held
-        open_ &= below
-        rows = np.flatnonzero(open_)
-        plan_of = np.searchsorted(starts, rows, side="right") - 1
-        wanted = plan_of * space + names[rows]
-        in_year = np.concatenate([np.int64(t) * space + plans[t][1].in_year for t in dated])
+        wanted = np.concatenate([np.int64(t) * space + below for t, below in dated])
+        in_year = np.concatenate([np.int64(t) * space + plans[t][1].in_year for t, _below in dated])
         wanted = wanted[_in_sorted(in_year, wanted)]
         bounds = np.searchsorted(wanted // space, np.arange(len(plans) + 1))
-        for t in dated:
+        for t, _below in dated:
             found[t] = wanted[bounds[t] : bounds[t + 1]] - np.int64(t) * space
         return found
 
