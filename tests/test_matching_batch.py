@@ -335,3 +335,30 @@ def test_the_scorer_given_only_agreeing_parts_aligns_as_the_one_computing_every_
         ], name
         assert screened and screened[0].score >= CONFIG.threshold, (name, screened[0].explanation)
         assert shown in screened[0].explanation, (name, screened[0].explanation)
+
+
+@pytest.mark.skipif(
+    not (UN.exists() and OFAC.exists()), reason=f"real lists live in {SHARED_DATA} (not in the repository)"
+)
+@pytest.mark.parametrize("common_postings", [2000, 50])
+def test_shares_of_many_travellers_are_each_ones(common_postings: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The share search of a batch of travellers at once gives each traveller what it gets alone, bit for
+    bit: names, shares, those reaching the share and those brought in by birth year below it (with the
+    parts of more than 50 postings deferred as common, too)."""
+    from screening.matching import candidates
+
+    monkeypatch.setattr(candidates, "COMMON_POSTINGS", common_postings)
+    index = WatchlistIndex([load_watchlist(UN), load_watchlist(OFAC)])
+    finder, weights, particle = index.finder, CONFIG.name_weights(), CONFIG.particle_weight
+    rng = random.Random(8)
+    asked: list[tuple[Any, float, tuple[int, bool] | None]] = []
+    for entry in rng.sample(index.entries, 400):
+        name = entry.names[0] if rng.random() < 0.5 else f"{rng.choice(index.entries).names[0]} {entry.surname}"
+        years = [int(d[:4]) for d in entry.dates_of_birth if d[:4].isdigit()]
+        year = (years[0], rng.random() < 0.5) if years and rng.random() < 0.8 else None
+        asked.append((index.query_slots(typo(name, rng), CONFIG), CONFIG.candidate_min_share, year))
+    together = finder._by_share_many(asked, weights, particle)
+    alone = [finder._by_share(slots, weights, share, year, particle) for slots, share, year in asked]
+    assert [[a.tolist() for a in found] for found in together] == [[a.tolist() for a in found] for found in alone]
+    assert sum(len(found[2]) for found in together) > 400  # travellers reach their listed names
+    assert sum(len(found[3]) for found in together) > 10  # and some names come in by birth year

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from screening.matching import MatchConfig, WatchlistIndex
-from screening.matching.blocking import skeleton, token_keys
+from screening.matching.blocking import LONG, key_strings, skeleton, token_keys
 from screening.matching.index_store import load_or_build
 from screening.matching.scoring import WeightedSlot
 from screening.watchlists.loader import load_watchlist
@@ -111,6 +111,19 @@ def test_short_part_swap_and_truncated_long_part_share_keys() -> None:
     assert set(token_keys("YU")) & set(token_keys("UY"))
     assert set(token_keys("KHOURBOSGIR")) & set(token_keys("KHOURBI"))  # first six letters
     assert set(token_keys("KIFIA")) & set(token_keys("KIA"))  # two deletions in a longer part
+
+
+@pytest.mark.parametrize("token", ["AB", "ABC", "ABCD", "ABCDE", "AABBA", "MOHAMMED", "KHOURBOSGIR"])
+def test_deletion_keys_are_every_part_one_or_two_letters_shorter(token: str) -> None:
+    """The edit keys of a part: itself and every string left by deleting one letter, and from LONG letters
+    up by deleting any two (positions i < j), each once."""
+    n = len(token)
+    expected = {token}
+    if n >= 3:
+        expected |= {token[:i] + token[i + 1 :] for i in range(n)}
+    if n >= LONG:
+        expected |= {token[:i] + token[i + 1 : j] + token[j + 1 :] for i in range(n) for j in range(i + 1, n)}
+    assert {k[1:] for k in key_strings(token) if k.startswith("=")} == expected
 
 
 def test_part_joined_across_a_particle_is_found(index: WatchlistIndex) -> None:

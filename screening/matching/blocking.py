@@ -41,11 +41,7 @@ def key_strings(token: str) -> set[str]:
     if 2 <= len(token) <= 4:  # short parts: a swap of two letters is the usual typo (YU/UY, AL/LA)
         keys.add("a" + "".join(sorted(token)))
     if len(token) >= 3:
-        ones = {token[:i] + token[i + 1 :] for i in range(len(token))}
-        keys.update("=" + k for k in ones)
-        if len(token) >= LONG:  # two positions deleted, each pair once (i < j)
-            n = len(token)
-            keys.update("=" + token[:i] + token[i + 1 : j] + token[j + 1 :] for i in range(n) for j in range(i + 1, n))
+        keys.update(_deletion_keys("=" + token, two=len(token) >= LONG))
     if len(token) >= PREFIX_MIN:  # long parts truncated (machine-readable zones cut long names), compounds
         keys.add("<" + token[:PREFIX])
     if len(token) > SUFFIX:  # compounds with another head (IBRAHIM/ABDLRAHIM)
@@ -57,6 +53,20 @@ def key_strings(token: str) -> set[str]:
         if len(bones) >= 2:
             keys.add("s" + bones)
     return keys
+
+
+def _deletion_keys(marked: str, two: bool) -> list[str]:
+    """`marked` (the key mark, then the part) with one of the part's letters deleted, and with `two` also
+    every two of them (each pair once): the second deletion is made in the first's string, so each key
+    is two slices and one join (the index build makes these keys for every listed part)."""
+    n = len(marked)
+    out = []
+    for i in range(1, n):
+        once = marked[:i] + marked[i + 1 :]
+        out.append(once)
+        if two:
+            out.extend([once[:j] + once[j + 1 :] for j in range(i, n - 1)])
+    return out
 
 
 @lru_cache(maxsize=200_000)

@@ -13,6 +13,7 @@ vectorised estimate of the name score drops those that cannot reach the candidat
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 from rapidfuzz import process
@@ -45,6 +46,7 @@ ROUGH_MIN = 0.5
 # Weight of a lone initial, however rare the letter (engine.query_slots); initials and particles are too
 # weak to bring in a listed name on a date of birth alone.
 INITIAL_WEIGHT = 0.5
+_NO_NAMES = np.empty(0, dtype=np.int64)
 
 
 def _letters_allow(shared: np.ndarray, la: np.ndarray, lb: np.ndarray, agree_min: float) -> np.ndarray:
@@ -59,10 +61,16 @@ def _reduce_by_name(names: np.ndarray, values: np.ndarray, reduce: np.ufunc) -> 
     slower than this)."""
     if not len(names):
         return names, values
+    order, starts = _sorted_runs(names)
+    return names[order][starts], reduce.reduceat(values[order], starts)
+
+
+def _sorted_runs(names: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(stable sorting order of non-empty `names`, where each distinct name's run begins in that order):
+    several value arrays of the same names can then be reduced by name with one sort."""
     order = np.argsort(names, kind="stable")
     ordered = names[order]
-    starts = np.flatnonzero(np.concatenate([[True], ordered[1:] != ordered[:-1]]))
-    return ordered[starts], reduce.reduceat(values[order], starts)
+    return order, np.flatnonzero(np.concatenate([[True], ordered[1:] != ordered[:-1]]))
 
 
 def _values_at(keys: np.ndarray, values: np.ndarray, wanted: np.ndarray) -> np.ndarray:
@@ -79,8 +87,11 @@ def _in_sorted(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
 
 
 def split_by(values: np.ndarray, lengths: Sequence[int]) -> list[np.ndarray]:
-    """`values` cut into consecutive pieces of these lengths (the batch's per-traveller results)."""
-    return np.split(values, np.cumsum(lengths)[:-1]) if len(lengths) else []
+    """`values` cut into consecutive pieces of these lengths (the batch's per-traveller results), as views
+    sliced directly (np.split's per-piece overhead is several times a slice's)."""
+    ends = np.cumsum(lengths).tolist()
+    starts = [0, *ends[:-1]] if ends else []
+    return [values[start:end] for start, end in zip(starts, ends, strict=True)]
 
 
 def _form_pairs(
@@ -106,6 +117,8 @@ class CandidateFinder:
         self._deferrals: dict[tuple[tuple[str, ...], NameWeights], int] = {}
         self._vocab_features: dict[str, np.ndarray] | None = None
         self._buffer: np.ndarray | None = None
+        self._year_cache: dict[tuple[int, bool], np.ndarray] = {}
+        self._words: np.ndarray | None = None
 
     def agreeing_parts(self, forms: tuple[str, ...], weights: NameWeights) -> tuple[np.ndarray, np.ndarray, int]:
         """(sorted vocabulary ids, their similarity, total postings) of listed parts agreeing with a part."""
@@ -169,17 +182,16 @@ class CandidateFinder:
         vocab_ids = d.key_tokens[_ranges(starts, ends)].astype(np.int64)
         token_of = np.repeat(owner, ends - starts)
         vocabulary_size = max(len(d.vocabulary), 1)
-        token_pairs = unique_values(token_of * vocabulary_size + vocab_ids)
-        pair_token, pair_vocab = token_pairs // vocabulary_size, token_pairs % vocabulary_size
-        # 3. (traveller part, listed part) groups: met through the keys of any of the part's forms
+        # 3. (traveller part, listed part) groups: met through the keys of any of the part's forms (each
+        # (token, listed part) pair goes to every part the token is a form of; one sort makes them distinct)
         form_count = np.fromiter((len(forms) for forms in missing), dtype=np.int64, count=len(missing))
         part_form_ptr = np.concatenate([[0], np.cumsum(form_count)]).astype(np.int64)
         tuple_of = np.repeat(np.arange(len(missing), dtype=np.int64), form_count)
         form_token = np.fromiter((position[t] for forms in missing for t in forms), dtype=np.int64)
-        token_lo = np.searchsorted(pair_token, form_token)
-        token_hi = np.searchsorted(pair_token, form_token, side="right")
-        triple = _ranges(token_lo, token_hi)
-        groups = unique_values(np.repeat(tuple_of, token_hi - token_lo) * vocabulary_size + pair_vocab[triple])
+        by_token = np.argsort(form_token, kind="stable")
+        token_forms = np.searchsorted(form_token[by_token], np.arange(len(tokens) + 1))
+        lo, hi = token_forms[token_of], token_forms[token_of + 1]
+        groups = unique_values(tuple_of[by_token][_ranges(lo, hi)] * vocabulary_size + np.repeat(vocab_ids, hi - lo))
         sims = np.zeros(len(groups))
         open_groups = self._could_agree(groups, vocabulary_size, part_form_ptr, form_token, tokens, weights)
         sims[open_groups] = self._group_similarities(
@@ -246,11 +258,10 @@ class CandidateFinder:
         where it is open, sounding alike below ROUGH_MIN), for all groups at once (vectorised.py)."""
         if not len(groups):
             return np.zeros(0)
-        d = self.data
         # every form of the part against the listed part: pairs ordered by group
         per_group, p_group, p_token, p_vocab = _form_pairs(groups, vocabulary_size, part_form_ptr, form_token)
-        a = [tokens[k] for k in p_token.tolist()]
-        b = [d.vocabulary[k] for k in p_vocab.tolist()]
+        a_words, b_words = np.array(tokens, dtype=object)[p_token], self._vocabulary_words()[p_vocab]
+        a, b = a_words.tolist(), b_words.tolist()
         osa = process.cpdist(a, b, scorer=OSA.normalized_similarity, dtype=np.float64, workers=1)
         indel = process.cpdist(a, b, scorer=Indel.normalized_similarity, dtype=np.float64, workers=1)
         rough = np.maximum(indel, osa).astype(np.float32)  # what cdist's float32 scores give
@@ -267,13 +278,14 @@ class CandidateFinder:
         if open_group.any():
             pick = np.nonzero(open_group[p_group])[0]
             exact = token_similarities(
-                [a[k] for k in pick.tolist()],
-                [b[k] for k in pick.tolist()],
+                a_words[pick].tolist(),
+                b_words[pick].tolist(),
                 weights,
                 known={
                     "la": t_len[p_token[pick]],
                     "lb": features["len"][p_vocab[pick]],
                     "same_first": same_first[pick],
+                    "first": t_first[p_token[pick]],
                     "same_sound": same_sound[pick],
                     "equal": t_id[p_token[pick]] == p_vocab[pick],
                     "osa": osa[pick],
@@ -309,6 +321,14 @@ class CandidateFinder:
         out = buffer[wanted]
         buffer[ids] = 0.0
         return out
+
+    def _vocabulary_words(self) -> np.ndarray:
+        """The vocabulary as an object array (made once): a batch's hundred thousand listed parts are
+        gathered by one fancy index, not a Python loop."""
+        words = self._words
+        if words is None or len(words) != len(self.data.vocabulary):
+            words = self._words = np.array(self.data.vocabulary, dtype=object)
+        return words
 
     def vocab_features(self) -> dict[str, np.ndarray]:
         """Per vocabulary part: length and first letter (ord)."""
@@ -496,8 +516,10 @@ class CandidateFinder:
         out: list[np.ndarray] = []
         pending = []  # (traveller, names, shares, candidates by share)
         years: list[np.ndarray] = []  # names brought in by their listed birth year, per traveller
-        for k, (slots, min_share, _dob, year) in enumerate(asked):
-            unique, shared, good, by_year = self._by_share(slots, weights, min_share, year, particle_weight)
+        shares = self._by_share_many(
+            [(slots, min_share, year) for slots, min_share, _dob, year in asked], weights, particle_weight
+        )
+        for k, (unique, shared, good, by_year) in enumerate(shares):
             years.append(by_year)
             if min_estimate > 0 and len(good) > ALWAYS_SCORED:
                 pending.append((k, unique, shared, good[np.argsort(-shared[good], kind="stable")]))
@@ -584,12 +606,51 @@ class CandidateFinder:
         part of the traveller that is neither an initial nor a particle, those listed with only a year
         holding the traveller's year (any date in it when the traveller gives only a year) are kept below
         the share; the scorer weighs them with that evidence. Common parts deferred below are not read."""
-        total = sum(w for _, w in slots)
+        return self._by_share_many([(slots, min_share, year)], weights, particle_weight)[0]
+
+    def _by_share_many(
+        self,
+        asked: list[tuple[list[WeightedSlot], float, tuple[int, bool] | None]],
+        weights: NameWeights,
+        particle_weight: float,
+    ) -> list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
+        """_by_share of several travellers' (slots, min_share, year): what to expand and defer is decided,
+        and the expanded names summed and kept, per traveller (_share_plan, _kept_by_share: a sort within
+        the traveller only, none for a single part, and scalar thresholds on its own arrays, not arrays
+        repeated over a big list's millions of expanded names); the names below the share are matched
+        against birth years for all travellers at once (_below_share_by_year), the step with the most
+        numpy calls. Each traveller's values are those it gets alone."""
         none = np.empty(0, dtype=np.int64)
         nothing = (none, np.zeros(0), none, none)
+        out = [nothing] * len(asked)
+        plans = [
+            (k, plan)
+            for k, (slots, min_share, year) in enumerate(asked)
+            if (plan := self._share_plan(slots, weights, min_share, year, particle_weight)) is not None
+        ]
+        kept = [self._kept_by_share(plan) for _k, plan in plans]
+        by_year = self._below_share_by_year(plans, [below for _n, _s, below in kept])
+        for (k, plan), (names, shared, _below), extra in zip(plans, kept, by_year, strict=True):
+            for gained in self._deferred_gains(names, plan.deferred, weights) if plan.deferred else []:
+                shared = shared + gained / plan.total  # deferred common parts, added part by part in order
+            out[k] = (names, shared, np.nonzero(shared >= plan.min_share)[0], extra)
+        return out
+
+    def _share_plan(
+        self,
+        slots: list[WeightedSlot],
+        weights: NameWeights,
+        min_share: float,
+        year: tuple[int, bool] | None,
+        particle_weight: float,
+    ) -> _SharePlan | None:
+        """For one traveller, its parts' agreeing listed parts, the rare ones expanded into their names
+        (with their gains) and the common ones deferred until the common parts left could not reach the
+        share on their own; None when no listed name can be brought in."""
+        total = sum(w for _, w in slots)
         if not slots or total <= 0:
-            return nothing
-        in_year = self.data.names_born_in(*year) if year is not None else none
+            return None
+        in_year = self._names_born_in(year) if year is not None else _NO_NAMES
         parts = []
         for forms, weight in slots:
             ids, sims, size = self.agreeing_parts(forms, weights)
@@ -598,37 +659,85 @@ class CandidateFinder:
         parts.sort(key=lambda p: p[0])  # rarest first
         reachable = sum(p[1] for p in parts) / total
         if reachable < min_share and not len(in_year):
-            return nothing
+            return None
         # Expand rare parts until the common ones left could not reach the share on their own.
-        expand, deferred, deferred_weight = [], [], 0.0
+        plan = _SharePlan(total, min_share, reachable, in_year)
         for position in range(len(parts) - 1, -1, -1):
             size, weight, ids, forms, sims = parts[position]
-            if position > 0 and size > COMMON_POSTINGS and (deferred_weight + weight) / total < min_share:
-                deferred.append((forms, ids, sims, weight))
-                deferred_weight += weight
+            if position > 0 and size > COMMON_POSTINGS and (plan.deferred_weight + weight) / total < min_share:
+                plan.deferred.append((forms, ids, sims, weight))
+                plan.deferred_weight += weight
             else:
-                expand.append((forms, ids, sims, weight))
-        names_list, gains_list, strong = [], [], []
-        for forms, ids, sims, weight in expand:
-            names, best = self._expand((forms, weights), ids, sims)
-            names_list.append(names)
-            gains_list.append(best * weight)
-            if weight > max(INITIAL_WEIGHT, particle_weight):
-                strong.append(names)
-        if not names_list:
-            return nothing
-        if len(names_list) == 1:  # one part's expansion: its names are already sorted and distinct
-            unique, shared = names_list[0], gains_list[0]
-        else:
-            unique, shared = _reduce_by_name(np.concatenate(names_list), np.concatenate(gains_list), np.add)
-        shared = shared / total
-        keep = (shared + deferred_weight / total >= min_share) & (reachable >= min_share)
-        by_year = none
-        if len(in_year) and strong:
-            below = unique[~keep].astype(np.int64)
-            below = below[_in_sorted(in_year, below)]
-            by_year = below[_in_sorted(unique_values(np.concatenate(strong).astype(np.int64)), below)]
-        unique, shared = unique[keep], shared[keep]
-        for gained in self._deferred_gains(unique.astype(np.int64), deferred, weights):
-            shared = shared + gained / total
-        return unique, shared, np.nonzero(shared >= min_share)[0], by_year
+                names, best = self._expand((forms, weights), ids, sims)
+                plan.expand.append((names, best * weight, weight > max(INITIAL_WEIGHT, particle_weight)))
+        return plan if plan.expand else None
+
+    def _summed_gains(self, plan: _SharePlan) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        """(sorted distinct names of a plan's expanded parts, their summed gains in expansion order, and,
+        for a traveller with a birth year, whether one of its strong parts holds each name)."""
+        if len(plan.expand) == 1:  # one part's expansion: its names are already sorted and distinct
+            names, gains, strong = plan.expand[0]
+            return names, gains, np.full(len(names), strong) if len(plan.in_year) else None
+        names = np.concatenate([names for names, _g, _s in plan.expand])
+        gains = np.concatenate([gains for _n, gains, _s in plan.expand])
+        if not len(names):
+            return names, gains, np.zeros(0, dtype=np.bool_) if len(plan.in_year) else None
+        order, starts = _sorted_runs(names)
+        held = None
+        if len(plan.in_year):
+            marks = np.concatenate([np.full(len(n), strong) for n, _g, strong in plan.expand])
+            held = np.logical_or.reduceat(marks[order], starts)
+        return names[order][starts], np.add.reduceat(gains[order], starts), held
+
+    def _kept_by_share(self, plan: _SharePlan) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        """(a plan's names whose share with the deferred parts' whole weight could reach min_share, their
+        shares so far, and for a traveller with a birth year the names below it that a strong part holds)."""
+        names, gains, held = self._summed_gains(plan)
+        names = names.astype(np.int64, copy=False)
+        shared = gains / plan.total
+        keep = (shared + plan.deferred_weight / plan.total >= plan.min_share) & (plan.reachable >= plan.min_share)
+        return names[keep], shared[keep], None if held is None else names[~keep & held]
+
+    def _below_share_by_year(
+        self, plans: list[tuple[int, _SharePlan]], belows: list[np.ndarray | None]
+    ) -> list[np.ndarray]:
+        """Per plan, those of its names below the share held by a strong part (`belows`, sorted) that are
+        listed with only a year holding the traveller's (see _by_share): one membership search for all,
+        keyed plan * name count + name."""
+        found = [_NO_NAMES] * len(plans)
+        dated = [(t, below) for t, below in enumerate(belows) if below is not None and len(below)]
+        if not dated:
+            return found
+        space = np.int64(max(self.data.name_count, 1))
+        wanted = np.concatenate([np.int64(t) * space + below for t, below in dated])
+        in_year = np.concatenate([np.int64(t) * space + plans[t][1].in_year for t, _below in dated])
+        wanted = wanted[_in_sorted(in_year, wanted)]
+        bounds = np.searchsorted(wanted // space, np.arange(len(plans) + 1))
+        for t, _below in dated:
+            found[t] = wanted[bounds[t] : bounds[t + 1]] - np.int64(t) * space
+        return found
+
+    def _names_born_in(self, year: tuple[int, bool]) -> np.ndarray:
+        """IndexData.names_born_in, cached: a batch's travellers give a few dozen distinct years."""
+        found = self._year_cache.get(year)
+        if found is None:
+            if len(self._year_cache) > _CACHE_LIMIT:
+                self._year_cache.clear()
+            found = self._year_cache[year] = self.data.names_born_in(*year)
+        return found
+
+
+@dataclass
+class _SharePlan:
+    """One traveller's share search (_by_share_many): its total weight, share rule, the share its
+    agreeing parts could reach, names listed with only its birth year, the expanded parts' (names,
+    gains, whether the part is strong: neither an initial nor a particle), and the deferred common parts
+    with their summed weight."""
+
+    total: float
+    min_share: float
+    reachable: float
+    in_year: np.ndarray
+    expand: list[tuple[np.ndarray, np.ndarray, bool]] = field(default_factory=list)  # names, gains, strong
+    deferred: list[tuple[tuple[str, ...], np.ndarray, np.ndarray, float]] = field(default_factory=list)
+    deferred_weight: float = 0.0

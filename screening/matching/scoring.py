@@ -27,7 +27,7 @@ NKUNDA) and parts split or joined (ABDUL RAHMAN / ABDULRAHMAN).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import lru_cache
 
 import jellyfish
@@ -70,6 +70,15 @@ class NameWeights:
     short_part_length: int = 4
     short_part_max_weight: float = 1.5
     short_inexact_factor: float = 0.5
+
+    def __hash__(self) -> int:
+        """The fields' hash, worked out once: weights key every part-table and expansion lookup, tens of
+        thousands a batch, and a dataclass hashes all its fields each time."""
+        found = self.__dict__.get("_hash")
+        if found is None:
+            found = hash(tuple(getattr(self, f.name) for f in fields(self)))
+            object.__setattr__(self, "_hash", found)
+        return int(found)
 
 
 @dataclass

@@ -13,8 +13,19 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA, Indel, Levenshtein
 
-from screening.matching.scoring import CONTAINED_MIN, LIGHT_WEIGHT, NameWeights, joined_head_rests, sound_code
+from screening.matching.scoring import (
+    CONTAINED_MIN,
+    HEAD_REST_MIN,
+    JOINED_HEADS,
+    LIGHT_WEIGHT,
+    NameWeights,
+    joined_head_rests,
+    sound_code,
+)
 from screening.matching.scoring import joined_similarity as joined_similarity  # shared with score_names
+
+_HEAD_FIRST_LETTERS = np.array(sorted({ord(head[0]) for head in JOINED_HEADS}), dtype=np.int64)
+_SHORTEST_HEAD = min(map(len, JOINED_HEADS))
 
 
 def _lengths(words: Sequence[str]) -> np.ndarray:
@@ -34,16 +45,44 @@ def token_similarities(
     equal: booleans; osa, indel: normalised similarities in float64), so that a batch of pairs between
     indexed parts needs no per-pair Python beyond the joining-head test of pairs with the same first
     two letters."""
-    score = _edit_similarities(a, b, weights, known=known)
-    rests = [
-        (k, r) for k in np.flatnonzero((score > 0.0) & (score < 1.0)).tolist() if (r := joined_head_rests(a[k], b[k]))
-    ]
+    given = _with_pair_features(a, b, known)
+    score = _edit_similarities(a, b, weights, known=given)
+    open_pairs = np.flatnonzero((score > 0.0) & (score < 1.0) & _may_share_head(given))
+    rests = [(k, r) for k in open_pairs.tolist() if (r := joined_head_rests(a[k], b[k]))]
     if rests:
         at = np.array([k for k, _ in rests], dtype=np.int64)
         capped = _edit_similarities([r[0] for _, r in rests], [r[1] for _, r in rests], weights)
         score = score.copy()
         score[at] = np.minimum(score[at], capped)
     return score
+
+
+def _with_pair_features(
+    a: Sequence[str], b: Sequence[str], known: dict[str, np.ndarray] | None
+) -> dict[str, np.ndarray]:
+    """`known` with the lengths, same-first-letter flags and first letters (ord) of the pairs filled in
+    where the caller did not give them (they are needed twice: edit similarity, joining-head test)."""
+    given = dict(known or {})
+    if "la" not in given:
+        given["la"] = _lengths(a)
+    if "lb" not in given:
+        given["lb"] = _lengths(b)
+    if "same_first" not in given:
+        given["same_first"] = np.fromiter(map(_same_first, a, b), dtype=np.bool_, count=len(a))
+    if "first" not in given:
+        given["first"] = np.fromiter((ord(x[0]) if x else -1 for x in a), dtype=np.int64, count=len(a))
+    return given
+
+
+def _may_share_head(given: dict[str, np.ndarray]) -> np.ndarray:
+    """Pairs joined_head_rests could give rests for, by arrays alone: both parts begin with the same
+    letter, one a joining head begins with, and both are long enough for the shortest head and a rest.
+    The per-pair string test then runs only for these (a few in a hundred of a big list's pairs)."""
+    return (
+        given["same_first"]
+        & np.isin(given["first"], _HEAD_FIRST_LETTERS)
+        & (np.minimum(given["la"], given["lb"]) >= _SHORTEST_HEAD + HEAD_REST_MIN)
+    )
 
 
 def _edit_similarities(
