@@ -3,6 +3,11 @@ the same run.
 
     .venv/bin/python benchmarks/bench_screening.py --case all --names 1000000 --travellers 20000
     .venv/bin/python benchmarks/bench_screening.py --case large --names 100000 --travellers 5000   # quick
+    .venv/bin/python benchmarks/bench_screening.py --case large --no-list-prior   # as before list_size_prior
+
+The synthetic travellers of case 3 carry names only: with the list-size prior (rules/screening.yaml) a
+million-name list needs far more evidence than a name for a flag, so few are flagged and candidate recall
+has little to count; --no-list-prior measures at the calibration's own operating point.
 
 Case 1 (manifest): a 300-traveller manifest against UN + OFAC (../shared/data), index built, saved and
 loaded first.
@@ -286,6 +291,11 @@ def large_case(
     config: MatchConfig, names: int, travellers_n: int, workers: int, seed: int, sample: int, single: int = 0
 ) -> None:
     print(f"\nCase 3: {travellers_n:,} travellers vs synthetic {names:,}-name list, {workers} worker(s)")
+    if config.list_size_prior:
+        print(
+            f"  list-size prior on ({config.for_list(names).list_prior:+.2f} log-odds): travellers carrying names "
+            "only are flagged far less on a list this long (--no-list-prior: at the calibration's operating point)"
+        )
     with tempfile.TemporaryDirectory() as folder:
         ctx = mp.get_context("fork")
         queue = ctx.Queue()
@@ -397,7 +407,8 @@ def report_recall(index: WatchlistIndex, config: MatchConfig, travellers: list[d
     print(
         f"  candidate recall on {result.travellers:,} travellers ({what}): of the {result.truth:,} flags "
         f"exhaustive scoring with our scorer gives (top {config.max_matches_per_traveller} per traveller, "
-        f"truth computed in {result.truth_seconds:.1f} s), screening gives {result.kept:,} = {result.recall:.4f}"
+        f"truth computed in {result.truth_seconds:.1f} s), screening gives {result.kept:,}"
+        + (f" = {result.recall:.4f}" if result.truth else " (no flags to find: recall not measured)")
     )
     if result.lost_examples:
         print(f"    lost (traveller_ref, entry_id, exhaustive score): {result.lost_examples}")
@@ -467,12 +478,20 @@ def main() -> None:
         help="travellers also screened one at a time (the reference path), 0 to skip",
     )
     parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument(
+        "--list-prior",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="weigh each list's size as prior odds, as screening does (rules/screening.yaml list_size_prior)",
+    )
     parser.add_argument("--case", choices=("manifest", "lists", "large", "registry", "all"), default="all")
     parser.add_argument("--negatives", type=int, default=3000, help="yente negatives in the lists case")
     parser.add_argument("--documents", type=int, default=1_000_000, help="registry size (registry case)")
     parser.add_argument("--rules", type=Path, default=default_rules_dir())
     args = parser.parse_args()
     config = load_match_config(args.rules)
+    if not args.list_prior:
+        config = config.model_copy(update={"list_size_prior": False})
     if args.case in ("manifest", "all"):
         manifest_case(config)
     if args.case in ("lists", "all"):
