@@ -204,7 +204,7 @@ class WatchlistIndex:
         self.batch_scorer = BatchScorer(data, self.finder)
         self._weights_for: MatchConfig | None = None
         self._name_weights = NameWeights()
-        self._list_configs: dict[int, tuple[MatchConfig, MatchConfig]] = {}
+        self._list_config: tuple[MatchConfig, MatchConfig] | None = None  # (as given, calibrated)
 
     def save(self, folder: str | Path) -> None:
         self.data.save(folder)
@@ -266,13 +266,14 @@ class WatchlistIndex:
     def list_config(self, config: MatchConfig) -> MatchConfig:
         """`config` calibrated for this index's number of names (MatchConfig.for_list): every scoring
         entry point applies it, so a score means the same on any list. The same object for the same
-        config (the weights and bounds derived from it are cached by identity)."""
-        known = self._list_configs.get(id(config))
-        if known is None or known[0] is not config:
-            if len(self._list_configs) >= 8:
-                self._list_configs.clear()
-            known = self._list_configs[id(config)] = (config, config.for_list(self.data.name_count))
-        return known[1]
+        config (the weights and bounds derived from it are cached by identity); one already calibrated
+        for this list is returned as it is (for_list is idempotent), so the cache keeps the caller's."""
+        if self._list_config is not None and self._list_config[0] is config:
+            return self._list_config[1]
+        calibrated = config.for_list(self.data.name_count)
+        if calibrated is not config:
+            self._list_config = (config, calibrated)
+        return calibrated
 
     def _weights(self, config: MatchConfig) -> NameWeights:
         if self._weights_for is not config:

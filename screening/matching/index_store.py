@@ -15,9 +15,9 @@ from screening.matching.engine import WatchlistIndex
 from screening.watchlists.loader import load_watchlist
 from screening.watchlists.model import content_version
 
-# v2: dates of birth in the index (the DOB candidate path); v3: alias qualities normalised; v4: skeletons;
-# v5: blocking keys for shared heads and tails of long parts, sounds of two-letter parts; v6: part features
-_FORMAT_TAG = "v7"
+# Index formats before the code digest (v2: dates of birth; v3: alias qualities normalised; v4: skeletons;
+# v5: keys for heads and tails of long parts; v6: part features; v7: partial dates) were a tag in the cache
+# key; build_code_digest now covers them, since index_data.py holds FORMAT.
 _LISTS_FILE = "lists.json"  # which list files an index was built from (to update it when they change)
 
 
@@ -35,7 +35,7 @@ def cache_key(paths: list[str | Path]) -> str:
     """Key from the lists' contents (not their names or times) and the code that builds an index, so a
     refreshed list or a changed name rule gets a new index."""
     digests = sorted(_file_digest(Path(p)) for p in paths)
-    return hashlib.sha256(("|".join(digests) + _FORMAT_TAG + build_code_digest()).encode()).hexdigest()[:24]
+    return hashlib.sha256(("|".join(digests) + build_code_digest()).encode()).hexdigest()[:24]
 
 
 def _built_by_this_code(folder: Path) -> bool:
