@@ -291,11 +291,6 @@ def large_case(
     config: MatchConfig, names: int, travellers_n: int, workers: int, seed: int, sample: int, single: int = 0
 ) -> None:
     print(f"\nCase 3: {travellers_n:,} travellers vs synthetic {names:,}-name list, {workers} worker(s)")
-    if config.list_size_prior:
-        print(
-            f"  list-size prior on ({config.for_list(names).list_prior:+.2f} log-odds): travellers carrying names "
-            "only are flagged far less on a list this long (--no-list-prior: at the calibration's operating point)"
-        )
     with tempfile.TemporaryDirectory() as folder:
         ctx = mp.get_context("fork")
         queue = ctx.Queue()
@@ -312,6 +307,12 @@ def large_case(
         t0 = time.perf_counter()
         index = WatchlistIndex.load(folder)
         print(f"  index loaded (memory-mapped) in {time.perf_counter() - t0:.2f} s")
+        if config.list_size_prior:
+            print(
+                f"  list-size prior on ({index.list_config(config).list_prior:+.2f} log-odds): travellers carrying "
+                "names only are flagged far less on a list this long (--no-list-prior: at the calibration's "
+                "operating point)"
+            )
         # Travellers: 2% listed names with one typo, the rest new people from the same name distribution.
         maker = NameMaker(seed)
         rng = random.Random(seed + 2)

@@ -51,7 +51,7 @@ def main() -> None:
     primaries, positives = alias_set("ofac", "dev")
     negatives = _negative_travellers(50_000)
     index = WatchlistIndex([WatchlistLoad("ofac", "OFAC", primaries, [], "primaries:ofac")])
-    names = index.data.name_count  # the fit is for a list this size (list_size_prior shifts other sizes)
+    names = round(index.chance_size(config))  # the fit is for a list this size (list_size_prior shifts others)
     raw = config.model_copy(update={"calibration_slope": 1.0, "calibration_intercept": 0.0, "calibration_names": names})
     results = score_all(index, raw, positives + negatives, args.workers)
 

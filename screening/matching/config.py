@@ -77,20 +77,36 @@ class MatchConfig(BaseModel):
     byname_log_odds: float = Field(-1.0, ge=-30, le=0)
     calibration_slope: float = Field(1.0330, gt=0, le=10)
     calibration_intercept: float = Field(-6.8500, ge=-50, le=50)
-    calibration_names: int = Field(
-        4620,
+    calibration_names: float = Field(
+        8220,
         ge=1,
-        description="names on the list the calibration was fitted on: screening against a list of N names "
-        "adds list_size_prior_weight * log(calibration_names / N) to the intercept (list_size_prior)",
+        description="the size for chance agreements (screening/matching/list_size.py) of the list the "
+        "calibration was fitted on: screening against a list of size S adds list_size_prior_weight * "
+        "log(calibration_names / S) to the intercept (list_size_prior)",
     )
-    list_size_prior_min_names: int = Field(
-        300,
+    list_alias_weight: float = Field(
+        0.35,
+        ge=0,
+        le=1,
+        description="what each name of a listed person beyond the first adds to the list's size, as a share "
+        "of a person (measured: benchmarks/fit_list_prior.py; aliases are mostly variants of one name)",
+    )
+    list_undated_weight: float = Field(
+        19.75,
         ge=1,
-        description="a list shorter than this is weighed as this long: the smallest size the weight was "
-        "measured at (a two-name list would otherwise flag on a date of birth alone)",
+        le=100,
+        description="how many people a listed person without a date of birth counts as in the list's size "
+        "(nothing tells an ordinary traveller apart from them but the name)",
+    )
+    list_size_prior_min_names: float = Field(
+        525,
+        ge=1,
+        description="a list smaller than this (list_size.chance_size) is weighed as this large: the smallest "
+        "size the weight was measured at, 300 OFAC people (a two-name list would otherwise flag on a date "
+        "of birth alone)",
     )
     list_size_prior_weight: float = Field(
-        0.68,
+        0.65,
         ge=0,
         le=2,
         description="how far a list's size moves the intercept, measured (benchmarks/fit_list_prior.py): 1 is "
@@ -105,12 +121,12 @@ class MatchConfig(BaseModel):
     max_matches_per_traveller: int = Field(5, ge=1)
     max_candidates_per_traveller: int = Field(200, ge=1)
 
-    def for_list(self, names: int) -> MatchConfig:
-        """This config for a list of `names` names: with list_size_prior, the intercept takes the prior odds
-        of the list's size (chance agreements grow with the names a traveller is compared with, so a
-        smaller list needs less evidence for the same share of ordinary travellers flagged). Idempotent: the
-        result is calibrated for that size, so applying it again changes nothing."""
-        weighed = max(names, self.list_size_prior_min_names)
+    def for_list(self, size: float) -> MatchConfig:
+        """This config for a list of `size` (list_size.chance_size): with list_size_prior, the intercept
+        takes the prior odds of the list's size (chance agreements grow with the people a traveller is
+        compared with, so a smaller list needs less evidence for the same share of ordinary travellers
+        flagged). Idempotent: the result is calibrated for that size, so applying it again changes nothing."""
+        weighed = max(float(size), float(self.list_size_prior_min_names))
         if not self.list_size_prior or weighed == self.calibration_names:
             return self
         shift = self.list_size_prior_weight * math.log(self.calibration_names / weighed)

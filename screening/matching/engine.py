@@ -25,6 +25,7 @@ from screening.matching.evidence import (
     sex_evidence,
 )
 from screening.matching.index_data import MAX_WEIGHT, IndexData, dob_key, rarity_weight, traveller_birth_year
+from screening.matching.list_size import chance_size
 from screening.matching.names import Slot, is_byname_only, name_slots, traveller_full_name
 from screening.matching.scoring import (
     LIGHT_WEIGHT,
@@ -270,10 +271,16 @@ class WatchlistIndex:
         for this list is returned as it is (for_list is idempotent), so the cache keeps the caller's."""
         if self._list_config is not None and self._list_config[0] is config:
             return self._list_config[1]
-        calibrated = config.for_list(self.data.name_count)
+        calibrated = config.for_list(self.chance_size(config))
         if calibrated is not config:
             self._list_config = (config, calibrated)
         return calibrated
+
+    def chance_size(self, config: MatchConfig) -> float:
+        """This list's size for chance agreements under `config`'s weights (list_size.chance_size)."""
+        return chance_size(
+            self.data.name_owner, self.data.dob_names, config.list_alias_weight, config.list_undated_weight
+        )
 
     def _weights(self, config: MatchConfig) -> NameWeights:
         if self._weights_for is not config:
@@ -402,8 +409,9 @@ class WatchlistIndex:
         names = self.data.name_count
         more = "more" if config.list_prior < 0 else "fewer"
         detail = (
-            f"list of {names:,} names: {more} chance agreements than on the list the calibration was "
-            f"fitted on ({config.list_prior:+.2f} prior log-odds)"
+            f"list of {names:,} names (weighed as {config.calibration_names:,.0f} for chance agreements): {more} "
+            f"chance agreements than on the list the calibration was fitted on ({config.list_prior:+.2f} "
+            "prior log-odds)"
         )
         return [MatchPart("list_size", config.list_prior / config.calibration_slope, detail)]
 
