@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from screening.matching.candidates import INITIAL_WEIGHT, CandidateFinder, _in_sorted, _values_at, split_by
+from screening.matching.candidates import INITIAL_WEIGHT, CandidateFinder, _in_sorted, split_by
 from screening.matching.index_data import IndexData, _ranges
 from screening.matching.part_features import end_hashes
 from screening.matching.scoring import CONTAINED_MIN, CONTAINED_SIMILARITY, NameWeights, WeightedSlot, _contained
@@ -115,9 +115,10 @@ class BatchScorer:
         form_owner = np.repeat(owner[row], form_hi - form_lo)
         width = int(slot_count.max())
         sims = np.zeros((n, q, width))
-        keys, values = self._part_tables(group, weights)
-        for i in range(q):  # traveller part i of every row at once: one search in all the travellers' tables
-            per_form = _values_at(keys, values, (form_owner * q + i) * len(d.vocabulary) + forms)
+        tables = [[self.finder.agreeing_parts(forms_, weights)[:2] for forms_, _ in slots] for _, slots in group]
+        bounds = np.searchsorted(form_owner, np.arange(len(group) + 1))  # each traveller's forms
+        for i in range(q):  # traveller part i of every row, each traveller's table through the dense buffer
+            per_form = self.finder.lookup_tables([[its[i]] for its in tables], bounds, forms)
             sims[row, i, column] = np.maximum.reduceat(per_form, form_starts)
         first_form = d.slot_forms[form_lo]
         first_len = self.vocab_len[first_form]
@@ -204,17 +205,6 @@ class BatchScorer:
                     joined_sum = np.where(valid, per_part, 0.0).sum(axis=1)
                     bound = np.where(used & (joined_sum > plain), joined_sum, plain)
         return score, bound
-
-    def _part_tables(
-        self, group: list[tuple[np.ndarray, list[WeightedSlot]]], weights: NameWeights
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """The agreeing listed parts of every traveller part of the group, as sorted keys (traveller *
-        parts + part) * vocabulary size + listed part, and their similarities."""
-        tables = [self.finder.agreeing_parts(query_forms, weights) for _, slots in group for query_forms, _ in slots]
-        lengths = np.fromiter((len(t[0]) for t in tables), dtype=np.int64, count=len(tables))
-        base = np.arange(len(tables), dtype=np.int64) * len(self.data.vocabulary)
-        ids = np.concatenate([t[0] for t in tables]).astype(np.int64)
-        return np.repeat(base, lengths) + ids, np.concatenate([t[1] for t in tables])
 
     def _joined_neighbour(
         self,
