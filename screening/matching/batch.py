@@ -11,11 +11,17 @@ from __future__ import annotations
 import numpy as np
 
 from screening.matching.candidates import INITIAL_WEIGHT, CandidateFinder, _in_sorted, split_by
-from screening.matching.index_data import IndexData, _ranges
+from screening.matching.index_data import IndexData, _ranges, unique_values
 from screening.matching.part_features import end_hashes
 from screening.matching.scoring import CONTAINED_MIN, CONTAINED_SIMILARITY, NameWeights, WeightedSlot, _contained
 from screening.matching.translit import translit_key
 from screening.matching.vectorised import align, joined_similarity, name_log_odds, part_agreements, plain_log_odds
+
+# Multiplier keying an end hash by its traveller part (_end_key): odd, so distinct parts shift a hash apart.
+_END_KEY_MIX = np.int64(0x5BD1E995)
+# Low bits of a key marked in _member's bitmap (a megabyte): a few thousand keys leave most buckets empty.
+_MARK_BITS = 20
+_MARK_MASK = np.int64((1 << _MARK_BITS) - 1)
 
 
 class BatchScorer:
@@ -26,6 +32,7 @@ class BatchScorer:
         self.finder = finder
         self._vocab_len: np.ndarray | None = None
         self._contained_cache: dict[tuple[tuple[str, ...], tuple[int, ...]], bool] = {}
+        self._marks: np.ndarray | None = None  # the bitmap of _member, all False between calls
 
     @property
     def vocab_len(self) -> np.ndarray:
@@ -243,7 +250,7 @@ class BatchScorer:
             if not wanted:
                 continue
             keys = np.array(wanted, dtype=np.int64)
-            per_form = _in_sorted(keys, form_owner * vocabulary_size + forms)
+            per_form = self._member(keys, form_owner * vocabulary_size + forms)
             member = np.zeros((n, width), dtype=np.bool_)
             member[row, column] = np.logical_or.reduceat(per_form, form_starts)
             # the right part with its agreeing left neighbour, and the left part with its agreeing right one
@@ -283,6 +290,35 @@ class BatchScorer:
         sims[contained] = CONTAINED_SIMILARITY
         return contained
 
+    def _member(self, keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+        """Whether each of `wanted` is among the sorted distinct int64 `keys`, for a few keys and many
+        wanted: a bitmap of the keys' low bits rules out almost every one by a single gather, and only
+        the few it lets through are searched among the keys."""
+        marks = self._marks
+        if marks is None:
+            marks = self._marks = np.zeros(1 << _MARK_BITS, dtype=np.bool_)
+        buckets = np.asarray(keys, dtype=np.int64) & _MARK_MASK
+        marks[buckets] = True
+        found = marks[np.asarray(wanted, dtype=np.int64) & _MARK_MASK]
+        marks[buckets] = False
+        maybe = np.flatnonzero(found)
+        found[maybe] = _in_sorted(keys, wanted[maybe])
+        return found
+
+    def _end_keys(self, group: list[tuple[np.ndarray, list[WeightedSlot]]]) -> tuple[np.ndarray, np.ndarray]:
+        """Sorted _end_key of the first and of the last CONTAINED_MIN letters of every traveller part's
+        long forms (traveller * parts + part), hashed as the index hashed its parts: a listed form whose
+        end key is among them may begin or end the part (one membership search, no padded table)."""
+        keys = [
+            (k, f)
+            for k, query_forms in enumerate(query_forms for _, slots in group for query_forms, _ in slots)
+            for f in query_forms
+            if len(f) >= CONTAINED_MIN
+        ]
+        owner = np.fromiter((k for k, _f in keys), dtype=np.int64, count=len(keys))
+        heads, tails = end_hashes([f for _k, f in keys])
+        return unique_values(_end_key(heads, owner)), unique_values(_end_key(tails, owner))
+
     def _contained(
         self,
         group: list[tuple[np.ndarray, list[WeightedSlot]]],
@@ -300,24 +336,11 @@ class BatchScorer:
         per_pair = hi - lo
         listed = forms_of.forms[_ranges(lo, hi)]
         q = len(group[0][1])
-        # the long forms' first and last letters of every traveller part (traveller * q + part), padded
-        long_forms = [
-            [f for f in query_forms if len(f) >= CONTAINED_MIN] for _, slots in group for query_forms, _ in slots
-        ]
-        most = max(1, max(map(len, long_forms)))
-        heads = np.zeros((len(long_forms), most), dtype=np.int64)
-        tails = np.zeros((len(long_forms), most), dtype=np.int64)
-        has = np.zeros((len(long_forms), most), dtype=np.bool_)
-        count = np.fromiter(map(len, long_forms), dtype=np.int64, count=len(long_forms))
-        row = np.repeat(np.arange(len(long_forms)), count)
-        column = np.arange(len(row)) - np.repeat(np.cumsum(count) - count, count)
-        # the traveller's forms hashed as the index hashed its parts (one call for the whole group)
-        heads[row, column], tails[row, column] = end_hashes([f for found in long_forms for f in found])
-        has[row, column] = True
+        heads, tails = self._end_keys(group)
         part_of_form = np.repeat(owner[rows] * q + parts, per_pair)
-        maybe = (has[part_of_form] & (head[listed][:, None] == heads[part_of_form])).any(axis=1) | (
-            has[part_of_form] & (tail[listed][:, None] == tails[part_of_form])
-        ).any(axis=1)
+        maybe = self._member(heads, _end_key(head[listed], part_of_form)) | self._member(
+            tails, _end_key(tail[listed], part_of_form)
+        )
         if not maybe.any():
             return out
         starts = np.concatenate([[0], np.cumsum(per_pair)[:-1]]).astype(np.int64)
@@ -335,6 +358,12 @@ class BatchScorer:
                 contained = cache[key] = _contained(query_forms, tuple(vocabulary[v] for v in ids))
             out[k] = contained
         return out
+
+
+def _end_key(hashes: np.ndarray, part: np.ndarray) -> np.ndarray:
+    """An end hash (part_features.end_hashes) keyed by the traveller part (traveller * parts + part) it is
+    looked up for, as one int64 (wrapping): a collision only sends a pair to the exact test."""
+    return np.asarray(hashes, dtype=np.int64) + np.asarray(part, dtype=np.int64) * _END_KEY_MIX
 
 
 class _FormsOf:
