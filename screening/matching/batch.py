@@ -12,7 +12,7 @@ import numpy as np
 
 from screening.matching.candidates import INITIAL_WEIGHT, CandidateFinder, _in_sorted, split_by
 from screening.matching.index_data import IndexData, _ranges, unique_values
-from screening.matching.part_features import end_hashes
+from screening.matching.part_features import end_hashes, letter_counts
 from screening.matching.scoring import CONTAINED_MIN, CONTAINED_SIMILARITY, NameWeights, WeightedSlot, _contained
 from screening.matching.translit import translit_key
 from screening.matching.vectorised import align, joined_similarity, name_log_odds, part_agreements, plain_log_odds
@@ -188,7 +188,10 @@ class BatchScorer:
             )
             joined_best = weights.agree_log_odds * np.where(valid, capped, 0.0).sum(axis=1)
             bound = np.where(close, np.maximum(plain, joined_best), plain)
-        candidates_joined = np.nonzero(maybe)[0]
+        candidates_joined = np.flatnonzero(maybe)
+        candidates_joined = candidates_joined[
+            self._joined_may_raise(group, owner, candidates_joined, first_form, slot_count, aligned, query_total)
+        ]
         if len(candidates_joined):
             score = aligned.copy()
             joined_at = np.zeros(n)
@@ -212,6 +215,33 @@ class BatchScorer:
                     joined_sum = np.where(valid, per_part, 0.0).sum(axis=1)
                     bound = np.where(used & (joined_sum > plain), joined_sum, plain)
         return score, bound
+
+    def _joined_may_raise(
+        self,
+        group: list[tuple[np.ndarray, list[WeightedSlot]]],
+        owner: np.ndarray,
+        rows: np.ndarray,
+        first_form: np.ndarray,
+        slot_count: np.ndarray,
+        aligned: np.ndarray,
+        query_total: np.ndarray,
+    ) -> np.ndarray:
+        """Of `rows`, those whose joined-strings similarity (joined_similarity) could exceed their aligned
+        similarity, by letter counts alone: it is 0 beyond two Indel edits, and the Indel distance is at
+        least both lengths less twice the letters in common, so it is at most 2 * common / (both lengths).
+        The others' joined reading changes neither score nor log-odds, and is not worked out."""
+        if not len(rows):
+            return np.zeros(0, dtype=np.bool_)
+        primaries = ["".join(forms[0] for forms, _ in slots) for _, slots in group]
+        query_counts = letter_counts(primaries).astype(np.int64)[owner[rows]]
+        slot_start = np.concatenate([[0], np.cumsum(slot_count)[:-1]]).astype(np.int64)[rows]
+        listed = np.asarray(self.data.letter_counts)[first_form[_ranges(slot_start, slot_start + slot_count[rows])]]
+        listed_counts = np.add.reduceat(
+            listed.astype(np.int64), np.concatenate([[0], np.cumsum(slot_count[rows])[:-1]])
+        )
+        common = np.minimum(query_counts, listed_counts).sum(axis=1)
+        total = query_total[rows] + listed_counts.sum(axis=1)
+        return (total - 2 * common <= 2) & (2 * common >= (aligned[rows] - 1e-9) * total)
 
     def _joined_neighbour(
         self,
