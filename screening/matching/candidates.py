@@ -38,6 +38,8 @@ _EXPAND_CACHE_NAMES = 20_000_000  # name numbers kept in the expansion cache (80
 # A common part deferred this many times is expanded once (cached) and looked up by binary search after:
 # the common parts recur in most travellers, and reading every candidate's parts cost more.
 EXPAND_DEFERRED_AFTER = 2
+# Keys per bucket of the key table's top-bits index (_key_positions): a few cache lines each.
+KEY_BUCKET_SIZE = 16
 # Candidates (best shared weight first) scored in full whatever their quick estimate says.
 ALWAYS_SCORED = 12
 # Edit similarity below which only sounding alike can lift a part pair to agreeing (one typo or a swap
@@ -158,6 +160,7 @@ class CandidateFinder:
         self._deferrals: dict[tuple[tuple[str, ...], NameWeights], int] = {}
         self._vocab_features: dict[str, np.ndarray] | None = None
         self._buffer: np.ndarray | None = None
+        self._key_buckets: tuple[np.ndarray, int] | None = None  # (_key_positions' pointers, shift)
         self._year_cache: dict[tuple[int, bool], np.ndarray] = {}
         self._words: np.ndarray | None = None
 
@@ -216,7 +219,7 @@ class CandidateFinder:
         owner = np.repeat(np.arange(len(tokens), dtype=np.int64), counts)
         order = np.argsort(hashes)  # the table read in order: far fewer cache misses on a big index
         hashes, owner = hashes[order], owner[order]
-        at = np.minimum(np.searchsorted(d.key_hashes, hashes), max(len(d.key_hashes) - 1, 0))
+        at = np.minimum(self._key_positions(hashes), max(len(d.key_hashes) - 1, 0))
         hit = d.key_hashes[at] == hashes if len(d.key_hashes) else np.zeros(len(hashes), dtype=np.bool_)
         at, owner = at[hit], owner[hit]
         starts, ends = d.key_ptr[at], d.key_ptr[at + 1]
@@ -250,6 +253,31 @@ class CandidateFinder:
         for m, forms in enumerate(missing):
             lo, hi = int(bounds[m]), int(bounds[m + 1])
             self._part_cache[(forms, weights)] = (ids[lo:hi], sims[lo:hi], int(postings[hi] - postings[lo]))
+
+    def _key_positions(self, hashes: np.ndarray) -> np.ndarray:
+        """np.searchsorted(key_hashes, hashes): each hash searched only among the keys sharing its top
+        bits (a bucket of about KEY_BUCKET_SIZE, found in a pointer array made once), so a lookup reads
+        a few neighbouring cache lines of a big index's key table, not one per level of a binary search
+        over all of it."""
+        keys = self.data.key_hashes
+        if len(keys) < KEY_BUCKET_SIZE or not len(hashes):
+            return np.searchsorted(keys, hashes)
+        if self._key_buckets is None:
+            bits = max(1, int(np.log2(len(keys) / KEY_BUCKET_SIZE)))
+            firsts = np.arange(1 << bits, dtype=np.uint64) << np.uint64(64 - bits)
+            self._key_buckets = (np.append(np.searchsorted(keys, firsts), len(keys)).astype(np.int64), 64 - bits)
+        buckets, shift = self._key_buckets
+        bucket = (hashes >> np.uint64(shift)).astype(np.int64)
+        lo, hi = buckets[bucket], buckets[bucket + 1]
+        last = len(keys) - 1
+        while True:  # a binary search in every bucket at once: lo ends at the first key >= its hash
+            open_ = np.flatnonzero(lo < hi)
+            if not len(open_):
+                return lo
+            mid = (lo[open_] + hi[open_]) >> 1
+            right = keys[np.minimum(mid, last)] < hashes[open_]
+            lo[open_] = np.where(right, mid + 1, lo[open_])
+            hi[open_] = np.where(right, hi[open_], mid)
 
     def _could_agree(self, pairs: _FormPairs, tokens: list[str], weights: NameWeights) -> np.ndarray:
         """Which (form, listed part) pairs could agree, by letter counts alone: an edit similarity is at
