@@ -233,9 +233,11 @@ class BatchScorer:
         if not len(rows):
             return np.zeros(0, dtype=np.bool_)
         primaries = ["".join(forms[0] for forms, _ in slots) for _, slots in group]
-        query_counts = letter_counts(primaries).astype(np.int64)[owner[rows]]
+        query_counts = np.take(letter_counts(primaries).astype(np.int64), owner[rows], axis=0)
         slot_start = np.concatenate([[0], np.cumsum(slot_count)[:-1]]).astype(np.int64)[rows]
-        listed = np.asarray(self.data.letter_counts)[first_form[_ranges(slot_start, slot_start + slot_count[rows])]]
+        listed = np.take(
+            self.data.letter_counts, first_form[_ranges(slot_start, slot_start + slot_count[rows])], axis=0
+        )
         listed_counts = np.add.reduceat(
             listed.astype(np.int64), np.concatenate([[0], np.cumsum(slot_count[rows])[:-1]])
         )

@@ -288,22 +288,23 @@ class CandidateFinder:
         if not len(pairs.token):
             return np.zeros(0, dtype=np.bool_)
         features = self._features()
-        p_token, p_vocab = pairs.token, pairs.vocab
-        v_sound = self._sounds(p_vocab)
+        p_token, p_vocab = pairs.token, pairs.vocab  # gathered by np.take: several times quicker for rows
+        v_sound = np.take(self.data.sound_ids, p_vocab)
         t_len, t_first, t_sound, _t_id = self._token_features(tokens)
-        la, lb = t_len[p_token], features["len"][p_vocab]
+        la, lb = np.take(t_len, p_token), np.take(features["len"], p_vocab)
         possible = (np.minimum(la, lb) <= 1) | (
-            (t_first[p_token] == features["first"][p_vocab]) & (t_sound[p_token] == v_sound)
+            (np.take(t_first, p_token) == np.take(features["first"], p_vocab)) & (np.take(t_sound, p_token) == v_sound)
         )
         # Letters: first a bound from the letter sets (every letter one part has and the other lacks is one
         # letter not shared, at least), then the letter counts only for the pairs that bound leaves open.
         t_counts = letter_counts(tokens)
-        a_set, b_set = letter_sets(t_counts)[p_token], self.data.letter_sets[p_vocab].astype(np.int64)
+        a_set = np.take(letter_sets(t_counts), p_token)
+        b_set = np.take(self.data.letter_sets, p_vocab).astype(np.int64)
         most = np.minimum(la - np.bitwise_count(a_set & ~b_set), lb - np.bitwise_count(b_set & ~a_set))
         counted = np.flatnonzero(~possible & _letters_allow(most, la, lb, weights.agree_min))
-        shared = np.minimum(t_counts[p_token[counted]], self.data.letter_counts[p_vocab[counted]]).sum(
-            axis=1, dtype=np.int64
-        )
+        shared = np.minimum(
+            np.take(t_counts, p_token[counted], axis=0), np.take(self.data.letter_counts, p_vocab[counted], axis=0)
+        ).sum(axis=1, dtype=np.int64)
         possible[counted] = _letters_allow(shared, la[counted], lb[counted], weights.agree_min)
         return possible
 
