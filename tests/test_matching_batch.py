@@ -175,6 +175,18 @@ def test_prepared_part_tables_are_agreeing_parts() -> None:
     assert agreeing > len(parts)  # most parts agree with some listed part (themselves, variants)
 
 
+def test_key_positions_are_searchsorted() -> None:
+    """The bucketed search of the key table finds what a binary search over all of it finds: present
+    hashes, absent ones, the extremes, in sorted order as prepare() asks."""
+    finder = WatchlistIndex(small_lists()).finder
+    keys = finder.data.key_hashes
+    rng = np.random.default_rng(5)
+    absent = rng.integers(0, 2**63, 3000, dtype=np.int64).astype(np.uint64) * np.uint64(2)
+    extremes = np.array([0, 2**64 - 1], dtype=np.uint64)
+    hashes = np.sort(np.concatenate([keys[rng.integers(0, len(keys), 3000)], absent, extremes, keys[-1:]]))
+    assert finder._key_positions(hashes).tolist() == np.searchsorted(keys, hashes).tolist()
+
+
 def test_batch_log_odds_are_the_scorers() -> None:
     """The array log-odds used to prune are score_names' log-odds (up to the rounding of another summing
     order), joined strings, particles, contained parts and parts one with their neighbour included."""

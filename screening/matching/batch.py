@@ -10,12 +10,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from screening.matching.candidates import INITIAL_WEIGHT, CandidateFinder, _in_sorted, _values_at, split_by
-from screening.matching.index_data import IndexData, _ranges
-from screening.matching.part_features import end_hashes
+from screening.matching.candidates import INITIAL_WEIGHT, CandidateFinder, _in_sorted, split_by
+from screening.matching.index_data import IndexData, _ranges, unique_values
+from screening.matching.part_features import end_hashes, letter_counts
 from screening.matching.scoring import CONTAINED_MIN, CONTAINED_SIMILARITY, NameWeights, WeightedSlot, _contained
 from screening.matching.translit import translit_key
 from screening.matching.vectorised import align, joined_similarity, name_log_odds, part_agreements, plain_log_odds
+
+# Multiplier keying an end hash by its traveller part (_end_key): odd, so distinct parts shift a hash apart.
+_END_KEY_MIX = np.int64(0x5BD1E995)
+# Low bits of a key marked in _member's bitmap (a megabyte): a few thousand keys leave most buckets empty.
+_MARK_BITS = 20
+_MARK_MASK = np.int64((1 << _MARK_BITS) - 1)
 
 
 class BatchScorer:
@@ -26,6 +32,7 @@ class BatchScorer:
         self.finder = finder
         self._vocab_len: np.ndarray | None = None
         self._contained_cache: dict[tuple[tuple[str, ...], tuple[int, ...]], bool] = {}
+        self._marks: np.ndarray | None = None  # the bitmap of _member, all False between calls
 
     @property
     def vocab_len(self) -> np.ndarray:
@@ -115,9 +122,10 @@ class BatchScorer:
         form_owner = np.repeat(owner[row], form_hi - form_lo)
         width = int(slot_count.max())
         sims = np.zeros((n, q, width))
-        keys, values = self._part_tables(group, weights)
-        for i in range(q):  # traveller part i of every row at once: one search in all the travellers' tables
-            per_form = _values_at(keys, values, (form_owner * q + i) * len(d.vocabulary) + forms)
+        tables = [[self.finder.agreeing_parts(forms_, weights)[:2] for forms_, _ in slots] for _, slots in group]
+        bounds = np.searchsorted(form_owner, np.arange(len(group) + 1))  # each traveller's forms
+        for i in range(q):  # traveller part i of every row, each traveller's table through the dense buffer
+            per_form = self.finder.lookup_tables([[its[i]] for its in tables], bounds, forms)
             sims[row, i, column] = np.maximum.reduceat(per_form, form_starts)
         first_form = d.slot_forms[form_lo]
         first_len = self.vocab_len[first_form]
@@ -180,7 +188,10 @@ class BatchScorer:
             )
             joined_best = weights.agree_log_odds * np.where(valid, capped, 0.0).sum(axis=1)
             bound = np.where(close, np.maximum(plain, joined_best), plain)
-        candidates_joined = np.nonzero(maybe)[0]
+        candidates_joined = np.flatnonzero(maybe)
+        candidates_joined = candidates_joined[
+            self._joined_may_raise(group, owner, candidates_joined, first_form, slot_count, aligned, query_total)
+        ]
         if len(candidates_joined):
             score = aligned.copy()
             joined_at = np.zeros(n)
@@ -205,16 +216,34 @@ class BatchScorer:
                     bound = np.where(used & (joined_sum > plain), joined_sum, plain)
         return score, bound
 
-    def _part_tables(
-        self, group: list[tuple[np.ndarray, list[WeightedSlot]]], weights: NameWeights
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """The agreeing listed parts of every traveller part of the group, as sorted keys (traveller *
-        parts + part) * vocabulary size + listed part, and their similarities."""
-        tables = [self.finder.agreeing_parts(query_forms, weights) for _, slots in group for query_forms, _ in slots]
-        lengths = np.fromiter((len(t[0]) for t in tables), dtype=np.int64, count=len(tables))
-        base = np.arange(len(tables), dtype=np.int64) * len(self.data.vocabulary)
-        ids = np.concatenate([t[0] for t in tables]).astype(np.int64)
-        return np.repeat(base, lengths) + ids, np.concatenate([t[1] for t in tables])
+    def _joined_may_raise(
+        self,
+        group: list[tuple[np.ndarray, list[WeightedSlot]]],
+        owner: np.ndarray,
+        rows: np.ndarray,
+        first_form: np.ndarray,
+        slot_count: np.ndarray,
+        aligned: np.ndarray,
+        query_total: np.ndarray,
+    ) -> np.ndarray:
+        """Of `rows`, those whose joined-strings similarity (joined_similarity) could exceed their aligned
+        similarity, by letter counts alone: it is 0 beyond two Indel edits, and the Indel distance is at
+        least both lengths less twice the letters in common, so it is at most 2 * common / (both lengths).
+        The others' joined reading changes neither score nor log-odds, and is not worked out."""
+        if not len(rows):
+            return np.zeros(0, dtype=np.bool_)
+        primaries = ["".join(forms[0] for forms, _ in slots) for _, slots in group]
+        query_counts = np.take(letter_counts(primaries).astype(np.int64), owner[rows], axis=0)
+        slot_start = np.concatenate([[0], np.cumsum(slot_count)[:-1]]).astype(np.int64)[rows]
+        listed = np.take(
+            self.data.letter_counts, first_form[_ranges(slot_start, slot_start + slot_count[rows])], axis=0
+        )
+        listed_counts = np.add.reduceat(
+            listed.astype(np.int64), np.concatenate([[0], np.cumsum(slot_count[rows])[:-1]])
+        )
+        common = np.minimum(query_counts, listed_counts).sum(axis=1)
+        total = query_total[rows] + listed_counts.sum(axis=1)
+        return (total - 2 * common <= 2) & (2 * common >= (aligned[rows] - 1e-9) * total)
 
     def _joined_neighbour(
         self,
@@ -253,7 +282,7 @@ class BatchScorer:
             if not wanted:
                 continue
             keys = np.array(wanted, dtype=np.int64)
-            per_form = _in_sorted(keys, form_owner * vocabulary_size + forms)
+            per_form = self._member(keys, form_owner * vocabulary_size + forms)
             member = np.zeros((n, width), dtype=np.bool_)
             member[row, column] = np.logical_or.reduceat(per_form, form_starts)
             # the right part with its agreeing left neighbour, and the left part with its agreeing right one
@@ -293,6 +322,35 @@ class BatchScorer:
         sims[contained] = CONTAINED_SIMILARITY
         return contained
 
+    def _member(self, keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+        """Whether each of `wanted` is among the sorted distinct int64 `keys`, for a few keys and many
+        wanted: a bitmap of the keys' low bits rules out almost every one by a single gather, and only
+        the few it lets through are searched among the keys."""
+        marks = self._marks
+        if marks is None:
+            marks = self._marks = np.zeros(1 << _MARK_BITS, dtype=np.bool_)
+        buckets = np.asarray(keys, dtype=np.int64) & _MARK_MASK
+        marks[buckets] = True
+        found = marks[np.asarray(wanted, dtype=np.int64) & _MARK_MASK]
+        marks[buckets] = False
+        maybe = np.flatnonzero(found)
+        found[maybe] = _in_sorted(keys, wanted[maybe])
+        return found
+
+    def _end_keys(self, group: list[tuple[np.ndarray, list[WeightedSlot]]]) -> tuple[np.ndarray, np.ndarray]:
+        """Sorted _end_key of the first and of the last CONTAINED_MIN letters of every traveller part's
+        long forms (traveller * parts + part), hashed as the index hashed its parts: a listed form whose
+        end key is among them may begin or end the part (one membership search, no padded table)."""
+        keys = [
+            (k, f)
+            for k, query_forms in enumerate(query_forms for _, slots in group for query_forms, _ in slots)
+            for f in query_forms
+            if len(f) >= CONTAINED_MIN
+        ]
+        owner = np.fromiter((k for k, _f in keys), dtype=np.int64, count=len(keys))
+        heads, tails = end_hashes([f for _k, f in keys])
+        return unique_values(_end_key(heads, owner)), unique_values(_end_key(tails, owner))
+
     def _contained(
         self,
         group: list[tuple[np.ndarray, list[WeightedSlot]]],
@@ -310,24 +368,11 @@ class BatchScorer:
         per_pair = hi - lo
         listed = forms_of.forms[_ranges(lo, hi)]
         q = len(group[0][1])
-        # the long forms' first and last letters of every traveller part (traveller * q + part), padded
-        long_forms = [
-            [f for f in query_forms if len(f) >= CONTAINED_MIN] for _, slots in group for query_forms, _ in slots
-        ]
-        most = max(1, max(map(len, long_forms)))
-        heads = np.zeros((len(long_forms), most), dtype=np.int64)
-        tails = np.zeros((len(long_forms), most), dtype=np.int64)
-        has = np.zeros((len(long_forms), most), dtype=np.bool_)
-        count = np.fromiter(map(len, long_forms), dtype=np.int64, count=len(long_forms))
-        row = np.repeat(np.arange(len(long_forms)), count)
-        column = np.arange(len(row)) - np.repeat(np.cumsum(count) - count, count)
-        # the traveller's forms hashed as the index hashed its parts (one call for the whole group)
-        heads[row, column], tails[row, column] = end_hashes([f for found in long_forms for f in found])
-        has[row, column] = True
+        heads, tails = self._end_keys(group)
         part_of_form = np.repeat(owner[rows] * q + parts, per_pair)
-        maybe = (has[part_of_form] & (head[listed][:, None] == heads[part_of_form])).any(axis=1) | (
-            has[part_of_form] & (tail[listed][:, None] == tails[part_of_form])
-        ).any(axis=1)
+        maybe = self._member(heads, _end_key(head[listed], part_of_form)) | self._member(
+            tails, _end_key(tail[listed], part_of_form)
+        )
         if not maybe.any():
             return out
         starts = np.concatenate([[0], np.cumsum(per_pair)[:-1]]).astype(np.int64)
@@ -345,6 +390,12 @@ class BatchScorer:
                 contained = cache[key] = _contained(query_forms, tuple(vocabulary[v] for v in ids))
             out[k] = contained
         return out
+
+
+def _end_key(hashes: np.ndarray, part: np.ndarray) -> np.ndarray:
+    """An end hash (part_features.end_hashes) keyed by the traveller part (traveller * parts + part) it is
+    looked up for, as one int64 (wrapping): a collision only sends a pair to the exact test."""
+    return np.asarray(hashes, dtype=np.int64) + np.asarray(part, dtype=np.int64) * _END_KEY_MIX
 
 
 class _FormsOf:

@@ -38,6 +38,8 @@ _EXPAND_CACHE_NAMES = 20_000_000  # name numbers kept in the expansion cache (80
 # A common part deferred this many times is expanded once (cached) and looked up by binary search after:
 # the common parts recur in most travellers, and reading every candidate's parts cost more.
 EXPAND_DEFERRED_AFTER = 2
+# Keys per bucket of the key table's top-bits index (_key_positions): a few cache lines each.
+KEY_BUCKET_SIZE = 16
 # Candidates (best shared weight first) scored in full whatever their quick estimate says.
 ALWAYS_SCORED = 12
 # Edit similarity below which only sounding alike can lift a part pair to agreeing (one typo or a swap
@@ -86,6 +88,11 @@ def _in_sorted(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
     return _values_at(keys, np.ones(len(keys)), wanted) > 0
 
 
+def _pointer_of(lengths: Sequence[int] | np.ndarray) -> np.ndarray:
+    """Where each of consecutive pieces of these lengths begins, and the end (a CSR pointer)."""
+    return np.concatenate([[0], np.cumsum(lengths, dtype=np.int64)]).astype(np.int64)
+
+
 def split_by(values: np.ndarray, lengths: Sequence[int]) -> list[np.ndarray]:
     """`values` cut into consecutive pieces of these lengths (the batch's per-traveller results), as views
     sliced directly (np.split's per-piece overhead is several times a slice's)."""
@@ -94,16 +101,52 @@ def split_by(values: np.ndarray, lengths: Sequence[int]) -> list[np.ndarray]:
     return [values[start:end] for start, end in zip(starts, ends, strict=True)]
 
 
-def _form_pairs(
-    groups: np.ndarray, vocabulary_size: int, part_form_ptr: np.ndarray, form_token: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """For groups part * vocabulary_size + listed part: (forms per group, and for every (form of the part,
-    listed part) pair in group order: its group, the form's token, the listed part)."""
-    g_part, g_vocab = groups // vocabulary_size, groups % vocabulary_size
-    f_lo, f_hi = part_form_ptr[g_part], part_form_ptr[g_part + 1]
-    per_group = f_hi - f_lo
-    p_group = np.repeat(np.arange(len(groups)), per_group)
-    return per_group, p_group, form_token[_ranges(f_lo, f_hi)], g_vocab[p_group]
+@dataclass
+class _FormPairs:
+    """Every (form of a traveller part, listed part) pair of groups part * vocabulary_size + listed part,
+    in group order: how many forms each group has, and per pair its group, the form's token, the listed
+    part."""
+
+    per_group: np.ndarray
+    group: np.ndarray
+    token: np.ndarray
+    vocab: np.ndarray
+
+    @classmethod
+    def of(
+        cls, groups: np.ndarray, vocabulary_size: int, part_form_ptr: np.ndarray, form_token: np.ndarray
+    ) -> _FormPairs:
+        g_part, g_vocab = groups // vocabulary_size, groups % vocabulary_size
+        f_lo, f_hi = part_form_ptr[g_part], part_form_ptr[g_part + 1]
+        per_group = f_hi - f_lo
+        p_group = np.repeat(np.arange(len(groups)), per_group)
+        return cls(per_group, p_group, form_token[_ranges(f_lo, f_hi)], g_vocab[p_group])
+
+    def any_per_group(self, marks: np.ndarray) -> np.ndarray:
+        """Whether any of each group's pairs is marked (False for a group without pairs)."""
+        if not len(marks):
+            return np.zeros(len(self.per_group), dtype=np.bool_)
+        starts = np.concatenate([[0], np.cumsum(self.per_group)[:-1]]).astype(np.int64)
+        return np.logical_or.reduceat(marks, starts) & (self.per_group > 0)
+
+    def of_groups(self, chosen: np.ndarray) -> _FormPairs:
+        """The pairs of the `chosen` groups only (a mask), groups numbered anew in order."""
+        keep = chosen[self.group]
+        renumbered = np.cumsum(chosen) - 1
+        return _FormPairs(self.per_group[chosen], renumbered[self.group[keep]], self.token[keep], self.vocab[keep])
+
+
+def _rough_scores(
+    a_words: np.ndarray, b_words: np.ndarray, at: np.ndarray, osa: np.ndarray, indel: np.ndarray, rough: np.ndarray
+) -> None:
+    """OSA and Indel normalised similarities of the pairs `at`, written into `osa` and `indel`, and their
+    larger as cdist's float32 gives it into `rough` (rapidfuzz cpdist, in C)."""
+    if not len(at):
+        return
+    a, b = a_words[at].tolist(), b_words[at].tolist()
+    osa[at] = process.cpdist(a, b, scorer=OSA.normalized_similarity, dtype=np.float64, workers=1)
+    indel[at] = process.cpdist(a, b, scorer=Indel.normalized_similarity, dtype=np.float64, workers=1)
+    rough[at] = np.maximum(indel[at], osa[at]).astype(np.float32)
 
 
 class CandidateFinder:
@@ -117,6 +160,7 @@ class CandidateFinder:
         self._deferrals: dict[tuple[tuple[str, ...], NameWeights], int] = {}
         self._vocab_features: dict[str, np.ndarray] | None = None
         self._buffer: np.ndarray | None = None
+        self._key_buckets: tuple[np.ndarray, int] | None = None  # (_key_positions' pointers, shift)
         self._year_cache: dict[tuple[int, bool], np.ndarray] = {}
         self._words: np.ndarray | None = None
 
@@ -175,7 +219,7 @@ class CandidateFinder:
         owner = np.repeat(np.arange(len(tokens), dtype=np.int64), counts)
         order = np.argsort(hashes)  # the table read in order: far fewer cache misses on a big index
         hashes, owner = hashes[order], owner[order]
-        at = np.minimum(np.searchsorted(d.key_hashes, hashes), max(len(d.key_hashes) - 1, 0))
+        at = np.minimum(self._key_positions(hashes), max(len(d.key_hashes) - 1, 0))
         hit = d.key_hashes[at] == hashes if len(d.key_hashes) else np.zeros(len(hashes), dtype=np.bool_)
         at, owner = at[hit], owner[hit]
         starts, ends = d.key_ptr[at], d.key_ptr[at + 1]
@@ -193,9 +237,12 @@ class CandidateFinder:
         lo, hi = token_forms[token_of], token_forms[token_of + 1]
         groups = unique_values(tuple_of[by_token][_ranges(lo, hi)] * vocabulary_size + np.repeat(vocab_ids, hi - lo))
         sims = np.zeros(len(groups))
-        open_groups = self._could_agree(groups, vocabulary_size, part_form_ptr, form_token, tokens, weights)
+        pairs = _FormPairs.of(groups, vocabulary_size, part_form_ptr, form_token)
+        possible = self._could_agree(pairs, tokens, weights)
+        open_groups = pairs.any_per_group(possible)
+        kept_pairs = open_groups[pairs.group]
         sims[open_groups] = self._group_similarities(
-            groups[open_groups], vocabulary_size, part_form_ptr, form_token, tokens, weights
+            pairs.of_groups(open_groups), possible[kept_pairs], tokens, weights
         )
         keep = sims >= weights.agree_min
         groups, sims = groups[keep], sims[keep]
@@ -207,65 +254,82 @@ class CandidateFinder:
             lo, hi = int(bounds[m]), int(bounds[m + 1])
             self._part_cache[(forms, weights)] = (ids[lo:hi], sims[lo:hi], int(postings[hi] - postings[lo]))
 
-    def _could_agree(
-        self,
-        groups: np.ndarray,
-        vocabulary_size: int,
-        part_form_ptr: np.ndarray,
-        form_token: np.ndarray,
-        tokens: list[str],
-        weights: NameWeights,
-    ) -> np.ndarray:
-        """Groups (as for _group_similarities) with a (form, listed part) pair that could agree, by letter
-        counts alone: an edit similarity is at most 2 * shared letters / (both lengths) (OSA and Indel
-        distances are at least the bag distance), one edit needs a bag distance of at most 1, and
-        sounding alike or an initial needs nothing of the letters. The others are below agree_min for
-        token_similarity, and skip its rapidfuzz calls (most pairs the keys meet in a big list)."""
-        if not len(groups):
+    def _key_positions(self, hashes: np.ndarray) -> np.ndarray:
+        """np.searchsorted(key_hashes, hashes): each hash searched only among the keys sharing its top
+        bits (a bucket of about KEY_BUCKET_SIZE, found in a pointer array made once), so a lookup reads
+        a few neighbouring cache lines of a big index's key table, not one per level of a binary search
+        over all of it."""
+        keys = self.data.key_hashes
+        if len(keys) < KEY_BUCKET_SIZE or not len(hashes):
+            return np.searchsorted(keys, hashes)
+        if self._key_buckets is None:
+            bits = max(1, int(np.log2(len(keys) / KEY_BUCKET_SIZE)))
+            firsts = np.arange(1 << bits, dtype=np.uint64) << np.uint64(64 - bits)
+            self._key_buckets = (np.append(np.searchsorted(keys, firsts), len(keys)).astype(np.int64), 64 - bits)
+        buckets, shift = self._key_buckets
+        bucket = (hashes >> np.uint64(shift)).astype(np.int64)
+        lo, hi = buckets[bucket], buckets[bucket + 1]
+        last = len(keys) - 1
+        while True:  # a binary search in every bucket at once: lo ends at the first key >= its hash
+            open_ = np.flatnonzero(lo < hi)
+            if not len(open_):
+                return lo
+            mid = (lo[open_] + hi[open_]) >> 1
+            right = keys[np.minimum(mid, last)] < hashes[open_]
+            lo[open_] = np.where(right, mid + 1, lo[open_])
+            hi[open_] = np.where(right, hi[open_], mid)
+
+    def _could_agree(self, pairs: _FormPairs, tokens: list[str], weights: NameWeights) -> np.ndarray:
+        """Which (form, listed part) pairs could agree, by letter counts alone: an edit similarity is at
+        most 2 * shared letters / (both lengths) (OSA and Indel distances are at least the bag distance),
+        one edit needs a bag distance of at most 1, and sounding alike or an initial needs nothing of the
+        letters. The others are below agree_min for token_similarity, and skip its rapidfuzz calls (most
+        pairs the keys meet in a big list)."""
+        if not len(pairs.token):
             return np.zeros(0, dtype=np.bool_)
         features = self._features()
-        per_group, p_group, p_token, p_vocab = _form_pairs(groups, vocabulary_size, part_form_ptr, form_token)
-        v_sound = self._sounds(p_vocab)
+        p_token, p_vocab = pairs.token, pairs.vocab  # gathered by np.take: several times quicker for rows
+        v_sound = np.take(self.data.sound_ids, p_vocab)
         t_len, t_first, t_sound, _t_id = self._token_features(tokens)
-        la, lb = t_len[p_token], features["len"][p_vocab]
+        la, lb = np.take(t_len, p_token), np.take(features["len"], p_vocab)
         possible = (np.minimum(la, lb) <= 1) | (
-            (t_first[p_token] == features["first"][p_vocab]) & (t_sound[p_token] == v_sound)
+            (np.take(t_first, p_token) == np.take(features["first"], p_vocab)) & (np.take(t_sound, p_token) == v_sound)
         )
         # Letters: first a bound from the letter sets (every letter one part has and the other lacks is one
         # letter not shared, at least), then the letter counts only for the pairs that bound leaves open.
         t_counts = letter_counts(tokens)
-        a_set, b_set = letter_sets(t_counts)[p_token], self.data.letter_sets[p_vocab].astype(np.int64)
+        a_set = np.take(letter_sets(t_counts), p_token)
+        b_set = np.take(self.data.letter_sets, p_vocab).astype(np.int64)
         most = np.minimum(la - np.bitwise_count(a_set & ~b_set), lb - np.bitwise_count(b_set & ~a_set))
         counted = np.flatnonzero(~possible & _letters_allow(most, la, lb, weights.agree_min))
-        shared = np.minimum(t_counts[p_token[counted]], self.data.letter_counts[p_vocab[counted]]).sum(
-            axis=1, dtype=np.int64
-        )
+        shared = np.minimum(
+            np.take(t_counts, p_token[counted], axis=0), np.take(self.data.letter_counts, p_vocab[counted], axis=0)
+        ).sum(axis=1, dtype=np.int64)
         possible[counted] = _letters_allow(shared, la[counted], lb[counted], weights.agree_min)
-        starts = np.concatenate([[0], np.cumsum(per_group)[:-1]]).astype(np.int64)
-        return np.logical_or.reduceat(possible, starts) & (per_group > 0)
+        return possible
 
     def _group_similarities(
-        self,
-        groups: np.ndarray,
-        vocabulary_size: int,
-        part_form_ptr: np.ndarray,
-        form_token: np.ndarray,
-        tokens: list[str],
-        weights: NameWeights,
+        self, pairs: _FormPairs, possible: np.ndarray, tokens: list[str], weights: NameWeights
     ) -> np.ndarray:
         """slot_similarity(forms of part, (listed part,)) for every group part * vocabulary_size + listed
-        part, as agreeing_parts() decides it (rough edit score over all forms first, the exact similarity
-        where it is open, sounding alike below ROUGH_MIN), for all groups at once (vectorised.py)."""
-        if not len(groups):
+        part that reaches agree_min, as agreeing_parts() decides it (rough edit score over all forms
+        first, the exact similarity where it is open, sounding alike below ROUGH_MIN), for all groups at
+        once (vectorised.py); a group below agree_min gets some value below it. Every group holds a pair
+        that `possible` (_could_agree) marks. The other pairs are below agree_min by any edit score
+        (below 1), so they change neither a group's class (exact, open, or only sounding alike: their
+        rough score is needed only where the possible pairs' stays below ROUGH_MIN) nor an agreeing
+        group's best exact similarity, and their rapidfuzz calls are skipped elsewhere."""
+        if not len(pairs.per_group):
             return np.zeros(0)
-        # every form of the part against the listed part: pairs ordered by group
-        per_group, p_group, p_token, p_vocab = _form_pairs(groups, vocabulary_size, part_form_ptr, form_token)
+        per_group, p_group, p_token, p_vocab = pairs.per_group, pairs.group, pairs.token, pairs.vocab
         a_words, b_words = np.array(tokens, dtype=object)[p_token], self._vocabulary_words()[p_vocab]
-        a, b = a_words.tolist(), b_words.tolist()
-        osa = process.cpdist(a, b, scorer=OSA.normalized_similarity, dtype=np.float64, workers=1)
-        indel = process.cpdist(a, b, scorer=Indel.normalized_similarity, dtype=np.float64, workers=1)
-        rough = np.maximum(indel, osa).astype(np.float32)  # what cdist's float32 scores give
+        osa, indel = np.zeros(len(p_token)), np.zeros(len(p_token))
+        rough = np.full(len(p_token), -1.0, dtype=np.float32)  # -1: not computed (a pair that cannot agree)
         starts = np.concatenate([[0], np.cumsum(per_group)[:-1]]).astype(np.int64)
+        _rough_scores(a_words, b_words, np.flatnonzero(possible), osa, indel, rough)
+        rest = ~possible & (np.maximum.reduceat(rough, starts) < ROUGH_MIN)[p_group]
+        _rough_scores(a_words, b_words, np.flatnonzero(rest), osa, indel, rough)
+        computed = possible | rest
         best_rough = np.maximum.reduceat(rough, starts)
         features = self._features()
         v_sound = self._sounds(p_vocab)
@@ -276,7 +340,7 @@ class CandidateFinder:
         # Where the rough score leaves it open: the scorer's own part similarity (vectorised.py), best form
         open_group = (best_rough < 1.0) & (best_rough >= ROUGH_MIN)
         if open_group.any():
-            pick = np.nonzero(open_group[p_group])[0]
+            pick = np.flatnonzero(open_group[p_group] & computed)
             exact = token_similarities(
                 a_words[pick].tolist(),
                 b_words[pick].tolist(),
@@ -292,7 +356,7 @@ class CandidateFinder:
                     "indel": indel[pick],
                 },
             )
-            counts = per_group[open_group]
+            counts = np.bincount(p_group[pick], minlength=len(per_group))[open_group]
             sims[open_group] = np.maximum.reduceat(exact, np.concatenate([[0], np.cumsum(counts)[:-1]]))
         low = best_rough < ROUGH_MIN
         if low.any():  # only sounding alike can lift these (an initial from any form, a sound from any)
@@ -302,8 +366,8 @@ class CandidateFinder:
             sims[alike] = weights.phonetic_similarity
             for g in alike.tolist():  # the joining-head rule (scoring.head_cap), a few groups at most
                 lo = int(starts[g])
-                forms = a[lo : lo + int(per_group[g])]
-                sims[g] = min(sims[g], head_cap(forms, b[lo], *self._credits(weights)))
+                forms = a_words[lo : lo + int(per_group[g])].tolist()
+                sims[g] = min(sims[g], head_cap(forms, b_words[lo], *self._credits(weights)))
         return sims
 
     @staticmethod
@@ -314,13 +378,38 @@ class CandidateFinder:
     def lookup(self, ids: np.ndarray, values: np.ndarray, wanted: np.ndarray) -> np.ndarray:
         """values[k] where wanted == ids[k], else 0, for unique `ids`: through a dense buffer over the
         vocabulary (set, gather, reset) instead of a binary search per element."""
-        buffer = self._buffer
-        if buffer is None or len(buffer) != len(self.data.vocabulary):
-            buffer = self._buffer = np.zeros(len(self.data.vocabulary))
+        buffer = self._vocabulary_buffer()
         buffer[ids] = values
         out = buffer[wanted]
         buffer[ids] = 0.0
         return out
+
+    def lookup_tables(
+        self, tables: Sequence[Sequence[tuple[np.ndarray, np.ndarray]]], bounds: np.ndarray, wanted: np.ndarray
+    ) -> np.ndarray:
+        """For each owner k, the value of each vocabulary id of wanted[bounds[k]:bounds[k + 1]] in owner
+        k's (unique ids, non-negative values) tables, the largest where several hold it, else 0: through
+        the dense buffer over the vocabulary (set, gather, reset per owner), not a binary search per
+        element among keys owner * vocabulary size + id (several times slower on a batch)."""
+        buffer = self._vocabulary_buffer()
+        out = np.zeros(len(wanted))
+        for k, owned in enumerate(tables):
+            lo, hi = int(bounds[k]), int(bounds[k + 1])
+            if hi == lo or not owned:
+                continue
+            for ids, values in owned:
+                buffer[ids] = np.maximum(buffer[ids], values) if len(owned) > 1 else values
+            out[lo:hi] = buffer[wanted[lo:hi]]
+            for ids, _values in owned:
+                buffer[ids] = 0.0
+        return out
+
+    def _vocabulary_buffer(self) -> np.ndarray:
+        """A zeroed float per vocabulary part, shared by the dense lookups (each leaves it zeroed)."""
+        buffer = self._buffer
+        if buffer is None or len(buffer) != len(self.data.vocabulary):
+            buffer = self._buffer = np.zeros(len(self.data.vocabulary))
+        return buffer
 
     def _vocabulary_words(self) -> np.ndarray:
         """The vocabulary as an object array (made once): a batch's hundred thousand listed parts are
@@ -441,18 +530,7 @@ class CandidateFinder:
         parts looked up in its own traveller's table of agreeing parts (keyed traveller * vocabulary size
         + listed part, each part's best similarity), so the numpy calls are paid once per batch."""
         d = self.data
-        size = max(len(d.vocabulary), 1)
-        tables = [
-            (k, self.agreeing_parts(forms, weights)[:2])
-            for k, (_n, slots, _s) in enumerate(asked)
-            for forms, _ in slots
-        ]
-        keys = np.concatenate(
-            [k * size + ids.astype(np.int64) for k, (ids, _sims) in tables] or [np.zeros(0, np.int64)]
-        )
-        keys, best = _reduce_by_name(
-            keys, np.concatenate([sims for _k, (_ids, sims) in tables] or [np.zeros(0)]), np.maximum
-        )
+        tables = [[self.agreeing_parts(forms, weights)[:2] for forms, _ in slots] for _n, slots, _s in asked]
         names = np.concatenate([np.asarray(n, dtype=np.int64) for n, _slots, _s in asked])
         owner = np.repeat(np.arange(len(asked), dtype=np.int64), [len(n) for n, _slots, _s in asked])
         slot_lo, slot_hi = d.slot_ptr[names], d.slot_ptr[names + 1]
@@ -461,7 +539,9 @@ class CandidateFinder:
         form_lo, form_hi = d.form_ptr[slot_index], d.form_ptr[slot_index + 1]
         form_count = form_hi - form_lo
         forms = d.slot_forms[_ranges(form_lo, form_hi)]
-        per_form = _values_at(keys, best, np.repeat(np.repeat(owner, slot_count), form_count) * size + forms)
+        name_bounds = _pointer_of([len(n) for n, _slots, _s in asked])
+        form_bounds = _pointer_of(form_count)[_pointer_of(slot_count)[name_bounds]]
+        per_form = self.lookup_tables(tables, form_bounds, forms)
         slot_sim = np.maximum.reduceat(per_form, np.concatenate([[0], np.cumsum(form_count)[:-1]]))
         slot_weight = np.where(d.slot_particle[slot_index], particle_weight, d.token_weight[d.slot_forms[form_lo]])
         agrees = slot_sim >= weights.agree_min

@@ -32,6 +32,12 @@ def _lengths(words: Sequence[str]) -> np.ndarray:
     return np.fromiter(map(len, words), dtype=np.int64, count=len(words))
 
 
+def _osa_distances(similarity: np.ndarray, longer: np.ndarray) -> np.ndarray:
+    """OSA distances from rapidfuzz's normalised OSA similarities (1 - distance / the longer length, so
+    the distance is a whole number up to rounding): no second pass over the strings."""
+    return np.rint((1.0 - similarity) * longer).astype(np.int64)
+
+
 def _same_first(x: str, y: str) -> bool:
     return x[:1] == y[:1]
 
@@ -99,7 +105,7 @@ def _edit_similarities(
     same_first = (
         given["same_first"] if "same_first" in given else np.fromiter(map(_same_first, a, b), dtype=np.bool_, count=n)
     )
-    score = (
+    osa = (
         given["osa"]
         if "osa" in given
         else process.cpdist(a, b, scorer=OSA.normalized_similarity, dtype=np.float64, workers=1)
@@ -109,19 +115,20 @@ def _edit_similarities(
         if "indel" in given
         else process.cpdist(a, b, scorer=Indel.normalized_similarity, dtype=np.float64, workers=1)
     )
-    score = np.where(4 * short >= 3 * long_, np.maximum(score, indel), score)
+    score = np.where(4 * short >= 3 * long_, np.maximum(osa, indel), osa)
     near = np.nonzero((score < 0.9) & (long_ - short <= 1))[0]  # OSA distance 1 needs lengths this close
     if len(near):
-        sub_a, sub_b = [a[k] for k in near.tolist()], [b[k] for k in near.tolist()]
-        one_edit = process.cpdist(sub_a, sub_b, scorer=OSA.distance, score_cutoff=1, dtype=np.int32, workers=1) <= 1
-        swap = (
-            one_edit
-            & (la[near] == lb[near])
-            & (
-                process.cpdist(sub_a, sub_b, scorer=Levenshtein.distance, score_cutoff=2, dtype=np.int32, workers=1)
+        one_edit = _osa_distances(osa[near], long_[near]) <= 1
+        swap = one_edit & (la[near] == lb[near])
+        swapped = np.flatnonzero(swap)  # one OSA edit between equal lengths: a swap if Levenshtein needs two
+        if len(swapped):
+            at = near[swapped].tolist()
+            swap[swapped] = (
+                process.cpdist(
+                    [a[k] for k in at], [b[k] for k in at], scorer=Levenshtein.distance, score_cutoff=2, workers=1
+                )
                 == 2
             )
-        )
         typo = one_edit & ~swap & ((short[near] >= 3) | (la[near] != lb[near]))
         lifted = np.where(swap, 0.9, score[near])
         lifted = np.where(typo, np.maximum(lifted, np.where(short[near] >= 4, 0.85, 0.8)), lifted)
