@@ -121,9 +121,22 @@ def test_dob_exact_year_only_range_swap_and_one_year_off() -> None:
     assert dob_evidence("1980-05-04", ["1979/1981"], CONFIG).value == CONFIG.dob_partial_log_odds
     assert dob_evidence("1980-04-05", ["1980-05-04"], CONFIG).value == CONFIG.dob_swapped_log_odds
     assert dob_evidence("1981-05-04", ["1980-05-04"], CONFIG).value == CONFIG.dob_near_log_odds
-    assert dob_evidence("1995-01-01", ["1980-05-04", "1981"], CONFIG).value == CONFIG.dob_mismatch_log_odds
+    assert dob_evidence("1987-01-01", ["1980-05-04", "1981"], CONFIG).value == CONFIG.dob_mismatch_log_odds
     assert CONFIG.dob_exact_log_odds > CONFIG.dob_partial_log_odds > 0 > CONFIG.dob_mismatch_log_odds
     assert dob_evidence(None, ["1980"], CONFIG) is None
+
+
+def test_a_date_of_birth_a_decade_from_every_listed_one_is_stronger_counter_evidence() -> None:
+    far = dob_evidence("1995-01-01", ["1980-05-04", "1981"], CONFIG)
+    assert far is not None and far.value == CONFIG.dob_far_log_odds < CONFIG.dob_mismatch_log_odds
+    assert "at least 10 years from all 2 listed dates" in far.detail
+    assert dob_evidence("1990-05-04", ["1980-05-04"], CONFIG).value == CONFIG.dob_far_log_odds  # type: ignore[union-attr]
+    assert dob_evidence("1989-05-04", ["1980-05-04"], CONFIG).value == CONFIG.dob_mismatch_log_odds  # type: ignore[union-attr]
+    # one listed date near enough is the best agreement: not far
+    assert dob_evidence("1995-01-01", ["1960", "1994"], CONFIG).value == CONFIG.dob_near_log_odds  # type: ignore[union-attr]
+    # a range: by the distance to its nearer end
+    assert dob_evidence("1995-01-01", ["1970/1984"], CONFIG).value == CONFIG.dob_far_log_odds  # type: ignore[union-attr]
+    assert dob_evidence("1990-01-01", ["1970/1984"], CONFIG).value == CONFIG.dob_mismatch_log_odds  # type: ignore[union-attr]
 
 
 def test_nationality_any_of_several_and_german_d() -> None:

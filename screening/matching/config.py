@@ -69,6 +69,14 @@ class MatchConfig(BaseModel):
     dob_swapped_log_odds: float = Field(3.5, ge=-30, le=30)
     dob_near_log_odds: float = Field(-0.5, ge=-30, le=30)
     dob_mismatch_log_odds: float = Field(-3.5, ge=-30, le=0)
+    dob_far_log_odds: float = Field(
+        -4.7,
+        ge=-30,
+        le=0,
+        description="a date of birth at least dob_far_years from every listed one: a namesake a generation "
+        "apart rather than a list's error (lists rarely err by a decade)",
+    )
+    dob_far_years: int = Field(10, ge=2, le=100)
     nationality_match_log_odds: float = Field(1.2, ge=-30, le=30)
     nationality_mismatch_log_odds: float = Field(-1.5, ge=-30, le=0)
     sex_mismatch_log_odds: float = Field(-2.5, ge=-30, le=0)

@@ -43,8 +43,9 @@ def _parts(value: str) -> tuple[int, int | None, int | None] | None:
     return year, month, day
 
 
-def _compare_one(traveller: str, listed: str) -> tuple[int, str]:
-    """Rank (4 best .. 0 contradicts) and wording for one listed date of birth."""
+def _compare_one(traveller: str, listed: str, far_years: int) -> tuple[int, str]:
+    """Rank (4 best .. 0 contradicts, -1 contradicts by far_years or more) and wording for one listed
+    date of birth."""
     if "/" in listed:  # a year range (UN BETWEEN)
         low, _, high = listed.partition("/")
         t = _parts(traveller)
@@ -54,6 +55,9 @@ def _compare_one(traveller: str, listed: str) -> tuple[int, str]:
             return 3, f"birth year within the listed range {listed}"
         if int(low) - 1 <= t[0] <= int(high) + 1:
             return 1, f"birth year one year outside the listed range {listed}"
+        apart = min(abs(t[0] - int(low)), abs(t[0] - int(high)))
+        if apart >= far_years:
+            return -1, f"birth year {apart} years outside the listed range {listed}"
         return 0, f"birth year outside the listed range {listed}"
     t, c = _parts(traveller), _parts(listed)
     if t is None or c is None:
@@ -70,6 +74,8 @@ def _compare_one(traveller: str, listed: str) -> tuple[int, str]:
         return 1, "date of birth one year off"
     if abs(t[0] - c[0]) == 1 and (t[2] is None or c[2] is None):
         return 1, "birth year one year off"
+    if abs(t[0] - c[0]) >= far_years:
+        return -1, f"date of birth {abs(t[0] - c[0])} years from the listed {listed}"
     return 0, f"date of birth differs from the listed {listed}"
 
 
@@ -77,16 +83,20 @@ def dob_evidence(traveller_dob: str | None, listed: Sequence[str], config: Match
     """Best agreement over all listed dates of birth (lists often give several)."""
     if not traveller_dob or not listed:
         return None
-    rank, detail = max((_compare_one(traveller_dob, value) for value in listed), key=lambda r: r[0])
+    compared = (_compare_one(traveller_dob, value, config.dob_far_years) for value in listed)
+    rank, detail = max(compared, key=lambda r: r[0])
     value = {
         4: config.dob_exact_log_odds,
         3: config.dob_partial_log_odds,
         2: config.dob_swapped_log_odds,
         1: config.dob_near_log_odds,
         0: config.dob_mismatch_log_odds,
+        -1: config.dob_far_log_odds,
     }[rank]
     if rank == 0 and len(listed) > 1:
         detail = f"date of birth differs from all {len(listed)} listed dates"
+    elif rank == -1 and len(listed) > 1:
+        detail = f"date of birth at least {config.dob_far_years} years from all {len(listed)} listed dates"
     return MatchPart("date_of_birth", value, detail)
 
 
