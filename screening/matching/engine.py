@@ -206,6 +206,7 @@ class WatchlistIndex:
         self._weights_for: MatchConfig | None = None
         self._name_weights = NameWeights()
         self._list_config: tuple[MatchConfig, MatchConfig] | None = None  # (as given, calibrated)
+        self._chance_sizes: dict[tuple[float, float], float] = {}  # (alias, undated weight) -> size
 
     def save(self, folder: str | Path) -> None:
         self.data.save(folder)
@@ -269,6 +270,8 @@ class WatchlistIndex:
         entry point applies it, so a score means the same on any list. The same object for the same
         config (the weights and bounds derived from it are cached by identity); one already calibrated
         for this list is returned as it is (for_list is idempotent), so the cache keeps the caller's."""
+        if not config.list_size_prior:
+            return config
         if self._list_config is not None and self._list_config[0] is config:
             return self._list_config[1]
         calibrated = config.for_list(self.chance_size(config))
@@ -277,10 +280,13 @@ class WatchlistIndex:
         return calibrated
 
     def chance_size(self, config: MatchConfig) -> float:
-        """This list's size for chance agreements under `config`'s weights (list_size.chance_size)."""
-        return chance_size(
-            self.data.name_owner, self.data.dob_names, config.list_alias_weight, config.list_undated_weight
-        )
+        """This list's size for chance agreements under `config`'s weights (list_size.chance_size), computed
+        once per pair of weights: every scoring entry point asks, once per traveller on the single path."""
+        key = (config.list_alias_weight, config.list_undated_weight)
+        size = self._chance_sizes.get(key)
+        if size is None:
+            size = self._chance_sizes[key] = chance_size(self.data.name_owner, self.data.dob_names, *key)
+        return size
 
     def _weights(self, config: MatchConfig) -> NameWeights:
         if self._weights_for is not config:
