@@ -110,11 +110,13 @@ def main() -> None:
     variants = [measure("every alias added", everyone, config, negatives, args.rate, args.workers)]
     for share in (0.5, 1.0):
         entries = undated(primaries, share, 0)
-        variants.append(measure(f"{share:.0%} without a date of birth", entries, config, negatives, args.rate, 2))
+        variants.append(
+            measure(f"{share:.0%} without a date of birth", entries, config, negatives, args.rate, args.workers)
+        )
     for size in args.sizes:
         for seed in range(args.seeds):
             subset = random.Random(seed).sample(primaries, size)
-            variants.append(measure(f"{size} people, seed {seed}", subset, config, negatives, args.rate, 2))
+            variants.append(measure(f"{size} people, seed {seed}", subset, config, negatives, args.rate, args.workers))
     w, a, k, rms = fit(calibration, variants)
     print(f"\nlist_size_prior_weight: {w:.2f}\nlist_alias_weight: {a:.2f}\nlist_undated_weight: {k:.2f}")
     print(f"calibration_names: {calibration.size(a, k):.0f}   (rms residual {rms:.3f} log-odds, {len(variants)} lists)")

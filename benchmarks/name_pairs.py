@@ -33,6 +33,7 @@ import random
 import sys
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -56,16 +57,27 @@ def positives(rows: list[dict[str, str | None]]) -> list[dict[str, str]]:
     ]
 
 
+def _words(name: str) -> list[str]:
+    return name.upper().replace(",", " ").split()
+
+
+def _names_by_part(names: list[str], words: Callable[[str], list[str]]) -> dict[str, list[int]]:
+    """Which names hold each word of more than two letters (in name order, each word's first in sorted
+    order: the same pairs in every run)."""
+    by_part: dict[str, list[int]] = defaultdict(list)
+    for i, name in enumerate(names):
+        for part in sorted(set(words(name))):
+            if len(part) > 2:
+                by_part[part].append(i)
+    return by_part
+
+
 def negatives(primaries: list[WatchlistEntry], count: int, rng: random.Random) -> tuple[list[dict[str, str]], int]:
     """Half random pairs of different people, half sharing a name part (the hard ones); and how many
     drawn pairs were left out because both people are listed under the same normalised name."""
     names = [e.names[0] for e in primaries]
     same_name = 0
-    by_part: dict[str, list[int]] = defaultdict(list)
-    for i, name in enumerate(names):
-        for part in sorted(set(name.upper().split())):  # sorted: the same pairs in every run
-            if len(part) > 2:
-                by_part[part].append(i)
+    by_part = _names_by_part(names, lambda name: name.upper().split())
     shared = [ids for ids in by_part.values() if len(ids) > 1]
     rows: list[dict[str, str]] = []
     while len(rows) < count:
@@ -96,11 +108,7 @@ def alias_negatives(
     alone tell positives from primary-name negatives at an AUC of about 0.70)."""
     names = [e.names[0] for e in primaries]
     owners = [e.entry_id for e in primaries]
-    by_part: dict[str, list[int]] = defaultdict(list)
-    for i, name in enumerate(names):
-        for part in sorted(set(name.upper().replace(",", " ").split())):
-            if len(part) > 2:
-                by_part[part].append(i)
+    by_part = _names_by_part(names, _words)
     same_name = 0
     out: list[dict[str, str]] = []
     tries = 0
@@ -110,7 +118,7 @@ def alias_negatives(
         row = rows[rng.randrange(len(rows))]
         alias = str(row["given_names"])
         if hard:
-            parts = [p for p in sorted(set(alias.upper().replace(",", " ").split())) if p in by_part]
+            parts = [p for p in sorted(set(_words(alias))) if p in by_part]
             if not parts:
                 continue
             j = rng.choice(by_part[rng.choice(parts)])

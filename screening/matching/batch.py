@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from screening.matching.candidates import INITIAL_WEIGHT, CandidateFinder, _in_sorted, split_by
-from screening.matching.index_data import IndexData, _ranges, unique_values
+from screening.matching.index_data import IndexData, _pointer, _ranges, unique_values
 from screening.matching.part_features import end_hashes, letter_counts
 from screening.matching.scoring import CONTAINED_MIN, CONTAINED_SIMILARITY, NameWeights, WeightedSlot, _contained
 from screening.matching.translit import translit_key
@@ -234,13 +234,11 @@ class BatchScorer:
             return np.zeros(0, dtype=np.bool_)
         primaries = ["".join(forms[0] for forms, _ in slots) for _, slots in group]
         query_counts = np.take(letter_counts(primaries).astype(np.int64), owner[rows], axis=0)
-        slot_start = np.concatenate([[0], np.cumsum(slot_count)[:-1]]).astype(np.int64)[rows]
+        slot_start = _pointer(slot_count)[rows]
         listed = np.take(
             self.data.letter_counts, first_form[_ranges(slot_start, slot_start + slot_count[rows])], axis=0
         )
-        listed_counts = np.add.reduceat(
-            listed.astype(np.int64), np.concatenate([[0], np.cumsum(slot_count[rows])[:-1]])
-        )
+        listed_counts = np.add.reduceat(listed.astype(np.int64), _pointer(slot_count[rows])[:-1])
         common = np.minimum(query_counts, listed_counts).sum(axis=1)
         total = query_total[rows] + listed_counts.sum(axis=1)
         return (total - 2 * common <= 2) & (2 * common >= (aligned[rows] - 1e-9) * total)

@@ -20,7 +20,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA, Indel
 
 from screening.matching.blocking import key_strings, lookup_tokens, stable_hashes
-from screening.matching.index_data import IndexData, _ranges, unique_values
+from screening.matching.index_data import IndexData, _pointer, _ranges, unique_values
 from screening.matching.part_features import letter_counts, letter_sets
 from screening.matching.scoring import (
     NameWeights,
@@ -88,11 +88,6 @@ def _in_sorted(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
     return _values_at(keys, np.ones(len(keys)), wanted) > 0
 
 
-def _pointer_of(lengths: Sequence[int] | np.ndarray) -> np.ndarray:
-    """Where each of consecutive pieces of these lengths begins, and the end (a CSR pointer)."""
-    return np.concatenate([[0], np.cumsum(lengths, dtype=np.int64)]).astype(np.int64)
-
-
 def split_by(values: np.ndarray, lengths: Sequence[int]) -> list[np.ndarray]:
     """`values` cut into consecutive pieces of these lengths (the batch's per-traveller results), as views
     sliced directly (np.split's per-piece overhead is several times a slice's)."""
@@ -126,8 +121,7 @@ class _FormPairs:
         """Whether any of each group's pairs is marked (False for a group without pairs)."""
         if not len(marks):
             return np.zeros(len(self.per_group), dtype=np.bool_)
-        starts = np.concatenate([[0], np.cumsum(self.per_group)[:-1]]).astype(np.int64)
-        return np.logical_or.reduceat(marks, starts) & (self.per_group > 0)
+        return np.logical_or.reduceat(marks, _pointer(self.per_group)[:-1]) & (self.per_group > 0)
 
     def of_groups(self, chosen: np.ndarray) -> _FormPairs:
         """The pairs of the `chosen` groups only (a mask), groups numbered anew in order."""
@@ -539,8 +533,8 @@ class CandidateFinder:
         form_lo, form_hi = d.form_ptr[slot_index], d.form_ptr[slot_index + 1]
         form_count = form_hi - form_lo
         forms = d.slot_forms[_ranges(form_lo, form_hi)]
-        name_bounds = _pointer_of([len(n) for n, _slots, _s in asked])
-        form_bounds = _pointer_of(form_count)[_pointer_of(slot_count)[name_bounds]]
+        name_bounds = _pointer([len(n) for n, _slots, _s in asked])
+        form_bounds = _pointer(form_count)[_pointer(slot_count)[name_bounds]]
         per_form = self.lookup_tables(tables, form_bounds, forms)
         slot_sim = np.maximum.reduceat(per_form, np.concatenate([[0], np.cumsum(form_count)[:-1]]))
         slot_weight = np.where(d.slot_particle[slot_index], particle_weight, d.token_weight[d.slot_forms[form_lo]])

@@ -105,8 +105,9 @@ def _dob_table(dobs: np.ndarray, names: np.ndarray) -> tuple[np.ndarray, np.ndar
     return keys[order], values[order]
 
 
-def _pointer(lengths: np.ndarray) -> np.ndarray:
-    return np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+def _pointer(lengths: Sequence[int] | np.ndarray) -> np.ndarray:
+    """Where each of consecutive pieces of these lengths begins, and the end (a CSR pointer)."""
+    return np.concatenate([[0], np.cumsum(lengths, dtype=np.int64)]).astype(np.int64)
 
 
 def unique_values(values: np.ndarray) -> np.ndarray:
