@@ -166,6 +166,23 @@ def test_same_name_other_dob_and_nationality_is_not_a_match() -> None:
     assert {p.feature for p in result.parts} == {"name", "date_of_birth", "nationality"}
 
 
+def test_a_whole_rare_name_does_not_outweigh_a_far_date_of_birth_and_another_nationality() -> None:
+    # Four rare parts agreeing sum to far more than the name's cap; a namesake born 13 years later with
+    # another nationality is not flagged, while the same name with the listed date of birth is.
+    name, listed = "MONDACA AVILA SIGI ALFREDO", "MONDACA AVILA, Sigi Alfredo"
+    weights = {part: 3.0 for part in ("MONDACA", "AVILA", "SIGI", "ALFREDO")}
+    result = score_names(slots(name, weights), slots(listed, weights), CONFIG.name_weights())
+    assert result.log_odds == pytest.approx(CONFIG.name_max_log_odds)
+    assert sum(v for _, v in result.contributions) == pytest.approx(result.log_odds)
+    assert "counts at most" in result.detail()
+    assert CONFIG.name_max_log_odds < sum(v for _, v in result.contributions if v > 0)
+    listed_evidence = {"dob_b": "1985-01-09", "nationality_b": "MEX"}
+    namesake = compare(name, listed, CONFIG, dob_a="1998-12-18", nationality_a="JOR", **listed_evidence)
+    assert not namesake.is_match
+    same = compare(name, listed, CONFIG, dob_a="1985-01-09", nationality_a="MEX", **listed_evidence)
+    assert same.is_match and same.score > 0.99
+
+
 def test_comparison_json_has_every_part() -> None:
     data = compare("Jon Smith", "John Smith", CONFIG, dob_a="1980-01-02", dob_b="1980").to_json()
     assert data["is_match"] is True

@@ -214,7 +214,7 @@ class BatchScorer:
                     )
                     joined_sum = np.where(valid, per_part, 0.0).sum(axis=1)
                     bound = np.where(used & (joined_sum > plain), joined_sum, plain)
-        return score, bound
+        return score, np.minimum(bound, weights.max_log_odds)  # score_names' namesake cap
 
     def _joined_may_raise(
         self,

@@ -20,10 +20,10 @@ class MatchConfig(BaseModel):
     _list_prior: float = PrivateAttr(0.0)
 
     threshold: float = Field(
-        0.1780, ge=0, le=1, description="calibrated probability at or above which a match is flagged"
+        0.2084, ge=0, le=1, description="calibrated probability at or above which a match is flagged"
     )
     names_only_threshold: float = Field(
-        0.0146,
+        0.0126,
         ge=0,
         le=1,
         description="the same, for a comparison on names alone (no date of birth, nationality, sex or "
@@ -64,6 +64,12 @@ class MatchConfig(BaseModel):
     short_part_length: int = Field(4, ge=0, le=20)
     short_part_max_weight: float = Field(1.5, ge=0, le=5)
     short_inexact_factor: float = Field(0.5, ge=0, le=1)
+    name_max_log_odds: float = Field(
+        10.0,
+        ge=0,
+        le=100,
+        description="the most log-odds a name alone can add, however many rare parts agree (namesakes)",
+    )
     dob_exact_log_odds: float = Field(5.5, ge=0, le=30)
     dob_partial_log_odds: float = Field(2.0, ge=-30, le=30)
     dob_swapped_log_odds: float = Field(3.5, ge=-30, le=30)
@@ -83,8 +89,8 @@ class MatchConfig(BaseModel):
     document_match_log_odds: float = Field(8.0, ge=0, le=30)
     low_quality_alias_log_odds: float = Field(-0.7, ge=-30, le=0)
     byname_log_odds: float = Field(-1.0, ge=-30, le=0)
-    calibration_slope: float = Field(1.0330, gt=0, le=10)
-    calibration_intercept: float = Field(-6.8500, ge=-50, le=50)
+    calibration_slope: float = Field(1.1549, gt=0, le=10)
+    calibration_intercept: float = Field(-7.2825, ge=-50, le=50)
     calibration_names: float = Field(
         8220,
         ge=1,
@@ -167,6 +173,7 @@ class MatchConfig(BaseModel):
             self.short_part_length,
             self.short_part_max_weight,
             self.short_inexact_factor,
+            self.name_max_log_odds,
         )
 
 

@@ -70,6 +70,10 @@ class NameWeights:
     short_part_length: int = 4
     short_part_max_weight: float = 1.5
     short_inexact_factor: float = 0.5
+    # The most a name alone can say, however many rare parts agree: parts are not independent (MIGUEL
+    # ANGEL, MUHAMMAD HISHAM travel together) and a list's rarity is not the travelling population's, so
+    # namesakes share whole names far more often than the product of their parts' rarities says.
+    max_log_odds: float = 10.0
 
     def __hash__(self) -> int:
         """The fields' hash, worked out once: weights key every part-table and expansion lookup, tens of
@@ -433,6 +437,9 @@ def score_names(
         plain = _name_log_odds(query, listed, alignment.aligned, 0.0, weights)
         if sum(v for _, v in plain) >= sum(v for _, v in contributions):
             contributions, joined_used = plain, 0.0
+    total = sum(v for _, v in contributions)
+    if total > weights.max_log_odds:
+        contributions.append((namesake_detail(weights.max_log_odds), weights.max_log_odds - total))
     return NameScore(
         max(alignment.similarity, joined),
         alignment.pairs,
@@ -442,6 +449,11 @@ def score_names(
         sum(v for _, v in contributions),
         contributions,
     )
+
+
+def namesake_detail(most: float) -> str:
+    """The contribution that holds a name's evidence at NameWeights.max_log_odds, in words."""
+    return f"a name alone counts at most {most:+.2f} (namesakes share whole names)"
 
 
 def calibrate(log_odds: float | np.ndarray, slope: float, intercept: float) -> float | np.ndarray:
