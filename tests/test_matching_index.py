@@ -131,6 +131,20 @@ def test_part_joined_across_a_particle_is_found(index: WatchlistIndex) -> None:
     assert found and found[0].entry.entry_id == "2675"
 
 
+def test_wade_giles_hyphenated_given_name_meets_its_pinyin_written_as_one() -> None:
+    # HSI CHIN-PING: CHIN + PING fold as syllables to JIN + PING, the listed JINPING; PING is then part
+    # of the agreeing compound, not a part the list lacks (both paths, the same flags).
+    listed = WatchlistLoad("cn", "CN", [WatchlistEntry("cn1", "CN", ["XI JINPING"])], [], "cn:1")
+    single, batch = WatchlistIndex([listed]), WatchlistIndex([listed])
+    travellers = [traveller("CHIN-PING", "HSI")]
+    found = single.screen_single(travellers, CONFIG)
+    assert found and found[0].entry.entry_id == "cn1"
+    assert "PING (one part with JINPING) +0.00" in found[0].explanation
+    assert [(m.entry.entry_id, m.score) for m in batch.screen_batch(travellers, CONFIG)] == [
+        (m.entry.entry_id, m.score) for m in found
+    ]
+
+
 def candidate_owners(
     index: WatchlistIndex, slots: list[WeightedSlot], config: MatchConfig, dob: str | None
 ) -> set[str]:

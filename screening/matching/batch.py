@@ -14,7 +14,7 @@ from screening.matching.candidates import INITIAL_WEIGHT, CandidateFinder, _in_s
 from screening.matching.index_data import IndexData, _pointer, _ranges, unique_values
 from screening.matching.part_features import end_hashes, letter_counts
 from screening.matching.scoring import CONTAINED_MIN, CONTAINED_SIMILARITY, NameWeights, WeightedSlot, _contained
-from screening.matching.translit import translit_key
+from screening.matching.translit import joined_keys
 from screening.matching.vectorised import align, joined_similarity, name_log_odds, part_agreements, plain_log_odds
 
 # Multiplier keying an end hash by its traveller part (_end_key): odd, so distinct parts shift a hash apart.
@@ -274,8 +274,8 @@ class BatchScorer:
         for left in range(q - 1):
             wanted: list[int] = []  # traveller * vocabulary_size + listed part, for every traveller of the group
             for t, (_names, slots) in enumerate(group):
-                joined = slots[left][0][0] + slots[left + 1][0][0]
-                found = {v for v in (ids.get(joined), ids.get(translit_key(joined))) if v is not None}
+                joined = joined_keys(slots[left][0][0], slots[left + 1][0][0])
+                found = {v for v in map(ids.get, joined) if v is not None}
                 wanted.extend(t * vocabulary_size + v for v in sorted(found))
             if not wanted:
                 continue

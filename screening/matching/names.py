@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Any
 
-from screening.matching.translit import consonant_skeleton, is_abjad, translit_key, transliterate
+from screening.matching.translit import consonant_skeleton, is_abjad, joined_keys, translit_key, transliterate
 
 # Titles, honorifics, ranks and generational suffixes: they say nothing about who someone is.
 HONORIFICS = frozenset(
@@ -581,7 +581,7 @@ def _join_compounds(primary: list[str], slots: list[Slot], comma: int) -> None:
                 slot.forms,
                 slot.particle,
                 slot.title,
-                tuple(dict.fromkeys((*slot.joined, joined))),
+                tuple(dict.fromkeys((*slot.joined, *joined_keys(primary[position], primary[position + 1])))),
                 slot.skeletons,
                 slot.abjad,
             )

@@ -34,7 +34,7 @@ import jellyfish
 import numpy as np
 from rapidfuzz.distance import OSA, Indel, Levenshtein
 
-from screening.matching.translit import translit_key
+from screening.matching.translit import joined_keys
 
 # Slots lighter than this are particles or titles (ordinary parts weigh 1..3 by rarity).
 LIGHT_WEIGHT = 0.9
@@ -192,8 +192,7 @@ def _joined_with_neighbour(
     for k, pair in ((i - 1, (i - 1, i)), (i + 1, (i, i + 1))):
         if k in partner:
             forms = set(listed[partner[k]][0])
-            joined = query[pair[0]][0][0] + query[pair[1]][0][0]
-            if joined in forms or translit_key(joined) in forms:
+            if not forms.isdisjoint(joined_keys(query[pair[0]][0][0], query[pair[1]][0][0])):
                 return listed[partner[k]][0][0]
     return ""
 
