@@ -190,6 +190,14 @@ def test_comparison_json_has_every_part() -> None:
     assert all(p["detail"] for p in data["parts"])
 
 
+def test_compare_reads_names_packed_into_one_field_as_separate_names() -> None:
+    packed = compare("ALI IBRAHEEM", "Ali Ibrahim; Ali Ibraheem", CONFIG)
+    alone = compare("ALI IBRAHEEM", "ALI IBRAHEEM", CONFIG)
+    assert packed.score == pytest.approx(alone.score) and packed.is_match
+    assert "not given" not in packed.parts[0].detail  # no part of the other packed name counts as missing
+    assert compare("Ali Ibraheem a.k.a. Jon Smith", "JOHN SMITH", CONFIG).is_match
+
+
 def test_compare_pairs_adds_score_and_is_match() -> None:
     frame = pd.DataFrame(
         {

@@ -26,7 +26,7 @@ from screening.matching.evidence import (
 )
 from screening.matching.index_data import MAX_WEIGHT, IndexData, dob_key, rarity_weight, traveller_birth_year
 from screening.matching.list_size import chance_size
-from screening.matching.names import Slot, is_byname_only, name_slots, traveller_full_name
+from screening.matching.names import Slot, is_byname_only, name_slots, split_packed_names, traveller_full_name
 from screening.matching.scoring import (
     LIGHT_WEIGHT,
     NameScore,
@@ -615,8 +615,20 @@ def compare(
     def slots(name: str, among: frozenset[str] | None = None) -> list[WeightedSlot]:
         return [(s.listed_forms() if among is None else s.forms_among(among), weight(s)) for s in name_slots(name)]
 
-    written = frozenset(f for s in name_slots(name_b) for f in s.listed_forms())  # as screening (query_slots)
-    result = score_names(slots(name_a, written), slots(name_b), config.name_weights())
+    def name_result(a: str, b: str) -> NameScore:
+        written = frozenset(f for s in name_slots(b) for f in s.listed_forms())  # as screening (query_slots)
+        return score_names(slots(a, written), slots(b), config.name_weights())
+
+    # Several names packed into one field ('ALI IBRAHIM; ALI IBRAHEEM') are separate names, as the index
+    # reads a list's: the best-agreeing pair is the comparison.
+    result = max(
+        (
+            name_result(a, b)
+            for a in split_packed_names(name_a) or [name_a]
+            for b in split_packed_names(name_b) or [name_b]
+        ),
+        key=lambda r: r.log_odds,
+    )
     entry = WatchlistEntry(
         "",
         "",
