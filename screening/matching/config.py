@@ -120,7 +120,7 @@ class MatchConfig(BaseModel):
         "of birth alone)",
     )
     list_size_prior_weight: float = Field(
-        0.65,
+        0.73,
         ge=0,
         le=2,
         description="how far a list's size moves the intercept, measured (benchmarks/fit_list_prior.py): 1 is "
