@@ -8,6 +8,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,7 @@ BOUND_MARGIN = 1e-6  # log-odds: the bound sums in another order than the scorer
 # calls, is paid once per batch since the bounds of all travellers are computed at once: one is enough).
 BOUND_MIN_NAMES = 1
 _NO_NAMES = np.empty(0, dtype=np.int64)
+_QUERY_CACHE_LIMIT = 50_000  # traveller names whose weighted slots are kept (query_slots)
 _EVIDENCE_CACHE_LIMIT = 100_000  # decoded entries kept for the evidence sums (_evidence_entry)
 EVIDENCE_FIELDS = ("date_of_birth", "nationality", "document_issuing_state", "sex", "document_number")
 
@@ -132,6 +134,13 @@ def name_score(
     return score_names(slots, listed, weights, similarity)
 
 
+@lru_cache(maxsize=65_536)  # a century of days
+def traveller_dob(value: str | None) -> tuple[int | None, tuple[int, bool] | None]:
+    """(dob_key, traveller_birth_year) of a traveller's date of birth, read once: several stages of a
+    batch ask, and travellers share dates."""
+    return dob_key(value), traveller_birth_year(value)
+
+
 def evidence_ceiling(traveller: Traveller, config: MatchConfig) -> float:
     """The most log-odds a traveller's date of birth, nationality, sex and document could add to a name
     (each feature's best outcome, or nothing when the traveller does not give it)."""
@@ -201,6 +210,7 @@ class WatchlistIndex:
         self.entries = data.entries
         self._slot_cache: dict[tuple[int, float], tuple[list[WeightedSlot], list[tuple[int, ...]]]] = {}
         self._evidence_cache: dict[int, WatchlistEntry] = {}
+        self._query_cache: dict[tuple[str, float], tuple[WeightedSlot, ...]] = {}
         self.finder = CandidateFinder(data)
         self.batch_scorer = BatchScorer(data, self.finder)
         self._weights_for: MatchConfig | None = None
@@ -225,11 +235,23 @@ class WatchlistIndex:
 
     # -- candidate generation -------------------------------------------------------------------
     def query_slots(self, name: str, config: MatchConfig) -> list[WeightedSlot]:
+        """A traveller name's weighted slots, cached by name (the slot weights are this index's, so the
+        cache is too): a manifest screened again, or a frequent traveller, costs one lookup."""
+        key = (name, config.particle_weight)
+        cached = self._query_cache.get(key)
+        if cached is None:
+            if len(self._query_cache) >= _QUERY_CACHE_LIMIT:
+                self._query_cache.clear()
+            cached = self._query_cache[key] = self._weighted_slots(name, config.particle_weight)
+        return list(cached)
+
+    def _weighted_slots(self, name: str, particle_weight: float) -> tuple[WeightedSlot, ...]:
+        """query_slots uncached: each part weighed by its rarity on this index's lists."""
         d = self.data
         out: list[WeightedSlot] = []
         for slot in name_slots(name):
             if slot.particle:
-                out.append((slot.forms, config.particle_weight))
+                out.append((slot.forms, particle_weight))
             else:
                 vid = d.vocab_ids.get(slot.primary)
                 if vid is not None and d.post_ptr[vid + 1] == d.post_ptr[vid]:
@@ -237,7 +259,7 @@ class WatchlistIndex:
                 weight = float(d.token_weight[vid]) if vid is not None else unknown_weight(slot.primary)
                 forms = slot.forms_among(d.vocab_ids)  # its compound forms only where a list writes them
                 out.append((forms, min(weight, INITIAL_WEIGHT) if len(slot.primary) == 1 else weight))
-        return out
+        return tuple(out)
 
     def candidates(
         self, slots: list[WeightedSlot], config: MatchConfig, traveller: Traveller | None = None
@@ -256,7 +278,7 @@ class WatchlistIndex:
             if config.candidate_min_share_long is not None and sum(w >= LIGHT_WEIGHT for _, w in slots) >= 3:
                 min_share = config.candidate_min_share_long
             dob = traveller.get("date_of_birth")
-            asked.append((slots, min_share, dob_key(dob), traveller_birth_year(dob)))
+            asked.append((slots, min_share, *traveller_dob(dob)))
         return self.finder.find_many(
             asked,
             self._weights(config),
@@ -378,11 +400,11 @@ class WatchlistIndex:
     def _byname_names(self, traveller: Traveller) -> np.ndarray:
         """For a traveller whose name is only a kunya or laqab (ABU HAMZA, AL-MASRI: names.is_byname_only)
         and who gives a full date of birth, the listed names born that day; none otherwise."""
-        dob = dob_key(traveller.get("date_of_birth"))
-        if dob is None or not is_byname_only(
-            traveller_full_name(traveller.get("given_names"), traveller.get("surname"))
-        ):
-            return np.empty(0, dtype=np.int64)
+        if not is_byname_only(traveller_full_name(traveller.get("given_names"), traveller.get("surname"))):
+            return _NO_NAMES
+        dob = traveller_dob(traveller.get("date_of_birth"))[0]
+        if dob is None:
+            return _NO_NAMES
         return self.data.names_born(dob)
 
     def _add_bynames(self, traveller: Traveller, best: dict[int, BestName], config: MatchConfig) -> None:
