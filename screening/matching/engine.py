@@ -21,8 +21,10 @@ from screening.matching.evidence import (
     MatchPart,
     combine,
     dob_evidence,
+    dob_value,
     document_evidence,
     nationality_evidence,
+    nationality_value,
     sex_evidence,
 )
 from screening.matching.index_data import MAX_WEIGHT, IndexData, dob_key, rarity_weight, traveller_birth_year
@@ -93,6 +95,20 @@ def evidence_parts(traveller: Traveller, entry: WatchlistEntry, config: MatchCon
         sex_evidence(traveller.get("sex"), entry.sex, config),
         document_evidence(traveller.get("document_number"), entry.document_numbers, config),
     ]
+
+
+def evidence_sum(traveller: Traveller, nationalities: list[str], entry: WatchlistEntry, config: MatchConfig) -> float:
+    """What evidence_parts' parts sum to (in the same order), without their wording: the bounds of a batch
+    ask it of every candidate entry. `nationalities` are traveller_nationalities(traveller)."""
+    sex = sex_evidence(traveller.get("sex"), entry.sex, config)
+    document = document_evidence(traveller.get("document_number"), entry.document_numbers, config)
+    values = (
+        dob_value(traveller.get("date_of_birth"), entry.dates_of_birth, config),
+        nationality_value(nationalities, entry.nationalities, config),
+        None if sex is None else sex.value,
+        None if document is None else document.value,
+    )
+    return sum(v for v in values if v is not None)
 
 
 @dataclass
@@ -572,27 +588,44 @@ class WatchlistIndex:
         reach = calibrate(value + ceiling, config.calibration_slope, config.calibration_intercept)
         keep = (score >= config.candidate_cutoff) & (np.asarray(reach) >= config.threshold)
         pieces = zip(bounded, split_by(names, lengths), split_by(value, lengths), split_by(keep, lengths), strict=True)
+        evidenced: list[tuple[int, np.ndarray]] = []  # (traveller, name log-odds bounds of its kept names)
         for k, its_names, its_value, its_keep in pieces:
-            its_names, its_value = its_names[its_keep], its_value[its_keep]
-            if len(its_names) and any(travellers[k].get(f) for f in EVIDENCE_FIELDS):
-                its_names = its_names[self._evidence_reaches(travellers[k], its_names, its_value, config)]
-            kept[k] = its_names
+            kept[k] = its_names[its_keep]
+            if len(kept[k]) and any(travellers[k].get(f) for f in EVIDENCE_FIELDS):
+                evidenced.append((k, its_value[its_keep]))
+        if evidenced:
+            self._keep_evidence_reaching(travellers, kept, evidenced, config)
         return kept
 
-    def _evidence_reaches(
-        self, traveller: Traveller, names: np.ndarray, value: np.ndarray, config: MatchConfig
-    ) -> np.ndarray:
-        """Whether each name's log-odds bound `value` with its entry's own evidence (as
+    def _keep_evidence_reaching(
+        self,
+        travellers: Sequence[Traveller],
+        kept: list[np.ndarray],
+        evidenced: list[tuple[int, np.ndarray]],
+        config: MatchConfig,
+    ) -> None:
+        """Keeps in `kept` only the names whose log-odds bound with their entry's own evidence (as
         _rank_with_evidence sums it, up to BOUND_MARGIN) reaches the threshold: a traveller with a date of
-        birth has most candidates that only the most any evidence could add (evidence_ceiling) kept."""
+        birth has most candidates that only the most any evidence could add (evidence_ceiling) kept. All
+        travellers' totals are calibrated at once."""
+        totals = [
+            value + np.array(self._evidence_sums(travellers[k], kept[k], config)) + BOUND_MARGIN
+            for k, value in evidenced
+        ]
+        reach = calibrate(np.concatenate(totals), config.calibration_slope, config.calibration_intercept)
+        reaches = np.asarray(reach) >= config.threshold
+        for (k, _), its_reach in zip(evidenced, split_by(reaches, [len(t) for t in totals]), strict=True):
+            kept[k] = kept[k][its_reach]
+
+    def _evidence_sums(self, traveller: Traveller, names: np.ndarray, config: MatchConfig) -> list[float]:
+        """evidence_sum of each name's entry (once per entry: an entry's aliases are candidates together)."""
         owners = self.data.name_owner[names].tolist()
-        evidence: dict[int, float] = {}
-        for owner in dict.fromkeys(owners):
-            parts = evidence_parts(traveller, self._evidence_entry(owner), config)
-            evidence[owner] = sum(p.value for p in parts if p is not None)
-        total = value + np.array([evidence[o] for o in owners]) + BOUND_MARGIN
-        reach = calibrate(total, config.calibration_slope, config.calibration_intercept)
-        return np.asarray(reach) >= config.threshold
+        nationalities = traveller_nationalities(traveller)
+        evidence = {
+            owner: evidence_sum(traveller, nationalities, self._evidence_entry(owner), config)
+            for owner in dict.fromkeys(owners)
+        }
+        return [evidence[o] for o in owners]
 
     def _evidence_entry(self, owner: int) -> WatchlistEntry:
         """Entry `owner` as evidence_parts reads it, decoded once (a saved index decodes its JSON record on
