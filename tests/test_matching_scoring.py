@@ -6,10 +6,12 @@ import pandas as pd
 import pytest
 
 from screening.matching import MatchConfig, compare, compare_pairs
-from screening.matching.engine import part_rarity
+from screening.matching.engine import evidence_parts, evidence_sum, part_rarity, traveller_nationalities
 from screening.matching.evidence import dob_evidence, nationality_evidence, sex_evidence
 from screening.matching.names import name_slots
 from screening.matching.scoring import calibrate, score_names, token_similarity
+from screening.model import Traveller
+from screening.watchlists.model import WatchlistEntry
 
 CONFIG = MatchConfig()
 
@@ -124,6 +126,29 @@ def test_dob_exact_year_only_range_swap_and_one_year_off() -> None:
     assert dob_evidence("1987-01-01", ["1980-05-04", "1981"], CONFIG).value == CONFIG.dob_mismatch_log_odds
     assert CONFIG.dob_exact_log_odds > CONFIG.dob_partial_log_odds > 0 > CONFIG.dob_mismatch_log_odds
     assert dob_evidence(None, ["1980"], CONFIG) is None
+
+
+def test_the_batch_evidence_sum_is_the_parts_sum() -> None:
+    """evidence_sum (the bounds of a batch, no wording) sums to what evidence_parts' parts do."""
+    dates = ["1980-05-04", "1980-04-05", "1981-05-04", "1980", "1980-05", "1979/1981", "1965/1967", "x/1980", "abc"]
+    entries = [
+        WatchlistEntry(
+            "", "", ["A B"], dates_of_birth=listed, nationalities=nationalities, sex=sex, document_numbers=[sex + "X1"]
+        )
+        for listed in ([], dates[:1], dates[3:5], dates[5:], dates)
+        for nationalities in ([], ["D", "IRQ"])
+        for sex in ("", "F")
+    ]
+    travellers = [
+        Traveller(date_of_birth=dob, nationality=nationality, sex=sex, document_number=number)
+        for dob in (None, *dates)
+        for nationality, sex, number in ((None, None, None), ("DEU", "M", "X1"), ("GBR", "F", None))
+    ]
+    for traveller in travellers:
+        nationalities = traveller_nationalities(traveller)
+        for entry in entries:
+            parts = evidence_parts(traveller, entry, CONFIG)
+            assert evidence_sum(traveller, nationalities, entry, CONFIG) == sum(p.value for p in parts if p)
 
 
 def test_a_date_of_birth_a_decade_from_every_listed_one_is_stronger_counter_evidence() -> None:

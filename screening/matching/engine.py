@@ -8,6 +8,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +21,10 @@ from screening.matching.evidence import (
     MatchPart,
     combine,
     dob_evidence,
+    dob_value,
     document_evidence,
     nationality_evidence,
+    nationality_value,
     sex_evidence,
 )
 from screening.matching.index_data import MAX_WEIGHT, IndexData, dob_key, rarity_weight, traveller_birth_year
@@ -45,6 +48,7 @@ BOUND_MARGIN = 1e-6  # log-odds: the bound sums in another order than the scorer
 # calls, is paid once per batch since the bounds of all travellers are computed at once: one is enough).
 BOUND_MIN_NAMES = 1
 _NO_NAMES = np.empty(0, dtype=np.int64)
+_QUERY_CACHE_LIMIT = 50_000  # traveller names whose weighted slots are kept (query_slots)
 _EVIDENCE_CACHE_LIMIT = 100_000  # decoded entries kept for the evidence sums (_evidence_entry)
 EVIDENCE_FIELDS = ("date_of_birth", "nationality", "document_issuing_state", "sex", "document_number")
 
@@ -93,6 +97,20 @@ def evidence_parts(traveller: Traveller, entry: WatchlistEntry, config: MatchCon
     ]
 
 
+def evidence_sum(traveller: Traveller, nationalities: list[str], entry: WatchlistEntry, config: MatchConfig) -> float:
+    """What evidence_parts' parts sum to (in the same order), without their wording: the bounds of a batch
+    ask it of every candidate entry. `nationalities` are traveller_nationalities(traveller)."""
+    sex = sex_evidence(traveller.get("sex"), entry.sex, config)
+    document = document_evidence(traveller.get("document_number"), entry.document_numbers, config)
+    values = (
+        dob_value(traveller.get("date_of_birth"), entry.dates_of_birth, config),
+        nationality_value(nationalities, entry.nationalities, config),
+        None if sex is None else sex.value,
+        None if document is None else document.value,
+    )
+    return sum(v for v in values if v is not None)
+
+
 @dataclass
 class BestName:
     """A listed entry's best-scoring name for one traveller (its explanation is written only if returned)."""
@@ -130,6 +148,13 @@ def name_score(
         return found if found > 0.0 else below_agreement(slots[i][0], listed[j][0], weights)
 
     return score_names(slots, listed, weights, similarity)
+
+
+@lru_cache(maxsize=65_536)  # a century of days
+def traveller_dob(value: str | None) -> tuple[int | None, tuple[int, bool] | None]:
+    """(dob_key, traveller_birth_year) of a traveller's date of birth, read once: several stages of a
+    batch ask, and travellers share dates."""
+    return dob_key(value), traveller_birth_year(value)
 
 
 def evidence_ceiling(traveller: Traveller, config: MatchConfig) -> float:
@@ -201,6 +226,7 @@ class WatchlistIndex:
         self.entries = data.entries
         self._slot_cache: dict[tuple[int, float], tuple[list[WeightedSlot], list[tuple[int, ...]]]] = {}
         self._evidence_cache: dict[int, WatchlistEntry] = {}
+        self._query_cache: dict[tuple[str, float], tuple[WeightedSlot, ...]] = {}
         self.finder = CandidateFinder(data)
         self.batch_scorer = BatchScorer(data, self.finder)
         self._weights_for: MatchConfig | None = None
@@ -225,11 +251,23 @@ class WatchlistIndex:
 
     # -- candidate generation -------------------------------------------------------------------
     def query_slots(self, name: str, config: MatchConfig) -> list[WeightedSlot]:
+        """A traveller name's weighted slots, cached by name (the slot weights are this index's, so the
+        cache is too): a manifest screened again, or a frequent traveller, costs one lookup."""
+        key = (name, config.particle_weight)
+        cached = self._query_cache.get(key)
+        if cached is None:
+            if len(self._query_cache) >= _QUERY_CACHE_LIMIT:
+                self._query_cache.clear()
+            cached = self._query_cache[key] = self._weighted_slots(name, config.particle_weight)
+        return list(cached)
+
+    def _weighted_slots(self, name: str, particle_weight: float) -> tuple[WeightedSlot, ...]:
+        """query_slots uncached: each part weighed by its rarity on this index's lists."""
         d = self.data
         out: list[WeightedSlot] = []
         for slot in name_slots(name):
             if slot.particle:
-                out.append((slot.forms, config.particle_weight))
+                out.append((slot.forms, particle_weight))
             else:
                 vid = d.vocab_ids.get(slot.primary)
                 if vid is not None and d.post_ptr[vid + 1] == d.post_ptr[vid]:
@@ -237,7 +275,7 @@ class WatchlistIndex:
                 weight = float(d.token_weight[vid]) if vid is not None else unknown_weight(slot.primary)
                 forms = slot.forms_among(d.vocab_ids)  # its compound forms only where a list writes them
                 out.append((forms, min(weight, INITIAL_WEIGHT) if len(slot.primary) == 1 else weight))
-        return out
+        return tuple(out)
 
     def candidates(
         self, slots: list[WeightedSlot], config: MatchConfig, traveller: Traveller | None = None
@@ -256,7 +294,7 @@ class WatchlistIndex:
             if config.candidate_min_share_long is not None and sum(w >= LIGHT_WEIGHT for _, w in slots) >= 3:
                 min_share = config.candidate_min_share_long
             dob = traveller.get("date_of_birth")
-            asked.append((slots, min_share, dob_key(dob), traveller_birth_year(dob)))
+            asked.append((slots, min_share, *traveller_dob(dob)))
         return self.finder.find_many(
             asked,
             self._weights(config),
@@ -378,11 +416,11 @@ class WatchlistIndex:
     def _byname_names(self, traveller: Traveller) -> np.ndarray:
         """For a traveller whose name is only a kunya or laqab (ABU HAMZA, AL-MASRI: names.is_byname_only)
         and who gives a full date of birth, the listed names born that day; none otherwise."""
-        dob = dob_key(traveller.get("date_of_birth"))
-        if dob is None or not is_byname_only(
-            traveller_full_name(traveller.get("given_names"), traveller.get("surname"))
-        ):
-            return np.empty(0, dtype=np.int64)
+        if not is_byname_only(traveller_full_name(traveller.get("given_names"), traveller.get("surname"))):
+            return _NO_NAMES
+        dob = traveller_dob(traveller.get("date_of_birth"))[0]
+        if dob is None:
+            return _NO_NAMES
         return self.data.names_born(dob)
 
     def _add_bynames(self, traveller: Traveller, best: dict[int, BestName], config: MatchConfig) -> None:
@@ -550,27 +588,44 @@ class WatchlistIndex:
         reach = calibrate(value + ceiling, config.calibration_slope, config.calibration_intercept)
         keep = (score >= config.candidate_cutoff) & (np.asarray(reach) >= config.threshold)
         pieces = zip(bounded, split_by(names, lengths), split_by(value, lengths), split_by(keep, lengths), strict=True)
+        evidenced: list[tuple[int, np.ndarray]] = []  # (traveller, name log-odds bounds of its kept names)
         for k, its_names, its_value, its_keep in pieces:
-            its_names, its_value = its_names[its_keep], its_value[its_keep]
-            if len(its_names) and any(travellers[k].get(f) for f in EVIDENCE_FIELDS):
-                its_names = its_names[self._evidence_reaches(travellers[k], its_names, its_value, config)]
-            kept[k] = its_names
+            kept[k] = its_names[its_keep]
+            if len(kept[k]) and any(travellers[k].get(f) for f in EVIDENCE_FIELDS):
+                evidenced.append((k, its_value[its_keep]))
+        if evidenced:
+            self._keep_evidence_reaching(travellers, kept, evidenced, config)
         return kept
 
-    def _evidence_reaches(
-        self, traveller: Traveller, names: np.ndarray, value: np.ndarray, config: MatchConfig
-    ) -> np.ndarray:
-        """Whether each name's log-odds bound `value` with its entry's own evidence (as
+    def _keep_evidence_reaching(
+        self,
+        travellers: Sequence[Traveller],
+        kept: list[np.ndarray],
+        evidenced: list[tuple[int, np.ndarray]],
+        config: MatchConfig,
+    ) -> None:
+        """Keeps in `kept` only the names whose log-odds bound with their entry's own evidence (as
         _rank_with_evidence sums it, up to BOUND_MARGIN) reaches the threshold: a traveller with a date of
-        birth has most candidates that only the most any evidence could add (evidence_ceiling) kept."""
+        birth has most candidates that only the most any evidence could add (evidence_ceiling) kept. All
+        travellers' totals are calibrated at once."""
+        totals = [
+            value + np.array(self._evidence_sums(travellers[k], kept[k], config)) + BOUND_MARGIN
+            for k, value in evidenced
+        ]
+        reach = calibrate(np.concatenate(totals), config.calibration_slope, config.calibration_intercept)
+        reaches = np.asarray(reach) >= config.threshold
+        for (k, _), its_reach in zip(evidenced, split_by(reaches, [len(t) for t in totals]), strict=True):
+            kept[k] = kept[k][its_reach]
+
+    def _evidence_sums(self, traveller: Traveller, names: np.ndarray, config: MatchConfig) -> list[float]:
+        """evidence_sum of each name's entry (once per entry: an entry's aliases are candidates together)."""
         owners = self.data.name_owner[names].tolist()
-        evidence: dict[int, float] = {}
-        for owner in dict.fromkeys(owners):
-            parts = evidence_parts(traveller, self._evidence_entry(owner), config)
-            evidence[owner] = sum(p.value for p in parts if p is not None)
-        total = value + np.array([evidence[o] for o in owners]) + BOUND_MARGIN
-        reach = calibrate(total, config.calibration_slope, config.calibration_intercept)
-        return np.asarray(reach) >= config.threshold
+        nationalities = traveller_nationalities(traveller)
+        evidence = {
+            owner: evidence_sum(traveller, nationalities, self._evidence_entry(owner), config)
+            for owner in dict.fromkeys(owners)
+        }
+        return [evidence[o] for o in owners]
 
     def _evidence_entry(self, owner: int) -> WatchlistEntry:
         """Entry `owner` as evidence_parts reads it, decoded once (a saved index decodes its JSON record on

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from screening.countries import same_country
 from screening.matching.config import MatchConfig
@@ -32,6 +33,7 @@ def combine(
     return float(calibrate(sum(p.value for p in parts), config.calibration_slope, config.calibration_intercept)), parts
 
 
+@lru_cache(maxsize=65_536)  # a century of days: every candidate's listed dates meet the traveller's again
 def _parts(value: str) -> tuple[int, int | None, int | None] | None:
     pieces = value.strip()[:10].split("-")
     try:
@@ -43,40 +45,82 @@ def _parts(value: str) -> tuple[int, int | None, int | None] | None:
     return year, month, day
 
 
-def _compare_one(traveller: str, listed: str, far_years: int) -> tuple[int, str]:
-    """Rank (4 best .. 0 contradicts, -1 contradicts by far_years or more) and wording for one listed
-    date of birth."""
+# How one listed date of birth compares: case -> (rank: 4 best .. 0 contradicts, -1 contradicts by
+# far_years or more; wording, given the listed date and the years apart).
+_CASES = {
+    "not comparable": (1, "date of birth not comparable"),
+    "in range": (3, "birth year within the listed range {listed}"),
+    "near range": (1, "birth year one year outside the listed range {listed}"),
+    "far from range": (-1, "birth year {apart} years outside the listed range {listed}"),
+    "out of range": (0, "birth year outside the listed range {listed}"),
+    "agrees": (4, "date of birth agrees"),
+    "as given": (3, "date of birth agrees with the listed {listed} as far as given"),
+    "swapped": (2, "date of birth agrees with day and month swapped"),
+    "same year": (1, "same birth year, different day or month"),
+    "year off": (1, "date of birth one year off"),
+    "birth year off": (1, "birth year one year off"),
+    "far": (-1, "date of birth {apart} years from the listed {listed}"),
+    "differs": (0, "date of birth differs from the listed {listed}"),
+}
+
+
+def _case(traveller: str, listed: str, far_years: int) -> tuple[str, int]:
+    """Which of _CASES one listed date of birth is, and the years apart (for the wording). Apart from
+    the wording, so that the bound of a batch (dob_value) ranks without writing sentences."""
     if "/" in listed:  # a year range (UN BETWEEN)
         low, _, high = listed.partition("/")
         t = _parts(traveller)
         if t is None or not low.isdigit() or not high.isdigit():
-            return 1, "date of birth not comparable"
+            return "not comparable", 0
         if int(low) <= t[0] <= int(high):
-            return 3, f"birth year within the listed range {listed}"
+            return "in range", 0
         if int(low) - 1 <= t[0] <= int(high) + 1:
-            return 1, f"birth year one year outside the listed range {listed}"
+            return "near range", 0
         apart = min(abs(t[0] - int(low)), abs(t[0] - int(high)))
-        if apart >= far_years:
-            return -1, f"birth year {apart} years outside the listed range {listed}"
-        return 0, f"birth year outside the listed range {listed}"
+        return ("far from range", apart) if apart >= far_years else ("out of range", apart)
     t, c = _parts(traveller), _parts(listed)
     if t is None or c is None:
-        return 1, "date of birth not comparable"
+        return "not comparable", 0
     if t == c and t[2] is not None:
-        return 4, "date of birth agrees"
+        return "agrees", 0
     if t[0] == c[0]:
         if None in (t[1], c[1]) or (t[1] == c[1] and None in (t[2], c[2])):
-            return 3, f"date of birth agrees with the listed {listed} as far as given"
+            return "as given", 0
         if t[1] == c[2] and t[2] == c[1]:
-            return 2, "date of birth agrees with day and month swapped"
-        return 1, "same birth year, different day or month"
-    if t[1] == c[1] and t[2] == c[2] and t[1] is not None and t[2] is not None and abs(t[0] - c[0]) == 1:
-        return 1, "date of birth one year off"
-    if abs(t[0] - c[0]) == 1 and (t[2] is None or c[2] is None):
-        return 1, "birth year one year off"
-    if abs(t[0] - c[0]) >= far_years:
-        return -1, f"date of birth {abs(t[0] - c[0])} years from the listed {listed}"
-    return 0, f"date of birth differs from the listed {listed}"
+            return "swapped", 0
+        return "same year", 0
+    apart = abs(t[0] - c[0])
+    if t[1] == c[1] and t[2] == c[2] and t[1] is not None and t[2] is not None and apart == 1:
+        return "year off", apart
+    if apart == 1 and (t[2] is None or c[2] is None):
+        return "birth year off", apart
+    return ("far", apart) if apart >= far_years else ("differs", apart)
+
+
+def _compare_one(traveller: str, listed: str, far_years: int) -> tuple[int, str]:
+    """Rank (see _CASES) and wording for one listed date of birth."""
+    case, apart = _case(traveller, listed, far_years)
+    rank, wording = _CASES[case]
+    return rank, wording.format(listed=listed, apart=apart)
+
+
+def _dob_log_odds(rank: int, config: MatchConfig) -> float:
+    return {
+        4: config.dob_exact_log_odds,
+        3: config.dob_partial_log_odds,
+        2: config.dob_swapped_log_odds,
+        1: config.dob_near_log_odds,
+        0: config.dob_mismatch_log_odds,
+        -1: config.dob_far_log_odds,
+    }[rank]
+
+
+def dob_value(traveller_dob: str | None, listed: Sequence[str], config: MatchConfig) -> float | None:
+    """dob_evidence's value alone (no wording): for the bounds of a batch, over many candidates."""
+    if not traveller_dob or not listed:
+        return None
+    far = config.dob_far_years
+    return _dob_log_odds(max(_CASES[_case(traveller_dob, value, far)[0]][0] for value in listed), config)
 
 
 def dob_evidence(traveller_dob: str | None, listed: Sequence[str], config: MatchConfig) -> MatchPart | None:
@@ -85,31 +129,40 @@ def dob_evidence(traveller_dob: str | None, listed: Sequence[str], config: Match
         return None
     compared = (_compare_one(traveller_dob, value, config.dob_far_years) for value in listed)
     rank, detail = max(compared, key=lambda r: r[0])
-    value = {
-        4: config.dob_exact_log_odds,
-        3: config.dob_partial_log_odds,
-        2: config.dob_swapped_log_odds,
-        1: config.dob_near_log_odds,
-        0: config.dob_mismatch_log_odds,
-        -1: config.dob_far_log_odds,
-    }[rank]
     if rank == 0 and len(listed) > 1:
         detail = f"date of birth differs from all {len(listed)} listed dates"
     elif rank == -1 and len(listed) > 1:
         detail = f"date of birth at least {config.dob_far_years} years from all {len(listed)} listed dates"
-    return MatchPart("date_of_birth", value, detail)
+    return MatchPart("date_of_birth", _dob_log_odds(rank, config), detail)
+
+
+def _shared_nationality(nationalities: Sequence[str], listed: Sequence[str]) -> str | None:
+    """The first of the traveller's nationalities that is a listed one ('' if none is; None: nothing to
+    compare)."""
+    given = [n for n in nationalities if n]
+    if not given or not listed:
+        return None
+    return next((code for code in given if any(same_country(code, other) for other in listed)), "")
+
+
+def nationality_value(nationalities: Sequence[str], listed: Sequence[str], config: MatchConfig) -> float | None:
+    """nationality_evidence's value alone (no wording): for the bounds of a batch."""
+    shared = _shared_nationality(nationalities, listed)
+    if shared is None:
+        return None
+    return config.nationality_match_log_odds if shared else config.nationality_mismatch_log_odds
 
 
 def nationality_evidence(nationalities: Sequence[str], listed: Sequence[str], config: MatchConfig) -> MatchPart | None:
     """Any of the traveller's nationalities (nationality, passport state: dual nationals) among the listed."""
-    given = [n for n in nationalities if n]
-    if not given or not listed:
+    shared = _shared_nationality(nationalities, listed)
+    if shared is None:
         return None
-    for code in given:
-        if any(same_country(code, other) for other in listed):
-            return MatchPart(
-                "nationality", config.nationality_match_log_odds, f"nationality {code} is a listed nationality"
-            )
+    if shared:
+        return MatchPart(
+            "nationality", config.nationality_match_log_odds, f"nationality {shared} is a listed nationality"
+        )
+    given = [n for n in nationalities if n]
     return MatchPart(
         "nationality",
         config.nationality_mismatch_log_odds,
