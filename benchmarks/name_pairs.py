@@ -194,6 +194,7 @@ def main() -> int:
     parser.add_argument("--threshold", type=float, default=None, help="instead of names_only_threshold")
     parser.add_argument("--fit", action="store_true", help="print the names-alone cut with the best F1")
     parser.add_argument("--write", type=Path, default=None, help="also write the pairs CSV here")
+    parser.add_argument("--rules", type=Path, default=default_rules_dir(), help="rules folder (screening.yaml)")
     parser.add_argument(
         "--alias-negatives",
         action="store_true",
@@ -209,7 +210,7 @@ def main() -> int:
         return 2
     if args.write:
         frame.drop(columns=["kind"]).to_csv(args.write, index=False)
-    config = load_match_config(default_rules_dir())
+    config = load_match_config(args.rules)
     threshold = config.names_only_threshold if args.threshold is None else args.threshold
     started = time.perf_counter()
     scored = compare_pairs(frame, config)
