@@ -38,6 +38,10 @@ _EXPAND_CACHE_NAMES = 20_000_000  # name numbers kept in the expansion cache (80
 # A common part deferred this many times is expanded once (cached) and looked up by binary search after:
 # the common parts recur in most travellers, and reading every candidate's parts cost more.
 EXPAND_DEFERRED_AFTER = 2
+# A cached expansion this many names long or longer gets a bitmap over all names (_holder_values): a bit
+# per name costs no more than its holders' arrays once it holds 1 name in 128.
+HOLDER_BITMAP_SHARE = 128
+_HOLDER_BITMAP_BYTES = 64_000_000  # bitmaps kept (a million-name list: 500 of them)
 # Keys per bucket of the key table's top-bits index (_key_positions): a few cache lines each.
 KEY_BUCKET_SIZE = 16
 # Candidates (best shared weight first) scored in full whatever their quick estimate says.
@@ -152,6 +156,8 @@ class CandidateFinder:
         self._expand_cache: dict[tuple[tuple[str, ...], NameWeights], tuple[np.ndarray, np.ndarray]] = {}
         self._expand_size = 0
         self._deferrals: dict[tuple[tuple[str, ...], NameWeights], int] = {}
+        self._holder_bits: dict[tuple[tuple[str, ...], NameWeights], np.ndarray] = {}
+        self._holder_bytes = 0
         self._vocab_features: dict[str, np.ndarray] | None = None
         self._buffer: np.ndarray | None = None
         self._key_buckets: tuple[np.ndarray, int] | None = None  # (_key_positions' pointers, shift)
@@ -492,8 +498,7 @@ class CandidateFinder:
             key = (forms, weights)
             seen = self._deferrals[key] = self._deferrals.get(key, 0) + 1
             if key in self._expand_cache or seen >= EXPAND_DEFERRED_AFTER:
-                holders, best = self._expand(key, ids, sims)
-                out.append(_values_at(holders, best, names) * weight)
+                out.append(self._holder_values(key, ids, sims, names) * weight)
             else:
                 out.append(None)
                 read.append((ids, sims * weight))
@@ -501,6 +506,31 @@ class CandidateFinder:
         if len(self._deferrals) > _CACHE_LIMIT:
             self._deferrals.clear()
         return [next(from_parts) if gained is None else gained for gained in out]
+
+    def _holder_values(
+        self, key: tuple[tuple[str, ...], NameWeights], ids: np.ndarray, sims: np.ndarray, names: np.ndarray
+    ) -> np.ndarray:
+        """Each of `names`' best similarity in the part's cached expansion (_expand), 0 if it holds none
+        of `ids`. A long expansion's bitmap over all names rules out first the names that hold none (most
+        of a traveller's names lack its deferred common part), and only the rest are searched among the
+        holders: the same values, without a binary search per name in a long array."""
+        holders, best = self._expand(key, ids, sims)
+        size = self.data.name_count
+        if len(holders) * HOLDER_BITMAP_SHARE < size or not len(names):
+            return _values_at(holders, best, names)
+        bits = self._holder_bits.get(key)
+        if bits is None:
+            if self._holder_bytes > _HOLDER_BITMAP_BYTES:
+                self._holder_bits.clear()
+                self._holder_bytes = 0
+            marks = np.zeros(size, dtype=np.bool_)
+            marks[holders] = True
+            bits = self._holder_bits[key] = np.packbits(marks, bitorder="little")
+            self._holder_bytes += len(bits)
+        held = np.flatnonzero((bits[names >> 3] >> (names & 7).astype(np.uint8)) & 1)
+        out = np.zeros(len(names))
+        out[held] = _values_at(holders, best, names[held])
+        return out
 
     def estimate(
         self,
