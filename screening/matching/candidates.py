@@ -38,6 +38,9 @@ _EXPAND_CACHE_NAMES = 20_000_000  # name numbers kept in the expansion cache (80
 # A common part deferred this many times is expanded once (cached) and looked up by binary search after:
 # the common parts recur in most travellers, and reading every candidate's parts cost more.
 EXPAND_DEFERRED_AFTER = 2
+# ... or at once when its postings are at most this many per candidate name: gathering and sorting them
+# then costs less than reading the candidates' parts (a name has about seven forms).
+EXPAND_POSTINGS_PER_NAME = 4
 # A cached expansion this many names long or longer gets a bitmap over all names (_holder_values): a bit
 # per name costs no more than its holders' arrays once it holds 1 name in 128.
 HOLDER_BITMAP_SHARE = 128
@@ -490,14 +493,15 @@ class CandidateFinder:
         weights: NameWeights,
     ) -> list[np.ndarray]:
         """_gains_of_parts of each deferred (forms, ids, sims, weight) part for sorted distinct `names`:
-        from the part's cached expansion (EXPAND_DEFERRED_AFTER) or from the names' own parts. The same
-        values either way: a name's best similarity times the weight is its best gain (weights >= 0)."""
+        from the part's cached expansion (EXPAND_DEFERRED_AFTER, EXPAND_POSTINGS_PER_NAME) or from the
+        names' own parts. The same values either way: a name's best similarity times the weight is its
+        best gain (weights >= 0)."""
         out: list[np.ndarray | None] = []
         read: list[tuple[np.ndarray, np.ndarray]] = []
         for forms, ids, sims, weight in deferred:
             key = (forms, weights)
             seen = self._deferrals[key] = self._deferrals.get(key, 0) + 1
-            if key in self._expand_cache or seen >= EXPAND_DEFERRED_AFTER:
+            if key in self._expand_cache or seen >= EXPAND_DEFERRED_AFTER or self._few_postings(ids, len(names)):
                 out.append(self._holder_values(key, ids, sims, names) * weight)
             else:
                 out.append(None)
@@ -506,6 +510,11 @@ class CandidateFinder:
         if len(self._deferrals) > _CACHE_LIMIT:
             self._deferrals.clear()
         return [next(from_parts) if gained is None else gained for gained in out]
+
+    def _few_postings(self, ids: np.ndarray, names: int) -> bool:
+        """Whether listed parts `ids` have at most EXPAND_POSTINGS_PER_NAME postings per candidate name."""
+        d = self.data
+        return int(np.sum(d.post_ptr[ids + 1] - d.post_ptr[ids])) <= EXPAND_POSTINGS_PER_NAME * names
 
     def _holder_values(
         self, key: tuple[tuple[str, ...], NameWeights], ids: np.ndarray, sims: np.ndarray, names: np.ndarray
