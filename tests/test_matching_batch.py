@@ -257,7 +257,8 @@ def test_a_kunya_alone_is_found_on_date_of_birth_and_nationality_by_both_paths()
 
 def test_deferred_gains_through_expansions_are_the_gathered_ones() -> None:
     """A deferred common part's gains read from its cached expansion (after EXPAND_DEFERRED_AFTER
-    deferrals) are those read from the candidates' own parts, bit for bit."""
+    deferrals; a long one through its bitmap over all names) are those read from the candidates' own
+    parts, bit for bit."""
     from screening.matching.candidates import EXPAND_DEFERRED_AFTER
 
     index = WatchlistIndex(small_lists())
@@ -274,6 +275,7 @@ def test_deferred_gains_through_expansions_are_the_gathered_ones() -> None:
         got = finder._deferred_gains(names, deferred, weights)
         assert [g.tolist() for g in got] == [g.tolist() for g in gathered]
     assert all((forms, weights) in finder._expand_cache for forms, *_ in deferred)
+    assert finder._holder_bits  # a small list: most expansions hold 1 name in 128
 
 
 def test_estimates_of_many_travellers_are_each_ones() -> None:

@@ -38,6 +38,13 @@ _EXPAND_CACHE_NAMES = 20_000_000  # name numbers kept in the expansion cache (80
 # A common part deferred this many times is expanded once (cached) and looked up by binary search after:
 # the common parts recur in most travellers, and reading every candidate's parts cost more.
 EXPAND_DEFERRED_AFTER = 2
+# ... or at once when its postings are at most this many per candidate name: gathering and sorting them
+# then costs less than reading the candidates' parts (a name has about seven forms).
+EXPAND_POSTINGS_PER_NAME = 4
+# A cached expansion this many names long or longer gets a bitmap over all names (_holder_values): a bit
+# per name costs no more than its holders' arrays once it holds 1 name in 128.
+HOLDER_BITMAP_SHARE = 128
+_HOLDER_BITMAP_BYTES = 64_000_000  # bitmaps kept (a million-name list: 500 of them)
 # Keys per bucket of the key table's top-bits index (_key_positions): a few cache lines each.
 KEY_BUCKET_SIZE = 16
 # Candidates (best shared weight first) scored in full whatever their quick estimate says.
@@ -152,6 +159,8 @@ class CandidateFinder:
         self._expand_cache: dict[tuple[tuple[str, ...], NameWeights], tuple[np.ndarray, np.ndarray]] = {}
         self._expand_size = 0
         self._deferrals: dict[tuple[tuple[str, ...], NameWeights], int] = {}
+        self._holder_bits: dict[tuple[tuple[str, ...], NameWeights], np.ndarray] = {}
+        self._holder_bytes = 0
         self._vocab_features: dict[str, np.ndarray] | None = None
         self._buffer: np.ndarray | None = None
         self._key_buckets: tuple[np.ndarray, int] | None = None  # (_key_positions' pointers, shift)
@@ -484,16 +493,16 @@ class CandidateFinder:
         weights: NameWeights,
     ) -> list[np.ndarray]:
         """_gains_of_parts of each deferred (forms, ids, sims, weight) part for sorted distinct `names`:
-        from the part's cached expansion (EXPAND_DEFERRED_AFTER) or from the names' own parts. The same
-        values either way: a name's best similarity times the weight is its best gain (weights >= 0)."""
+        from the part's cached expansion (EXPAND_DEFERRED_AFTER, EXPAND_POSTINGS_PER_NAME) or from the
+        names' own parts. The same values either way: a name's best similarity times the weight is its
+        best gain (weights >= 0)."""
         out: list[np.ndarray | None] = []
         read: list[tuple[np.ndarray, np.ndarray]] = []
         for forms, ids, sims, weight in deferred:
             key = (forms, weights)
             seen = self._deferrals[key] = self._deferrals.get(key, 0) + 1
-            if key in self._expand_cache or seen >= EXPAND_DEFERRED_AFTER:
-                holders, best = self._expand(key, ids, sims)
-                out.append(_values_at(holders, best, names) * weight)
+            if key in self._expand_cache or seen >= EXPAND_DEFERRED_AFTER or self._few_postings(ids, len(names)):
+                out.append(self._holder_values(key, ids, sims, names) * weight)
             else:
                 out.append(None)
                 read.append((ids, sims * weight))
@@ -501,6 +510,36 @@ class CandidateFinder:
         if len(self._deferrals) > _CACHE_LIMIT:
             self._deferrals.clear()
         return [next(from_parts) if gained is None else gained for gained in out]
+
+    def _few_postings(self, ids: np.ndarray, names: int) -> bool:
+        """Whether listed parts `ids` have at most EXPAND_POSTINGS_PER_NAME postings per candidate name."""
+        d = self.data
+        return int(np.sum(d.post_ptr[ids + 1] - d.post_ptr[ids])) <= EXPAND_POSTINGS_PER_NAME * names
+
+    def _holder_values(
+        self, key: tuple[tuple[str, ...], NameWeights], ids: np.ndarray, sims: np.ndarray, names: np.ndarray
+    ) -> np.ndarray:
+        """Each of `names`' best similarity in the part's cached expansion (_expand), 0 if it holds none
+        of `ids`. A long expansion's bitmap over all names rules out first the names that hold none (most
+        of a traveller's names lack its deferred common part), and only the rest are searched among the
+        holders: the same values, without a binary search per name in a long array."""
+        holders, best = self._expand(key, ids, sims)
+        size = self.data.name_count
+        if len(holders) * HOLDER_BITMAP_SHARE < size or not len(names):
+            return _values_at(holders, best, names)
+        bits = self._holder_bits.get(key)
+        if bits is None:
+            if self._holder_bytes > _HOLDER_BITMAP_BYTES:
+                self._holder_bits.clear()
+                self._holder_bytes = 0
+            marks = np.zeros(size, dtype=np.bool_)
+            marks[holders] = True
+            bits = self._holder_bits[key] = np.packbits(marks, bitorder="little")
+            self._holder_bytes += len(bits)
+        held = np.flatnonzero((bits[names >> 3] >> (names & 7).astype(np.uint8)) & 1)
+        out = np.zeros(len(names))
+        out[held] = _values_at(holders, best, names[held])
+        return out
 
     def estimate(
         self,
