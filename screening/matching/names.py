@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Container
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from typing import Any
 
 from screening.matching.translit import consonant_skeleton, is_abjad, joined_keys, translit_key, transliterate
@@ -353,7 +353,7 @@ class Slot:
     forms: tuple[str, ...]
     particle: bool = False
     title: bool = False  # a name-like honorific (light like a particle, left out of normalise_name)
-    joined: tuple[str, ...] = ()  # this part written together with a neighbour (GHOLAM REZA -> GHOLAMREZA)
+    joined: tuple[str, ...] = ()  # this part written together with a neighbour, and keys (GHOLAMREZA)
     # Consonant skeletons ("#mhmd"; an abjad part's "#mhmd#"), in lower case: every other form is upper
     # case, so a skeleton never resembles a written part and meets only other skeletons (see _skeletons).
     skeletons: tuple[str, ...] = ()
@@ -363,12 +363,11 @@ class Slot:
     def primary(self) -> str:
         return self.forms[0]
 
-    @cached_property
+    @property
     def compounds(self) -> tuple[str, ...]:
-        """The joined forms and their romanisation keys: worked out only when a traveller's part is
-        searched (forms_among), never for the million listed names of an index build, which does not
-        use them."""
-        return tuple(dict.fromkeys(form for joined in self.joined for form in (joined, translit_key(joined))))
+        """The joined forms and their romanisation keys (translit.joined_keys): searched only for a
+        traveller's part (forms_among), never indexed for the million listed names of a build."""
+        return self.joined
 
     def forms_among(self, vocabulary: Container[str]) -> tuple[str, ...]:
         """The forms a traveller's part is searched by: its own, its compound forms where a listed

@@ -236,7 +236,10 @@ def translit_key(token: str) -> str:
     are not plain letters, or shorter than two letters, are their own key."""
     if len(token) < 2 or not token.isalpha() or not token.isascii():
         return token
-    key = _key_once(_apply(_SYLLABLE_RULES, token))
+    syllable = _apply(_SYLLABLE_RULES, token)
+    key = _key_once(syllable)
+    if key == syllable:  # a part no rule changes is its own key (no second pass to prove it)
+        return key or token
     again = _key_once(key)
     while again != key:
         key, again = again, _key_once(again)
