@@ -249,10 +249,11 @@ def translit_key(token: str) -> str:
 @lru_cache(maxsize=200_000)
 def joined_keys(first: str, second: str) -> tuple[str, ...]:
     """Two neighbouring parts written as one, as a listed part may write them: joined, the key of that,
-    and the parts' own keys joined (syllables fold only as parts: Wade-Giles CHIN-PING is pinyin JINPING,
-    JIN + PING, while CHINPING as one word folds to nothing)."""
+    and the parts' own keys joined with its key (syllables fold only as parts: Wade-Giles CHIN-PING is
+    pinyin JINPING, JIN + PING, while CHINPING as one word folds to nothing)."""
     joined = first + second
-    return tuple(dict.fromkeys((joined, translit_key(joined), translit_key(first) + translit_key(second))))
+    keyed = translit_key(first) + translit_key(second)
+    return tuple(dict.fromkeys((joined, translit_key(joined), keyed, translit_key(keyed))))
 
 
 def is_abjad(text: str) -> bool:
