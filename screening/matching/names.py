@@ -353,7 +353,9 @@ class Slot:
     forms: tuple[str, ...]
     particle: bool = False
     title: bool = False  # a name-like honorific (light like a particle, left out of normalise_name)
-    joined: tuple[str, ...] = ()  # this part written together with a neighbour, and keys (GHOLAMREZA)
+    # This part written together with a neighbour, and the keys of that (translit.joined_keys: GHOLAM
+    # REZA -> GHOLAMREZA): searched only for a traveller's part (forms_among), never indexed for a list.
+    compounds: tuple[str, ...] = ()
     # Consonant skeletons ("#mhmd"; an abjad part's "#mhmd#"), in lower case: every other form is upper
     # case, so a skeleton never resembles a written part and meets only other skeletons (see _skeletons).
     skeletons: tuple[str, ...] = ()
@@ -362,12 +364,6 @@ class Slot:
     @property
     def primary(self) -> str:
         return self.forms[0]
-
-    @property
-    def compounds(self) -> tuple[str, ...]:
-        """The joined forms and their romanisation keys (translit.joined_keys): searched only for a
-        traveller's part (forms_among), never indexed for the million listed names of a build."""
-        return self.joined
 
     def forms_among(self, vocabulary: Container[str]) -> tuple[str, ...]:
         """The forms a traveller's part is searched by: its own, its compound forms where a listed
@@ -544,7 +540,7 @@ def _join_suffixes(primary: list[str], slots: list[Slot]) -> None:
                 tuple(dict.fromkeys((*slot.forms, joined, translit_key(joined)))),
                 slot.particle,
                 slot.title,
-                slot.joined,
+                slot.compounds,
                 slot.skeletons,
                 slot.abjad,
             )
@@ -580,7 +576,7 @@ def _join_compounds(primary: list[str], slots: list[Slot], comma: int) -> None:
                 slot.forms,
                 slot.particle,
                 slot.title,
-                tuple(dict.fromkeys((*slot.joined, *joined_keys(primary[position], primary[position + 1])))),
+                tuple(dict.fromkeys((*slot.compounds, *joined_keys(primary[position], primary[position + 1])))),
                 slot.skeletons,
                 slot.abjad,
             )
