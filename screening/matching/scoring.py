@@ -26,6 +26,7 @@ NKUNDA) and parts split or joined (ABDUL RAHMAN / ABDULRAHMAN).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields
 from functools import lru_cache
@@ -202,6 +203,8 @@ def _contained(a: Sequence[str], b: Sequence[str]) -> bool:
     whole on one side, not a contradiction; the shorter must have CONTAINED_MIN letters."""
     for x in a:
         for y in b:
+            if other_syllables(x, y):  # LIANG does not end with JIANG's key IANG: two syllables
+                continue
             short, long_ = (x, y) if len(x) <= len(y) else (y, x)
             if len(short) >= CONTAINED_MIN and len(long_) > len(short) and long_.startswith(short):
                 return True
@@ -237,11 +240,41 @@ def joined_head_rests(a: str, b: str) -> tuple[str, str] | None:
     return None
 
 
+# One Chinese syllable as pinyin writes it (anyascii writes a Han character so): initial, then final.
+_PINYIN_SYLLABLE = re.compile(
+    r"(?:ZH|CH|SH|[BPMFDTNLGKHJQXRZCSYW])?"
+    r"(?:IANG|IONG|UANG|ANG|ENG|ING|ONG|IAN|IAO|UAN|UAI|UE|UN|IA|IE|IU|IN|UA|UO|UI|AI|EI|AO|OU|AN|EN|ER|A|O|E|I|U)"
+)
+
+
+SYLLABLE_MAX = 6  # letters in the longest syllable (ZHUANG, CHUANG, SHUANG)
+
+
+@lru_cache(maxsize=200_000)
+def is_pinyin_syllable(token: str) -> bool:
+    return _PINYIN_SYLLABLE.fullmatch(token) is not None
+
+
+def other_syllables(a: str, b: str) -> bool:
+    """Two different Chinese syllables (JIANG/LIANG, ZHONG/CHENG, CHIN/BIN, TAN/TANG): two names, however
+    close their letters, as a two-letter part with one letter replaced is (RI/JI). Romanisation systems'
+    spellings of one syllable meet by their keys (CHANG/ZHANG/JANG), not by letters."""
+    return (
+        a != b
+        and min(len(a), len(b)) >= 3
+        and max(len(a), len(b)) >= 4
+        and is_pinyin_syllable(a)
+        and is_pinyin_syllable(b)
+    )
+
+
 @lru_cache(maxsize=2_000_000)
 def token_similarity(a: str, b: str, phonetic: float = 0.88, initial: float = 0.7) -> float:
     """Similarity of two name parts in [0, 1]: edit-based, with phonetic and initial-letter credit; for
     two parts with the same joining head (joined_head_rests), at most the similarity of what follows it."""
     score = _edit_similarity(a, b, phonetic, initial)
+    if 0.0 < score < 1.0 and other_syllables(a, b):
+        return 0.0
     rests = joined_head_rests(a, b) if 0.0 < score < 1.0 else None
     if rests is not None:
         score = min(score, _edit_similarity(rests[0], rests[1], phonetic, initial))
@@ -253,6 +286,8 @@ def head_cap(forms: Sequence[str], word: str, phonetic: float = 0.88, initial: f
     for some form), for similarities decided without token_similarity (sounding alike, candidates.py)."""
     cap = 0.0
     for form in forms:
+        if other_syllables(form, word):
+            continue
         rests = joined_head_rests(form, word)
         if rests is None:
             return 1.0

@@ -18,8 +18,10 @@ from screening.matching.scoring import (
     HEAD_REST_MIN,
     JOINED_HEADS,
     LIGHT_WEIGHT,
+    SYLLABLE_MAX,
     NameWeights,
     joined_head_rests,
+    other_syllables,
     sound_code,
 )
 from screening.matching.scoring import joined_similarity as joined_similarity  # shared with score_names
@@ -53,6 +55,7 @@ def token_similarities(
     two letters."""
     given = _with_pair_features(a, b, known)
     score = _edit_similarities(a, b, weights, known=given)
+    score = _other_syllables_apart(a, b, score, given)
     open_pairs = np.flatnonzero((score > 0.0) & (score < 1.0) & _may_share_head(given))
     rests = [(k, r) for k in open_pairs.tolist() if (r := joined_head_rests(a[k], b[k]))]
     if rests:
@@ -60,6 +63,21 @@ def token_similarities(
         capped = _edit_similarities([r[0] for _, r in rests], [r[1] for _, r in rests], weights)
         score = score.copy()
         score[at] = np.minimum(score[at], capped)
+    return score
+
+
+def _other_syllables_apart(
+    a: Sequence[str], b: Sequence[str], score: np.ndarray, given: dict[str, np.ndarray]
+) -> np.ndarray:
+    """score with the pairs of two different Chinese syllables set to 0 (scoring.other_syllables): the
+    per-pair test runs only where the lengths allow one syllable each and the score is open."""
+    short, long_ = np.minimum(given["la"], given["lb"]), np.maximum(given["la"], given["lb"])
+    at = np.flatnonzero((score > 0.0) & (score < 1.0) & (short >= 3) & (long_ >= 4) & (long_ <= SYLLABLE_MAX))
+    apart = [k for k in at.tolist() if other_syllables(a[k], b[k])]
+    if not apart:
+        return score
+    score = score.copy()
+    score[apart] = 0.0
     return score
 
 
