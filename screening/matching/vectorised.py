@@ -72,7 +72,7 @@ def _other_syllables_apart(
     """score with the pairs of two different Chinese syllables set to 0 (scoring.other_syllables): the
     per-pair test runs only where the lengths allow one syllable each and the score is open."""
     short, long_ = np.minimum(given["la"], given["lb"]), np.maximum(given["la"], given["lb"])
-    at = np.flatnonzero((score > 0.0) & (score < 1.0) & (short >= 3) & (long_ >= 4) & (long_ <= SYLLABLE_MAX))
+    at = np.flatnonzero((score > 0.0) & (score < 1.0) & (short >= 3) & (long_ <= SYLLABLE_MAX))
     apart = [k for k in at.tolist() if other_syllables(a[k], b[k])]
     if not apart:
         return score
