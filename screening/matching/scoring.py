@@ -259,12 +259,7 @@ def other_syllables(a: str, b: str) -> bool:
     """Two different Chinese syllables (JIANG/LIANG, ZHONG/CHENG, CHIN/BIN, JIN/BIN): two names, however
     close their letters, as a two-letter part with one letter replaced is (RI/JI). Romanisation systems'
     spellings of one syllable meet by their keys (CHANG/ZHANG/JANG), not by letters."""
-    return (
-        a != b
-        and min(len(a), len(b)) >= 3
-        and is_pinyin_syllable(a)
-        and is_pinyin_syllable(b)
-    )
+    return a != b and min(len(a), len(b)) >= 3 and is_pinyin_syllable(a) and is_pinyin_syllable(b)
 
 
 @lru_cache(maxsize=2_000_000)
