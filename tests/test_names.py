@@ -122,6 +122,10 @@ def test_short_forms_digits_and_name_like_honorifics() -> None:
     assert normalise_name("M0HAMMED AL1") == "MOHAMMED ALI"
     sayed = name_slots("SAYED KHAN")
     assert sayed[0].particle and sayed[0].title and normalise_name("SAYED KHAN") == "KHAN"
+    # alone before the comma of 'SURNAME, Given' a name-like honorific is the family name
+    agha = name_slots("AGHA, Ahmad Zia")
+    assert not agha[0].particle and not agha[0].title and normalise_name("AGHA, Zia") == "AGHA ZIA"
+    assert name_slots("KHAN, Sayed")[1].title
     assert split_packed_names("Jawad Rahiqi a.k.a. Javad Rahigi / J. RAHIGI") == [
         "Jawad Rahiqi",
         "Javad Rahigi",

@@ -450,15 +450,19 @@ def name_slots(name: str) -> tuple[Slot, ...]:
     primary = token_lists[0]
     # Alternative transliterations become extra forms of the same slot when they tokenise alike.
     alternatives = [tl for tl in token_lists[1:] if len(tl) == len(primary)]
-    slots = [_slot(primary, position, alternatives, abjad) for position in range(len(primary))]
+    comma = _comma_position(name, len(primary))
+    slots = [_slot(primary, position, alternatives, abjad, comma == 1) for position in range(len(primary))]
     _join_suffixes(primary, slots)
-    _join_compounds(primary, slots, _comma_position(name, len(primary)))
+    _join_compounds(primary, slots, comma)
     return tuple(slots)
 
 
-def _slot(primary: list[str], position: int, alternatives: list[list[str]], abjad: bool = False) -> Slot:
+def _slot(
+    primary: list[str], position: int, alternatives: list[list[str]], abjad: bool = False, one_surname: bool = False
+) -> Slot:
     """One part's slot (see _slot_of), from what of its neighbours matters: whether a joining prefix
-    or an article stands before it."""
+    or an article stands before it. With `one_surname` the first part is all that stands before the
+    comma of 'SURNAME, Given': there a name-like honorific is the family name (AGHA, Ahmad Zia)."""
     previous = primary[position - 1] if position else ""
     joining = previous in JOINING
     return _slot_of(
@@ -467,21 +471,22 @@ def _slot(primary: list[str], position: int, alternatives: list[list[str]], abja
         position > 0,
         previous if joining else "",
         primary[position - 2] if joining and position > 1 else "",
-        bool(position) and _ends_with_article(previous),
+        (bool(position) and _ends_with_article(previous)) or (one_surname and not position),
         abjad,
     )
 
 
 @lru_cache(maxsize=100_000)
 def _slot_of(
-    spellings: tuple[str, ...], several: bool, later: bool, prefix: str, before: str, after_article: bool, abjad: bool
+    spellings: tuple[str, ...], several: bool, later: bool, prefix: str, before: str, family_name: bool, abjad: bool
 ) -> Slot:
     """One part's slot: its spellings, its joined forms after a prefix or article, its masculine base,
     its full forms if it is a short form, the romanisation keys of all of them and their consonant
     skeletons. Cached: a list's common parts (MOHAMMED, ALI) recur in hundreds of thousands of names."""
     token = spellings[0]
     variants = list(spellings)
-    is_title = token in NAME_LIKE_HONORIFICS and several and not after_article
+    # a name-like honorific after an article (EL SAYED) or alone before the comma (AGHA, Zia) is a family name
+    is_title = token in NAME_LIKE_HONORIFICS and several and not family_name
     is_particle = (token in PARTICLES or (token in SUFFIXES and later) or is_title) and several
     if prefix and (not is_particle or token in SUFFIXES) and several:
         variants += _prefixed(prefix, before, variants)
