@@ -145,6 +145,17 @@ def test_wade_giles_hyphenated_given_name_meets_its_pinyin_written_as_one() -> N
     ]
 
 
+def test_a_chinese_syllable_weighs_at_most_as_a_short_part_however_rare_on_the_list() -> None:
+    # ZHANG and OKONKWO are each on one name of this list, but a few hundred syllables write every
+    # Chinese name: two travellers share ZHANG far more often than the list's rarity says
+    from screening.matching.index_data import MAX_WEIGHT, SYLLABLE_MAX_WEIGHT
+
+    entries = [WatchlistEntry(f"e{i}", "T", [name]) for i, name in enumerate(["ZHANG WEI", "OKONKWO WEI", "WEI"])]
+    data = WatchlistIndex([WatchlistLoad("t", "T", entries, [], "t:1")]).data
+    weight = dict(zip(data.vocabulary, data.token_weight.tolist(), strict=True))
+    assert weight["ZHANG"] == SYLLABLE_MAX_WEIGHT < weight["OKONKWO"] == MAX_WEIGHT
+
+
 def candidate_owners(
     index: WatchlistIndex, slots: list[WeightedSlot], config: MatchConfig, dob: str | None
 ) -> set[str]:

@@ -27,7 +27,14 @@ from screening.matching.evidence import (
     nationality_value,
     sex_evidence,
 )
-from screening.matching.index_data import MAX_WEIGHT, IndexData, dob_key, rarity_weight, traveller_birth_year
+from screening.matching.index_data import (
+    MAX_WEIGHT,
+    SYLLABLE_MAX_WEIGHT,
+    IndexData,
+    dob_key,
+    part_weights,
+    traveller_birth_year,
+)
 from screening.matching.list_size import chance_size
 from screening.matching.names import Slot, is_byname_only, name_slots, split_packed_names, traveller_full_name
 from screening.matching.scoring import (
@@ -37,6 +44,7 @@ from screening.matching.scoring import (
     WeightedSlot,
     below_agreement,
     calibrate,
+    is_pinyin_syllable,
     score_names,
 )
 from screening.model import Traveller
@@ -202,13 +210,15 @@ def part_rarity(names: Iterable[str]) -> dict[str, float]:
     for name in distinct:
         for part in {s.primary for s in name_slots(name) if not s.particle}:
             frequency[part] = frequency.get(part, 0) + 1
-    weights = rarity_weight(np.fromiter(frequency.values(), np.int64, len(frequency)), len(distinct))
+    weights = part_weights(np.fromiter(frequency.values(), np.int64, len(frequency)), len(distinct), list(frequency))
     return dict(zip(frequency, weights.astype(float).tolist(), strict=True))
 
 
 def unknown_weight(token: str) -> float:
-    """Weight of a part no listed name has: as telling as the rarest part, unless it is very short."""
-    return min(MAX_WEIGHT, 1.0 + 0.5 * (len(token) - 1))
+    """Weight of a part no listed name has: as telling as the rarest part, unless it is very short or one
+    Chinese syllable (index_data.SYLLABLE_MAX_WEIGHT)."""
+    most = SYLLABLE_MAX_WEIGHT if is_pinyin_syllable(token) else MAX_WEIGHT
+    return min(most, 1.0 + 0.5 * (len(token) - 1))
 
 
 class WatchlistIndex:

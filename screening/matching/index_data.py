@@ -19,6 +19,7 @@ from screening.matching.blocking import build_key_table, key_table, vocabulary_k
 from screening.matching.build_digest import build_code_digest
 from screening.matching.names import name_slots, split_packed_names
 from screening.matching.part_features import FEATURES, extended_features, part_features
+from screening.matching.scoring import SYLLABLE_MAX, is_pinyin_syllable
 from screening.watchlists.model import WatchlistEntry
 
 # 3: alias qualities in the vocabulary's words; 4: consonant-skeleton forms of Latin parts (names.py)
@@ -28,6 +29,9 @@ FORMAT = "screening-watchlist-index/7"
 # A build of this many entries or more normalises names in parallel (build_workers()).
 PARALLEL_BUILD_MIN = 20_000
 MAX_WEIGHT = 3.0  # weight of a part no listed name has (it is as telling as the rarest part)
+# The most a single Chinese syllable (ZHANG, CHIANG, HUANG) weighs, however rare on a list: a few hundred
+# syllables write every Chinese name, so two people share one far more often than a list's rarity says.
+SYLLABLE_MAX_WEIGHT = 1.5  # as a short part (short_part_max_weight in rules/screening.yaml)
 _ARRAYS = (
     "token_weight",
     "slot_ptr",
@@ -55,6 +59,16 @@ def rarity_weight(document_frequency: np.ndarray, names: int) -> np.ndarray:
     n = max(names, 2)
     df = np.clip(document_frequency.astype(np.float64), 1, n)
     return (1.0 + (MAX_WEIGHT - 1.0) * np.log(n / df) / math.log(n)).astype(np.float32)
+
+
+def part_weights(document_frequency: np.ndarray, names: int, vocabulary: Sequence[str]) -> np.ndarray:
+    """rarity_weight of each vocabulary part, at most SYLLABLE_MAX_WEIGHT for a single Chinese syllable."""
+    weights = rarity_weight(document_frequency, names)
+    lengths = np.fromiter(map(len, vocabulary), dtype=np.int64, count=len(vocabulary))
+    short = np.flatnonzero(lengths <= SYLLABLE_MAX)
+    syllables = short[[is_pinyin_syllable(vocabulary[k]) for k in short.tolist()]] if len(short) else short
+    weights[syllables] = np.minimum(weights[syllables], SYLLABLE_MAX_WEIGHT)
+    return weights
 
 
 def dob_key(value: str | None) -> int | None:
@@ -397,7 +411,7 @@ class IndexData:
         arrays["post_names"] = (pairs % width).astype(np.int32)
         counts = np.bincount(pairs // width, minlength=len(vocabulary))
         arrays["post_ptr"] = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-        arrays["token_weight"] = rarity_weight(counts, name_count)
+        arrays["token_weight"] = part_weights(counts, name_count, vocabulary)
         arrays["key_hashes"], arrays["key_ptr"], arrays["key_tokens"] = keys
         arrays["entry_ptr"] = np.zeros(1, dtype=np.int64)
         if previous is None:

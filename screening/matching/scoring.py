@@ -246,12 +246,11 @@ _PINYIN_SYLLABLE = re.compile(
     r"(?:IANG|IONG|UANG|ANG|ENG|ING|ONG|IAN|IAO|UAN|UAI|UE|UN|IA|IE|IU|IN|UA|UO|UI|AI|EI|AO|OU|AN|EN|ER|A|O|E|I|U)"
 )
 
-
 SYLLABLE_MAX = 6  # letters in the longest syllable (ZHUANG, CHUANG, SHUANG)
 
 
-@lru_cache(maxsize=200_000)
 def is_pinyin_syllable(token: str) -> bool:
+    """Whether a part is one Chinese syllable as pinyin spells it (JIANG; not HSIEN, written Wade-Giles)."""
     return _PINYIN_SYLLABLE.fullmatch(token) is not None
 
 
@@ -259,7 +258,13 @@ def other_syllables(a: str, b: str) -> bool:
     """Two different Chinese syllables (JIANG/LIANG, ZHONG/CHENG, CHIN/BIN, JIN/BIN): two names, however
     close their letters, as a two-letter part with one letter replaced is (RI/JI). Romanisation systems'
     spellings of one syllable meet by their keys (CHANG/ZHANG/JANG), not by letters."""
-    return a != b and min(len(a), len(b)) >= 3 and is_pinyin_syllable(a) and is_pinyin_syllable(b)
+    return (
+        a != b
+        and min(len(a), len(b)) >= 3
+        and max(len(a), len(b)) <= SYLLABLE_MAX
+        and is_pinyin_syllable(a)
+        and is_pinyin_syllable(b)
+    )
 
 
 @lru_cache(maxsize=2_000_000)
