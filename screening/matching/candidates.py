@@ -537,19 +537,26 @@ class CandidateFinder:
         size = self.data.name_count
         if len(holders) * HOLDER_BITMAP_SHARE < size or not len(names):
             return _values_at(holders, best, names)
-        bits = self._holder_bits.get(key)
-        if bits is None:
-            if self._holder_bytes > _HOLDER_BITMAP_BYTES:
-                self._holder_bits.clear()
-                self._holder_bytes = 0
-            marks = np.zeros(size, dtype=np.bool_)
-            marks[holders] = True
-            bits = self._holder_bits[key] = np.packbits(marks, bitorder="little")
-            self._holder_bytes += len(bits)
+        bits = self._holder_bitmap(key, holders)
         held = np.flatnonzero((bits[names >> 3] >> (names & 7).astype(np.uint8)) & 1)
         out = np.zeros(len(names))
         out[held] = _values_at(holders, best, names[held])
         return out
+
+    def _holder_bitmap(self, key: tuple[tuple[str, ...], NameWeights], holders: np.ndarray) -> np.ndarray:
+        """The bitmap over all names of an expansion's holders, cached, the least recently used evicted
+        first beyond _HOLDER_BITMAP_BYTES (the deferred common parts recur in every batch)."""
+        cache = self._holder_bits
+        bits = cache.pop(key, None)
+        if bits is None:
+            marks = np.zeros(self.data.name_count, dtype=np.bool_)
+            marks[holders] = True
+            bits = np.packbits(marks, bitorder="little")
+            self._holder_bytes += len(bits)
+            while cache and self._holder_bytes > _HOLDER_BITMAP_BYTES:
+                self._holder_bytes -= len(cache.pop(next(iter(cache))))
+        cache[key] = bits  # now the most recently used
+        return bits
 
     def estimate(
         self,
