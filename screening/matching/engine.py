@@ -610,8 +610,12 @@ class WatchlistIndex:
     ) -> list[np.ndarray]:
         """Of each traveller's candidates, those whose cheap upper bound of the name log-odds
         (name_bounds.py), with the alias adjustment and evidence_ceiling, reaches the threshold: the
-        exact array scores are then worked out for these only (a twentieth of a big list's candidates)."""
-        bounded = [k for k, names in enumerate(found) if len(names)]
+        exact array scores are then worked out for these only (a twentieth of a big list's candidates).
+        Only travellers whose evidence alone could not reach the threshold are bounded: with a date of
+        birth, a name needs so little of its own that the bound keeps nearly every candidate."""
+        ceilings = [evidence_ceiling(traveller, config) + 2 * BOUND_MARGIN for traveller in travellers]
+        needy = np.asarray(calibrate(np.array(ceilings), config.calibration_slope, config.calibration_intercept))
+        bounded = [k for k, names in enumerate(found) if len(names) and needy[k] < config.threshold]
         kept = list(found)
         if not bounded:
             return kept
@@ -619,7 +623,7 @@ class WatchlistIndex:
         bound = self.name_bounds.many_bounds(asked, self._weights(config), config.particle_weight)
         names = np.concatenate([found[k] for k in bounded])
         lengths = [len(found[k]) for k in bounded]
-        ceiling = np.repeat([evidence_ceiling(travellers[k], config) + 2 * BOUND_MARGIN for k in bounded], lengths)
+        ceiling = np.repeat([ceilings[k] for k in bounded], lengths)
         value = bound + self._alias_adjustment(config)[self.data.name_quality[names]]
         reach = calibrate(value + ceiling, config.calibration_slope, config.calibration_intercept)
         reaches = np.asarray(reach) >= config.threshold
