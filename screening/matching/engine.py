@@ -177,6 +177,14 @@ def evidence_ceiling(traveller: Traveller, config: MatchConfig) -> float:
     return ceiling  # sex only ever subtracts; a low-quality alias too
 
 
+def least_reaching(config: MatchConfig) -> float:
+    """About the least log-odds whose calibrated score reaches the threshold (a little less): where the
+    name bound need not be tight (NameBounds.many_bounds), never what decides a flag."""
+    threshold = min(max(config.threshold, 1e-12), 1.0 - 1e-12)
+    logit = float(np.log(threshold / (1.0 - threshold)))
+    return (logit - config.calibration_intercept) / config.calibration_slope - 1e-6
+
+
 def entry_changes(
     old_records: list[bytes], new_entries: list[WatchlistEntry]
 ) -> tuple[list[int], list[WatchlistEntry]]:
@@ -620,7 +628,8 @@ class WatchlistIndex:
         if not bounded:
             return kept
         asked = [(found[k], queries[k]) for k in bounded]
-        bound = self.name_bounds.many_bounds(asked, self._weights(config), config.particle_weight)
+        needed = least_reaching(config) - np.array([ceilings[k] for k in bounded])
+        bound = self.name_bounds.many_bounds(asked, self._weights(config), config.particle_weight, needed)
         names = np.concatenate([found[k] for k in bounded])
         lengths = [len(found[k]) for k in bounded]
         ceiling = np.repeat([ceilings[k] for k in bounded], lengths)

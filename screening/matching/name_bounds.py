@@ -19,6 +19,8 @@ fewer letters is capped whatever its partner, and a longer one is bounded by the
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import numpy as np
 
 from screening.matching.candidates import INITIAL_WEIGHT, CandidateFinder, _in_sorted
@@ -42,58 +44,117 @@ class NameBounds:
         self.finder = finder
 
     def many_bounds(
-        self, asked: list[tuple[np.ndarray, list[WeightedSlot]]], weights: NameWeights, particle_weight: float
+        self,
+        asked: list[tuple[np.ndarray, list[WeightedSlot]]],
+        weights: NameWeights,
+        particle_weight: float,
+        needed: np.ndarray | None = None,
     ) -> np.ndarray:
         """For every traveller's (candidate names, slots), concatenated in order: an upper bound of each
-        name's score_names log-odds against the traveller's slots, with the known part similarities."""
+        name's score_names log-odds against the traveller's slots, with the known part similarities.
+        With `needed` (per traveller), a name whose bound is below it even with every part that does not
+        agree read as one begins or ends the other is given that bound (looser, as true, and deciding as
+        much): the begins-or-ends test then runs only for the others."""
+        if not _monotone(weights):
+            return np.full(sum(len(n) for n, _ in asked), np.inf)
+        listed = self._listed_parts(asked, weights)
+        if not len(listed.names):
+            return np.zeros(0)
+        best = self._best_without_contained(asked, listed, weights, particle_weight)
+        within = part_agreements(np.full(len(best), weights.agree_min), listed.weight, listed.length, weights)
+        loose = np.maximum(best, within)  # an agreeing part's best is already at least `within`
+        starts = _pointer(listed.slot_count)[:-1]
+        joined = self._joined_bound(asked, listed, starts, weights)
+        side = self._traveller_side(asked, weights)[listed.owner]
+        bound = np.maximum(np.add.reduceat(loose, starts) + side, joined)
+        rows = np.arange(len(bound)) if needed is None else np.flatnonzero(bound >= needed[listed.owner])
+        if len(rows):
+            slots = _ranges(starts[rows], starts[rows] + listed.slot_count[rows])
+            contained = self._contained_possible(asked, listed, slots)
+            tight = np.where(contained, loose[slots], best[slots])
+            plain = np.add.reduceat(tight, _pointer(listed.slot_count[rows])[:-1]) + side[rows]
+            bound[rows] = np.maximum(plain, joined[rows])
+        return np.minimum(bound, weights.max_log_odds)
+
+    def _listed_parts(self, asked: list[tuple[np.ndarray, list[WeightedSlot]]], weights: NameWeights) -> _Listed:
+        """The candidates' listed parts gathered once, with each one's best similarity to any of its
+        traveller's parts (the agreeing-parts tables, through the finder's dense buffer)."""
         d = self.data
         names = np.concatenate([np.zeros(0, dtype=np.int64), *[np.asarray(n, dtype=np.int64) for n, _ in asked]])
-        if not len(names):
-            return np.zeros(0)
         per_traveller = [len(n) for n, _ in asked]
         owner = np.repeat(np.arange(len(asked), dtype=np.int64), per_traveller)
         slot_lo, slot_hi = d.slot_ptr[names], d.slot_ptr[names + 1]
         slot_count = slot_hi - slot_lo
         slot_index = _ranges(slot_lo, slot_hi)
-        slot_owner = np.repeat(owner, slot_count)
         form_lo, form_hi = d.form_ptr[slot_index], d.form_ptr[slot_index + 1]
         form_count = form_hi - form_lo
         forms = d.slot_forms[_ranges(form_lo, form_hi)]
         form_starts = _pointer(form_count)[:-1]
-        tables = [[self.finder.agreeing_parts(f, weights)[:2] for f, _ in slots] for _n, slots in asked]
-        form_bounds = _pointer(form_count)[_pointer(slot_count)[_pointer(per_traveller)]]
-        slot_sim = np.maximum.reduceat(self.finder.lookup_tables(tables, form_bounds, forms), form_starts)
+        if len(names):
+            tables = [[self.finder.agreeing_parts(f, weights)[:2] for f, _ in slots] for _n, slots in asked]
+            form_bounds = _pointer(form_count)[_pointer(slot_count)[_pointer(per_traveller)]]
+            slot_sim = np.maximum.reduceat(self.finder.lookup_tables(tables, form_bounds, forms), form_starts)
+        else:
+            slot_sim = np.zeros(0)
         first = d.slot_forms[form_lo]
-        length = d.part_lengths[first]
-        weight = np.where(d.slot_particle[slot_index], particle_weight, d.token_weight[first].astype(np.float64))
-        weight = np.where(length == 1, np.minimum(weight, INITIAL_WEIGHT), weight)
-        if not _monotone(weights):
-            return np.full(len(names), np.inf)
-        # missing, or contradicting one of the traveller's parts: what any listed part can come to
-        heaviest = np.array([max((w for _, w in slots), default=0.0) for _n, slots in asked])[slot_owner]
+        return _Listed(
+            names,
+            owner,
+            slot_count,
+            slot_index,
+            np.repeat(owner, slot_count),
+            forms,
+            form_count,
+            first,
+            d.part_lengths[first],
+            slot_sim,
+        )
+
+    def _best_without_contained(
+        self,
+        asked: list[tuple[np.ndarray, list[WeightedSlot]]],
+        listed: _Listed,
+        weights: NameWeights,
+        particle_weight: float,
+    ) -> np.ndarray:
+        """Per listed part, the most it can contribute but for a part one begins or ends: missing or
+        contradicting, an initial, its best agreeing traveller part. Sets its weight in `listed`."""
+        d = self.data
+        first, length = listed.first, listed.length
+        weight = np.where(d.slot_particle[listed.slot_index], particle_weight, d.token_weight[first].astype(np.float64))
+        weight = listed.weight = np.where(length == 1, np.minimum(weight, INITIAL_WEIGHT), weight)
+        heaviest = np.array([max((w for _, w in slots), default=0.0) for _n, slots in asked])[listed.slot_owner]
         contradiction = weights.contradiction_log_odds + np.maximum(
             weights.contradiction_weight_log_odds * weight, weights.contradiction_weight_log_odds * heaviest
         )
         best = np.maximum(weights.missing_listed_log_odds * weight, contradiction)
-        initial = self._initial_possible(asked, slot_owner, length, d.first_letters[first])
+        initial = self._initial_possible(asked, listed.slot_owner, length, d.first_letters[first])
         best = np.where(initial, np.maximum(best, weights.initial_log_odds), best)
-        contained = self._contained_possible(asked, np.repeat(slot_owner, form_count), forms, form_starts)
-        within = part_agreements(np.full(len(weight), weights.agree_min), weight, length, weights)
-        best = np.where(contained, np.maximum(best, within), best)
-        agrees = slot_sim >= weights.agree_min
-        best = np.where(agrees, np.maximum(best, part_agreements(slot_sim, weight, length, weights)), best)
-        slot_starts = _pointer(slot_count)[:-1]
-        bound = np.add.reduceat(best, slot_starts) + self._traveller_side(asked, weights)[owner]
-        query_total = np.array([sum(len(f[0]) for f, _ in slots) for _n, slots in asked], dtype=np.int64)[owner]
-        listed_total = np.add.reduceat(length, slot_starts)
+        agrees = listed.slot_sim >= weights.agree_min
+        agreement = part_agreements(listed.slot_sim, weight, length, weights)
+        return np.where(agrees, np.maximum(best, agreement), best)
+
+    def _joined_bound(
+        self,
+        asked: list[tuple[np.ndarray, list[WeightedSlot]]],
+        listed: _Listed,
+        starts: np.ndarray,
+        weights: NameWeights,
+    ) -> np.ndarray:
+        """Per name, the most its joined reading can give (every listed part agreeing fully), where the
+        joined strings could be within two Indel edits; -inf elsewhere."""
+        query_total = np.array([sum(len(f[0]) for f, _ in slots) for _n, slots in asked], dtype=np.int64)
+        query_total = query_total[listed.owner]
+        listed_total = np.add.reduceat(listed.length, starts)
         shorter, longer = np.minimum(query_total, listed_total), np.maximum(query_total, listed_total)
         close = (shorter >= weights.joined_min * longer) & (longer - shorter <= 2)
         if close.any():
-            close &= self._letters_close(asked, owner, first, slot_starts)
+            close &= self._letters_close(asked, listed.owner, listed.first, starts)
+        out = np.full(len(close), -np.inf)
         if close.any():
-            joined = np.add.reduceat(part_agreements(np.ones(len(weight)), weight, length, weights), slot_starts)
-            bound = np.where(close, np.maximum(bound, joined), bound)
-        return np.minimum(bound, weights.max_log_odds)
+            full = part_agreements(np.ones(len(listed.weight)), listed.weight, listed.length, weights)
+            out = np.where(close, np.add.reduceat(full, starts), out)
+        return out
 
     @staticmethod
     def _traveller_side(asked: list[tuple[np.ndarray, list[WeightedSlot]]], weights: NameWeights) -> np.ndarray:
@@ -142,26 +203,27 @@ class NameBounds:
         return ((table >> column) & 1).astype(np.bool_)
 
     def _contained_possible(
-        self,
-        asked: list[tuple[np.ndarray, list[WeightedSlot]]],
-        form_owner: np.ndarray,
-        forms: np.ndarray,
-        form_starts: np.ndarray,
+        self, asked: list[tuple[np.ndarray, list[WeightedSlot]]], listed: _Listed, slots: np.ndarray
     ) -> np.ndarray:
-        """Per listed part, whether one of its forms could begin or end one of its traveller's forms or
-        the other way round (scoring._contained): their first or last CONTAINED_MIN letters agree (end
-        hashes keyed by the traveller, looked up in a bitmap of their low bits: a collision only loosens
-        the bound)."""
+        """Per listed part of `slots` (positions in `listed`), whether one of its forms could begin or end
+        one of its traveller's forms or the other way round (scoring._contained): their first or last
+        CONTAINED_MIN letters agree (end hashes keyed by the traveller, looked up in a bitmap of their
+        low bits, then among the keys)."""
         owners: list[int] = []
         words: list[str] = []
-        for t, (_names, slots) in enumerate(asked):
-            for query_forms, _weight in slots:
+        for t, (_names, query) in enumerate(asked):
+            for query_forms, _weight in query:
                 for form in query_forms:
                     if len(form) >= CONTAINED_MIN:
                         owners.append(t)
                         words.append(form)
-        if not words:
-            return np.zeros(len(form_starts), dtype=np.bool_)
+        if not words or not len(slots):
+            return np.zeros(len(slots), dtype=np.bool_)
+        form_starts = _pointer(listed.form_count)
+        lo, count = form_starts[slots], listed.form_count[slots]
+        forms = listed.forms[_ranges(lo, lo + count)]
+        form_owner = np.repeat(listed.slot_owner[slots], count)
+        form_starts = _pointer(count)[:-1]
         heads, tails = end_hashes(words)
         mix = np.array(owners, dtype=np.int64) * _END_KEY_MIX
         marks = np.zeros(1 << _MARK_BITS, dtype=np.bool_)
@@ -176,6 +238,25 @@ class NameBounds:
         hit[:] = False
         hit[maybe] = _in_sorted(keys, listed_heads[maybe]) | _in_sorted(keys, listed_tails[maybe])
         return np.logical_or.reduceat(hit, form_starts)
+
+
+@dataclass
+class _Listed:
+    """The listed parts of many travellers' candidate names (NameBounds._listed_parts): per name its
+    traveller and part count; per part its slot in the index, traveller, forms, first form, that form's
+    length, best similarity to a traveller part and (once set) weight."""
+
+    names: np.ndarray
+    owner: np.ndarray
+    slot_count: np.ndarray
+    slot_index: np.ndarray
+    slot_owner: np.ndarray
+    forms: np.ndarray
+    form_count: np.ndarray
+    first: np.ndarray
+    length: np.ndarray
+    slot_sim: np.ndarray
+    weight: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
 
 def _letter_bit(code: int) -> int:
