@@ -378,3 +378,65 @@ def test_shares_of_many_travellers_are_each_ones(common_postings: int, monkeypat
     assert [[a.tolist() for a in found] for found in together] == [[a.tolist() for a in found] for found in alone]
     assert sum(len(found[2]) for found in together) > 400  # travellers reach their listed names
     assert sum(len(found[3]) for found in together) > 10  # and some names come in by birth year
+
+
+def test_name_bounds_are_at_least_the_scorers_log_odds() -> None:
+    """The cheap bound the batch path prunes by before exact scoring (name_bounds.py) is never below
+    score_names' log-odds: joined strings, initials, particles, contained parts and parts one with their
+    neighbour included, for every listed name (not only candidates), so no flag can be lost; one asked
+    what it must reach is looser only where it falls short either way."""
+    index = WatchlistIndex(small_lists())
+    weights = CONFIG.name_weights()
+    rng = random.Random(14)
+    queries = ["Lauren Tnkunda", "Abdul Rahman Al Hashimi", "M Ali", "Sanaulah Ghafari", "Kim Jong", "A B"]
+    queries += ["Abdul Malik Hassan", "Gholam Reza Nouri", "Ali Khan Ahmed", "Kamchy Bekov", "Sheikh Omar Bakri"]
+    words = [name.split() for entry in index.entries for name in entry.names]
+    queries += [typo(" ".join(w), rng) for w in words]
+    queries += [" ".join([w[0] + w[1], *w[2:]]) for w in words if len(w) >= 3]
+    queries += [" ".join([w[0][:4], w[0][4:], *w[1:]]) for w in words if len(w[0]) >= 8]
+    queries += [" ".join([*w[:-1], cut]) for w in words if len(w[-1]) >= 6 for cut in (w[-1][:4], w[-1][-4:])]
+    queries += [" ".join([w[0][0], *w[1:]]) for w in words if len(w) >= 2]
+    queries += [variant(w, rng) for w in words for _ in range(20)]
+    every = np.arange(index.data.name_count, dtype=np.int64)
+    asked = [(every, slots) for slots in (index.query_slots(q, CONFIG) for q in queries) if slots]
+    bounds = index.name_bounds.many_bounds(asked, weights, CONFIG.particle_weight)
+    needed = np.array([rng.uniform(-2.0, 8.0) for _ in asked])
+    looser = index.name_bounds.many_bounds(asked, weights, CONFIG.particle_weight, needed)
+    at_least = np.repeat(needed, [len(names) for names, _ in asked])
+    assert (looser >= bounds).all() and ((looser >= at_least) == (bounds >= at_least)).all()
+    compared = tight = 0
+    for (names, slots), its_bounds in zip(asked, np.split(bounds, len(asked)), strict=True):
+        tables = [
+            dict(zip(i.tolist(), s.tolist(), strict=True))
+            for i, s, _ in map(lambda slot: index.finder.agreeing_parts(slot[0], weights), slots)
+        ]
+        for name, bound in zip(names.tolist(), its_bounds.tolist(), strict=True):
+            listed, ids = index._listed(name, CONFIG)
+            result = name_score(slots, listed, ids, tables, weights)
+            assert bound >= result.log_odds - 1e-9, (slots, name, bound, result.contributions)
+            tight += bound - result.log_odds < 1e-9
+            compared += 1
+    assert compared > 3000 and tight > 200
+
+
+def variant(words: list[str], rng: random.Random) -> str:
+    """A listed name's parts, each kept, dropped, typed with a typo, cut to an initial or to its first
+    or last letters, joined to the next, in a shuffled order: the readings the bound has to cover."""
+    out: list[str] = []
+    for word in words:
+        roll = rng.random()
+        if roll < 0.15:
+            continue
+        if roll < 0.35:
+            word = typo(word, rng)
+        elif roll < 0.45:
+            word = word[0]
+        elif roll < 0.6 and len(word) >= 6:
+            word = word[:4] if rng.random() < 0.5 else word[-4:]
+        if out and rng.random() < 0.15:
+            out[-1] += word
+        else:
+            out.append(word)
+    if rng.random() < 0.3:
+        rng.shuffle(out)
+    return " ".join(out or words)

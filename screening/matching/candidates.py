@@ -453,8 +453,9 @@ class CandidateFinder:
         self, key: tuple[tuple[str, ...], NameWeights], ids: np.ndarray, sims: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:
         """Sorted distinct names holding any of `ids`, each with its best part similarity (cached: parts recur)."""
-        found = self._expand_cache.get(key)
+        found = self._expand_cache.pop(key, None)
         if found is not None:
+            self._expand_cache[key] = found  # now the most recently used (_remember_expansion)
             return found
         d = self.data
         if len(ids) == 1:
@@ -466,12 +467,21 @@ class CandidateFinder:
             names = np.asarray(d.post_names[_ranges(starts, ends)])
             per_name = np.repeat(sims, ends - starts)
             names, best = _reduce_by_name(names, per_name, np.maximum)
-        self._expand_size += len(names)
-        if self._expand_size > _EXPAND_CACHE_NAMES:
-            self._expand_cache.clear()
-            self._expand_size = len(names)
-        self._expand_cache[key] = (names, best)
+        self._remember_expansion(key, names, best)
         return names, best
+
+    def _remember_expansion(
+        self, key: tuple[tuple[str, ...], NameWeights], names: np.ndarray, best: np.ndarray
+    ) -> None:
+        """Caches an expansion, the least recently used ones evicted first beyond _EXPAND_CACHE_NAMES:
+        the common parts recur in every batch, and clearing the whole cache when full had them expanded
+        again (two in five expansions of a million-name list's batch were such repeats)."""
+        cache = self._expand_cache
+        self._expand_size += len(names)
+        while cache and self._expand_size > _EXPAND_CACHE_NAMES:
+            oldest = next(iter(cache))
+            self._expand_size -= len(cache.pop(oldest)[0])
+        cache[key] = (names, best)
 
     def _gains_of_parts(self, names: np.ndarray, parts: list[tuple[np.ndarray, np.ndarray]]) -> list[np.ndarray]:
         """For each candidate name and each (ids, gains), the best gain of any of the name's parts among
@@ -527,19 +537,26 @@ class CandidateFinder:
         size = self.data.name_count
         if len(holders) * HOLDER_BITMAP_SHARE < size or not len(names):
             return _values_at(holders, best, names)
-        bits = self._holder_bits.get(key)
-        if bits is None:
-            if self._holder_bytes > _HOLDER_BITMAP_BYTES:
-                self._holder_bits.clear()
-                self._holder_bytes = 0
-            marks = np.zeros(size, dtype=np.bool_)
-            marks[holders] = True
-            bits = self._holder_bits[key] = np.packbits(marks, bitorder="little")
-            self._holder_bytes += len(bits)
+        bits = self._holder_bitmap(key, holders)
         held = np.flatnonzero((bits[names >> 3] >> (names & 7).astype(np.uint8)) & 1)
         out = np.zeros(len(names))
         out[held] = _values_at(holders, best, names[held])
         return out
+
+    def _holder_bitmap(self, key: tuple[tuple[str, ...], NameWeights], holders: np.ndarray) -> np.ndarray:
+        """The bitmap over all names of an expansion's holders, cached, the least recently used evicted
+        first beyond _HOLDER_BITMAP_BYTES (the deferred common parts recur in every batch)."""
+        cache = self._holder_bits
+        bits = cache.pop(key, None)
+        if bits is None:
+            marks = np.zeros(self.data.name_count, dtype=np.bool_)
+            marks[holders] = True
+            bits = np.packbits(marks, bitorder="little")
+            self._holder_bytes += len(bits)
+            while cache and self._holder_bytes > _HOLDER_BITMAP_BYTES:
+                self._holder_bytes -= len(cache.pop(next(iter(cache))))
+        cache[key] = bits  # now the most recently used
+        return bits
 
     def estimate(
         self,

@@ -36,6 +36,7 @@ from screening.matching.index_data import (
     traveller_birth_year,
 )
 from screening.matching.list_size import chance_size
+from screening.matching.name_bounds import NameBounds
 from screening.matching.names import Slot, is_byname_only, name_slots, split_packed_names, traveller_full_name
 from screening.matching.scoring import (
     LIGHT_WEIGHT,
@@ -184,6 +185,14 @@ def evidence_ceiling(traveller: Traveller, config: MatchConfig) -> float:
     return ceiling  # sex only ever subtracts; a low-quality alias too
 
 
+def least_reaching(config: MatchConfig) -> float:
+    """About the least log-odds whose calibrated score reaches the threshold (a little less): where the
+    name bound need not be tight (NameBounds.many_bounds), never what decides a flag."""
+    threshold = min(max(config.threshold, 1e-12), 1.0 - 1e-12)
+    logit = float(np.log(threshold / (1.0 - threshold)))
+    return (logit - config.calibration_intercept) / config.calibration_slope - 1e-6
+
+
 def entry_changes(
     old_records: list[bytes], new_entries: list[WatchlistEntry]
 ) -> tuple[list[int], list[WatchlistEntry]]:
@@ -239,6 +248,7 @@ class WatchlistIndex:
         self._query_cache: dict[tuple[str, float], tuple[WeightedSlot, ...]] = {}
         self.finder = CandidateFinder(data)
         self.batch_scorer = BatchScorer(data, self.finder)
+        self.name_bounds = NameBounds(data, self.finder)
         self._weights_for: MatchConfig | None = None
         self._name_weights = NameWeights()
         self._list_config: tuple[MatchConfig, MatchConfig] | None = None  # (as given, calibrated)
@@ -579,8 +589,10 @@ class WatchlistIndex:
         arrays) at least the candidate cutoff, and the name log-odds (exact as arrays, up to summing
         order), the low-quality alias adjustment and the most the traveller's other evidence could add
         reaching the threshold. Dropping the others changes no flag; a traveller with no evidence sends its
-        flags only to the scorer. A few candidates go to the scorer as they are. All travellers' candidates
-        are scored in one BatchScorer call (many_scores_and_bounds)."""
+        flags only to the scorer. A few candidates go to the scorer as they are. Only the candidates whose
+        cheap bound reaches (_within_name_bounds) are scored exactly, all travellers' in one BatchScorer
+        call (many_scores_and_bounds)."""
+        found = self._within_name_bounds(travellers, found, queries, config)
         bounded = [k for k, names in enumerate(found) if len(names) >= max(BOUND_MIN_NAMES, 1)]
         kept = list(found)
         if not bounded:
@@ -605,6 +617,37 @@ class WatchlistIndex:
                 evidenced.append((k, its_value[its_keep]))
         if evidenced:
             self._keep_evidence_reaching(travellers, kept, evidenced, config)
+        return kept
+
+    def _within_name_bounds(
+        self,
+        travellers: Sequence[Traveller],
+        found: list[np.ndarray],
+        queries: list[list[WeightedSlot]],
+        config: MatchConfig,
+    ) -> list[np.ndarray]:
+        """Of each traveller's candidates, those whose cheap upper bound of the name log-odds
+        (name_bounds.py), with the alias adjustment and evidence_ceiling, reaches the threshold: the
+        exact array scores are then worked out for these only (a twentieth of a big list's candidates).
+        Only travellers whose evidence alone could not reach the threshold are bounded: with a date of
+        birth, a name needs so little of its own that the bound keeps nearly every candidate."""
+        ceilings = [evidence_ceiling(traveller, config) + 2 * BOUND_MARGIN for traveller in travellers]
+        needy = np.asarray(calibrate(np.array(ceilings), config.calibration_slope, config.calibration_intercept))
+        bounded = [k for k, names in enumerate(found) if len(names) and needy[k] < config.threshold]
+        kept = list(found)
+        if not bounded:
+            return kept
+        asked = [(found[k], queries[k]) for k in bounded]
+        needed = least_reaching(config) - np.array([ceilings[k] for k in bounded])
+        bound = self.name_bounds.many_bounds(asked, self._weights(config), config.particle_weight, needed)
+        names = np.concatenate([found[k] for k in bounded])
+        lengths = [len(found[k]) for k in bounded]
+        ceiling = np.repeat([ceilings[k] for k in bounded], lengths)
+        value = bound + self._alias_adjustment(config)[self.data.name_quality[names]]
+        reach = calibrate(value + ceiling, config.calibration_slope, config.calibration_intercept)
+        reaches = np.asarray(reach) >= config.threshold
+        for k, its_names, its_reach in zip(bounded, split_by(names, lengths), split_by(reaches, lengths), strict=True):
+            kept[k] = its_names[its_reach]
         return kept
 
     def _keep_evidence_reaching(
