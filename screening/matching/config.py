@@ -20,7 +20,7 @@ class MatchConfig(BaseModel):
     _list_prior: float = PrivateAttr(0.0)
 
     threshold: float = Field(
-        0.1828, ge=0, le=1, description="calibrated probability at or above which a match is flagged"
+        0.2084, ge=0, le=1, description="calibrated probability at or above which a match is flagged"
     )
     names_only_threshold: float = Field(
         0.0126,
@@ -89,8 +89,8 @@ class MatchConfig(BaseModel):
     document_match_log_odds: float = Field(8.0, ge=0, le=30)
     low_quality_alias_log_odds: float = Field(-0.7, ge=-30, le=0)
     byname_log_odds: float = Field(-1.0, ge=-30, le=0)
-    calibration_slope: float = Field(1.1602, gt=0, le=10)
-    calibration_intercept: float = Field(-7.2934, ge=-50, le=50)
+    calibration_slope: float = Field(1.1549, gt=0, le=10)
+    calibration_intercept: float = Field(-7.2825, ge=-50, le=50)
     calibration_names: float = Field(
         8220,
         ge=1,
