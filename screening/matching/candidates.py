@@ -35,6 +35,8 @@ from screening.matching.vectorised import token_similarities
 COMMON_POSTINGS = 2000
 _CACHE_LIMIT = 100_000
 _EXPAND_CACHE_NAMES = 20_000_000  # name numbers kept in the expansion cache (80 MB)
+# Expanded names summed by name in one sort (_kept_by_share_many): 4 million entries, about 100 MB of arrays.
+_KEPT_GROUP_ENTRIES = 4_000_000
 # A common part deferred this many times is expanded once (cached) and looked up by binary search after:
 # the common parts recur in most travellers, and reading every candidate's parts cost more.
 EXPAND_DEFERRED_AFTER = 2
@@ -745,9 +747,8 @@ class CandidateFinder:
         particle_weight: float,
     ) -> list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
         """_by_share of several travellers' (slots, min_share, year): what to expand and defer is decided,
-        and the expanded names summed and kept, per traveller (_share_plan, _kept_by_share: a sort within
-        the traveller only, none for a single part, and scalar thresholds on its own arrays, not arrays
-        repeated over a big list's millions of expanded names); the names below the share are matched
+        and the expanded names summed and kept (_share_plan per traveller; _kept_by_share_many for all
+        travellers' expansions at once, keyed traveller * name count + name); the names below the share are matched
         against birth years for all travellers at once (_below_share_by_year), the step with the most
         numpy calls. Each traveller's values are those it gets alone."""
         none = np.empty(0, dtype=np.int64)
@@ -758,7 +759,7 @@ class CandidateFinder:
             for k, (slots, min_share, year) in enumerate(asked)
             if (plan := self._share_plan(slots, weights, min_share, year, particle_weight)) is not None
         ]
-        kept = [self._kept_by_share(plan) for _k, plan in plans]
+        kept = self._kept_by_share_many([plan for _k, plan in plans])
         by_year = self._below_share_by_year(plans, [below for _n, _s, below in kept])
         for (k, plan), (names, shared, _below), extra in zip(plans, kept, by_year, strict=True):
             for gained in self._deferred_gains(names, plan.deferred, weights) if plan.deferred else []:
@@ -802,31 +803,57 @@ class CandidateFinder:
                 plan.expand.append((names, best * weight, weight > max(INITIAL_WEIGHT, particle_weight)))
         return plan if plan.expand else None
 
-    def _summed_gains(self, plan: _SharePlan) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-        """(sorted distinct names of a plan's expanded parts, their summed gains in expansion order, and,
-        for a traveller with a birth year, whether one of its strong parts holds each name)."""
-        if len(plan.expand) == 1:  # one part's expansion: its names are already sorted and distinct
-            names, gains, strong = plan.expand[0]
-            return names, gains, np.full(len(names), strong) if len(plan.in_year) else None
-        names = np.concatenate([names for names, _g, _s in plan.expand])
-        gains = np.concatenate([gains for _n, gains, _s in plan.expand])
-        if not len(names):
-            return names, gains, np.zeros(0, dtype=np.bool_) if len(plan.in_year) else None
-        order, starts = _sorted_runs(names)
-        held = None
-        if len(plan.in_year):
-            marks = np.concatenate([np.full(len(n), strong) for n, _g, strong in plan.expand])
-            held = np.logical_or.reduceat(marks[order], starts)
-        return names[order][starts], np.add.reduceat(gains[order], starts), held
+    def _kept_by_share_many(self, plans: list[_SharePlan]) -> list[tuple[np.ndarray, np.ndarray, np.ndarray | None]]:
+        """Per plan: (its expanded names whose share with the deferred parts' whole weight could reach
+        min_share, their shares so far, and for a traveller with a birth year the names below it that a
+        strong part holds). All plans' expansions are summed by name in one stable sort of keys plan *
+        name count + name, in groups of at most _KEPT_GROUP_ENTRIES entries (a million-name list's
+        batch expands tens of millions): a batch's few hundred small sorts cost more in calls than in
+        work. A name's gains are summed in expansion order, so each plan's values are those it gets
+        alone."""
+        out: list[tuple[np.ndarray, np.ndarray, np.ndarray | None]] = []
+        group: list[_SharePlan] = []
+        entries = 0
+        for plan in plans:
+            size = sum(len(names) for names, _g, _s in plan.expand)
+            if group and entries + size > _KEPT_GROUP_ENTRIES:
+                out.extend(self._kept_group(group))
+                group, entries = [], 0
+            group.append(plan)
+            entries += size
+        if group:
+            out.extend(self._kept_group(group))
+        return out
 
-    def _kept_by_share(self, plan: _SharePlan) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-        """(a plan's names whose share with the deferred parts' whole weight could reach min_share, their
-        shares so far, and for a traveller with a birth year the names below it that a strong part holds)."""
-        names, gains, held = self._summed_gains(plan)
-        names = names.astype(np.int64, copy=False)
-        shared = gains / plan.total
-        keep = (shared + plan.deferred_weight / plan.total >= plan.min_share) & (plan.reachable >= plan.min_share)
-        return names[keep], shared[keep], None if held is None else names[~keep & held]
+    def _kept_group(self, plans: list[_SharePlan]) -> list[tuple[np.ndarray, np.ndarray, np.ndarray | None]]:
+        """_kept_by_share_many of one group of plans."""
+        space = np.int64(max(self.data.name_count, 1))
+        pieces = [(t, names, gains, strong) for t, plan in enumerate(plans) for names, gains, strong in plan.expand]
+        lengths = np.array([len(names) for _t, names, _g, _s in pieces], dtype=np.int64)
+        owner = np.repeat(np.array([t for t, _n, _g, _s in pieces], dtype=np.int64), lengths)
+        keys = np.concatenate([_NO_NAMES, *(names for _t, names, _g, _s in pieces)]).astype(np.int64) + owner * space
+        gains = np.concatenate([np.zeros(0), *(gains for _t, _n, gains, _s in pieces)])
+        strong = np.repeat(np.array([s for _t, _n, _g, s in pieces], dtype=np.bool_), lengths)
+        if len(keys):
+            order, starts = _sorted_runs(keys)
+            keys, gains = keys[order][starts], np.add.reduceat(gains[order], starts)
+            strong = np.logical_or.reduceat(strong[order], starts)
+        plan_of = keys // space
+        names = keys - plan_of * space
+        total = np.array([p.total for p in plans])[plan_of]
+        min_share = np.array([p.min_share for p in plans])[plan_of]
+        deferred = np.array([p.deferred_weight / p.total for p in plans])[plan_of]
+        reachable = np.array([p.reachable >= p.min_share for p in plans], dtype=np.bool_)[plan_of]
+        shared = gains / total
+        keep = (shared + deferred >= min_share) & reachable
+        bounds = np.searchsorted(plan_of, np.arange(len(plans) + 1))
+        out: list[tuple[np.ndarray, np.ndarray, np.ndarray | None]] = []
+        for t, plan in enumerate(plans):
+            at = slice(bounds[t], bounds[t + 1])
+            its_names, its_keep = names[at], keep[at]
+            below = its_names[~its_keep & strong[at]] if len(plan.in_year) else None
+            out.append((its_names[its_keep], shared[at][its_keep], below))
+        return out
 
     def _below_share_by_year(
         self, plans: list[tuple[int, _SharePlan]], belows: list[np.ndarray | None]
