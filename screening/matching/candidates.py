@@ -747,10 +747,9 @@ class CandidateFinder:
         particle_weight: float,
     ) -> list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
         """_by_share of several travellers' (slots, min_share, year): what to expand and defer is decided,
-        and the expanded names summed and kept (_share_plan per traveller; _kept_by_share_many for all
-        travellers' expansions at once, keyed traveller * name count + name); the names below the share are matched
-        against birth years for all travellers at once (_below_share_by_year), the step with the most
-        numpy calls. Each traveller's values are those it gets alone."""
+        and the expanded names summed, kept and those below the share matched against birth years
+        (_share_plan per traveller; _kept_by_share_many for all travellers' expansions at once, keyed
+        traveller * name count + name). Each traveller's values are those it gets alone."""
         none = np.empty(0, dtype=np.int64)
         nothing = (none, np.zeros(0), none, none)
         out = [nothing] * len(asked)
@@ -760,8 +759,7 @@ class CandidateFinder:
             if (plan := self._share_plan(slots, weights, min_share, year, particle_weight)) is not None
         ]
         kept = self._kept_by_share_many([plan for _k, plan in plans])
-        by_year = self._below_share_by_year(plans, [below for _n, _s, below in kept])
-        for (k, plan), (names, shared, _below), extra in zip(plans, kept, by_year, strict=True):
+        for (k, plan), (names, shared, extra) in zip(plans, kept, strict=True):
             for gained in self._deferred_gains(names, plan.deferred, weights) if plan.deferred else []:
                 shared = shared + gained / plan.total  # deferred common parts, added part by part in order
             out[k] = (names, shared, np.nonzero(shared >= plan.min_share)[0], extra)
@@ -803,15 +801,15 @@ class CandidateFinder:
                 plan.expand.append((names, best * weight, weight > max(INITIAL_WEIGHT, particle_weight)))
         return plan if plan.expand else None
 
-    def _kept_by_share_many(self, plans: list[_SharePlan]) -> list[tuple[np.ndarray, np.ndarray, np.ndarray | None]]:
+    def _kept_by_share_many(self, plans: list[_SharePlan]) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
         """Per plan: (its expanded names whose share with the deferred parts' whole weight could reach
-        min_share, their shares so far, and for a traveller with a birth year the names below it that a
-        strong part holds). All plans' expansions are summed by name in one stable sort of keys plan *
-        name count + name, in groups of at most _KEPT_GROUP_ENTRIES entries (a million-name list's
-        batch expands tens of millions): a batch's few hundred small sorts cost more in calls than in
-        work. A name's gains are summed in expansion order, so each plan's values are those it gets
-        alone."""
-        out: list[tuple[np.ndarray, np.ndarray, np.ndarray | None]] = []
+        min_share, their shares so far, and the names below it that a strong part holds and that are
+        listed with only a year holding the traveller's: see _by_share). All plans' expansions are
+        summed by name in one stable sort of keys plan * name count + name, in groups of at most
+        _KEPT_GROUP_ENTRIES entries (a million-name list's batch expands tens of millions): a batch's
+        few hundred small sorts cost more in calls than in work. A name's gains are summed in expansion
+        order, so each plan's values are those it gets alone."""
+        out: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         group: list[_SharePlan] = []
         entries = 0
         for plan in plans:
@@ -825,8 +823,10 @@ class CandidateFinder:
             out.extend(self._kept_group(group))
         return out
 
-    def _kept_group(self, plans: list[_SharePlan]) -> list[tuple[np.ndarray, np.ndarray, np.ndarray | None]]:
-        """_kept_by_share_many of one group of plans."""
+    def _kept_group(self, plans: list[_SharePlan]) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """_kept_by_share_many of one group of plans: the names below the share that a strong part holds
+        are matched against the names listed with only the traveller's birth year in one membership
+        search of the same keys."""
         space = np.int64(max(self.data.name_count, 1))
         pieces = [(t, names, gains, strong) for t, plan in enumerate(plans) for names, gains, strong in plan.expand]
         lengths = np.array([len(names) for _t, names, _g, _s in pieces], dtype=np.int64)
@@ -839,40 +839,29 @@ class CandidateFinder:
             keys, gains = keys[order][starts], np.add.reduceat(gains[order], starts)
             strong = np.logical_or.reduceat(strong[order], starts)
         plan_of = keys // space
-        names = keys - plan_of * space
         total = np.array([p.total for p in plans])[plan_of]
         min_share = np.array([p.min_share for p in plans])[plan_of]
         deferred = np.array([p.deferred_weight / p.total for p in plans])[plan_of]
         reachable = np.array([p.reachable >= p.min_share for p in plans], dtype=np.bool_)[plan_of]
         shared = gains / total
         keep = (shared + deferred >= min_share) & reachable
+        dated = [t for t, p in enumerate(plans) if len(p.in_year)]
+        below = keys[~keep & strong]
+        if dated:
+            in_year = np.concatenate([np.int64(t) * space + plans[t].in_year for t in dated])
+            below = below[_in_sorted(in_year, below)]
+        else:
+            below = below[:0]
+        names = keys - plan_of * space
         bounds = np.searchsorted(plan_of, np.arange(len(plans) + 1))
-        out: list[tuple[np.ndarray, np.ndarray, np.ndarray | None]] = []
-        for t, plan in enumerate(plans):
+        below_bounds = np.searchsorted(below // space, np.arange(len(plans) + 1))
+        below -= below // space * space
+        out: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        for t in range(len(plans)):
             at = slice(bounds[t], bounds[t + 1])
-            its_names, its_keep = names[at], keep[at]
-            below = its_names[~its_keep & strong[at]] if len(plan.in_year) else None
-            out.append((its_names[its_keep], shared[at][its_keep], below))
+            its_keep = keep[at]
+            out.append((names[at][its_keep], shared[at][its_keep], below[below_bounds[t] : below_bounds[t + 1]]))
         return out
-
-    def _below_share_by_year(
-        self, plans: list[tuple[int, _SharePlan]], belows: list[np.ndarray | None]
-    ) -> list[np.ndarray]:
-        """Per plan, those of its names below the share held by a strong part (`belows`, sorted) that are
-        listed with only a year holding the traveller's (see _by_share): one membership search for all,
-        keyed plan * name count + name."""
-        found = [_NO_NAMES] * len(plans)
-        dated = [(t, below) for t, below in enumerate(belows) if below is not None and len(below)]
-        if not dated:
-            return found
-        space = np.int64(max(self.data.name_count, 1))
-        wanted = np.concatenate([np.int64(t) * space + below for t, below in dated])
-        in_year = np.concatenate([np.int64(t) * space + plans[t][1].in_year for t, _below in dated])
-        wanted = wanted[_in_sorted(in_year, wanted)]
-        bounds = np.searchsorted(wanted // space, np.arange(len(plans) + 1))
-        for t, _below in dated:
-            found[t] = wanted[bounds[t] : bounds[t + 1]] - np.int64(t) * space
-        return found
 
     def _names_born_in(self, year: tuple[int, bool]) -> np.ndarray:
         """IndexData.names_born_in, cached: a batch's travellers give a few dozen distinct years."""
