@@ -35,8 +35,9 @@ from screening.matching.vectorised import token_similarities
 COMMON_POSTINGS = 2000
 _CACHE_LIMIT = 100_000
 _EXPAND_CACHE_NAMES = 20_000_000  # name numbers kept in the expansion cache (80 MB)
-# Expanded names summed by name in one sort (_kept_by_share_many): 4 million entries, about 100 MB of arrays.
-_KEPT_GROUP_ENTRIES = 4_000_000
+# A traveller whose rarest parts expand into this many listed names or more has them summed and kept on
+# their own (_kept_by_share_many); those with fewer, together.
+_KEPT_ALONE_ENTRIES = 512
 # A common part deferred this many times is expanded once (cached) and looked up by binary search after:
 # the common parts recur in most travellers, and reading every candidate's parts cost more.
 EXPAND_DEFERRED_AFTER = 2
@@ -804,29 +805,45 @@ class CandidateFinder:
     def _kept_by_share_many(self, plans: list[_SharePlan]) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
         """Per plan: (its expanded names whose share with the deferred parts' whole weight could reach
         min_share, their shares so far, and the names below it that a strong part holds and that are
-        listed with only a year holding the traveller's: see _by_share). All plans' expansions are
-        summed by name in one stable sort of keys plan * name count + name, in groups of at most
-        _KEPT_GROUP_ENTRIES entries (a million-name list's batch expands tens of millions): a batch's
-        few hundred small sorts cost more in calls than in work. A name's gains are summed in expansion
-        order, so each plan's values are those it gets alone."""
-        out: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-        group: list[_SharePlan] = []
-        entries = 0
-        for plan in plans:
-            size = sum(len(names) for names, _g, _s in plan.expand)
-            if group and entries + size > _KEPT_GROUP_ENTRIES:
-                out.extend(self._kept_group(group))
-                group, entries = [], 0
-            group.append(plan)
-            entries += size
-        if group:
-            out.extend(self._kept_group(group))
-        return out
+        listed with only a year holding the traveller's: see _by_share). Plans expanding at least
+        _KEPT_ALONE_ENTRIES names are worked out one by one (_kept_alone: a single part's expansion is
+        already sorted and distinct, and needs no sort); the rest, a manifest's few hundred small plans,
+        together in one stable sort of keys plan * name count + name (_kept_group), where per-plan calls
+        cost more than the work. A name's gains are summed in expansion order either way, so each plan's
+        values are those it gets alone."""
+        out: list[tuple[np.ndarray, np.ndarray, np.ndarray] | None] = [None] * len(plans)
+        small = []
+        for t, plan in enumerate(plans):
+            if sum(len(names) for names, _g, _s in plan.expand) >= _KEPT_ALONE_ENTRIES:
+                out[t] = self._kept_alone(plan)
+            else:
+                small.append(t)
+        for t, kept in zip(small, self._kept_group([plans[t] for t in small]) if small else [], strict=True):
+            out[t] = kept
+        return [kept for kept in out if kept is not None]
+
+    def _kept_alone(self, plan: _SharePlan) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """_kept_by_share_many of one plan, on its own arrays."""
+        if len(plan.expand) == 1:  # one part's expansion: its names are already sorted and distinct
+            names, gains, strong = plan.expand[0]
+            held = np.full(len(names), strong)
+        else:
+            names = np.concatenate([names for names, _g, _s in plan.expand])
+            gains = np.concatenate([gains for _n, gains, _s in plan.expand])
+            order, starts = _sorted_runs(names)
+            marks = np.concatenate([np.full(len(n), strong) for n, _g, strong in plan.expand])
+            held = np.logical_or.reduceat(marks[order], starts)
+            names, gains = names[order][starts], np.add.reduceat(gains[order], starts)
+        names = names.astype(np.int64, copy=False)
+        shared = gains / plan.total
+        keep = (shared + plan.deferred_weight / plan.total >= plan.min_share) & (plan.reachable >= plan.min_share)
+        below = names[~keep & held] if len(plan.in_year) else _NO_NAMES
+        return names[keep], shared[keep], below[_in_sorted(plan.in_year, below)]
 
     def _kept_group(self, plans: list[_SharePlan]) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
-        """_kept_by_share_many of one group of plans: the names below the share that a strong part holds
-        are matched against the names listed with only the traveller's birth year in one membership
-        search of the same keys."""
+        """_kept_by_share_many of plans with small expansions, all at once: the names below the share
+        that a strong part holds are matched against the names listed with only the traveller's birth
+        year in one membership search of the same keys."""
         space = np.int64(max(self.data.name_count, 1))
         pieces = [(t, names, gains, strong) for t, plan in enumerate(plans) for names, gains, strong in plan.expand]
         lengths = np.array([len(names) for _t, names, _g, _s in pieces], dtype=np.int64)
