@@ -203,13 +203,11 @@ def _contained(a: Sequence[str], b: Sequence[str]) -> bool:
     whole on one side, not a contradiction; the shorter must have CONTAINED_MIN letters."""
     for x in a:
         for y in b:
-            if other_syllables(x, y):  # LIANG does not end with JIANG's key IANG: two syllables
-                continue
             short, long_ = (x, y) if len(x) <= len(y) else (y, x)
-            if len(short) >= CONTAINED_MIN and len(long_) > len(short) and long_.startswith(short):
-                return True
-            if len(short) >= CONTAINED_MIN and len(long_) > len(short) and long_.endswith(short):
-                return True
+            if len(short) < CONTAINED_MIN or len(long_) == len(short):
+                continue
+            if (long_.startswith(short) or long_.endswith(short)) and not other_syllables(x, y):
+                return True  # (LIANG does not end with JIANG's key IANG: two syllables)
     return False
 
 
