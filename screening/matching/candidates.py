@@ -158,21 +158,37 @@ class CandidateFinder:
 
     def __init__(self, data: IndexData):
         self.data = data
-        self._part_cache: dict[tuple[tuple[str, ...], NameWeights], tuple[np.ndarray, np.ndarray, int]] = {}
-        self._expand_cache: dict[tuple[tuple[str, ...], NameWeights], tuple[np.ndarray, np.ndarray]] = {}
+        self._part_cache: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray, int]] = {}
+        self._expand_cache: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray]] = {}
         self._expand_size = 0
-        self._deferrals: dict[tuple[tuple[str, ...], NameWeights], int] = {}
-        self._holder_bits: dict[tuple[tuple[str, ...], NameWeights], np.ndarray] = {}
+        self._deferrals: dict[tuple[str, ...], int] = {}
+        self._holder_bits: dict[tuple[str, ...], np.ndarray] = {}
         self._holder_bytes = 0
         self._vocab_features: dict[str, np.ndarray] | None = None
         self._buffer: np.ndarray | None = None
         self._key_buckets: tuple[np.ndarray, int] | None = None  # (_key_positions' pointers, shift)
         self._year_cache: dict[tuple[int, bool], np.ndarray] = {}
         self._words: np.ndarray | None = None
+        self._weights: NameWeights | None = None  # the weights the part caches hold values for
+
+    def _use(self, weights: NameWeights) -> None:
+        """Makes `weights` the caches' weights: the caches of parts, expansions, deferrals and holder
+        bitmaps are keyed by a part's forms alone (hashing the weights with each key, a Python-level
+        hash, cost a twentieth of a manifest's screening), so other weights clear them."""
+        if weights != self._weights:
+            self._part_cache.clear()
+            self._expand_cache.clear()
+            self._expand_size = 0
+            self._deferrals.clear()
+            self._holder_bits.clear()
+            self._holder_bytes = 0
+        self._weights = weights
 
     def agreeing_parts(self, forms: tuple[str, ...], weights: NameWeights) -> tuple[np.ndarray, np.ndarray, int]:
         """(sorted vocabulary ids, their similarity, total postings) of listed parts agreeing with a part."""
-        key = (forms, weights)
+        if weights is not self._weights:
+            self._use(weights)
+        key = forms
         found = self._part_cache.get(key)
         if found is not None:
             return found
@@ -209,7 +225,9 @@ class CandidateFinder:
         """agreeing_parts() for many traveller name parts at once (a batch): blocking keys of every new
         part hashed in one call, one sorted join of all keys against the key table, and the part
         similarities of all (traveller part, listed part) pairs in a few rapidfuzz cpdist calls."""
-        missing = list(dict.fromkeys(f for f in many if (f, weights) not in self._part_cache))
+        if weights is not self._weights:
+            self._use(weights)
+        missing = list(dict.fromkeys(f for f in many if f not in self._part_cache))
         if not missing:
             return
         if len(self._part_cache) + len(missing) > _CACHE_LIMIT:
@@ -258,7 +276,7 @@ class CandidateFinder:
         ids = ids.astype(np.int32)
         for m, forms in enumerate(missing):
             lo, hi = int(bounds[m]), int(bounds[m + 1])
-            self._part_cache[(forms, weights)] = (ids[lo:hi], sims[lo:hi], int(postings[hi] - postings[lo]))
+            self._part_cache[forms] = (ids[lo:hi], sims[lo:hi], int(postings[hi] - postings[lo]))
 
     def _key_positions(self, hashes: np.ndarray) -> np.ndarray:
         """np.searchsorted(key_hashes, hashes): each hash searched only among the keys sharing its top
@@ -452,9 +470,7 @@ class CandidateFinder:
             np.fromiter((ids.get(t, -1) for t in tokens), dtype=np.int64, count=n),
         )
 
-    def _expand(
-        self, key: tuple[tuple[str, ...], NameWeights], ids: np.ndarray, sims: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray]:
+    def _expand(self, key: tuple[str, ...], ids: np.ndarray, sims: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Sorted distinct names holding any of `ids`, each with its best part similarity (cached: parts recur)."""
         found = self._expand_cache.pop(key, None)
         if found is not None:
@@ -473,9 +489,7 @@ class CandidateFinder:
         self._remember_expansion(key, names, best)
         return names, best
 
-    def _remember_expansion(
-        self, key: tuple[tuple[str, ...], NameWeights], names: np.ndarray, best: np.ndarray
-    ) -> None:
+    def _remember_expansion(self, key: tuple[str, ...], names: np.ndarray, best: np.ndarray) -> None:
         """Caches an expansion, the least recently used ones evicted first beyond _EXPAND_CACHE_NAMES:
         the common parts recur in every batch, and clearing the whole cache when full had them expanded
         again (two in five expansions of a million-name list's batch were such repeats)."""
@@ -511,8 +525,10 @@ class CandidateFinder:
         best gain (weights >= 0)."""
         out: list[np.ndarray | None] = []
         read: list[tuple[np.ndarray, np.ndarray]] = []
+        if weights is not self._weights:
+            self._use(weights)
         for forms, ids, sims, weight in deferred:
-            key = (forms, weights)
+            key = forms
             seen = self._deferrals[key] = self._deferrals.get(key, 0) + 1
             if key in self._expand_cache or seen >= EXPAND_DEFERRED_AFTER or self._few_postings(ids, len(names)):
                 out.append(self._holder_values(key, ids, sims, names) * weight)
@@ -529,9 +545,7 @@ class CandidateFinder:
         d = self.data
         return int(np.sum(d.post_ptr[ids + 1] - d.post_ptr[ids])) <= EXPAND_POSTINGS_PER_NAME * names
 
-    def _holder_values(
-        self, key: tuple[tuple[str, ...], NameWeights], ids: np.ndarray, sims: np.ndarray, names: np.ndarray
-    ) -> np.ndarray:
+    def _holder_values(self, key: tuple[str, ...], ids: np.ndarray, sims: np.ndarray, names: np.ndarray) -> np.ndarray:
         """Each of `names`' best similarity in the part's cached expansion (_expand), 0 if it holds none
         of `ids`. A long expansion's bitmap over all names rules out first the names that hold none (most
         of a traveller's names lack its deferred common part), and only the rest are searched among the
@@ -546,7 +560,7 @@ class CandidateFinder:
         out[held] = _values_at(holders, best, names[held])
         return out
 
-    def _holder_bitmap(self, key: tuple[tuple[str, ...], NameWeights], holders: np.ndarray) -> np.ndarray:
+    def _holder_bitmap(self, key: tuple[str, ...], holders: np.ndarray) -> np.ndarray:
         """The bitmap over all names of an expansion's holders, cached, the least recently used evicted
         first beyond _HOLDER_BITMAP_BYTES (the deferred common parts recur in every batch)."""
         cache = self._holder_bits
@@ -798,7 +812,7 @@ class CandidateFinder:
                 plan.deferred.append((forms, ids, sims, weight))
                 plan.deferred_weight += weight
             else:
-                names, best = self._expand((forms, weights), ids, sims)
+                names, best = self._expand(forms, ids, sims)
                 plan.expand.append((names, best * weight, weight > max(INITIAL_WEIGHT, particle_weight)))
         return plan if plan.expand else None
 
