@@ -718,7 +718,7 @@ class CandidateFinder:
         on their days gathered once and looked up among keys traveller * vocabulary size + agreeing part."""
         d = self.data
         size = max(len(d.vocabulary), 1)
-        born = [d.names_born(dob) for _slots, dob in asked]
+        born = d.names_born_many([dob for _slots, dob in asked])
         keys = [np.zeros(0, dtype=np.int64)]
         for k, (slots, _dob) in enumerate(asked):
             if len(born[k]):
