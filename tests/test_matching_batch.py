@@ -440,3 +440,28 @@ def variant(words: list[str], rng: random.Random) -> str:
     if rng.random() < 0.3:
         rng.shuffle(out)
     return " ".join(out or words)
+
+
+@pytest.mark.skipif(not (UN.exists() and OFAC.exists()), reason=f"the real lists live in {SHARED_DATA}")
+def test_share_kept_together_is_each_plans_own() -> None:
+    """The small plans summed and kept in one sort (_kept_group) give each plan's own answer (_kept_alone,
+    the path of big plans): names, shares bit for bit and the names below the share that the traveller's
+    birth year brings in, for travellers of one or several parts (parts of two listed names mixed, so
+    several expansions overlap), with or without a year."""
+    index = WatchlistIndex([load_watchlist(UN), load_watchlist(OFAC)])
+    finder, weights, data = index.finder, CONFIG.name_weights(), index.data
+    rng = random.Random(8)
+    plans = []
+    for k in rng.sample(range(data.name_count - 1), 600):
+        own, other = data.listed_name(k).split(), data.listed_name(k + 1).split()
+        name = " ".join(own[: 1 + k % 3] + other[:1]) if k % 4 else own[0]
+        year = (rng.randint(1950, 1990), k % 2 == 0) if k % 5 else None
+        plan = finder._share_plan(index.query_slots(typo(name, rng), CONFIG), weights, 0.5, year, 0.3)
+        if plan is not None:
+            plans.append(plan)
+    together = finder._kept_group(plans)
+    alone = [finder._kept_alone(plan) for plan in plans]
+    assert sum(len(plan.expand) > 1 for plan in plans) > 100
+    assert sum(len(below) > 0 for _n, _s, below in alone) > 10  # names brought in by their birth year
+    for got, expected in zip(together, alone, strict=True):
+        assert [a.tolist() for a in got] == [a.tolist() for a in expected]
