@@ -600,12 +600,7 @@ class CandidateFinder:
         tables = [[self.agreeing_parts(forms, weights)[:2] for forms, _ in slots] for _n, slots, _s in asked]
         names = np.concatenate([np.asarray(n, dtype=np.int64) for n, _slots, _s in asked])
         owner = np.repeat(np.arange(len(asked), dtype=np.int64), [len(n) for n, _slots, _s in asked])
-        slot_lo, slot_hi = d.slot_ptr[names], d.slot_ptr[names + 1]
-        slot_count = slot_hi - slot_lo
-        slot_index = _ranges(slot_lo, slot_hi)
-        form_lo, form_hi = d.form_ptr[slot_index], d.form_ptr[slot_index + 1]
-        form_count = form_hi - form_lo
-        forms = d.slot_forms[_ranges(form_lo, form_hi)]
+        _slot_lo, slot_count, slot_index, form_lo, form_count, forms = d.gather_slots(names)
         name_bounds = _pointer([len(n) for n, _slots, _s in asked])
         form_bounds = _pointer(form_count)[_pointer(slot_count)[name_bounds]]
         per_form = self.lookup_tables(tables, form_bounds, forms)

@@ -11,6 +11,7 @@ import multiprocessing as mp
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -278,6 +279,18 @@ def _build_parallel(
     return merged, vocabulary, list(qualities), keys
 
 
+class GatheredSlots(NamedTuple):
+    """Listed names' slots and their forms, flattened in name, slot and form order (gather_slots): what
+    the batch scorer, the quick estimate and the name bounds read of every candidate."""
+
+    slot_lo: np.ndarray  # each name's first slot
+    slot_count: np.ndarray  # each name's number of slots
+    slot_index: np.ndarray  # every slot of every name
+    form_lo: np.ndarray  # each slot's first form
+    form_count: np.ndarray  # each slot's number of forms
+    forms: np.ndarray  # every form (vocabulary id) of every slot
+
+
 class LazyEntries(Sequence[WatchlistEntry]):
     """Entries stored as JSON records in one memory-mapped blob, decoded on access."""
 
@@ -359,6 +372,14 @@ class IndexData:
 
     def listed_name(self, name: int) -> str:
         return bytes(self.name_text[self.name_text_ptr[name] : self.name_text_ptr[name + 1]]).decode()
+
+    def gather_slots(self, names: np.ndarray) -> GatheredSlots:
+        """The slots and forms of many listed names at once (int64 name numbers, any order)."""
+        slot_lo, slot_hi = self.slot_ptr[names], self.slot_ptr[names + 1]
+        slot_index = _ranges(slot_lo, slot_hi)
+        form_lo, form_hi = self.form_ptr[slot_index], self.form_ptr[slot_index + 1]
+        forms = self.slot_forms[_ranges(form_lo, form_hi)]
+        return GatheredSlots(slot_lo, slot_hi - slot_lo, slot_index, form_lo, form_hi - form_lo, forms)
 
     def name_forms(self, name: int) -> list[tuple[tuple[str, ...], bool, tuple[int, ...]]]:
         """(forms, is particle, vocabulary ids of the forms) per slot of one listed name."""

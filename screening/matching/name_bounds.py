@@ -83,12 +83,7 @@ class NameBounds:
         names = np.concatenate([np.zeros(0, dtype=np.int64), *[np.asarray(n, dtype=np.int64) for n, _ in asked]])
         per_traveller = [len(n) for n, _ in asked]
         owner = np.repeat(np.arange(len(asked), dtype=np.int64), per_traveller)
-        slot_lo, slot_hi = d.slot_ptr[names], d.slot_ptr[names + 1]
-        slot_count = slot_hi - slot_lo
-        slot_index = _ranges(slot_lo, slot_hi)
-        form_lo, form_hi = d.form_ptr[slot_index], d.form_ptr[slot_index + 1]
-        form_count = form_hi - form_lo
-        forms = d.slot_forms[_ranges(form_lo, form_hi)]
+        _slot_lo, slot_count, slot_index, form_lo, form_count, forms = d.gather_slots(names)
         form_starts = _pointer(form_count)[:-1]
         if len(names):
             tables = [[self.finder.agreeing_parts(f, weights)[:2] for f, _ in slots] for _n, slots in asked]
