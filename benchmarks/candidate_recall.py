@@ -137,7 +137,7 @@ def exhaustive_truth(
             out.append([])
             continue
         # known tables with every agreeing pair: the agreeing part of the greedy alignment is the scorer's
-        index.finder.prepare([], weights)  # the part cache holds these weights' values
+        index.finder._use(weights)  # the part cache holds these weights' values
         for (forms, _w), table in zip(slots, parts, strict=True):
             index.finder._part_cache[forms] = (
                 np.array(sorted(table), dtype=np.int32),

@@ -820,16 +820,9 @@ class CandidateFinder:
         together in one stable sort of keys plan * name count + name (_kept_group), where per-plan calls
         cost more than the work. A name's gains are summed in expansion order either way, so each plan's
         values are those it gets alone."""
-        out: list[tuple[np.ndarray, np.ndarray, np.ndarray] | None] = [None] * len(plans)
-        small = []
-        for t, plan in enumerate(plans):
-            if sum(len(names) for names, _g, _s in plan.expand) >= _KEPT_ALONE_ENTRIES:
-                out[t] = self._kept_alone(plan)
-            else:
-                small.append(t)
-        for t, kept in zip(small, self._kept_group([plans[t] for t in small]) if small else [], strict=True):
-            out[t] = kept
-        return [kept for kept in out if kept is not None]
+        big = [sum(len(names) for names, _g, _s in plan.expand) >= _KEPT_ALONE_ENTRIES for plan in plans]
+        together = iter(self._kept_group([plan for plan, alone in zip(plans, big, strict=True) if not alone]))
+        return [self._kept_alone(plan) if alone else next(together) for plan, alone in zip(plans, big, strict=True)]
 
     def _kept_alone(self, plan: _SharePlan) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """_kept_by_share_many of one plan, on its own arrays."""

@@ -519,8 +519,7 @@ class IndexData:
 
     def names_born(self, dob: int) -> np.ndarray:
         """Listed names whose entry gives this full date of birth (YYYYMMDD), in name order."""
-        lo, hi = np.searchsorted(self.dob_keys, [dob, dob + 1])
-        return np.asarray(self.dob_names[lo:hi], dtype=np.int64)
+        return self.names_born_many([dob])[0]
 
     def names_born_many(self, dobs: Sequence[int]) -> list[np.ndarray]:
         """names_born of each of several dates in one search (a batch asks for hundreds)."""
