@@ -23,9 +23,12 @@ replace the index's forms, so it is not used (yet).
 
 from __future__ import annotations
 
+import operator
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
+from typing import cast
 
 from anyascii import anyascii
 
@@ -155,12 +158,20 @@ def transliterate(text: str) -> tuple[str, ...]:
 # substring every match contains: a rule whose guard is absent cannot match and is skipped, and a pattern
 # without regex syntax is applied by str.replace. Either way the key is what re.sub would give, in a
 # fraction of the time (an index build computes a key for every part and joined pair of a million names).
-_Rule = tuple[re.Pattern[str] | str, str, str]
+# A replacement that is one group reference (r"\1") becomes a C-level callable: re.sub parses a template
+# string on every call (a tenth of the keys' time for a batch of new parts).
+_Rule = tuple[re.Pattern[str] | str, str | Callable[[re.Match[str]], str], str]
+_GROUP_REFERENCE = re.compile(r"\\(\d)")
+
+
+def _replacement(text: str) -> str | Callable[[re.Match[str]], str]:
+    reference = _GROUP_REFERENCE.fullmatch(text)
+    return operator.methodcaller("group", int(reference.group(1))) if reference else text
 
 
 def _rules(*rules: tuple[str, str, str | None]) -> tuple[_Rule, ...]:
     return tuple(
-        (p, r, p) if re.escape(p) == p else (re.compile(p), r, guard if guard is not None else "")
+        (p, r, p) if re.escape(p) == p else (re.compile(p), _replacement(r), guard if guard is not None else "")
         for p, r, guard in rules
     )
 
@@ -210,7 +221,10 @@ def _apply(rules: tuple[_Rule, ...], token: str) -> str:
     for pattern, replacement, guard in rules:
         if guard not in token:
             continue
-        token = token.replace(pattern, replacement) if isinstance(pattern, str) else pattern.sub(replacement, token)
+        if isinstance(pattern, str):
+            token = token.replace(pattern, cast(str, replacement))
+        else:
+            token = pattern.sub(replacement, token)
     return token
 
 
