@@ -14,7 +14,8 @@ import pytest
 from screening.matching import MatchConfig, WatchlistIndex
 from screening.matching.engine import name_score
 from screening.matching.names import SKELETON_MARK
-from screening.matching.scoring import token_similarity
+from screening.matching.part_features import syllable_flags
+from screening.matching.scoring import is_pinyin_syllable, token_similarity
 from screening.matching.vectorised import token_similarities
 from screening.watchlists.loader import load_watchlist
 from tests.conftest import SHARED_DATA
@@ -59,6 +60,10 @@ def test_vectorised_part_similarity_is_the_scorers() -> None:
         for x, y in zip(a, b, strict=True)
     ]
     assert token_similarities(a, b, weights).tolist() == expected
+    # as the candidate search calls it: the sides' syllable flags given (the index saves them per part)
+    known = {"syllable_a": syllable_flags(a), "syllable_b": syllable_flags(b)}
+    assert token_similarities(a, b, weights, known=known).tolist() == expected
+    assert index.data.syllables.tolist() == [is_pinyin_syllable(w) for w in index.data.vocabulary]
 
 
 def test_batch_name_scores_are_score_names_bit_for_bit() -> None:

@@ -38,6 +38,7 @@ from screening.matching.index_data import (
 from screening.matching.list_size import chance_size
 from screening.matching.name_bounds import NameBounds
 from screening.matching.names import Slot, is_byname_only, name_slots, split_packed_names, traveller_full_name
+from screening.matching.part_features import syllable_flags
 from screening.matching.scoring import (
     LIGHT_WEIGHT,
     NameScore,
@@ -219,7 +220,8 @@ def part_rarity(names: Iterable[str]) -> dict[str, float]:
     for name in distinct:
         for part in {s.primary for s in name_slots(name) if not s.particle}:
             frequency[part] = frequency.get(part, 0) + 1
-    weights = part_weights(np.fromiter(frequency.values(), np.int64, len(frequency)), len(distinct), list(frequency))
+    counts = np.fromiter(frequency.values(), np.int64, len(frequency))
+    weights = part_weights(counts, len(distinct), syllable_flags(list(frequency)))
     return dict(zip(frequency, weights.astype(float).tolist(), strict=True))
 
 

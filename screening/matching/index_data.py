@@ -20,13 +20,12 @@ from screening.matching.blocking import build_key_table, key_table, vocabulary_k
 from screening.matching.build_digest import build_code_digest
 from screening.matching.names import name_slots, split_packed_names
 from screening.matching.part_features import FEATURES, extended_features, part_features
-from screening.matching.scoring import SYLLABLE_MAX, is_pinyin_syllable
 from screening.watchlists.model import WatchlistEntry
 
 # 3: alias qualities in the vocabulary's words; 4: consonant-skeleton forms of Latin parts (names.py)
 # 5: blocking keys (blocking.py) changed; 6: part features (part_features.py) saved;
-# 7: partial dates of birth in the date table (birth_year_keys)
-FORMAT = "screening-watchlist-index/7"
+# 7: partial dates of birth in the date table (birth_year_keys); 8: syllable flags among the part features
+FORMAT = "screening-watchlist-index/8"
 # A build of this many entries or more normalises names in parallel (build_workers()).
 PARALLEL_BUILD_MIN = 20_000
 MAX_WEIGHT = 3.0  # weight of a part no listed name has (it is as telling as the rarest part)
@@ -62,12 +61,10 @@ def rarity_weight(document_frequency: np.ndarray, names: int) -> np.ndarray:
     return (1.0 + (MAX_WEIGHT - 1.0) * np.log(n / df) / math.log(n)).astype(np.float32)
 
 
-def part_weights(document_frequency: np.ndarray, names: int, vocabulary: Sequence[str]) -> np.ndarray:
-    """rarity_weight of each vocabulary part, at most SYLLABLE_MAX_WEIGHT for a single Chinese syllable."""
+def part_weights(document_frequency: np.ndarray, names: int, syllables: np.ndarray) -> np.ndarray:
+    """rarity_weight of each vocabulary part, at most SYLLABLE_MAX_WEIGHT for a single Chinese syllable
+    (`syllables`: part_features.syllable_flags of the vocabulary)."""
     weights = rarity_weight(document_frequency, names)
-    lengths = np.fromiter(map(len, vocabulary), dtype=np.int64, count=len(vocabulary))
-    short = np.flatnonzero(lengths <= SYLLABLE_MAX)
-    syllables = short[[is_pinyin_syllable(vocabulary[k]) for k in short.tolist()]] if len(short) else short
     weights[syllables] = np.minimum(weights[syllables], SYLLABLE_MAX_WEIGHT)
     return weights
 
@@ -338,6 +335,7 @@ class IndexData:
     letter_counts: np.ndarray
     head_hashes: np.ndarray
     tail_hashes: np.ndarray
+    syllables: np.ndarray
 
     def __init__(
         self,
@@ -432,7 +430,6 @@ class IndexData:
         arrays["post_names"] = (pairs % width).astype(np.int32)
         counts = np.bincount(pairs // width, minlength=len(vocabulary))
         arrays["post_ptr"] = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-        arrays["token_weight"] = part_weights(counts, name_count, vocabulary)
         arrays["key_hashes"], arrays["key_ptr"], arrays["key_tokens"] = keys
         arrays["entry_ptr"] = np.zeros(1, dtype=np.int64)
         if previous is None:
@@ -442,6 +439,7 @@ class IndexData:
             codes = dict(previous.sound_numbers())
             old = {key: previous.arrays[key] for key in FEATURES}
             arrays.update(extended_features(old, codes, vocabulary[len(previous.vocabulary) :]))
+        arrays["token_weight"] = part_weights(counts, name_count, arrays["syllables"])
         live = int(np.count_nonzero(counts))
         meta = {
             "format": FORMAT,

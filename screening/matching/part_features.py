@@ -1,19 +1,30 @@
 """Per vocabulary part features the candidate search reads for every (traveller part, listed part) pair
-the blocking keys meet: length, first letter, sound code number, letter counts and letter set, and hashes
-of the first and last CONTAINED_MIN letters. They are computed when the index is built (or, for the new
-parts only, updated) and saved with it, so that a freshly started worker reads them memory-mapped instead
-of computing them for every part it meets (about a tenth of a fresh worker's time against a million-name
-list)."""
+the blocking keys meet: length, first letter, sound code number, letter counts and letter set, hashes
+of the first and last CONTAINED_MIN letters, and whether the part is one Chinese syllable. They are
+computed when the index is built (or, for the new parts only, updated) and saved with it, so that a
+freshly started worker reads them memory-mapped instead of computing them for every part it meets
+(about a tenth of a fresh worker's time against a million-name list)."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import numpy as np
 
 from screening.hashing import stable_hashes
-from screening.matching.scoring import CONTAINED_MIN, sound_code
+from screening.matching.scoring import CONTAINED_MIN, SYLLABLE_MAX, is_pinyin_syllable, sound_code
 
 # The saved arrays, one row per vocabulary part (index_data._ARRAYS holds them too).
-FEATURES = ("part_lengths", "first_letters", "sound_ids", "letter_sets", "letter_counts", "head_hashes", "tail_hashes")
+FEATURES = (
+    "part_lengths",
+    "first_letters",
+    "sound_ids",
+    "letter_sets",
+    "letter_counts",
+    "head_hashes",
+    "tail_hashes",
+    "syllables",
+)
 
 
 def letter_counts(words: list[str]) -> np.ndarray:
@@ -45,6 +56,17 @@ def end_hashes(words: list[str]) -> tuple[np.ndarray, np.ndarray]:
     return heads.view(np.int64), tails.view(np.int64)
 
 
+def syllable_flags(words: Sequence[str]) -> np.ndarray:
+    """Whether each word is one Chinese syllable as pinyin writes it (scoring.is_pinyin_syllable): read
+    by the rarity weights' syllable cap and by the candidate search's two-syllables rule
+    (scoring.other_syllables), which would otherwise test a regex on every pair of short parts."""
+    lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
+    flags = np.zeros(len(words), dtype=np.bool_)
+    for k in np.flatnonzero(lengths <= SYLLABLE_MAX).tolist():
+        flags[k] = is_pinyin_syllable(words[k])
+    return flags
+
+
 def sound_ids(words: list[str], codes: dict[str, int]) -> np.ndarray:
     """Each word's metaphone code as a number, codes numbered as met (extending `codes`)."""
     return np.fromiter((codes.setdefault(sound_code(w), len(codes)) for w in words), np.int32, len(words))
@@ -62,6 +84,7 @@ def part_features(words: list[str], codes: dict[str, int]) -> dict[str, np.ndarr
         "letter_counts": counts,
         "head_hashes": heads,
         "tail_hashes": tails,
+        "syllables": syllable_flags(words),
     }
 
 

@@ -50,9 +50,9 @@ def token_similarities(
     """scoring.token_similarity(a[k], b[k], phonetic, initial) for every k, computed as arrays.
 
     `known` may hold what the caller already has as arrays (la, lb: lengths; same_first, same_sound,
-    equal: booleans; osa, indel: normalised similarities in float64), so that a batch of pairs between
-    indexed parts needs no per-pair Python beyond the joining-head test of pairs with the same first
-    two letters."""
+    equal, syllable_a, syllable_b: booleans, the last two whether each side is one Chinese syllable;
+    osa, indel: normalised similarities in float64), so that a batch of pairs between indexed parts
+    needs no per-pair Python beyond the joining-head test of pairs with the same first two letters."""
     given = _with_pair_features(a, b, known)
     score = _edit_similarities(a, b, weights, known=given)
     score = _other_syllables_apart(a, b, score, given)
@@ -70,11 +70,15 @@ def _other_syllables_apart(
     a: Sequence[str], b: Sequence[str], score: np.ndarray, given: dict[str, np.ndarray]
 ) -> np.ndarray:
     """score with the pairs of two different Chinese syllables set to 0 (scoring.other_syllables): the
-    per-pair test runs only where the lengths allow one syllable each and the score is open."""
+    per-pair test runs only where the lengths allow one syllable each and the score is open, and reads
+    the sides' syllable flags where the caller gave them (an open score means the parts differ)."""
     short, long_ = np.minimum(given["la"], given["lb"]), np.maximum(given["la"], given["lb"])
     at = np.flatnonzero((score > 0.0) & (score < 1.0) & (short >= 3) & (long_ <= SYLLABLE_MAX))
-    apart = [k for k in at.tolist() if other_syllables(a[k], b[k])]
-    if not apart:
+    if "syllable_a" in given and "syllable_b" in given:
+        apart = at[given["syllable_a"][at] & given["syllable_b"][at]]
+    else:
+        apart = np.array([k for k in at.tolist() if other_syllables(a[k], b[k])], dtype=np.int64)
+    if not len(apart):
         return score
     score = score.copy()
     score[apart] = 0.0
