@@ -8,6 +8,8 @@ flagged to the scorer."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from screening.matching.candidates import INITIAL_WEIGHT, CandidateFinder, _in_sorted, split_by
@@ -81,22 +83,20 @@ class BatchScorer:
         agreeing_only: bool = False,
     ) -> list[tuple[np.ndarray, np.ndarray]]:
         """name_scores_and_bounds of several travellers' (candidate names, slots): the names of all
-        travellers with the same number of parts are scored as one set of arrays, so the hundred-odd numpy
-        calls of the scoring are paid once per part count, not once per traveller. Each name's values are
-        those it gets alone (the alignment is row by row; sums over padded parts add zeros)."""
+        travellers are scored as one set of arrays, so the hundred-odd numpy calls of the scoring are paid
+        once per batch, not once per traveller (nor once per number of traveller parts: the fixed cost was
+        three quarters of a manifest's exact scoring). Each name's values are those it gets alone (the
+        alignment is row by row; a traveller's parts are padded to the batch's most with weightless parts
+        that align with nothing, and sums over padded parts add zeros)."""
         out: list[tuple[np.ndarray, np.ndarray]] = [(np.zeros(0), np.zeros(0))] * len(queries)
-        by_parts: dict[int, list[int]] = {}
-        for k, (names, slots) in enumerate(queries):
-            if len(names):
-                by_parts.setdefault(len(slots), []).append(k)
-        for members in by_parts.values():
-            group = [(np.asarray(queries[k][0], dtype=np.int64), queries[k][1]) for k in members]
-            score, bound = self._group_scores_and_bounds(group, weights, particle_weight, agreeing_only)
-            lengths = [len(names) for names, _ in group]
-            for k, its_score, its_bound in zip(
-                members, split_by(score, lengths), split_by(bound, lengths), strict=True
-            ):
-                out[k] = (its_score, its_bound)
+        members = [k for k, (names, slots) in enumerate(queries) if len(names) and slots]
+        if not members:
+            return out
+        group = [(np.asarray(queries[k][0], dtype=np.int64), queries[k][1]) for k in members]
+        score, bound = self._group_scores_and_bounds(group, weights, particle_weight, agreeing_only)
+        lengths = [len(names) for names, _ in group]
+        for k, its_score, its_bound in zip(members, split_by(score, lengths), split_by(bound, lengths), strict=True):
+            out[k] = (its_score, its_bound)
         return out
 
     def _group_scores_and_bounds(
@@ -106,11 +106,14 @@ class BatchScorer:
         particle_weight: float,
         agreeing_only: bool,
     ) -> tuple[np.ndarray, np.ndarray]:
-        """many_scores_and_bounds for travellers with the same number of parts, names concatenated."""
+        """many_scores_and_bounds for travellers' names concatenated, each traveller's parts padded to the
+        most any has (query_count: each row's own number of parts)."""
         d = self.data
         names = np.concatenate([names for names, _ in group])
         owner = np.repeat(np.arange(len(group)), [len(names) for names, _ in group])  # each row's traveller
-        n, q = len(names), len(group[0][1])
+        part_counts = np.array([len(slots) for _, slots in group], dtype=np.int64)
+        query_count = part_counts[owner]
+        n, q = len(names), int(part_counts.max())
         slot_lo, slot_count, slot_index, form_lo, form_count, forms = d.gather_slots(names)
         row = np.repeat(np.arange(n), slot_count)
         column = slot_index - np.repeat(slot_lo, slot_count)
@@ -121,7 +124,7 @@ class BatchScorer:
         tables = [[self.finder.agreeing_parts(forms_, weights)[:2] for forms_, _ in slots] for _, slots in group]
         bounds = np.searchsorted(form_owner, np.arange(len(group) + 1))  # each traveller's forms
         for i in range(q):  # traveller part i of every row, each traveller's table through the dense buffer
-            per_form = self.finder.lookup_tables([[its[i]] for its in tables], bounds, forms)
+            per_form = self.finder.lookup_tables([[its[i]] if i < len(its) else [] for its in tables], bounds, forms)
             sims[row, i, column] = np.maximum.reduceat(per_form, form_starts)
         first_form = d.slot_forms[form_lo]
         first_len = self.vocab_len[first_form]
@@ -129,10 +132,10 @@ class BatchScorer:
         listed = np.where(first_len == 1, np.minimum(listed, INITIAL_WEIGHT), listed)
         listed_weight = np.zeros((n, width))
         listed_weight[row, column] = listed
-        query_weight = np.array([[w for _, w in slots] for _, slots in group], dtype=np.float64)[owner]
-        query_len = np.array([[len(f[0]) for f, _ in slots] for _, slots in group], dtype=np.int64)[owner]
-        query_first = np.array(
-            [[ord(f[0][0]) if f[0] else -2 for f, _ in slots] for _, slots in group], dtype=np.int64
+        query_weight = _padded([[w for _, w in slots] for _, slots in group], q, 0.0, np.float64)[owner]
+        query_len = _padded([[len(f[0]) for f, _ in slots] for _, slots in group], q, 0, np.int64)[owner]
+        query_first = _padded(
+            [[ord(f[0][0]) if f[0] else -2 for f, _ in slots] for _, slots in group], q, -2, np.int64
         )[owner]
         part_len = np.zeros((n, width), dtype=np.int64)
         part_len[row, column] = first_len
@@ -140,9 +143,19 @@ class BatchScorer:
         listed_first[row, column] = self.finder.vocab_features()["first"][first_form]
         forms_of = _FormsOf(forms, form_starts, slot_count)
         contained = self._below_agreement(
-            group, owner, sims, query_len, query_first, part_len, listed_first, slot_count, forms_of, weights
+            group,
+            owner,
+            sims,
+            query_len,
+            query_first,
+            part_len,
+            listed_first,
+            slot_count,
+            query_count,
+            forms_of,
+            weights,
         )
-        aligned, imperfect, partner = align(sims, query_weight, listed_weight, slot_count, weights)
+        aligned, imperfect, partner = align(sims, query_weight, listed_weight, slot_count, weights, query_count)
         arrays = (
             sims,
             partner,
@@ -155,7 +168,7 @@ class BatchScorer:
             query_first,
         )
         if agreeing_only:
-            plain = plain_log_odds(*arrays, weights, True)
+            plain = plain_log_odds(*arrays, weights, True, query_count)
         else:
             plain = name_log_odds(
                 *arrays,
@@ -170,7 +183,7 @@ class BatchScorer:
         query_total = np.array([sum(len(f[0]) for f, _ in slots) for _, slots in group], dtype=np.int64)[owner]
         listed_len = np.add.reduceat(first_len, np.concatenate([[0], np.cumsum(slot_count)[:-1]]))
         shorter, longer = np.minimum(query_total, listed_len), np.maximum(query_total, listed_len)
-        boundary = (slot_count != q) | (imperfect >= 2)
+        boundary = (slot_count != query_count) | (imperfect >= 2)
         close = (shorter >= weights.joined_min * longer) & (longer - shorter <= 2)
         maybe = (aligned < 1.0) & boundary & close
         score = aligned
@@ -198,7 +211,8 @@ class BatchScorer:
                 listed_parts = [
                     vocabulary[int(d.slot_forms[d.form_ptr[s]])] for s in range(lo, lo + int(slot_count[k]))
                 ]
-                joined_at[k] = joined_similarity(query_parts, listed_parts, partner[k].tolist(), weights)
+                its_partners = partner[k, : len(query_parts)].tolist()
+                joined_at[k] = joined_similarity(query_parts, listed_parts, its_partners, weights)
                 score[k] = max(aligned[k], joined_at[k])
             if not agreeing_only:
                 # score_names reads the joined strings when they agree more than the parts and give more
@@ -270,6 +284,8 @@ class BatchScorer:
         for left in range(q - 1):
             wanted: list[int] = []  # traveller * vocabulary_size + listed part, for every traveller of the group
             for t, (_names, slots) in enumerate(group):
+                if left + 1 >= len(slots):
+                    continue
                 joined = joined_keys(slots[left][0][0], slots[left + 1][0][0])
                 found = {v for v in map(ids.get, joined) if v is not None}
                 wanted.extend(t * vocabulary_size + v for v in sorted(found))
@@ -294,6 +310,7 @@ class BatchScorer:
         part_len: np.ndarray,
         listed_first: np.ndarray,
         slot_count: np.ndarray,
+        query_count: np.ndarray,
         forms_of: _FormsOf,
         weights: NameWeights,
     ) -> np.ndarray:
@@ -302,6 +319,7 @@ class BatchScorer:
         ends the other. Returns which pairs are the latter (scoring._contained), for name_log_odds."""
         n, q, width = sims.shape
         valid = (np.arange(width)[None, :] < slot_count[:, None])[:, None, :]
+        valid = valid & (np.arange(q)[None, :] < query_count[:, None])[:, :, None]  # not a padded part
         below = valid & (sims < weights.agree_min)
         initial = (
             below
@@ -333,8 +351,9 @@ class BatchScorer:
 
     def _end_keys(self, group: list[tuple[np.ndarray, list[WeightedSlot]]]) -> tuple[np.ndarray, np.ndarray]:
         """Sorted _end_key of the first and of the last CONTAINED_MIN letters of every traveller part's
-        long forms (traveller * parts + part), hashed as the index hashed its parts: a listed form whose
-        end key is among them may begin or end the part (one membership search, no padded table)."""
+        long forms (keyed by the part's running number over the group's travellers), hashed as the index
+        hashed its parts: a listed form whose end key is among them may begin or end the part (one
+        membership search, no padded table)."""
         keys = [
             (k, f)
             for k, query_forms in enumerate(query_forms for _, slots in group for query_forms, _ in slots)
@@ -361,9 +380,9 @@ class BatchScorer:
         lo, hi = forms_of.span(rows, columns)
         per_pair = hi - lo
         listed = forms_of.forms[_ranges(lo, hi)]
-        q = len(group[0][1])
+        first_part = _pointer([len(slots) for _, slots in group])  # each traveller's parts' running numbers
         heads, tails = self._end_keys(group)
-        part_of_form = np.repeat(owner[rows] * q + parts, per_pair)
+        part_of_form = np.repeat(first_part[owner[rows]] + parts, per_pair)
         maybe = self._member(heads, _end_key(head[listed], part_of_form)) | self._member(
             tails, _end_key(tail[listed], part_of_form)
         )
@@ -384,6 +403,14 @@ class BatchScorer:
                 contained = cache[key] = _contained(query_forms, tuple(vocabulary[v] for v in ids))
             out[k] = contained
         return out
+
+
+def _padded(rows: Sequence[Sequence[float]], width: int, fill: float, dtype: type) -> np.ndarray:
+    """Rows of different lengths as one (len(rows), width) array, each filled out with `fill`."""
+    out: np.ndarray = np.full((len(rows), width), fill, dtype=dtype)
+    for k, values in enumerate(rows):
+        out[k, : len(values)] = values
+    return out
 
 
 def _end_key(hashes: np.ndarray, part: np.ndarray) -> np.ndarray:

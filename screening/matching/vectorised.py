@@ -179,21 +179,24 @@ def align(
     listed_weight: np.ndarray,
     listed_count: np.ndarray,
     weights: NameWeights,
+    query_count: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Greedy order-free alignment of one traveller's Q parts with N candidate names (score_names' loop).
 
     sims: (N, Q, L) part similarities, listed parts beyond a name's listed_count padded (any value);
-    query_weight: (N, Q), each name's traveller's part weights (names of several travellers with Q parts
-    are aligned at once); listed_weight: (N, L). Returns (aligned score, count of aligned pairs that are not
-    identical, order key of each query part: the listed position it aligned with, or -1), accumulating in
-    score_names' order so the floats are the same."""
+    query_weight: (N, Q), each name's traveller's part weights (names of several travellers are aligned at
+    once; with query_count, a row's traveller has only its first query_count parts, the rest padding of
+    weight 0 that aligns with nothing); listed_weight: (N, L). Returns (aligned score, count of aligned
+    pairs that are not identical, order key of each query part: the listed position it aligned with, or
+    -1), accumulating in score_names' order so the floats are the same."""
     n, q, width = sims.shape
     valid = np.arange(width)[None, :] < listed_count[:, None]  # (N, L)
-    work = np.where(valid[:, None, :], sims, -1.0)
+    real = np.ones((n, q), dtype=np.bool_) if query_count is None else np.arange(q)[None, :] < query_count[:, None]
+    work = np.where(valid[:, None, :] & real[:, :, None], sims, -1.0)
     numerator = np.zeros(n)
     denominator = np.zeros(n)
     imperfect = np.zeros(n, dtype=np.int64)
-    used_q = np.zeros((n, q), dtype=np.bool_)
+    used_q = ~real
     used_c = ~valid
     partner = np.full((n, q), -1, dtype=np.int64)
     rows = np.arange(n)
@@ -264,6 +267,7 @@ def plain_log_odds(
     query_first: np.ndarray,
     weights: NameWeights,
     agreeing_only: bool = False,
+    query_count: np.ndarray | None = None,
 ) -> np.ndarray:
     """An upper bound of scoring._name_log_odds of the plain alignment (no joined strings) for N names at
     once: agreeing parts exactly (scoring.part_agreement), the most a pair that does not agree could give,
@@ -271,7 +275,7 @@ def plain_log_odds(
     listed_first (N, L): each listed part's length and first letter (ord); query_weight, query_len and
     query_first (N, Q): the same of each name's traveller's parts. Sums in another order than
     score_names (engine.BOUND_MARGIN covers the rounding). With agreeing_only, only what pairs could
-    agree on counts (an upper bound whatever the other parts' similarities)."""
+    agree on counts (an upper bound whatever the other parts' similarities). query_count: as for align."""
     n, q = partner.shape
     rows, taken, j, s, wc, wq, la, a0, lb = _aligned_pairs(
         sims, partner, query_weight, listed_weight, listed_len, query_len, query_first
@@ -294,7 +298,8 @@ def plain_log_odds(
     as_missing = weights.missing_listed_log_odds * wc  # the traveller part costs nothing when joined
     unsure = np.maximum(np.where(np.minimum(la, lb) >= CONTAINED_MIN, contained, -np.inf), as_missing)
     # a traveller part the list lacks costs nothing when it is one with its agreeing neighbour
-    missing_query = weights.missing_traveller_log_odds * wq if q < 2 else np.zeros_like(wq)
+    alone = np.full(n, q < 2) if query_count is None else query_count < 2  # a one-part traveller
+    missing_query = np.where(alone[:, None], weights.missing_traveller_log_odds * wq, 0.0)
     per_part = np.where(taken, np.where(agrees, agreement, unsure), missing_query)
     width = listed_weight.shape[1]
     used = np.zeros((n, width), dtype=np.bool_)
