@@ -12,7 +12,6 @@ import pandas as pd
 import pytest
 
 from screening.matching import MatchConfig, WatchlistIndex
-from screening.matching.candidates import _KEYED_SORT_MIN, _sorted_runs
 from screening.matching.engine import name_score
 from screening.matching.names import SKELETON_MARK
 from screening.matching.part_features import syllable_flags
@@ -471,15 +470,3 @@ def test_share_kept_together_is_each_plans_own() -> None:
     assert sum(len(below) > 0 for _n, _s, below in alone) > 10  # names brought in by their birth year
     for got, expected in zip(together, alone, strict=True):
         assert [a.tolist() for a in got] == [a.tolist() for a in expected]
-
-
-def test_sorted_runs_of_long_arrays_are_a_stable_sorts() -> None:
-    """The keyed sort of long arrays (_sorted_runs) orders names as a stable argsort: ties by position."""
-    rng = np.random.default_rng(4)
-    for size, top in ((_KEYED_SORT_MIN, 50), (3 * _KEYED_SORT_MIN + 7, 1_000_000), (_KEYED_SORT_MIN - 1, 9)):
-        names = rng.integers(0, top, size).astype(np.int32)
-        order, starts = _sorted_runs(names)
-        expected = np.argsort(names, kind="stable")
-        assert order.tolist() == expected.tolist()
-        ordered = names[expected]
-        assert starts.tolist() == np.flatnonzero(np.concatenate([[True], ordered[1:] != ordered[:-1]])).tolist()

@@ -52,7 +52,6 @@ _HOLDER_BITMAP_BYTES = 64_000_000  # bitmaps kept (a million-name list: 500 of t
 KEY_BUCKET_SIZE = 16
 # Candidates (best shared weight first) scored in full whatever their quick estimate says.
 ALWAYS_SCORED = 12
-_KEYED_SORT_MIN = 10_000  # names from which _sorted_runs sorts keys (a stable argsort is quicker below)
 # Edit similarity below which only sounding alike can lift a part pair to agreeing (one typo or a swap
 # of two letters always leaves at least this much).
 ROUGH_MIN = 0.5
@@ -79,20 +78,10 @@ def _reduce_by_name(names: np.ndarray, values: np.ndarray, reduce: np.ufunc) -> 
 
 
 def _sorted_runs(names: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(stable sorting order of non-empty non-negative `names`, where each distinct name's run begins in
-    that order): several value arrays of the same names can then be reduced by name with one sort. A long
-    array is sorted as keys name << bits | position, the same order (each key is distinct and the
-    positions break ties as a stable sort does), by numpy's vectorised sort of int64, about 40 % quicker
-    than a stable argsort beyond _KEYED_SORT_MIN names."""
-    n = len(names)
-    bits = max(n - 1, 1).bit_length()
-    if n >= _KEYED_SORT_MIN and int(names.max()) < 1 << (62 - bits):
-        keys = (names.astype(np.int64) << bits) | np.arange(n, dtype=np.int64)
-        keys.sort()
-        order, ordered = keys & ((1 << bits) - 1), keys >> bits
-    else:
-        order = np.argsort(names, kind="stable")
-        ordered = names[order]
+    """(stable sorting order of non-empty `names`, where each distinct name's run begins in that order):
+    several value arrays of the same names can then be reduced by name with one sort."""
+    order = np.argsort(names, kind="stable")
+    ordered = names[order]
     return order, np.flatnonzero(np.concatenate([[True], ordered[1:] != ordered[:-1]]))
 
 
