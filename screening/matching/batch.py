@@ -24,6 +24,8 @@ _END_KEY_MIX = np.int64(0x5BD1E995)
 # Low bits of a key marked in _member's bitmap (a megabyte): a few thousand keys leave most buckets empty.
 _MARK_BITS = 20
 _MARK_MASK = np.int64((1 << _MARK_BITS) - 1)
+_ENDS_CACHE_LIMIT = 100_000  # traveller parts whose end hashes are kept (_form_ends)
+_NO_HASHES = np.zeros(0, dtype=np.int64)
 
 
 class BatchScorer:
@@ -35,6 +37,7 @@ class BatchScorer:
         self._vocab_len: np.ndarray | None = None
         self._contained_cache: dict[tuple[tuple[str, ...], tuple[int, ...]], bool] = {}
         self._marks: np.ndarray | None = None  # the bitmap of _member, all False between calls
+        self._ends_cache: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray]] = {}
 
     @property
     def vocab_len(self) -> np.ndarray:
@@ -354,15 +357,22 @@ class BatchScorer:
         long forms (keyed by the part's running number over the group's travellers), hashed as the index
         hashed its parts: a listed form whose end key is among them may begin or end the part (one
         membership search, no padded table)."""
-        keys = [
-            (k, f)
-            for k, query_forms in enumerate(query_forms for _, slots in group for query_forms, _ in slots)
-            for f in query_forms
-            if len(f) >= CONTAINED_MIN
-        ]
-        owner = np.fromiter((k for k, _f in keys), dtype=np.int64, count=len(keys))
-        heads, tails = end_hashes([f for _k, f in keys])
+        ends = [self._form_ends(query_forms) for _, slots in group for query_forms, _ in slots]
+        owner = np.repeat(np.arange(len(ends), dtype=np.int64), [len(heads) for heads, _ in ends])
+        heads = np.concatenate([_NO_HASHES, *(heads for heads, _ in ends)])
+        tails = np.concatenate([_NO_HASHES, *(tails for _, tails in ends)])
         return unique_values(_end_key(heads, owner)), unique_values(_end_key(tails, owner))
+
+    def _form_ends(self, forms: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+        """part_features.end_hashes of a traveller part's forms of CONTAINED_MIN letters or more, cached
+        (a batch meets the same parts again, and hashing strings is the costly step)."""
+        found = self._ends_cache.get(forms)
+        if found is None:
+            if len(self._ends_cache) > _ENDS_CACHE_LIMIT:
+                self._ends_cache.clear()
+            long = [f for f in forms if len(f) >= CONTAINED_MIN]
+            found = self._ends_cache[forms] = end_hashes(long) if long else (_NO_HASHES, _NO_HASHES)
+        return found
 
     def _contained(
         self,

@@ -594,7 +594,8 @@ class WatchlistIndex:
         flags only to the scorer. A few candidates go to the scorer as they are. Only the candidates whose
         cheap bound reaches (_within_name_bounds) are scored exactly, all travellers' in one BatchScorer
         call (many_scores_and_bounds)."""
-        found = self._within_name_bounds(travellers, found, queries, config)
+        most = [evidence_ceiling(traveller, config) for traveller in travellers]  # read by both filters
+        found = self._within_name_bounds(travellers, found, queries, config, most)
         bounded = [k for k, names in enumerate(found) if len(names) >= max(BOUND_MIN_NAMES, 1)]
         kept = list(found)
         if not bounded:
@@ -605,7 +606,7 @@ class WatchlistIndex:
         names = np.concatenate([found[k] for k in bounded])
         score = np.concatenate([score for score, _ in scored])
         log_odds = np.concatenate([log_odds for _, log_odds in scored])
-        ceilings = [evidence_ceiling(travellers[k], config) + BOUND_MARGIN for k in bounded]
+        ceilings = [most[k] + BOUND_MARGIN for k in bounded]
         lengths = [len(found[k]) for k in bounded]
         ceiling = np.repeat(ceilings, lengths)
         value = log_odds + self._alias_adjustment(config)[self.data.name_quality[names]]
@@ -627,13 +628,15 @@ class WatchlistIndex:
         found: list[np.ndarray],
         queries: list[list[WeightedSlot]],
         config: MatchConfig,
+        most: list[float],
     ) -> list[np.ndarray]:
         """Of each traveller's candidates, those whose cheap upper bound of the name log-odds
-        (name_bounds.py), with the alias adjustment and evidence_ceiling, reaches the threshold: the
-        exact array scores are then worked out for these only (a twentieth of a big list's candidates).
-        Only travellers whose evidence alone could not reach the threshold are bounded: with a date of
-        birth, a name needs so little of its own that the bound keeps nearly every candidate."""
-        ceilings = [evidence_ceiling(traveller, config) + 2 * BOUND_MARGIN for traveller in travellers]
+        (name_bounds.py), with the alias adjustment and evidence_ceiling (`most`, per traveller), reaches
+        the threshold: the exact array scores are then worked out for these only (a twentieth of a big
+        list's candidates). Only travellers whose evidence alone could not reach the threshold are
+        bounded: with a date of birth, a name needs so little of its own that the bound keeps nearly every
+        candidate."""
+        ceilings = [ceiling + 2 * BOUND_MARGIN for ceiling in most]
         needy = np.asarray(calibrate(np.array(ceilings), config.calibration_slope, config.calibration_intercept))
         bounded = [k for k, names in enumerate(found) if len(names) and needy[k] < config.threshold]
         kept = list(found)
