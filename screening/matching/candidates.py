@@ -825,7 +825,7 @@ class CandidateFinder:
                 plan.deferred_weight += weight
             else:
                 names, best = self._expand(forms, ids, sims)
-                plan.expand.append((names, best * weight, weight > max(INITIAL_WEIGHT, particle_weight)))
+                plan.expand.append((names, best, weight, weight > max(INITIAL_WEIGHT, particle_weight)))
         return plan if plan.expand else None
 
     def _kept_by_share_many(self, plans: list[_SharePlan]) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
@@ -837,20 +837,21 @@ class CandidateFinder:
         together in one stable sort of keys plan * name count + name (_kept_group), where per-plan calls
         cost more than the work. A name's gains are summed in expansion order either way, so each plan's
         values are those it gets alone."""
-        big = [sum(len(names) for names, _g, _s in plan.expand) >= _KEPT_ALONE_ENTRIES for plan in plans]
+        big = [sum(len(names) for names, _b, _w, _s in plan.expand) >= _KEPT_ALONE_ENTRIES for plan in plans]
         together = iter(self._kept_group([plan for plan, alone in zip(plans, big, strict=True) if not alone]))
         return [self._kept_alone(plan) if alone else next(together) for plan, alone in zip(plans, big, strict=True)]
 
     def _kept_alone(self, plan: _SharePlan) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """_kept_by_share_many of one plan, on its own arrays."""
         if len(plan.expand) == 1:  # one part's expansion: its names are already sorted and distinct
-            names, gains, strong = plan.expand[0]
+            names, best, weight, strong = plan.expand[0]
+            gains = best * weight
             held = np.full(len(names), strong)
         else:
-            names = np.concatenate([names for names, _g, _s in plan.expand])
-            gains = np.concatenate([gains for _n, gains, _s in plan.expand])
+            names = np.concatenate([names for names, _b, _w, _s in plan.expand])
+            gains = np.concatenate([best * weight for _n, best, weight, _s in plan.expand])
             order, starts = _sorted_runs(names)
-            marks = np.concatenate([np.full(len(n), strong) for n, _g, strong in plan.expand])
+            marks = np.concatenate([np.full(len(n), strong) for n, _b, _w, strong in plan.expand])
             held = np.logical_or.reduceat(marks[order], starts)
             names, gains = names[order][starts], np.add.reduceat(gains[order], starts)
         names = names.astype(np.int64, copy=False)
@@ -864,12 +865,15 @@ class CandidateFinder:
         that a strong part holds are matched against the names listed with only the traveller's birth
         year in one membership search of the same keys."""
         space = np.int64(max(self.data.name_count, 1))
-        pieces = [(t, names, gains, strong) for t, plan in enumerate(plans) for names, gains, strong in plan.expand]
-        lengths = np.array([len(names) for _t, names, _g, _s in pieces], dtype=np.int64)
-        owner = np.repeat(np.array([t for t, _n, _g, _s in pieces], dtype=np.int64), lengths)
-        keys = np.concatenate([_NO_NAMES, *(names for _t, names, _g, _s in pieces)]).astype(np.int64) + owner * space
-        gains = np.concatenate([np.zeros(0), *(gains for _t, _n, gains, _s in pieces)])
-        strong = np.repeat(np.array([s for _t, _n, _g, s in pieces], dtype=np.bool_), lengths)
+        pieces = [(t, *expansion) for t, plan in enumerate(plans) for expansion in plan.expand]
+        lengths = np.array([len(names) for _t, names, _b, _w, _s in pieces], dtype=np.int64)
+        owner = np.repeat(np.array([t for t, *_rest in pieces], dtype=np.int64), lengths)
+        keys = np.concatenate([_NO_NAMES, *(names for _t, names, *_rest in pieces)]).astype(np.int64) + owner * space
+        # each name's best similarity times its part's weight, multiplied as one array (the same products)
+        gains = np.concatenate([np.zeros(0), *(best for _t, _n, best, _w, _s in pieces)]) * np.repeat(
+            np.array([w for _t, _n, _b, w, _s in pieces], dtype=np.float64), lengths
+        )
+        strong = np.repeat(np.array([s for *_rest, s in pieces], dtype=np.bool_), lengths)
         if len(keys):
             order, starts = _sorted_runs(keys)
             keys, gains = keys[order][starts], np.add.reduceat(gains[order], starts)
@@ -912,14 +916,15 @@ class CandidateFinder:
 @dataclass
 class _SharePlan:
     """One traveller's share search (_by_share_many): its total weight, share rule, the share its
-    agreeing parts could reach, names listed with only its birth year, the expanded parts' (names,
-    gains, whether the part is strong: neither an initial nor a particle), and the deferred common parts
-    with their summed weight."""
+    agreeing parts could reach, names listed with only its birth year, the expanded parts' (names, best
+    similarities, weight, whether the part is strong: neither an initial nor a particle), and the
+    deferred common parts with their summed weight."""
 
     total: float
     min_share: float
     reachable: float
     in_year: np.ndarray
-    expand: list[tuple[np.ndarray, np.ndarray, bool]] = field(default_factory=list)  # names, gains, strong
+    # names, their best similarity, the part's weight (a name's gain is the two's product), strong
+    expand: list[tuple[np.ndarray, np.ndarray, float, bool]] = field(default_factory=list)
     deferred: list[tuple[tuple[str, ...], np.ndarray, np.ndarray, float]] = field(default_factory=list)
     deferred_weight: float = 0.0
