@@ -388,7 +388,7 @@ class CandidateFinder:
                     "equal": t_id[p_token[pick]] == p_vocab[pick],
                     "osa": osa[pick],
                     "indel": indel[pick],
-                    "syllable_a": self._token_syllables(tokens)[p_token[pick]],
+                    "syllable_a": syllable_flags(tokens)[p_token[pick]],
                     "syllable_b": self.data.syllables[p_vocab[pick]],
                 },
             )
@@ -468,11 +468,6 @@ class CandidateFinder:
     def _sounds(self, ids: np.ndarray) -> np.ndarray:
         """Sound code numbers of vocabulary parts (saved with the index, part_features.py)."""
         return self.data.sound_ids[ids].astype(np.int64)
-
-    @staticmethod
-    def _token_syllables(tokens: list[str]) -> np.ndarray:
-        """Whether each traveller part is one Chinese syllable (part_features.syllable_flags)."""
-        return syllable_flags(tokens)
 
     def _token_features(self, tokens: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Length, first letter, metaphone code id (unique negative ids for codes no listed part has) and
