@@ -13,6 +13,7 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA, Indel, Levenshtein
 
+from screening.matching.part_features import syllable_flags
 from screening.matching.scoring import (
     CONTAINED_MIN,
     HEAD_REST_MIN,
@@ -21,7 +22,6 @@ from screening.matching.scoring import (
     SYLLABLE_MAX,
     NameWeights,
     joined_head_rests,
-    other_syllables,
     sound_code,
 )
 from screening.matching.scoring import joined_similarity as joined_similarity  # shared with score_names
@@ -69,15 +69,16 @@ def token_similarities(
 def _other_syllables_apart(
     a: Sequence[str], b: Sequence[str], score: np.ndarray, given: dict[str, np.ndarray]
 ) -> np.ndarray:
-    """score with the pairs of two different Chinese syllables set to 0 (scoring.other_syllables): the
-    per-pair test runs only where the lengths allow one syllable each and the score is open, and reads
-    the sides' syllable flags where the caller gave them (an open score means the parts differ)."""
+    """score with the pairs of two different Chinese syllables set to 0 (scoring.other_syllables: an
+    open score means the parts differ), where the lengths allow one syllable each: by the sides'
+    syllable flags, the caller's (the index saves them per part) or worked out for those pairs only."""
     short, long_ = np.minimum(given["la"], given["lb"]), np.maximum(given["la"], given["lb"])
     at = np.flatnonzero((score > 0.0) & (score < 1.0) & (short >= 3) & (long_ <= SYLLABLE_MAX))
-    if "syllable_a" in given and "syllable_b" in given:
-        apart = at[given["syllable_a"][at] & given["syllable_b"][at]]
-    else:
-        apart = np.array([k for k in at.tolist() if other_syllables(a[k], b[k])], dtype=np.int64)
+    if not len(at):
+        return score
+    first = given["syllable_a"][at] if "syllable_a" in given else syllable_flags([a[k] for k in at.tolist()])
+    second = given["syllable_b"][at] if "syllable_b" in given else syllable_flags([b[k] for k in at.tolist()])
+    apart = at[first & second]
     if not len(apart):
         return score
     score = score.copy()
