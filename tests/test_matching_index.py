@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from screening.matching import MatchConfig, WatchlistIndex
 from screening.matching.blocking import LONG, key_strings, skeleton, token_keys
+from screening.matching.index_data import year_keys
 from screening.matching.index_store import load_or_build
 from screening.matching.scoring import WeightedSlot
 from screening.watchlists.loader import load_watchlist
@@ -207,6 +209,27 @@ def test_a_listed_year_or_year_range_brings_in_a_name_sharing_a_rarer_part() -> 
     assert owners("1966-05-01") == {"Y1", "Y2"}  # Y3's range is too wide, Y4 shares only the initial T
     assert owners("1965-05-01") == {"Y2"}
     assert owners("1970-05-01") == set()
+
+
+def test_born_in_is_membership_of_the_names_born_in_a_year() -> None:
+    """IndexData.born_in (earliest and latest key per name, a search only where they straddle the range)
+    says of every name what membership of names_born_in says, for a year alone and for any date in it:
+    names with one date, several dates around the year, a year range, and none."""
+    dobs = [["1966"], ["1966-05-01"], ["1960", "1970"], ["1965-01-01", "1966", "1967-12-31"], [], ["1964/1967"]]
+    listed = [
+        WatchlistEntry(f"B{k}", "NATIONAL", [f"Qorbalinka Sikeman{k}"], f"SIKEMAN{k}", "QORBALINKA", dates)
+        for k, dates in enumerate(dobs)
+    ]
+    data = WatchlistIndex([WatchlistLoad("test.csv", "NATIONAL", listed, [], "test")]).data
+    names = np.arange(data.name_count, dtype=np.int64)
+    for year in (1959, 1960, 1965, 1966, 1967, 1970):
+        for any_date in (False, True):
+            expected = np.isin(names, data.names_born_in(year, any_date))
+            lo, hi = year_keys(year, any_date)
+            assert data.born_in(names, lo, hi).tolist() == expected.tolist(), (year, any_date)
+            many = data.born_in(names, np.full(len(names), lo), np.full(len(names), hi))
+            assert many.tolist() == expected.tolist()
+    assert data.born_in(names, *year_keys(1966, False)).any()  # the test meets names of that year
 
 
 def test_long_parts_meet_every_part_two_deletions_away() -> None:

@@ -20,7 +20,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA, Indel
 
 from screening.matching.blocking import key_strings, lookup_tokens, stable_hashes
-from screening.matching.index_data import IndexData, _pointer, _ranges, unique_values
+from screening.matching.index_data import IndexData, _pointer, _ranges, unique_values, year_keys
 from screening.matching.part_features import letter_counts, letter_sets, syllable_flags
 from screening.matching.scoring import (
     NameWeights,
@@ -177,7 +177,7 @@ class CandidateFinder:
         self._vocab_features: dict[str, np.ndarray] | None = None
         self._buffer: np.ndarray | None = None
         self._key_buckets: tuple[np.ndarray, int] | None = None  # (_key_positions' pointers, shift)
-        self._year_cache: dict[tuple[int, bool], np.ndarray] = {}
+        self._year_cache: dict[tuple[int, bool], tuple[int, int] | None] = {}
         self._words: np.ndarray | None = None
         self._weights: NameWeights | None = None  # the weights the part caches hold values for
 
@@ -801,7 +801,7 @@ class CandidateFinder:
         total = sum(w for _, w in slots)
         if not slots or total <= 0:
             return None
-        in_year = self._names_born_in(year) if year is not None else _NO_NAMES
+        years = self._year_range(year) if year is not None else None
         parts = []
         for forms, weight in slots:
             ids, sims, size = self.agreeing_parts(forms, weights)
@@ -809,10 +809,10 @@ class CandidateFinder:
                 parts.append((size, weight, ids, forms, sims))
         parts.sort(key=lambda p: p[0])  # rarest first
         reachable = sum(p[1] for p in parts) / total
-        if reachable < min_share and not len(in_year):
+        if reachable < min_share and years is None:
             return None
         # Expand rare parts until the common ones left could not reach the share on their own.
-        plan = _SharePlan(total, min_share, reachable, in_year)
+        plan = _SharePlan(total, min_share, reachable, years)
         for position in range(len(parts) - 1, -1, -1):
             size, weight, ids, forms, sims = parts[position]
             if position > 0 and size > COMMON_POSTINGS and (plan.deferred_weight + weight) / total < min_share:
@@ -852,13 +852,15 @@ class CandidateFinder:
         names = names.astype(np.int64, copy=False)
         shared = gains / plan.total
         keep = (shared + plan.deferred_weight / plan.total >= plan.min_share) & (plan.reachable >= plan.min_share)
-        below = names[~keep & held] if len(plan.in_year) else _NO_NAMES
-        return names[keep], shared[keep], below[_in_sorted(plan.in_year, below)]
+        if plan.years is None:
+            return names[keep], shared[keep], _NO_NAMES
+        below = names[~keep & held]
+        return names[keep], shared[keep], below[self.data.born_in(below, *plan.years)]
 
     def _kept_group(self, plans: list[_SharePlan]) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
         """_kept_by_share_many of plans with small expansions, all at once: the names below the share
-        that a strong part holds are matched against the names listed with only the traveller's birth
-        year in one membership search of the same keys."""
+        that a strong part holds are matched against the traveller's birth year in one search
+        (IndexData.born_in), and each plan's values are slices of the whole batch's kept arrays."""
         space = np.int64(max(self.data.name_count, 1))
         pieces = [(t, *expansion) for t, plan in enumerate(plans) for expansion in plan.expand]
         lengths = np.array([len(names) for _t, names, _b, _w, _s in pieces], dtype=np.int64)
@@ -874,51 +876,53 @@ class CandidateFinder:
             keys, gains = keys[order][starts], np.add.reduceat(gains[order], starts)
             strong = np.logical_or.reduceat(strong[order], starts)
         plan_of = keys // space
+        names = keys - plan_of * space
         total = np.array([p.total for p in plans])[plan_of]
         min_share = np.array([p.min_share for p in plans])[plan_of]
         deferred = np.array([p.deferred_weight / p.total for p in plans])[plan_of]
         reachable = np.array([p.reachable >= p.min_share for p in plans], dtype=np.bool_)[plan_of]
         shared = gains / total
         keep = (shared + deferred >= min_share) & reachable
-        dated = [t for t, p in enumerate(plans) if len(p.in_year)]
-        below = keys[~keep & strong]
-        if dated:
-            in_year = np.concatenate([np.int64(t) * space + plans[t].in_year for t in dated])
-            below = below[_in_sorted(in_year, below)]
-        else:
-            below = below[:0]
-        names = keys - plan_of * space
-        bounds = np.searchsorted(plan_of, np.arange(len(plans) + 1))
-        below_bounds = np.searchsorted(below // space, np.arange(len(plans) + 1))
-        below -= below // space * space
-        out: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-        for t in range(len(plans)):
-            at = slice(bounds[t], bounds[t + 1])
-            its_keep = keep[at]
-            out.append((names[at][its_keep], shared[at][its_keep], below[below_bounds[t] : below_bounds[t + 1]]))
-        return out
+        dated = np.array([p.years is not None for p in plans], dtype=np.bool_)
+        below = np.flatnonzero(~keep & strong & dated[plan_of])
+        if len(below):
+            years = np.array([p.years or (0, 0) for p in plans], dtype=np.int64)[plan_of[below]]
+            below = below[self.data.born_in(names[below], years[:, 0], years[:, 1])]
+        kept = np.flatnonzero(keep)
+        kept_names, kept_shared, below_names = names[kept], shared[kept], names[below]
+        plans_at = np.arange(len(plans) + 1)
+        bounds = np.searchsorted(plan_of[kept], plans_at).tolist()
+        below_bounds = np.searchsorted(plan_of[below], plans_at).tolist()
+        return [
+            (
+                kept_names[bounds[t] : bounds[t + 1]],
+                kept_shared[bounds[t] : bounds[t + 1]],
+                below_names[below_bounds[t] : below_bounds[t + 1]],
+            )
+            for t in range(len(plans))
+        ]
 
-    def _names_born_in(self, year: tuple[int, bool]) -> np.ndarray:
-        """IndexData.names_born_in, cached: a batch's travellers give a few dozen distinct years."""
-        found = self._year_cache.get(year)
-        if found is None:
+    def _year_range(self, year: tuple[int, bool]) -> tuple[int, int] | None:
+        """The date of birth keys [lo, hi) a traveller's birth year brings in (index_data.year_keys), or
+        None when no listed name has one there (cached: a batch's travellers give a few dozen years)."""
+        if year not in self._year_cache:
             if len(self._year_cache) > _CACHE_LIMIT:
                 self._year_cache.clear()
-            found = self._year_cache[year] = self.data.names_born_in(*year)
-        return found
+            self._year_cache[year] = year_keys(*year) if self.data.any_born_in(*year) else None
+        return self._year_cache[year]
 
 
 @dataclass
 class _SharePlan:
     """One traveller's share search (_by_share_many): its total weight, share rule, the share its
-    agreeing parts could reach, names listed with only its birth year, the expanded parts' (names, best
+    agreeing parts could reach, the date of birth keys of its birth year, the expanded parts' (names, best
     similarities, weight, whether the part is strong: neither an initial nor a particle), and the
     deferred common parts with their summed weight."""
 
     total: float
     min_share: float
     reachable: float
-    in_year: np.ndarray
+    years: tuple[int, int] | None  # date of birth keys [lo, hi) of its birth year, None if no name has one
     # names, their best similarity, the part's weight (a name's gain is the two's product), strong
     expand: list[tuple[np.ndarray, np.ndarray, float, bool]] = field(default_factory=list)
     deferred: list[tuple[tuple[str, ...], np.ndarray, np.ndarray, float]] = field(default_factory=list)

@@ -108,6 +108,29 @@ def traveller_birth_year(value: str | None) -> tuple[int, bool] | None:
     return int(year), dob_key(text) is None
 
 
+DOB_SPAN = 10**8  # date of birth keys (YYYYMMDD, YYYY0000) are below this
+
+
+def year_keys(year: int, any_date: bool) -> tuple[int, int]:
+    """[lo, hi) of the date of birth keys a birth year brings in: the year alone (YYYY0000, an entry
+    that gives only the year), or with any_date every date in the year."""
+    key = year * 10000
+    return key, key + (10000 if any_date else 1)
+
+
+def _dob_by_name(
+    dob_names: np.ndarray, dob_keys: np.ndarray, name_count: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """born_in's arrays: the (name, date) pairs as name * DOB_SPAN + date, sorted, and each name's
+    earliest and latest date key (DOB_SPAN and -1 for a name whose entry gives none)."""
+    names, keys = np.asarray(dob_names, dtype=np.int64), np.asarray(dob_keys, dtype=np.int64)
+    earliest = np.full(name_count, DOB_SPAN, dtype=np.int64)
+    latest = np.full(name_count, -1, dtype=np.int64)
+    np.minimum.at(earliest, names, keys)
+    np.maximum.at(latest, names, keys)
+    return np.sort(names * DOB_SPAN + keys), earliest, latest
+
+
 def _dob_table(dobs: np.ndarray, names: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(dob_keys, dob_names): every (full date of birth, listed name) pair, and (YYYY0000, name) for each
     year a partial date gives (birth_year_keys), sorted by date then name."""
@@ -351,6 +374,7 @@ class IndexData:
         self.arrays = arrays
         self.sound_codes = sound_codes  # sound_ids[k] is the number of sound_codes' code of part k
         self._sound_numbers: dict[str, int] | None = None
+        self._dob_by_name: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # born_in's, on first use
         self.vocabulary = vocabulary
         self.vocab_ids = {t: i for i, t in enumerate(vocabulary)}
         self.qualities = qualities
@@ -529,10 +553,33 @@ class IndexData:
     def names_born_in(self, year: int, any_date: bool) -> np.ndarray:
         """Listed names, sorted, whose entry gives only a year (a year and month, or a year range) that
         holds `year`; with any_date (a traveller who gives only a year) also those with a full date in it."""
-        key = year * 10000
-        lo, hi = np.searchsorted(self.dob_keys, [key, key + (10000 if any_date else 1)])
+        lo, hi = np.searchsorted(self.dob_keys, year_keys(year, any_date))
         names = np.asarray(self.dob_names[lo:hi], dtype=np.int64)
         return unique_values(names) if any_date else names
+
+    def any_born_in(self, year: int, any_date: bool) -> bool:
+        """Whether names_born_in(year, any_date) holds any name (without gathering them)."""
+        lo, hi = np.searchsorted(self.dob_keys, year_keys(year, any_date))
+        return bool(hi > lo)
+
+    def born_in(self, names: np.ndarray, lo: np.ndarray | int, hi: np.ndarray | int) -> np.ndarray:
+        """Whether each name's entry gives a date of birth key in [lo, hi) (year_keys: the name is among
+        names_born_in of that year). Each name's earliest and latest key decide it unless they straddle
+        the range; only those are searched among the (name, date) pairs sorted by name. A manifest asks
+        for sixteen thousand names at once (each traveller's names below the share, against its year)."""
+        if self._dob_by_name is None:
+            self._dob_by_name = _dob_by_name(self.dob_names, self.dob_keys, self.name_count)
+        table, earliest, latest = self._dob_by_name
+        names = np.asarray(names, dtype=np.int64)
+        first, last = earliest[names], latest[names]
+        lo, hi = np.broadcast_to(lo, names.shape), np.broadcast_to(hi, names.shape)
+        out = (last >= lo) & (first < hi)
+        straddle = np.flatnonzero(out & (first < lo) & (last >= hi))
+        if len(straddle):
+            base = names[straddle] * DOB_SPAN
+            at = np.searchsorted(table, base + lo[straddle])
+            out[straddle] = table[np.minimum(at, len(table) - 1)] < base + hi[straddle]
+        return out
 
     def save(self, folder: str | Path) -> None:
         """Write the arrays (.npy, memory-mappable), vocabulary, names and entries to `folder`."""
