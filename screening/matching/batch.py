@@ -125,10 +125,9 @@ class BatchScorer:
         width = int(slot_count.max())
         sims = np.zeros((n, q, width))
         tables = [[self.finder.agreeing_parts(forms_, weights)[:2] for forms_, _ in slots] for _, slots in group]
-        bounds = np.searchsorted(form_owner, np.arange(len(group) + 1))  # each traveller's forms
-        for i in range(q):  # traveller part i of every row, each traveller's table through the dense buffer
-            per_form = self.finder.lookup_tables([[its[i]] if i < len(its) else [] for its in tables], bounds, forms)
-            sims[row, i, column] = np.maximum.reduceat(per_form, form_starts)
+        per_form = self.finder.lookup_parts(tables, form_owner, forms, q)  # every traveller part of every row
+        for i in range(q):
+            sims[row, i, column] = np.maximum.reduceat(per_form[i], form_starts)
         first_form = d.slot_forms[form_lo]
         first_len = self.vocab_len[first_form]
         listed = np.where(d.slot_particle[slot_index], particle_weight, d.token_weight[first_form].astype(np.float64))

@@ -440,6 +440,28 @@ class CandidateFinder:
                 buffer[ids] = 0.0
         return out
 
+    def lookup_parts(
+        self,
+        tables: Sequence[Sequence[tuple[np.ndarray, np.ndarray]]],
+        owner: np.ndarray,
+        wanted: np.ndarray,
+        parts: int,
+    ) -> np.ndarray:
+        """(parts, len(wanted)): row i holds, for each vocabulary id of `wanted`, its value in the i-th
+        (sorted unique ids, values) table of its owner (tables[owner][i]; 0 where the owner has fewer
+        tables or the table lacks it). One binary search per element among keys (owner * parts + i) *
+        vocabulary size + id, which come out sorted as the tables are listed: for the batch scorer's
+        few hundred small tables (a manifest's) this is a few numpy calls where lookup_tables' dense
+        buffer makes three per table."""
+        size = np.int64(max(len(self.data.vocabulary), 1))
+        listed = [(k * parts + i, table) for k, owned in enumerate(tables) for i, table in enumerate(owned)]
+        lengths = np.array([len(ids) for _at, (ids, _values) in listed], dtype=np.int64)
+        place = np.repeat(np.array([at for at, _table in listed], dtype=np.int64), lengths) * size
+        keys = np.concatenate([_NO_NAMES, *(ids for _at, (ids, _values) in listed)]).astype(np.int64) + place
+        values = np.concatenate([np.zeros(0), *(values for _at, (_ids, values) in listed)])
+        base = (np.asarray(owner, dtype=np.int64) * parts) * size + np.asarray(wanted, dtype=np.int64)
+        return np.stack([_values_at(keys, values, base + i * size) for i in range(parts)]).reshape(parts, len(wanted))
+
     def _vocabulary_buffer(self) -> np.ndarray:
         """A zeroed float per vocabulary part, shared by the dense lookups (each leaves it zeroed)."""
         buffer = self._buffer
