@@ -748,19 +748,25 @@ class CandidateFinder:
         d = self.data
         size = max(len(d.vocabulary), 1)
         born = d.names_born_many([dob for _slots, dob in asked])
-        keys = [np.zeros(0, dtype=np.int64)]
-        for k, (slots, _dob) in enumerate(asked):
-            if len(born[k]):
-                for forms, weight in slots:
-                    if weight > max(INITIAL_WEIGHT, particle_weight):
-                        keys.append(k * size + self.agreeing_parts(forms, weights)[0].astype(np.int64))
         names = np.concatenate([np.zeros(0, dtype=np.int64), *born])
         if not len(names):
             return born
+        strong = max(INITIAL_WEIGHT, particle_weight)
+        agreeing = [
+            (k, self.agreeing_parts(forms, weights)[0])
+            for k, (slots, _dob) in enumerate(asked)
+            if len(born[k])
+            for forms, weight in slots
+            if weight > strong
+        ]
+        lengths = np.array([len(ids) for _k, ids in agreeing], dtype=np.int64)
+        keys = np.repeat(np.array([k for k, _ids in agreeing], dtype=np.int64), lengths) * size + np.concatenate(
+            [_NO_NAMES, *(ids for _k, ids in agreeing)]
+        ).astype(np.int64)
         starts, ends = d.form_ptr[d.slot_ptr[names]], d.form_ptr[d.slot_ptr[names + 1]]
         owner = np.repeat(np.arange(len(asked), dtype=np.int64), [len(b) for b in born])
         wanted = np.repeat(owner, ends - starts) * size + d.slot_forms[_ranges(starts, ends)]
-        table = unique_values(np.concatenate(keys))
+        table = unique_values(keys)
         per_form = _in_sorted(table, wanted)
         hit = np.logical_or.reduceat(per_form, np.concatenate([[0], np.cumsum(ends - starts)[:-1]]))
         return [b[h] for b, h in zip(born, split_by(hit, [len(b) for b in born]), strict=True)]
