@@ -697,9 +697,14 @@ class CandidateFinder:
         )
         for k, (unique, shared, good, by_year) in enumerate(shares):
             years.append(by_year)
+            if not len(good):
+                out.append(_NO_NAMES)
+                continue
             if min_estimate > 0 and len(good) > ALWAYS_SCORED:
                 pending.append((k, unique, shared, good[np.argsort(-shared[good], kind="stable")]))
-            elif len(good) > limit:
+                out.append(_NO_NAMES)  # set below, from the estimates
+                continue
+            if len(good) > limit:
                 good = good[np.argsort(-shared[good], kind="stable")[:limit]]
             out.append(unique[good].astype(np.int64))
         # The best ALWAYS_SCORED by share are always scored (the estimate cannot see parts joined or split
@@ -831,8 +836,9 @@ class CandidateFinder:
             return None
         years = self._year_range(year) if year is not None else None
         parts = []
+        known = self._part_cache if weights is self._weights else {}  # agreeing_parts, without a call per part
         for forms, weight in slots:
-            ids, sims, size = self.agreeing_parts(forms, weights)
+            ids, sims, size = known.get(forms) or self.agreeing_parts(forms, weights)
             if len(ids):
                 parts.append((size, weight, ids, forms, sims))
         parts.sort(key=lambda p: p[0])  # rarest first
