@@ -460,7 +460,10 @@ class CandidateFinder:
         keys = np.concatenate([_NO_NAMES, *(ids for _at, (ids, _values) in listed)]).astype(np.int64) + place
         values = np.concatenate([np.zeros(0), *(values for _at, (_ids, values) in listed)])
         base = (np.asarray(owner, dtype=np.int64) * parts) * size + np.asarray(wanted, dtype=np.int64)
-        return np.stack([_values_at(keys, values, base + i * size) for i in range(parts)]).reshape(parts, len(wanted))
+        out = np.zeros((parts, len(wanted)))
+        for i in range(parts):
+            out[i] = _values_at(keys, values, base + i * size)
+        return out
 
     def _vocabulary_buffer(self) -> np.ndarray:
         """A zeroed float per vocabulary part, shared by the dense lookups (each leaves it zeroed)."""
