@@ -170,7 +170,7 @@ class BatchScorer:
             query_first,
         )
         if agreeing_only:
-            plain = plain_log_odds(*arrays, weights, True, query_count)
+            plain = plain_log_odds(*arrays, weights, query_count, agreeing_only=True)
         else:
             plain = name_log_odds(
                 *arrays,

@@ -550,21 +550,14 @@ class IndexData:
         hi = np.searchsorted(self.dob_keys, wanted + 1).tolist()
         return [np.asarray(self.dob_names[a:b], dtype=np.int64) for a, b in zip(lo, hi, strict=True)]
 
-    def names_born_in(self, year: int, any_date: bool) -> np.ndarray:
-        """Listed names, sorted, whose entry gives only a year (a year and month, or a year range) that
-        holds `year`; with any_date (a traveller who gives only a year) also those with a full date in it."""
-        lo, hi = np.searchsorted(self.dob_keys, year_keys(year, any_date))
-        names = np.asarray(self.dob_names[lo:hi], dtype=np.int64)
-        return unique_values(names) if any_date else names
-
     def any_born_in(self, year: int, any_date: bool) -> bool:
-        """Whether names_born_in(year, any_date) holds any name (without gathering them)."""
+        """Whether any listed name's entry gives a date of birth key in year_keys(year, any_date)."""
         lo, hi = np.searchsorted(self.dob_keys, year_keys(year, any_date))
         return bool(hi > lo)
 
     def born_in(self, names: np.ndarray, lo: np.ndarray | int, hi: np.ndarray | int) -> np.ndarray:
-        """Whether each name's entry gives a date of birth key in [lo, hi) (year_keys: the name is among
-        names_born_in of that year). Each name's earliest and latest key decide it unless they straddle
+        """Whether each name's entry gives a date of birth key in [lo, hi) (year_keys: only the year, or with
+        any_date any date in it). Each name's earliest and latest key decide it unless they straddle
         the range; only those are searched among the (name, date) pairs sorted by name. A manifest asks
         for sixteen thousand names at once (each traveller's names below the share, against its year)."""
         if self._dob_by_name is None:

@@ -180,19 +180,19 @@ def align(
     listed_weight: np.ndarray,
     listed_count: np.ndarray,
     weights: NameWeights,
-    query_count: np.ndarray | None = None,
+    query_count: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Greedy order-free alignment of one traveller's Q parts with N candidate names (score_names' loop).
 
     sims: (N, Q, L) part similarities, listed parts beyond a name's listed_count padded (any value);
     query_weight: (N, Q), each name's traveller's part weights (names of several travellers are aligned at
-    once; with query_count, a row's traveller has only its first query_count parts, the rest padding of
+    once; query_count (N,): a row's traveller has only its first query_count parts, the rest padding of
     weight 0 that aligns with nothing); listed_weight: (N, L). Returns (aligned score, count of aligned
     pairs that are not identical, order key of each query part: the listed position it aligned with, or
     -1), accumulating in score_names' order so the floats are the same."""
     n, q, width = sims.shape
     valid = np.arange(width)[None, :] < listed_count[:, None]  # (N, L)
-    real = np.ones((n, q), dtype=np.bool_) if query_count is None else np.arange(q)[None, :] < query_count[:, None]
+    real = np.arange(q)[None, :] < query_count[:, None]
     work = np.where(valid[:, None, :] & real[:, :, None], sims, -1.0)
     numerator = np.zeros(n)
     denominator = np.zeros(n)
@@ -267,8 +267,8 @@ def plain_log_odds(
     query_len: np.ndarray,
     query_first: np.ndarray,
     weights: NameWeights,
+    query_count: np.ndarray,
     agreeing_only: bool = False,
-    query_count: np.ndarray | None = None,
 ) -> np.ndarray:
     """An upper bound of scoring._name_log_odds of the plain alignment (no joined strings) for N names at
     once: agreeing parts exactly (scoring.part_agreement), the most a pair that does not agree could give,
@@ -299,7 +299,7 @@ def plain_log_odds(
     as_missing = weights.missing_listed_log_odds * wc  # the traveller part costs nothing when joined
     unsure = np.maximum(np.where(np.minimum(la, lb) >= CONTAINED_MIN, contained, -np.inf), as_missing)
     # a traveller part the list lacks costs nothing when it is one with its agreeing neighbour
-    alone = np.full(n, q < 2) if query_count is None else query_count < 2  # a one-part traveller
+    alone = query_count < 2  # a one-part traveller
     missing_query = np.where(alone[:, None], weights.missing_traveller_log_odds * wq, 0.0)
     per_part = np.where(taken, np.where(agrees, agreement, unsure), missing_query)
     width = listed_weight.shape[1]
