@@ -98,6 +98,14 @@ def _in_sorted(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
     return _values_at(keys, np.ones(len(keys)), wanted) > 0
 
 
+def _keyed(owners: Sequence[int], arrays: Sequence[np.ndarray], space: int) -> np.ndarray:
+    """The values of `arrays`, concatenated, each as owner * space + value (int64): the owners' arrays in
+    one searchable key array (values below `space`)."""
+    lengths = np.fromiter(map(len, arrays), dtype=np.int64, count=len(arrays))
+    owner = np.repeat(np.asarray(owners, dtype=np.int64), lengths)
+    return np.concatenate([_NO_NAMES, *arrays]).astype(np.int64) + owner * np.int64(space)
+
+
 def _not_among(values: np.ndarray, others: np.ndarray) -> np.ndarray:
     """values[~np.isin(values, others)] for a traveller's few candidates: one sort and a binary search
     each (np.isin's fixed cost, about 20 microseconds a call, was a twentieth of a manifest)."""
@@ -455,9 +463,7 @@ class CandidateFinder:
         buffer makes three per table."""
         size = np.int64(max(len(self.data.vocabulary), 1))
         listed = [(k * parts + i, table) for k, owned in enumerate(tables) for i, table in enumerate(owned)]
-        lengths = np.array([len(ids) for _at, (ids, _values) in listed], dtype=np.int64)
-        place = np.repeat(np.array([at for at, _table in listed], dtype=np.int64), lengths) * size
-        keys = np.concatenate([_NO_NAMES, *(ids for _at, (ids, _values) in listed)]).astype(np.int64) + place
+        keys = _keyed([at for at, _table in listed], [ids for _at, (ids, _values) in listed], int(size))
         values = np.concatenate([np.zeros(0), *(values for _at, (_ids, values) in listed)])
         base = (np.asarray(owner, dtype=np.int64) * parts) * size + np.asarray(wanted, dtype=np.int64)
         out = np.zeros((parts, len(wanted)))
@@ -767,10 +773,7 @@ class CandidateFinder:
             for forms, weight in slots
             if weight > strong
         ]
-        lengths = np.array([len(ids) for _k, ids in agreeing], dtype=np.int64)
-        keys = np.repeat(np.array([k for k, _ids in agreeing], dtype=np.int64), lengths) * size + np.concatenate(
-            [_NO_NAMES, *(ids for _k, ids in agreeing)]
-        ).astype(np.int64)
+        keys = _keyed([k for k, _ids in agreeing], [ids for _k, ids in agreeing], size)
         starts, ends = d.form_ptr[d.slot_ptr[names]], d.form_ptr[d.slot_ptr[names + 1]]
         owner = np.repeat(np.arange(len(asked), dtype=np.int64), [len(b) for b in born])
         wanted = np.repeat(owner, ends - starts) * size + d.slot_forms[_ranges(starts, ends)]
