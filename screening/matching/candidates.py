@@ -821,7 +821,10 @@ class CandidateFinder:
         ]
         kept = self._kept_by_share_many([plan for _k, plan in plans])
         for (k, plan), (names, shared, extra) in zip(plans, kept, strict=True):
-            for gained in self._deferred_gains(names, plan.deferred, weights) if plan.deferred else []:
+            if not plan.deferred:  # kept names reach the share on their own: every one is good
+                out[k] = (names, shared, np.arange(len(names)), extra)
+                continue
+            for gained in self._deferred_gains(names, plan.deferred, weights):
                 shared = shared + gained / plan.total  # deferred common parts, added part by part in order
             out[k] = (names, shared, np.nonzero(shared >= plan.min_share)[0], extra)
         return out
@@ -902,15 +905,24 @@ class CandidateFinder:
         that a strong part holds are matched against the traveller's birth year in one search
         (IndexData.born_in), and each plan's values are slices of the whole batch's kept arrays."""
         space = np.int64(max(self.data.name_count, 1))
-        pieces = [(t, *expansion) for t, plan in enumerate(plans) for expansion in plan.expand]
-        lengths = np.array([len(names) for _t, names, _b, _w, _s in pieces], dtype=np.int64)
-        owner = np.repeat(np.array([t for t, *_rest in pieces], dtype=np.int64), lengths)
-        keys = np.concatenate([_NO_NAMES, *(names for _t, names, *_rest in pieces)]).astype(np.int64) + owner * space
+        plan_numbers: list[int] = []
+        name_arrays: list[np.ndarray] = [_NO_NAMES]
+        best_arrays: list[np.ndarray] = [np.zeros(0)]
+        part_weights: list[float] = []
+        strong_parts: list[bool] = []
+        for t, plan in enumerate(plans):  # one pass over the pieces (a manifest has about 300)
+            for names, best, weight, strong_part in plan.expand:
+                plan_numbers.append(t)
+                name_arrays.append(names)
+                best_arrays.append(best)
+                part_weights.append(weight)
+                strong_parts.append(strong_part)
+        lengths = np.fromiter(map(len, name_arrays[1:]), dtype=np.int64, count=len(plan_numbers))
+        owner = np.repeat(np.array(plan_numbers, dtype=np.int64), lengths)
+        keys = np.concatenate(name_arrays).astype(np.int64) + owner * space
         # each name's best similarity times its part's weight, multiplied as one array (the same products)
-        gains = np.concatenate([np.zeros(0), *(best for _t, _n, best, _w, _s in pieces)]) * np.repeat(
-            np.array([w for _t, _n, _b, w, _s in pieces], dtype=np.float64), lengths
-        )
-        strong = np.repeat(np.array([s for *_rest, s in pieces], dtype=np.bool_), lengths)
+        gains = np.concatenate(best_arrays) * np.repeat(np.array(part_weights, dtype=np.float64), lengths)
+        strong = np.repeat(np.array(strong_parts, dtype=np.bool_), lengths)
         if len(keys):
             order, starts = _sorted_runs(keys)
             keys, gains = keys[order][starts], np.add.reduceat(gains[order], starts)
@@ -926,15 +938,20 @@ class CandidateFinder:
         dated = np.array([p.years is not None for p in plans], dtype=np.bool_)
         below = np.flatnonzero(~keep & strong & dated[plan_of])
         if len(below):
-            years = np.array([p.years or (0, 0) for p in plans], dtype=np.int64)[plan_of[below]]
-            below = below[self.data.born_in(names[below], years[:, 0], years[:, 1])]
+            its_plan = plan_of[below]  # each plan's key range, as two flat arrays (not an array of pairs)
+            lo = np.fromiter((p.years[0] if p.years else 0 for p in plans), dtype=np.int64, count=len(plans))
+            hi = np.fromiter((p.years[1] if p.years else 0 for p in plans), dtype=np.int64, count=len(plans))
+            below = below[self.data.born_in(names[below], lo[its_plan], hi[its_plan])]
         kept = np.flatnonzero(keep)
         kept_names, kept_shared, below_names = names[kept], shared[kept], names[below]
         plans_at = np.arange(len(plans) + 1)
         bounds = np.searchsorted(plan_of[kept], plans_at).tolist()
         below_bounds = np.searchsorted(plan_of[below], plans_at).tolist()
+        nothing = (kept_names[:0], kept_shared[:0], below_names[:0])  # most plans keep no name
         return [
-            (
+            nothing
+            if bounds[t] == bounds[t + 1] and below_bounds[t] == below_bounds[t + 1]
+            else (
                 kept_names[bounds[t] : bounds[t + 1]],
                 kept_shared[bounds[t] : bounds[t + 1]],
                 below_names[below_bounds[t] : below_bounds[t + 1]],
