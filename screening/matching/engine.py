@@ -170,20 +170,32 @@ def traveller_dob(value: str | None) -> tuple[int | None, tuple[int, bool] | Non
 def evidence_ceiling(traveller: Traveller, config: MatchConfig) -> float:
     """The most log-odds a traveller's date of birth, nationality, sex and document could add to a name
     (each feature's best outcome, or nothing when the traveller does not give it)."""
-    ceiling = 0.0
-    if traveller.get("date_of_birth"):
-        ceiling += max(
-            0.0,
-            config.dob_exact_log_odds,
-            config.dob_partial_log_odds,
-            config.dob_swapped_log_odds,
-            config.dob_near_log_odds,
-        )
-    if traveller_nationalities(traveller):
-        ceiling += max(0.0, config.nationality_match_log_odds, config.nationality_mismatch_log_odds)
-    if traveller.get("document_number"):
-        ceiling += max(0.0, config.document_match_log_odds)
-    return ceiling  # sex only ever subtracts; a low-quality alias too
+    return evidence_ceilings([traveller], config)[0]
+
+
+def evidence_ceilings(travellers: Sequence[Traveller], config: MatchConfig) -> list[float]:
+    """evidence_ceiling of each traveller, each feature's best outcome worked out once (a batch asks it
+    of every traveller)."""
+    dob_most = max(
+        0.0,
+        config.dob_exact_log_odds,
+        config.dob_partial_log_odds,
+        config.dob_swapped_log_odds,
+        config.dob_near_log_odds,
+    )
+    nationality_most = max(0.0, config.nationality_match_log_odds, config.nationality_mismatch_log_odds)
+    document_most = max(0.0, config.document_match_log_odds)
+    ceilings = []
+    for traveller in travellers:
+        ceiling = 0.0
+        if traveller.get("date_of_birth"):
+            ceiling += dob_most
+        if traveller.get("nationality") or traveller.get("document_issuing_state"):  # traveller_nationalities
+            ceiling += nationality_most
+        if traveller.get("document_number"):
+            ceiling += document_most
+        ceilings.append(ceiling)  # sex only ever subtracts; a low-quality alias too
+    return ceilings
 
 
 def least_reaching(config: MatchConfig) -> float:
@@ -539,7 +551,8 @@ class WatchlistIndex:
         built only for the flags. Same flags, scores and explanations as screen_single."""
         config = self.list_config(config)
         weights = self._weights(config)
-        queries = [self.traveller_slots(t, config) for t in travellers]
+        full_names = [traveller_full_name(t.get("given_names"), t.get("surname")) for t in travellers]
+        queries = [self.query_slots(name, config) for name in full_names]
         self.finder.prepare([forms for slots in queries for forms, _ in slots], weights)
         asking = [k for k, slots in enumerate(queries) if slots]
         found = [_NO_NAMES] * len(travellers)
@@ -551,8 +564,8 @@ class WatchlistIndex:
             found[k] = names
         kept = self._worth_scoring(travellers, found, queries, config)
         matches: list[Match] = []
-        for traveller, slots, names in zip(travellers, queries, kept, strict=True):
-            if slots:
+        for traveller, full_name, slots, names in zip(travellers, full_names, queries, kept, strict=True):
+            if slots and (len(names) or is_byname_only(full_name)):  # else _score_batch finds nothing
                 matches.extend(self._score_batch(traveller, slots, names, config))
         return matches
 
@@ -594,7 +607,7 @@ class WatchlistIndex:
         flags only to the scorer. A few candidates go to the scorer as they are. Only the candidates whose
         cheap bound reaches (_within_name_bounds) are scored exactly, all travellers' in one BatchScorer
         call (many_scores_and_bounds)."""
-        most = [evidence_ceiling(traveller, config) for traveller in travellers]  # read by both filters
+        most = evidence_ceilings(travellers, config)  # read by both filters
         found = self._within_name_bounds(travellers, found, queries, config, most)
         bounded = [k for k, names in enumerate(found) if len(names) >= max(BOUND_MIN_NAMES, 1)]
         kept = list(found)
