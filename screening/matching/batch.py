@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from screening.matching.candidates import INITIAL_WEIGHT, CandidateFinder, _in_sorted, split_by
+from screening.matching.candidates import INITIAL_WEIGHT, CandidateFinder, split_by
 from screening.matching.index_data import IndexData, _pointer, _ranges, unique_values
 from screening.matching.part_features import end_hashes, letter_counts
 from screening.matching.scoring import CONTAINED_MIN, CONTAINED_SIMILARITY, NameWeights, WeightedSlot, _contained
@@ -21,9 +21,6 @@ from screening.matching.vectorised import align, joined_similarity, name_log_odd
 
 # Multiplier keying an end hash by its traveller part (_end_key): odd, so distinct parts shift a hash apart.
 _END_KEY_MIX = np.int64(0x5BD1E995)
-# Low bits of a key marked in _member's bitmap (a megabyte): a few thousand keys leave most buckets empty.
-_MARK_BITS = 20
-_MARK_MASK = np.int64((1 << _MARK_BITS) - 1)
 _ENDS_CACHE_LIMIT = 100_000  # traveller parts whose end hashes are kept (_form_ends)
 _NO_HASHES = np.zeros(0, dtype=np.int64)
 
@@ -36,7 +33,6 @@ class BatchScorer:
         self.finder = finder
         self._vocab_len: np.ndarray | None = None
         self._contained_cache: dict[tuple[tuple[str, ...], tuple[int, ...]], bool] = {}
-        self._marks: np.ndarray | None = None  # the bitmap of _member, all False between calls
         self._ends_cache: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray]] = {}
 
     @property
@@ -294,7 +290,7 @@ class BatchScorer:
             if not wanted:
                 continue
             keys = np.array(wanted, dtype=np.int64)
-            per_form = self._member(keys, form_owner * vocabulary_size + forms)
+            per_form = self.finder.marks.member(keys, form_owner * vocabulary_size + forms)
             member = np.zeros((n, width), dtype=np.bool_)
             member[row, column] = np.logical_or.reduceat(per_form, form_starts)
             # the right part with its agreeing left neighbour, and the left part with its agreeing right one
@@ -335,21 +331,6 @@ class BatchScorer:
             contained[rows, parts, columns] = self._contained(group, owner, rows, parts, columns, forms_of)
         sims[contained] = CONTAINED_SIMILARITY
         return contained
-
-    def _member(self, keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
-        """Whether each of `wanted` is among the sorted distinct int64 `keys`, for a few keys and many
-        wanted: a bitmap of the keys' low bits rules out almost every one by a single gather, and only
-        the few it lets through are searched among the keys."""
-        marks = self._marks
-        if marks is None:
-            marks = self._marks = np.zeros(1 << _MARK_BITS, dtype=np.bool_)
-        buckets = np.asarray(keys, dtype=np.int64) & _MARK_MASK
-        marks[buckets] = True
-        found = marks[np.asarray(wanted, dtype=np.int64) & _MARK_MASK]
-        marks[buckets] = False
-        maybe = np.flatnonzero(found)
-        found[maybe] = _in_sorted(keys, wanted[maybe])
-        return found
 
     def _end_keys(self, group: list[tuple[np.ndarray, list[WeightedSlot]]]) -> tuple[np.ndarray, np.ndarray]:
         """Sorted _end_key of the first and of the last CONTAINED_MIN letters of every traveller part's
@@ -392,7 +373,7 @@ class BatchScorer:
         first_part = _pointer([len(slots) for _, slots in group])  # each traveller's parts' running numbers
         heads, tails = self._end_keys(group)
         part_of_form = np.repeat(first_part[owner[rows]] + parts, per_pair)
-        maybe = self._member(heads, _end_key(head[listed], part_of_form)) | self._member(
+        maybe = self.finder.marks.member(heads, _end_key(head[listed], part_of_form)) | self.finder.marks.member(
             tails, _end_key(tail[listed], part_of_form)
         )
         if not maybe.any():

@@ -29,6 +29,7 @@ from screening.matching.scoring import (
     slot_similarity,
     sound_code,
 )
+from screening.matching.sorted_keys import KeyMarks, in_sorted, values_at
 from screening.matching.vectorised import token_similarities
 
 # Postings longer than this are "common" and expanded only when nothing rarer can carry the share.
@@ -83,19 +84,6 @@ def _sorted_runs(names: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     order = np.argsort(names, kind="stable")
     ordered = names[order]
     return order, np.flatnonzero(np.concatenate([[True], ordered[1:] != ordered[:-1]]))
-
-
-def _values_at(keys: np.ndarray, values: np.ndarray, wanted: np.ndarray) -> np.ndarray:
-    """values[k] where keys[k] == wanted, else 0, for sorted distinct `keys` (a binary search each)."""
-    if not len(keys):
-        return np.zeros(len(wanted))
-    at = np.minimum(np.searchsorted(keys, wanted.astype(keys.dtype, copy=False)), len(keys) - 1)
-    return np.where(keys[at] == wanted, values[at], 0.0)
-
-
-def _in_sorted(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
-    """Whether each of `wanted` is among sorted distinct `keys` (a binary search each)."""
-    return _values_at(keys, np.ones(len(keys)), wanted) > 0
 
 
 def _keyed(owners: Sequence[int], arrays: Sequence[np.ndarray], space: int) -> np.ndarray:
@@ -187,6 +175,7 @@ class CandidateFinder:
         self._key_buckets: tuple[np.ndarray, int] | None = None  # (_key_positions' pointers, shift)
         self._year_cache: dict[tuple[int, bool], tuple[int, int] | None] = {}
         self._words: np.ndarray | None = None
+        self.marks = KeyMarks()  # the batch stages' bitmap of sorted keys (sorted_keys.py), one per index
         self._weights: NameWeights | None = None  # the weights the part caches hold values for
 
     def _use(self, weights: NameWeights) -> None:
@@ -467,8 +456,8 @@ class CandidateFinder:
         values = np.concatenate([np.zeros(0), *(values for _at, (_ids, values) in listed)])
         base = (np.asarray(owner, dtype=np.int64) * parts) * size + np.asarray(wanted, dtype=np.int64)
         out = np.zeros((parts, len(wanted)))
-        for i in range(parts):
-            out[i] = _values_at(keys, values, base + i * size)
+        if parts:  # most rows hold none of their traveller's agreeing parts: the bitmap rules them out
+            out[:] = self.marks.values_at(keys, values, [base + i * size for i in range(parts)])
         return out
 
     def _vocabulary_buffer(self) -> np.ndarray:
@@ -596,11 +585,11 @@ class CandidateFinder:
         holders, best = self._expand(key, ids, sims)
         size = self.data.name_count
         if len(holders) * HOLDER_BITMAP_SHARE < size or not len(names):
-            return _values_at(holders, best, names)
+            return values_at(holders, best, names)
         bits = self._holder_bitmap(key, holders)
         held = np.flatnonzero((bits[names >> 3] >> (names & 7).astype(np.uint8)) & 1)
         out = np.zeros(len(names))
-        out[held] = _values_at(holders, best, names[held])
+        out[held] = values_at(holders, best, names[held])
         return out
 
     def _holder_bitmap(self, key: tuple[str, ...], holders: np.ndarray) -> np.ndarray:
@@ -778,7 +767,7 @@ class CandidateFinder:
         owner = np.repeat(np.arange(len(asked), dtype=np.int64), [len(b) for b in born])
         wanted = np.repeat(owner, ends - starts) * size + d.slot_forms[_ranges(starts, ends)]
         table = unique_values(keys)
-        per_form = _in_sorted(table, wanted)
+        per_form = in_sorted(table, wanted)
         hit = np.logical_or.reduceat(per_form, np.concatenate([[0], np.cumsum(ends - starts)[:-1]]))
         return [b[h] for b, h in zip(born, split_by(hit, [len(b) for b in born]), strict=True)]
 

@@ -23,15 +23,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from screening.matching.candidates import INITIAL_WEIGHT, CandidateFinder, _in_sorted
+from screening.matching.candidates import INITIAL_WEIGHT, CandidateFinder
 from screening.matching.index_data import IndexData, _pointer, _ranges, unique_values
 from screening.matching.part_features import end_hashes, letter_counts, letter_sets
 from screening.matching.scoring import CONTAINED_MIN, NameWeights, WeightedSlot
+from screening.matching.sorted_keys import in_sorted
 from screening.matching.vectorised import part_agreements
 
-# Low bits of a keyed end hash marked in _contained_possible's bitmap (a megabyte).
-_MARK_BITS = 20
-_MARK_MASK = np.int64((1 << _MARK_BITS) - 1)
 # Multiplier keying an end hash by its traveller (wrapping int64): a collision only loosens the bound.
 _END_KEY_MIX = np.int64(0x5BD1E995)
 
@@ -221,17 +219,15 @@ class NameBounds:
         form_starts = _pointer(count)[:-1]
         heads, tails = end_hashes(words)
         mix = np.array(owners, dtype=np.int64) * _END_KEY_MIX
-        marks = np.zeros(1 << _MARK_BITS, dtype=np.bool_)
-        marks[(heads + mix) & _MARK_MASK] = True
-        marks[(tails + mix) & _MARK_MASK] = True
+        keys = unique_values(np.concatenate([heads + mix, tails + mix]))
         listed_mix = form_owner * _END_KEY_MIX
         listed_heads = self.data.head_hashes[forms] + listed_mix
         listed_tails = self.data.tail_hashes[forms] + listed_mix
-        hit = marks[listed_heads & _MARK_MASK] | marks[listed_tails & _MARK_MASK]
+        head_marked, tail_marked = self.finder.marks.marked(keys, [listed_heads, listed_tails])
+        hit = head_marked | tail_marked
         maybe = np.flatnonzero(hit & (self.data.part_lengths[forms] >= CONTAINED_MIN))
-        keys = unique_values(np.concatenate([heads + mix, tails + mix]))
         hit[:] = False
-        hit[maybe] = _in_sorted(keys, listed_heads[maybe]) | _in_sorted(keys, listed_tails[maybe])
+        hit[maybe] = in_sorted(keys, listed_heads[maybe]) | in_sorted(keys, listed_tails[maybe])
         return np.logical_or.reduceat(hit, form_starts)
 
 
