@@ -64,6 +64,7 @@ _CASES = {
 }
 
 
+@lru_cache(maxsize=65_536)  # a batch's bounds compare the same traveller and listed dates again and again
 def _case(traveller: str, listed: str, far_years: int) -> tuple[str, int]:
     """Which of _CASES one listed date of birth is, and the years apart (for the wording). Apart from
     the wording, so that the bound of a batch (dob_value) ranks without writing sentences."""
@@ -105,14 +106,21 @@ def _compare_one(traveller: str, listed: str, far_years: int) -> tuple[int, str]
 
 
 def _dob_log_odds(rank: int, config: MatchConfig) -> float:
-    return {
-        4: config.dob_exact_log_odds,
-        3: config.dob_partial_log_odds,
-        2: config.dob_swapped_log_odds,
-        1: config.dob_near_log_odds,
-        0: config.dob_mismatch_log_odds,
-        -1: config.dob_far_log_odds,
-    }[rank]
+    """The configured log-odds of a rank (see _CASES): only the one asked for is read (the bounds of a
+    batch ask for hundreds)."""
+    if rank == 4:
+        return config.dob_exact_log_odds
+    if rank == 3:
+        return config.dob_partial_log_odds
+    if rank == 2:
+        return config.dob_swapped_log_odds
+    if rank == 1:
+        return config.dob_near_log_odds
+    if rank == 0:
+        return config.dob_mismatch_log_odds
+    if rank == -1:
+        return config.dob_far_log_odds
+    raise KeyError(rank)
 
 
 def dob_value(traveller_dob: str | None, listed: Sequence[str], config: MatchConfig) -> float | None:
