@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 import numpy as np
 from rapidfuzz import process
@@ -839,12 +840,13 @@ class CandidateFinder:
             ids, sims, size = known.get(forms) or self.agreeing_parts(forms, weights)
             if len(ids):
                 parts.append((size, weight, ids, forms, sims))
-        parts.sort(key=lambda p: p[0])  # rarest first
+        parts.sort(key=itemgetter(0))  # rarest first
         reachable = sum(p[1] for p in parts) / total
         if reachable < min_share and years is None:
             return None
         # Expand rare parts until the common ones left could not reach the share on their own.
         plan = _SharePlan(total, min_share, reachable, years)
+        strong = max(INITIAL_WEIGHT, particle_weight)
         for position in range(len(parts) - 1, -1, -1):
             size, weight, ids, forms, sims = parts[position]
             if position > 0 and size > COMMON_POSTINGS and (plan.deferred_weight + weight) / total < min_share:
@@ -852,7 +854,7 @@ class CandidateFinder:
                 plan.deferred_weight += weight
             else:
                 names, best = self._expand(forms, ids, sims)
-                plan.expand.append((names, best, weight, weight > max(INITIAL_WEIGHT, particle_weight)))
+                plan.expand.append((names, best, weight, weight > strong))
         return plan if plan.expand else None
 
     def _kept_by_share_many(self, plans: list[_SharePlan]) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
