@@ -30,7 +30,7 @@ from screening.matching.scoring import (
     slot_similarity,
     sound_code,
 )
-from screening.matching.sorted_keys import KeyMarks, in_sorted, values_at
+from screening.matching.sorted_keys import KeyMarks, in_sorted, sorted_runs, values_at
 from screening.matching.vectorised import token_similarities
 
 # Postings longer than this are "common" and expanded only when nothing rarer can carry the share.
@@ -75,16 +75,8 @@ def _reduce_by_name(names: np.ndarray, values: np.ndarray, reduce: np.ufunc) -> 
     slower than this)."""
     if not len(names):
         return names, values
-    order, starts = _sorted_runs(names)
+    order, starts = sorted_runs(names)
     return names[order][starts], reduce.reduceat(values[order], starts)
-
-
-def _sorted_runs(names: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(stable sorting order of non-empty `names`, where each distinct name's run begins in that order):
-    several value arrays of the same names can then be reduced by name with one sort."""
-    order = np.argsort(names, kind="stable")
-    ordered = names[order]
-    return order, np.flatnonzero(np.concatenate([[True], ordered[1:] != ordered[:-1]]))
 
 
 def _keyed(owners: Sequence[int], arrays: Sequence[np.ndarray], space: int) -> np.ndarray:
@@ -879,7 +871,7 @@ class CandidateFinder:
         else:
             names = np.concatenate([names for names, _b, _w, _s in plan.expand])
             gains = np.concatenate([best * weight for _n, best, weight, _s in plan.expand])
-            order, starts = _sorted_runs(names)
+            order, starts = sorted_runs(names)
             marks = np.concatenate([np.full(len(n), strong) for n, _b, _w, strong in plan.expand])
             held = np.logical_or.reduceat(marks[order], starts)
             names, gains = names[order][starts], np.add.reduceat(gains[order], starts)
@@ -915,7 +907,7 @@ class CandidateFinder:
         gains = np.concatenate(best_arrays) * np.repeat(np.array(part_weights, dtype=np.float64), lengths)
         strong = np.repeat(np.array(strong_parts, dtype=np.bool_), lengths)
         if len(keys):
-            order, starts = _sorted_runs(keys)
+            order, starts = sorted_runs(keys)
             keys, gains = keys[order][starts], np.add.reduceat(gains[order], starts)
             strong = np.logical_or.reduceat(strong[order], starts)
         plan_of = keys // space

@@ -49,6 +49,7 @@ from screening.matching.scoring import (
     is_pinyin_syllable,
     score_names,
 )
+from screening.matching.sorted_keys import sorted_runs
 from screening.model import Traveller
 from screening.vocabulary import ALIAS_UNSPECIFIED, LOW_QUALITY_ALIASES
 from screening.watchlists.model import WatchlistEntry, WatchlistLoad
@@ -625,6 +626,7 @@ class WatchlistIndex:
         value = log_odds + self._alias_adjustment(config)[self.data.name_quality[names]]
         reach = calibrate(value + ceiling, config.calibration_slope, config.calibration_intercept)
         keep = (score >= config.candidate_cutoff) & (np.asarray(reach) >= config.threshold)
+        keep = self._near_entry_best(np.repeat(np.arange(len(bounded)), lengths), names, value, keep)
         pieces = zip(bounded, split_by(names, lengths), split_by(value, lengths), split_by(keep, lengths), strict=True)
         evidenced: list[tuple[int, np.ndarray]] = []  # (traveller, name log-odds bounds of its kept names)
         for k, its_names, its_value, its_keep in pieces:
@@ -634,6 +636,26 @@ class WatchlistIndex:
         if evidenced:
             self._keep_evidence_reaching(travellers, kept, evidenced, config)
         return kept
+
+    def _near_entry_best(
+        self, traveller: np.ndarray, names: np.ndarray, value: np.ndarray, keep: np.ndarray
+    ) -> np.ndarray:
+        """`keep`, less the names whose name log-odds (`value`: exact up to summing order, BOUND_MARGIN)
+        fall more than twice BOUND_MARGIN below another kept name of the same entry for the same
+        traveller: _best_per_entry keeps an entry's best name only, so such a name can be neither it nor
+        tie with it, and its exact scoring is skipped (an entry listed with many aliases brings them all).
+        `traveller` is each row's traveller; all travellers' rows are grouped by one sort."""
+        at = np.flatnonzero(keep)
+        if len(at) < 2:
+            return keep
+        group = traveller[at].astype(np.int64) * np.int64(max(len(self.entries), 1)) + self.data.name_owner[names[at]]
+        order, starts = sorted_runs(group)
+        best = np.maximum.reduceat(value[at][order], starts)
+        best_of = np.empty(len(at))
+        best_of[order] = np.repeat(best, np.diff(np.append(starts, len(order))))
+        out = keep.copy()
+        out[at] = value[at] >= best_of - 2 * BOUND_MARGIN
+        return out
 
     def _within_name_bounds(
         self,

@@ -1,6 +1,7 @@
-"""Lookups of many int64 keys among sorted distinct keys, as the batch stages make them: a binary search
-each, and for a few thousand keys against many wanted ones (most of them absent), a bitmap of the keys'
-low bits first, so one gather rules out almost every wanted key and only the rest are searched."""
+"""Lookups of many int64 keys among sorted distinct keys, as the batch stages make them (and the stable
+sort that groups equal keys, to reduce values by key): a binary search each, and for a few thousand
+keys against many wanted ones (most of them absent), a bitmap of the keys' low bits first, so one
+gather rules out almost every wanted key and only the rest are searched."""
 
 from __future__ import annotations
 
@@ -11,6 +12,14 @@ import numpy as np
 # Low bits of a key marked in KeyMarks' bitmap (a megabyte): a few thousand keys leave most buckets empty.
 MARK_BITS = 20
 _MARK_MASK = np.int64((1 << MARK_BITS) - 1)
+
+
+def sorted_runs(names: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(stable sorting order of non-empty `names`, where each distinct name's run begins in that order):
+    several value arrays of the same names can then be reduced by name with one sort."""
+    order = np.argsort(names, kind="stable")
+    ordered = names[order]
+    return order, np.flatnonzero(np.concatenate([[True], ordered[1:] != ordered[:-1]]))
 
 
 def values_at(keys: np.ndarray, values: np.ndarray, wanted: np.ndarray) -> np.ndarray:
