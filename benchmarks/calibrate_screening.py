@@ -21,7 +21,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.alias_set import alias_set  # noqa: E402
-from benchmarks.eval_screening import _negative_travellers, score_all  # noqa: E402
+from benchmarks.eval_screening import negative_travellers, score_all  # noqa: E402
 from screening.matching import WatchlistIndex, load_match_config  # noqa: E402
 from screening.resources import default_rules_dir  # noqa: E402
 from screening.watchlists.model import WatchlistLoad  # noqa: E402
@@ -49,7 +49,7 @@ def main() -> None:
     args = parser.parse_args()
     config = load_match_config(args.rules)
     primaries, positives = alias_set("ofac", "dev")
-    negatives = _negative_travellers(50_000)
+    negatives = negative_travellers(50_000)
     index = WatchlistIndex([WatchlistLoad("ofac", "OFAC", primaries, [], "primaries:ofac")])
     names = round(index.chance_size(config))  # the fit is for a list this size (list_size_prior shifts others)
     raw = config.model_copy(update={"calibration_slope": 1.0, "calibration_intercept": 0.0, "calibration_names": names})

@@ -228,7 +228,7 @@ def own_part(config: MatchConfig, workers: int, seed: int) -> None:
     )
 
 
-def _negative_travellers(count: int) -> list[dict[str, Any]]:
+def negative_travellers(count: int) -> list[dict[str, Any]]:
     path = shared_data_dir() / "eval" / "yente_candidate_generation" / "negatives_global.csv"
     negs = pd.read_csv(path, dtype=str, keep_default_na=False)
     if count < len(negs):
@@ -244,7 +244,7 @@ def aliases_part(config: MatchConfig, source: str, split: str, negatives: int, w
         frozen = os.environ.get("ALIAS_SET_FILE")  # the same travellers and kinds for a run on older code
         if frozen:
             positives = json.loads(Path(frozen).read_text())[f"{source}:{split}"]
-        negs = _negative_travellers(negatives)
+        negs = negative_travellers(negatives)
     except FileNotFoundError as exc:
         print(f"aliases part skipped: {exc}")
         return

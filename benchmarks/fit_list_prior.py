@@ -30,7 +30,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.alias_set import SOURCES, alias_set  # noqa: E402
-from benchmarks.eval_screening import _negative_travellers, score_all  # noqa: E402
+from benchmarks.eval_screening import negative_travellers, score_all  # noqa: E402
 from screening.matching import MatchConfig, WatchlistIndex, load_match_config  # noqa: E402
 from screening.matching.list_size import chance_size  # noqa: E402
 from screening.resources import default_rules_dir, shared_data_dir  # noqa: E402
@@ -104,7 +104,7 @@ def main() -> None:
     config = rules.model_copy(update={"list_size_prior": False, "threshold": 1e-9})
     primaries, _ = alias_set("ofac", "dev")  # every OFAC individual, primary name only: the calibration list
     everyone = [e for e in load_watchlist(shared_data_dir() / SOURCES["ofac"]).entries if e.entry_type == "individual"]
-    negatives = _negative_travellers(args.negatives)
+    negatives = negative_travellers(args.negatives)
     print(f"fitted on OFAC ({len(primaries)} people), {len(negatives)} ordinary travellers, rate {args.rate}")
     calibration = measure("calibration list (primary names)", primaries, config, negatives, args.rate, args.workers)
     variants = [measure("every alias added", everyone, config, negatives, args.rate, args.workers)]

@@ -803,7 +803,7 @@ class CandidateFinder:
         ]
         kept = self._kept_by_share_many([plan for _k, plan in plans])
         for (k, plan), (names, shared, extra) in zip(plans, kept, strict=True):
-            if not plan.deferred:  # kept names reach the share on their own: every one is good
+            if not plan.deferred:  # kept here means shared + 0.0 >= min_share: every kept name is good
                 out[k] = (names, shared, np.arange(len(names)), extra)
                 continue
             for gained in self._deferred_gains(names, plan.deferred, weights):
