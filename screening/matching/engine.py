@@ -18,13 +18,13 @@ from screening.matching.batch import INITIAL_WEIGHT, BatchScorer
 from screening.matching.candidates import CandidateFinder, split_by
 from screening.matching.config import MatchConfig
 from screening.matching.evidence import (
+    ListedEvidence,
     MatchPart,
+    TravellerEvidence,
     combine,
     dob_evidence,
-    dob_value,
     document_evidence,
     nationality_evidence,
-    nationality_value,
     sex_evidence,
 )
 from screening.matching.index_data import (
@@ -111,15 +111,19 @@ def evidence_parts(traveller: Traveller, entry: WatchlistEntry, config: MatchCon
 def evidence_sum(traveller: Traveller, nationalities: list[str], entry: WatchlistEntry, config: MatchConfig) -> float:
     """What evidence_parts' parts sum to (in the same order), without their wording: the bounds of a batch
     ask it of every candidate entry. `nationalities` are traveller_nationalities(traveller)."""
-    sex = sex_evidence(traveller.get("sex"), entry.sex, config)
-    document = document_evidence(traveller.get("document_number"), entry.document_numbers, config)
-    values = (
-        dob_value(traveller.get("date_of_birth"), entry.dates_of_birth, config),
-        nationality_value(nationalities, entry.nationalities, config),
-        None if sex is None else sex.value,
-        None if document is None else document.value,
+    return traveller_evidence(traveller, nationalities).total(listed_evidence(entry), config)
+
+
+def traveller_evidence(traveller: Traveller, nationalities: list[str]) -> TravellerEvidence:
+    """The traveller's side of evidence_sum, normalised once for all its candidates."""
+    return TravellerEvidence.of(
+        traveller.get("date_of_birth"), nationalities, traveller.get("sex"), traveller.get("document_number")
     )
-    return sum(v for v in values if v is not None)
+
+
+def listed_evidence(entry: WatchlistEntry) -> ListedEvidence:
+    """The entry's side of evidence_sum."""
+    return ListedEvidence.of(entry.dates_of_birth, entry.nationalities, entry.sex, entry.document_numbers)
 
 
 @dataclass
@@ -260,6 +264,7 @@ class WatchlistIndex:
         self.entries = data.entries
         self._slot_cache: dict[tuple[int, float], tuple[list[WeightedSlot], list[tuple[int, ...]]]] = {}
         self._evidence_cache: dict[int, WatchlistEntry] = {}
+        self._listed_evidence_cache: dict[int, ListedEvidence] = {}
         self._query_cache: dict[tuple[str, float], tuple[WeightedSlot, ...]] = {}
         self.finder = CandidateFinder(data)
         self.batch_scorer = BatchScorer(data, self.finder)
@@ -713,12 +718,19 @@ class WatchlistIndex:
     def _evidence_sums(self, traveller: Traveller, names: np.ndarray, config: MatchConfig) -> list[float]:
         """evidence_sum of each name's entry (once per entry: an entry's aliases are candidates together)."""
         owners = self.data.name_owner[names].tolist()
-        nationalities = traveller_nationalities(traveller)
-        evidence = {
-            owner: evidence_sum(traveller, nationalities, self._evidence_entry(owner), config)
-            for owner in dict.fromkeys(owners)
-        }
+        asked = traveller_evidence(traveller, traveller_nationalities(traveller))
+        evidence = {owner: asked.total(self._listed_evidence(owner), config) for owner in dict.fromkeys(owners)}
         return [evidence[o] for o in owners]
+
+    def _listed_evidence(self, owner: int) -> ListedEvidence:
+        """listed_evidence of entry `owner`, made once (the candidates of a batch meet the same entries
+        again and again)."""
+        found = self._listed_evidence_cache.get(owner)
+        if found is None:
+            if len(self._listed_evidence_cache) > _EVIDENCE_CACHE_LIMIT:
+                self._listed_evidence_cache.clear()
+            found = self._listed_evidence_cache[owner] = listed_evidence(self._evidence_entry(owner))
+        return found
 
     def _evidence_entry(self, owner: int) -> WatchlistEntry:
         """Entry `owner` as evidence_parts reads it, decoded once (a saved index decodes its JSON record on

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from screening.countries import same_country
+from screening.countries import same_country, to_iso3
 from screening.matching.config import MatchConfig
 from screening.matching.scoring import calibrate
 
@@ -195,3 +195,65 @@ def document_evidence(number: str | None, listed: Sequence[str], config: MatchCo
     if normalised in listed:
         return MatchPart("document", config.document_match_log_odds, "document number is listed for this person")
     return None
+
+
+@dataclass(frozen=True)
+class ListedEvidence:
+    """A listed entry's evidence as the bounds of a batch compare it, read once per entry (a batch meets
+    the same entries again and again): its dates of birth, the States of its nationalities (to_iso3:
+    same_country's test), its sex letter and its document numbers."""
+
+    dates_of_birth: tuple[str, ...]
+    has_nationalities: bool
+    countries: frozenset[str]
+    sex: str
+    document_numbers: frozenset[str]
+
+    @classmethod
+    def of(
+        cls, dates_of_birth: Sequence[str], nationalities: Sequence[str], sex: str | None, documents: Sequence[str]
+    ) -> ListedEvidence:
+        return cls(
+            tuple(dates_of_birth),
+            bool(nationalities),
+            frozenset(to_iso3(code) for code in nationalities if code),
+            (sex or "").upper()[:1],
+            frozenset(documents),
+        )
+
+
+@dataclass(frozen=True)
+class TravellerEvidence:
+    """One traveller's side of the same comparisons, normalised once for all its candidate entries."""
+
+    date_of_birth: str | None
+    countries: tuple[str, ...]  # to_iso3 of the traveller's nationalities, empty ones left out
+    sex: str
+    document: str
+
+    @classmethod
+    def of(
+        cls, date_of_birth: str | None, nationalities: Sequence[str], sex: str | None, number: str | None
+    ) -> TravellerEvidence:
+        return cls(
+            date_of_birth,
+            tuple(to_iso3(code) for code in nationalities if code),
+            (sex or "").upper()[:1],
+            "".join(ch for ch in (number or "").upper() if ch.isalnum()),
+        )
+
+    def total(self, listed: ListedEvidence, config: MatchConfig) -> float:
+        """What dob_evidence, nationality_evidence, sex_evidence and document_evidence sum to for this
+        entry, in that order (so the same float), without their wording."""
+        nationality = None
+        if self.countries and listed.has_nationalities:
+            shared = any(code in listed.countries for code in self.countries)
+            nationality = config.nationality_match_log_odds if shared else config.nationality_mismatch_log_odds
+        sex = None
+        if self.sex in ("M", "F") and listed.sex in ("M", "F"):
+            sex = 0.0 if self.sex == listed.sex else config.sex_mismatch_log_odds
+        document = None
+        if self.document and listed.document_numbers and self.document in listed.document_numbers:
+            document = config.document_match_log_odds
+        values = (dob_value(self.date_of_birth, listed.dates_of_birth, config), nationality, sex, document)
+        return sum(v for v in values if v is not None)
