@@ -614,7 +614,8 @@ class WatchlistIndex:
         cheap bound reaches (_within_name_bounds) are scored exactly, all travellers' in one BatchScorer
         call (many_scores_and_bounds)."""
         most = evidence_ceilings(travellers, config)  # read by both filters
-        found = self._within_name_bounds(travellers, found, queries, config, most)
+        sums: dict[int, dict[int, float]] = {}  # per traveller, its entries' evidence sums (both filters)
+        found = self._within_name_bounds(travellers, found, queries, config, most, sums)
         bounded = [k for k, names in enumerate(found) if len(names) >= max(BOUND_MIN_NAMES, 1)]
         kept = list(found)
         if not bounded:
@@ -639,7 +640,7 @@ class WatchlistIndex:
             if len(kept[k]) and any(travellers[k].get(f) for f in EVIDENCE_FIELDS):
                 evidenced.append((k, its_value[its_keep]))
         if evidenced:
-            self._keep_evidence_reaching(travellers, kept, evidenced, config)
+            self._keep_evidence_reaching(travellers, kept, evidenced, config, sums)
         return kept
 
     def _near_entry_best(
@@ -669,16 +670,18 @@ class WatchlistIndex:
         queries: list[list[WeightedSlot]],
         config: MatchConfig,
         most: list[float],
+        sums: dict[int, dict[int, float]],
     ) -> list[np.ndarray]:
         """Of each traveller's candidates, those whose cheap upper bound of the name log-odds
-        (name_bounds.py), with the alias adjustment and evidence_ceiling (`most`, per traveller), reaches
-        the threshold: the exact array scores are then worked out for these only (a twentieth of a big
-        list's candidates). Only travellers whose evidence alone could not reach the threshold are
-        bounded: with a date of birth, a name needs so little of its own that the bound keeps nearly every
-        candidate."""
+        (name_bounds.py), with the alias adjustment and the most evidence could add, reaches the
+        threshold: the exact array scores are then worked out for these only (a twentieth of a big list's
+        candidates). That most is evidence_ceiling (`most`, per traveller) for a traveller whose evidence
+        alone could not reach the threshold, and each entry's own evidence sum (`sums`, kept for
+        _keep_evidence_reaching) for one whose evidence could carry a weak name: most of a real-world
+        traveller's candidates give another date of birth, which the ceiling would read as agreeing."""
         ceilings = [ceiling + 2 * BOUND_MARGIN for ceiling in most]
         needy = np.asarray(calibrate(np.array(ceilings), config.calibration_slope, config.calibration_intercept))
-        bounded = [k for k, names in enumerate(found) if len(names) and needy[k] < config.threshold]
+        bounded = [k for k, names in enumerate(found) if len(names)]
         kept = list(found)
         if not bounded:
             return kept
@@ -687,7 +690,14 @@ class WatchlistIndex:
         bound = self.name_bounds.many_bounds(asked, self._weights(config), config.particle_weight, needed)
         names = np.concatenate([found[k] for k in bounded])
         lengths = [len(found[k]) for k in bounded]
-        ceiling = np.repeat([ceilings[k] for k in bounded], lengths)
+        # a traveller whose evidence could carry a weak name: each entry's own evidence instead of the most
+        own = [
+            np.array(self._evidence_sums(travellers[k], found[k], config, sums.setdefault(k, {}))) + 2 * BOUND_MARGIN
+            if needy[k] >= config.threshold
+            else np.full(len(found[k]), ceilings[k])
+            for k in bounded
+        ]
+        ceiling = np.concatenate(own)
         value = bound + self._alias_adjustment(config)[self.data.name_quality[names]]
         reach = calibrate(value + ceiling, config.calibration_slope, config.calibration_intercept)
         reaches = np.asarray(reach) >= config.threshold
@@ -701,13 +711,14 @@ class WatchlistIndex:
         kept: list[np.ndarray],
         evidenced: list[tuple[int, np.ndarray]],
         config: MatchConfig,
+        sums: dict[int, dict[int, float]],
     ) -> None:
         """Keeps in `kept` only the names whose log-odds bound with their entry's own evidence (as
         _rank_with_evidence sums it, up to BOUND_MARGIN) reaches the threshold: a traveller with a date of
         birth has most candidates that only the most any evidence could add (evidence_ceiling) kept. All
         travellers' totals are calibrated at once."""
         totals = [
-            value + np.array(self._evidence_sums(travellers[k], kept[k], config)) + BOUND_MARGIN
+            value + np.array(self._evidence_sums(travellers[k], kept[k], config, sums.setdefault(k, {}))) + BOUND_MARGIN
             for k, value in evidenced
         ]
         reach = calibrate(np.concatenate(totals), config.calibration_slope, config.calibration_intercept)
@@ -715,12 +726,17 @@ class WatchlistIndex:
         for (k, _), its_reach in zip(evidenced, split_by(reaches, [len(t) for t in totals]), strict=True):
             kept[k] = kept[k][its_reach]
 
-    def _evidence_sums(self, traveller: Traveller, names: np.ndarray, config: MatchConfig) -> list[float]:
-        """evidence_sum of each name's entry (once per entry: an entry's aliases are candidates together)."""
+    def _evidence_sums(
+        self, traveller: Traveller, names: np.ndarray, config: MatchConfig, known: dict[int, float]
+    ) -> list[float]:
+        """evidence_sum of each name's entry (once per entry: an entry's aliases are candidates together),
+        the traveller's sums so far read from and added to `known` (entry -> sum)."""
         owners = self.data.name_owner[names].tolist()
-        asked = traveller_evidence(traveller, traveller_nationalities(traveller))
-        evidence = {owner: asked.total(self._listed_evidence(owner), config) for owner in dict.fromkeys(owners)}
-        return [evidence[o] for o in owners]
+        new = [owner for owner in dict.fromkeys(owners) if owner not in known]
+        if new:
+            asked = traveller_evidence(traveller, traveller_nationalities(traveller))
+            known.update((owner, asked.total(self._listed_evidence(owner), config)) for owner in new)
+        return [known[o] for o in owners]
 
     def _listed_evidence(self, owner: int) -> ListedEvidence:
         """listed_evidence of entry `owner`, made once (the candidates of a batch meet the same entries
