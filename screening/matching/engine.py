@@ -751,7 +751,7 @@ class WatchlistIndex:
     def _evidence_entry(self, owner: int) -> WatchlistEntry:
         """Entry `owner` as evidence_parts reads it, decoded once (a saved index decodes its JSON record on
         every access; the candidates of a batch meet the same entries again and again). Kept private to the
-        evidence sums: a Match gets its own decoded entry."""
+        evidence (_rank_with_evidence, _listed_evidence): a Match gets its own decoded entry."""
         entry = self._evidence_cache.get(owner)
         if entry is None:
             if len(self._evidence_cache) > _EVIDENCE_CACHE_LIMIT:

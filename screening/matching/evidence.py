@@ -14,6 +14,7 @@ from functools import lru_cache
 from screening.countries import same_country, to_iso3
 from screening.matching.config import MatchConfig
 from screening.matching.scoring import calibrate
+from screening.watchlists.registry import normalise_document_number
 
 
 @dataclass
@@ -153,14 +154,6 @@ def _shared_nationality(nationalities: Sequence[str], listed: Sequence[str]) -> 
     return next((code for code in given if any(same_country(code, other) for other in listed)), "")
 
 
-def nationality_value(nationalities: Sequence[str], listed: Sequence[str], config: MatchConfig) -> float | None:
-    """nationality_evidence's value alone (no wording): for the bounds of a batch."""
-    shared = _shared_nationality(nationalities, listed)
-    if shared is None:
-        return None
-    return config.nationality_match_log_odds if shared else config.nationality_mismatch_log_odds
-
-
 def nationality_evidence(nationalities: Sequence[str], listed: Sequence[str], config: MatchConfig) -> MatchPart | None:
     """Any of the traveller's nationalities (nationality, passport state: dual nationals) among the listed."""
     shared = _shared_nationality(nationalities, listed)
@@ -178,8 +171,13 @@ def nationality_evidence(nationalities: Sequence[str], listed: Sequence[str], co
     )
 
 
+def _sex_letter(sex: str | None) -> str:
+    """The letter a sex is compared by (M, F; anything else compares nothing)."""
+    return (sex or "").upper()[:1]
+
+
 def sex_evidence(traveller_sex: str | None, listed_sex: str | None, config: MatchConfig) -> MatchPart | None:
-    a, b = (traveller_sex or "").upper()[:1], (listed_sex or "").upper()[:1]
+    a, b = _sex_letter(traveller_sex), _sex_letter(listed_sex)
     if a not in ("M", "F") or b not in ("M", "F"):
         return None
     if a == b:
@@ -189,7 +187,7 @@ def sex_evidence(traveller_sex: str | None, listed_sex: str | None, config: Matc
 
 def document_evidence(number: str | None, listed: Sequence[str], config: MatchConfig) -> MatchPart | None:
     """The traveller's document number among the listed person's documents is strong evidence."""
-    normalised = "".join(ch for ch in (number or "").upper() if ch.isalnum())
+    normalised = normalise_document_number(number)
     if not normalised or not listed:
         return None
     if normalised in listed:
@@ -201,7 +199,7 @@ def document_evidence(number: str | None, listed: Sequence[str], config: MatchCo
 class ListedEvidence:
     """A listed entry's evidence as the bounds of a batch compare it, read once per entry (a batch meets
     the same entries again and again): its dates of birth, the States of its nationalities (to_iso3:
-    same_country's test), its sex letter and its document numbers."""
+    same_country's test, as _shared_nationality makes it), its sex letter and its document numbers."""
 
     dates_of_birth: tuple[str, ...]
     has_nationalities: bool
@@ -217,7 +215,7 @@ class ListedEvidence:
             tuple(dates_of_birth),
             bool(nationalities),
             frozenset(to_iso3(code) for code in nationalities if code),
-            (sex or "").upper()[:1],
+            _sex_letter(sex),
             frozenset(documents),
         )
 
@@ -238,8 +236,8 @@ class TravellerEvidence:
         return cls(
             date_of_birth,
             tuple(to_iso3(code) for code in nationalities if code),
-            (sex or "").upper()[:1],
-            "".join(ch for ch in (number or "").upper() if ch.isalnum()),
+            _sex_letter(sex),
+            normalise_document_number(number),
         )
 
     def total(self, listed: ListedEvidence, config: MatchConfig) -> float:
